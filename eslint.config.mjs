@@ -1,0 +1,79 @@
+// Lint enforces the handbook's layering (section 4) so dependency direction is checked, not remembered.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const nodeBuiltins = ['fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https', 'stream', 'util', 'events', 'url', 'zlib', 'worker_threads', 'dgram', 'tls'];
+const noNodeInBrowser = [
+  { group: ['node:*'], message: 'Browser-safe code must not use Node built-ins.' },
+  ...nodeBuiltins.map((name) => ({ group: [name], message: 'Browser-safe code must not use Node built-ins.' })),
+];
+const sharedOnly = { group: ['**/agent/**', '**/console/**', '@dlp/agent*', '@dlp/console*'], message: 'shared/ imports nothing from agent/ or console/ (handbook §4).' };
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', 'agent/service/native/build/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-non-null-assertion': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/ban-ts-comment': ['error', { 'ts-expect-error': 'allow-with-description' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='process'][property.name='platform']",
+          message: 'Pick the OS adapter once at start-up (agent/service/src/platform); never branch on process.platform elsewhere.',
+        },
+      ],
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+  },
+  {
+    files: ['shared/src/**/*.ts'],
+    ignores: ['shared/src/node/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [sharedOnly, ...noNodeInBrowser, { group: ['./node/*', '../node/*', '**/node/*'], message: 'The browser-safe shared entry must not import shared/src/node.' }] }] },
+  },
+  {
+    files: ['shared/src/node/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [sharedOnly] }] },
+  },
+  {
+    files: ['agent/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/console/**', '@dlp/console*'], message: 'The agent talks to the console only through the protocol in @dlp/shared.' }, { group: ['**/shared/src/**'], message: 'Import @dlp/shared or @dlp/shared/node, not shared/src paths.' }] }] },
+  },
+  {
+    files: ['agent/service/src/**/*.ts'],
+    ignores: ['agent/service/src/platform/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='process'][property.name='platform']", message: 'Only agent/service/src/platform picks the OS.' },
+        { selector: "CallExpression[callee.name='require']", message: 'Use imports.' },
+      ],
+    },
+  },
+  {
+    files: ['console/server/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/agent/**', '@dlp/agent*'], message: 'The console talks to agents only through the protocol in @dlp/shared.' }, { group: ['**/console/web/**', '@dlp/console-web*'], message: 'The server does not import the web UI.' }, { group: ['**/shared/src/**'], message: 'Import @dlp/shared or @dlp/shared/node, not shared/src paths.' }] }] },
+  },
+  {
+    files: ['console/web/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/console/server/**', '@dlp/console-server*', '../server/*', '../../server/*'], message: 'console/web never imports console/server: types come through @dlp/shared (handbook §4).' },
+        { group: ['@dlp/shared/node'], message: 'The web UI uses only the browser-safe @dlp/shared entry.' },
+        { group: ['**/agent/**', '@dlp/agent*'], message: 'The web UI does not import the agent.' },
+        ...noNodeInBrowser,
+      ] }],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

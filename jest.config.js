@@ -1,0 +1,19 @@
+// Jest runs TypeScript through ts-jest in CommonJS mode with type-checking off (tsc --noEmit runs
+// separately in `npm test`), so a test run costs seconds, not minutes.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/shared', '<rootDir>/agent', '<rootDir>/console', '<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: {
+    '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs', moduleResolution: 'node10', jsx: 'react-jsx', esModuleInterop: true, target: 'ES2022' } }],
+  },
+  moduleNameMapper: {
+    '^@dlp/shared$': '<rootDir>/shared/src/index.ts',
+    '^@dlp/shared/node$': '<rootDir>/shared/src/node/index.ts',
+  },
+  testTimeout: 30000,
+  // Kernel-touching and process-spawning suites must not run concurrently on a 2-core box.
+  maxWorkers: 2,
+};

@@ -1,0 +1,45 @@
+// Builds every runnable artifact into dist/: Node bundles with esbuild (fast, one file per process,
+// native modules left external) and the web UI with Vite.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const nodeBundles = [
+  { entry: 'console/server/src/main.ts', out: 'dist/console/server.js' },
+  { entry: 'console/server/src/cli/dlp.ts', out: 'dist/console/dlp.js' },
+  { entry: 'agent/service/src/main.ts', out: 'dist/agent/service.js' },
+];
+
+const started = Date.now();
+for (const bundle of nodeBundles) {
+  const entry = path.join(root, bundle.entry);
+  if (!existsSync(entry)) continue;
+  await build({
+    entryPoints: [entry],
+    outfile: path.join(root, bundle.out),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    external: ['sqlite3', 'pg', 'usb', 'pg-native'],
+    logLevel: 'warning',
+  });
+}
+
+if (existsSync(path.join(root, 'console/web/index.html'))) {
+  const vite = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: path.join(root, 'console/web'),
+    stdio: 'inherit',
+  });
+  if (vite.status !== 0) process.exit(vite.status ?? 1);
+}
+
+if (existsSync(path.join(root, 'agent/service/native/Makefile'))) {
+  const make = spawnSync('make', ['-s', '-C', path.join(root, 'agent/service/native')], { stdio: 'inherit' });
+  if (make.status !== 0) process.exit(make.status ?? 1);
+}
+console.log(`build: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

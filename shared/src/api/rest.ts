@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { LIMITS } from '../limits';
+import { agentInfo, capabilityReport } from '../schemas/agent-info';
+import { eventAction, eventType, severity, storedEvent } from '../schemas/event';
+import { policyDocument } from '../schemas/policy';
+import { agentId, shortString, timestamp } from '../schemas/primitives';
+
+/** Every REST error has this shape; `error` is a stable code, `message` is for people. */
+export const apiError = z.strictObject({
+  ok: z.literal(false),
+  error: z.string(),
+  message: z.string(),
+  issues: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
+});
+export type ApiError = z.infer<typeof apiError>;
+
+export const role = z.enum(['admin', 'officer', 'auditor']);
+export type Role = z.infer<typeof role>;
+
+export const loginRequest = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export type LoginRequest = z.infer<typeof loginRequest>;
+
+export const currentUser = z.strictObject({ id: z.string(), username: z.string(), role });
+export type CurrentUser = z.infer<typeof currentUser>;
+
+/** Opaque cursor for keyset pagination (base64url of the last row's sort key). */
+export const cursor = z.string().max(200).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by the API');
+
+const limitParam = z.coerce.number().int().min(1).max(LIMITS.maxPageSize).default(LIMITS.defaultPageSize);
+
+/** GET /api/v1/events query string. Ranges are half-open: from ≤ occurredAt < to. */
+export const eventQuery = z.strictObject({
+  from: timestamp.optional(),
+  to: timestamp.optional(),
+  agentId: agentId.optional(),
+  type: eventType.optional(),
+  action: eventAction.optional(),
+  severity: severity.optional(),
+  cursor: cursor.optional(),
+  limit: limitParam,
+});
+export type EventQuery = z.infer<typeof eventQuery>;
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.strictObject({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export const eventPage = pageOf(storedEvent);
+
+/** GET /api/v1/agents query string. */
+export const agentQuery = z.strictObject({
+  online: z.enum(['true', 'false']).optional(),
+  cursor: cursor.optional(),
+  limit: limitParam,
+});
+export type AgentQuery = z.infer<typeof agentQuery>;
+
+export const agentSummary = z.strictObject({
+  id: agentId,
+  info: agentInfo,
+  online: z.boolean(),
+  enrolledAt: timestamp,
+  lastSeenAt: timestamp.nullable(),
+  revoked: z.boolean(),
+  /** Serial and version of the policy the agent last reported enforcing. */
+  policySerial: z.number().int().nullable(),
+  capabilities: capabilityReport.nullable(),
+  ackedSeq: z.number().int(),
+});
+export type AgentSummary = z.infer<typeof agentSummary>;
+
+/** POST /api/v1/enroll-secrets */
+export const createEnrollSecretRequest = z.strictObject({ label: shortString });
+/** The secret is shown once, at creation; only its hash is kept. */
+export const enrollSecretCreated = z.strictObject({ id: z.string(), label: z.string(), secret: z.string(), createdAt: timestamp });
+
+/** POST /api/v1/policies and PUT /api/v1/policies/:id: every save publishes a new signed version. */
+export const savePolicyRequest = z.strictObject({ document: policyDocument });
+export type SavePolicyRequest = z.infer<typeof savePolicyRequest>;
+
+export const policySummary = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  version: z.number().int(),
+  serial: z.number().int(),
+  publishedAt: timestamp,
+  mode: z.enum(['monitor', 'enforce']),
+});
+export type PolicySummary = z.infer<typeof policySummary>;
+
+/** Route params that carry an id. */
+export const idParam = z.strictObject({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/) });

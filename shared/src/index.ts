@@ -1,0 +1,16 @@
+/**
+ * Browser-safe entry: schemas, limits, canonical JSON, ids. Node-only helpers (signatures, SQLite)
+ * live in `@dlp/shared/node`.
+ */
+export * from './limits';
+export * from './ids';
+export * from './canonical-json';
+export * from './validation';
+export * from './protocol-codec';
+export * from './schemas/primitives';
+export * from './schemas/policy';
+export * from './schemas/event';
+export * from './schemas/agent-info';
+export * from './schemas/protocol';
+export * from './api/rest';
+export * from './schemas/agent-config';

@@ -1,0 +1,3 @@
+/** Node-only helpers shared by agent and console: Ed25519 signatures and SQLite. */
+export * from './signing';
+export * from './sqlite';

@@ -1,0 +1,135 @@
+import sqlite3 from 'sqlite3';
+
+export type SqlParam = string | number | bigint | null | Buffer;
+
+export interface RunResult {
+  changes: number;
+  lastId: number;
+}
+
+export interface SqliteOptions {
+  /**
+   * FULL makes every commit durable against power loss (the console acks only after commit);
+   * NORMAL is durable against process crashes and much cheaper per commit.
+   */
+  synchronous?: 'FULL' | 'NORMAL';
+  busyTimeoutMs?: number;
+}
+
+/**
+ * A promise-based SQLite connection (node `sqlite3`) in WAL mode. All statements go through one
+ * queue so a transaction's statements are never interleaved with another caller's.
+ */
+export class SqliteDatabase {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly db: sqlite3.Database, readonly path: string) {}
+
+  static async open(path: string, options: SqliteOptions = {}): Promise<SqliteDatabase> {
+    const db = await new Promise<sqlite3.Database>((resolve, reject) => {
+      const handle: sqlite3.Database = new sqlite3.Database(path, (err) => (err ? reject(err) : resolve(handle)));
+    });
+    const wrapped = new SqliteDatabase(db, path);
+    await wrapped.rawExec(
+      `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? 'FULL'}; ` +
+        `PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000};`,
+    );
+    return wrapped;
+  }
+
+  /** Runs `fn` alone on the connection: nothing else is sent to SQLite until it settles. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** BEGIN IMMEDIATE … COMMIT around `fn`, ROLLBACK if it throws. */
+  transaction<T>(fn: (tx: SqliteStatements) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      await this.rawExec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.statements);
+        await this.rawExec('COMMIT');
+        return result;
+      } catch (err) {
+        await this.rawExec('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  run(sql: string, params: SqlParam[] = []): Promise<RunResult> {
+    return this.exclusive(() => this.statements.run(sql, params));
+  }
+
+  get<T>(sql: string, params: SqlParam[] = []): Promise<T | undefined> {
+    return this.exclusive(() => this.statements.get<T>(sql, params));
+  }
+
+  all<T>(sql: string, params: SqlParam[] = []): Promise<T[]> {
+    return this.exclusive(() => this.statements.all<T>(sql, params));
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.exclusive(() => this.rawExec(sql));
+  }
+
+  close(): Promise<void> {
+    return this.exclusive(() => new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve()))));
+  }
+
+  /** Statement helpers that bypass the queue: only for use inside `transaction`/`exclusive`. */
+  readonly statements: SqliteStatements = {
+    run: (sql, params = []) =>
+      new Promise((resolve, reject) => {
+        this.db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
+          if (err) reject(err);
+          else resolve({ changes: this.changes, lastId: this.lastID });
+        });
+      }),
+    get: <T>(sql: string, params: SqlParam[] = []) =>
+      new Promise<T | undefined>((resolve, reject) => {
+        this.db.get(sql, params, (err: Error | null, row: T | undefined) => (err ? reject(err) : resolve(row)));
+      }),
+    all: <T>(sql: string, params: SqlParam[] = []) =>
+      new Promise<T[]>((resolve, reject) => {
+        this.db.all(sql, params, (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows)));
+      }),
+    exec: (sql) => this.rawExec(sql),
+  };
+
+  private rawExec(sql: string): Promise<void> {
+    return new Promise((resolve, reject) => this.db.exec(sql, (err) => (err ? reject(err) : resolve())));
+  }
+}
+
+export interface SqliteStatements {
+  run(sql: string, params?: SqlParam[]): Promise<RunResult>;
+  get<T>(sql: string, params?: SqlParam[]): Promise<T | undefined>;
+  all<T>(sql: string, params?: SqlParam[]): Promise<T[]>;
+  exec(sql: string): Promise<void>;
+}
+
+export interface Migration {
+  /** Increasing integer; applied migrations are recorded and never re-run or edited. */
+  id: number;
+  name: string;
+  sql: string;
+}
+
+/** Applies pending migrations in order, each in its own transaction. Returns the ids applied. */
+export async function migrate(db: SqliteDatabase, migrations: readonly Migration[]): Promise<number[]> {
+  await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set((await db.all<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => r.id));
+  const done: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.id - b.id)) {
+    if (applied.has(m.id)) continue;
+    await db.transaction(async (tx) => {
+      await tx.exec(m.sql);
+      await tx.run('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)', [m.id, m.name, new Date().toISOString()]);
+    });
+    done.push(m.id);
+  }
+  return done;
+}

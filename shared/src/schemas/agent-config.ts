@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { absolutePath } from './primitives';
+
+/**
+ * The agent's configuration file (JSON, written by the installer, readable by root only because it
+ * may hold the enroll secret until the first enrollment succeeds).
+ */
+export const agentConfig = z.strictObject({
+  /** ws:// or wss:// URL of the console's agent endpoint, e.g. wss://console.example:8443/agent */
+  consoleUrl: z.url({ protocol: /^wss?$/ }),
+  /** One-time enroll secret; not needed once credentials exist in dataDir. */
+  enrollSecret: z.string().min(16).max(128).optional(),
+  /** Where credentials, the last good policy and the outbox live. */
+  dataDir: absolutePath,
+  /** How often the /proc scanner looks for new processes (fallback app control). */
+  scanIntervalMs: z.number().int().min(20).max(250).default(250),
+  /** Host paths, configurable so tests run the real agent against a fake tree (handbook §3). */
+  hostRoots: z
+    .strictObject({
+      proc: absolutePath.default('/proc'),
+      sys: absolutePath.default('/sys'),
+      etc: absolutePath.default('/etc'),
+    })
+    .default({ proc: '/proc', sys: '/sys', etc: '/etc' }),
+  /** Most events kept unsent before the oldest are dropped and a gap event is recorded. */
+  outboxMaxEvents: z.number().int().min(100).max(10_000_000).default(200_000),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+export type AgentConfig = z.infer<typeof agentConfig>;
+export type AgentConfigInput = z.input<typeof agentConfig>;

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { LIMITS } from '../limits';
+import { absolutePath, nonNegativeInt, positiveInt, ruleId, sha256Hex, shortString, text, timestamp, usbId } from './primitives';
+
+export const eventType = z.enum(['app', 'usb', 'screen-capture', 'content', 'policy', 'agent', 'gap']);
+export type EventType = z.infer<typeof eventType>;
+
+/**
+ * blocked: the control stopped it. would-block: monitor mode, it would have been stopped.
+ * allowed: worth reporting although allowed (e.g. by exception). info: state changes (gap, start).
+ */
+export const eventAction = z.enum(['blocked', 'would-block', 'allowed', 'info']);
+export type EventAction = z.infer<typeof eventAction>;
+
+export const severity = z.enum(['low', 'medium', 'high', 'critical']);
+export type Severity = z.infer<typeof severity>;
+
+const processSubject = z.strictObject({
+  kind: z.literal('process'),
+  pid: z.number().int().min(0),
+  ppid: z.number().int().min(0).optional(),
+  uid: z.number().int().min(0).optional(),
+  exePath: absolutePath,
+  name: shortString,
+  sha256: sha256Hex.optional(),
+  /** How the decision was made: pre-exec in the kernel, or after start by the /proc scanner. */
+  method: z.enum(['fanotify', 'proc-scan']),
+  /** Identical decisions folded into this one by rate limiting. */
+  suppressed: nonNegativeInt.optional(),
+});
+
+const deviceSubject = z.strictObject({
+  kind: z.literal('device'),
+  vendorId: usbId,
+  productId: usbId,
+  serial: z.string().max(LIMITS.maxShortString).optional(),
+  vendorName: z.string().max(LIMITS.maxShortString).optional(),
+  productName: z.string().max(LIMITS.maxShortString).optional(),
+  port: z.string().max(64).optional(),
+  interfaces: z.array(z.number().int().min(0).max(255)).max(32).default([]),
+  mountPoint: absolutePath.optional(),
+});
+
+const policySubject = z.strictObject({
+  kind: z.literal('policy'),
+  serial: positiveInt.optional(),
+  reason: text,
+});
+
+const gapSubject = z.strictObject({
+  kind: z.literal('gap'),
+  /** How many events the outbox had to drop, and their sequence range. */
+  dropped: positiveInt,
+  fromSeq: positiveInt,
+  toSeq: positiveInt,
+});
+
+const fileSubject = z.strictObject({
+  kind: z.literal('file'),
+  path: absolutePath,
+  sha256: sha256Hex.optional(),
+  /** Detector name → match count. Matched values themselves are never sent. */
+  matches: z.record(z.string().max(64), nonNegativeInt),
+  /** Redacted samples only (e.g. `110101********1234`). */
+  samples: z.array(z.string().max(64)).max(5).default([]),
+});
+
+const agentSubject = z.strictObject({
+  kind: z.literal('agent'),
+  message: text,
+  details: z.record(z.string().max(64), z.union([z.string().max(LIMITS.maxText), z.number(), z.boolean()])).optional(),
+});
+
+export const eventSubject = z.discriminatedUnion('kind', [
+  processSubject,
+  deviceSubject,
+  policySubject,
+  gapSubject,
+  fileSubject,
+  agentSubject,
+]);
+export type EventSubject = z.infer<typeof eventSubject>;
+
+/** One event as the agent records it in its outbox and sends it. */
+export const agentEvent = z.strictObject({
+  id: z.uuidv7(),
+  /** Per-agent sequence number, strictly increasing; ingest is idempotent on (agent id, seq). */
+  seq: positiveInt,
+  occurredAt: timestamp,
+  type: eventType,
+  action: eventAction,
+  severity,
+  user: z.string().max(LIMITS.maxShortString).nullable(),
+  host: shortString,
+  ruleId: ruleId.nullable(),
+  policySerial: positiveInt.nullable(),
+  subject: eventSubject,
+});
+export type AgentEvent = z.infer<typeof agentEvent>;
+
+/** An event as the console stores and serves it. */
+export const storedEvent = agentEvent.extend({
+  agentId: z.uuidv7(),
+  receivedAt: timestamp,
+});
+export type StoredEvent = z.infer<typeof storedEvent>;

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { LIMITS } from '../limits';
+import { absolutePath, positiveInt, ruleId, shortString, text, timestamp, usbId } from './primitives';
+
+/** monitor: report what would be blocked, never block. enforce: block. */
+export const policyMode = z.enum(['monitor', 'enforce']);
+export type PolicyMode = z.infer<typeof policyMode>;
+
+/**
+ * An application rule matches one way: by content (sha256, survives renames), by path (glob over
+ * the executable's absolute path; `*` stays within a segment, `**` crosses segments) or by name
+ * (the executable's file name, exact). First matching rule in list order wins.
+ */
+export const appRule = z.strictObject({
+  id: ruleId,
+  action: z.enum(['allow', 'block']),
+  kind: z.enum(['sha256', 'path', 'name']),
+  value: z.string().min(1).max(LIMITS.maxPath),
+  description: text.optional(),
+}).superRefine((rule, ctx) => {
+  if (rule.kind === 'sha256' && !/^[0-9a-f]{64}$/.test(rule.value)) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: 'sha256 rules need 64 lowercase hex characters' });
+  }
+  if (rule.kind === 'path' && !rule.value.startsWith('/')) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: 'path rules need an absolute path or glob' });
+  }
+  if (rule.kind === 'name' && rule.value.includes('/')) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: 'name rules match a file name, without "/"' });
+  }
+});
+export type AppRule = z.infer<typeof appRule>;
+
+export const appsSection = z.strictObject({
+  enabled: z.boolean().default(true),
+  /**
+   * What an executable that matches no rule gets. `block` is allowlist mode: anything not allowed is
+   * denied, except under `trustedPaths` (system locations), so a desktop keeps booting.
+   */
+  defaultAction: z.enum(['allow', 'block']).default('allow'),
+  trustedPaths: z.array(absolutePath).max(256).default(['/usr/', '/bin/', '/sbin/', '/lib/', '/lib64/', '/opt/', '/snap/']),
+  rules: z.array(appRule).max(LIMITS.maxRules).default([]),
+  /** What the kernel gets when no decision is ready in time: open = allow, closed = deny. */
+  failMode: z.enum(['open', 'closed']).default('open'),
+  decisionTimeoutMs: z.number().int().min(10).max(5000).default(250),
+});
+export type AppsSection = z.infer<typeof appsSection>;
+
+export const usbAction = z.enum(['allow', 'block', 'read-only']);
+export const usbRule = z.strictObject({
+  id: ruleId,
+  action: usbAction,
+  match: z.strictObject({
+    /** USB interface class, e.g. 8 = mass storage, 6 = still image (MTP/PTP). */
+    interfaceClass: z.number().int().min(0).max(255).optional(),
+    vendorId: usbId.optional(),
+    productId: usbId.optional(),
+    serial: shortString.optional(),
+    /** sysfs bus port path, e.g. `1-1.2`. */
+    port: z.string().regex(/^\d+-\d+(\.\d+)*$/, 'must look like 1-1.2').optional(),
+  }),
+  description: text.optional(),
+});
+export type UsbRule = z.infer<typeof usbRule>;
+
+export const usbSection = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** What a mass-storage device that matches no rule gets. */
+  defaultAction: usbAction.default('allow'),
+  rules: z.array(usbRule).max(LIMITS.maxRules).default([]),
+});
+
+export const screenSection = z.strictObject({
+  /** Block the catalogue of screenshot and screen-recording tools through app control. */
+  blockCaptureTools: z.boolean().default(false),
+  watermark: z
+    .strictObject({ enabled: z.boolean().default(false), text: z.string().max(200).optional() })
+    .default({ enabled: false }),
+});
+
+export const piiDetector = z.enum(['cn-resident-id', 'cn-mobile', 'bank-card', 'cn-uscc', 'email']);
+export const contentSection = z.strictObject({
+  enabled: z.boolean().default(false),
+  detectors: z.array(piiDetector).max(16).default([]),
+  watchedPaths: z.array(absolutePath).max(64).default([]),
+  action: z.enum(['report', 'quarantine']).default('report'),
+});
+
+/**
+ * Policy document, version 1: what an admin writes. Sections a v1 agent does not know are refused
+ * (strict objects), so a console can never silently send a control the agent would ignore.
+ */
+export const policyDocument = z.strictObject({
+  schema: z.literal('dlp.policy/v1'),
+  name: shortString,
+  description: text.optional(),
+  mode: policyMode,
+  apps: appsSection.default(appsSection.parse({})),
+  usb: usbSection.default(usbSection.parse({})),
+  screen: screenSection.default(screenSection.parse({})),
+  content: contentSection.default(contentSection.parse({})),
+}).superRefine((doc, ctx) => {
+  const seen = new Map<string, string>();
+  for (const [section, rules] of [['apps', doc.apps.rules], ['usb', doc.usb.rules]] as const) {
+    rules.forEach((rule, index) => {
+      const prior = seen.get(rule.id);
+      if (prior) {
+        ctx.addIssue({ code: 'custom', path: [section, 'rules', index, 'id'], message: `duplicate rule id (also in ${prior})` });
+      }
+      seen.set(rule.id, `${section}.rules.${index}`);
+    });
+  }
+});
+export type PolicyDocument = z.infer<typeof policyDocument>;
+/** The document as an author writes it: sections and defaults may be left out. */
+export type PolicyDocumentInput = z.input<typeof policyDocument>;
+
+/**
+ * What the console signs and the agent verifies. `serial` is console-wide and strictly increasing
+ * across all policies, so an agent can refuse any bundle older than the one it holds (rollback),
+ * even after it moves to another group. `version` is the per-policy number people talk about.
+ */
+export const policyBundle = z.strictObject({
+  policyId: z.uuidv7(),
+  version: positiveInt,
+  serial: positiveInt,
+  issuedAt: timestamp,
+  document: policyDocument,
+});
+export type PolicyBundle = z.infer<typeof policyBundle>;
+
+export const signedPolicy = z.strictObject({
+  bundle: policyBundle,
+  /** Fingerprint of the signing key (see keyIdOf). */
+  keyId: z.string().regex(/^[0-9a-f]{16}$/),
+  /** Ed25519 signature over canonicalJson(bundle), base64. */
+  signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'must be a base64 Ed25519 signature'),
+});
+export type SignedPolicy = z.infer<typeof signedPolicy>;
+

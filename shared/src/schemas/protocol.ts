@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { LIMITS, PROTOCOL_VERSION } from '../limits';
+import { agentInfo, capabilityReport } from './agent-info';
+import { agentEvent } from './event';
+import { signedPolicy } from './policy';
+import { agentId, nonNegativeInt, positiveInt, sha256Hex, shortString, text, timestamp } from './primitives';
+
+/**
+ * The agent ↔ console wire protocol: one JSON object per ws text frame, `{ v, type, ... }`.
+ * A new message type is a new member of the union; a breaking change bumps PROTOCOL_VERSION.
+ */
+const v = z.literal(PROTOCOL_VERSION);
+
+/** Agent token: 43 base64url characters (32 random bytes). */
+export const agentToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a 43-character token');
+
+/** agent → console, first message of an unenrolled agent. */
+export const enrollMessage = z.strictObject({
+  v,
+  type: z.literal('enroll'),
+  secret: z.string().min(16).max(128),
+  agent: agentInfo,
+});
+
+/** console → agent: the agent's credentials and the console key it must pin. */
+export const enrolledMessage = z.strictObject({
+  v,
+  type: z.literal('enrolled'),
+  agentId,
+  token: agentToken,
+  /** The console's Ed25519 public key (SPKI, base64) and its fingerprint. */
+  consoleKey: z.strictObject({ keyId: z.string().regex(/^[0-9a-f]{16}$/), publicKey: z.string().min(40).max(200) }),
+});
+
+/** agent → console, first message of an enrolled agent on every connection. */
+export const helloMessage = z.strictObject({
+  v,
+  type: z.literal('hello'),
+  agentId,
+  token: agentToken,
+  agent: agentInfo,
+  /** Serial of the policy the agent enforces now (null before its first policy). */
+  policySerial: positiveInt.nullable(),
+  capabilities: capabilityReport.optional(),
+});
+
+/** console → agent after a good hello: what is already committed, so the agent can trim its outbox. */
+export const welcomeMessage = z.strictObject({
+  v,
+  type: z.literal('welcome'),
+  serverTime: timestamp,
+  ackedSeq: nonNegativeInt,
+});
+
+/** console → agent: the policy this agent must enforce. */
+export const policyMessage = z.strictObject({ v, type: z.literal('policy'), policy: signedPolicy });
+
+/** agent → console: the result of applying a policy (rollout receipts). */
+export const policyReceiptMessage = z.strictObject({
+  v,
+  type: z.literal('policy-receipt'),
+  serial: positiveInt,
+  hash: sha256Hex,
+  status: z.enum(['applied', 'rejected']),
+  error: text.optional(),
+});
+
+/** agent → console: a batch of events, ordered by seq. */
+export const eventsMessage = z.strictObject({
+  v,
+  type: z.literal('events'),
+  events: z.array(agentEvent).min(1).max(LIMITS.maxBatchEvents),
+}).superRefine((msg, ctx) => {
+  for (let i = 1; i < msg.events.length; i++) {
+    const prev = msg.events[i - 1];
+    const cur = msg.events[i];
+    if (prev && cur && cur.seq <= prev.seq) {
+      ctx.addIssue({ code: 'custom', path: ['events', i, 'seq'], message: 'sequence numbers must increase within a batch' });
+    }
+  }
+});
+
+/** console → agent: every event with seq ≤ upTo is committed and may be deleted from the outbox. */
+export const ackMessage = z.strictObject({ v, type: z.literal('ack'), upTo: nonNegativeInt });
+
+/** agent → console: the capability report changed (helper restarted, fallback engaged…). */
+export const capabilitiesMessage = z.strictObject({ v, type: z.literal('capabilities'), capabilities: capabilityReport });
+
+/** either way: liveness, plus the agent's outbox depth for the console's metrics. */
+export const heartbeatMessage = z.strictObject({
+  v,
+  type: z.literal('heartbeat'),
+  sentAt: timestamp,
+  outboxDepth: nonNegativeInt.optional(),
+});
+
+/** console → agent before it closes a connection, or for a request it refused. */
+export const errorMessage = z.strictObject({
+  v,
+  type: z.literal('error'),
+  code: shortString,
+  message: text,
+});
+
+export const agentToConsoleMessage = z.discriminatedUnion('type', [
+  enrollMessage,
+  helloMessage,
+  eventsMessage,
+  policyReceiptMessage,
+  capabilitiesMessage,
+  heartbeatMessage,
+]);
+export type AgentToConsoleMessage = z.infer<typeof agentToConsoleMessage>;
+
+export const consoleToAgentMessage = z.discriminatedUnion('type', [
+  enrolledMessage,
+  welcomeMessage,
+  policyMessage,
+  ackMessage,
+  heartbeatMessage,
+  errorMessage,
+]);
+export type ConsoleToAgentMessage = z.infer<typeof consoleToAgentMessage>;
+
+export type EnrollMessage = z.infer<typeof enrollMessage>;
+export type EnrolledMessage = z.infer<typeof enrolledMessage>;
+export type HelloMessage = z.infer<typeof helloMessage>;
+export type WelcomeMessage = z.infer<typeof welcomeMessage>;
+export type PolicyMessage = z.infer<typeof policyMessage>;
+export type PolicyReceiptMessage = z.infer<typeof policyReceiptMessage>;
+export type EventsMessage = z.infer<typeof eventsMessage>;
+export type AckMessage = z.infer<typeof ackMessage>;
+export type HeartbeatMessage = z.infer<typeof heartbeatMessage>;
+export type ErrorMessage = z.infer<typeof errorMessage>;
