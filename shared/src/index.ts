@@ -14,3 +14,4 @@ export * from './schemas/agent-info';
 export * from './schemas/protocol';
 export * from './api/rest';
 export * from './schemas/agent-config';
+export * from './test-samples';
