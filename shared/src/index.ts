@@ -15,3 +15,4 @@ export * from './schemas/protocol';
 export * from './api/rest';
 export * from './schemas/agent-config';
 export * from './test-samples';
+export * from './schemas/exception';
