@@ -6,7 +6,9 @@ import globals from 'globals';
 const nodeBuiltins = ['fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https', 'stream', 'util', 'events', 'url', 'zlib', 'worker_threads', 'dgram', 'tls'];
 const noNodeInBrowser = [
   { group: ['node:*'], message: 'Browser-safe code must not use Node built-ins.' },
-  ...nodeBuiltins.map((name) => ({ group: [name], message: 'Browser-safe code must not use Node built-ins.' })),
+  // An exact, case-sensitive match on the import specifier: a gitignore-style group such as `events`
+  // would also match any path segment, e.g. the UI's `./pages/Events/...` folder.
+  { regex: `^(${nodeBuiltins.join('|')})(/.*)?$`, caseSensitive: true, message: 'Browser-safe code must not use Node built-ins.' },
 ];
 const sharedOnly = { group: ['**/agent/**', '**/console/**', '@dlp/agent*', '@dlp/console*'], message: 'shared/ imports nothing from agent/ or console/ (handbook §4).' };
 

@@ -13,6 +13,7 @@ export * from './schemas/event';
 export * from './schemas/agent-info';
 export * from './schemas/protocol';
 export * from './api/rest';
+export * from './api/console-api';
 export * from './schemas/agent-config';
 export * from './test-samples';
 export * from './schemas/exception';

@@ -1,3 +1,4 @@
-/** Node-only helpers shared by agent and console: Ed25519 signatures and SQLite. */
+/** Node-only helpers shared by agent and console: Ed25519 signatures, SQLite and unlock codes. */
 export * from './signing';
 export * from './sqlite';
+export * from './unlock-code';

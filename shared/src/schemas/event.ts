@@ -29,6 +29,19 @@ const processSubject = z.strictObject({
   suppressed: nonNegativeInt.optional(),
 });
 
+/** What a USB event did to the device (see deviceSubject.outcome). */
+export const usbOutcome = z.enum([
+  'inserted',
+  'device-blocked',
+  'interface-blocked',
+  'unmounted',
+  'read-only',
+  'allowed-by-exception',
+  'allowed-by-unlock-code',
+  'exception-expired',
+]);
+export type UsbOutcome = z.infer<typeof usbOutcome>;
+
 const deviceSubject = z.strictObject({
   kind: z.literal('device'),
   vendorId: usbId,
@@ -39,6 +52,16 @@ const deviceSubject = z.strictObject({
   port: z.string().max(64).optional(),
   interfaces: z.array(z.number().int().min(0).max(255)).max(32).default([]),
   mountPoint: absolutePath.optional(),
+  /**
+   * What happened to the device, beyond the event's action: `device-blocked` (whole device
+   * deauthorized), `interface-blocked` (only its storage interfaces; a composite keyboard keeps
+   * typing), `unmounted`, `read-only`, `allowed-by-exception`, `allowed-by-unlock-code`,
+   * `exception-expired`, `inserted`. With action `would-block` it says what enforce mode
+   * would have done.
+   */
+  outcome: usbOutcome.optional(),
+  /** The exception or unlock grant the outcome is about. */
+  exceptionId: z.string().max(64).optional(),
 });
 
 const policySubject = z.strictObject({

@@ -1,0 +1,46 @@
+import { createAgentsApi, type AgentsApi } from './agents-api';
+import { createAuthApi, type AuthApi } from './auth-api';
+import { openEventStream, type EventStreamHandle, type EventStreamListener } from './event-stream';
+import { createEventsApi, type EventsApi } from './events-api';
+import { createHttpClient, type HttpClientOptions } from './http-client';
+import { createPoliciesApi, type PoliciesApi } from './policies-api';
+
+/** Everything the UI asks of the console, in one typed object that pages receive through context. */
+export interface ConsoleApi {
+  auth: AuthApi;
+  agents: AgentsApi;
+  events: EventsApi;
+  policies: PoliciesApi;
+  /** Live events (SSE). */
+  streamEvents(listener: EventStreamListener): EventStreamHandle;
+  /** Called when a request that needed a session got 401: the session expired or was revoked. */
+  onUnauthorized(listener: () => void): () => void;
+}
+
+export function createConsoleApi(options: HttpClientOptions = {}): ConsoleApi {
+  const http = createHttpClient(options);
+  const auth = createAuthApi(http);
+  return {
+    auth,
+    agents: createAgentsApi(http),
+    events: createEventsApi(http),
+    policies: createPoliciesApi(http),
+    streamEvents(listener) {
+      return openEventStream(`${options.baseUrl ?? ''}/api/v1/events/stream`, {
+        ...listener,
+        onRefused() {
+          listener.onRefused?.();
+          // EventSource hides the status code; ask the console whether the session is still valid
+          // so an expired session leads to the sign-in page instead of endless reconnecting.
+          auth.currentUser().then(
+            (user) => {
+              if (!user) http.reportUnauthorized();
+            },
+            () => undefined, // unreachable console: the stream keeps retrying and shows "reconnecting"
+          );
+        },
+      });
+    },
+    onUnauthorized: (listener) => http.onUnauthorized(listener),
+  };
+}

@@ -1,0 +1,94 @@
+import { storedEvent, type StoredEvent } from '@dlp/shared';
+
+/** connecting: first attempt; live: the stream is open; reconnecting: lost, trying again. */
+export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
+
+export interface EventStreamListener {
+  /** Valid events of one committed batch, in the order the console sent them. */
+  onEvents(events: StoredEvent[]): void;
+  onStatus(status: StreamStatus): void;
+  /** Some frames or events did not match the contract and were dropped. */
+  onRejected?(count: number): void;
+  /** The console refused the stream (e.g. the session ended); a new attempt follows after a delay. */
+  onRefused?(): void;
+}
+
+export interface EventStreamHandle {
+  close(): void;
+}
+
+export interface EventStreamOptions {
+  /** Delay before a new attempt after the console refused the stream. */
+  retryDelayMs?: number;
+  createSource?: (url: string) => EventSource;
+}
+
+/** Name of the SSE event that carries a JSON array of StoredEvent. */
+export const EVENTS_SSE_NAME = 'events';
+
+/**
+ * Validates one SSE `data:` payload event by event, so one malformed event cannot hide the rest of
+ * its batch.
+ */
+export function parseEventBatch(data: string): { events: StoredEvent[]; rejected: number } {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return { events: [], rejected: 1 };
+  }
+  if (!Array.isArray(value)) return { events: [], rejected: 1 };
+  const events: StoredEvent[] = [];
+  let rejected = 0;
+  for (const item of value) {
+    const parsed = storedEvent.safeParse(item);
+    if (parsed.success) events.push(parsed.data);
+    else rejected++;
+  }
+  return { events, rejected };
+}
+
+/**
+ * Subscribes to the console's live event stream. EventSource reconnects by itself after network
+ * errors; when the console answers with an error status it gives up, so we start a new one later.
+ */
+export function openEventStream(url: string, listener: EventStreamListener, options: EventStreamOptions = {}): EventStreamHandle {
+  const retryDelayMs = options.retryDelayMs ?? 5000;
+  const createSource = options.createSource ?? ((target: string) => new EventSource(target));
+  let source: EventSource | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let closed = false;
+
+  const connect = () => {
+    const current = createSource(url);
+    source = current;
+    current.addEventListener('open', () => {
+      if (!closed) listener.onStatus('live');
+    });
+    current.addEventListener(EVENTS_SSE_NAME, (message) => {
+      if (closed || !(message instanceof MessageEvent) || typeof message.data !== 'string') return;
+      const batch = parseEventBatch(message.data);
+      if (batch.rejected > 0) listener.onRejected?.(batch.rejected);
+      if (batch.events.length > 0) listener.onEvents(batch.events);
+    });
+    current.addEventListener('error', () => {
+      if (closed) return;
+      listener.onStatus('reconnecting');
+      if (current.readyState === EventSource.CLOSED) {
+        current.close();
+        listener.onRefused?.();
+        retryTimer = setTimeout(connect, retryDelayMs);
+      }
+    });
+  };
+
+  listener.onStatus('connecting');
+  connect();
+  return {
+    close() {
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      source?.close();
+    },
+  };
+}

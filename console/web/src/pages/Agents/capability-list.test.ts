@@ -1,0 +1,39 @@
+import type { CapabilityReport } from '@dlp/shared';
+import { translate } from '../../i18n/language';
+import type { MessageKey } from '../../i18n/messages-en';
+import { describeCapabilities } from './capability-list';
+
+const tEn = (key: MessageKey, params?: Record<string, string | number>) => translate('en', key, params);
+
+const linuxFallback: CapabilityReport = {
+  apps: { method: 'proc-scan', preExec: false, failMode: 'open' },
+  usb: { method: 'sysfs-authorized', mountGuard: true },
+  screen: { captureToolBlocking: true, windowCaptureExclusion: false },
+  notes: [],
+};
+
+describe('describeCapabilities', () => {
+  it('says plainly that the /proc fallback stops programs only after they start', () => {
+    const [apps] = describeCapabilities(linuxFallback, 'linux', tEn);
+    expect(apps).toEqual({ level: 'limited', text: 'App control: /proc scan (after start) · fails open' });
+  });
+
+  it('reports pre-exec blocking with helper trouble when the helper misbehaves', () => {
+    const report: CapabilityReport = {
+      ...linuxFallback,
+      apps: { method: 'fanotify', preExec: true, failMode: 'closed', helper: { running: true, restarts: 0, timeouts: 3, cacheHitRate: 0.9 } },
+    };
+    const [apps] = describeCapabilities(report, 'linux', tEn);
+    expect(apps).toEqual({ level: 'in-force', text: 'App control: fanotify (before start) · fails closed · decision timeouts: 3' });
+  });
+
+  it('never hides a control the OS cannot provide', () => {
+    const texts = describeCapabilities(linuxFallback, 'linux', tEn).map((line) => line.text);
+    expect(texts).toContain('Window capture exclusion: not available on Linux');
+    expect(texts).toContain('USB storage: sysfs authorization · with mount guard');
+    const bare: CapabilityReport = { ...linuxFallback, apps: { method: 'none', preExec: false, failMode: 'open' }, usb: { method: 'none', mountGuard: false } };
+    const levels = describeCapabilities(bare, 'windows', (key, params) => translate('zh-CN', key, params));
+    expect(levels.map((line) => line.level)).toEqual(['absent', 'absent', 'in-force', 'absent']);
+    expect(levels[3]?.text).toBe('窗口防截屏：Windows 上不可用');
+  });
+});

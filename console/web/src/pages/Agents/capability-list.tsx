@@ -1,0 +1,73 @@
+import type { AgentInfo, CapabilityReport } from '@dlp/shared';
+import { useI18n, type I18n } from '../../i18n';
+import { OS_NAMES } from './os-names';
+
+/** in-force: works as intended; limited: works with a weaker guarantee; absent: not enforced. */
+type CapabilityLevel = 'in-force' | 'limited' | 'absent';
+
+interface CapabilityLine {
+  level: CapabilityLevel;
+  text: string;
+}
+
+const LEVEL_MARKS: Record<CapabilityLevel, string> = { 'in-force': '✓', limited: '!', absent: '✕' };
+
+/**
+ * The controls an agent says are really in force, worded honestly (handbook principle 6): a control
+ * the agent cannot enforce on its OS is shown as such, never hidden.
+ */
+export function describeCapabilities(report: CapabilityReport, os: AgentInfo['os'], t: I18n['t']): CapabilityLine[] {
+  const lines: CapabilityLine[] = [];
+  const apps = report.apps;
+  const appDetails = [t(apps.failMode === 'open' ? 'cap.apps.failOpen' : 'cap.apps.failClosed')];
+  if (apps.helper && !apps.helper.running) appDetails.push(t('cap.apps.helperStopped'));
+  if (apps.helper && apps.helper.timeouts > 0) appDetails.push(t('cap.apps.helperTimeouts', { count: apps.helper.timeouts }));
+  if (apps.method === 'fanotify') {
+    lines.push({ level: apps.helper?.running === false ? 'limited' : 'in-force', text: `${t('cap.apps.fanotify')} · ${appDetails.join(' · ')}` });
+  } else if (apps.method === 'proc-scan') {
+    lines.push({ level: 'limited', text: `${t('cap.apps.procScan')} · ${appDetails.join(' · ')}` });
+  } else {
+    lines.push({ level: 'absent', text: t('cap.apps.none') });
+  }
+
+  if (report.usb.method === 'sysfs-authorized') {
+    lines.push({ level: 'in-force', text: report.usb.mountGuard ? `${t('cap.usb.sysfs')} · ${t('cap.usb.mountGuard')}` : t('cap.usb.sysfs') });
+  } else {
+    lines.push({ level: 'absent', text: t('cap.usb.none') });
+  }
+
+  lines.push(
+    report.screen.captureToolBlocking
+      ? { level: 'in-force', text: t('cap.screen.toolsOn') }
+      : { level: 'absent', text: t('cap.screen.toolsOff') },
+  );
+  lines.push(
+    report.screen.windowCaptureExclusion
+      ? { level: 'in-force', text: t('cap.screen.exclusionOn') }
+      : { level: 'absent', text: t('cap.screen.exclusionOff', { os: OS_NAMES[os] }) },
+  );
+  return lines;
+}
+
+/** The capability summary cell of the agents table. */
+export function CapabilityList({ report, os }: { report: CapabilityReport | null; os: AgentInfo['os'] }) {
+  const { t } = useI18n();
+  if (!report) return <span className="muted">{t('cap.notReported')}</span>;
+  return (
+    <ul className="capabilities">
+      {describeCapabilities(report, os, t).map((line) => (
+        <li key={line.text} className={`capability capability-${line.level}`}>
+          <span className="capability-mark" aria-hidden="true">
+            {LEVEL_MARKS[line.level]}
+          </span>
+          {line.text}
+        </li>
+      ))}
+      {report.notes.map((note) => (
+        <li key={`note:${note}`} className="capability capability-note">
+          {note}
+        </li>
+      ))}
+    </ul>
+  );
+}

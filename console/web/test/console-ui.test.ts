@@ -1,0 +1,289 @@
+/* eslint-disable no-restricted-imports -- Node-side end-to-end test: it drives a real browser against a real console process. */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { uuidv7, type AgentEvent, type AgentInfo, type CapabilityReport } from '@dlp/shared';
+import { launchChromium } from './chromium';
+import { startConsole, type RunningConsole } from './console-process';
+import { SimulatedAgent, enrollAgent } from './simulated-agent';
+
+/**
+ * The console UI end to end: the real console (built bundle) as a child process, a simulated agent
+ * over the real ws protocol, and the built web UI in headless Chromium.
+ *
+ * Screenshots go to $DLP_UI_SCREENSHOT_DIR when set (kept for people to look at), otherwise to the
+ * test's temp folder (removed afterwards).
+ */
+
+const REPO_ROOT = path.resolve(__dirname, '../../..');
+const ADMIN_PASSWORD = 'E2e-Admin-Password-7319';
+const ENROLL_SECRET = 'e2e-enroll-secret-0123456789abcd'; // 32 characters
+// Generous bounds: they only stop a hung run; the 2-core CI box is often busy with other suites.
+const UI_TIMEOUT_MS = 20_000;
+jest.setTimeout(90_000);
+
+const WORKSTATION: AgentInfo = { hostname: 'ws-finance-01', os: 'linux', osVersion: '6.1.0-27-amd64', agentVersion: '0.1.0', user: 'alice' };
+const CAPABILITIES: CapabilityReport = {
+  apps: { method: 'proc-scan', preExec: false, failMode: 'open' },
+  usb: { method: 'sysfs-authorized', mountGuard: true },
+  screen: { captureToolBlocking: true, windowCaptureExclusion: false },
+  notes: [],
+};
+
+let tempDir: string;
+let screenshotDir: string;
+let dlpConsole: RunningConsole;
+let agent: SimulatedAgent;
+let policySerial: number;
+let nextSeq = 1;
+let browser: Browser;
+
+function appEvent(name: string, action: AgentEvent['action']): AgentEvent {
+  return {
+    id: uuidv7(),
+    seq: nextSeq++,
+    occurredAt: new Date().toISOString(),
+    type: 'app',
+    action,
+    severity: action === 'blocked' ? 'high' : 'medium',
+    user: WORKSTATION.user,
+    host: WORKSTATION.hostname,
+    ruleId: `block-${name}`,
+    policySerial,
+    subject: { kind: 'process', pid: 4000 + nextSeq, ppid: 1, uid: 1000, exePath: `/usr/bin/${name}`, name, sha256: '3f'.repeat(32), method: 'proc-scan' },
+  };
+}
+
+function usbEvent(): AgentEvent {
+  return {
+    id: uuidv7(),
+    seq: nextSeq++,
+    occurredAt: new Date().toISOString(),
+    type: 'usb',
+    action: 'blocked',
+    severity: 'critical',
+    user: WORKSTATION.user,
+    host: WORKSTATION.hostname,
+    ruleId: 'block-mass-storage',
+    policySerial,
+    subject: {
+      kind: 'device',
+      vendorId: '0781',
+      productId: '5567',
+      vendorName: 'SanDisk',
+      productName: 'Cruzer Blade',
+      serial: '4C530001',
+      interfaces: [8],
+      outcome: 'device-blocked',
+    },
+  };
+}
+
+/** A fresh browser context (own cookies and storage) with page errors collected for the test to check. */
+async function openPage(options: { locale?: string; width?: number; height?: number; url?: string } = {}): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
+  const context = await browser.newContext({
+    locale: options.locale ?? 'en-US',
+    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+  });
+  context.setDefaultTimeout(UI_TIMEOUT_MS);
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(options.url ?? dlpConsole.url);
+  return { context, page, pageErrors };
+}
+
+async function signIn(page: Page, password = ADMIN_PASSWORD): Promise<void> {
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  for (const built of ['dist/console/server.js', 'dist/console/web/index.html']) {
+    if (!existsSync(path.join(REPO_ROOT, built))) throw new Error(`${built} is missing: run "npm run build" first`);
+  }
+  tempDir = mkdtempSync(path.join(os.tmpdir(), 'dlp-console-ui-'));
+  screenshotDir = process.env.DLP_UI_SCREENSHOT_DIR ?? path.join(tempDir, 'screenshots');
+  mkdirSync(screenshotDir, { recursive: true });
+  dlpConsole = await startConsole({ repoRoot: REPO_ROOT, dataDir: path.join(tempDir, 'console'), adminPassword: ADMIN_PASSWORD, localEnrollSecret: ENROLL_SECRET });
+
+  const credentials = await enrollAgent(dlpConsole.url, ENROLL_SECRET, WORKSTATION);
+  agent = await SimulatedAgent.connect(dlpConsole.url, credentials, WORKSTATION, CAPABILITIES);
+  policySerial = (await agent.applyPushedPolicy()).bundle.serial;
+  const first = appEvent('wireshark', 'blocked');
+  expect(await agent.sendEvents([first])).toBe(first.seq);
+
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await agent?.close();
+  await dlpConsole?.stop();
+  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+});
+
+describe('console web UI', () => {
+  it('explains a wrong password and an unreachable console, and keeps the password out of the URL', async () => {
+    const { context, page, pageErrors } = await openPage();
+    await screenshot(page, 'login-1280');
+    await signIn(page, 'not-the-password');
+    await expect(page.getByRole('alert').textContent()).resolves.toBe('Wrong username or password.');
+    expect(await page.getByLabel('Password').inputValue()).toBe('');
+    expect(page.url()).not.toContain('not-the-password');
+
+    // The console going away mid-session: the browser cannot connect at all.
+    await page.route('**/api/v1/auth/login', (route) => route.abort('internetdisconnected'));
+    await signIn(page);
+    await page.getByRole('alert').filter({ hasText: 'Cannot reach the console' }).waitFor();
+    await screenshot(page, 'login-error-1280');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows the enrolled agent online with its policy and honest capabilities', async () => {
+    const { context, page, pageErrors } = await openPage();
+    await signIn(page);
+    await page.getByRole('link', { name: 'Agents' }).click();
+    const row = page.locator('tr', { has: page.getByRole('rowheader', { name: WORKSTATION.hostname }) });
+    await row.waitFor();
+    const text = await row.innerText();
+    expect(text).toContain('Online');
+    expect(text).toContain('Linux');
+    expect(text).toContain('alice');
+    expect(text).toContain('Default v1');
+    expect(text).toContain('App control: /proc scan (after start)');
+    expect(text).toContain('Window capture exclusion: not available on Linux');
+    await expect(page.getByRole('banner').innerText()).resolves.toMatch(/admin\s+Administrator/);
+    await screenshot(page, 'agents-1280');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await screenshot(page, 'agents-1920');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('lists stored events and adds new batches live, once each, without a reload', async () => {
+    const { context, page, pageErrors } = await openPage();
+    let loads = 0;
+    page.on('load', () => loads++);
+    await signIn(page);
+    await page.getByRole('link', { name: 'Events' }).click();
+    const rows = page.locator('tbody tr[data-event-id]');
+    await rows.filter({ hasText: 'wireshark' }).waitFor();
+    await page.locator('.connection[data-status="live"]').waitFor();
+    const loadsBefore = loads;
+
+    const second = [appEvent('nc', 'would-block'), usbEvent()];
+    await agent.sendEvents(second);
+    await rows.filter({ hasText: 'USB 0781:5567' }).filter({ hasText: 'whole device blocked' }).waitFor();
+    await rows.filter({ hasText: '/usr/bin/nc' }).waitFor();
+    // The agent re-sends a batch whose ack it lost; then a new one. The table shows every event once.
+    await agent.sendEvents(second);
+    const third = appEvent('scrot', 'blocked');
+    await agent.sendEvents([third]);
+    await page.locator(`tr[data-event-id="${third.id}"]`).waitFor();
+    expect(await rows.count()).toBe(4);
+    expect(await rows.first().innerText()).toContain('scrot');
+    expect(loads).toBe(loadsBefore);
+
+    const blockedBadge = rows.filter({ hasText: 'scrot' }).locator('.badge');
+    await expect(blockedBadge.innerText()).resolves.toBe('Blocked');
+    expect(await blockedBadge.getAttribute('class')).toContain('badge-red');
+    const chart = page.getByRole('img', { name: 'Events per minute, last hour' });
+    await expect(chart.getAttribute('aria-describedby')).resolves.toBeTruthy();
+    await page.waitForFunction(
+      (expected) => document.querySelector('svg.minute-chart desc')?.textContent?.startsWith(expected) ?? false,
+      'Last hour, 4 in total: Blocked 3 and Would block 1.',
+    );
+    await screenshot(page, 'events-1280');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await screenshot(page, 'events-1920');
+
+    await page.getByLabel('Action').selectOption('would-block');
+    await rows.filter({ hasText: 'scrot' }).waitFor({ state: 'detached' });
+    await rows.filter({ hasText: '/usr/bin/nc' }).waitFor();
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().innerText()).toContain('/usr/bin/nc');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('switches to Simplified Chinese, remembers it, and starts in Chinese for zh browsers', async () => {
+    const { context, page, pageErrors } = await openPage();
+    await signIn(page);
+    await page.getByRole('link', { name: 'Events' }).waitFor();
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByRole('link', { name: '终端', exact: true }).waitFor();
+    await page.getByRole('link', { name: '事件', exact: true }).click();
+    await page.getByRole('heading', { name: '事件' }).waitFor();
+    await page.locator('tbody tr', { hasText: 'wireshark' }).getByText('已阻止').waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await screenshot(page, 'events-zh-1280');
+
+    await page.reload();
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.getByRole('heading', { name: '登录' }).waitFor();
+    await context.close();
+
+    const zhBrowser = await openPage({ locale: 'zh-CN' });
+    await zhBrowser.page.getByRole('heading', { name: '登录' }).waitFor();
+    await zhBrowser.page.getByLabel('用户名').waitFor();
+    expect(zhBrowser.pageErrors).toEqual([]);
+    await zhBrowser.context.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('tells an admin how to enroll a workstation while no agent is enrolled', async () => {
+    const emptyConsole = await startConsole({
+      repoRoot: REPO_ROOT,
+      dataDir: path.join(tempDir, 'empty-console'),
+      adminPassword: ADMIN_PASSWORD,
+      localEnrollSecret: ENROLL_SECRET,
+    });
+    try {
+      const { context, page, pageErrors } = await openPage({ url: `${emptyConsole.url}/#/agents` });
+      await signIn(page);
+      await page.getByRole('heading', { name: 'No agents enrolled yet' }).waitFor();
+      const instructions = await page.locator('.empty-state').innerText();
+      expect(instructions).toContain('DLP_LOCAL_ENROLL_SECRET');
+      expect(instructions).toContain(`"consoleUrl": "${emptyConsole.url.replace(/^http/, 'ws')}/agent"`);
+      await screenshot(page, 'agents-empty-1280');
+      expect(pageErrors).toEqual([]);
+      await context.close();
+    } finally {
+      await emptyConsole.stop();
+    }
+  });
+
+  it('sends the reader back to sign-in, with a notice, when the session ends elsewhere', async () => {
+    const { context, page, pageErrors } = await openPage();
+    await signIn(page);
+    await page.getByRole('link', { name: 'Agents' }).click();
+    await page.getByRole('rowheader', { name: WORKSTATION.hostname }).waitFor();
+    // The same session signed out from another tab: the cookie no longer opens anything.
+    const response = await page.request.post(`${dlpConsole.url}/api/v1/auth/logout`, { data: {} });
+    expect(response.status()).toBe(204);
+    await page.getByRole('link', { name: 'Events' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Your session has ended. Please sign in again.' }).waitFor();
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('signs out so that a reload asks for the password again', async () => {
+    const { context, page, pageErrors } = await openPage();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { policyDocument, signedPolicy } from '../schemas/policy';
+import { timestamp } from '../schemas/primitives';
+import { agentSummary, currentUser, pageOf, policySummary } from './rest';
+
+/**
+ * Request and response shapes of the console REST API that rest.ts does not define yet. Every
+ * response body here is what the console sends with a 2xx status.
+ */
+
+/** POST /api/v1/auth/login (200) and GET /api/v1/auth/me. */
+export const currentUserResponse = z.strictObject({ user: currentUser });
+export type CurrentUserResponse = z.infer<typeof currentUserResponse>;
+
+/** One item of GET /api/v1/enroll-secrets: the secret itself is never shown again. */
+export const enrollSecretSummary = z.strictObject({ id: z.string(), label: z.string(), createdAt: timestamp });
+export type EnrollSecretSummary = z.infer<typeof enrollSecretSummary>;
+export const enrollSecretList = z.strictObject({ items: z.array(enrollSecretSummary) });
+
+/** GET /api/v1/policies, GET /api/v1/policies/:id/versions (newest first). */
+export const policyList = z.strictObject({ items: z.array(policySummary) });
+export type PolicyList = z.infer<typeof policyList>;
+
+/** POST /api/v1/policies (201), PUT /api/v1/policies/:id (200). */
+export const policySaved = z.strictObject({ policy: policySummary });
+
+/** GET /api/v1/policies/:id: the current version, its document and the bundle exactly as agents get it. */
+export const policyDetail = z.strictObject({ policy: policySummary, document: policyDocument, signed: signedPolicy });
+export type PolicyDetail = z.infer<typeof policyDetail>;
+
+/** The built-in group every agent joins unless its enroll secret says otherwise. */
+export const DEFAULT_GROUP_ID = 'default';
+
+export const groupSummary = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  /** The policy assigned to the group (null: none yet). */
+  policyId: z.string().nullable(),
+  builtIn: z.boolean(),
+});
+export type GroupSummary = z.infer<typeof groupSummary>;
+
+/** GET /api/v1/groups */
+export const groupList = z.strictObject({ items: z.array(groupSummary) });
+
+/** PUT /api/v1/groups/:id/policy → 200 { group: GroupSummary } */
+export const assignGroupPolicyRequest = z.strictObject({ policyId: z.string().min(1).max(64) });
+export type AssignGroupPolicyRequest = z.infer<typeof assignGroupPolicyRequest>;
+export const groupResponse = z.strictObject({ group: groupSummary });
+
+/** GET /api/v1/agents */
+export const agentPage = pageOf(agentSummary);
+/** GET /api/v1/agents/:id and POST /api/v1/agents/:id/revoke */
+export const agentResponse = z.strictObject({ agent: agentSummary });
