@@ -73,6 +73,17 @@ export const agentSummary = z.strictObject({
   policySerial: z.number().int().nullable(),
   capabilities: capabilityReport.nullable(),
   ackedSeq: z.number().int(),
+  /** The agent's last policy-receipt (rollout status); absent from consoles that do not report it. */
+  lastPolicyReceipt: z
+    .strictObject({
+      serial: z.number().int(),
+      hash: z.string(),
+      status: z.enum(['applied', 'rejected']),
+      error: z.string().nullable(),
+      receivedAt: timestamp,
+    })
+    .nullable()
+    .optional(),
 });
 export type AgentSummary = z.infer<typeof agentSummary>;
 

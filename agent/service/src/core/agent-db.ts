@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { migrate, SqliteDatabase, type Migration } from '@dlp/shared/node';
+
+const MIGRATIONS: Migration[] = [
+  {
+    id: 1,
+    name: 'outbox and policy state',
+    sql: `
+      CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY,
+        type TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE TABLE outbox_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        last_seq INTEGER NOT NULL
+      );
+      INSERT INTO outbox_state (id, last_seq) VALUES (1, 0);
+      CREATE TABLE policy_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        highest_serial INTEGER NOT NULL,
+        highest_hash TEXT NOT NULL,
+        accepted_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+/**
+ * Opens `<dataDir>/agent.sqlite`. synchronous=NORMAL: durable against a crash of the agent, and
+ * an event lost to a power cut before the console acked it is the accepted trade for cheap commits.
+ */
+export async function openAgentDatabase(dataDir: string): Promise<SqliteDatabase> {
+  const db = await SqliteDatabase.open(path.join(dataDir, 'agent.sqlite'), { synchronous: 'NORMAL' });
+  try {
+    await migrate(db, MIGRATIONS);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  return db;
+}

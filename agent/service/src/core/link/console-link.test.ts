@@ -1,0 +1,163 @@
+import { PROTOCOL_VERSION, type AgentInfo } from '@dlp/shared';
+import { generateSigningKeyPair, type SqliteDatabase } from '@dlp/shared/node';
+import { FakeHostInfo } from '../../platform/fake/fake-platform';
+import { makeTempDir, waitFor } from '../../testing/fixtures';
+import { TestConsole } from '../../testing/test-console';
+import { openAgentDatabase } from '../agent-db';
+import { buildCapabilityReport } from '../capabilities';
+import type { AgentCredentials } from '../credentials';
+import { EventFactory } from '../event-factory';
+import { silentLogger } from '../logger';
+import { Outbox } from '../outbox';
+import { ConsoleLink, type ConsoleLinkOptions } from './console-link';
+
+const key = generateSigningKeyPair();
+const agentInfo: AgentInfo = { hostname: 'ws-test-01', os: 'linux', osVersion: '6.1.0', agentVersion: '0.1.0', user: 'alice' };
+const fastTimings = { backoffBaseMs: 20, backoffCapMs: 100, rejectedRetryMs: 300, heartbeatMs: 100, idleTimeoutMs: 5000, handshakeTimeoutMs: 2000 };
+
+describe('console link', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let db: SqliteDatabase;
+  let outbox: Outbox;
+  let console_: TestConsole;
+  let link: ConsoleLink | null;
+  let credentials: AgentCredentials;
+  const factory = new EventFactory({ host: new FakeHostInfo(), hostname: 'ws-test-01' });
+
+  const appendEvents = async (count: number) => {
+    const drafts = await Promise.all(
+      Array.from({ length: count }, (_, i) => factory.create({ type: 'app', action: 'blocked', severity: 'medium', subject: { kind: 'process', pid: i + 10, exePath: '/tmp/x', name: 'x', method: 'proc-scan' } })),
+    );
+    await Promise.all(drafts.map((d) => outbox.append(d)));
+  };
+
+  function startLink(overrides: Partial<ConsoleLinkOptions> = {}): ConsoleLink {
+    link = new ConsoleLink({
+      url: console_.url,
+      log: silentLogger,
+      outbox,
+      credentials: () => credentials,
+      enrolled: async () => undefined,
+      agentInfo: async () => agentInfo,
+      helloState: () => ({ policySerial: null, capabilities: buildCapabilityReport({ method: 'proc-scan', preExec: false, failMode: 'open' }) }),
+      policy: async () => null,
+      timings: fastTimings,
+      ...overrides,
+    });
+    link.start();
+    return link;
+  }
+
+  beforeEach(async () => {
+    ({ dir, cleanup } = await makeTempDir('link'));
+    db = await openAgentDatabase(dir);
+    outbox = await Outbox.open(db, { maxEvents: 100_000, gapEvent: (g) => factory.gapEvent(g), log: silentLogger });
+    console_ = await TestConsole.start({ key });
+    console_.agentId = '019ad0c4-7b5e-7c1a-8d2f-3a4b5c6d7e8f';
+    console_.token = 'A'.repeat(43);
+    credentials = { agentId: console_.agentId, token: console_.token, consoleKey: { keyId: key.keyId, publicKey: key.publicKey }, enrolledAt: new Date().toISOString() };
+    link = null;
+  });
+  afterEach(async () => {
+    await link?.stop();
+    await console_.stop();
+    await db.close();
+    await cleanup();
+  });
+
+  it('says hello with its credentials and capabilities, then delivers queued events and forgets them once acked', async () => {
+    await appendEvents(3);
+    startLink();
+    await waitFor(() => outbox.depth() === 0, 'the outbox to drain');
+    expect(console_.hellos[0]).toMatchObject({ agentId: credentials.agentId, agent: agentInfo, policySerial: null, capabilities: { apps: { method: 'proc-scan' } } });
+    expect([...console_.events.keys()]).toEqual([1, 2, 3]);
+    // Events appended while connected go out too.
+    await appendEvents(2);
+    await waitFor(() => console_.events.size === 5 && outbox.depth() === 0, 'live events');
+    expect(link?.state()).toBe('ready');
+  });
+
+  it('resends everything unacked after a reconnect, in order, and loses nothing', async () => {
+    console_.autoAck = false;
+    await appendEvents(10);
+    startLink();
+    await waitFor(() => console_.events.size === 10, 'the first delivery');
+    expect(outbox.depth()).toBe(10);
+    // The console dies before committing: its welcome will say nothing was committed.
+    console_.events.clear();
+    console_.dropConnections();
+    await waitFor(() => console_.hellos.length === 2 && console_.batches.length >= 2, 'a reconnect and a resend');
+    expect(console_.batches[1]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(outbox.depth()).toBe(10);
+    console_.ack();
+    await waitFor(() => outbox.depth() === 0, 'the ack to delete the events');
+    expect([...console_.events.keys()]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('trims what the console already committed when welcomed', async () => {
+    await appendEvents(5);
+    console_.autoAck = false;
+    console_.baseAckedSeq = 3;
+    startLink();
+    await waitFor(() => console_.batches.length === 1, 'a batch');
+    expect(console_.batches[0]).toEqual([4, 5]);
+    expect(outbox.depth()).toBe(2);
+  });
+
+  it('keeps at most four batches of at most 500 events in flight', async () => {
+    console_.autoAck = false;
+    await appendEvents(2600);
+    startLink();
+    await waitFor(() => console_.batches.length === 4, 'four batches');
+    // Give the link every chance to send a fifth batch it must not send.
+    await waitFor(() => console_.heartbeats.length >= 2, 'two heartbeats');
+    expect(console_.batches.map((b) => b.length)).toEqual([500, 500, 500, 500]);
+    expect(console_.heartbeats.at(-1)).toBe(2600);
+    console_.ack(500);
+    await waitFor(() => console_.batches.length === 5, 'the fifth batch after an ack');
+    expect(console_.batches[4]?.[0]).toBe(2001);
+  });
+
+  it('retries slowly when its credentials are revoked, then recovers', async () => {
+    console_.revoked = true;
+    startLink();
+    await waitFor(() => console_.hellos.length === 1, 'the first hello');
+    await waitFor(() => link?.state() === 'waiting', 'the link to wait');
+    console_.revoked = false;
+    await waitFor(() => link?.state() === 'ready', 'a slow retry that succeeds', 5000);
+    expect(console_.hellos).toHaveLength(2);
+  });
+
+  it('gives up on a console that stops answering and connects again', async () => {
+    console_.silent = true;
+    startLink({ timings: { ...fastTimings, idleTimeoutMs: 300 } });
+    await waitFor(() => console_.hellos.length === 1, 'the first hello');
+    console_.silent = false;
+    await waitFor(() => link?.state() === 'ready', 'a new connection after the idle timeout', 5000);
+    expect(console_.hellos).toHaveLength(2);
+  });
+
+  it('ignores frames that do not match the protocol and keeps working', async () => {
+    startLink();
+    await waitFor(() => link?.state() === 'ready', 'ready');
+    console_.sendRaw('not json');
+    console_.sendRaw(JSON.stringify({ v: PROTOCOL_VERSION, type: 'ack', upTo: -1 }));
+    console_.sendRaw(JSON.stringify({ v: PROTOCOL_VERSION, type: 'mystery' }));
+    await appendEvents(1);
+    await waitFor(() => console_.events.size === 1, 'an event after bad frames');
+    expect(console_.hellos).toHaveLength(1);
+  });
+
+  it('reconnects with backoff when the console is down at first', async () => {
+    const port = console_.port;
+    await console_.stop();
+    startLink({ url: `ws://127.0.0.1:${port}/agent` });
+    await waitFor(() => link?.state() === 'waiting', 'a failed attempt');
+    console_ = await TestConsole.start({ key }, port);
+    console_.agentId = credentials.agentId;
+    console_.token = credentials.token;
+    await appendEvents(1);
+    await waitFor(() => console_.events.size === 1, 'delivery once the console is up', 10_000);
+  });
+});

@@ -1,0 +1,342 @@
+import WebSocket from 'ws';
+import {
+  agentToConsoleMessage,
+  CLOSE_CODES,
+  consoleToAgentMessage,
+  decodeFrame,
+  LIMITS,
+  PROTOCOL_VERSION,
+  type AgentInfo,
+  type AgentToConsoleMessage,
+  type CapabilityReport,
+  type ConsoleToAgentMessage,
+  type EnrolledMessage,
+  type PolicyReceiptMessage,
+} from '@dlp/shared';
+import type { AgentCredentials } from '../credentials';
+import type { Logger } from '../logger';
+import type { Outbox } from '../outbox';
+import { Backoff } from './backoff';
+import { EventSender } from './event-sender';
+
+export interface LinkTimings {
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  /** Retry period after the console rejected or revoked our credentials (an admin must act). */
+  rejectedRetryMs: number;
+  heartbeatMs: number;
+  /** Nothing heard from the console for this long: the connection is dead, reconnect. */
+  idleTimeoutMs: number;
+  /** A batch not acked for this long: reconnect and resend. */
+  ackTimeoutMs: number;
+  handshakeTimeoutMs: number;
+  maxInFlightBatches: number;
+}
+
+export const DEFAULT_LINK_TIMINGS: LinkTimings = {
+  backoffBaseMs: 500,
+  backoffCapMs: 30_000,
+  rejectedRetryMs: 5 * 60_000,
+  heartbeatMs: 30_000,
+  idleTimeoutMs: 95_000,
+  ackTimeoutMs: 120_000,
+  handshakeTimeoutMs: 10_000,
+  maxInFlightBatches: 4,
+};
+
+export type LinkState = 'idle' | 'connecting' | 'enrolling' | 'authenticating' | 'ready' | 'waiting' | 'stopped';
+
+export type PolicyReceipt = Omit<PolicyReceiptMessage, 'v' | 'type'>;
+
+export interface ConsoleLinkOptions {
+  url: string;
+  log: Logger;
+  outbox: Outbox;
+  enrollSecret?: string;
+  credentials(): AgentCredentials | null;
+  /** Persists and pins what the console sent at enrollment; throws if it cannot be trusted. */
+  enrolled(message: EnrolledMessage): Promise<void>;
+  agentInfo(): Promise<AgentInfo>;
+  /** What `hello` reports about the agent's state. */
+  helloState(): { policySerial: number | null; capabilities: CapabilityReport };
+  /** Verifies and applies a pushed policy (the raw JSON as received); returns the receipt, if one can be made. */
+  policy(raw: unknown): Promise<PolicyReceipt | null>;
+  timings?: Partial<LinkTimings>;
+  random?: () => number;
+  onStateChange?(state: LinkState): void;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function frameText(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return Buffer.from(new Uint8Array(data)).toString('utf8');
+}
+
+/**
+ * The agent's connection to the console: enrollment, hello/welcome, event delivery, policy push,
+ * heartbeats, reconnects. Enforcement never waits on it (handbook principle 1): when the console is
+ * unreachable or rejects us, the link retries in the background and nothing else changes.
+ */
+export class ConsoleLink {
+  private readonly timings: LinkTimings;
+  private readonly backoff: Backoff;
+  private ws: WebSocket | null = null;
+  private mode: 'enroll' | 'hello' = 'hello';
+  private sender: EventSender | null = null;
+  private linkState: LinkState = 'idle';
+  private stopped = false;
+  private justEnrolled = false;
+  private savingEnrollment: Promise<void> | null = null;
+  private lastReceivedAt = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private watchdogTimer: NodeJS.Timeout | null = null;
+  private policyQueue: Promise<void> = Promise.resolve();
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly options: ConsoleLinkOptions) {
+    this.timings = { ...DEFAULT_LINK_TIMINGS, ...options.timings };
+    this.backoff = new Backoff(this.timings.backoffBaseMs, this.timings.backoffCapMs, options.random);
+    this.unsubscribe = options.outbox.onAppended(() => this.background(this.sender?.pump(), 'sending events'));
+  }
+
+  state(): LinkState {
+    return this.linkState;
+  }
+
+  start(): void {
+    if (this.linkState === 'idle') this.connect();
+  }
+
+  /** Closes the connection (1001 going away) and stops retrying. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.endSession();
+    const ws = this.ws;
+    if (ws && ws.readyState !== WebSocket.CLOSED) {
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => ws.terminate(), 2000);
+        ws.once('close', () => {
+          clearTimeout(force);
+          resolve();
+        });
+        ws.close(CLOSE_CODES.goingAway, 'agent stopping');
+      });
+    }
+    await this.savingEnrollment;
+    await this.policyQueue;
+    this.setState('stopped');
+  }
+
+  /** Tells the console the capability report changed (e.g. a fallback engaged). */
+  sendCapabilities(capabilities: CapabilityReport): void {
+    if (this.ws && this.linkState === 'ready') this.send(this.ws, { v: PROTOCOL_VERSION, type: 'capabilities', capabilities });
+  }
+
+  /** Runs a task nobody awaits: a failure is logged, never an unhandled rejection (which would exit the agent). */
+  private background(task: Promise<unknown> | undefined, what: string): void {
+    task?.catch((err: unknown) => this.options.log.error(`${what} failed`, { error: err instanceof Error ? err.message : String(err) }));
+  }
+
+  private setState(state: LinkState): void {
+    if (this.linkState === state) return;
+    this.linkState = state;
+    this.options.onStateChange?.(state);
+  }
+
+  private connect(): void {
+    this.retryTimer = null;
+    if (this.stopped) return;
+    const credentials = this.options.credentials();
+    if (!credentials && !this.options.enrollSecret) {
+      this.options.log.error('not enrolled and no enrollSecret configured: cannot reach the console');
+      this.setState('waiting');
+      return;
+    }
+    this.mode = credentials ? 'hello' : 'enroll';
+    this.setState('connecting');
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.options.url, { maxPayload: LIMITS.maxMessageBytes, handshakeTimeout: this.timings.handshakeTimeoutMs });
+    } catch (err) {
+      this.options.log.error('cannot open a console connection', { error: err instanceof Error ? err.message : String(err) });
+      this.retryIn(this.backoff.next());
+      return;
+    }
+    this.ws = ws;
+    ws.on('open', () => this.background(this.onOpen(ws), 'opening the session'));
+    ws.on('message', (data) => this.background(this.onMessage(ws, frameText(data)), 'handling a console message'));
+    ws.on('ping', () => (this.lastReceivedAt = Date.now()));
+    ws.on('error', (err) => this.options.log.warn('console connection error', { error: err.message }));
+    ws.on('close', (code, reason) => this.onClose(ws, code, reason.toString('utf8')));
+  }
+
+  private async onOpen(ws: WebSocket): Promise<void> {
+    this.lastReceivedAt = Date.now();
+    this.startTimers(ws);
+    const agent = await this.options.agentInfo();
+    const credentials = this.options.credentials();
+    if (this.mode === 'enroll') {
+      this.setState('enrolling');
+      // The secret goes on the wire only: it is never logged.
+      this.send(ws, { v: PROTOCOL_VERSION, type: 'enroll', secret: this.options.enrollSecret ?? '', agent });
+    } else if (credentials) {
+      this.setState('authenticating');
+      const { policySerial, capabilities } = this.options.helloState();
+      this.send(ws, { v: PROTOCOL_VERSION, type: 'hello', agentId: credentials.agentId, token: credentials.token, agent, policySerial, capabilities });
+    }
+  }
+
+  private async onMessage(ws: WebSocket, text: string): Promise<void> {
+    if (ws !== this.ws) return;
+    this.lastReceivedAt = Date.now();
+    const decoded = decodeFrame(consoleToAgentMessage, text);
+    if (!decoded.ok) {
+      this.options.log.warn('ignoring a bad frame from the console', { code: decoded.code, message: decoded.message });
+      if (decoded.code === 'protocol_version') ws.close(CLOSE_CODES.protocolVersion, 'protocol version');
+      return;
+    }
+    await this.handle(ws, decoded.message, text);
+  }
+
+  private async handle(ws: WebSocket, message: ConsoleToAgentMessage, text: string): Promise<void> {
+    switch (message.type) {
+      case 'enrolled':
+        return this.onEnrolled(ws, message);
+      case 'welcome':
+        if (this.mode !== 'hello') return;
+        this.backoff.reset();
+        await this.options.outbox.ensureSeqAtLeast(message.ackedSeq);
+        await this.options.outbox.deleteUpTo(message.ackedSeq);
+        if (ws !== this.ws) return;
+        this.sender = new EventSender({ outbox: this.options.outbox, send: (m) => this.send(ws, m), maxInFlightBatches: this.timings.maxInFlightBatches }, message.ackedSeq);
+        this.setState('ready');
+        this.options.log.info('connected to the console', { ackedSeq: message.ackedSeq, outboxDepth: this.options.outbox.depth() });
+        await this.sender.pump();
+        return;
+      case 'policy': {
+        if (this.mode !== 'hello') return;
+        // The store verifies the bundle exactly as the console signed it, before zod filled defaults.
+        const raw: unknown = JSON.parse(text);
+        const policy = isRecord(raw) ? raw.policy : undefined;
+        // One policy at a time, in arrival order; a failure must not wedge the queue.
+        this.policyQueue = this.policyQueue.then(async () => {
+          try {
+            const receipt = await this.options.policy(policy);
+            if (receipt) this.send(ws, { v: PROTOCOL_VERSION, type: 'policy-receipt', ...receipt, ...(receipt.error ? { error: receipt.error.slice(0, LIMITS.maxText) } : {}) });
+          } catch (err) {
+            this.options.log.error('applying a pushed policy failed', { error: err instanceof Error ? err.message : String(err) });
+          }
+        });
+        return this.policyQueue;
+      }
+      case 'ack':
+        await this.sender?.acked(message.upTo);
+        return;
+      case 'heartbeat':
+        return;
+      case 'error':
+        this.options.log.warn('the console reported an error', { code: message.code, message: message.message });
+        return;
+    }
+  }
+
+  private onEnrolled(ws: WebSocket, message: EnrolledMessage): Promise<void> {
+    if (this.mode !== 'enroll') return Promise.resolve();
+    // The console closes right after `enrolled`; the close handler waits for this before it decides
+    // how to reconnect, or it could enroll a second time while the credentials are being written.
+    this.savingEnrollment = (async () => {
+      try {
+        await this.options.enrolled(message);
+        this.justEnrolled = true;
+        this.options.log.info('enrolled with the console', { agentId: message.agentId, consoleKeyId: message.consoleKey.keyId });
+      } catch (err) {
+        this.options.log.error('refusing the enrollment answer', { error: err instanceof Error ? err.message : String(err) });
+      }
+      ws.close(1000, 'enrolled');
+    })();
+    return this.savingEnrollment;
+  }
+
+  private onClose(ws: WebSocket, code: number, reason: string): void {
+    if (ws !== this.ws) return;
+    this.ws = null;
+    this.endSession();
+    const saving = this.savingEnrollment;
+    this.savingEnrollment = null;
+    if (saving) this.background(saving.then(() => this.reconnectAfterClose(code, reason)), 'reconnecting');
+    else this.reconnectAfterClose(code, reason);
+  }
+
+  private reconnectAfterClose(code: number, reason: string): void {
+    if (this.stopped) return;
+    let delay: number;
+    if (this.justEnrolled) {
+      this.justEnrolled = false;
+      delay = 0;
+    } else if (code === CLOSE_CODES.unauthorized && this.mode === 'enroll') {
+      this.options.log.error('the console refused the enroll secret; retrying (an admin may issue a new one)', { code });
+      delay = this.backoff.next();
+    } else if (code === CLOSE_CODES.unauthorized || code === CLOSE_CODES.revoked) {
+      const why = code === CLOSE_CODES.revoked ? 'revoked this agent' : 'rejected this agent’s credentials';
+      this.options.log.error(`the console ${why}; still enforcing the last good policy, retrying slowly`, { code, retryInMs: this.timings.rejectedRetryMs });
+      delay = this.timings.rejectedRetryMs;
+    } else if (code === CLOSE_CODES.protocolVersion) {
+      this.options.log.error('the console speaks another protocol version; retrying slowly', { code, reason });
+      delay = this.timings.rejectedRetryMs;
+    } else {
+      delay = this.backoff.next();
+      this.options.log.warn('console connection closed; reconnecting', { code, reason, retryInMs: delay });
+    }
+    this.retryIn(delay);
+  }
+
+  private retryIn(delayMs: number): void {
+    this.setState('waiting');
+    this.retryTimer = setTimeout(() => this.connect(), delayMs);
+  }
+
+  private startTimers(ws: WebSocket): void {
+    this.heartbeatTimer = setInterval(() => {
+      if (this.linkState !== 'ready') return;
+      this.send(ws, { v: PROTOCOL_VERSION, type: 'heartbeat', sentAt: new Date().toISOString(), outboxDepth: this.options.outbox.depth() });
+    }, this.timings.heartbeatMs);
+    const watchdogMs = Math.max(50, Math.min(this.timings.heartbeatMs, this.timings.idleTimeoutMs / 3, this.timings.ackTimeoutMs / 3));
+    this.watchdogTimer = setInterval(() => {
+      const silentMs = Date.now() - this.lastReceivedAt;
+      const ackWaitMs = this.sender?.oldestUnackedAgeMs() ?? 0;
+      if (silentMs > this.timings.idleTimeoutMs || ackWaitMs > this.timings.ackTimeoutMs) {
+        this.options.log.warn('console connection looks dead; reconnecting', { silentMs, ackWaitMs });
+        ws.terminate();
+      }
+    }, watchdogMs);
+  }
+
+  private endSession(): void {
+    this.sender?.close();
+    this.sender = null;
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.watchdogTimer) clearInterval(this.watchdogTimer);
+    this.heartbeatTimer = null;
+    this.watchdogTimer = null;
+  }
+
+  private send(ws: WebSocket, message: AgentToConsoleMessage): void {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (message.type !== 'events') {
+      // Events were validated when written to the outbox; everything else is checked here.
+      const checked = agentToConsoleMessage.safeParse(message);
+      if (!checked.success) {
+        this.options.log.error('not sending an invalid message', { type: message.type });
+        return;
+      }
+    }
+    ws.send(JSON.stringify(message));
+  }
+}

@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { generateSigningKeyPair } from '@dlp/shared/node';
+import { makeTempDir, waitFor } from './testing/fixtures';
+import { TestConsole } from './testing/test-console';
+
+const repoRoot = path.resolve(__dirname, '../../..');
+
+interface RunningProcess {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+describe('agent service process (main.ts)', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let bundle: string;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await makeTempDir('main'));
+    bundle = path.join(dir, 'service.js');
+    // The same bundling as `npm run build`, into this test's own folder.
+    await build({ entryPoints: [path.join(__dirname, 'main.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['sqlite3'], logLevel: 'silent' });
+  });
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await cleanup();
+  });
+
+  function run(args: string[]): RunningProcess {
+    // NODE_PATH lets the bundle in a temp folder find the native sqlite3 module it leaves external.
+    const child = spawn(process.execPath, [bundle, ...args], { env: { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    return { child, stdout: () => out, stderr: () => err, exit };
+  }
+
+  it('exits 2 naming the field when the configuration is wrong', async () => {
+    const configPath = path.join(dir, 'bad.json');
+    await writeFile(configPath, JSON.stringify({ consoleUrl: 'ws://127.0.0.1:1/agent', dataDir: path.join(dir, 'x'), scanIntervalMs: 5000 }));
+    const proc = run(['--config', configPath]);
+    expect(await proc.exit).toBe(2);
+    expect(proc.stderr()).toMatch(/config error: .*bad\.json is invalid\n {2}scanIntervalMs: /);
+    expect(proc.stdout()).toBe('');
+  });
+
+  it('exits 2 without --config', async () => {
+    const proc = run([]);
+    expect(await proc.exit).toBe(2);
+    expect(proc.stderr()).toMatch(/--config is required/);
+  });
+
+  it('enforces, enrolls, logs JSON lines without secrets and stops cleanly on SIGTERM', async () => {
+    const key = generateSigningKeyPair();
+    const console_ = await TestConsole.start({ key });
+    try {
+      // A fake host tree: the real agent reads hostname, OS version and users from it.
+      const roots = { proc: path.join(dir, 'host/proc'), sys: path.join(dir, 'host/sys'), etc: path.join(dir, 'host/etc') };
+      await mkdir(path.join(roots.proc, 'sys/kernel'), { recursive: true });
+      await mkdir(roots.sys, { recursive: true });
+      await mkdir(roots.etc, { recursive: true });
+      await writeFile(path.join(roots.proc, 'sys/kernel/hostname'), 'fake-host-42\n');
+      await writeFile(path.join(roots.proc, 'sys/kernel/osrelease'), '6.1.0-fake\n');
+      await writeFile(path.join(roots.etc, 'passwd'), 'root:x:0:0::/root:/bin/sh\n');
+      const dataDir = path.join(dir, 'data');
+      const configPath = path.join(dir, 'agent.json');
+      await writeFile(configPath, JSON.stringify({ consoleUrl: console_.url, enrollSecret: console_.enrollSecret, dataDir, hostRoots: roots, logLevel: 'debug' }));
+
+      const proc = run(['--config', configPath]);
+      await waitFor(() => proc.stdout().includes('DLP_AGENT_ENROLLED'), 'the enrolled line', 15_000);
+      await waitFor(() => console_.hellos.length === 1, 'the hello', 15_000);
+      const lines = proc.stdout().trim().split('\n');
+      expect(lines).toEqual(['DLP_AGENT_READY', `DLP_AGENT_ENROLLED agentId=${console_.agentId}`]);
+      expect(console_.hellos[0]?.agent).toMatchObject({ hostname: 'fake-host-42', osVersion: '6.1.0-fake', os: 'linux' });
+      const credentials = JSON.parse(await readFile(path.join(dataDir, 'credentials.json'), 'utf8'));
+      expect(credentials.agentId).toBe(console_.agentId);
+
+      proc.child.kill('SIGTERM');
+      expect(await proc.exit).toBe(0);
+      const logLines = proc.stderr().trim().split('\n');
+      for (const line of logLines) expect(() => JSON.parse(line)).not.toThrow();
+      expect(logLines.map((l) => JSON.parse(l).msg)).toEqual(expect.arrayContaining(['enforcement running', 'enrolled with the console', 'agent stopped']));
+      expect(proc.stderr()).not.toContain(console_.enrollSecret);
+      expect(proc.stderr()).not.toContain(console_.token);
+    } finally {
+      await console_.stop();
+    }
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * Process entry of the agent service: `node dist/agent/service.js --config /etc/dlp/agent.json`.
+ * Exit codes: 0 after SIGTERM/SIGINT, 2 for a bad command line or configuration, 1 otherwise.
+ * stdout carries only the lines tests and installers wait for; logs go to stderr as JSON lines.
+ */
+import type { AgentConfig } from '@dlp/shared';
+import { startAgent, type RunningAgent } from './agent';
+import { parseCliArgs } from './cli-args';
+import { ConfigError, loadAgentConfig } from './core/config';
+import { createJsonLogger } from './core/logger';
+
+async function main(): Promise<void> {
+  let configPath: string;
+  try {
+    configPath = parseCliArgs(process.argv.slice(2)).configPath;
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
+  let config: AgentConfig;
+  try {
+    config = await loadAgentConfig(configPath);
+  } catch (err) {
+    process.stderr.write(`${err instanceof ConfigError ? err.describe() : String(err)}\n`);
+    process.exit(2);
+  }
+  const log = createJsonLogger({ level: config.logLevel });
+  process.on('unhandledRejection', (reason) => {
+    // A bug, not an expected failure: let the service manager restart us from a clean state.
+    log.error('unhandled rejection; exiting', { error: reason instanceof Error ? reason.message : String(reason) });
+    process.exit(1);
+  });
+
+  let agent: RunningAgent;
+  try {
+    agent = await startAgent(config, { log, onEnrolled: (agentId) => process.stdout.write(`DLP_AGENT_ENROLLED agentId=${agentId}\n`) });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.describe()}\n`);
+      process.exit(2);
+    }
+    log.error('agent failed to start', { error: err instanceof Error ? err.message : String(err) });
+    process.exit(1);
+  }
+  process.stdout.write('DLP_AGENT_READY\n');
+
+  const shutdown = (signal: string) => {
+    log.info('stopping', { signal });
+    agent.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error('unclean stop', { error: err instanceof Error ? err.message : String(err) });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,181 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { appsSection, type PolicyMode } from '@dlp/shared';
+import type { z } from 'zod';
+import { ExecGuard } from './exec-guard';
+import type { ExecDecision, ExecGuardOptions, ExecGuardRestart } from './exec-guard-types';
+import { bundleGuardChild, startGuardChild, type GuardChild } from './testing/guard-child-process';
+import { ensureHelperBuilt } from './testing/helper-binary';
+import { mountTmpfs, nextEvent, runExec, sha256File, waitUntil, type TmpfsMount } from './testing/kernel-fixtures';
+
+/**
+ * "Never hang the workstation": whatever happens to the agent or the helper, every exec on a
+ * marked mount completes. Each test stops something for real (SIGSTOP, SIGKILL) on a tmpfs that
+ * only this file marks.
+ */
+type AppsInput = z.input<typeof appsSection>;
+
+let helperPath: string;
+let mount: TmpfsMount;
+let scratch: string;
+let childScript: string;
+const guards: ExecGuard[] = [];
+const children: GuardChild[] = [];
+
+beforeAll(() => {
+  helperPath = ensureHelperBuilt();
+  mount = mountTmpfs('exec-guard-resilience', 768);
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'dlp-guard-child-'));
+  childScript = bundleGuardChild(scratch);
+});
+
+afterEach(async () => {
+  for (const child of children.splice(0)) child.kill();
+  await Promise.all(guards.splice(0).map((guard) => guard.stop()));
+});
+
+afterAll(() => {
+  mount.cleanup();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function startGuard(apps: AppsInput, options: Partial<ExecGuardOptions> = {}, mode: PolicyMode = 'enforce') {
+  const guard = new ExecGuard({ helperPath, marks: [mount.mountPoint], statsIntervalMs: 0, reportIntervalMs: 0, ...options });
+  guards.push(guard);
+  const decisions: ExecDecision[] = [];
+  guard.on('decision', (decision) => decisions.push(decision));
+  await guard.applyPolicy(appsSection.parse(apps), mode);
+  await guard.start();
+  return { guard, decisions };
+}
+
+function nextRestart(guard: ExecGuard, timeoutMs = 10_000): Promise<ExecGuardRestart> {
+  return nextEvent<ExecGuardRestart>(
+    (listener) => {
+      guard.on('restarted', listener);
+      return () => guard.off('restarted', listener);
+    },
+    () => true,
+    timeoutMs,
+  );
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('when the agent process is stopped', () => {
+  it('the helper keeps deciding on its own, and holds its reports until the agent reads again', async () => {
+    // A path of ~3.9 KB makes every report that long, so the reports below overflow the pipe to the
+    // stopped agent (a few hundred KB) many times over, yet fit the helper's own 1 MiB buffer.
+    const longDirectory = Array.from({ length: 15 }, (_, i) => `${i}`.padEnd(250, 'd')).join('/');
+    const blocked = mount.install(`stopped-agent/${longDirectory}/blocked`);
+    const allowed = mount.install('stopped-agent/allowed', { append: 'different content' });
+    const child = await startGuardChild(childScript, {
+      helperPath,
+      mountPoint: mount.mountPoint,
+      apps: { rules: [{ id: 'no-blocked', action: 'block', kind: 'sha256', value: sha256File(blocked) }] },
+      reportIntervalMs: 0,
+    });
+    children.push(child);
+    const execs = 200;
+    process.kill(child.process.pid ?? 0, 'SIGSTOP');
+    try {
+      for (let i = 0; i < execs; i++) expect((await runExec(blocked)).denied).toBe(true);
+      expect(await runExec(allowed)).toMatchObject({ code: 0, denied: false });
+    } finally {
+      process.kill(child.process.pid ?? 0, 'SIGCONT');
+    }
+    await waitUntil(() => child.messages.filter((m) => m.event === 'decision').length >= execs, 10_000, 'held-back reports');
+    expect(child.messages.filter((m) => m.event === 'decision')).toHaveLength(execs);
+    // Its own pause is not mistaken for a hung helper.
+    child.send({ op: 'status' });
+    expect((await child.next('status')).status).toMatchObject({ running: true, restarts: 0 });
+  });
+});
+
+describe('when the helper hangs', () => {
+  it('the watchdog kills and restarts it, releasing the exec that was waiting', async () => {
+    const blocked = mount.install('hung-helper/blocked');
+    const allowed = mount.install('hung-helper/allowed');
+    const { guard } = await startGuard({ rules: [{ id: 'no-blocked', action: 'block', kind: 'path', value: blocked }] });
+    const hungPid = guard.status().helperPid ?? 0;
+    const restarted = nextRestart(guard);
+
+    process.kill(hungPid, 'SIGSTOP');
+    const started = Date.now();
+    const waitingExec = runExec(allowed);
+    const restart = await restarted;
+    expect(await waitingExec).toMatchObject({ code: 0, denied: false });
+    // Measured for the record (the default decision timeout is 250 ms); bounded above by the waits.
+    console.log(`hung helper replaced after ${Date.now() - started} ms`);
+
+    expect(restart.reason).toMatch(/^watchdog: no answer to PING within \d+ ms$/);
+    expect(restart).toMatchObject({ restarts: 1 });
+    expect(restart.pid).not.toBe(hungPid);
+    expect(isAlive(hungPid)).toBe(false);
+    expect((await runExec(blocked)).denied).toBe(true);
+    expect(guard.status()).toMatchObject({ running: true, restarts: 1 });
+  });
+
+  it('a backstop thread kills it even while the agent is itself stuck in a spawn behind it', async () => {
+    const allowed = mount.install('backstop/allowed');
+    const child = await startGuardChild(childScript, {
+      helperPath,
+      mountPoint: mount.mountPoint,
+      apps: { rules: [{ id: 'no-other', action: 'block', kind: 'name', value: 'other' }] },
+      reportIntervalMs: 0,
+    });
+    children.push(child);
+    child.send({ op: 'stop-helper-then-spawn', file: allowed });
+    expect(await child.next('spawned', 20_000)).toMatchObject({ event: 'spawned', status: 0, error: null });
+    const restart = await child.next('restarted', 20_000);
+    expect(restart.restart).toMatchObject({ restarts: 1, reason: expect.stringMatching(/^backstop/) });
+    expect(isAlive(child.helperPid)).toBe(false);
+  });
+
+  it('a helper that dies is restarted, with the rules and marks in force again', async () => {
+    const blocked = mount.install('died/blocked');
+    const { guard } = await startGuard(
+      { rules: [{ id: 'no-blocked', action: 'block', kind: 'name', value: 'blocked' }] },
+      { restartBackoffMs: { initial: 50, max: 1000 } },
+    );
+    const restarted = nextRestart(guard);
+    process.kill(guard.status().helperPid ?? 0, 'SIGKILL');
+    expect((await restarted).reason).toMatch(/^helper exited \(SIGKILL\)/);
+    expect((await runExec(blocked)).denied).toBe(true);
+  });
+});
+
+describe('when a decision is not ready in time', () => {
+  // Hashing 128 MiB takes far longer than the 10 ms the policy allows.
+  const padding = (fill: number) => Buffer.alloc(128 * 1024 * 1024, fill);
+  const slowRule = { id: 'unrelated', action: 'block' as const, kind: 'sha256' as const, value: 'ab'.repeat(32) };
+
+  it('fails closed: the exec is denied and counted, and the late hash still decides the next exec', async () => {
+    const huge = mount.install('slow/closed', { append: padding(1) });
+    const { guard, decisions } = await startGuard({ failMode: 'closed', decisionTimeoutMs: 10, rules: [slowRule] });
+    expect((await runExec(huge)).denied).toBe(true);
+    await waitUntil(() => decisions.some((d) => d.exePath === huge), 5000, 'the timeout report');
+    expect(decisions.find((d) => d.exePath === huge)).toMatchObject({ verdict: 'deny', report: 'timeout', ruleId: null });
+
+    await waitUntil(async () => (await guard.stats()).hashes === 1, 20_000, 'the hash to finish');
+    expect(await runExec(huge)).toMatchObject({ code: 0, denied: false });
+    expect(guard.status().timeouts).toBe(1);
+  });
+
+  it('fails open: the exec runs, and the timeout is reported', async () => {
+    const huge = mount.install('slow/open', { append: padding(2) });
+    const { guard, decisions } = await startGuard({ failMode: 'open', decisionTimeoutMs: 10, rules: [slowRule] });
+    expect(await runExec(huge)).toMatchObject({ code: 0, denied: false });
+    await waitUntil(() => decisions.some((d) => d.exePath === huge), 5000, 'the timeout report');
+    expect(decisions.find((d) => d.exePath === huge)).toMatchObject({ verdict: 'allow', report: 'timeout' });
+    expect((await guard.stats()).timeouts).toBe(1);
+  });
+});

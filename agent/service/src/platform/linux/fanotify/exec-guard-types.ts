@@ -1,0 +1,113 @@
+import path from 'node:path';
+import type { EventSubject } from '@dlp/shared';
+import type { HelperDecisionMessage, HelperStatsMessage } from './helper-messages';
+
+export interface ExecGuardOptions {
+  /** The helper binary; defaults to locateExecGuardHelper(). */
+  helperPath?: string;
+  /**
+   * What to watch: 'all' marks every mount (and new ones as they appear) — the production setting;
+   * a list marks exactly those mount points (each must be a mount point; tests use a tmpfs).
+   */
+  marks: 'all' | readonly string[];
+  /** Execs by this pid are always allowed (default: this process). */
+  agentPid?: number;
+  /** Threads hashing executables in the helper (default 2). */
+  hashThreads?: number;
+  /** How often the helper sends stats unasked, ms (default 10000; 0 = only on request). */
+  statsIntervalMs?: number;
+  /** Window of the helper's per (rule, path) report rate limit, ms (default 1000; 0 = no limit). */
+  reportIntervalMs?: number;
+  /**
+   * The watchdog waits for a PONG for the policy's decision timeout, but never less than this (ms,
+   * default 100): Node's own timers are not precise enough for the 10 ms a policy may ask for.
+   */
+  watchdogFloorMs?: number;
+  /** The main-thread-independent backstop never kills sooner than this (ms, default 1000). */
+  backstopFloorMs?: number;
+  /** Delay before restarting a helper that exited by itself: doubles per failure (ms, default 100 → 10000). */
+  restartBackoffMs?: { initial: number; max: number };
+  /** How long start(), applyPolicy() and stats() wait for the helper (ms, default 5000). */
+  commandTimeoutMs?: number;
+}
+
+/** One exec decision worth reporting, as the helper made it. */
+export interface ExecDecision {
+  /** What the kernel was told. */
+  verdict: 'allow' | 'deny';
+  /** blocked (enforce), would-block (monitor), timeout (no decision in time; verdict from the fail mode). */
+  report: 'blocked' | 'would-block' | 'timeout';
+  pid: number;
+  ppid: number | null;
+  uid: number | null;
+  exePath: string;
+  name: string;
+  sha256: string | null;
+  ruleId: string | null;
+  /** Identical decisions folded into this one by rate limiting. */
+  suppressed: number;
+  /** The rule-set generation that decided (ExecGuard.applyPolicy's return value). */
+  generation: number;
+}
+
+export type ExecGuardStats = Omit<HelperStatsMessage, 'type'>;
+
+export interface ExecGuardRestart {
+  /** Why the previous helper went away (watchdog, backstop, exit code and stderr). */
+  reason: string;
+  /** Restarts since this ExecGuard started. */
+  restarts: number;
+  pid: number;
+}
+
+/** What the agent's capability report needs (CapabilityReport.apps.helper). */
+export interface ExecGuardStatus {
+  running: boolean;
+  restarts: number;
+  timeouts: number;
+  cacheHitRate: number;
+  helperPid: number | null;
+}
+
+export interface ExecGuardEvents {
+  decision: [ExecDecision];
+  stats: [ExecGuardStats];
+  /** A new helper is running with the rules and marks in force again. */
+  restarted: [ExecGuardRestart];
+  /** Something worth logging: helper errors, protocol problems, a failed restart. Never thrown. */
+  problem: [string];
+}
+
+export function toExecDecision(message: HelperDecisionMessage): ExecDecision {
+  return {
+    verdict: message.verdict,
+    report: message.report,
+    pid: message.pid,
+    ppid: message.ppid ?? null,
+    uid: message.uid ?? null,
+    exePath: message.path,
+    name: path.posix.basename(message.path),
+    sha256: message.sha256,
+    ruleId: message.ruleId,
+    suppressed: message.suppressed,
+    generation: message.generation,
+  };
+}
+
+/** The event subject for a decision (handbook: events say how the decision was made). */
+export function processSubjectOf(decision: ExecDecision): Extract<EventSubject, { kind: 'process' }> {
+  // Event names are short strings without control characters; file names may contain anything.
+  // eslint-disable-next-line no-control-regex -- replacing control characters is the point
+  const printableName = decision.name.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 256) || '?';
+  return {
+    kind: 'process',
+    pid: decision.pid,
+    ...(decision.ppid !== null ? { ppid: decision.ppid } : {}),
+    ...(decision.uid !== null ? { uid: decision.uid } : {}),
+    exePath: decision.exePath,
+    name: printableName,
+    ...(decision.sha256 ? { sha256: decision.sha256 } : {}),
+    method: 'fanotify',
+    ...(decision.suppressed > 0 ? { suppressed: decision.suppressed } : {}),
+  };
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/**
+ * The JSON lines dlp-exec-guard writes on stdout. The helper is our own binary, but its output is
+ * still a process boundary: every line is validated before the agent acts on it.
+ */
+const count = z.number().int().min(0);
+
+/** One decision worth reporting: a block, a would-block (monitor mode) or a timeout. */
+export const helperDecisionMessage = z.object({
+  type: z.literal('decision'),
+  verdict: z.enum(['allow', 'deny']),
+  report: z.enum(['blocked', 'would-block', 'timeout']),
+  pid: count,
+  ppid: count.optional(),
+  uid: count.optional(),
+  path: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  ruleId: z.string().max(64).nullable(),
+  /** Identical decisions folded into this report by the helper's rate limiter. */
+  suppressed: count,
+  generation: count,
+});
+export type HelperDecisionMessage = z.infer<typeof helperDecisionMessage>;
+
+export const helperStatsMessage = z.object({
+  type: z.literal('stats'),
+  decisions: count,
+  cacheHits: count,
+  cacheMisses: count,
+  timeouts: count,
+  hashes: count,
+  hashErrors: count,
+  exempt: count,
+  allowed: count,
+  denied: count,
+  pending: count,
+  reportsDropped: count,
+  generation: count,
+});
+export type HelperStatsMessage = z.infer<typeof helperStatsMessage>;
+
+export const helperMessage = z.discriminatedUnion('type', [
+  helperDecisionMessage,
+  helperStatsMessage,
+  z.object({ type: z.literal('ready'), generation: count, rules: count }),
+  z.object({ type: z.literal('pong'), n: z.string() }),
+  z.object({ type: z.literal('marked'), path: z.string(), mounts: count.optional(), failed: count.optional() }),
+  z.object({ type: z.literal('unmarked'), path: z.string() }),
+  z.object({ type: z.literal('error'), message: z.string(), generation: count.optional(), path: z.string().optional() }),
+]);
+export type HelperMessage = z.infer<typeof helperMessage>;
+
+/** Parses one stdout line; anything that is not a valid message comes back as a problem to report. */
+export function parseHelperLine(line: string): { message: HelperMessage } | { problem: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    return { problem: `helper wrote a line that is not JSON: ${line.slice(0, 200)}` };
+  }
+  const parsed = helperMessage.safeParse(json);
+  if (!parsed.success) return { problem: `helper wrote an unknown message: ${line.slice(0, 200)}` };
+  return { message: parsed.data };
+}
+
+/** What `dlp-exec-guard --probe` prints. */
+export const helperProbeResult = z.object({ type: z.literal('probe'), ok: z.boolean(), message: z.string().optional() });
+
+/** Parses the probe's output; anything unexpected counts as "not available", with the reason. */
+export function parseProbeOutput(stdout: string): { ok: true } | { ok: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(stdout.trim());
+  } catch {
+    return { ok: false, reason: `unexpected probe output: ${stdout.slice(0, 200)}` };
+  }
+  const parsed = helperProbeResult.safeParse(json);
+  if (!parsed.success) return { ok: false, reason: `unexpected probe output: ${stdout.slice(0, 200)}` };
+  return parsed.data.ok ? { ok: true } : { ok: false, reason: parsed.data.message ?? 'probe failed' };
+}

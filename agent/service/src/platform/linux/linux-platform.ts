@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { hostname as osHostname } from 'node:os';
+import path from 'node:path';
+import type { FileIdentity, HostInfo, HostRoots, KillResult, Platform, ProcessSnapshot, ProcessTable } from '../types';
+import { cleanExeLink, parsePasswd, parseProcStat, parseStatusUid } from './proc-parsers';
+import { consoleUser, parseUtmp } from './utmp';
+
+export interface LinuxPlatformOptions {
+  roots: HostRoots;
+  /** Where utmp lives; outside the configurable roots because only host info reads it. */
+  utmpPath?: string;
+}
+
+function errnoOf(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
+}
+
+async function readTextOrNull(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function readProcTextOrNull(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function readExeLinkOrNull(file: string): string | null {
+  try {
+    return cleanExeLink(readlinkSync(file));
+  } catch {
+    // ENOENT for kernel threads, zombies and processes that just exited.
+    return null;
+  }
+}
+
+function sha256OfFile(file: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const hash = createHash('sha256');
+    const stream = createReadStream(file);
+    stream.on('data', (chunk) => hash.update(chunk));
+    stream.on('error', () => resolve(null));
+    stream.on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/**
+ * /proc-backed process table. Every path is under `roots.proc`, so tests can use a fake tree.
+ *
+ * The small procfs reads (stat, status, exe link) are synchronous on purpose: they never wait on a
+ * disk, and the scanner makes hundreds per second, where a promise and a thread-pool hop each cost
+ * ten times the read itself. Hashing, which does read disks, stays asynchronous.
+ */
+export class LinuxProcessTable implements ProcessTable {
+  constructor(private readonly procRoot: string) {}
+
+  private pidPath(pid: number, file: string): string {
+    return path.join(this.procRoot, String(pid), file);
+  }
+
+  async listPids(): Promise<number[]> {
+    const pids: number[] = [];
+    for (const entry of readdirSync(this.procRoot)) {
+      if (/^\d+$/.test(entry)) pids.push(Number(entry));
+    }
+    return pids;
+  }
+
+  async inspect(pid: number): Promise<ProcessSnapshot | null> {
+    const statText = readProcTextOrNull(this.pidPath(pid, 'stat'));
+    const statusText = statText === null ? null : readProcTextOrNull(this.pidPath(pid, 'status'));
+    if (statText === null || statusText === null) return null;
+    const parsed = parseProcStat(statText);
+    const uid = parseStatusUid(statusText);
+    if (!parsed || uid === null) return null;
+    return {
+      pid,
+      ppid: parsed.ppid,
+      uid,
+      startTime: parsed.startTime,
+      exePath: parsed.kernelThread ? null : readExeLinkOrNull(this.pidPath(pid, 'exe')),
+      kernelThread: parsed.kernelThread,
+    };
+  }
+
+  async exePath(pid: number): Promise<string | null> {
+    return readExeLinkOrNull(this.pidPath(pid, 'exe'));
+  }
+
+  async exePaths(pids: readonly number[]): Promise<Map<number, string | null>> {
+    return new Map(pids.map((pid) => [pid, readExeLinkOrNull(this.pidPath(pid, 'exe'))]));
+  }
+
+  async startTime(pid: number): Promise<string | null> {
+    const text = readProcTextOrNull(this.pidPath(pid, 'stat'));
+    return text === null ? null : (parseProcStat(text)?.startTime ?? null);
+  }
+
+  async executableIdentity(pid: number): Promise<FileIdentity | null> {
+    try {
+      // stat() follows the magic link to the running image, even if its path was unlinked or replaced.
+      const st = await stat(this.pidPath(pid, 'exe'));
+      return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+    } catch {
+      return null;
+    }
+  }
+
+  hashExecutable(pid: number): Promise<string | null> {
+    return sha256OfFile(this.pidPath(pid, 'exe'));
+  }
+
+  async fileIdentity(file: string): Promise<FileIdentity | null> {
+    try {
+      const st = await stat(file);
+      return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+    } catch {
+      return null;
+    }
+  }
+
+  hashFile(file: string): Promise<string | null> {
+    return sha256OfFile(file);
+  }
+
+  async kill(pid: number): Promise<KillResult> {
+    try {
+      process.kill(pid, 'SIGKILL');
+      return 'killed';
+    } catch (err) {
+      return errnoOf(err) === 'ESRCH' ? 'gone' : 'denied';
+    }
+  }
+}
+
+/** Host facts from the configured proc and etc roots. */
+export class LinuxHostInfo implements HostInfo {
+  private passwdCache: { mtimeMs: number; users: Map<number, string> } | null = null;
+
+  constructor(
+    private readonly roots: HostRoots,
+    private readonly utmpPath: string,
+  ) {}
+
+  async hostname(): Promise<string> {
+    const text = await readTextOrNull(path.join(this.roots.proc, 'sys/kernel/hostname'));
+    return text?.trim() || osHostname();
+  }
+
+  async osVersion(): Promise<string> {
+    const text = await readTextOrNull(path.join(this.roots.proc, 'sys/kernel/osrelease'));
+    return text?.trim() ?? 'unknown';
+  }
+
+  async loggedInUser(): Promise<string | null> {
+    try {
+      return consoleUser(parseUtmp(await readFile(this.utmpPath)));
+    } catch {
+      return null;
+    }
+  }
+
+  async userName(uid: number): Promise<string | null> {
+    const file = path.join(this.roots.etc, 'passwd');
+    try {
+      const { mtimeMs } = await stat(file);
+      // Re-read only when the file changed: events resolve a user name each, and come in bursts.
+      if (this.passwdCache?.mtimeMs !== mtimeMs) {
+        this.passwdCache = { mtimeMs, users: parsePasswd(await readFile(file, 'utf8')) };
+      }
+      return this.passwdCache.users.get(uid) ?? null;
+    } catch {
+      return null;
+    }
+  }
+}
+
+export function createLinuxPlatform(options: LinuxPlatformOptions): Platform {
+  return {
+    os: 'linux',
+    processes: new LinuxProcessTable(options.roots.proc),
+    host: new LinuxHostInfo(options.roots, options.utmpPath ?? '/run/utmp'),
+    self: { pid: process.pid, ppid: process.ppid },
+  };
+}
