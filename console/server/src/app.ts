@@ -1,0 +1,139 @@
+import { mkdirSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { AGENT_PATH, AgentGateway, DEFAULT_GATEWAY_TIMINGS, type GatewayTimings } from './gateway/agent-gateway';
+import { createJsonLogger, errorFields, type Logger } from './logging/logger';
+import { EventStreams } from './routes/event-stream';
+import { createHttpApp } from './routes/http-app';
+import { AgentService } from './services/agent-service';
+import { AuthService } from './services/auth-service';
+import { ConsoleEvents } from './services/console-events';
+import { EnrollmentService } from './services/enrollment-service';
+import { EventService } from './services/event-service';
+import { runFirstStart } from './services/first-start';
+import { PolicyService } from './services/policy-service';
+import { createPolicySigner } from './signing/policy-signer';
+import { loadOrCreateSigningKey } from './signing/signing-key';
+import { openSqliteStore } from './store/sqlite/sqlite-store';
+import type { ConsoleStore } from './store/store';
+
+export interface ConsoleOptions {
+  /** Holds console.sqlite and keys/signing.pem; created if missing. */
+  dataDir: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** The built web UI (dist/console/web); without it `/` explains that the UI was not built. */
+  webDir?: string;
+  /** First admin's password; when absent a random one is announced once on first start. */
+  adminPassword?: string;
+  /** Registered as the "local agent" enroll secret if not yet known. */
+  localEnrollSecret?: string;
+  /** Serve HTTPS (and wss) with this certificate; session cookies then get the Secure flag. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  logger?: Logger;
+  /** Where the one-time first-admin line is written; stdout by default. */
+  announce?: (line: string) => void;
+  /** Agent gateway timings; the defaults are the protocol's (10 s hello, 30 s ping, 90 s liveness). */
+  gateway?: Partial<GatewayTimings>;
+  /** Comment heartbeat interval of the SSE stream; 15 s by default. */
+  sseHeartbeatMs?: number;
+  /** SQLite durability; FULL by default because events are acked only after commit. */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+export interface RunningConsole {
+  /** e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** ws(s)://host:port/agent */
+  agentUrl: string;
+  port: number;
+  /** What agents pin at enrollment. */
+  consoleKey: { keyId: string; publicKey: string };
+  /** Closes agents (1001), live streams, the HTTP server and the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/**
+ * Composition root: opens the store, loads the signing key, runs first-start setup, and serves
+ * the REST API, the web UI and the agent gateway on one HTTP(S) server.
+ */
+export async function createConsole(options: ConsoleOptions): Promise<RunningConsole> {
+  const logger = options.logger ?? createJsonLogger();
+  const host = options.host ?? '127.0.0.1';
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const key = loadOrCreateSigningKey(options.dataDir, logger);
+  const signer = createPolicySigner(key);
+  const store: ConsoleStore = await openSqliteStore({ path: path.join(options.dataDir, 'console.sqlite'), synchronous: options.synchronous ?? 'FULL' });
+
+  try {
+    const bus = new ConsoleEvents((event, err) => logger.error('console event listener failed', { event, ...errorFields(err) }));
+    const auth = new AuthService(store, logger);
+    const enrollment = new EnrollmentService(store, logger);
+    const agents = new AgentService(store, bus);
+    const policies = new PolicyService(store, signer, bus);
+    const events = new EventService(store, bus);
+    await runFirstStart(
+      { auth, agents, policies, enrollment, logger },
+      {
+        ...(options.adminPassword !== undefined ? { adminPassword: options.adminPassword } : {}),
+        ...(options.localEnrollSecret !== undefined ? { localEnrollSecret: options.localEnrollSecret } : {}),
+        announce: options.announce ?? ((line) => void process.stdout.write(`${line}\n`)),
+      },
+    );
+
+    const consoleKey = { keyId: signer.keyId, publicKey: signer.publicKey };
+    const streams = new EventStreams(events, options.sseHeartbeatMs ?? 15_000);
+    const gateway = new AgentGateway({ enrollment, agents, policies, events, bus, consoleKey, logger }, { ...DEFAULT_GATEWAY_TIMINGS, ...options.gateway });
+    const app = createHttpApp({ auth, enrollment, agents, policies, events, streams, logger, webDir: options.webDir });
+    const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, app) : createHttpServer(app);
+    server.on('upgrade', (req, socket, head) => {
+      const pathname = new URL(req.url ?? '/', 'http://console').pathname;
+      if (pathname === AGENT_PATH) gateway.handleUpgrade(req, socket, head);
+      else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    });
+    server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    });
+
+    const address = await listen(server, options.port ?? 0, host);
+    const scheme = options.tls ? 'https' : 'http';
+    const url = `${scheme}://${hostForUrl(host)}:${address.port}`;
+    logger.info('console listening', { url, keyId: signer.keyId, dataDir: options.dataDir });
+
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> => {
+      closing ??= (async () => {
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await gateway.close();
+        streams.closeAll();
+        server.closeAllConnections();
+        await serverClosed;
+        await store.close();
+        logger.info('console stopped');
+      })();
+      return closing;
+    };
+    return { url, agentUrl: `${options.tls ? 'wss' : 'ws'}://${hostForUrl(host)}:${address.port}${AGENT_PATH}`, port: address.port, consoleKey, close };
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+}

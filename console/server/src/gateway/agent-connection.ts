@@ -1,0 +1,288 @@
+import {
+  agentToConsoleMessage,
+  CLOSE_CODES,
+  decodeFrame,
+  LIMITS,
+  PROTOCOL_VERSION,
+  type AgentToConsoleMessage,
+  type ConsoleToAgentMessage,
+  type EnrollMessage,
+  type HelloMessage,
+  type SignedPolicy,
+} from '@dlp/shared';
+import WebSocket from 'ws';
+import { errorFields, type LogFields, type Logger } from '../logging/logger';
+import type { AgentService } from '../services/agent-service';
+import type { EnrollmentService } from '../services/enrollment-service';
+import type { EventService } from '../services/event-service';
+import type { PolicyService } from '../services/policy-service';
+
+/** What a connection needs from the rest of the console. */
+export interface ConnectionContext {
+  enrollment: EnrollmentService;
+  agents: AgentService;
+  policies: PolicyService;
+  events: EventService;
+  consoleKey: { keyId: string; publicKey: string };
+  logger: Logger;
+  /** Makes this the agent's one live connection, closing any older one with 4409. */
+  register(agentId: string, connection: AgentConnection): void;
+  /** Forgets the connection; true when it was still the agent's current one. */
+  unregister(agentId: string, connection: AgentConnection): boolean;
+  /** Tracks background work (offline marks) so shutdown can wait for it before closing the store. */
+  track(work: Promise<unknown>): void;
+}
+
+type State = 'awaiting-hello' | 'ready' | 'closed';
+
+/**
+ * Frames queued but not yet handled before the socket is paused: an agent that sends faster than
+ * SQLite commits is slowed down by TCP instead of growing the console's memory.
+ */
+const PAUSE_AT_PENDING = 8;
+const RESUME_AT_PENDING = 2;
+
+/** ws close reasons are limited to 123 bytes; ours are short, fixed phrases. */
+const NORMAL_CLOSE = 1000;
+const INTERNAL_ERROR_CLOSE = 1011;
+
+/**
+ * One agent socket. Frames are decoded on arrival and handled strictly one after another, so a
+ * batch is acked only after it and every batch before it committed.
+ */
+export class AgentConnection {
+  private state: State = 'awaiting-hello';
+  private chain: Promise<void> = Promise.resolve();
+  private pending = 0;
+  private helloTimer: NodeJS.Timeout | undefined;
+  private agentIdValue: string | undefined;
+  private groupIdValue: string | undefined;
+  /** Serial the agent said it enforces at hello. */
+  private helloPolicySerial: number | null = null;
+  /** Newest serial sent on this connection, so a policy is never sent twice. */
+  private policySerialSent: number | null = null;
+  /** Last time any frame (including pong) arrived; drives the liveness check. */
+  lastFrameAtMs = Date.now();
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly remoteAddress: string,
+    private readonly ctx: ConnectionContext,
+    helloTimeoutMs: number,
+  ) {
+    this.helloTimer = setTimeout(() => {
+      if (this.state === 'awaiting-hello') this.refuse(CLOSE_CODES.helloTimeout, 'hello_timeout', `no hello or enroll within ${helloTimeoutMs} ms`);
+    }, helloTimeoutMs);
+    ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    ws.on('pong', () => this.touch());
+    ws.on('ping', () => this.touch());
+    ws.on('error', (err) => this.onSocketError(err));
+    ws.on('close', (code) => this.onClose(code));
+  }
+
+  get isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  get agentId(): string | undefined {
+    return this.agentIdValue;
+  }
+
+  get groupId(): string | undefined {
+    return this.groupIdValue;
+  }
+
+  /** Resolves when every frame received so far has been handled. */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  /** Sends a policy unless this connection already sent it (or a newer one). Only on ready connections. */
+  offerPolicy(policy: SignedPolicy): void {
+    if (this.state !== 'ready') return;
+    const serial = policy.bundle.serial;
+    if (this.policySerialSent !== null && serial <= this.policySerialSent) return;
+    this.policySerialSent = serial;
+    this.send({ v: PROTOCOL_VERSION, type: 'policy', policy });
+    this.ctx.logger.info('policy sent', { agentId: this.agentIdValue, serial, version: policy.bundle.version });
+  }
+
+  /** Tells the agent why, logs one line, and closes with an application close code. */
+  refuse(closeCode: number, errorCode: string, message: string, fields: LogFields = {}): void {
+    if (this.state === 'closed') return;
+    this.ctx.logger.warn('agent connection refused', {
+      reason: errorCode,
+      closeCode,
+      remoteAddress: this.remoteAddress,
+      agentId: this.agentIdValue,
+      // Decode messages can quote attacker-chosen key names: keep log lines bounded.
+      detail: message.slice(0, 500),
+      ...fields,
+    });
+    this.send({ v: PROTOCOL_VERSION, type: 'error', code: errorCode, message: message.slice(0, LIMITS.maxText) });
+    this.close(closeCode, errorCode);
+  }
+
+  /** Closes without an error message (shutdown, normal end of enrollment). */
+  close(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.clearHelloTimer();
+    this.ws.close(code, reason);
+  }
+
+  /** Drops a peer that stopped answering: no close handshake to wait for. */
+  terminate(why: string): void {
+    this.ctx.logger.warn('agent connection dropped', { reason: why, remoteAddress: this.remoteAddress, agentId: this.agentIdValue });
+    this.state = 'closed';
+    this.ws.terminate();
+  }
+
+  /** Calls `listener` once the socket is fully closed (at once if it already is). */
+  onceClosed(listener: () => void): void {
+    if (this.ws.readyState === WebSocket.CLOSED) listener();
+    else this.ws.once('close', listener);
+  }
+
+  ping(): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.ping();
+  }
+
+  private touch(): void {
+    this.lastFrameAtMs = Date.now();
+  }
+
+  private onFrame(data: WebSocket.RawData, isBinary: boolean): void {
+    this.touch();
+    if (this.state === 'closed') return;
+    const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    const decoded = decodeFrame(agentToConsoleMessage, isBinary ? raw : raw.toString('utf8'));
+    if (!decoded.ok) {
+      const closeCode =
+        decoded.code === 'protocol_version' ? CLOSE_CODES.protocolVersion : decoded.code === 'too_big' ? CLOSE_CODES.tooBig : CLOSE_CODES.badMessage;
+      this.refuse(closeCode, decoded.code, decoded.message);
+      return;
+    }
+    if (this.state === 'awaiting-hello' && (decoded.message.type === 'hello' || decoded.message.type === 'enroll')) this.clearHelloTimer();
+    this.enqueue(decoded.message);
+  }
+
+  private enqueue(message: AgentToConsoleMessage): void {
+    this.pending += 1;
+    if (this.pending >= PAUSE_AT_PENDING && !this.ws.isPaused) this.ws.pause();
+    this.chain = this.chain.then(async () => {
+      try {
+        if (this.state !== 'closed') await this.handle(message);
+      } catch (err) {
+        this.ctx.logger.error('agent message failed', { type: message.type, agentId: this.agentIdValue, ...errorFields(err) });
+        this.refuse(INTERNAL_ERROR_CLOSE, 'internal_error', 'the console could not handle this message; reconnect later');
+      } finally {
+        this.pending -= 1;
+        if (this.pending <= RESUME_AT_PENDING && this.ws.isPaused) this.ws.resume();
+      }
+    });
+  }
+
+  private async handle(message: AgentToConsoleMessage): Promise<void> {
+    if (this.state === 'awaiting-hello') {
+      if (message.type === 'enroll') return this.handleEnroll(message);
+      if (message.type === 'hello') return this.handleHello(message);
+      return this.refuse(CLOSE_CODES.unauthorized, 'hello_required', `the first message must be hello or enroll, not ${message.type}`);
+    }
+    const agentId = this.agentIdValue;
+    if (agentId === undefined) return;
+    switch (message.type) {
+      case 'events': {
+        const result = await this.ctx.events.ingest(agentId, message.events);
+        this.send({ v: PROTOCOL_VERSION, type: 'ack', upTo: result.upTo });
+        return;
+      }
+      case 'policy-receipt':
+        await this.ctx.agents.recordPolicyReceipt(agentId, message);
+        if (message.status === 'rejected') {
+          this.ctx.logger.warn('agent rejected policy', { agentId, serial: message.serial, error: message.error });
+        } else {
+          this.ctx.logger.info('agent applied policy', { agentId, serial: message.serial });
+        }
+        return;
+      case 'capabilities':
+        await this.ctx.agents.recordCapabilities(agentId, message.capabilities);
+        return;
+      case 'heartbeat':
+        await this.ctx.agents.heartbeat(agentId);
+        this.send({ v: PROTOCOL_VERSION, type: 'heartbeat', sentAt: new Date().toISOString() });
+        return;
+      case 'hello':
+      case 'enroll':
+        return this.refuse(CLOSE_CODES.badMessage, 'unexpected_message', `${message.type} is only valid as the first message`);
+    }
+  }
+
+  private async handleEnroll(message: EnrollMessage): Promise<void> {
+    const enrolled = await this.ctx.enrollment.enroll(message.secret, message.agent);
+    if (!enrolled) {
+      return this.refuse(CLOSE_CODES.unauthorized, 'bad_enroll_secret', 'the enroll secret is not valid', { hostname: message.agent.hostname });
+    }
+    this.agentIdValue = enrolled.agentId;
+    this.ctx.logger.info('agent enrolled', { agentId: enrolled.agentId, hostname: message.agent.hostname, groupId: enrolled.groupId });
+    this.send({ v: PROTOCOL_VERSION, type: 'enrolled', agentId: enrolled.agentId, token: enrolled.token, consoleKey: this.ctx.consoleKey });
+    // The agent stores its credentials and reconnects with hello.
+    this.close(NORMAL_CLOSE, 'enrolled');
+  }
+
+  private async handleHello(message: HelloMessage): Promise<void> {
+    const verdict = await this.ctx.agents.authenticate(message);
+    if (!verdict.ok) {
+      if (verdict.reason === 'revoked') {
+        return this.refuse(CLOSE_CODES.revoked, 'revoked', 'this agent was revoked', { agentId: message.agentId });
+      }
+      return this.refuse(CLOSE_CODES.unauthorized, 'bad_credentials', 'unknown agent or wrong token', { agentId: message.agentId, why: verdict.reason });
+    }
+    const agent = verdict.agent;
+    this.agentIdValue = agent.id;
+    this.groupIdValue = agent.groupId;
+    this.helloPolicySerial = message.policySerial;
+    this.ctx.register(agent.id, this);
+    await this.ctx.agents.recordHello(message);
+    if (this.state === 'closed') return;
+    this.send({ v: PROTOCOL_VERSION, type: 'welcome', serverTime: new Date().toISOString(), ackedSeq: agent.ackedSeq });
+    this.state = 'ready';
+    this.ctx.logger.info('agent connected', { agentId: agent.id, hostname: message.agent.hostname, remoteAddress: this.remoteAddress, policySerial: message.policySerial });
+    const effective = await this.ctx.policies.effectiveForGroup(agent.groupId);
+    if (effective && effective.bundle.serial !== this.helloPolicySerial) this.offerPolicy(effective);
+  }
+
+  private send(message: ConsoleToAgentMessage): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  private onSocketError(err: Error & { code?: string }): void {
+    // ws closes the socket itself after a protocol error (1009 for an oversized frame, 1002 otherwise).
+    const tooBig = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+    this.ctx.logger.warn('agent connection refused', {
+      reason: tooBig ? 'too_big' : (err.code ?? 'socket_error'),
+      closeCode: tooBig ? CLOSE_CODES.tooBig : undefined,
+      remoteAddress: this.remoteAddress,
+      agentId: this.agentIdValue,
+      detail: err.message,
+    });
+    this.state = 'closed';
+  }
+
+  private onClose(code: number): void {
+    this.state = 'closed';
+    this.clearHelloTimer();
+    const agentId = this.agentIdValue;
+    if (agentId !== undefined && this.ctx.unregister(agentId, this)) {
+      this.ctx.track(
+        this.ctx.agents.markOffline(agentId).catch((err: unknown) => this.ctx.logger.error('could not mark agent offline', { agentId, ...errorFields(err) })),
+      );
+      this.ctx.logger.info('agent disconnected', { agentId, code });
+    }
+  }
+
+  private clearHelloTimer(): void {
+    if (this.helloTimer) clearTimeout(this.helloTimer);
+    this.helloTimer = undefined;
+  }
+}

@@ -1,0 +1,67 @@
+import type { ApiError, FieldIssue } from '@dlp/shared';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { errorFields, type Logger } from '../logging/logger';
+import { ServiceError, type ServiceErrorKind } from '../services/service-error';
+
+/** An HTTP-level refusal raised by the pipeline itself (auth, content type, validation). */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: FieldIssue[],
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+const STATUS_BY_KIND: Record<ServiceErrorKind, number> = {
+  not_found: 404,
+  invalid_request: 400,
+  conflict: 409,
+  invalid_credentials: 401,
+  too_many_requests: 429,
+};
+
+/** Writes the one error shape every REST failure uses. */
+export function sendError(res: Response, status: number, code: string, message: string, issues?: FieldIssue[]): void {
+  const body: ApiError = { ok: false, error: code, message };
+  if (issues && issues.length > 0) body.issues = issues;
+  res.status(status).json(body);
+}
+
+/** Errors body-parser raises, by its `type`, as (status, code, message). */
+const BODY_ERRORS: Record<string, [number, string, string]> = {
+  'entity.parse.failed': [400, 'invalid_json', 'The request body is not valid JSON.'],
+  'entity.too.large': [413, 'payload_too_large', 'The request body is too large.'],
+  'encoding.unsupported': [415, 'unsupported_media_type', 'The request body encoding is not supported.'],
+  'charset.unsupported': [415, 'unsupported_media_type', 'The request body charset is not supported.'],
+  'request.aborted': [400, 'request_aborted', 'The request was aborted.'],
+};
+
+function bodyParserError(err: unknown): [number, string, string] | undefined {
+  if (typeof err !== 'object' || err === null || !('type' in err) || typeof err.type !== 'string') return undefined;
+  return BODY_ERRORS[err.type];
+}
+
+/** Last middleware: known errors keep their code, anything else is a bug and leaks nothing. */
+export function apiErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    if (err instanceof HttpError) return sendError(res, err.status, err.code, err.message, err.issues);
+    if (err instanceof ServiceError) return sendError(res, STATUS_BY_KIND[err.kind], err.code, err.message, err.issues);
+    const known = bodyParserError(err);
+    if (known) return sendError(res, known[0], known[1], known[2]);
+    logger.error('request failed', { method: req.method, path: req.path, ...errorFields(err) });
+    sendError(res, 500, 'internal_error', 'Something went wrong on the console; it has been logged.');
+  };
+}
+
+/** Unknown API paths get the same error shape as everything else. */
+export const apiNotFound: RequestHandler = (req, res) => {
+  sendError(res, 404, 'not_found', `No API route for ${req.method} ${req.path}.`);
+};

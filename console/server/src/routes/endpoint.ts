@@ -1,0 +1,73 @@
+import { fieldIssues, type CurrentUser, type Role } from '@dlp/shared';
+import type { Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import { HttpError } from './api-error';
+import { sessionUser } from './session-cookie';
+
+/** Who may call an endpoint: `public`, or any of these roles. */
+export type Access = 'public' | readonly Role[];
+
+export const ADMIN_ONLY: Access = ['admin'];
+/** Officers and auditors read events and agents; only admins change anything. */
+export const READERS: Access = ['admin', 'officer', 'auditor'];
+
+export interface EndpointSpec<B, Q, P> {
+  access: Access;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  params?: z.ZodType<P>;
+}
+
+export interface EndpointInput<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  /** Set unless the endpoint is public. */
+  user: CurrentUser | undefined;
+  req: Request;
+  res: Response;
+}
+
+/** A JSON reply, or `streamed` when the handler wrote the response itself (SSE). */
+export type EndpointResult = { status: number; body?: unknown } | 'streamed';
+
+function authorize(access: Access, req: Request): CurrentUser | undefined {
+  if (access === 'public') return sessionUser(req);
+  const user = sessionUser(req);
+  if (!user) throw new HttpError(401, 'unauthenticated', 'Log in first.');
+  if (!access.includes(user.role)) throw new HttpError(403, 'forbidden', `The ${user.role} role may not do this.`);
+  return user;
+}
+
+function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new HttpError(400, 'invalid_request', `The request ${where} is invalid.`, fieldIssues(parsed.error));
+  return parsed.data;
+}
+
+/**
+ * The route pipeline: authorize → validate (params, query, body) → handler. Handlers get typed,
+ * validated input and return a status and body; anything thrown goes to the error handler.
+ */
+export function endpoint<B = undefined, Q = undefined, P = undefined>(
+  spec: EndpointSpec<B, Q, P>,
+  handler: (input: EndpointInput<B, Q, P>) => Promise<EndpointResult>,
+): RequestHandler {
+  return async (req, res) => {
+    const user = authorize(spec.access, req);
+    const params = validate(spec.params, req.params, 'path');
+    const query = validate(spec.query, req.query, 'query');
+    const body = validate(spec.body, req.body, 'body');
+    const result = await handler({ body, query, params, user, req, res });
+    if (result === 'streamed') return;
+    if (result.body === undefined) res.status(result.status).end();
+    else res.status(result.status).json(result.body);
+  };
+}
+
+/** Narrows `user` for endpoints that are not public. */
+export function requireUser(user: CurrentUser | undefined): CurrentUser {
+  if (!user) throw new HttpError(401, 'unauthenticated', 'Log in first.');
+  return user;
+}

@@ -1,0 +1,71 @@
+import { assignGroupPolicyRequest, idParam, type PolicyDetail, type PolicyList } from '@dlp/shared';
+import { Router } from 'express';
+import { z } from 'zod';
+import { parsePolicyDocument, type PolicyService } from '../services/policy-service';
+import { ADMIN_ONLY, endpoint } from './endpoint';
+
+/**
+ * The body of a policy save: `{ document }`. The document itself is validated by the service so
+ * its issue paths are relative to the document (`apps.rules.0.value`), as a policy editor needs.
+ */
+const policySaveBody = z.strictObject({ document: z.looseObject({}) });
+
+/** Policies (publish, read, versions) and group assignment. Admins only. */
+export function policyRoutes(policies: PolicyService): Router {
+  const router = Router();
+
+  router.get(
+    '/policies',
+    endpoint({ access: ADMIN_ONLY }, async () => {
+      const reply: PolicyList = { items: await policies.list() };
+      return { status: 200, body: reply };
+    }),
+  );
+
+  router.post(
+    '/policies',
+    endpoint({ access: ADMIN_ONLY, body: policySaveBody }, async ({ body }) => ({
+      status: 201,
+      body: { policy: await policies.create(parsePolicyDocument(body.document)) },
+    })),
+  );
+
+  router.get(
+    '/policies/:id',
+    endpoint({ access: ADMIN_ONLY, params: idParam }, async ({ params }) => {
+      const reply: PolicyDetail = await policies.get(params.id);
+      return { status: 200, body: reply };
+    }),
+  );
+
+  router.put(
+    '/policies/:id',
+    endpoint({ access: ADMIN_ONLY, params: idParam, body: policySaveBody }, async ({ params, body }) => ({
+      status: 200,
+      body: { policy: await policies.update(params.id, parsePolicyDocument(body.document)) },
+    })),
+  );
+
+  router.get(
+    '/policies/:id/versions',
+    endpoint({ access: ADMIN_ONLY, params: idParam }, async ({ params }) => {
+      const reply: PolicyList = { items: await policies.versions(params.id) };
+      return { status: 200, body: reply };
+    }),
+  );
+
+  router.get(
+    '/groups',
+    endpoint({ access: ADMIN_ONLY }, async () => ({ status: 200, body: { items: await policies.listGroups() } })),
+  );
+
+  router.put(
+    '/groups/:id/policy',
+    endpoint({ access: ADMIN_ONLY, params: idParam, body: assignGroupPolicyRequest }, async ({ params, body }) => ({
+      status: 200,
+      body: { group: await policies.assignToGroup(params.id, body.policyId) },
+    })),
+  );
+
+  return router;
+}

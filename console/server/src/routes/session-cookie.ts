@@ -1,0 +1,57 @@
+import type { CurrentUser } from '@dlp/shared';
+import type { Request, RequestHandler, Response } from 'express';
+import type { AuthService } from '../services/auth-service';
+
+export const SESSION_COOKIE = 'dlp_session';
+
+/** The session cookie's value from the Cookie header, if present and well-formed. */
+export function readSessionToken(req: Request): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+    const value = part.slice(eq + 1).trim();
+    // Our tokens are 43 base64url characters; anything else cannot be a session.
+    return /^[A-Za-z0-9_-]{43}$/.test(value) ? value : undefined;
+  }
+  return undefined;
+}
+
+/** HttpOnly so scripts cannot read it, SameSite=Strict so other sites cannot send it, Secure over TLS. */
+export function setSessionCookie(req: Request, res: Response, token: string, expiresAtMs: number): void {
+  res.cookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    path: '/',
+    secure: req.secure,
+    expires: new Date(expiresAtMs),
+  });
+}
+
+export function clearSessionCookie(req: Request, res: Response): void {
+  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/', secure: req.secure });
+}
+
+const sessionUsers = new WeakMap<Request, CurrentUser>();
+
+/** The user of the request's valid session (set by `loadSession`), if any. */
+export function sessionUser(req: Request): CurrentUser | undefined {
+  return sessionUsers.get(req);
+}
+
+/**
+ * Resolves the session cookie to a user. Only the cookie is consulted: an Authorization header
+ * (such as an agent token) never authenticates a REST request.
+ */
+export function loadSession(auth: AuthService): RequestHandler {
+  return async (req, _res, next) => {
+    const token = readSessionToken(req);
+    if (token !== undefined) {
+      const user = await auth.userForSession(token);
+      if (user) sessionUsers.set(req, user);
+    }
+    next();
+  };
+}

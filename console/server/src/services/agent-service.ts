@@ -1,0 +1,101 @@
+import type { AgentQuery, AgentSummary, CapabilityReport, HelloMessage, Page, PolicyReceiptMessage } from '@dlp/shared';
+import { sameDigest, sha256Hex } from '../auth/secret-token';
+import type { AgentListFilter, AgentRecord, ConsoleStore } from '../store/store';
+import type { ConsoleEvents } from './console-events';
+import { decodeIdCursor, encodeIdCursor } from './cursor';
+import { notFound } from './service-error';
+
+export type HelloVerdict = { ok: true; agent: AgentRecord } | { ok: false; reason: 'unknown_agent' | 'bad_token' | 'revoked' };
+
+function toSummary(agent: AgentRecord): AgentSummary {
+  return {
+    id: agent.id,
+    info: agent.info,
+    online: agent.online,
+    enrolledAt: agent.enrolledAt,
+    lastSeenAt: agent.lastSeenAt,
+    revoked: agent.revokedAt !== null,
+    policySerial: agent.policySerial,
+    capabilities: agent.capabilities,
+    ackedSeq: agent.ackedSeq,
+    lastPolicyReceipt: agent.lastReceipt,
+  };
+}
+
+/** Enrolled agents: credentials, liveness, what they report, revocation. */
+export class AgentService {
+  constructor(
+    private readonly store: ConsoleStore,
+    private readonly events: ConsoleEvents,
+  ) {}
+
+  /** Checks a hello's credentials. A revoked agent is told so only if its token is right. */
+  async authenticate(hello: Pick<HelloMessage, 'agentId' | 'token'>): Promise<HelloVerdict> {
+    const agent = await this.store.agents.findById(hello.agentId);
+    if (!agent) return { ok: false, reason: 'unknown_agent' };
+    if (!sameDigest(sha256Hex(hello.token), agent.tokenHash)) return { ok: false, reason: 'bad_token' };
+    if (agent.revokedAt !== null) return { ok: false, reason: 'revoked' };
+    return { ok: true, agent };
+  }
+
+  async recordHello(hello: HelloMessage): Promise<void> {
+    const update: Parameters<ConsoleStore['agents']['recordHello']>[1] = {
+      info: hello.agent,
+      policySerial: hello.policySerial,
+      seenAt: new Date().toISOString(),
+    };
+    if (hello.capabilities) update.capabilities = hello.capabilities;
+    await this.store.agents.recordHello(hello.agentId, update);
+  }
+
+  async markOffline(agentId: string): Promise<void> {
+    await this.store.agents.setOffline(agentId);
+  }
+
+  async markAllOffline(): Promise<void> {
+    await this.store.agents.setAllOffline();
+  }
+
+  async heartbeat(agentId: string): Promise<void> {
+    await this.store.agents.touch(agentId, new Date().toISOString());
+  }
+
+  async recordCapabilities(agentId: string, capabilities: CapabilityReport): Promise<void> {
+    await this.store.agents.recordCapabilities(agentId, capabilities, new Date().toISOString());
+  }
+
+  async recordPolicyReceipt(agentId: string, receipt: PolicyReceiptMessage): Promise<void> {
+    await this.store.agents.recordPolicyReceipt(agentId, {
+      serial: receipt.serial,
+      hash: receipt.hash,
+      status: receipt.status,
+      error: receipt.error ?? null,
+      receivedAt: new Date().toISOString(),
+    });
+  }
+
+  async list(query: AgentQuery): Promise<Page<AgentSummary>> {
+    const filter: AgentListFilter = { limit: query.limit + 1 };
+    if (query.online !== undefined) filter.online = query.online === 'true';
+    if (query.cursor !== undefined) filter.afterId = decodeIdCursor(query.cursor);
+    const rows = await this.store.agents.list(filter);
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return { items: page.map(toSummary), nextCursor: rows.length > query.limit && last ? encodeIdCursor(last.id) : null };
+  }
+
+  async get(id: string): Promise<AgentSummary> {
+    const agent = await this.store.agents.findById(id);
+    if (!agent) throw notFound('agent', id);
+    return toSummary(agent);
+  }
+
+  /** Revokes the agent's token for good and drops its connection at once. Idempotent. */
+  async revoke(id: string): Promise<AgentSummary> {
+    const agent = await this.store.agents.findById(id);
+    if (!agent) throw notFound('agent', id);
+    await this.store.agents.revoke(id, new Date().toISOString());
+    this.events.emit('agent-revoked', id);
+    return this.get(id);
+  }
+}

@@ -1,0 +1,41 @@
+import { EventEmitter } from 'node:events';
+import type { SignedPolicy, StoredEvent } from '@dlp/shared';
+
+/** Things services announce and other parts (gateway, live streams) react to. */
+export interface ConsoleEventMap {
+  /** Committed events, in ingest order, for live subscribers. */
+  'events-stored': [events: StoredEvent[]];
+  /** The effective policy of these groups is now `policy`: push it to their connected agents. */
+  'policy-changed': [change: { groupIds: string[]; policy: SignedPolicy }];
+  /** An admin revoked this agent: drop its connection at once. */
+  'agent-revoked': [agentId: string];
+}
+
+/**
+ * A typed in-process event bus. Listeners run synchronously after the service's commit; a
+ * listener that throws is isolated so one broken subscriber cannot fail the request that emitted.
+ */
+export class ConsoleEvents {
+  private readonly emitter = new EventEmitter();
+
+  constructor(private readonly onListenerError: (event: string, err: unknown) => void) {
+    // Every SSE client is a listener; the default warning at 10 would be noise, not a leak.
+    this.emitter.setMaxListeners(0);
+  }
+
+  on<K extends keyof ConsoleEventMap>(event: K, listener: (...args: ConsoleEventMap[K]) => void): () => void {
+    const wrapped = (...args: ConsoleEventMap[K]): void => {
+      try {
+        listener(...args);
+      } catch (err) {
+        this.onListenerError(event, err);
+      }
+    };
+    this.emitter.on(event, wrapped as (...args: unknown[]) => void);
+    return () => void this.emitter.off(event, wrapped as (...args: unknown[]) => void);
+  }
+
+  emit<K extends keyof ConsoleEventMap>(event: K, ...args: ConsoleEventMap[K]): void {
+    this.emitter.emit(event, ...args);
+  }
+}

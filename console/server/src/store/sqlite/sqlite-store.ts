@@ -1,0 +1,48 @@
+import { migrate, SqliteDatabase, type SqliteStatements } from '@dlp/shared/node';
+import type { ConsoleStore, StoreRepositories } from '../store';
+import { sqliteAgentRepository } from './agent-queries';
+import { sqliteEnrollSecretRepository } from './enroll-secret-queries';
+import { sqliteEventRepository } from './event-queries';
+import { sqliteGroupRepository } from './group-queries';
+import { CONSOLE_MIGRATIONS } from './migrations';
+import { sqlitePolicyRepository } from './policy-queries';
+import { sqliteSessionRepository, sqliteUserRepository } from './user-queries';
+
+export interface SqliteStoreOptions {
+  /** Path of console.sqlite. */
+  path: string;
+  /** FULL by default: the console acks events only after a commit that survives power loss. */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+function repositories(sql: SqliteStatements): StoreRepositories {
+  return {
+    users: sqliteUserRepository(sql),
+    sessions: sqliteSessionRepository(sql),
+    enrollSecrets: sqliteEnrollSecretRepository(sql),
+    agents: sqliteAgentRepository(sql),
+    groups: sqliteGroupRepository(sql),
+    policies: sqlitePolicyRepository(sql),
+    events: sqliteEventRepository(sql),
+  };
+}
+
+/** Opens (creating if needed) and migrates the console database. */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<ConsoleStore> {
+  const db = await SqliteDatabase.open(options.path, { synchronous: options.synchronous ?? 'FULL' });
+  try {
+    await migrate(db, CONSOLE_MIGRATIONS);
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  // Outside a transaction each statement goes through the connection's queue (SqliteDatabase has
+  // the same run/get/all/exec shape as the in-transaction statements).
+  const outside = repositories(db);
+  const inside = repositories(db.statements);
+  return {
+    ...outside,
+    transaction: (fn) => db.transaction(() => fn(inside)),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,99 @@
+import type { Role } from '@dlp/shared';
+import type { SqliteStatements } from '@dlp/shared/node';
+import type { SessionRecord, SessionRepository, UserRecord, UserRepository } from '../store';
+
+interface UserRow {
+  id: string;
+  username: string;
+  role: Role;
+  password_hash: string;
+  created_at: string;
+  disabled: number;
+}
+
+const USER_COLUMNS = 'u.id, u.username, u.role, u.password_hash, u.created_at, u.disabled';
+
+function toUser(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    role: row.role,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+    disabled: row.disabled !== 0,
+  };
+}
+
+/** Users table over one SQLite connection (or transaction). */
+export function sqliteUserRepository(sql: SqliteStatements): UserRepository {
+  return {
+    async count() {
+      const row = await sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM users');
+      return row?.n ?? 0;
+    },
+    async findByUsername(username) {
+      const row = await sql.get<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.username = ?`, [username]);
+      return row ? toUser(row) : undefined;
+    },
+    async insert(user) {
+      await sql.run('INSERT INTO users (id, username, role, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?, ?)', [
+        user.id,
+        user.username,
+        user.role,
+        user.passwordHash,
+        user.createdAt,
+        user.disabled ? 1 : 0,
+      ]);
+    },
+    async updatePasswordHash(username, passwordHash) {
+      const result = await sql.run('UPDATE users SET password_hash = ? WHERE username = ?', [passwordHash, username]);
+      return result.changes > 0;
+    },
+  };
+}
+
+interface SessionJoinRow extends UserRow {
+  token_hash: string;
+  user_id: string;
+  session_created_at: string;
+  expires_at_ms: number;
+}
+
+/** Sessions table: only SHA-256 hashes of cookie values are stored. */
+export function sqliteSessionRepository(sql: SqliteStatements): SessionRepository {
+  return {
+    async insert(session) {
+      await sql.run('INSERT INTO sessions (token_hash, user_id, created_at, expires_at_ms) VALUES (?, ?, ?, ?)', [
+        session.tokenHash,
+        session.userId,
+        session.createdAt,
+        session.expiresAtMs,
+      ]);
+    },
+    async findActive(tokenHash, nowMs) {
+      const row = await sql.get<SessionJoinRow>(
+        `SELECT s.token_hash, s.user_id, s.created_at AS session_created_at, s.expires_at_ms, ${USER_COLUMNS}
+           FROM sessions s JOIN users u ON u.id = s.user_id
+          WHERE s.token_hash = ? AND s.expires_at_ms > ? AND u.disabled = 0`,
+        [tokenHash, nowMs],
+      );
+      if (!row) return undefined;
+      const session: SessionRecord = {
+        tokenHash: row.token_hash,
+        userId: row.user_id,
+        createdAt: row.session_created_at,
+        expiresAtMs: row.expires_at_ms,
+      };
+      return { session, user: toUser(row) };
+    },
+    async delete(tokenHash) {
+      await sql.run('DELETE FROM sessions WHERE token_hash = ?', [tokenHash]);
+    },
+    async deleteExpired(nowMs) {
+      return (await sql.run('DELETE FROM sessions WHERE expires_at_ms <= ?', [nowMs])).changes;
+    },
+    async deleteForUser(userId) {
+      return (await sql.run('DELETE FROM sessions WHERE user_id = ?', [userId])).changes;
+    },
+  };
+}

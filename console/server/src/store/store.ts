@@ -1,0 +1,222 @@
+import type { AgentInfo, CapabilityReport, PolicyMode, Role, SignedPolicy, StoredEvent } from '@dlp/shared';
+
+/**
+ * The console's one persistence interface. Services depend on this, never on SQL, so a PostgreSQL
+ * implementation can replace `store/sqlite` without touching them. Every method is a single,
+ * self-contained operation; `transaction` groups several into one atomic unit.
+ */
+export interface ConsoleStore extends StoreRepositories {
+  /**
+   * Runs `fn` atomically: all writes made through `tx` commit together or not at all. Only `tx` may
+   * be used inside `fn` (the outer repositories would wait for the transaction to end).
+   */
+  transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The repositories a store (or one of its transactions) offers. */
+export interface StoreRepositories {
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly enrollSecrets: EnrollSecretRepository;
+  readonly agents: AgentRepository;
+  readonly groups: GroupRepository;
+  readonly policies: PolicyRepository;
+  readonly events: EventRepository;
+}
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  role: Role;
+  /** Self-describing scrypt hash (see auth/password-hash.ts). */
+  passwordHash: string;
+  createdAt: string;
+  disabled: boolean;
+}
+
+export interface UserRepository {
+  count(): Promise<number>;
+  findByUsername(username: string): Promise<UserRecord | undefined>;
+  insert(user: UserRecord): Promise<void>;
+  /** Returns false when no such user exists. */
+  updatePasswordHash(username: string, passwordHash: string): Promise<boolean>;
+}
+
+export interface SessionRecord {
+  /** SHA-256 hex of the cookie value; the value itself is never stored. */
+  tokenHash: string;
+  userId: string;
+  createdAt: string;
+  expiresAtMs: number;
+}
+
+export interface SessionRepository {
+  insert(session: SessionRecord): Promise<void>;
+  /** The session and its (enabled) user, if the session exists and has not expired at `nowMs`. */
+  findActive(tokenHash: string, nowMs: number): Promise<{ session: SessionRecord; user: UserRecord } | undefined>;
+  delete(tokenHash: string): Promise<void>;
+  deleteExpired(nowMs: number): Promise<number>;
+  deleteForUser(userId: string): Promise<number>;
+}
+
+export interface EnrollSecretRecord {
+  id: string;
+  label: string;
+  /** SHA-256 hex of the secret. */
+  secretHash: string;
+  /** Agents enrolled with this secret join this group. */
+  groupId: string;
+  createdAt: string;
+}
+
+export interface EnrollSecretRepository {
+  insert(secret: EnrollSecretRecord): Promise<void>;
+  list(): Promise<EnrollSecretRecord[]>;
+  findByHash(secretHash: string): Promise<EnrollSecretRecord | undefined>;
+  /** Returns false when no such secret exists. */
+  delete(id: string): Promise<boolean>;
+}
+
+export interface PolicyReceiptRecord {
+  serial: number;
+  hash: string;
+  status: 'applied' | 'rejected';
+  error: string | null;
+  receivedAt: string;
+}
+
+export interface AgentRecord {
+  id: string;
+  /** SHA-256 hex of the agent's token. */
+  tokenHash: string;
+  groupId: string;
+  info: AgentInfo;
+  enrolledAt: string;
+  lastSeenAt: string | null;
+  online: boolean;
+  revokedAt: string | null;
+  /** Serial of the policy the agent last said it enforces. */
+  policySerial: number | null;
+  capabilities: CapabilityReport | null;
+  /** Highest event sequence number committed for this agent. */
+  ackedSeq: number;
+  lastReceipt: PolicyReceiptRecord | null;
+}
+
+export interface NewAgentRecord {
+  id: string;
+  tokenHash: string;
+  groupId: string;
+  info: AgentInfo;
+  enrolledAt: string;
+  enrollSecretId: string;
+}
+
+export interface AgentListFilter {
+  online?: boolean;
+  /** Keyset pagination: only agents whose id sorts after this one. */
+  afterId?: string;
+  limit: number;
+}
+
+export interface AgentRepository {
+  insert(agent: NewAgentRecord): Promise<void>;
+  findById(id: string): Promise<AgentRecord | undefined>;
+  /** Ordered by id (UUIDv7, so enrollment order). */
+  list(filter: AgentListFilter): Promise<AgentRecord[]>;
+  /** A good hello: refresh what the agent says about itself and mark it online. */
+  recordHello(id: string, hello: { info: AgentInfo; policySerial: number | null; capabilities?: CapabilityReport; seenAt: string }): Promise<void>;
+  setOffline(id: string): Promise<void>;
+  /** After a crash no connection survives, so start-up marks everyone offline. */
+  setAllOffline(): Promise<void>;
+  touch(id: string, seenAt: string): Promise<void>;
+  recordCapabilities(id: string, capabilities: CapabilityReport, seenAt: string): Promise<void>;
+  recordPolicyReceipt(id: string, receipt: PolicyReceiptRecord): Promise<void>;
+  /** For each agent: acked_seq = max(acked_seq, upTo), last seen = seenAt. One statement for all. */
+  advanceAckedSeqs(updates: ReadonlyMap<string, number>, seenAt: string): Promise<void>;
+  /** Returns false when no such agent exists or it was already revoked. */
+  revoke(id: string, revokedAt: string): Promise<boolean>;
+}
+
+export interface GroupRecord {
+  id: string;
+  name: string;
+  policyId: string | null;
+  builtIn: boolean;
+  createdAt: string;
+}
+
+export interface GroupRepository {
+  findById(id: string): Promise<GroupRecord | undefined>;
+  list(): Promise<GroupRecord[]>;
+  insert(group: GroupRecord): Promise<void>;
+  setPolicy(groupId: string, policyId: string): Promise<void>;
+  listByPolicy(policyId: string): Promise<GroupRecord[]>;
+}
+
+/** A policy as listed: its current (latest) version. */
+export interface PolicyRecord {
+  id: string;
+  name: string;
+  mode: PolicyMode;
+  version: number;
+  serial: number;
+  publishedAt: string;
+}
+
+/** One immutable published version; `signed` is the bundle exactly as agents receive it. */
+export interface PolicyVersionRecord extends PolicyRecord {
+  signed: SignedPolicy;
+}
+
+export interface PolicyRepository {
+  /** Increments and returns the console-wide policy serial. */
+  allocateSerial(): Promise<number>;
+  /** The last serial handed out (0 before the first policy). */
+  latestSerial(): Promise<number>;
+  /** Stores a new version and makes it the policy's current one (creating the policy on version 1). */
+  insertVersion(version: PolicyVersionRecord): Promise<void>;
+  findById(id: string): Promise<PolicyRecord | undefined>;
+  findCurrentVersion(id: string): Promise<PolicyVersionRecord | undefined>;
+  list(): Promise<PolicyRecord[]>;
+  /** Newest version first. */
+  listVersions(id: string): Promise<PolicyRecord[]>;
+  /** The current version of the policy assigned to a group. */
+  effectiveForGroup(groupId: string): Promise<PolicyVersionRecord | undefined>;
+}
+
+export interface EventFilter {
+  /** Half-open range on occurredAt, in Unix ms: fromMs ≤ t < toMs. */
+  fromMs?: number;
+  toMs?: number;
+  agentId?: string;
+  type?: string;
+  action?: string;
+  severity?: string;
+  /** Keyset pagination: only rows ingested before this internal row id. */
+  beforeRowId?: number;
+  limit: number;
+}
+
+export interface EventRow {
+  /** Internal, monotonically increasing ingest order. */
+  rowId: number;
+  event: StoredEvent;
+}
+
+/** Identifies one stored event: ingest is idempotent on this pair. */
+export interface EventKey {
+  agentId: string;
+  seq: number;
+}
+
+export interface EventRepository {
+  /**
+   * Inserts events (of one or several agents), skipping (agentId, seq) pairs already stored.
+   * Returns the keys actually inserted.
+   */
+  insertEvents(events: readonly StoredEvent[]): Promise<EventKey[]>;
+  /** Newest first (by ingest order). */
+  query(filter: EventFilter): Promise<EventRow[]>;
+}
