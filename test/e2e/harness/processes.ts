@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AgentConfigInput } from '@dlp/shared';
 
@@ -88,9 +88,10 @@ export async function startConsole(opts: { dataDir: string; port?: number; admin
   return Object.assign(proc, { url: match[1] ?? '', port: Number(match[2]) });
 }
 
-/** Writes an agent config file and starts the real agent from dist/. */
+/** Writes an agent config file beside its data dir and starts the real agent from dist/. */
 export async function startAgent(config: AgentConfigInput): Promise<RunningProcess> {
-  const configPath = path.join(config.dataDir, 'agent.json');
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const configPath = `${config.dataDir}.json`;
   writeFileSync(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
   const proc = runBundle('agent/service.js', ['--config', configPath]);
   await proc.waitForLine(/DLP_AGENT_READY/);

@@ -1,15 +1,33 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** Copies a system binary under a unique name: a "test program" whose sha256 a policy can block. */
-export function copyProgram(dir: string, source = '/bin/sleep', prefix = 'dlp-e2e-tool'): { path: string; name: string; sha256: string } {
+export interface TestProgram {
+  path: string;
+  name: string;
+  sha256: string;
+}
+
+/**
+ * Copies a system binary under a unique name with random bytes appended: the ELF still runs, and its
+ * sha256 is one no other process on the host has, so blocking it cannot hurt anything else.
+ */
+export function copyProgram(dir: string, source = '/bin/sleep', prefix = 'dlp-e2e-tool'): TestProgram {
   const name = `${prefix}-${randomBytes(4).toString('hex')}`;
   const target = path.join(dir, name);
   copyFileSync(source, target);
+  appendFileSync(target, randomBytes(32));
   chmodSync(target, 0o755);
   return { path: target, name, sha256: createHash('sha256').update(readFileSync(target)).digest('hex') };
+}
+
+/** A byte-identical copy of a program under another name (a renamed tool keeps its sha256). */
+export function renameCopy(program: TestProgram, dir: string, name: string): TestProgram {
+  const target = path.join(dir, name);
+  copyFileSync(program.path, target);
+  chmodSync(target, 0o755);
+  return { ...program, path: target, name };
 }
 
 export interface ProgramRun {
