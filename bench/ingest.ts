@@ -4,9 +4,8 @@
  * same schema, with no ws, JSON decoding or validation. Prints one JSON line per figure:
  * {"name","value","unit","baseline","ratio"}.
  *
- * Run from a bundle (sqlite3 stays external):
- *   npx esbuild console/server/src/bench/ingest-bench.ts --bundle --platform=node --external:sqlite3 \
- *     --outfile=dist/bench/ingest-bench.js && node dist/bench/ingest-bench.js [agents] [batchesPerAgent]
+ * Run through `npm run bench` (bench/run.mjs bundles it to dist/bench/ingest.js), or alone:
+ *   node dist/bench/ingest.js [agents] [batchesPerAgent]
  * The simulated agents run in a child process so the console's CPU is measured alone.
  */
 import { fork } from 'node:child_process';
@@ -14,11 +13,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LIMITS, PROTOCOL_VERSION, sampleEvent, uuidv7, type StoredEvent } from '@dlp/shared';
-import { createConsole } from '../app';
-import { openSqliteStore } from '../store/sqlite/sqlite-store';
-import { enrollAgent, helloAgent } from '../testing/agent-peer';
-import { createMemoryLogger } from '../testing/memory-logger';
-import { RestClient } from '../testing/rest-client';
+import { createConsole } from '../console/server/src/app';
+import { openSqliteStore } from '../console/server/src/store/sqlite/sqlite-store';
+import { enrollAgent, helloAgent } from '../console/server/src/testing/agent-peer';
+import { createMemoryLogger } from '../console/server/src/testing/memory-logger';
+import { RestClient } from '../console/server/src/testing/rest-client';
 
 const BATCH = LIMITS.maxBatchEvents;
 /** Batches an agent may have sent but not yet had acked, as a real agent pipelines its outbox. */

@@ -1,0 +1,294 @@
+// Benchmark (not a test): what the pre-exec helper adds to every exec, against the same exec with
+// no helper and, when Debian's fapolicyd is installed, against fapolicyd in the same run.
+//
+//   node bench/exec-overhead.mjs            (root; `npm run bench` runs it after the build)
+//
+// Prints one JSON line per figure: {"name","value","unit","baseline","ratio"}.
+//
+// Safety: everything that marks mounts (our helper, fapolicyd) runs inside a private mount
+// namespace made for this run, where its marks land on that namespace's copies of the mounts. The
+// timed execs run inside it too. Execs anywhere else on the machine are never judged, even if a
+// daemon hangs. The namespace, and every mount made in it, ends with the run.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const helperBinary = path.join(root, 'agent/service/native/build/dlp-exec-guard');
+const EXECS = Number(process.env.DLP_BENCH_EXECS ?? 2000);
+const WARMUP = 100;
+
+// fork + execv + waitpid, timed with CLOCK_MONOTONIC in C, so Node's own spawn cost is not measured.
+const TIMER_SOURCE = `
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  if (argc != 3) return 2;
+  int n = atoi(argv[1]);
+  for (int i = 0; i < n; i++) {
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    pid_t pid = fork();
+    if (pid == 0) { char *args[] = {argv[2], NULL}; execv(argv[2], args); _exit(127); }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    printf("%lld %d\\n", (long long)(b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec),
+           WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+  }
+  return 0;
+}
+`;
+
+function print(name, value, unit, baseline, ratio, extra = {}) {
+  const round = (x) => (typeof x === 'number' ? Math.round(x * 100) / 100 : x);
+  console.log(JSON.stringify({ name, value: round(value), unit, baseline: round(baseline), ratio: round(ratio), ...extra }));
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function summarize(samplesUs) {
+  const sorted = [...samplesUs].sort((a, b) => a - b);
+  return { median: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A private mount namespace kept alive by a sleeping process; commands enter it with nsenter. */
+async function startNamespace() {
+  const holder = spawn('unshare', ['--mount', '--propagation', 'private', '--', 'sleep', '3600'], { stdio: 'ignore' });
+  const ours = readlinkSync('/proc/self/ns/mnt');
+  const deadline = Date.now() + 5000;
+  // Until unshare has run, the holder is still in our namespace: entering it then would be unsafe.
+  while (readNamespace(holder.pid) === ours || readNamespace(holder.pid) === null) {
+    if (Date.now() > deadline) throw new Error('could not create a private mount namespace');
+    await sleep(10);
+  }
+  return holder;
+}
+
+function readNamespace(pid) {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/mnt`);
+  } catch {
+    return null;
+  }
+}
+
+function inNamespace(holder, command, options = {}) {
+  return spawnSync('nsenter', ['-t', String(holder.pid), '-m', '--', ...command], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
+}
+
+/** Times `count` fork+execs of `file` inside the namespace; returns µs per exec. */
+function timeExecs(holder, timer, file, count) {
+  const result = inNamespace(holder, [timer, String(count), file]);
+  if (result.status !== 0) throw new Error(`exec timer failed: ${result.stderr}`);
+  const samples = result.stdout.trim().split('\n').map((line) => line.split(' ').map(Number));
+  const failed = samples.filter(([, status]) => status !== 0).length;
+  if (failed) throw new Error(`${failed} of ${count} execs of ${file} did not exit 0`);
+  return samples.map(([ns]) => ns / 1000);
+}
+
+/** Starts the helper inside the namespace and waits until `lines` are answered. */
+async function startHelper(holder, commands) {
+  const helper = spawn('nsenter', ['-t', String(holder.pid), '-m', '--', helperBinary, '--agent-pid', '0', '--stats-interval-ms', '0'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const messages = [];
+  let pending = '';
+  helper.stdout.setEncoding('utf8');
+  helper.stdout.on('data', (chunk) => {
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) messages.push(JSON.parse(line));
+  });
+  helper.stdin.write(commands);
+  const deadline = Date.now() + 10_000;
+  while (!messages.some((m) => m.type === 'marked')) {
+    const problem = messages.find((m) => m.type === 'error');
+    if (problem || Date.now() > deadline) throw new Error(`helper did not start: ${problem?.message ?? 'timeout'}`);
+    await sleep(10);
+  }
+  return { helper, messages };
+}
+
+async function stopProcess(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.stdin?.end();
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function ruleSet(generation, extraLines = [], timeoutMs = 5000) {
+  // A policy of realistic size: the warm path must stay cheap however many rules there are.
+  const rules = [];
+  for (let i = 0; i < 40; i++) rules.push(`RULE p${i} block path /opt/vendor${i}/**/bin/*`);
+  for (let i = 0; i < 40; i++) rules.push(`RULE n${i} block name tool-${i}`);
+  for (let i = 0; i < 20; i++) rules.push(`RULE s${i} block sha256 ${createHash('sha256').update(`x${i}`).digest('hex')}`);
+  return [`BEGIN ${generation}`, 'MODE enforce', 'DEFAULT allow', 'FAILMODE open', `TIMEOUT_MS ${timeoutMs}`, ...rules, ...extraLines, 'END', ''].join('\n');
+}
+
+function makeBinary(dir, name, totalBytes) {
+  const file = path.join(dir, name);
+  copyFileSync('/bin/true', file);
+  const pad = totalBytes - readFileSync(file).length;
+  if (pad > 0) appendFileSync(file, randomBytes(pad));
+  chmodSync(file, 0o755);
+  return file;
+}
+
+/** fapolicyd in the namespace, with its own /etc/fapolicyd, /var/lib/fapolicyd and /run. */
+async function startFapolicyd(holder, scratch, mountPoint, blockedPath) {
+  const etc = path.join(scratch, 'fapolicyd-etc');
+  const lib = path.join(scratch, 'fapolicyd-lib');
+  const run = path.join(scratch, 'fapolicyd-run');
+  for (const dir of [etc, lib, run, path.join(etc, 'rules.d'), path.join(etc, 'trust.d'), path.join(run, 'fapolicyd')]) mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    path.join(etc, 'fapolicyd.conf'),
+    [
+      'permissive = 1',
+      'nice_val = 0',
+      'q_size = 640',
+      'uid = root',
+      'gid = root',
+      'do_stat_report = 0',
+      'detailed_report = 0',
+      'db_max_size = 50',
+      'subj_cache_size = 1549',
+      'obj_cache_size = 8191',
+      'watch_fs = tmpfs',
+      'trust = file',
+      'integrity = none',
+      'syslog_format = rule,dec,perm,pid,exe,:,path',
+      'rpm_sha256_only = 0',
+      'allow_filesystem_mark = 0',
+      '',
+    ].join('\n'),
+  );
+  // Three simple rules, comparable in spirit to ours: one deny by path, then allow the rest.
+  writeFileSync(
+    path.join(etc, 'compiled.rules'),
+    [`deny_audit perm=execute all : path=${blockedPath}`, `allow perm=execute all : dir=${mountPoint}/`, 'allow perm=any all : all', ''].join('\n'),
+  );
+  writeFileSync(path.join(etc, 'fapolicyd.trust'), '');
+  for (const [source, target] of [[etc, '/etc/fapolicyd'], [lib, '/var/lib/fapolicyd'], [run, '/run']]) {
+    const bind = inNamespace(holder, ['mount', '--bind', source, target]);
+    if (bind.status !== 0) throw new Error(`cannot bind ${target}: ${bind.stderr}`);
+  }
+  const daemon = spawn('nsenter', ['-t', String(holder.pid), '-m', '--', 'fapolicyd', '--debug', '--permissive'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  daemon.stderr.setEncoding('utf8');
+  daemon.stderr.on('data', (chunk) => (log = (log + chunk).slice(-20_000)));
+  const deadline = Date.now() + 60_000;
+  while (!/Starting to listen for events/.test(log)) {
+    if (daemon.exitCode !== null || Date.now() > deadline) {
+      await stopProcess(daemon);
+      throw new Error(`fapolicyd did not start: ${log.split('\n').slice(-5).join(' | ')}`);
+    }
+    await sleep(50);
+  }
+  return daemon;
+}
+
+function fapolicydInstalled() {
+  return spawnSync('sh', ['-c', 'command -v fapolicyd'], { encoding: 'utf8' }).status === 0;
+}
+
+export async function main() {
+  if (process.getuid?.() !== 0) {
+    print('exec-guard', null, '', null, null, { note: 'skipped: needs root (fanotify permission marks)' });
+    return;
+  }
+  if (!existsSync(helperBinary)) execFileSync('make', ['-s', '-C', path.join(root, 'agent/service/native')], { stdio: 'inherit' });
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'dlp-bench-exec-'));
+  const mountPoint = path.join(scratch, 'mnt');
+  mkdirSync(mountPoint);
+  const timer = path.join(scratch, 'exec-timer');
+  writeFileSync(`${timer}.c`, TIMER_SOURCE);
+  execFileSync('cc', ['-O2', '-o', timer, `${timer}.c`]);
+  // Mounted before the namespace exists, so the namespace gets a copy of it: files written here
+  // are visible inside, while marks placed inside stay on the namespace's copy.
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1g,mode=0755', 'dlp-bench-exec', mountPoint]);
+  let holder;
+  const children = [];
+  try {
+    holder = await startNamespace();
+    const target = makeBinary(mountPoint, 'true', 0);
+    const blocked = makeBinary(mountPoint, 'blocked', 0);
+    appendFileSync(blocked, 'different');
+
+    const baseline = timeExecs(holder, timer, target, EXECS);
+    const none = summarize(baseline);
+
+    const { helper } = await startHelper(holder, `${ruleSet(1)}MARK ${mountPoint}\n`);
+    children.push(helper);
+    timeExecs(holder, timer, target, WARMUP);
+    const ours = summarize(timeExecs(holder, timer, target, EXECS));
+    print('exec-guard.warm.added-median', ours.median - none.median, 'us', none.median, ours.median / none.median, { execs: EXECS });
+    print('exec-guard.warm.added-p99', ours.p99 - none.p99, 'us', none.p99, ours.p99 / none.p99, { execs: EXECS });
+
+    // Cold: a binary the helper has never seen, under a policy whose sha256 rules force a hash.
+    for (const [label, bytes, trials] of [['1mb', 1 << 20, 9], ['50mb', 50 << 20, 5]]) {
+      const cold = [];
+      for (let i = 0; i < trials; i++) {
+        const file = makeBinary(mountPoint, `cold-${label}-${i}`, bytes);
+        cold.push(timeExecs(holder, timer, file, 1)[0]);
+        rmSync(file);
+      }
+      const coldMedian = summarize(cold).median;
+      print(`exec-guard.cold-${label}.decision`, coldMedian - none.median, 'us', none.median, coldMedian / none.median, { trials });
+    }
+    await stopProcess(helper);
+
+    if (!fapolicydInstalled()) {
+      print('fapolicyd.warm.added-median', null, 'us', null, null, { note: 'fapolicyd is not installed (apt-get install -y fapolicyd); no comparison in this run' });
+      return;
+    }
+    let daemon;
+    try {
+      daemon = await startFapolicyd(holder, scratch, mountPoint, blocked);
+    } catch (error) {
+      print('fapolicyd.warm.added-median', null, 'us', null, null, { note: `fapolicyd could not run: ${error.message}` });
+      return;
+    }
+    children.push(daemon);
+    timeExecs(holder, timer, target, WARMUP);
+    const fap = summarize(timeExecs(holder, timer, target, EXECS));
+    await stopProcess(daemon);
+    const baselineAgain = summarize([...baseline, ...timeExecs(holder, timer, target, EXECS)]);
+    const oursAdded = { median: ours.median - baselineAgain.median, p99: ours.p99 - baselineAgain.p99 };
+    const fapAdded = { median: fap.median - baselineAgain.median, p99: fap.p99 - baselineAgain.p99 };
+    print('fapolicyd.warm.added-median', fapAdded.median, 'us', baselineAgain.median, fap.median / baselineAgain.median, { execs: EXECS });
+    print('fapolicyd.warm.added-p99', fapAdded.p99, 'us', baselineAgain.p99, fap.p99 / baselineAgain.p99, { execs: EXECS });
+    // Our added cost as a ratio of fapolicyd's (below 1: we add less).
+    print('exec-guard-vs-fapolicyd.added-median', oursAdded.median, 'us', fapAdded.median, oursAdded.median / fapAdded.median);
+    print('exec-guard-vs-fapolicyd.added-p99', oursAdded.p99, 'us', fapAdded.p99, oursAdded.p99 / fapAdded.p99);
+  } finally {
+    for (const child of children) await stopProcess(child);
+    holder?.kill('SIGKILL');
+    await sleep(100);
+    spawnSync('umount', [mountPoint]);
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
