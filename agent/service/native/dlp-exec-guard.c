@@ -24,13 +24,33 @@
 #define CACHE_SLOTS 16384
 #define LIMITER_SLOTS 1024
 #define OUTPUT_BUFFER (1024 * 1024)
+#define HEARTBEAT_MS 100
 
 struct options {
+    long heartbeat_fd;
     long agent_pid;
     long hash_threads;
     long stats_interval_ms;
     long report_interval_ms;
 };
+
+static uint64_t monotonic_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Proof of life for the agent's backstop thread, which cannot rely on PONGs: the agent's main
+ * thread may be the one that is stuck. Written from this loop, so it stops when decisions stop.
+ * CLOCK_MONOTONIC nanoseconds, little-endian, at offset 0. */
+static void write_heartbeat(struct guard *g, uint64_t now_ms) {
+    if (g->heartbeat_fd < 0 || now_ms - g->last_heartbeat_ms < HEARTBEAT_MS) return;
+    uint64_t ns = monotonic_ns();
+    uint8_t bytes[8];
+    for (int i = 0; i < 8; i++) bytes[i] = (uint8_t)(ns >> (8 * i));
+    if (pwrite(g->heartbeat_fd, bytes, sizeof(bytes), 0) != (ssize_t)sizeof(bytes)) g->heartbeat_fd = -1;
+    g->last_heartbeat_ms = now_ms;
+}
 
 uint64_t monotonic_ms(void) {
     struct timespec ts;
@@ -41,6 +61,7 @@ uint64_t monotonic_ms(void) {
 static void usage(void) {
     fprintf(stderr,
             "usage: dlp-exec-guard [--agent-pid N] [--hash-threads N] [--stats-interval-ms N] [--report-interval-ms N]\n"
+            "                      [--heartbeat-fd N]\n"
             "       dlp-exec-guard --probe | --decide | --sha256 FILE | --parse-mountinfo FILE\n");
 }
 
@@ -76,7 +97,7 @@ static int run_probe(void) {
                strerror(mark_errno));
         return 1;
     }
-    printf("{\"type\":\"probe\",\"ok\":true}\n");
+    printf("{\"type\":\"probe\",\"ok\":true,\"sha256\":\"%s\"}\n", sha256_implementation());
     return 0;
 }
 
@@ -94,6 +115,8 @@ static int guard_init(struct guard *g, const struct options *opts) {
     g->self_pid = getpid();
     g->agent_pid = (pid_t)opts->agent_pid;
     g->stats_interval_ms = (uint64_t)opts->stats_interval_ms;
+    g->heartbeat_fd = (int)opts->heartbeat_fd;
+    if (g->heartbeat_fd >= 0) fcntl(g->heartbeat_fd, F_SETFD, FD_CLOEXEC);
     g->marks.mountinfo_fd = -1;
     g->fanotify_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_QUEUE,
                                    O_RDONLY | O_LARGEFILE | O_CLOEXEC);
@@ -137,6 +160,7 @@ static void run_loop(struct guard *g) {
             g->next_stats_ms = now + g->stats_interval_ms;
         }
         report_limiter_flush(&g->limiter, &g->out, now, 0);
+        write_heartbeat(g, now);
 
         struct pollfd fds[POLL_COUNT] = {
             /* A full pending table stops intake; the kernel keeps the rest queued meanwhile. */
@@ -150,6 +174,7 @@ static void run_loop(struct guard *g) {
         wait = min_wait(wait, guard_next_deadline(g, now));
         if (g->stats_interval_ms) wait = min_wait(wait, (int64_t)(g->next_stats_ms - now));
         wait = min_wait(wait, report_limiter_next_due(&g->limiter, now));
+        if (g->heartbeat_fd >= 0) wait = min_wait(wait, (int64_t)(g->last_heartbeat_ms + HEARTBEAT_MS - now));
         if (poll(fds, POLL_COUNT, wait) < 0) {
             if (errno == EINTR) continue;
             fprintf(stderr, "dlp-exec-guard: poll: %s\n", strerror(errno));
@@ -175,7 +200,7 @@ static void run_loop(struct guard *g) {
 }
 
 int main(int argc, char **argv) {
-    struct options opts = {0, 2, 10000, 1000};
+    struct options opts = {-1, 0, 2, 10000, 1000};
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -183,7 +208,8 @@ int main(int argc, char **argv) {
         if (strcmp(arg, "--decide") == 0) return run_decide_mode();
         if (strcmp(arg, "--sha256") == 0 && value) return run_sha256_mode(value);
         if (strcmp(arg, "--parse-mountinfo") == 0 && value) return run_parse_mountinfo_mode(value);
-        long *target = strcmp(arg, "--agent-pid") == 0           ? &opts.agent_pid
+        long *target = strcmp(arg, "--heartbeat-fd") == 0        ? &opts.heartbeat_fd
+                       : strcmp(arg, "--agent-pid") == 0         ? &opts.agent_pid
                        : strcmp(arg, "--hash-threads") == 0      ? &opts.hash_threads
                        : strcmp(arg, "--stats-interval-ms") == 0 ? &opts.stats_interval_ms
                        : strcmp(arg, "--report-interval-ms") == 0 ? &opts.report_interval_ms

@@ -177,12 +177,10 @@ static void handle_permission_event(struct guard *g, const struct fanotify_event
 void guard_read_fanotify(struct guard *g) {
     /* Aligned for the metadata structs the kernel writes into it. */
     static char buffer[64 * 1024] __attribute__((aligned(8)));
-    while (g->pending_count < GUARD_MAX_PENDING) {
+    /* Bounded, so a flood of execs cannot starve stdin, finished hashes or the heartbeat. */
+    for (int pass = 0; pass < GUARD_READS_PER_PASS && g->pending_count < GUARD_MAX_PENDING; pass++) {
         ssize_t len = read(g->fanotify_fd, buffer, sizeof(buffer));
-        if (len <= 0) {
-            if (len < 0 && errno == EINTR) continue;
-            return; /* EAGAIN: drained */
-        }
+        if (len <= 0) return; /* EAGAIN (drained) or EINTR: poll brings us back */
         const struct fanotify_event_metadata *meta = (const struct fanotify_event_metadata *)buffer;
         while (FAN_EVENT_OK(meta, len)) {
             if (meta->vers != FANOTIFY_METADATA_VERSION) {

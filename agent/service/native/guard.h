@@ -62,12 +62,17 @@ struct guard {
     struct mount_marks marks;
     struct guard_stats stats;
     uint64_t stats_interval_ms, next_stats_ms;
+    int heartbeat_fd; /* -1, or a file the agent's backstop thread reads (see write_heartbeat) */
+    uint64_t last_heartbeat_ms;
     char *stdin_buffer;
     size_t stdin_used;
     int stdin_discarding, stdin_closed;
 };
 
 uint64_t monotonic_ms(void);
+
+/* Events handled per pass of the main loop before it turns to stdin, hashes and the heartbeat. */
+#define GUARD_READS_PER_PASS 4
 
 /* exec-events.c */
 void guard_read_fanotify(struct guard *g);

@@ -20,6 +20,9 @@ void sha256_init(sha256_ctx *ctx);
 void sha256_update(sha256_ctx *ctx, const void *data, size_t len);
 void sha256_final(sha256_ctx *ctx, uint8_t digest[SHA256_DIGEST_BYTES]);
 
+/* "sha-ni" when the CPU's SHA extensions are used, else "portable". */
+const char *sha256_implementation(void);
+
 /* Lowercase hex, as policies write digests. */
 void sha256_to_hex(const uint8_t digest[SHA256_DIGEST_BYTES], char hex[SHA256_HEX_BYTES]);
 

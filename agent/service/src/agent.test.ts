@@ -40,7 +40,7 @@ describe('agent service (fake platform, test console)', () => {
   beforeEach(async () => {
     ({ dir, cleanup } = await makeTempDir('agent'));
     console_ = await TestConsole.start({ key });
-    platform = createFakePlatform();
+    platform = createFakePlatform({ root: path.join(dir, 'host') });
   });
   afterEach(async () => {
     for (const agent of running.splice(0)) await agent.stop();
@@ -60,7 +60,7 @@ describe('agent service (fake platform, test console)', () => {
     const saved = JSON.parse(await readFile(file, 'utf8'));
     expect(saved).toMatchObject({ agentId: console_.agentId, token: console_.token, consoleKey: { keyId: key.keyId, publicKey: key.publicKey } });
     expect(console_.hellos[0]).toMatchObject({ agentId: console_.agentId, policySerial: null, agent: { hostname: 'ws-test-01', os: 'linux', osVersion: '6.1.0-test', user: 'alice' } });
-    expect(console_.hellos[0]?.capabilities).toMatchObject({ apps: { method: 'proc-scan', preExec: false }, usb: { method: 'none' }, screen: { captureToolBlocking: false, windowCaptureExclusion: false } });
+    expect(console_.hellos[0]?.capabilities).toMatchObject({ apps: { method: 'proc-scan', preExec: false }, usb: { method: 'sysfs-authorized', mountGuard: true }, screen: { captureToolBlocking: false, windowCaptureExclusion: false } });
   });
 
   it('keeps retrying a refused enroll secret until an admin fixes it', async () => {

@@ -1,35 +1,35 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentConfig, AgentInfo, CapabilityReport } from '@dlp/shared';
-import { buildCapabilityReport } from './core/capabilities';
+import { buildCapabilityReport, CapabilityTracker } from './core/capabilities';
 import { ConfigError } from './core/config';
-import { assertKeyConsistent, loadCredentials, saveCredentials, type AgentCredentials } from './core/credentials';
+import type { AgentControl } from './core/controls/agent-control';
+import { AppsAgentControl, defaultAppControl, type AppControlFactory } from './core/controls/apps-agent-control';
+import { UsbAgentControl } from './core/controls/usb-agent-control';
+import { assertKeyConsistent, loadCredentials, saveCredentials, unlockKeyOf, type AgentCredentials } from './core/credentials';
 import { openAgentDatabase } from './core/agent-db';
-import { EventFactory, sanitizeName, type EventInput } from './core/event-factory';
+import { EventFactory, sanitizeName } from './core/event-factory';
+import { EventRecorder } from './core/event-recorder';
+import { AgentExceptions } from './core/exceptions/agent-exceptions';
+import { agentSocketPath } from './core/ipc/ipc-client';
+import { IpcServer } from './core/ipc/ipc-server';
+import { createUnlockHandler } from './core/ipc/unlock-handler';
 import { ConsoleLink, type LinkState, type LinkTimings, type PolicyReceipt } from './core/link/console-link';
 import { createJsonLogger, type Logger } from './core/logger';
 import { Outbox } from './core/outbox';
 import { PolicyStore, type VerifiedPolicy } from './core/policy-store';
-import type { AppControl, AppControlSink, AppDecisionReport, AppPolicy } from './enforce/apps/app-control';
-import { ProcScanAppControl } from './enforce/apps/proc-scan-app-control';
 import { createPlatform } from './platform';
 import type { Platform } from './platform/types';
 import { AGENT_VERSION } from './version';
 
-/** What an app control implementation gets to build itself. */
-export interface AppControlContext {
-  platform: Platform;
-  config: AgentConfig;
-  sink: AppControlSink;
-  log: Logger;
-}
+export { defaultAppControl, type AppControlContext, type AppControlFactory } from './core/controls/apps-agent-control';
 
 export interface AgentDeps {
   /** Defaults to the adapter for the running OS, rooted at `config.hostRoots`. */
   platform?: Platform;
   log?: Logger;
   /** Builds the app control. Default: the /proc scanner; a pre-exec (fanotify) control plugs in here. */
-  createAppControl?: (ctx: AppControlContext) => AppControl;
+  createAppControl?: AppControlFactory;
   linkTimings?: Partial<LinkTimings>;
   random?: () => number;
   /** Called once, right after credentials.json is written. */
@@ -48,28 +48,14 @@ export interface RunningAgent {
   linkState(): LinkState;
   /** Resolves once every event recorded so far is committed to the outbox. */
   flushEvents(): Promise<void>;
-}
-
-export function defaultAppControl(ctx: AppControlContext): AppControl {
-  return new ProcScanAppControl({
-    processes: ctx.platform.processes,
-    self: ctx.platform.self,
-    scanIntervalMs: ctx.config.scanIntervalMs,
-    sink: ctx.sink,
-    log: ctx.log,
-  });
-}
-
-function appPolicyOf(policy: VerifiedPolicy | null): AppPolicy | null {
-  if (!policy) return null;
-  const { document, serial } = policy.signed.bundle;
-  return { serial, mode: document.mode, apps: document.apps };
+  /** The local socket (unlock codes, later the tray), or null when it could not be opened. */
+  ipcSocketPath(): string | null;
 }
 
 /**
- * Starts the agent: opens its database, loads the last good policy from disk and starts enforcing
- * it BEFORE any network (handbook principle 1), then starts the console link in the background.
- * Resolves once enforcement is running.
+ * Starts the agent: opens its database, loads the last good policy and the exceptions from disk and
+ * starts every control on them BEFORE any network (handbook principle 1), then opens the local
+ * socket and starts the console link in the background. Resolves once enforcement is running.
  */
 export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Promise<RunningAgent> {
   const log = deps.log ?? createJsonLogger({ level: config.logLevel });
@@ -78,7 +64,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   if (!credentials && !config.enrollSecret) {
     throw new ConfigError('the agent is not enrolled yet', [{ path: 'enrollSecret', message: `required until ${path.join(config.dataDir, 'credentials.json')} exists` }]);
   }
-  const platform = deps.platform ?? createPlatform(config.hostRoots);
+  const platform = deps.platform ?? createPlatform(config.hostRoots, { onUsbError: (message) => log.warn(message, { component: 'usb' }) });
   const db = await openAgentDatabase(config.dataDir);
   try {
     return await assemble();
@@ -91,16 +77,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     const hostname = sanitizeName(await platform.host.hostname());
     const events = new EventFactory({ host: platform.host, hostname });
     const outbox = await Outbox.open(db, { maxEvents: config.outboxMaxEvents, gapEvent: (gap) => events.gapEvent(gap), log: log.child({ component: 'outbox' }) });
-    const recording = new Set<Promise<void>>();
-    const record = (input: EventInput): void => {
-      const job = events
-        .create(input)
-        .then((draft) => outbox.append(draft))
-        .then(() => undefined)
-        .catch((err: unknown) => log.error('could not record an event', { type: input.type, error: err instanceof Error ? err.message : String(err) }));
-      recording.add(job);
-      void job.finally(() => recording.delete(job));
-    };
+    const recorder = new EventRecorder(events, outbox, log);
+    const record = recorder.record;
 
     const store = new PolicyStore({ dataDir: config.dataDir, db, log: log.child({ component: 'policy' }), pinnedPublicKey: credentials?.consoleKey.publicKey ?? null });
     const boot = await store.loadAtBoot();
@@ -113,37 +91,64 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
         subject: { kind: 'policy', ...(refused.serial ? { serial: refused.serial } : {}), reason: `stored policy ${path.basename(refused.file)} refused at boot: ${refused.reason}` },
       });
     }
+    const exceptions = new AgentExceptions({ dataDir: config.dataDir, record, log: log.child({ component: 'exceptions' }), unlockKey: () => unlockKeyOf(credentials) });
+    if (credentials) await exceptions.open(credentials);
 
     let link: ConsoleLink | null = null;
-    const capabilities = (): CapabilityReport => buildCapabilityReport(appControl.capabilities());
-    const sink: AppControlSink = {
-      report: (decision: AppDecisionReport) =>
-        record({
-          type: 'app',
-          action: decision.action,
-          severity: decision.action === 'blocked' ? 'medium' : 'low',
-          ruleId: decision.ruleId,
-          policySerial: decision.policySerial,
-          ...(decision.process.uid === undefined ? {} : { uid: decision.process.uid }),
-          subject: { kind: 'process', method: decision.method, ...decision.process },
+    // Assigned once both controls exist; a change reported before that is covered by the first build.
+    let capabilityTracker: CapabilityTracker | null = null;
+    const apps = new AppsAgentControl({
+      platform,
+      config,
+      createAppControl: deps.createAppControl ?? defaultAppControl,
+      record,
+      log: log.child({ component: 'apps' }),
+      capabilitiesChanged: () => capabilityTracker?.refresh(),
+    });
+    const usb = new UsbAgentControl({ platform, record, log });
+    // Every control gets the same feed and the same sink; the order is the start order.
+    const controls: AgentControl[] = [apps, usb];
+    const capabilities = new CapabilityTracker(
+      () =>
+        buildCapabilityReport({
+          os: platform.os,
+          apps: apps.capabilities(),
+          usb: usb.capabilities(),
+          captureToolsRequested: apps.captureToolsRequested(),
+          mode: store.current()?.signed.bundle.document.mode ?? null,
         }),
-      capabilitiesChanged: () => link?.sendCapabilities(capabilities()),
+      (report) => link?.sendCapabilities(report),
+    );
+    capabilityTracker = capabilities;
+
+    for (const control of controls) {
+      await control.applyPolicy(boot.policy);
+      await control.applyExceptions(exceptions.active());
+    }
+    for (const control of controls) await control.start();
+    capabilities.refresh();
+    log.info('enforcement running', { policySerial: boot.policy?.serial ?? null, mode: boot.policy?.signed.bundle.document.mode ?? 'monitor', apps: apps.capabilities().method, usb: usb.capabilities().method });
+
+    // Exceptions change on pushes, revokes, unlock codes and expiry; controls re-judge, one change at a time.
+    let exceptionFeed: Promise<unknown> = Promise.resolve();
+    const stopFeedingExceptions = exceptions.onChange(() => {
+      exceptionFeed = exceptionFeed
+        .then(() => Promise.all(controls.map((c) => c.applyExceptions(exceptions.active()))))
+        .catch((err: unknown) => log.error('applying exceptions failed', { error: err instanceof Error ? err.message : String(err) }));
+    });
+
+    const applyPolicy = async (policy: VerifiedPolicy): Promise<void> => {
+      events.setPolicySerial(policy.serial);
+      for (const control of controls) await control.applyPolicy(policy);
+      capabilities.refresh();
+      log.info('applied a new policy', { serial: policy.serial, hash: policy.hash, mode: policy.signed.bundle.document.mode });
     };
-    const appControl = (deps.createAppControl ?? defaultAppControl)({ platform, config, sink, log: log.child({ component: 'apps' }) });
-    appControl.applyPolicy(appPolicyOf(boot.policy));
-    await appControl.start();
-    log.info('enforcement running', { policySerial: boot.policy?.serial ?? null, mode: boot.policy?.signed.bundle.document.mode ?? 'monitor', apps: appControl.capabilities().method });
 
     const applyPushedPolicy = async (raw: unknown): Promise<PolicyReceipt | null> => {
       const result = await store.accept(raw);
       if (result.status === 'applied') {
-        const { policy } = result;
-        if (result.changed) {
-          events.setPolicySerial(policy.serial);
-          appControl.applyPolicy(appPolicyOf(policy));
-          log.info('applied a new policy', { serial: policy.serial, hash: policy.hash, mode: policy.signed.bundle.document.mode });
-        }
-        return { serial: policy.serial, hash: policy.hash, status: 'applied' };
+        if (result.changed) await applyPolicy(result.policy);
+        return { serial: result.policy.serial, hash: result.policy.hash, status: 'applied' };
       }
       log.warn('refused a pushed policy', { serial: result.serial, reason: result.reason });
       if (result.tampering) {
@@ -152,6 +157,16 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       if (result.serial === undefined || result.hash === undefined) return null;
       return { serial: result.serial, hash: result.hash, status: 'rejected', error: result.reason };
     };
+
+    const ipc = await IpcServer.listen(
+      agentSocketPath(config.dataDir),
+      createUnlockHandler({ redeem: (code, candidates) => exceptions.redeem(code, candidates), restrictedDevices: () => usb.restrictedDevices(), presentDevices: () => usb.presentDevices(), log }),
+      log.child({ component: 'ipc' }),
+    ).catch((err: unknown) => {
+      // Enforcement does not depend on it: without the socket only local unlock codes are unavailable.
+      log.error('cannot open the local socket', { path: agentSocketPath(config.dataDir), error: err instanceof Error ? err.message : String(err) });
+      return null;
+    });
 
     const agentInfo = async (): Promise<AgentInfo> => ({
       hostname,
@@ -169,15 +184,27 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       credentials: () => credentials,
       enrolled: async (message) => {
         assertKeyConsistent(message.consoleKey);
-        const saved: AgentCredentials = { agentId: message.agentId, token: message.token, consoleKey: message.consoleKey, enrolledAt: new Date().toISOString() };
+        const saved: AgentCredentials = {
+          agentId: message.agentId,
+          token: message.token,
+          consoleKey: message.consoleKey,
+          enrolledAt: new Date().toISOString(),
+          ...(message.unlockKey ? { unlockKey: message.unlockKey } : {}),
+        };
         await saveCredentials(config.dataDir, saved);
         credentials = saved;
         store.pin(saved.consoleKey.publicKey);
+        await exceptions.open(saved);
         deps.onEnrolled?.(saved.agentId);
       },
       agentInfo,
-      helloState: () => ({ policySerial: store.current()?.serial ?? null, capabilities: capabilities() }),
+      helloState: () => {
+        capabilities.refresh();
+        return { policySerial: store.current()?.serial ?? null, capabilities: capabilities.current() };
+      },
       policy: applyPushedPolicy,
+      exception: (raw, id) => exceptions.receive(raw, id),
+      exceptionRevoke: (id) => exceptions.revoke(id),
       ...(deps.linkTimings ? { timings: deps.linkTimings } : {}),
       ...(deps.random ? { random: deps.random } : {}),
     });
@@ -189,21 +216,22 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       stop: () =>
         (stopping ??= (async () => {
           await runningLink.stop();
-          await appControl.stop();
-          await Promise.all(recording);
-          await outbox.flush();
+          await ipc?.close();
+          stopFeedingExceptions();
+          for (const control of [...controls].reverse()) await control.stop();
+          await exceptionFeed;
+          exceptions.close();
+          await recorder.flush();
           await db.close();
           log.info('agent stopped');
         })()),
       agentId: () => credentials?.agentId ?? null,
       policySerial: () => store.current()?.serial ?? null,
       outboxDepth: () => outbox.depth(),
-      capabilities,
+      capabilities: () => capabilities.current(),
       linkState: () => runningLink.state(),
-      flushEvents: async () => {
-        await Promise.all(recording);
-        await outbox.flush();
-      },
+      flushEvents: () => recorder.flush(),
+      ipcSocketPath: () => ipc?.socketPath ?? null,
     };
   }
 }

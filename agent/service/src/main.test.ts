@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { generateSigningKeyPair } from '@dlp/shared/node';
-import { makeTempDir, waitFor } from './testing/fixtures';
+import { generateSigningKeyPair, generateUnlockKey, issueUnlockCode } from '@dlp/shared/node';
+import { FakeSysfsTree } from './platform/fake/usb/fake-sysfs-tree';
+import { makeTempDir, signedPolicyFor, waitFor } from './testing/fixtures';
 import { TestConsole } from './testing/test-console';
 
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -57,6 +58,57 @@ describe('agent service process (main.ts)', () => {
     const proc = run([]);
     expect(await proc.exit).toBe(2);
     expect(proc.stderr()).toMatch(/--config is required/);
+  });
+
+  it('unlock: exits 3 naming the socket when the agent is not running', async () => {
+    const configPath = path.join(dir, 'idle.json');
+    await writeFile(configPath, JSON.stringify({ consoleUrl: 'ws://127.0.0.1:1/agent', dataDir: path.join(dir, 'idle-data') }));
+    const proc = run(['unlock', 'ABCD-EFGH', '--config', configPath]);
+    expect(await proc.exit).toBe(3);
+    expect(proc.stderr()).toContain(`cannot reach the agent at ${path.join(dir, 'idle-data', 'agent.sock')}: the agent service is not running`);
+  });
+
+  it('unlock: a code typed at the command line unlocks the blocked stick once, and is refused the second time', async () => {
+    const key = generateSigningKeyPair();
+    const unlockKey = generateUnlockKey();
+    const console_ = await TestConsole.start({ key, unlockKey });
+    try {
+      const roots = { proc: path.join(dir, 'usb-host/proc'), sys: path.join(dir, 'usb-host/sys'), etc: path.join(dir, 'usb-host/etc') };
+      await mkdir(path.join(roots.proc, 'self'), { recursive: true });
+      await mkdir(roots.etc, { recursive: true });
+      await writeFile(path.join(roots.proc, 'self/mountinfo'), '');
+      const tree = FakeSysfsTree.create(roots.sys);
+      tree.addRootHub(1);
+      const stick = { vendorId: '0781', productId: '5567', serial: '4C530001230512' };
+      tree.addDevice({ port: '1-2', ...stick, manufacturer: 'SanDisk', product: 'Cruzer Blade', interfaces: [8] });
+      const configPath = path.join(dir, 'usb-agent.json');
+      await writeFile(configPath, JSON.stringify({ consoleUrl: console_.url, enrollSecret: console_.enrollSecret, dataDir: path.join(dir, 'usb-data'), hostRoots: roots }));
+
+      const agent = run(['--config', configPath]);
+      await waitFor(() => console_.hellos.length === 1, 'the hello', 15_000);
+      expect(console_.hellos[0]?.capabilities?.usb).toEqual({ method: 'sysfs-authorized', mountGuard: true });
+      console_.pushPolicy(signedPolicyFor(key, 2, { mode: 'enforce', usb: { defaultAction: 'block' } }));
+      await waitFor(() => tree.read('1-2', 'authorized') === '0', 'the stick to be cut off', 15_000);
+
+      const { code } = issueUnlockCode(unlockKey, console_.agentId ?? '', stick, 60);
+      const first = run(['unlock', ...code.split('-'), '--config', configPath]);
+      expect(await first.exit).toBe(0);
+      expect(first.stdout()).toMatch(/^Accepted: the USB device SanDisk Cruzer Blade \(0781:5567, serial 4C530001230512\) may be used until \d{4}-\d\d-\d\d \d\d:\d\d\.\n$/);
+      await waitFor(() => tree.read('1-2', 'authorized') === '1', 'the unlocked stick to be bound', 15_000);
+
+      const second = run(['unlock', code, '--config', configPath]);
+      expect(await second.exit).toBe(1);
+      expect(second.stdout()).toBe('This code has already been used (each code works once): please ask for a new code.\n');
+
+      agent.child.kill('SIGTERM');
+      expect(await agent.exit).toBe(0);
+      // The unlock key and the one-time code are secrets: neither reaches the logs.
+      expect(agent.stderr()).not.toContain(Buffer.from(unlockKey).toString('base64'));
+      expect(agent.stderr()).not.toContain(code.replace(/-/g, ''));
+      expect(agent.stderr()).toContain('unlock code accepted');
+    } finally {
+      await console_.stop();
+    }
   });
 
   it('enforces, enrolls, logs JSON lines without secrets and stops cleanly on SIGTERM', async () => {

@@ -2,21 +2,36 @@
  * Process entry of the agent service: `node dist/agent/service.js --config /etc/dlp/agent.json`.
  * Exit codes: 0 after SIGTERM/SIGINT, 2 for a bad command line or configuration, 1 otherwise.
  * stdout carries only the lines tests and installers wait for; logs go to stderr as JSON lines.
+ *
+ * `node dist/agent/service.js unlock <CODE> --config <path>` instead hands an offline unlock code
+ * to the running service (see unlock-command.ts for its exit codes).
  */
 import type { AgentConfig } from '@dlp/shared';
 import { startAgent, type RunningAgent } from './agent';
-import { parseCliArgs } from './cli-args';
+import { parseCliArgs, type CliArgs } from './cli-args';
 import { ConfigError, loadAgentConfig } from './core/config';
 import { createJsonLogger } from './core/logger';
+import { runUnlockCommand, UNLOCK_EXIT } from './unlock-command';
+
+async function unlock(configPath: string, code: string): Promise<never> {
+  try {
+    process.exit(await runUnlockCommand(configPath, code, { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) }));
+  } catch (err) {
+    process.stderr.write(`${err instanceof ConfigError ? err.describe() : String(err)}\n`);
+    process.exit(UNLOCK_EXIT.badUsage);
+  }
+}
 
 async function main(): Promise<void> {
-  let configPath: string;
+  let args: CliArgs;
   try {
-    configPath = parseCliArgs(process.argv.slice(2)).configPath;
+    args = parseCliArgs(process.argv.slice(2));
   } catch (err) {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(2);
   }
+  if (args.command === 'unlock') return unlock(args.configPath, args.code);
+  const configPath = args.configPath;
   let config: AgentConfig;
   try {
     config = await loadAgentConfig(configPath);

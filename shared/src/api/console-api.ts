@@ -8,12 +8,20 @@ import { agentSummary, currentUser, pageOf, policySummary } from './rest';
  * response body here is what the console sends with a 2xx status.
  */
 
-/** POST /api/v1/auth/login (200) and GET /api/v1/auth/me. */
-export const currentUserResponse = z.strictObject({ user: currentUser });
+/**
+ * POST /api/v1/auth/login (200) and GET /api/v1/auth/me. `csrfToken` (cookie sessions) goes in the
+ * `x-csrf-token` header of every POST/PUT/PATCH/DELETE; `mustChangePassword: true` means every
+ * route but /auth/me, /auth/password and /auth/logout answers 403 `password_expired` until changed.
+ */
+export const currentUserResponse = z.strictObject({
+  user: currentUser,
+  csrfToken: z.string().optional(),
+  mustChangePassword: z.boolean().optional(),
+});
 export type CurrentUserResponse = z.infer<typeof currentUserResponse>;
 
 /** One item of GET /api/v1/enroll-secrets: the secret itself is never shown again. */
-export const enrollSecretSummary = z.strictObject({ id: z.string(), label: z.string(), createdAt: timestamp });
+export const enrollSecretSummary = z.strictObject({ id: z.string(), label: z.string(), createdAt: timestamp, groupId: z.string().optional() });
 export type EnrollSecretSummary = z.infer<typeof enrollSecretSummary>;
 export const enrollSecretList = z.strictObject({ items: z.array(enrollSecretSummary) });
 
@@ -37,6 +45,8 @@ export const groupSummary = z.strictObject({
   /** The policy assigned to the group (null: none yet). */
   policyId: z.string().nullable(),
   builtIn: z.boolean(),
+  /** Non-revoked agents in the group. */
+  agentCount: z.number().int().optional(),
 });
 export type GroupSummary = z.infer<typeof groupSummary>;
 

@@ -57,6 +57,10 @@ export const eventPage = pageOf(storedEvent);
 /** GET /api/v1/agents query string. */
 export const agentQuery = z.strictObject({
   online: z.enum(['true', 'false']).optional(),
+  /** Only agents of this group. */
+  groupId: z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'must be a group id').optional(),
+  /** Case-insensitive substring of the host name or the logged-in user. */
+  search: z.string().min(1).max(LIMITS.maxShortString).optional(),
   cursor: cursor.optional(),
   limit: limitParam,
 });
@@ -84,13 +88,23 @@ export const agentSummary = z.strictObject({
     })
     .nullable()
     .optional(),
+  /** The agent's group (absent from consoles without groups). */
+  group: z.strictObject({ id: z.string(), name: z.string() }).optional(),
+  /** Serial the agent's group expects it to enforce (null: the group has no policy). */
+  expectedPolicySerial: z.number().int().nullable().optional(),
+  /** policySerial === expectedPolicySerial. */
+  policyInSync: z.boolean().optional(),
 });
 export type AgentSummary = z.infer<typeof agentSummary>;
 
 /** POST /api/v1/enroll-secrets */
-export const createEnrollSecretRequest = z.strictObject({ label: shortString });
+export const createEnrollSecretRequest = z.strictObject({
+  label: shortString,
+  /** Agents enrolled with this secret join this group (default: the built-in `default`). */
+  groupId: z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'must be a group id').optional(),
+});
 /** The secret is shown once, at creation; only its hash is kept. */
-export const enrollSecretCreated = z.strictObject({ id: z.string(), label: z.string(), secret: z.string(), createdAt: timestamp });
+export const enrollSecretCreated = z.strictObject({ id: z.string(), label: z.string(), secret: z.string(), createdAt: timestamp, groupId: z.string().optional() });
 
 /** POST /api/v1/policies and PUT /api/v1/policies/:id: every save publishes a new signed version. */
 export const savePolicyRequest = z.strictObject({ document: policyDocument });

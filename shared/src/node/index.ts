@@ -2,3 +2,4 @@
 export * from './signing';
 export * from './sqlite';
 export * from './unlock-code';
+export * from './tls-pin';

@@ -1,5 +1,5 @@
 import type { DeviceIdentity } from '../schemas/exception';
-import { generateUnlockKey, issueUnlockCode, normalizeTypedCode, verifyUnlockCode } from './unlock-code';
+import { generateUnlockKey, issueUnlockCode, normalizeTypedCode, unlockCodeCorrections, unlockCodeTypoPosition, verifyUnlockCode } from './unlock-code';
 
 const agentA = '019ad0c4-7b5e-7c1a-8d2f-3a4b5c6d7e8f';
 const agentB = '019ad0c4-7b5e-7c1a-8d2f-3a4b5c6d7e90';
@@ -80,6 +80,35 @@ describe('offline unlock codes', () => {
     for (const bad of ['', issued.code.slice(0, -1), `${issued.code}A`, issued.code.replace(/^./, 'U'), issued.code.replace(/^./, '*')]) {
       expect(verifyUnlockCode(key, agentA, stick, bad, now, noneUsed)).toMatchObject({ ok: false, reason: 'format', message: expect.stringContaining('24 letters and digits') });
     }
+  });
+
+  it('points at the first character outside the code alphabet, counting without dashes', () => {
+    const issued = issueUnlockCode(key, agentA, stick, 30, now);
+    const chars = issued.code.replace(/-/g, '');
+    expect(unlockCodeTypoPosition(`${chars.slice(0, 5)}*${chars.slice(6)}`)).toBe(6);
+    expect(unlockCodeTypoPosition(issued.code.replace(/^(.{5})./, '$1U'))).toBe(5);
+    expect(unlockCodeTypoPosition(issued.code)).toBeNull();
+    expect(unlockCodeTypoPosition(issued.code.slice(0, -1))).toBeNull();
+  });
+
+  it('offers the true correction of a single typo, and names its position only when no other fits', () => {
+    let named = 0;
+    for (let n = 0; n < 20; n++) {
+      const chars = issueUnlockCode(key, agentA, stick, 30, now).code.replace(/-/g, '');
+      for (let i = 0; i < chars.length; i++) {
+        const wrong = ALPHABET.charAt((ALPHABET.indexOf(chars.charAt(i)) + 1 + (n % 31)) % 32);
+        const typo = chars.slice(0, i) + wrong + chars.slice(i + 1);
+        expect(unlockCodeCorrections(typo)).toContainEqual({ position: i + 1, code: chars });
+        const position = unlockCodeTypoPosition(typo);
+        if (position !== null) {
+          expect(position).toBe(i + 1);
+          named++;
+        }
+      }
+    }
+    // About a quarter of single typos can be located from the check characters alone.
+    expect(named).toBeGreaterThan(20);
+    expect(unlockCodeCorrections(issueUnlockCode(key, agentA, stick, 30, now).code)).toEqual([]);
   });
 
   it('refuses to work with a key of the wrong size or an absurd duration', () => {

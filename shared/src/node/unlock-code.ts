@@ -129,6 +129,53 @@ export function normalizeTypedCode(code: string): string {
   return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }
 
+/** A single-character correction of a mistyped code that makes its check characters match. */
+export interface UnlockCodeCorrection {
+  /** 1-based among the code's 24 characters (dashes and spaces not counted). */
+  position: number;
+  /** The corrected code, ungrouped. */
+  code: string;
+}
+
+/**
+ * Where a refused code (`format` or `checksum`) most likely went wrong, so the employee can be told
+ * "check character N": the first character outside the code alphabet, or else the one position
+ * where changing a single character makes the check characters match. Null when no single position
+ * can be named from the code alone (wrong length, swapped neighbours, several candidates; the agent,
+ * which holds the key, can then narrow `unlockCodeCorrections` down) or when there is no typo.
+ */
+export function unlockCodeTypoPosition(code: string): number | null {
+  const chars = normalizeTypedCode(code);
+  const bad = [...chars].findIndex((ch) => !ALPHABET.includes(ch));
+  if (bad >= 0) return bad + 1;
+  const positions = new Set(unlockCodeCorrections(code).map((c) => c.position));
+  const [only] = positions;
+  return positions.size === 1 && only !== undefined ? only : null;
+}
+
+/**
+ * Every single-character change of a 24-character code that makes its check characters match (about
+ * 1.7 on average for one mistyped character; the true correction is always among them). Empty when
+ * the code is not 24 alphabet characters or already passes its check.
+ */
+export function unlockCodeCorrections(code: string): UnlockCodeCorrection[] {
+  const chars = normalizeTypedCode(code);
+  if (chars.length !== DATA_CHARS + 2 || [...chars].some((ch) => !ALPHABET.includes(ch)) || checksumMatches(chars)) return [];
+  const corrections: UnlockCodeCorrection[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    for (const alternative of ALPHABET) {
+      if (alternative === chars.charAt(i)) continue;
+      const corrected = chars.slice(0, i) + alternative + chars.slice(i + 1);
+      if (checksumMatches(corrected)) corrections.push({ position: i + 1, code: corrected });
+    }
+  }
+  return corrections;
+}
+
+function checksumMatches(chars: string): boolean {
+  return Number(fromBase32(chars.slice(DATA_CHARS))) === checksumOf(chars.slice(0, DATA_CHARS));
+}
+
 /**
  * Σ (position+1) × value mod 1021 over the data characters. A single substitution changes the sum
  * by at most 22 × 31 < 1021 (never 0), and swapping neighbours changes it by their difference: both

@@ -8,6 +8,11 @@ import { absolutePath } from './primitives';
 export const agentConfig = z.strictObject({
   /** ws:// or wss:// URL of the console's agent endpoint, e.g. wss://console.example:8443/agent */
   consoleUrl: z.url({ protocol: /^wss?$/ }),
+  /**
+   * SHA-256 (hex) of the console certificate's public key (SPKI) for wss. When set the agent pins it
+   * from the start; otherwise it pins the key it sees when it enrolls (trust on first use).
+   */
+  consoleCertSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters').optional(),
   /** One-time enroll secret; not needed once credentials exist in dataDir. */
   enrollSecret: z.string().min(16).max(128).optional(),
   /** Where credentials, the last good policy and the outbox live. */

@@ -27,6 +27,8 @@ const processSubject = z.strictObject({
   method: z.enum(['fanotify', 'proc-scan']),
   /** Identical decisions folded into this one by rate limiting. */
   suppressed: nonNegativeInt.optional(),
+  /** With action `allowed`: the signed exception that let a program the policy blocks run. */
+  exceptionId: z.string().max(64).optional(),
 });
 
 /** What a USB event did to the device (see deviceSubject.outcome). */

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { LIMITS, PROTOCOL_VERSION } from '../limits';
 import { agentInfo, capabilityReport } from './agent-info';
 import { agentEvent } from './event';
+import { signedException } from './exception';
+import { exceptionRequestMessage } from './exception-request';
 import { signedPolicy } from './policy';
 import { agentId, nonNegativeInt, positiveInt, sha256Hex, shortString, text, timestamp } from './primitives';
 
@@ -13,6 +15,12 @@ const v = z.literal(PROTOCOL_VERSION);
 
 /** Agent token: 43 base64url characters (32 random bytes). */
 export const agentToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a 43-character token');
+
+/**
+ * The per-agent key offline unlock codes are checked with: exactly 32 bytes in standard base64
+ * (44 characters; the last data character carries 2 padding bits, hence its restricted set).
+ */
+export const unlockKeyBase64 = z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, 'must be 32 bytes in base64');
 
 /** agent → console, first message of an unenrolled agent. */
 export const enrollMessage = z.strictObject({
@@ -30,6 +38,11 @@ export const enrolledMessage = z.strictObject({
   token: agentToken,
   /** The console's Ed25519 public key (SPKI, base64) and its fingerprint. */
   consoleKey: z.strictObject({ keyId: z.string().regex(/^[0-9a-f]{16}$/), publicKey: z.string().min(40).max(200) }),
+  /**
+   * The agent's unlock key (a secret: stored root-only, never logged). Without it the agent cannot
+   * check offline unlock codes; an older console may leave it out.
+   */
+  unlockKey: unlockKeyBase64.optional(),
 });
 
 /** agent → console, first message of an enrolled agent on every connection. */
@@ -62,6 +75,31 @@ export const policyReceiptMessage = z.strictObject({
   serial: positiveInt,
   hash: sha256Hex,
   status: z.enum(['applied', 'rejected']),
+  error: text.optional(),
+});
+
+/**
+ * console → agent: a time-boxed exception, signed by the console. The agent verifies it against the
+ * pinned key (and that it is for this agent and not expired) before it relaxes anything.
+ */
+export const exceptionMessage = z.strictObject({ v, type: z.literal('exception'), exception: signedException });
+
+/**
+ * console → agent: withdraw an exception before it expires. Deliberately NOT signed: a revoke can
+ * only make the agent stricter (it removes a permission, it never grants one), so a forged revoke
+ * is at worst a denial of an exception, never a bypass; the connection is authenticated anyway.
+ * `serial` is the withdrawn exception's serial, so the console can match the receipt.
+ */
+export const exceptionRevokeMessage = z.strictObject({ v, type: z.literal('exception-revoke'), id: z.uuidv7(), serial: positiveInt });
+
+/** agent → console: the result of an `exception` (or, with `action: 'revoke'`, an `exception-revoke`). */
+export const exceptionReceiptMessage = z.strictObject({
+  v,
+  type: z.literal('exception-receipt'),
+  id: z.uuidv7(),
+  status: z.enum(['applied', 'rejected']),
+  /** What the receipt answers; absent means the exception itself (a grant). */
+  action: z.enum(['grant', 'revoke']).optional(),
   error: text.optional(),
 });
 
@@ -109,6 +147,8 @@ export const agentToConsoleMessage = z.discriminatedUnion('type', [
   policyReceiptMessage,
   capabilitiesMessage,
   heartbeatMessage,
+  exceptionReceiptMessage,
+  exceptionRequestMessage,
 ]);
 export type AgentToConsoleMessage = z.infer<typeof agentToConsoleMessage>;
 
@@ -119,6 +159,8 @@ export const consoleToAgentMessage = z.discriminatedUnion('type', [
   ackMessage,
   heartbeatMessage,
   errorMessage,
+  exceptionMessage,
+  exceptionRevokeMessage,
 ]);
 export type ConsoleToAgentMessage = z.infer<typeof consoleToAgentMessage>;
 
@@ -132,3 +174,6 @@ export type EventsMessage = z.infer<typeof eventsMessage>;
 export type AckMessage = z.infer<typeof ackMessage>;
 export type HeartbeatMessage = z.infer<typeof heartbeatMessage>;
 export type ErrorMessage = z.infer<typeof errorMessage>;
+export type ExceptionMessage = z.infer<typeof exceptionMessage>;
+export type ExceptionRevokeMessage = z.infer<typeof exceptionRevokeMessage>;
+export type ExceptionReceiptMessage = z.infer<typeof exceptionReceiptMessage>;

@@ -1,20 +1,76 @@
-import type { CapabilityReport } from '@dlp/shared';
+import { canonicalJson, type CapabilityReport, type PolicyMode } from '@dlp/shared';
+import type { PlatformOs } from '../platform/types';
+
+/** What the running controls say about themselves, plus what the policy in force asks for. */
+export interface CapabilityInputs {
+  os: PlatformOs;
+  /** The app control's own report (method, pre-exec, fail mode, helper health); `none` when not running. */
+  apps: CapabilityReport['apps'];
+  /** The USB control's own report; `none` when not running or without USB sysfs. */
+  usb: CapabilityReport['usb'];
+  /** The policy in force turns `screen.blockCaptureTools` on. */
+  captureToolsRequested: boolean;
+  /** Mode of the policy in force; null before the first policy. */
+  mode: PolicyMode | null;
+}
 
 /**
- * The honest capability report (handbook principle 6): app control as its implementation says,
- * and the controls this build does not enforce yet marked as such.
+ * The honest capability report (handbook principle 6), built from the controls' own capabilities:
+ * a control that is not running, or a policy feature no running control carries out, is never
+ * claimed; the notes say what the flags cannot.
  */
-export function buildCapabilityReport(apps: CapabilityReport['apps']): CapabilityReport {
+export function buildCapabilityReport(inputs: CapabilityInputs): CapabilityReport {
+  const { apps, usb } = inputs;
   const notes: string[] = [];
-  if (!apps.preExec && apps.method === 'proc-scan') {
-    notes.push('apps: blocked programs are killed after they start (/proc scan), not prevented from starting');
-  }
-  notes.push('usb: not enforced by this agent version');
-  notes.push('screen: capture-tool blocking not enforced yet; Linux has no window capture exclusion API');
+  const appsRunning = apps.method !== 'none';
+  if (!appsRunning) notes.push('apps: no application control is running');
+  else if (!apps.preExec && apps.method === 'proc-scan') notes.push('apps: blocked programs are killed after they start (/proc scan), not prevented from starting');
+  if (apps.helper && !apps.helper.running) notes.push(`apps: the pre-exec helper is not running; undecided executions fail ${apps.failMode}`);
+
+  if (usb.method === 'none') notes.push('usb: USB storage is not controlled on this host (no USB sysfs, or USB control not running)');
+
+  const captureToolBlocking = inputs.captureToolsRequested && appsRunning;
+  if (inputs.captureToolsRequested && !appsRunning) notes.push('screen: the policy asks for capture-tool blocking, but no app control is running to do it');
+  if (captureToolBlocking && !apps.preExec) notes.push('screen: capture tools are stopped after they start; tools run as scripts (kazam, shutter) are not recognised by name');
+  if (inputs.os === 'linux') notes.push('screen: no window-exclusion API exists on Linux');
+  if (inputs.mode === 'monitor') notes.push('policy: monitor mode, controls report what they would block and block nothing');
+
   return {
     apps,
-    usb: { method: 'none', mountGuard: false },
-    screen: { captureToolBlocking: false, windowCaptureExclusion: false },
+    usb,
+    screen: { captureToolBlocking, windowCaptureExclusion: false },
     notes,
   };
+}
+
+/**
+ * Remembers the last report and calls `send` only when it changed, so every change reaches the
+ * console once (principle 6) without a message per policy push.
+ */
+export class CapabilityTracker {
+  private last: string | null = null;
+  private report: CapabilityReport;
+
+  constructor(
+    private readonly build: () => CapabilityReport,
+    private readonly send: (report: CapabilityReport) => void,
+  ) {
+    this.report = build();
+    this.last = canonicalJson(this.report);
+  }
+
+  /** The current report (as last built). */
+  current(): CapabilityReport {
+    return this.report;
+  }
+
+  /** Rebuilds the report and sends it if it differs from the last one. */
+  refresh(): void {
+    const report = this.build();
+    const text = canonicalJson(report);
+    this.report = report;
+    if (text === this.last) return;
+    this.last = text;
+    this.send(report);
+  }
 }

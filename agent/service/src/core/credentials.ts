@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { agentId, agentToken, describeIssues, timestamp } from '@dlp/shared';
+import { agentId, agentToken, describeIssues, timestamp, unlockKeyBase64 } from '@dlp/shared';
 import { keyIdOf } from '@dlp/shared/node';
 import { writeFileAtomic } from './atomic-file';
 
@@ -11,6 +11,8 @@ export const agentCredentials = z.strictObject({
   token: agentToken,
   consoleKey: z.strictObject({ keyId: z.string().regex(/^[0-9a-f]{16}$/), publicKey: z.string().min(40).max(200) }),
   enrolledAt: timestamp,
+  /** Checks offline unlock codes (base64, 32 bytes); absent when the console sent none. A secret. */
+  unlockKey: unlockKeyBase64.optional(),
 });
 export type AgentCredentials = z.infer<typeof agentCredentials>;
 
@@ -62,4 +64,9 @@ export function assertKeyConsistent(key: AgentCredentials['consoleKey']): void {
 /** Writes credentials.json readable by root only, atomically. */
 export async function saveCredentials(dataDir: string, credentials: AgentCredentials): Promise<void> {
   await writeFileAtomic(credentialsPath(dataDir), `${JSON.stringify(credentials, null, 2)}\n`, 0o600);
+}
+
+/** The unlock key as bytes, or null when this agent has none. */
+export function unlockKeyOf(credentials: AgentCredentials | null): Uint8Array | null {
+  return credentials?.unlockKey ? Buffer.from(credentials.unlockKey, 'base64') : null;
 }

@@ -18,6 +18,15 @@ describe('event factory', () => {
     expect(draft.user).toBe('uid:4321');
   });
 
+  it('attributes USB events without a uid to the user at the console, other events only when asked', async () => {
+    const device = { kind: 'device' as const, vendorId: '0781', productId: '5567', interfaces: [8], outcome: 'device-blocked' as const };
+    expect((await factory.create({ type: 'usb', action: 'blocked', severity: 'high', subject: device })).user).toBe('alice');
+    expect((await factory.create({ type: 'usb', action: 'blocked', severity: 'high', subject: device, consoleUser: false })).user).toBeNull();
+    const note = { kind: 'agent' as const, message: 'x' };
+    expect((await factory.create({ type: 'agent', action: 'info', severity: 'low', subject: note })).user).toBeNull();
+    expect((await factory.create({ type: 'agent', action: 'info', severity: 'low', subject: note, consoleUser: true })).user).toBe('alice');
+  });
+
   it('turns a hostile process name into a valid event instead of losing it', async () => {
     const name = `evil\nname\u0007${'x'.repeat(400)}`;
     const draft = await factory.create({ type: 'app', action: 'blocked', severity: 'medium', subject: { kind: 'process', pid: 5, exePath: `/tmp/${name}`, name, method: 'proc-scan' } });

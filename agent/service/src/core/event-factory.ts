@@ -13,6 +13,11 @@ export interface EventInput {
   policySerial?: number | null;
   /** The uid the event is about (resolved to a user name through the host's user database). */
   uid?: number;
+  /**
+   * Without a uid: attribute the event to the user logged in at the workstation's console. Default:
+   * true for `usb` events (a stick has no process owner, but someone plugged it in), false otherwise.
+   */
+  consoleUser?: boolean;
 }
 
 /**
@@ -47,7 +52,7 @@ export class EventFactory {
 
   async create(input: EventInput): Promise<EventDraft> {
     const now = (this.options.now ?? (() => new Date()))();
-    const user = input.uid === undefined ? null : ((await this.options.host.userName(input.uid)) ?? `uid:${input.uid}`);
+    const user = await this.userOf(input);
     return {
       id: uuidv7(now.getTime()),
       occurredAt: now.toISOString(),
@@ -60,6 +65,12 @@ export class EventFactory {
       policySerial: input.policySerial === undefined ? this.currentPolicySerial : input.policySerial,
       subject: sanitizeSubject(input.subject),
     };
+  }
+
+  private async userOf(input: EventInput): Promise<string | null> {
+    if (input.uid !== undefined) return (await this.options.host.userName(input.uid)) ?? `uid:${input.uid}`;
+    if (input.consoleUser ?? input.type === 'usb') return this.options.host.loggedInUser().catch(() => null);
+    return null;
   }
 
   /** The event the outbox writes when it had to drop events (synchronous: it runs inside a commit). */

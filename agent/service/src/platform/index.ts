@@ -10,12 +10,11 @@ export class UnsupportedPlatformError extends Error {}
  * Picks the OS adapter. The ONLY place that looks at process.platform (lint enforces this):
  * everything else gets a `Platform` and never branches on the OS.
  */
-export function createPlatform(roots: HostRoots): Platform {
-  // eslint-disable-next-line no-restricted-syntax -- this is the one place allowed to pick the OS (handbook §5)
+export function createPlatform(roots: HostRoots, options: { onUsbError?: (message: string) => void } = {}): Platform {
   const os = process.platform;
   switch (os) {
     case 'linux':
-      return createLinuxPlatform({ roots });
+      return createLinuxPlatform({ roots, ...options });
     default:
       throw new UnsupportedPlatformError(`the agent service has no adapter for ${os} yet`);
   }

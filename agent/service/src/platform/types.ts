@@ -1,3 +1,5 @@
+import type { UsbPlatform } from '../enforce/usb/usb-platform';
+
 /**
  * Every OS call the agent service makes goes through these interfaces, so the service logic runs
  * unchanged against the real host (platform/linux) or a fake (platform/fake) in tests.
@@ -81,6 +83,8 @@ export interface Platform {
   processes: ProcessTable;
   host: HostInfo;
   self: SelfInfo;
+  /** USB devices and the mount table (sysfs + mountinfo on Linux). */
+  usb: UsbPlatform;
 }
 
 /** Where host paths are read, so tests can point the real agent at a fake tree (handbook §3). */

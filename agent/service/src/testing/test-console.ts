@@ -14,9 +14,12 @@ import {
   PROTOCOL_VERSION,
   uuidv7,
   type AgentEvent,
+  type CapabilityReport,
   type ConsoleToAgentMessage,
+  type ExceptionReceiptMessage,
   type HelloMessage,
   type PolicyReceiptMessage,
+  type SignedException,
   type SignedPolicy,
 } from '@dlp/shared';
 import type { SigningKeyPair } from '@dlp/shared/node';
@@ -26,6 +29,8 @@ export interface TestConsoleOptions {
   enrollSecret?: string;
   /** Ack each events batch right after storing it (default true). */
   autoAck?: boolean;
+  /** Handed to the agent at enrollment, for offline unlock codes (32 bytes). */
+  unlockKey?: Uint8Array;
 }
 
 export class TestConsole {
@@ -38,6 +43,9 @@ export class TestConsole {
   readonly batches: number[][] = [];
   readonly hellos: HelloMessage[] = [];
   readonly receipts: PolicyReceiptMessage[] = [];
+  readonly exceptionReceipts: ExceptionReceiptMessage[] = [];
+  /** Every `capabilities` message (reports sent after hello because something changed). */
+  readonly capabilityReports: CapabilityReport[] = [];
   readonly heartbeats: number[] = [];
   readonly badFrames: string[] = [];
   enrollAttempts = 0;
@@ -101,6 +109,14 @@ export class TestConsole {
     this.send({ v: PROTOCOL_VERSION, type: 'policy', policy });
   }
 
+  pushException(exception: SignedException): void {
+    this.send({ v: PROTOCOL_VERSION, type: 'exception', exception });
+  }
+
+  revokeException(id: string, serial: number): void {
+    this.send({ v: PROTOCOL_VERSION, type: 'exception-revoke', id, serial });
+  }
+
   /** Drops every connection without a close handshake (a network failure, as the agent sees it). */
   dropConnections(): void {
     for (const ws of this.sockets) ws.terminate();
@@ -135,7 +151,16 @@ export class TestConsole {
           }
           this.agentId = uuidv7();
           this.token = randomBytes(32).toString('base64url');
-          ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'enrolled', agentId: this.agentId, token: this.token, consoleKey: { keyId: this.options.key.keyId, publicKey: this.options.key.publicKey } }));
+          ws.send(
+            JSON.stringify({
+              v: PROTOCOL_VERSION,
+              type: 'enrolled',
+              agentId: this.agentId,
+              token: this.token,
+              consoleKey: { keyId: this.options.key.keyId, publicKey: this.options.key.publicKey },
+              ...(this.options.unlockKey ? { unlockKey: Buffer.from(this.options.unlockKey).toString('base64') } : {}),
+            }),
+          );
           ws.close(1000);
           return;
         case 'hello':
@@ -164,6 +189,10 @@ export class TestConsole {
           this.heartbeats.push(message.outboxDepth ?? -1);
           return;
         case 'capabilities':
+          this.capabilityReports.push(message.capabilities);
+          return;
+        case 'exception-receipt':
+          this.exceptionReceipts.push(message);
           return;
       }
     });

@@ -40,7 +40,7 @@ describe('console link', () => {
       credentials: () => credentials,
       enrolled: async () => undefined,
       agentInfo: async () => agentInfo,
-      helloState: () => ({ policySerial: null, capabilities: buildCapabilityReport({ method: 'proc-scan', preExec: false, failMode: 'open' }) }),
+      helloState: () => ({ policySerial: null, capabilities: buildCapabilityReport({ os: 'linux', apps: { method: 'proc-scan', preExec: false, failMode: 'open' }, usb: { method: 'none', mountGuard: false }, captureToolsRequested: false, mode: null }) }),
       policy: async () => null,
       timings: fastTimings,
       ...overrides,

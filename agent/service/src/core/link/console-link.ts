@@ -11,6 +11,7 @@ import {
   type CapabilityReport,
   type ConsoleToAgentMessage,
   type EnrolledMessage,
+  type ExceptionReceiptMessage,
   type PolicyReceiptMessage,
 } from '@dlp/shared';
 import type { AgentCredentials } from '../credentials';
@@ -47,6 +48,7 @@ export const DEFAULT_LINK_TIMINGS: LinkTimings = {
 export type LinkState = 'idle' | 'connecting' | 'enrolling' | 'authenticating' | 'ready' | 'waiting' | 'stopped';
 
 export type PolicyReceipt = Omit<PolicyReceiptMessage, 'v' | 'type'>;
+export type ExceptionReceipt = Omit<ExceptionReceiptMessage, 'v' | 'type'>;
 
 export interface ConsoleLinkOptions {
   url: string;
@@ -61,6 +63,10 @@ export interface ConsoleLinkOptions {
   helloState(): { policySerial: number | null; capabilities: CapabilityReport };
   /** Verifies and applies a pushed policy (the raw JSON as received); returns the receipt, if one can be made. */
   policy(raw: unknown): Promise<PolicyReceipt | null>;
+  /** Verifies and keeps a pushed signed exception (the raw JSON as received); returns the receipt. */
+  exception?(raw: unknown, id: string): Promise<ExceptionReceipt>;
+  /** Withdraws an exception (unsigned: it can only make the agent stricter); returns the receipt. */
+  exceptionRevoke?(id: string): Promise<ExceptionReceipt>;
   timings?: Partial<LinkTimings>;
   random?: () => number;
   onStateChange?(state: LinkState): void;
@@ -68,6 +74,12 @@ export interface ConsoleLinkOptions {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** One field of a frame's JSON as received, before zod touched it (what a signature covers). */
+function rawField(text: string, field: string): unknown {
+  const raw: unknown = JSON.parse(text);
+  return isRecord(raw) ? raw[field] : undefined;
 }
 
 function frameText(data: WebSocket.RawData): string {
@@ -95,7 +107,7 @@ export class ConsoleLink {
   private retryTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private watchdogTimer: NodeJS.Timeout | null = null;
-  private policyQueue: Promise<void> = Promise.resolve();
+  private commandQueue: Promise<void> = Promise.resolve();
   private readonly unsubscribe: () => void;
 
   constructor(private readonly options: ConsoleLinkOptions) {
@@ -130,7 +142,7 @@ export class ConsoleLink {
       });
     }
     await this.savingEnrollment;
-    await this.policyQueue;
+    await this.commandQueue;
     this.setState('stopped');
   }
 
@@ -223,18 +235,23 @@ export class ConsoleLink {
       case 'policy': {
         if (this.mode !== 'hello') return;
         // The store verifies the bundle exactly as the console signed it, before zod filled defaults.
-        const raw: unknown = JSON.parse(text);
-        const policy = isRecord(raw) ? raw.policy : undefined;
-        // One policy at a time, in arrival order; a failure must not wedge the queue.
-        this.policyQueue = this.policyQueue.then(async () => {
-          try {
-            const receipt = await this.options.policy(policy);
-            if (receipt) this.send(ws, { v: PROTOCOL_VERSION, type: 'policy-receipt', ...receipt, ...(receipt.error ? { error: receipt.error.slice(0, LIMITS.maxText) } : {}) });
-          } catch (err) {
-            this.options.log.error('applying a pushed policy failed', { error: err instanceof Error ? err.message : String(err) });
-          }
+        const policy = rawField(text, 'policy');
+        return this.command('applying a pushed policy', async () => {
+          const receipt = await this.options.policy(policy);
+          if (receipt) this.send(ws, { v: PROTOCOL_VERSION, type: 'policy-receipt', ...receipt, ...(receipt.error ? { error: receipt.error.slice(0, LIMITS.maxText) } : {}) });
         });
-        return this.policyQueue;
+      }
+      case 'exception': {
+        const handler = this.options.exception;
+        if (this.mode !== 'hello' || !handler) return;
+        const raw = rawField(text, 'exception');
+        const id = message.exception.exception.id;
+        return this.command('applying a pushed exception', async () => this.sendExceptionReceipt(ws, await handler(raw, id)));
+      }
+      case 'exception-revoke': {
+        const handler = this.options.exceptionRevoke;
+        if (this.mode !== 'hello' || !handler) return;
+        return this.command('revoking an exception', async () => this.sendExceptionReceipt(ws, await handler(message.id)));
       }
       case 'ack':
         await this.sender?.acked(message.upTo);
@@ -245,6 +262,25 @@ export class ConsoleLink {
         this.options.log.warn('the console reported an error', { code: message.code, message: message.message });
         return;
     }
+  }
+
+  /**
+   * Console commands (policy, exception, revoke) run one at a time in arrival order, so a revoke
+   * never overtakes the grant it withdraws; a failure is logged and must not wedge the queue.
+   */
+  private command(what: string, task: () => Promise<void>): Promise<void> {
+    this.commandQueue = this.commandQueue.then(async () => {
+      try {
+        await task();
+      } catch (err) {
+        this.options.log.error(`${what} failed`, { error: err instanceof Error ? err.message : String(err) });
+      }
+    });
+    return this.commandQueue;
+  }
+
+  private sendExceptionReceipt(ws: WebSocket, receipt: ExceptionReceipt): void {
+    this.send(ws, { v: PROTOCOL_VERSION, type: 'exception-receipt', ...receipt, ...(receipt.error ? { error: receipt.error.slice(0, LIMITS.maxText) } : {}) });
   }
 
   private onEnrolled(ws: WebSocket, message: EnrolledMessage): Promise<void> {

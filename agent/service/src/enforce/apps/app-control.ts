@@ -1,16 +1,31 @@
 import type { AppsSection, CapabilityReport, PolicyMode } from '@dlp/shared';
+import type { AppException } from './app-matcher';
 
-/** What an app control needs from a policy: the signed serial, the mode and the `apps` section. */
+/**
+ * What an app control needs from a policy: the signed serial, the mode, the `apps` section it
+ * enforces (the service has already put the screen-capture catalogue's rules in it) and the
+ * exceptions in force.
+ */
 export interface AppPolicy {
   serial: number;
   mode: PolicyMode;
   apps: AppsSection;
+  /**
+   * Executables (by sha256) that signed exceptions let run although the rules block them. A
+   * control that cannot honour them must treat them as allow rules checked before the others.
+   */
+  exceptions?: readonly AppException[];
 }
 
-/** A process the control blocked (enforce) or would have blocked (monitor). */
+/**
+ * A process the control blocked (enforce), would have blocked (monitor), or let run only because of
+ * an exception (`allowed`, with `exceptionId`).
+ */
 export interface AppDecisionReport {
-  action: 'blocked' | 'would-block';
+  action: 'blocked' | 'would-block' | 'allowed';
+  /** The rule that blocked (or, for `allowed`, would have blocked); null for the default. */
   ruleId: string | null;
+  exceptionId?: string;
   policySerial: number | null;
   method: 'fanotify' | 'proc-scan';
   process: {
@@ -25,7 +40,7 @@ export interface AppDecisionReport {
 
 /** How an app control talks back to the service. */
 export interface AppControlSink {
-  /** Called for each block / would-block; the service turns it into an outbox event. */
+  /** Called for each block, would-block and allowed-by-exception; the service makes it an outbox event. */
   report(decision: AppDecisionReport): void;
   /** Called when `capabilities()` changed (e.g. a pre-exec helper died and a fallback took over). */
   capabilitiesChanged?(): void;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { appsSection } from '@dlp/shared';
-import { compileAppRules, decideLazily } from './app-matcher';
+import { compileAppRules, decideLazily, exceptionAllowRules } from './app-matcher';
 import { compileGlob } from './glob';
 
 interface VectorCase {
@@ -62,6 +62,33 @@ describe('lazy hashing', () => {
     const pathOnly = compileAppRules(appsSection.parse({ rules: [{ id: 'no-tmp', action: 'block', kind: 'path', value: '/tmp/**' }] }));
     const hash = jest.fn(async () => null);
     await decideLazily(pathOnly, { exePath: '/home/a/b', name: 'b' }, hash);
+    expect(hash).not.toHaveBeenCalled();
+  });
+});
+
+describe('exceptions', () => {
+  const allowed = 'cd'.repeat(32);
+  const matcher = compileAppRules(
+    appsSection.parse({ defaultAction: 'block', rules: [{ id: 'no-nc', action: 'block', kind: 'name', value: 'nc' }] }),
+    [{ id: 'exc-1', sha256: allowed }],
+  );
+
+  it('lift a block for that exact executable only, naming the rule that would have blocked', async () => {
+    expect(await decideLazily(matcher, { exePath: '/usr/bin/nc', name: 'nc' }, async () => allowed)).toEqual({ action: 'allow', ruleId: 'no-nc', exceptionId: 'exc-1', sha256: allowed });
+    expect(await decideLazily(matcher, { exePath: '/home/a/tool', name: 'tool' }, async () => allowed)).toEqual({ action: 'allow', ruleId: null, exceptionId: 'exc-1', sha256: allowed });
+    expect(await decideLazily(matcher, { exePath: '/usr/bin/nc', name: 'nc' }, async () => 'ef'.repeat(32))).toEqual({ action: 'block', ruleId: 'no-nc', sha256: 'ef'.repeat(32) });
+  });
+
+  it('can also be expressed as allow rules in front, for controls that only take rules', () => {
+    const section = appsSection.parse({ defaultAction: 'block', rules: [{ id: 'no-nc', action: 'block', kind: 'name', value: 'nc' }] });
+    const asRules = compileAppRules({ ...section, rules: [...exceptionAllowRules([{ id: 'exc-1', sha256: allowed }]), ...section.rules] });
+    expect(asRules.decide({ exePath: '/usr/bin/nc', name: 'nc', sha256: allowed })).toEqual({ action: 'allow', ruleId: 'exception:exc-1' });
+    expect(asRules.decide({ exePath: '/usr/bin/nc', name: 'nc', sha256: 'ef'.repeat(32) })).toEqual({ action: 'block', ruleId: 'no-nc' });
+  });
+
+  it('cost no hash for programs the rules allow anyway', async () => {
+    const hash = jest.fn(async () => allowed);
+    expect(await decideLazily(matcher, { exePath: '/usr/bin/ls', name: 'ls' }, hash)).toEqual({ action: 'allow', ruleId: null });
     expect(hash).not.toHaveBeenCalled();
   });
 });

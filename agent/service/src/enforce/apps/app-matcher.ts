@@ -13,18 +13,35 @@ export interface AppDecision {
   action: 'allow' | 'block';
   /** The rule that decided, or null when the default (or a trusted path) did. */
   ruleId: string | null;
+  /**
+   * Set when a signed exception turned a block into an allow (`ruleId` then names the rule that
+   * would have blocked).
+   */
+  exceptionId?: string;
+}
+
+/** A signed exception that lets one executable (by content) run on this agent. */
+export interface AppException {
+  id: string;
+  /** Lowercase hex. */
+  sha256: string;
 }
 
 /** A compiled `apps` section. */
 export interface AppMatcher {
   /** False when no input can be blocked (section disabled, or allow-by-default without block rules). */
   readonly canBlock: boolean;
+  /** Whether exceptions may turn a block into an allow: a block is then worth a hash. */
+  readonly hasExceptions: boolean;
   /**
    * Whether a sha256 rule is reached before any path or name rule settles the decision: only then
    * is hashing the executable worth its cost.
    */
   needsSha256(subject: Omit<AppSubject, 'sha256'>): boolean;
-  /** First matching rule wins; otherwise `defaultAction`, where `block` spares `trustedPaths`. */
+  /**
+   * First matching rule wins; otherwise `defaultAction`, where `block` spares `trustedPaths`. A
+   * block is then lifted by an exception for the subject's sha256.
+   */
   decide(subject: AppSubject): AppDecision;
 }
 
@@ -71,10 +88,22 @@ function compileTrustedPath(entry: string): (exePath: string) => boolean {
 
 const ALLOW_BY_DEFAULT: AppDecision = { action: 'allow', ruleId: null };
 
-export function compileAppRules(section: AppRuleSet): AppMatcher {
+/**
+ * For an app control that cannot consult exceptions itself (e.g. one that hands rules to a native
+ * helper): the exceptions as sha256 `allow` rules, to put in front of the section's rules. Same
+ * outcome as compileAppRules' exceptions, at the price of hashing every executable. Their ids
+ * (`exception:<id>`) let reports tell an exception from a policy rule.
+ */
+export function exceptionAllowRules(exceptions: readonly AppException[]): AppsSection['rules'] {
+  return exceptions.map((e) => ({ id: `exception:${e.id}`, action: 'allow', kind: 'sha256', value: e.sha256.toLowerCase(), description: 'signed exception' }));
+}
+
+/** Compiles a section; `exceptions` are checked only after the rules blocked (see decideLazily). */
+export function compileAppRules(section: AppRuleSet, exceptions: readonly AppException[] = []): AppMatcher {
   if (!section.enabled) {
-    return { canBlock: false, needsSha256: () => false, decide: () => ALLOW_BY_DEFAULT };
+    return { canBlock: false, hasExceptions: false, needsSha256: () => false, decide: () => ALLOW_BY_DEFAULT };
   }
+  const exceptionBySha256 = new Map(exceptions.map((e) => [e.sha256.toLowerCase(), e.id]));
   const rules = section.rules.map(compileRule);
   const trusted = section.trustedPaths.map(compileTrustedPath);
   const hasSha256Rule = rules.some((r) => r.kind === 'sha256');
@@ -84,8 +113,17 @@ export function compileAppRules(section: AppRuleSet): AppMatcher {
     return { action: 'block', ruleId: null };
   };
 
+  const byRules = (subject: AppSubject): AppDecision => {
+    for (const rule of rules) {
+      const hit = rule.kind === 'sha256' ? !!subject.sha256 && subject.sha256 === rule.sha256 : rule.matches(subject);
+      if (hit) return { action: rule.action, ruleId: rule.id };
+    }
+    return fallback(subject.exePath);
+  };
+
   return {
     canBlock: section.defaultAction === 'block' || rules.some((r) => r.action === 'block'),
+    hasExceptions: exceptionBySha256.size > 0,
     needsSha256(subject) {
       if (!hasSha256Rule) return false;
       for (const rule of rules) {
@@ -95,23 +133,29 @@ export function compileAppRules(section: AppRuleSet): AppMatcher {
       return false;
     },
     decide(subject) {
-      for (const rule of rules) {
-        const hit = rule.kind === 'sha256' ? !!subject.sha256 && subject.sha256 === rule.sha256 : rule.matches(subject);
-        if (hit) return { action: rule.action, ruleId: rule.id };
-      }
-      return fallback(subject.exePath);
+      const decision = byRules(subject);
+      const exceptionId = decision.action === 'block' && subject.sha256 ? exceptionBySha256.get(subject.sha256) : undefined;
+      return exceptionId ? { action: 'allow', ruleId: decision.ruleId, exceptionId } : decision;
     },
   };
 }
 
-/** Decides, hashing only when a sha256 rule could change the outcome. */
+/**
+ * Decides, hashing only when the hash could change the outcome: a sha256 rule comes first, or the
+ * rules block and an exception could lift the block. Exceptions thus cost nothing for the programs
+ * the policy allows anyway.
+ */
 export async function decideLazily(
   matcher: AppMatcher,
   subject: Omit<AppSubject, 'sha256'>,
   sha256: () => Promise<string | null>,
 ): Promise<AppDecision & { sha256?: string }> {
-  if (!matcher.needsSha256(subject)) return matcher.decide(subject);
-  const digest = await sha256();
-  const decision = matcher.decide({ ...subject, sha256: digest });
+  let digest: string | null | undefined;
+  if (matcher.needsSha256(subject)) digest = await sha256();
+  let decision = matcher.decide({ ...subject, sha256: digest });
+  if (decision.action === 'block' && matcher.hasExceptions && digest === undefined) {
+    digest = await sha256();
+    decision = matcher.decide({ ...subject, sha256: digest });
+  }
   return digest ? { ...decision, sha256: digest } : decision;
 }

@@ -40,7 +40,10 @@ describe('ProcScanAppControl (fake platform)', () => {
     reports = [];
     control = makeControl();
   });
-  afterEach(() => control.stop());
+  afterEach(async () => {
+    await control.stop();
+    platform.cleanup();
+  });
 
   it('kills a blocked process in enforce mode and reports it, leaving others alone', async () => {
     platform.processes.spawn({ pid: 100, ppid: 50, uid: 1000, exePath: '/usr/bin/bash' });
@@ -147,6 +150,22 @@ describe('ProcScanAppControl (fake platform)', () => {
     control.applyPolicy(blockTool('enforce'));
     await control.start();
     expect(reports).toEqual([expect.objectContaining({ action: 'would-block', process: expect.objectContaining({ pid: 900 }) })]);
+  });
+
+  it('lets a blocked executable run under an exception for its content, and reports the exception in use', async () => {
+    platform.processes.spawn({ pid: 950, uid: 1000, exePath: '/usr/bin/nc', content: 'approved netcat' });
+    platform.processes.spawn({ pid: 951, uid: 1000, exePath: '/usr/local/bin/nc', content: 'other netcat' });
+    control.applyPolicy({ ...blockTool('enforce'), exceptions: [{ id: 'exc-7', sha256: fakeSha256('approved netcat') }] });
+    await control.start();
+    expect(platform.processes.isRunning(950)).toBe(true);
+    expect(platform.processes.isRunning(951)).toBe(false);
+    expect(reports).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'allowed', ruleId: 'no-nc', exceptionId: 'exc-7', process: expect.objectContaining({ pid: 950, sha256: fakeSha256('approved netcat') }) }),
+        expect.objectContaining({ action: 'blocked', ruleId: 'no-nc', process: expect.objectContaining({ pid: 951 }) }),
+      ]),
+    );
+    expect(reports).toHaveLength(2);
   });
 
   it('reports its capability honestly', () => {

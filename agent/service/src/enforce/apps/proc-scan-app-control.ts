@@ -68,7 +68,7 @@ export class ProcScanAppControl implements AppControl {
 
   applyPolicy(policy: AppPolicy | null): void {
     this.policy = policy;
-    this.matcher = policy ? compileAppRules(policy.apps) : NO_RULES;
+    this.matcher = policy ? compileAppRules(policy.apps, policy.exceptions) : NO_RULES;
     this.generation++;
   }
 
@@ -161,7 +161,20 @@ export class ProcScanAppControl implements AppControl {
     const exePath = snap.exePath;
     const name = path.posix.basename(exePath);
     const decision = await decideLazily(matcher, { exePath, name }, () => this.hashes.sha256Of(pid));
-    if (decision.action === 'allow') return;
+    if (decision.action === 'allow') {
+      // Officers want to see an exception being used, not just granted.
+      if (decision.exceptionId) {
+        this.options.sink.report({
+          action: 'allowed',
+          ruleId: decision.ruleId,
+          exceptionId: decision.exceptionId,
+          policySerial: policy?.serial ?? null,
+          method: 'proc-scan',
+          process: { pid, ppid: snap.ppid, uid: snap.uid, exePath, name, ...(decision.sha256 ? { sha256: decision.sha256 } : {}) },
+        });
+      }
+      return;
+    }
 
     // The hash is evidence officers use to identify the program, so blocked events carry it even
     // when a path or name rule decided; a binary is hashed once (cache), never before a kill.

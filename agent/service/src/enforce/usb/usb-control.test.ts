@@ -92,6 +92,17 @@ describe('UsbControl against a fake sysfs tree', () => {
     expect(host.events.map((e) => e.subject.serial)).toEqual(['OTHER']);
   });
 
+  it('blocks again when a grant given before start runs out, with nothing else to trigger a pass', async () => {
+    host.tree.addDevice(STICK);
+    await control.applyPolicy(usbPolicy('enforce', { defaultAction: 'block' }));
+    const device = { vendorId: STICK.vendorId, productId: STICK.productId, serial: STICK.serial };
+    await control.applyExceptions([{ id: 'exc-1', source: 'exception', target: { kind: 'device', device }, action: 'allow', expiresAt: new Date(Date.now() + 1_000) }]);
+    await control.start();
+    expect(host.tree.read('1-2', 'authorized')).toBe('1');
+    // Rescans are minutes apart here: only the grant's own expiry timer can cut the stick off.
+    await waitFor(() => host.tree.read('1-2', 'authorized') === '0', 'the stick to be cut off at expiry');
+  });
+
   it('in enforce mode keeps new devices unbound until judged, then binds the allowed ones', async () => {
     await control.applyPolicy(usbPolicy('enforce', { defaultAction: 'block' }));
     await control.start();

@@ -72,6 +72,8 @@ export class UsbControl {
     this.mountsLive = mountWatch.live;
     await this.request('devices');
     this.scheduleRescans();
+    // Grants applied before start could not arm their expiry timer (timers only run while running).
+    this.scheduleGrantExpiry();
   }
 
   /** Stops watching and waits for a pass in progress. Kernel state is left as it is (fail closed). */

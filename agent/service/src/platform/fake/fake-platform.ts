@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { LinuxUsbPlatform } from '../linux/usb/linux-usb-platform';
 import type { FileIdentity, HostInfo, KillResult, Platform, ProcessSnapshot, ProcessTable } from '../types';
+import { FakeHotplug } from './usb/fake-hotplug';
+import { FakeSysfsTree } from './usb/fake-sysfs-tree';
 
 /** A process in the fake table. `content` stands for the executable's bytes (hashed like a file). */
 export interface FakeProcess {
@@ -167,9 +173,45 @@ export class FakeHostInfo implements HostInfo {
 export interface FakePlatform extends Platform {
   processes: FakeProcessTable;
   host: FakeHostInfo;
+  /** The sysfs tree the USB platform works on: tests plug devices in and read `authorized` back. */
+  usbTree: FakeSysfsTree;
+  /** Plays node-usb's attach/detach notifications. */
+  hotplug: FakeHotplug;
+  /** Removes the fake sysfs and proc trees (unless they were made under a caller's `root`). */
+  cleanup(): void;
 }
 
-/** A fake platform whose own process is pid 4242 with parent 4241 (both absent unless spawned). */
-export function createFakePlatform(): FakePlatform {
-  return { os: 'linux', processes: new FakeProcessTable(), host: new FakeHostInfo(), self: { pid: 4242, ppid: 4241 } };
+export interface FakePlatformOptions {
+  /** Where to build the fake `sys/` and `proc/` trees; default a fresh temp dir removed by `cleanup`. */
+  root?: string;
+}
+
+/**
+ * A fake platform whose own process is pid 4242 with parent 4241 (both absent unless spawned). USB
+ * is the real Linux USB code on a fake sysfs tree with two root hubs (handbook §3: no USB bus here),
+ * with an empty mount table under a fake proc root.
+ */
+export function createFakePlatform(options: FakePlatformOptions = {}): FakePlatform {
+  const root = options.root ?? mkdtempSync(path.join(tmpdir(), 'dlp-fake-platform-'));
+  const sysRoot = path.join(root, 'sys');
+  const procRoot = path.join(root, 'proc');
+  mkdirSync(sysRoot, { recursive: true });
+  mkdirSync(path.join(procRoot, 'self'), { recursive: true });
+  writeFileSync(path.join(procRoot, 'self/mountinfo'), '');
+  const usbTree = FakeSysfsTree.create(sysRoot);
+  usbTree.addRootHub(1);
+  usbTree.addRootHub(2);
+  const hotplug = new FakeHotplug();
+  return {
+    os: 'linux',
+    processes: new FakeProcessTable(),
+    host: new FakeHostInfo(),
+    self: { pid: 4242, ppid: 4241 },
+    usb: new LinuxUsbPlatform({ sysRoot, procRoot, hotplug, mountWatch: 'none' }),
+    usbTree,
+    hotplug,
+    cleanup() {
+      if (!options.root) rmSync(root, { recursive: true, force: true });
+    },
+  };
 }

@@ -5,12 +5,15 @@ import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import type { FileIdentity, HostInfo, HostRoots, KillResult, Platform, ProcessSnapshot, ProcessTable } from '../types';
 import { cleanExeLink, parsePasswd, parseProcStat, parseStatusUid } from './proc-parsers';
+import { LinuxUsbPlatform } from './usb/linux-usb-platform';
 import { consoleUser, parseUtmp } from './utmp';
 
 export interface LinuxPlatformOptions {
   roots: HostRoots;
   /** Where utmp lives; outside the configurable roots because only host info reads it. */
   utmpPath?: string;
+  /** Where USB problems that are not fatal (no hotplug, findmnt missing) are reported. */
+  onUsbError?: (message: string) => void;
 }
 
 function errnoOf(err: unknown): string | undefined {
@@ -189,5 +192,12 @@ export function createLinuxPlatform(options: LinuxPlatformOptions): Platform {
     processes: new LinuxProcessTable(options.roots.proc),
     host: new LinuxHostInfo(options.roots, options.utmpPath ?? '/run/utmp'),
     self: { pid: process.pid, ppid: process.ppid },
+    usb: new LinuxUsbPlatform({
+      sysRoot: options.roots.sys,
+      procRoot: options.roots.proc,
+      // findmnt follows the real mount table: with a fake proc root the periodic rescan reads it.
+      mountWatch: path.resolve(options.roots.proc) === '/proc' ? 'findmnt' : 'none',
+      ...(options.onUsbError ? { onError: options.onUsbError } : {}),
+    }),
   };
 }

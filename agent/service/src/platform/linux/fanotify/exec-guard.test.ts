@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { appsSection, type PolicyMode } from '@dlp/shared';
 import type { z } from 'zod';
@@ -125,6 +125,45 @@ describe('ExecGuard on a marked tmpfs', () => {
     for (let i = 0; i < 3; i++) expect(await runExec(target)).toMatchObject({ code: 0 });
     expect(await guard.stats()).toMatchObject({ hashes: 1, cacheMisses: 2, cacheHits: 3 });
     expect(guard.status()).toMatchObject({ running: true, restarts: 0, timeouts: 0 });
+  });
+
+  it('hashes a new file once for concurrent execs, while cached decisions keep flowing', async () => {
+    const big = mount.install('concurrent/big', { append: Buffer.alloc(192 * 1024 * 1024, 7) });
+    const small = mount.install('concurrent/small');
+    // Portable SHA-256 keeps the helper busy with this file for most of a second, even on a fast CPU.
+    process.env.DLP_SHA256_PORTABLE = '1';
+    const started = startGuard({
+      decisionTimeoutMs: 5000,
+      rules: [{ id: 'no-big', action: 'block', kind: 'sha256', value: sha256File(big) }],
+    });
+    const { guard } = await started.finally(() => delete process.env.DLP_SHA256_PORTABLE);
+    expect(await runExec(small)).toMatchObject({ code: 0 }); // hashed and cached now
+    const hashesBefore = (await guard.stats()).hashes;
+
+    const bigExecs = Array.from({ length: 6 }, () => runExec(big));
+    await waitUntil(async () => (await guard.stats()).pending > 0, 5000, 'the big execs to wait for their hash');
+    // The main loop is not stuck behind the hash: a cached exec is answered meanwhile.
+    expect(await runExec(small)).toMatchObject({ code: 0 });
+    expect((await guard.stats()).pending).toBeGreaterThan(0);
+
+    for (const outcome of await Promise.all(bigExecs)) expect(outcome.denied).toBe(true);
+    expect(await guard.stats()).toMatchObject({ hashes: hashesBefore + 1, timeouts: 0, denied: 6 });
+  });
+
+  it('answers every exec and keeps no file descriptor behind', async () => {
+    const blocked = mount.install('fds/blocked');
+    const allowed = mount.install('fds/allowed', { append: 'other content' });
+    const { guard } = await startGuard({ rules: [{ id: 'no-blocked', action: 'block', kind: 'sha256', value: sha256File(blocked) }] });
+    const helperFds = () => readdirSync(`/proc/${guard.status().helperPid ?? 0}/fd`).length;
+    await runExec(allowed);
+    const before = helperFds();
+    for (let i = 0; i < 10; i++) {
+      const fresh = mount.install(`fds/fresh-${i}`, { append: `content ${i}` }); // a new file: a cache miss and a hash
+      const outcomes = await Promise.all([runExec(blocked), runExec(allowed), runExec(fresh)]);
+      expect(outcomes.map((o) => o.denied)).toEqual([true, false, false]);
+    }
+    expect(await guard.stats()).toMatchObject({ decisions: 31, pending: 0 });
+    expect(helperFds()).toBe(before);
   });
 
   it('folds repeated blocks into one report with a count instead of flooding the agent', async () => {

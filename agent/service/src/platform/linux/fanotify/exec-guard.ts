@@ -58,6 +58,8 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
   private consecutiveFailures = 0;
   private restartTimer: NodeJS.Timeout | null = null;
   private killReason: string | null = null;
+  /** Set when we killed a hung helper: its replacement starts at once, without backoff. */
+  private restartAtOnce = false;
   private inForce = false;
   private stopping = false;
   private lastStats: ExecGuardStats | null = null;
@@ -171,7 +173,8 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
   }
 
   private helperArgs(): string[] {
-    const args = ['--agent-pid', String(this.options.agentPid ?? process.pid)];
+    // The heartbeat file is the helper's fd 3 (see launch).
+    const args = ['--agent-pid', String(this.options.agentPid ?? process.pid), '--heartbeat-fd', '3'];
     if (this.options.hashThreads !== undefined) args.push('--hash-threads', String(this.options.hashThreads));
     args.push('--stats-interval-ms', String(this.options.statsIntervalMs ?? 10_000));
     args.push('--report-interval-ms', String(this.options.reportIntervalMs ?? 1000));
@@ -180,10 +183,11 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
 
   /** Spawns a helper, sends the rules in force and the marks, and waits for the marks to be placed. */
   private async launch(): Promise<number> {
-    const helper = new HelperProcess(this.helperPath, this.helperArgs());
+    const helper = new HelperProcess(this.helperPath, this.helperArgs(), [this.backstop.heartbeatFd]);
     this.helper = helper;
     this.helperStartedAt = Date.now();
     this.killReason = null;
+    this.restartAtOnce = false;
     helper.on('message', (message) => this.onMessage(helper, message));
     helper.on('problem', (problem) => this.emit('problem', problem));
     helper.on('exit', (info) => this.onExit(helper, info));
@@ -205,6 +209,7 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
     try {
       await Promise.race([Promise.all(placed), deadline]);
     } catch (error) {
+      this.killReason = `helper could not place its marks: ${error instanceof Error ? error.message : String(error)}`;
       helper.kill('SIGKILL');
       throw error;
     }
@@ -221,7 +226,6 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
     switch (message.type) {
       case 'pong':
         this.watchdog.pong(message.n);
-        this.backstop.alive();
         return;
       case 'decision':
         this.emit('decision', toExecDecision(message));
@@ -266,6 +270,7 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
     const helper = this.helper;
     if (!helper) return;
     this.killReason = reason;
+    this.restartAtOnce = true;
     helper.kill('SIGKILL');
   }
 
@@ -282,15 +287,14 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
     for (const ack of this.markAcks.splice(0)) ack.reject(new Error('helper exited'));
     for (const waiter of this.statsWaiters.splice(0)) waiter.reject(new Error('helper exited'));
     if (this.stopping) return;
+    const killedByBackstop = this.backstop.kills > backstopKillsBefore;
     let reason = this.killReason;
-    if (!reason && this.backstop.kills > backstopKillsBefore) {
-      reason = 'backstop: the agent heard no PONG while its main thread was blocked';
-    }
-    const uptime = Date.now() - this.helperStartedAt;
+    if (!reason && killedByBackstop) reason = `backstop: no heartbeat from the helper's decision loop for ${this.backstopLimitMs()} ms`;
+    if (!reason) reason = `helper exited (${exit.signal ?? `code ${exit.code}`})${exit.detail ? `: ${exit.detail}` : ''}`;
     let delay = 0;
-    if (!reason) {
-      reason = `helper exited (${exit.signal ?? `code ${exit.code}`})${exit.detail ? `: ${exit.detail}` : ''}`;
-      if (uptime >= HEALTHY_UPTIME_MS) this.consecutiveFailures = 0;
+    // A hung helper is replaced at once; one that keeps failing by itself is retried ever more slowly.
+    if (!this.restartAtOnce && !killedByBackstop) {
+      if (Date.now() - this.helperStartedAt >= HEALTHY_UPTIME_MS) this.consecutiveFailures = 0;
       const backoff = this.options.restartBackoffMs ?? { initial: 100, max: 10_000 };
       delay = Math.min(backoff.max, backoff.initial * 2 ** this.consecutiveFailures);
       this.consecutiveFailures += 1;

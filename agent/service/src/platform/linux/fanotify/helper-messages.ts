@@ -65,7 +65,13 @@ export function parseHelperLine(line: string): { message: HelperMessage } | { pr
 }
 
 /** What `dlp-exec-guard --probe` prints. */
-export const helperProbeResult = z.object({ type: z.literal('probe'), ok: z.boolean(), message: z.string().optional() });
+export const helperProbeResult = z.object({
+  type: z.literal('probe'),
+  ok: z.boolean(),
+  message: z.string().optional(),
+  /** Which SHA-256 code the helper uses: the CPU's SHA extensions or portable C. */
+  sha256: z.enum(['sha-ni', 'portable']).optional(),
+});
 
 /** Parses the probe's output; anything unexpected counts as "not available", with the reason. */
 export function parseProbeOutput(stdout: string): { ok: true } | { ok: false; reason: string } {

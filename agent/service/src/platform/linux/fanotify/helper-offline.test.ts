@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureHelperBuilt, runHelperOffline } from './testing/helper-binary';
@@ -16,15 +16,28 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function helperSha256(content: Buffer | string): string {
-  const file = path.join(dir, 'content');
-  writeFileSync(file, content);
-  const { lines, status } = runHelperOffline(['--sha256', file]);
-  expect(status).toBe(0);
-  return lines[0] ?? '';
-}
+const cpuHasShaExtensions = /\bsha_ni\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
 
-describe('sha256', () => {
+describe('sha256 implementation choice', () => {
+  it('uses the CPU SHA extensions when there are some, and portable C when told to', () => {
+    const probe = (env: NodeJS.ProcessEnv) => JSON.parse(runHelperOffline(['--probe'], '', env).lines[0] ?? '{}') as { sha256?: string };
+    expect(probe(process.env).sha256).toBe(cpuHasShaExtensions ? 'sha-ni' : 'portable');
+    expect(probe({ ...process.env, DLP_SHA256_PORTABLE: '1' }).sha256).toBe('portable');
+  });
+});
+
+describe.each([
+  ['the default implementation', {}],
+  ['the portable implementation', { DLP_SHA256_PORTABLE: '1' }],
+])('sha256 with %s', (_name, extraEnv) => {
+  function helperSha256(content: Buffer | string): string {
+    const file = path.join(dir, 'content');
+    writeFileSync(file, content);
+    const { lines, status } = runHelperOffline(['--sha256', file], '', { ...process.env, ...extraEnv });
+    expect(status).toBe(0);
+    return lines[0] ?? '';
+  }
+
   it('matches the FIPS 180-2 known answers', () => {
     expect(helperSha256('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
     expect(helperSha256('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');

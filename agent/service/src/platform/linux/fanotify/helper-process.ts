@@ -32,9 +32,11 @@ export class HelperProcess extends EventEmitter<HelperProcessEvents> {
   /** Set once the process is reaped: its pid may then belong to someone else. */
   private reaped = false;
 
-  constructor(helperPath: string, args: readonly string[]) {
+  /** `inheritFds` become the helper's fds 3, 4, ... */
+  constructor(helperPath: string, args: readonly string[], inheritFds: readonly number[] = []) {
     super();
-    this.child = spawn(helperPath, [...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // stdin, stdout and stderr are pipes, so the streams exist; extra fds only widen spawn's type.
+    this.child = spawn(helperPath, [...args], { stdio: ['pipe', 'pipe', 'pipe', ...inheritFds] }) as ChildProcessWithoutNullStreams;
     this.child.stdout.setEncoding('utf8');
     this.child.stderr.setEncoding('utf8');
     this.child.stdout.on('data', (chunk: string) => this.onStdout(chunk));

@@ -19,6 +19,8 @@ const childConfig = z.object({
 const childCommand = z.discriminatedUnion('op', [
   z.object({ op: z.literal('stop-helper-then-spawn'), file: z.string() }),
   z.object({ op: z.literal('status') }),
+  z.object({ op: z.literal('stats') }),
+  z.object({ op: z.literal('busy'), ms: z.number().int().min(0) }),
   z.object({ op: z.literal('exit') }),
 ]);
 
@@ -49,6 +51,19 @@ async function main(): Promise<void> {
       // spawnSync blocks this thread until the exec is decided: only the backstop can help now.
       const result = spawnSync(command.file, [], { timeout: 30_000 });
       say({ event: 'spawned', status: result.status, error: (result.error as NodeJS.ErrnoException | undefined)?.code ?? null });
+    } else if (command.op === 'busy') {
+      // Synchronous work: this thread runs (state R) but hears nothing from the helper meanwhile.
+      const until = Date.now() + command.ms;
+      while (Date.now() < until) {
+        // spin
+      }
+      say({ event: 'idle-again' });
+    } else if (command.op === 'stats') {
+      // Answered after every report written before it, so the caller's count is complete.
+      guard.stats().then(
+        (stats) => say({ event: 'stats', stats }),
+        (error: unknown) => say({ event: 'stats', error: String(error) }),
+      );
     } else if (command.op === 'status') {
       say({ event: 'status', status: guard.status() });
     } else {

@@ -16,7 +16,11 @@ export function ensureHelperBuilt(): string {
 }
 
 /** Runs the helper in an offline mode with the given stdin; returns stdout lines. */
-export function runHelperOffline(args: string[], input = ''): { lines: string[]; status: number | null; stderr: string } {
-  const result = spawnSync(HELPER_BINARY, args, { input, encoding: 'utf8', timeout: 20_000 });
+export function runHelperOffline(
+  args: string[],
+  input = '',
+  env: NodeJS.ProcessEnv = process.env,
+): { lines: string[]; status: number | null; stderr: string } {
+  const result = spawnSync(HELPER_BINARY, args, { input, encoding: 'utf8', timeout: 20_000, env });
   return { lines: result.stdout.split('\n').filter((line) => line.length > 0), status: result.status, stderr: result.stderr };
 }

@@ -1,0 +1,46 @@
+import { capabilityReport } from '@dlp/shared';
+import { buildCapabilityReport, CapabilityTracker, type CapabilityInputs } from './capabilities';
+
+const procScan = { method: 'proc-scan' as const, preExec: false, failMode: 'open' as const };
+const usbOn = { method: 'sysfs-authorized' as const, mountGuard: true };
+const base: CapabilityInputs = { os: 'linux', apps: procScan, usb: usbOn, captureToolsRequested: false, mode: 'enforce' };
+
+describe('capability report', () => {
+  it('claims capture-tool blocking only when the policy asks for it and app control runs', () => {
+    expect(buildCapabilityReport(base).screen).toEqual({ captureToolBlocking: false, windowCaptureExclusion: false });
+    expect(buildCapabilityReport({ ...base, captureToolsRequested: true }).screen.captureToolBlocking).toBe(true);
+    const noApps = buildCapabilityReport({ ...base, captureToolsRequested: true, apps: { method: 'none', preExec: false, failMode: 'open' } });
+    expect(noApps.screen.captureToolBlocking).toBe(false);
+    expect(noApps.notes).toEqual(expect.arrayContaining(['apps: no application control is running', expect.stringMatching(/^screen: the policy asks for capture-tool blocking, but no app control/)]));
+  });
+
+  it('says what the flags cannot: after-start blocking, a dead helper, no USB, Linux window capture, monitor mode', () => {
+    const report = buildCapabilityReport({
+      ...base,
+      apps: { method: 'fanotify', preExec: true, failMode: 'closed', helper: { running: false, restarts: 3, timeouts: 1, cacheHitRate: 0.5 } },
+      usb: { method: 'none', mountGuard: false },
+      mode: 'monitor',
+    });
+    expect(report.notes).toEqual([
+      'apps: the pre-exec helper is not running; undecided executions fail closed',
+      'usb: USB storage is not controlled on this host (no USB sysfs, or USB control not running)',
+      'screen: no window-exclusion API exists on Linux',
+      'policy: monitor mode, controls report what they would block and block nothing',
+    ]);
+    expect(capabilityReport.safeParse(report).success).toBe(true);
+    expect(buildCapabilityReport({ ...base, captureToolsRequested: true }).notes).toEqual(expect.arrayContaining([expect.stringMatching(/^apps: blocked programs are killed after they start/), expect.stringMatching(/^screen: capture tools are stopped after they start/)]));
+  });
+
+  it('sends a report only when it changed', () => {
+    let inputs = base;
+    const sent: unknown[] = [];
+    const tracker = new CapabilityTracker(() => buildCapabilityReport(inputs), (r) => sent.push(r));
+    tracker.refresh();
+    expect(sent).toEqual([]);
+    inputs = { ...base, captureToolsRequested: true };
+    tracker.refresh();
+    tracker.refresh();
+    expect(sent).toHaveLength(1);
+    expect(tracker.current().screen.captureToolBlocking).toBe(true);
+  });
+});

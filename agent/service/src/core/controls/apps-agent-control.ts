@@ -1,0 +1,116 @@
+import type { AgentConfig, CapabilityReport } from '@dlp/shared';
+import type { AppControl, AppControlSink, AppDecisionReport, AppPolicy } from '../../enforce/apps/app-control';
+import { ProcScanAppControl } from '../../enforce/apps/proc-scan-app-control';
+import { isCaptureToolRule } from '../../enforce/screen/capture-tool-catalogue';
+import { withCaptureToolRules } from '../../enforce/screen/capture-tool-rules';
+import type { Platform } from '../../platform/types';
+import type { EventInput } from '../event-factory';
+import type { Logger } from '../logger';
+import type { VerifiedPolicy } from '../policy-store';
+import { NO_EXCEPTIONS, type ActiveExceptions, type AgentControl, type EventSink } from './agent-control';
+
+/** What an app control implementation gets to build itself. */
+export interface AppControlContext {
+  platform: Platform;
+  config: AgentConfig;
+  sink: AppControlSink;
+  log: Logger;
+}
+
+/** Builds the app control: the /proc scanner by default; a pre-exec (fanotify) control plugs in instead. */
+export type AppControlFactory = (ctx: AppControlContext) => AppControl;
+
+/** The portable app control: the /proc scanner. */
+export function defaultAppControl(ctx: AppControlContext): AppControl {
+  return new ProcScanAppControl({
+    processes: ctx.platform.processes,
+    self: ctx.platform.self,
+    scanIntervalMs: ctx.config.scanIntervalMs,
+    sink: ctx.sink,
+    log: ctx.log,
+  });
+}
+
+/**
+ * What the app control enforces for a verified policy: its `apps` section with the screen-capture
+ * catalogue in front when `screen.blockCaptureTools` is on, plus the app exceptions in force.
+ */
+export function appPolicyOf(policy: VerifiedPolicy | null, exceptions: ActiveExceptions, os: Platform['os']): AppPolicy | null {
+  if (!policy) return null;
+  const { document, serial } = policy.signed.bundle;
+  return { serial, mode: document.mode, apps: withCaptureToolRules(document.apps, document.screen, os), exceptions: exceptions.apps };
+}
+
+/** An app decision as an event: capture tools are `screen-capture` events, everything else `app`. */
+export function appEventOf(decision: AppDecisionReport): EventInput {
+  return {
+    type: isCaptureToolRule(decision.ruleId) ? 'screen-capture' : 'app',
+    action: decision.action,
+    severity: decision.action === 'blocked' ? 'medium' : 'low',
+    ruleId: decision.ruleId,
+    policySerial: decision.policySerial,
+    ...(decision.process.uid === undefined ? {} : { uid: decision.process.uid }),
+    subject: { kind: 'process', method: decision.method, ...decision.process, ...(decision.exceptionId ? { exceptionId: decision.exceptionId } : {}) },
+  };
+}
+
+export interface AppsAgentControlOptions {
+  platform: Platform;
+  config: AgentConfig;
+  createAppControl: AppControlFactory;
+  record: EventSink;
+  log: Logger;
+  /** The app control's capabilities changed (e.g. its pre-exec helper died and a fallback took over). */
+  capabilitiesChanged: () => void;
+}
+
+/** App control (and, through the catalogue, screen-capture tool blocking) in the service's control list. */
+export class AppsAgentControl implements AgentControl {
+  readonly name = 'apps';
+  private readonly control: AppControl;
+  private policy: VerifiedPolicy | null = null;
+  private exceptions: ActiveExceptions = NO_EXCEPTIONS;
+  private running = false;
+
+  constructor(private readonly options: AppsAgentControlOptions) {
+    const sink: AppControlSink = {
+      report: (decision) => options.record(appEventOf(decision)),
+      capabilitiesChanged: () => options.capabilitiesChanged(),
+    };
+    this.control = options.createAppControl({ platform: options.platform, config: options.config, sink, log: options.log });
+  }
+
+  async applyPolicy(policy: VerifiedPolicy | null): Promise<void> {
+    this.policy = policy;
+    this.push();
+  }
+
+  async applyExceptions(active: ActiveExceptions): Promise<void> {
+    this.exceptions = active;
+    this.push();
+  }
+
+  async start(): Promise<void> {
+    await this.control.start();
+    this.running = true;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.control.stop();
+  }
+
+  /** What the app control really enforces (method, fail mode, helper health); `none` before start. */
+  capabilities(): CapabilityReport['apps'] {
+    return this.running ? this.control.capabilities() : { method: 'none', preExec: false, failMode: 'open' };
+  }
+
+  /** Whether the policy in force asks for capture-tool blocking. */
+  captureToolsRequested(): boolean {
+    return this.policy?.signed.bundle.document.screen.blockCaptureTools ?? false;
+  }
+
+  private push(): void {
+    this.control.applyPolicy(appPolicyOf(this.policy, this.exceptions, this.options.platform.os));
+  }
+}

@@ -1,0 +1,105 @@
+import type { PlatformOs } from '../../platform/types';
+
+/** One screenshot or screen-recording tool the agent blocks when a policy asks it to. */
+export interface CaptureTool {
+  /** Stable rule id (`screen:<tool>`): events and reports name the tool by it, so never rename one. */
+  id: string;
+  /** What people call it. */
+  name: string;
+  os: PlatformOs;
+  kind: 'screenshot' | 'recorder';
+  /**
+   * File names of its executables, as the OS reports the running image (on Linux the target of
+   * /proc/<pid>/exe, so alternatives such as ImageMagick's `import-im6.q16` are listed too).
+   */
+  executables: readonly string[];
+  /**
+   * A script run by an interpreter: pre-exec blocking (fanotify) sees the script itself, the /proc
+   * scanner only sees the interpreter, so after-start blocking cannot catch it by name.
+   */
+  interpreted?: true;
+}
+
+const linux = (id: string, name: string, kind: CaptureTool['kind'], executables: string[], interpreted?: true): CaptureTool => ({
+  id: `screen:${id}`,
+  name,
+  os: 'linux',
+  kind,
+  executables,
+  ...(interpreted ? { interpreted } : {}),
+});
+const windows = (id: string, name: string, kind: CaptureTool['kind'], executables: string[]): CaptureTool => ({ id: `screen:${id}`, name, os: 'windows', kind, executables });
+const macos = (id: string, name: string, kind: CaptureTool['kind'], executables: string[]): CaptureTool => ({ id: `screen:${id}`, name, os: 'macos', kind, executables });
+
+/**
+ * The maintained catalogue. General-purpose media tools that CAN record a screen (ffmpeg,
+ * gstreamer's gst-launch, VLC, QuickTime Player) are deliberately absent: blocking them would break
+ * ordinary work, and they are not capture tools by themselves. Windows entries are the file names
+ * as installed; matching there is not yet verified on a real OS.
+ */
+export const CAPTURE_TOOLS: readonly CaptureTool[] = [
+  // Linux: screenshots
+  linux('gnome-screenshot', 'GNOME Screenshot', 'screenshot', ['gnome-screenshot']),
+  linux('spectacle', 'KDE Spectacle', 'screenshot', ['spectacle']),
+  linux('flameshot', 'Flameshot', 'screenshot', ['flameshot']),
+  linux('scrot', 'scrot', 'screenshot', ['scrot']),
+  linux('maim', 'maim', 'screenshot', ['maim']),
+  linux('grim', 'grim (Wayland)', 'screenshot', ['grim']),
+  linux('imagemagick-import', 'ImageMagick import', 'screenshot', ['import', 'import-im6.q16', 'import-im6.q16hdri', 'import-im7.q16', 'magick-import']),
+  linux('ksnip', 'ksnip', 'screenshot', ['ksnip']),
+  linux('shutter', 'Shutter', 'screenshot', ['shutter'], true),
+  linux('xfce4-screenshooter', 'Xfce Screenshooter', 'screenshot', ['xfce4-screenshooter']),
+  linux('deepin-screenshot', 'Deepin Screenshot', 'screenshot', ['deepin-screenshot']),
+  linux('mate-screenshot', 'MATE Screenshot', 'screenshot', ['mate-screenshot']),
+  // Linux: recorders
+  linux('deepin-screen-recorder', 'Deepin Screen Recorder', 'recorder', ['deepin-screen-recorder']),
+  linux('kazam', 'Kazam', 'recorder', ['kazam'], true),
+  linux('obs', 'OBS Studio', 'recorder', ['obs']),
+  linux('simplescreenrecorder', 'SimpleScreenRecorder', 'recorder', ['simplescreenrecorder']),
+  linux('peek', 'Peek', 'recorder', ['peek']),
+  linux('vokoscreen', 'vokoscreen / vokoscreenNG', 'recorder', ['vokoscreen', 'vokoscreenNG']),
+  linux('kooha', 'Kooha', 'recorder', ['kooha']),
+  linux('gpu-screen-recorder', 'GPU Screen Recorder', 'recorder', ['gpu-screen-recorder', 'gpu-screen-recorder-gtk']),
+  linux('wf-recorder', 'wf-recorder (Wayland)', 'recorder', ['wf-recorder']),
+  linux('green-recorder', 'Green Recorder', 'recorder', ['green-recorder'], true),
+  linux('recordmydesktop', 'recordMyDesktop', 'recorder', ['recordmydesktop']),
+  linux('gtk-recordmydesktop', 'gtk-recordMyDesktop', 'recorder', ['gtk-recordmydesktop'], true),
+  linux('byzanz-record', 'Byzanz', 'recorder', ['byzanz-record']),
+  // Windows: screenshots
+  windows('snipping-tool', 'Snipping Tool', 'screenshot', ['SnippingTool.exe']),
+  windows('screen-sketch', 'Snip & Sketch', 'screenshot', ['ScreenSketch.exe']),
+  windows('screen-clipping-host', 'Windows screen clipping (Win+Shift+S)', 'screenshot', ['ScreenClippingHost.exe']),
+  windows('snagit', 'Snagit', 'screenshot', ['Snagit32.exe', 'SnagitEditor.exe', 'Snagit.exe']),
+  windows('sharex', 'ShareX', 'screenshot', ['ShareX.exe']),
+  windows('greenshot', 'Greenshot', 'screenshot', ['Greenshot.exe']),
+  windows('lightshot', 'Lightshot', 'screenshot', ['Lightshot.exe']),
+  windows('faststone-capture', 'FastStone Capture', 'screenshot', ['FSCapture.exe']),
+  windows('picpick', 'PicPick', 'screenshot', ['PicPick.exe']),
+  windows('screenpresso', 'Screenpresso', 'screenshot', ['Screenpresso.exe']),
+  // Windows: recorders
+  windows('obs-windows', 'OBS Studio', 'recorder', ['obs64.exe', 'obs32.exe']),
+  windows('bandicam', 'Bandicam', 'recorder', ['bdcam.exe']),
+  windows('camtasia', 'Camtasia', 'recorder', ['Camtasia.exe', 'CamtasiaStudio.exe', 'CamRecorder.exe']),
+  windows('screentogif', 'ScreenToGif', 'recorder', ['ScreenToGif.exe']),
+  windows('fraps', 'Fraps', 'recorder', ['fraps.exe']),
+  // macOS
+  macos('screencapture', 'screencapture (built in)', 'screenshot', ['screencapture']),
+  macos('screencaptureui', 'Screenshot.app (screencaptureui)', 'screenshot', ['screencaptureui', 'Screenshot']),
+  macos('snagit-macos', 'Snagit', 'screenshot', ['Snagit', 'Snagit 2023', 'Snagit 2024', 'Snagit 2025']),
+  macos('cleanshot', 'CleanShot X', 'screenshot', ['CleanShot X']),
+  macos('monosnap', 'Monosnap', 'screenshot', ['Monosnap']),
+  macos('kap', 'Kap', 'recorder', ['Kap']),
+  macos('obs-macos', 'OBS Studio', 'recorder', ['OBS', 'obs']),
+];
+
+const CAPTURE_TOOL_IDS: ReadonlySet<string> = new Set(CAPTURE_TOOLS.map((t) => t.id));
+
+/** The catalogue entries for one OS. */
+export function captureToolsFor(os: PlatformOs): CaptureTool[] {
+  return CAPTURE_TOOLS.filter((t) => t.os === os);
+}
+
+/** True for a rule id the catalogue compiled: decisions by it are screen-capture events. */
+export function isCaptureToolRule(ruleId: string | null): boolean {
+  return ruleId !== null && CAPTURE_TOOL_IDS.has(ruleId);
+}
