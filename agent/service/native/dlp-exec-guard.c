@@ -25,6 +25,7 @@
 #define LIMITER_SLOTS 1024
 #define OUTPUT_BUFFER (1024 * 1024)
 #define HEARTBEAT_MS 100
+#define DECISION_THREAD_NICE (-10)
 
 struct options {
     long heartbeat_fd;
@@ -136,6 +137,11 @@ static int guard_init(struct guard *g, const struct options *opts) {
     if (hash_pool_start(&g->pool, (int)opts->hash_threads) != 0) {
         fprintf(stderr, "dlp-exec-guard: cannot start hash threads: %s\n", strerror(errno));
         return -1;
+    }
+    /* Every exec on a marked mount waits for this thread, so it should not queue behind ordinary
+     * work for a CPU. Only this thread: the hash workers (started above) keep normal priority. */
+    if (setpriority(PRIO_PROCESS, (id_t)gettid(), DECISION_THREAD_NICE) != 0) {
+        fprintf(stderr, "dlp-exec-guard: cannot raise the decision thread's priority: %s\n", strerror(errno));
     }
     fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
     fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) | O_NONBLOCK);

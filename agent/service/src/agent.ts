@@ -13,6 +13,8 @@ import { EventRecorder } from './core/event-recorder';
 import { AgentExceptions } from './core/exceptions/agent-exceptions';
 import { agentSocketPath } from './core/ipc/ipc-client';
 import { IpcServer } from './core/ipc/ipc-server';
+import { createExceptionRequestHandler } from './core/ipc/exception-request-handler';
+import { dispatchIpc } from './core/ipc/ipc-dispatch';
 import { createUnlockHandler } from './core/ipc/unlock-handler';
 import { ConsoleLink, type LinkState, type LinkTimings, type PolicyReceipt } from './core/link/console-link';
 import { createJsonLogger, type Logger } from './core/logger';
@@ -160,7 +162,15 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
 
     const ipc = await IpcServer.listen(
       agentSocketPath(config.dataDir),
-      createUnlockHandler({ redeem: (code, candidates) => exceptions.redeem(code, candidates), restrictedDevices: () => usb.restrictedDevices(), presentDevices: () => usb.presentDevices(), log }),
+      dispatchIpc({
+        unlock: createUnlockHandler({ redeem: (code, candidates) => exceptions.redeem(code, candidates), restrictedDevices: () => usb.restrictedDevices(), presentDevices: () => usb.presentDevices(), log }),
+        requestException: createExceptionRequestHandler({
+          send: (request) => link?.sendExceptionRequest(request) ?? false,
+          enrolled: () => credentials !== null,
+          loggedInUser: () => platform.host.loggedInUser(),
+          log,
+        }),
+      }),
       log.child({ component: 'ipc' }),
     ).catch((err: unknown) => {
       // Enforcement does not depend on it: without the socket only local unlock codes are unavailable.
@@ -191,6 +201,9 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
           enrolledAt: new Date().toISOString(),
           ...(message.unlockKey ? { unlockKey: message.unlockKey } : {}),
         };
+        // The key of the certificate this enrollment came over is the one we trust from now on.
+        const certPin = config.consoleCertSha256 ?? link?.peerCertSha256() ?? null;
+        if (certPin !== null) saved.consoleCertSha256 = certPin;
         await saveCredentials(config.dataDir, saved);
         credentials = saved;
         store.pin(saved.consoleKey.publicKey);
@@ -205,6 +218,12 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       policy: applyPushedPolicy,
       exception: (raw, id) => exceptions.receive(raw, id),
       exceptionRevoke: (id) => exceptions.revoke(id),
+      tlsPin: () => config.consoleCertSha256 ?? credentials?.consoleCertSha256 ?? null,
+      tlsPinLearned: async (sha256) => {
+        if (!credentials) return;
+        credentials = { ...credentials, consoleCertSha256: sha256 };
+        await saveCredentials(config.dataDir, credentials);
+      },
       ...(deps.linkTimings ? { timings: deps.linkTimings } : {}),
       ...(deps.random ? { random: deps.random } : {}),
     });

@@ -4,13 +4,16 @@
  * stdout carries only the lines tests and installers wait for; logs go to stderr as JSON lines.
  *
  * `node dist/agent/service.js unlock <CODE> --config <path>` instead hands an offline unlock code
- * to the running service (see unlock-command.ts for its exit codes).
+ * to the running service (see unlock-command.ts for its exit codes), and
+ * `… request-exception --usb VVVV:PPPP:SERIAL | --app FILE --minutes N --reason TEXT --config <path>`
+ * asks the console for an exception through it (see request-exception-command.ts).
  */
 import type { AgentConfig } from '@dlp/shared';
 import { startAgent, type RunningAgent } from './agent';
 import { parseCliArgs, type CliArgs } from './cli-args';
 import { ConfigError, loadAgentConfig } from './core/config';
 import { createJsonLogger } from './core/logger';
+import { REQUEST_EXCEPTION_EXIT, runRequestExceptionCommand } from './request-exception-command';
 import { runUnlockCommand, UNLOCK_EXIT } from './unlock-command';
 
 async function unlock(configPath: string, code: string): Promise<never> {
@@ -23,6 +26,14 @@ async function unlock(configPath: string, code: string): Promise<never> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'request-exception') {
+    const io = { out: (line: string) => void process.stdout.write(`${line}\n`), err: (line: string) => void process.stderr.write(`${line}\n`), env: process.env };
+    const code = await runRequestExceptionCommand(process.argv.slice(3), io).catch((err: unknown) => {
+      io.err(err instanceof ConfigError ? err.describe() : String(err));
+      return REQUEST_EXCEPTION_EXIT.badUsage;
+    });
+    process.exit(code);
+  }
   let args: CliArgs;
   try {
     args = parseCliArgs(process.argv.slice(2));

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { agentId, agentToken, describeIssues, timestamp, unlockKeyBase64 } from '@dlp/shared';
+import { agentId, agentToken, describeIssues, sha256Hex, timestamp, unlockKeyBase64 } from '@dlp/shared';
 import { keyIdOf } from '@dlp/shared/node';
 import { writeFileAtomic } from './atomic-file';
 
@@ -13,6 +13,8 @@ export const agentCredentials = z.strictObject({
   enrolledAt: timestamp,
   /** Checks offline unlock codes (base64, 32 bytes); absent when the console sent none. A secret. */
   unlockKey: unlockKeyBase64.optional(),
+  /** SHA-256 of the console TLS certificate's key (SPKI), pinned at enrollment over wss. */
+  consoleCertSha256: sha256Hex.optional(),
 });
 export type AgentCredentials = z.infer<typeof agentCredentials>;
 

@@ -8,7 +8,7 @@ import { AgentUnreachableError, sendIpcRequest } from './ipc-client';
 import { IpcServer, type IpcHandler } from './ipc-server';
 
 /** Answers with the code it was given, so tests can tell responses apart. */
-const echo: IpcHandler = async (request) => ({ v: IPC_VERSION, type: 'unlock-result', result: { ok: false, reason: 'not-valid', message: `got ${request.code}` } });
+const echo: IpcHandler = async (request) => ({ v: IPC_VERSION, type: 'unlock-result', result: { ok: false, reason: 'not-valid', message: `got ${request.type === 'unlock' ? request.code : request.type}` } });
 
 /** Writes `text` on one connection and collects response lines until `count` arrived or the server closed. */
 function converse(socketPath: string, text: string, count: number): Promise<{ lines: IpcResponse[]; closedByServer: boolean }> {

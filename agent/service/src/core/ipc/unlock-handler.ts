@@ -1,9 +1,8 @@
-import { IPC_VERSION, type DeviceIdentity, type IpcResponse, type IpcUnlockResult } from '@dlp/shared';
+import { IPC_VERSION, type DeviceIdentity, type IpcResponse, type IpcUnlockRequest, type IpcUnlockResult } from '@dlp/shared';
 import { normalizeTypedCode } from '@dlp/shared/node';
 import type { JudgedDevice } from '../../enforce/usb/device-enforcer';
 import type { UnlockOutcome } from '../exceptions/agent-exceptions';
 import type { Logger } from '../logger';
-import type { IpcHandler } from './ipc-server';
 
 export interface UnlockHandlerDeps {
   redeem(code: string, candidates: readonly DeviceIdentity[]): Promise<UnlockOutcome>;
@@ -15,7 +14,7 @@ export interface UnlockHandlerDeps {
 }
 
 /** Answers `unlock` requests: redeems the code and says what happened in words. */
-export function createUnlockHandler(deps: UnlockHandlerDeps): IpcHandler {
+export function createUnlockHandler(deps: UnlockHandlerDeps): (request: IpcUnlockRequest) => Promise<IpcResponse> {
   return async (request): Promise<IpcResponse> => {
     const outcome = await deps.redeem(request.code, deps.restrictedDevices());
     // The code itself is a one-time credential: it is never logged.

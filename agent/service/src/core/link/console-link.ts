@@ -11,6 +11,7 @@ import {
   type CapabilityReport,
   type ConsoleToAgentMessage,
   type EnrolledMessage,
+  type ExceptionRequestMessage,
   type ExceptionReceiptMessage,
   type PolicyReceiptMessage,
 } from '@dlp/shared';
@@ -19,6 +20,7 @@ import type { Logger } from '../logger';
 import type { Outbox } from '../outbox';
 import { Backoff } from './backoff';
 import { EventSender } from './event-sender';
+import { checkPeerPin, tlsClientOptions } from './tls-pin';
 
 export interface LinkTimings {
   backoffBaseMs: number;
@@ -70,6 +72,10 @@ export interface ConsoleLinkOptions {
   timings?: Partial<LinkTimings>;
   random?: () => number;
   onStateChange?(state: LinkState): void;
+  /** wss: the console certificate's SPKI sha256 this agent trusts; null until one is pinned (trust on first use). */
+  tlsPin?(): string | null;
+  /** An enrolled agent without a pin met the console over wss: keep this key from now on. */
+  tlsPinLearned?(sha256: string): Promise<void>;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -109,6 +115,9 @@ export class ConsoleLink {
   private watchdogTimer: NodeJS.Timeout | null = null;
   private commandQueue: Promise<void> = Promise.resolve();
   private readonly unsubscribe: () => void;
+  /** SPKI sha256 of the console certificate on the current connection (null over ws://). */
+  private peerPin: string | null = null;
+  private pinRefused = false;
 
   constructor(private readonly options: ConsoleLinkOptions) {
     this.timings = { ...DEFAULT_LINK_TIMINGS, ...options.timings };
@@ -146,6 +155,18 @@ export class ConsoleLink {
     this.setState('stopped');
   }
 
+  /** The console certificate's key (SPKI sha256) on the current connection, to pin at enrollment. */
+  peerCertSha256(): string | null {
+    return this.peerPin;
+  }
+
+  /** Sends an employee's exception request; false when the console is not reachable right now. */
+  sendExceptionRequest(request: Omit<ExceptionRequestMessage, 'v' | 'type'>): boolean {
+    if (!this.ws || this.linkState !== 'ready') return false;
+    this.send(this.ws, { v: PROTOCOL_VERSION, type: 'exception-request', ...request });
+    return true;
+  }
+
   /** Tells the console the capability report changed (e.g. a fallback engaged). */
   sendCapabilities(capabilities: CapabilityReport): void {
     if (this.ws && this.linkState === 'ready') this.send(this.ws, { v: PROTOCOL_VERSION, type: 'capabilities', capabilities });
@@ -175,13 +196,16 @@ export class ConsoleLink {
     this.setState('connecting');
     let ws: WebSocket;
     try {
-      ws = new WebSocket(this.options.url, { maxPayload: LIMITS.maxMessageBytes, handshakeTimeout: this.timings.handshakeTimeoutMs });
+      ws = new WebSocket(this.options.url, { maxPayload: LIMITS.maxMessageBytes, handshakeTimeout: this.timings.handshakeTimeoutMs, ...tlsClientOptions(this.options.url) });
     } catch (err) {
       this.options.log.error('cannot open a console connection', { error: err instanceof Error ? err.message : String(err) });
       this.retryIn(this.backoff.next());
       return;
     }
     this.ws = ws;
+    this.peerPin = null;
+    // ws emits 'upgrade' before 'open' and skips 'open' once the socket is terminated here.
+    ws.on('upgrade', (response) => this.checkPin(ws, response));
     ws.on('open', () => this.background(this.onOpen(ws), 'opening the session'));
     ws.on('message', (data) => this.background(this.onMessage(ws, frameText(data)), 'handling a console message'));
     ws.on('ping', () => (this.lastReceivedAt = Date.now()));
@@ -300,6 +324,21 @@ export class ConsoleLink {
     return this.savingEnrollment;
   }
 
+  private checkPin(ws: WebSocket, response: Parameters<typeof checkPeerPin>[0]): void {
+    const verdict = checkPeerPin(response, this.options.tlsPin?.() ?? null);
+    this.peerPin = verdict.sha256;
+    if (!verdict.ok) {
+      this.pinRefused = true;
+      this.options.log.error('the console presented a certificate key other than the pinned one; not talking to it', { expected: verdict.expected, got: verdict.sha256 });
+      ws.terminate();
+      return;
+    }
+    if (verdict.sha256 !== null && this.mode === 'hello' && this.options.tlsPin?.() === null) {
+      this.options.log.warn('no console certificate pinned yet: pinning the one seen now', { sha256: verdict.sha256 });
+      this.background(this.options.tlsPinLearned?.(verdict.sha256), 'pinning the console certificate');
+    }
+  }
+
   private onClose(ws: WebSocket, code: number, reason: string): void {
     if (ws !== this.ws) return;
     this.ws = null;
@@ -316,6 +355,9 @@ export class ConsoleLink {
     if (this.justEnrolled) {
       this.justEnrolled = false;
       delay = 0;
+    } else if (this.pinRefused) {
+      this.pinRefused = false;
+      delay = this.timings.rejectedRetryMs;
     } else if (code === CLOSE_CODES.unauthorized && this.mode === 'enroll') {
       this.options.log.error('the console refused the enroll secret; retrying (an admin may issue a new one)', { code });
       delay = this.backoff.next();

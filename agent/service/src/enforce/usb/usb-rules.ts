@@ -1,17 +1,8 @@
-import type { UsbRule } from '@dlp/shared';
+import { decideByPolicy, isStorageDevice, ruleMatches, type UsbPolicyVerdict, type UsbRuleAction } from '@dlp/shared';
 import { STORAGE_CLASSES, type UsbDeviceInfo, type UsbGrant, type UsbSection } from './usb-types';
 
-export type UsbAction = 'allow' | 'block' | 'read-only';
-
-/** What the policy alone says about a device. */
-export interface UsbPolicyVerdict {
-  action: UsbAction;
-  /** The rule that decided, or null for the default and for devices no rule concerns. */
-  ruleId: string | null;
-  /** The interface class the deciding rule matched on, so a block can target just those interfaces. */
-  matchedClass: number | null;
-  reason: 'rule' | 'default' | 'not-storage' | 'hub' | 'disabled';
-}
+export type UsbAction = UsbRuleAction;
+export type { UsbPolicyVerdict };
 
 /** The final word on a device: the policy verdict, possibly relaxed by a grant. */
 export interface UsbDecision extends UsbPolicyVerdict {
@@ -27,40 +18,11 @@ export type BlockTarget = { kind: 'device' } | { kind: 'interfaces'; names: stri
 /** How permissive an action is; grants may only move a device up this scale. */
 const PERMISSIVENESS: Record<UsbAction, number> = { block: 0, 'read-only': 1, allow: 2 };
 
-/** True when the device has a mass-storage or still-image interface (or says so in its class). */
-export function isStorageDevice(device: UsbDeviceInfo): boolean {
-  return STORAGE_CLASSES.has(device.deviceClass) || device.interfaces.some((i) => STORAGE_CLASSES.has(i.interfaceClass));
-}
-
-/** Every field a rule names must match; a rule that names nothing matches every device. */
-export function ruleMatches(rule: UsbRule, device: UsbDeviceInfo): boolean {
-  const m = rule.match;
-  if (m.interfaceClass !== undefined && device.deviceClass !== m.interfaceClass && !device.interfaces.some((i) => i.interfaceClass === m.interfaceClass)) {
-    return false;
-  }
-  if (m.vendorId !== undefined && m.vendorId !== device.vendorId) return false;
-  if (m.productId !== undefined && m.productId !== device.productId) return false;
-  if (m.serial !== undefined && m.serial !== device.serial) return false;
-  if (m.port !== undefined && m.port !== device.port) return false;
-  return true;
-}
-
 /**
- * The policy's verdict: first matching rule wins; otherwise storage devices get `defaultAction` and
- * everything else (keyboards, mice, webcams) is allowed. Hubs are never judged: cutting one off
- * would take every device behind it, keyboard included.
+ * The policy's verdict on a device (`decideByPolicy`, `ruleMatches`, `isStorageDevice`) lives in
+ * @dlp/shared so the console's impact preview judges replayed devices with the agent's own code.
  */
-export function decideByPolicy(device: UsbDeviceInfo, section: UsbSection | null): UsbPolicyVerdict {
-  if (device.isHub) return { action: 'allow', ruleId: null, matchedClass: null, reason: 'hub' };
-  if (!section || !section.enabled) return { action: 'allow', ruleId: null, matchedClass: null, reason: 'disabled' };
-  for (const rule of section.rules) {
-    if (ruleMatches(rule, device)) {
-      return { action: rule.action, ruleId: rule.id, matchedClass: rule.match.interfaceClass ?? null, reason: 'rule' };
-    }
-  }
-  if (!isStorageDevice(device)) return { action: 'allow', ruleId: null, matchedClass: null, reason: 'not-storage' };
-  return { action: section.defaultAction, ruleId: null, matchedClass: null, reason: 'default' };
-}
+export { decideByPolicy, isStorageDevice, ruleMatches };
 
 /** Whether a grant covers this device for this user right now. */
 export function grantApplies(grant: UsbGrant, device: UsbDeviceInfo, user: string | null, nowMs: number): boolean {

@@ -1,4 +1,4 @@
-import type { DeviceIdentity, PolicyDocument, PolicyMode } from '@dlp/shared';
+import { STORAGE_INTERFACE_CLASSES, type DeviceIdentity, type PolicyDocument, type PolicyMode } from '@dlp/shared';
 
 /** The `usb` section of a policy document. */
 export type UsbSection = PolicyDocument['usb'];
@@ -23,7 +23,7 @@ export const USB_CLASS = {
  * Classes that carry files off the machine: mass storage, and still-image (MTP/PTP phones and
  * cameras). A policy's `defaultAction` applies to devices with one of these interfaces.
  */
-export const STORAGE_CLASSES: ReadonlySet<number> = new Set([USB_CLASS.massStorage, USB_CLASS.stillImage]);
+export const STORAGE_CLASSES: ReadonlySet<number> = STORAGE_INTERFACE_CLASSES;
 
 /** One interface of a USB device, e.g. `1-2:1.0`. */
 export interface UsbInterfaceInfo {

@@ -62,6 +62,7 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
   private restartAtOnce = false;
   private inForce = false;
   private stopping = false;
+  private stopped: Promise<void> | null = null;
   private lastStats: ExecGuardStats | null = null;
   private timeoutsOfEarlierHelpers = 0;
   private backstopKillsSeen = 0;
@@ -140,8 +141,13 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
     };
   }
 
-  /** Stops supervising and lets the helper exit (its marks go with it). */
-  async stop(): Promise<void> {
+  /** Stops supervising and lets the helper exit (its marks go with it). Safe to call again. */
+  stop(): Promise<void> {
+    this.stopped ??= this.shutDown();
+    return this.stopped;
+  }
+
+  private async shutDown(): Promise<void> {
     this.stopping = true;
     this.watchdog.stop();
     if (this.restartTimer) clearTimeout(this.restartTimer);

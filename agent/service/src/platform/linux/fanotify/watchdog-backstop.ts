@@ -88,7 +88,11 @@ export class WatchdogBackstop {
     return Number(Atomics.load(this.state, KILLS));
   }
 
+  private closed = false;
+
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     this.unwatch();
     await this.worker.terminate();
     closeSync(this.heartbeatFd);
