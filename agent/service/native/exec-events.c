@@ -40,6 +40,14 @@ static void send_report(struct guard *g, pid_t pid, const char *path, const char
     report_decision(&g->limiter, &g->out, &report, monotonic_ms());
 }
 
+/* The agent sends signed exceptions as allow rules with ids `exception:<id>` in front of the
+ * policy's rules. An exec they let through is reported: officers want to see an exception used,
+ * not only granted. */
+static int is_exception_rule(const struct rule_set *set, int rule_index) {
+    static const char prefix[] = "exception:";
+    return rule_index >= 0 && strncmp(rule_set_rule_id(set, rule_index), prefix, sizeof(prefix) - 1) == 0;
+}
+
 /* Answers by a rule decision and reports what is worth reporting. */
 static void finish(struct guard *g, int fd, pid_t pid, const char *path, const struct rule_decision *decision,
                    const uint8_t *digest) {
@@ -47,6 +55,8 @@ static void finish(struct guard *g, int fd, pid_t pid, const char *path, const s
     int deny = blocked && !g->rules->monitor;
     respond(g, fd, !deny);
     if (blocked) send_report(g, pid, path, deny ? "blocked" : "would-block", deny, decision->rule_index, digest);
+    else if (is_exception_rule(g->rules, decision->rule_index))
+        send_report(g, pid, path, "allowed", 0, decision->rule_index, digest);
 }
 
 /* What the kernel gets when no decision can be made in time. Monitor mode never denies. */

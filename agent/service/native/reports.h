@@ -14,7 +14,7 @@
 
 struct decision_report {
     int deny;
-    const char *report; /* "blocked", "would-block" or "timeout" (static strings) */
+    const char *report; /* "blocked", "would-block", "timeout" or "allowed" (static strings) */
     int64_t pid, ppid, uid;
     char *path;
     char rule_id[RULE_ID_MAX + 1]; /* "-" for none */

@@ -24,13 +24,16 @@ import { createPlatform } from './platform';
 import type { Platform } from './platform/types';
 import { AGENT_VERSION } from './version';
 
-export { defaultAppControl, type AppControlContext, type AppControlFactory } from './core/controls/apps-agent-control';
+export { defaultAppControl, procScanAppControl, type AppControlContext, type AppControlFactory } from './core/controls/apps-agent-control';
 
 export interface AgentDeps {
   /** Defaults to the adapter for the running OS, rooted at `config.hostRoots`. */
   platform?: Platform;
   log?: Logger;
-  /** Builds the app control. Default: the /proc scanner; a pre-exec (fanotify) control plugs in here. */
+  /**
+   * Builds the app control. Default: what `config.appControl` asks for (pre-exec blocking through
+   * `platform.preExec` where available, else the /proc scanner).
+   */
   createAppControl?: AppControlFactory;
   linkTimings?: Partial<LinkTimings>;
   random?: () => number;
@@ -115,6 +118,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
         buildCapabilityReport({
           os: platform.os,
           apps: apps.capabilities(),
+          appsNotes: apps.capabilityNotes(),
           usb: usb.capabilities(),
           captureToolsRequested: apps.captureToolsRequested(),
           mode: store.current()?.signed.bundle.document.mode ?? null,

@@ -1,22 +1,31 @@
 import { mkdirSync } from 'node:fs';
+import type { Express } from 'express';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { certificateSpkiSha256 } from '@dlp/shared/node';
 import { AGENT_PATH, AgentGateway, DEFAULT_GATEWAY_TIMINGS, type GatewayTimings } from './gateway/agent-gateway';
 import { createJsonLogger, errorFields, type Logger } from './logging/logger';
 import { EventStreams } from './routes/event-stream';
 import { createHttpApp } from './routes/http-app';
+import { AgentRemovalService } from './services/agent-removal-service';
 import { AgentService } from './services/agent-service';
+import { ApiTokenService } from './services/api-token-service';
+import { AuditService } from './services/audit-service';
 import { AuthService } from './services/auth-service';
 import { ConsoleEvents } from './services/console-events';
 import { EnrollmentService } from './services/enrollment-service';
 import { EventService } from './services/event-service';
+import { createLifecycleServices } from './services/lifecycle-services';
 import { runFirstStart } from './services/first-start';
 import { PolicyService } from './services/policy-service';
+import { SettingsService } from './services/settings-service';
+import { UserService } from './services/user-service';
 import { createPolicySigner } from './signing/policy-signer';
 import { loadOrCreateSigningKey } from './signing/signing-key';
 import { openSqliteStore } from './store/sqlite/sqlite-store';
+import { loadOrCreateSelfSignedTls } from './tls/console-tls';
 import type { ConsoleStore } from './store/store';
 
 export interface ConsoleOptions {
@@ -34,6 +43,10 @@ export interface ConsoleOptions {
   localEnrollSecret?: string;
   /** Serve HTTPS (and wss) with this certificate; session cookies then get the Secure flag. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Without `tls`: serve HTTPS/wss with a self-signed certificate made on first start (kept in dataDir/tls). */
+  selfSignedTls?: boolean;
+  /** The clock exceptions are granted by (tests shift it to see grants expire); Date.now by default. */
+  exceptionClock?: () => number;
   logger?: Logger;
   /** Where the one-time first-admin line is written; stdout by default. */
   announce?: (line: string) => void;
@@ -53,6 +66,10 @@ export interface RunningConsole {
   port: number;
   /** What agents pin at enrollment. */
   consoleKey: { keyId: string; publicKey: string };
+  /** SHA-256 of the TLS certificate's public key (what agents pin; `consoleCertSha256` in their config), or null without TLS. */
+  certSha256: string | null;
+  /** The Express app serving REST and the web UI (route introspection in tests). */
+  httpApp: Express;
   /** Closes agents (1001), live streams, the HTTP server and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -80,16 +97,24 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
   const host = options.host ?? '127.0.0.1';
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const key = loadOrCreateSigningKey(options.dataDir, logger);
+  const tls = options.tls ?? (options.selfSignedTls === true ? loadOrCreateSelfSignedTls(options.dataDir, host, logger) : undefined);
+  const certSha256 = tls ? certificateSpkiSha256(Buffer.from(tls.cert)) : null;
   const signer = createPolicySigner(key);
   const store: ConsoleStore = await openSqliteStore({ path: path.join(options.dataDir, 'console.sqlite'), synchronous: options.synchronous ?? 'FULL' });
 
   try {
+    const audit = new AuditService(store);
     const bus = new ConsoleEvents((event, err) => logger.error('console event listener failed', { event, ...errorFields(err) }));
-    const auth = new AuthService(store, logger);
+    const auth = new AuthService(store, logger, audit);
+    const users = new UserService(store, audit);
+    const apiTokens = new ApiTokenService(store, audit);
+    const settings = new SettingsService(store, audit);
     const enrollment = new EnrollmentService(store, logger);
     const agents = new AgentService(store, bus);
-    const policies = new PolicyService(store, signer, bus);
+    const agentRemoval = new AgentRemovalService(store, bus, audit);
+    const policies = new PolicyService(store, signer, bus, audit);
     const events = new EventService(store, bus);
+    const lifecycle = createLifecycleServices({ store, agents, policies, audit, bus, signingKey: key, ...(options.exceptionClock ? { now: options.exceptionClock } : {}) });
     await runFirstStart(
       { auth, agents, policies, enrollment, logger },
       {
@@ -101,9 +126,9 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
 
     const consoleKey = { keyId: signer.keyId, publicKey: signer.publicKey };
     const streams = new EventStreams(events, options.sseHeartbeatMs ?? 15_000);
-    const gateway = new AgentGateway({ enrollment, agents, policies, events, bus, consoleKey, logger }, { ...DEFAULT_GATEWAY_TIMINGS, ...options.gateway });
-    const app = createHttpApp({ auth, enrollment, agents, policies, events, streams, logger, webDir: options.webDir });
-    const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, app) : createHttpServer(app);
+    const gateway = new AgentGateway({ enrollment, agents, policies, events, exceptions: lifecycle.exceptions, bus, consoleKey, logger }, { ...DEFAULT_GATEWAY_TIMINGS, ...options.gateway });
+    const app = createHttpApp({ auth, audit, users, apiTokens, settings, agentRemoval, enrollment, agents, policies, lifecycle, events, streams, logger, webDir: options.webDir });
+    const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, app) : createHttpServer(app);
     server.on('upgrade', (req, socket, head) => {
       const pathname = new URL(req.url ?? '/', 'http://console').pathname;
       if (pathname === AGENT_PATH) gateway.handleUpgrade(req, socket, head);
@@ -114,9 +139,9 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
     });
 
     const address = await listen(server, options.port ?? 0, host);
-    const scheme = options.tls ? 'https' : 'http';
+    const scheme = tls ? 'https' : 'http';
     const url = `${scheme}://${hostForUrl(host)}:${address.port}`;
-    logger.info('console listening', { url, keyId: signer.keyId, dataDir: options.dataDir });
+    logger.info('console listening', { url, keyId: signer.keyId, dataDir: options.dataDir, certSha256 });
 
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> => {
@@ -131,7 +156,7 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
       })();
       return closing;
     };
-    return { url, agentUrl: `${options.tls ? 'wss' : 'ws'}://${hostForUrl(host)}:${address.port}${AGENT_PATH}`, port: address.port, consoleKey, close };
+    return { url, agentUrl: `${tls ? 'wss' : 'ws'}://${hostForUrl(host)}:${address.port}${AGENT_PATH}`, port: address.port, consoleKey, certSha256, httpApp: app, close };
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;

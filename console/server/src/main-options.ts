@@ -11,6 +11,8 @@ export interface MainOptions {
   localEnrollSecret?: string;
   tlsCertFile?: string;
   tlsKeyFile?: string;
+  /** `--tls self-signed`: make (once) and serve a self-signed certificate. */
+  selfSignedTls?: boolean;
 }
 
 export const USAGE = `Usage: node dist/console/server.js [options]
@@ -20,6 +22,8 @@ export const USAGE = `Usage: node dist/console/server.js [options]
   --web-dir DIR    built web UI (default: dist/console/web next to this bundle)
   --tls-cert FILE  PEM certificate: serve HTTPS/wss (with --tls-key)
   --tls-key FILE   PEM private key for --tls-cert
+  --tls self-signed  serve HTTPS/wss with a self-signed certificate made on first start
+                   (kept in DATA_DIR/tls; agents pin its key when they enroll)
 Env: DLP_ADMIN_PASSWORD (first admin's password), DLP_LOCAL_ENROLL_SECRET (enroll secret for a local agent)`;
 
 /** Where the web UI is when no --web-dir is given: next to the bundle, or dist/ when run from source. */
@@ -40,11 +44,14 @@ export function parseMainOptions(argv: string[], env: NodeJS.ProcessEnv, moduleD
       'web-dir': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      tls: { type: 'string' },
     },
   });
   const portText = values.port ?? env.DLP_PORT ?? '8080';
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new Error(`--port must be 0-65535, got "${portText}"`);
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  if (values.tls !== undefined && values.tls !== 'self-signed') throw new Error(`--tls takes "self-signed", got "${values.tls}"`);
+  if (values.tls !== undefined && values['tls-cert'] !== undefined) throw new Error('--tls self-signed and --tls-cert exclude each other');
   const options: MainOptions = {
     dataDir: path.resolve(values['data-dir'] ?? env.DLP_DATA_DIR ?? './data/console'),
     port: Number(portText),
@@ -55,5 +62,6 @@ export function parseMainOptions(argv: string[], env: NodeJS.ProcessEnv, moduleD
   if (env.DLP_LOCAL_ENROLL_SECRET) options.localEnrollSecret = env.DLP_LOCAL_ENROLL_SECRET;
   if (values['tls-cert'] !== undefined) options.tlsCertFile = path.resolve(values['tls-cert']);
   if (values['tls-key'] !== undefined) options.tlsKeyFile = path.resolve(values['tls-key']);
+  if (values.tls === 'self-signed') options.selfSignedTls = true;
   return options;
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CLOSE_CODES, PROTOCOL_VERSION } from '@dlp/shared';
@@ -28,6 +28,7 @@ describe('console process (main.ts)', () => {
     bundle = path.join(dir, 'server.js');
     // The same bundling as scripts/build.mjs, into a private folder so this test needs no prior build.
     await build({ entryPoints: [path.join(__dirname, 'main.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['sqlite3'], logLevel: 'warning' });
+    copyFileSync(path.join(__dirname, 'auth', 'common-passwords.txt'), path.join(dir, 'common-passwords.txt'));
   });
   afterEach(() => {
     for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
@@ -68,13 +69,16 @@ describe('console process (main.ts)', () => {
     const first = start(['--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1']);
     const url = await listening(first);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const announce = /^First admin: admin \/ (\S+) {2}\(shown once; change it after login\)$/m.exec(first.stdout());
+    const announce = /^First admin: admin \/ (\S+) {2}\(shown once; you must change it at first login\)$/m.exec(first.stdout());
     const password = announce?.[1] ?? '';
     expect(password.length).toBeGreaterThanOrEqual(16);
     expect(first.stdout().match(/DLP_CONSOLE_LISTENING/g)).toHaveLength(1);
 
     const admin = new RestClient(url);
-    expect((await admin.login('admin', password)).status).toBe(200);
+    // The printed password must be replaced before anything else.
+    expect(await (await admin.login('admin', password)).json()).toMatchObject({ mustChangePassword: true });
+    const chosen = 'main test pass phrase 42';
+    expect((await admin.json('POST', '/api/v1/auth/password', { currentPassword: password, newPassword: chosen })).status).toBe(204);
     const { body } = await admin.json<{ secret: string }>('POST', '/api/v1/enroll-secrets', { label: 'main test' });
     const agentUrl = `${url.replace(/^http/, 'ws')}/agent`;
     const creds = await enrollAgent(agentUrl, body.secret);
@@ -94,7 +98,7 @@ describe('console process (main.ts)', () => {
     const url2 = await listening(second);
     expect(second.stdout()).not.toMatch(/First admin/);
     const again = new RestClient(url2);
-    expect((await again.login('admin', password)).status).toBe(200);
+    expect((await again.login('admin', chosen)).status).toBe(200);
     const reconnect = await AgentPeer.connect(`${url2.replace(/^http/, 'ws')}/agent`);
     reconnect.send({ v: PROTOCOL_VERSION, type: 'hello', agentId: creds.agentId, token: creds.token, agent: { hostname: 'h', os: 'linux', osVersion: '', agentVersion: '', user: null }, policySerial: null });
     const { policy } = await reconnect.next('policy');

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   if (parsed.tlsCertFile !== undefined && parsed.tlsKeyFile !== undefined) {
     options.tls = { cert: readFileSync(parsed.tlsCertFile), key: readFileSync(parsed.tlsKeyFile) };
   }
+  if (parsed.selfSignedTls === true) options.selfSignedTls = true;
 
   const running = await createConsole(options);
   process.stdout.write(`DLP_CONSOLE_LISTENING url=${running.url}\n`);

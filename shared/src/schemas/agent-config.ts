@@ -19,6 +19,22 @@ export const agentConfig = z.strictObject({
   dataDir: absolutePath,
   /** How often the /proc scanner looks for new processes (fallback app control). */
   scanIntervalMs: z.number().int().min(20).max(250).default(250),
+  /**
+   * How applications are controlled. `auto`: pre-exec blocking (fanotify helper) where this host
+   * supports it, else the /proc scanner. `fanotify`: the same, but a host that cannot do it is an
+   * error in the log and a note in the capability report (the scanner still takes over, since
+   * enforcing less beats enforcing nothing). `proc-scan`: kill after start only.
+   */
+  appControl: z
+    .strictObject({
+      method: z.enum(['auto', 'fanotify', 'proc-scan']).default('auto'),
+      /**
+       * Where pre-exec blocking watches execs: `all` mounts (and new ones as they appear), or only
+       * these mount points (each must be a mount point; tests use a tmpfs of their own).
+       */
+      fanotifyMarks: z.union([z.literal('all'), z.array(absolutePath).min(1).max(256)]).default('all'),
+    })
+    .default({ method: 'auto', fanotifyMarks: 'all' }),
   /** Host paths, configurable so tests run the real agent against a fake tree (handbook §3). */
   hostRoots: z
     .strictObject({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deviceIdentity } from './exception';
+import { exceptionJustification, exceptionRequestTarget, requestedMinutes } from './exception-request';
 import { shortString, text, timestamp } from './primitives';
 
 /**
@@ -25,7 +26,23 @@ export const ipcUnlockRequest = z.strictObject({
   code: z.string().min(1).max(128),
 });
 
-export const ipcRequest = z.discriminatedUnion('type', [ipcUnlockRequest]);
+/**
+ * An employee asks for an exception (`dlp-agent request-exception`): the agent forwards it to the
+ * console as an `exception-request` message; officers decide there.
+ */
+export const ipcExceptionRequest = z.strictObject({
+  v,
+  type: z.literal('request-exception'),
+  target: exceptionRequestTarget,
+  justification: exceptionJustification,
+  requestedMinutes,
+  /** Who asks (the CLI sends the invoking user); absent: the user logged in at the workstation. */
+  user: shortString.optional(),
+});
+export type IpcExceptionRequest = z.infer<typeof ipcExceptionRequest>;
+export type IpcUnlockRequest = z.infer<typeof ipcUnlockRequest>;
+
+export const ipcRequest = z.discriminatedUnion('type', [ipcUnlockRequest, ipcExceptionRequest]);
 export type IpcRequest = z.infer<typeof ipcRequest>;
 
 /** Why an unlock code was refused; `message` says it in words for the person at the keyboard. */
@@ -75,5 +92,16 @@ export const ipcError = z.strictObject({
   message: text,
 });
 
-export const ipcResponse = z.discriminatedUnion('type', [ipcUnlockResult, ipcError]);
+/** Whether the request reached the console (it is not kept for later: ask again once online). */
+export const ipcExceptionRequestResult = z.strictObject({
+  v,
+  type: z.literal('request-exception-result'),
+  result: z.discriminatedUnion('ok', [
+    z.strictObject({ ok: z.literal(true), requestId: z.uuidv7(), message: text }),
+    z.strictObject({ ok: z.literal(false), reason: z.enum(['offline', 'not-enrolled']), message: text }),
+  ]),
+});
+export type IpcExceptionRequestResult = z.infer<typeof ipcExceptionRequestResult>;
+
+export const ipcResponse = z.discriminatedUnion('type', [ipcUnlockResult, ipcExceptionRequestResult, ipcError]);
 export type IpcResponse = z.infer<typeof ipcResponse>;

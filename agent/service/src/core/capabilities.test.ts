@@ -22,13 +22,20 @@ describe('capability report', () => {
       mode: 'monitor',
     });
     expect(report.notes).toEqual([
-      'apps: the pre-exec helper is not running; undecided executions fail closed',
+      'apps: the pre-exec helper is not running; programs start unchecked until it is back',
       'usb: USB storage is not controlled on this host (no USB sysfs, or USB control not running)',
       'screen: no window-exclusion API exists on Linux',
       'policy: monitor mode, controls report what they would block and block nothing',
     ]);
     expect(capabilityReport.safeParse(report).success).toBe(true);
     expect(buildCapabilityReport({ ...base, captureToolsRequested: true }).notes).toEqual(expect.arrayContaining([expect.stringMatching(/^apps: blocked programs are killed after they start/), expect.stringMatching(/^screen: capture tools are stopped after they start/)]));
+  });
+
+  it("carries the app control's own notes, cut to the schema's bounds", () => {
+    const long = `apps: pre-exec blocking is unavailable (${'x'.repeat(300)})`;
+    const report = buildCapabilityReport({ ...base, appsNotes: [long] });
+    expect(report.notes).toContainEqual(expect.stringMatching(/^apps: pre-exec blocking is unavailable \(x+…$/));
+    expect(capabilityReport.safeParse(report).success).toBe(true);
   });
 
   it('sends a report only when it changed', () => {

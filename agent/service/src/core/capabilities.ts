@@ -6,6 +6,8 @@ export interface CapabilityInputs {
   os: PlatformOs;
   /** The app control's own report (method, pre-exec, fail mode, helper health); `none` when not running. */
   apps: CapabilityReport['apps'];
+  /** The app control's own notes (e.g. why pre-exec blocking is not in force). */
+  appsNotes?: readonly string[];
   /** The USB control's own report; `none` when not running or without USB sysfs. */
   usb: CapabilityReport['usb'];
   /** The policy in force turns `screen.blockCaptureTools` on. */
@@ -25,7 +27,9 @@ export function buildCapabilityReport(inputs: CapabilityInputs): CapabilityRepor
   const appsRunning = apps.method !== 'none';
   if (!appsRunning) notes.push('apps: no application control is running');
   else if (!apps.preExec && apps.method === 'proc-scan') notes.push('apps: blocked programs are killed after they start (/proc scan), not prevented from starting');
-  if (apps.helper && !apps.helper.running) notes.push(`apps: the pre-exec helper is not running; undecided executions fail ${apps.failMode}`);
+  // A helper that is down has taken its fanotify marks with it: the kernel then lets every exec run.
+  if (apps.helper && !apps.helper.running) notes.push('apps: the pre-exec helper is not running; programs start unchecked until it is back');
+  notes.push(...(inputs.appsNotes ?? []));
 
   if (usb.method === 'none') notes.push('usb: USB storage is not controlled on this host (no USB sysfs, or USB control not running)');
 
@@ -39,7 +43,8 @@ export function buildCapabilityReport(inputs: CapabilityInputs): CapabilityRepor
     apps,
     usb,
     screen: { captureToolBlocking, windowCaptureExclusion: false },
-    notes,
+    // The schema's bounds: a report that failed validation would not reach the console at all.
+    notes: notes.slice(0, 16).map((text) => (text.length <= 200 ? text : `${text.slice(0, 199)}…`)),
   };
 }
 

@@ -23,6 +23,18 @@ describe('agent configuration', () => {
     expect(config.outboxMaxEvents).toBe(200_000);
   });
 
+  it('picks the app control automatically and watches every mount unless told otherwise', () => {
+    expect(parseAgentConfig(good).appControl).toEqual({ method: 'auto', fanotifyMarks: 'all' });
+    expect(parseAgentConfig({ ...good, appControl: { method: 'fanotify', fanotifyMarks: ['/srv/tools'] } }).appControl).toEqual({ method: 'fanotify', fanotifyMarks: ['/srv/tools'] });
+    expect(parseAgentConfig({ ...good, appControl: { method: 'proc-scan' } }).appControl).toEqual({ method: 'proc-scan', fanotifyMarks: 'all' });
+  });
+
+  it('refuses an unknown app control method and mount points that are not absolute', () => {
+    expect(issuesOf({ ...good, appControl: { method: 'ebpf' } })).toEqual(['appControl.method']);
+    expect(issuesOf({ ...good, appControl: { fanotifyMarks: ['tmp'] } })).toEqual(['appControl.fanotifyMarks.0']);
+    expect(issuesOf({ ...good, appControl: { fanotifyMarks: [] } })).toEqual(['appControl.fanotifyMarks']);
+  });
+
   it('names each wrong field by its path', () => {
     expect(issuesOf({ ...good, consoleUrl: 'http://console' })).toEqual(['consoleUrl']);
     expect(issuesOf({ ...good, dataDir: 'relative/dir' })).toEqual(['dataDir']);

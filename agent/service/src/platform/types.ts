@@ -1,3 +1,4 @@
+import type { PreExecSupport } from '../enforce/apps/app-control';
 import type { UsbPlatform } from '../enforce/usb/usb-platform';
 
 /**
@@ -85,6 +86,8 @@ export interface Platform {
   self: SelfInfo;
   /** USB devices and the mount table (sysfs + mountinfo on Linux). */
   usb: UsbPlatform;
+  /** Blocking programs before they start, where the OS offers it (Linux: fanotify); absent otherwise. */
+  preExec?: PreExecSupport;
 }
 
 /** Where host paths are read, so tests can point the real agent at a fake tree (handbook §3). */

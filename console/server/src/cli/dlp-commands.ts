@@ -5,15 +5,35 @@ import { parseArgs } from 'node:util';
 import type { Logger } from '../logging/logger';
 import { AuthService } from '../services/auth-service';
 import { EnrollmentService } from '../services/enrollment-service';
-import { MIN_ADMIN_PASSWORD_LENGTH } from '../services/first-start';
+import { AuditService } from '../services/audit-service';
+import { assertPasswordAcceptable } from '../services/password-rules';
+import { ServiceError } from '../services/service-error';
 import { openSqliteStore } from '../store/sqlite/sqlite-store';
+import { auditExportCommand, auditVerifyCommand } from './audit-commands';
+import { isRestCommand, REST_CLI_USAGE, runRestCommand } from './policy-commands';
 
 export const CLI_USAGE = `Usage: node dist/console/dlp.js <command> [--data-dir DIR]
 Commands (they work on the console's database, running or not):
   reset-password <username>      set a new random password (shown once; env DLP_NEW_PASSWORD sets it
                                  instead) and end that user's sessions
   create-enroll-secret <label>   create an enroll secret for the default group (shown once)
---data-dir defaults to env DLP_DATA_DIR, then ./data/console`;
+  audit-export [--out FILE]      the audit log as CSV (UTF-8 with BOM), to FILE or stdout
+  audit-verify                   check the audit log's hash chain: exit 0 intact, 1 broken (first
+                                 broken row printed)
+--data-dir defaults to env DLP_DATA_DIR, then ./data/console
+
+${REST_CLI_USAGE}`;
+
+/** How many positional arguments each command takes after its name. */
+const COMMAND_ARITY: Readonly<Record<string, number>> = {
+  'reset-password': 1,
+  'create-enroll-secret': 1,
+  'audit-export': 0,
+  'audit-verify': 0,
+};
+
+/** CLI changes are audited as the console's own `cli` actor: the CLI runs with file access, not a login. */
+const CLI_CONTEXT = { actor: { system: 'cli' }, sourceIp: null } as const;
 
 /** Where the CLI writes: `out` gets the one line a script may capture, `err` everything else. */
 export interface CliIo {
@@ -25,18 +45,26 @@ export interface CliIo {
 
 /** Runs one admin command; returns the process exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  // Policy-as-code and enroll secrets for groups go through the running console's REST API.
+  if (isRestCommand(argv)) return runRestCommand(argv, io);
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { 'data-dir': { type: 'string' } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { 'data-dir': { type: 'string' }, out: { type: 'string' } } });
   } catch (err) {
     io.err(`${err instanceof Error ? err.message : String(err)}\n${CLI_USAGE}`);
     return 2;
   }
-  const [command, argument, ...extra] = parsed.positionals;
-  if (command === undefined || argument === undefined || extra.length > 0) {
+  const [command, ...args] = parsed.positionals;
+  const arity = command === undefined ? undefined : COMMAND_ARITY[command];
+  if (command === undefined || (arity !== undefined && args.length !== arity)) {
     io.err(CLI_USAGE);
     return 2;
   }
+  if (arity === undefined) {
+    io.err(`unknown command ${command}\n${CLI_USAGE}`);
+    return 2;
+  }
+  const argument = args[0] ?? '';
   const dataDir = path.resolve(parsed.values['data-dir'] ?? io.env.DLP_DATA_DIR ?? './data/console');
   const dbPath = path.join(dataDir, 'console.sqlite');
   // Never create an empty database by mistyping the data dir.
@@ -49,12 +77,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     switch (command) {
       case 'reset-password': {
         const chosen = io.env.DLP_NEW_PASSWORD;
-        if (chosen !== undefined && chosen.length < MIN_ADMIN_PASSWORD_LENGTH) {
-          io.err(`DLP_NEW_PASSWORD must have at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`);
-          return 2;
+        if (chosen !== undefined) {
+          try {
+            assertPasswordAcceptable(chosen, argument, 'DLP_NEW_PASSWORD');
+          } catch (err) {
+            if (!(err instanceof ServiceError)) throw err;
+            io.err(`DLP_NEW_PASSWORD refused (${err.code}): ${err.message}`);
+            return 2;
+          }
         }
         const password = chosen ?? randomBytes(18).toString('base64url');
-        if (!(await new AuthService(store, io.logger).setPassword(argument, password))) {
+        // Whoever ran the CLI has seen the password: its owner must replace it at next login.
+        const auth = new AuthService(store, io.logger, new AuditService(store));
+        if (!(await auth.setPassword(argument, password, { mustChangePassword: true, context: CLI_CONTEXT }))) {
           io.err(`no user named ${argument}`);
           return 1;
         }
@@ -66,6 +101,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.out(`Enroll secret "${created.label}": ${created.secret}  (shown once)`);
         return 0;
       }
+      case 'audit-export':
+        return await auditExportCommand(store, io, parsed.values.out === undefined ? undefined : path.resolve(parsed.values.out));
+      case 'audit-verify':
+        return await auditVerifyCommand(store, io);
       default:
         io.err(`unknown command ${command}\n${CLI_USAGE}`);
         return 2;

@@ -8,6 +8,7 @@ import {
   type ConsoleToAgentMessage,
   type EnrollMessage,
   type HelloMessage,
+  type SignedException,
   type SignedPolicy,
 } from '@dlp/shared';
 import WebSocket from 'ws';
@@ -15,6 +16,7 @@ import { errorFields, type LogFields, type Logger } from '../logging/logger';
 import type { AgentService } from '../services/agent-service';
 import type { EnrollmentService } from '../services/enrollment-service';
 import type { EventService } from '../services/event-service';
+import type { ExceptionService } from '../services/exception-service';
 import type { PolicyService } from '../services/policy-service';
 
 /** What a connection needs from the rest of the console. */
@@ -23,6 +25,7 @@ export interface ConnectionContext {
   agents: AgentService;
   policies: PolicyService;
   events: EventService;
+  exceptions: ExceptionService;
   consoleKey: { keyId: string; publicKey: string };
   logger: Logger;
   /** Makes this the agent's one live connection, closing any older one with 4409. */
@@ -105,6 +108,25 @@ export class AgentConnection {
     this.policySerialSent = serial;
     this.send({ v: PROTOCOL_VERSION, type: 'policy', policy });
     this.ctx.logger.info('policy sent', { agentId: this.agentIdValue, serial, version: policy.bundle.version });
+  }
+
+  /** The agent moved to another group: later policy pushes follow the new group. */
+  setGroup(groupId: string): void {
+    this.groupIdValue = groupId;
+  }
+
+  /** Sends a signed exception (the agent ignores one it already holds). Only on ready connections. */
+  offerException(signed: SignedException): void {
+    if (this.state !== 'ready') return;
+    this.send({ v: PROTOCOL_VERSION, type: 'exception', exception: signed });
+    this.ctx.logger.info('exception sent', { agentId: this.agentIdValue, exceptionId: signed.exception.id, serial: signed.exception.serial });
+  }
+
+  /** Withdraws an exception on the agent. Only on ready connections. */
+  offerExceptionRevoke(id: string, serial: number): void {
+    if (this.state !== 'ready') return;
+    this.send({ v: PROTOCOL_VERSION, type: 'exception-revoke', id, serial });
+    this.ctx.logger.info('exception revoke sent', { agentId: this.agentIdValue, exceptionId: id, serial });
   }
 
   /** Tells the agent why, logs one line, and closes with an application close code. */
@@ -212,6 +234,18 @@ export class AgentConnection {
         await this.ctx.agents.heartbeat(agentId);
         this.send({ v: PROTOCOL_VERSION, type: 'heartbeat', sentAt: new Date().toISOString() });
         return;
+      case 'exception-request': {
+        const filed = await this.ctx.exceptions.fileAgentRequest(agentId, message);
+        this.ctx.logger.info('exception requested', { agentId, exceptionId: filed.id, kind: message.target.kind });
+        return;
+      }
+      case 'exception-receipt':
+        if (!(await this.ctx.exceptions.recordReceipt(agentId, message))) {
+          this.ctx.logger.warn('exception receipt for an unknown exception', { agentId, exceptionId: message.id });
+        } else if (message.status === 'rejected') {
+          this.ctx.logger.warn('agent rejected exception', { agentId, exceptionId: message.id, action: message.action ?? 'grant', error: message.error });
+        }
+        return;
       case 'hello':
       case 'enroll':
         return this.refuse(CLOSE_CODES.badMessage, 'unexpected_message', `${message.type} is only valid as the first message`);
@@ -225,7 +259,8 @@ export class AgentConnection {
     }
     this.agentIdValue = enrolled.agentId;
     this.ctx.logger.info('agent enrolled', { agentId: enrolled.agentId, hostname: message.agent.hostname, groupId: enrolled.groupId });
-    this.send({ v: PROTOCOL_VERSION, type: 'enrolled', agentId: enrolled.agentId, token: enrolled.token, consoleKey: this.ctx.consoleKey });
+    // The unlock key is a secret: it goes on the wire once, and is never logged.
+    this.send({ v: PROTOCOL_VERSION, type: 'enrolled', agentId: enrolled.agentId, token: enrolled.token, consoleKey: this.ctx.consoleKey, unlockKey: enrolled.unlockKey });
     // The agent stores its credentials and reconnects with hello.
     this.close(NORMAL_CLOSE, 'enrolled');
   }
@@ -250,6 +285,10 @@ export class AgentConnection {
     this.ctx.logger.info('agent connected', { agentId: agent.id, hostname: message.agent.hostname, remoteAddress: this.remoteAddress, policySerial: message.policySerial });
     const effective = await this.ctx.policies.effectiveForGroup(agent.groupId);
     if (effective && effective.bundle.serial !== this.helloPolicySerial) this.offerPolicy(effective);
+    // Grants and revokes the agent may have missed while offline; it ignores what it already has.
+    const { grants, revokes } = await this.ctx.exceptions.forAgent(agent.id);
+    for (const grant of grants) if (grant.signed) this.offerException(grant.signed);
+    for (const revoke of revokes) if (revoke.serial !== null) this.offerExceptionRevoke(revoke.id, revoke.serial);
   }
 
   private send(message: ConsoleToAgentMessage): void {

@@ -7,6 +7,7 @@ import type { AgentService } from '../services/agent-service';
 import type { ConsoleEvents } from '../services/console-events';
 import type { EnrollmentService } from '../services/enrollment-service';
 import type { EventService } from '../services/event-service';
+import type { ExceptionService } from '../services/exception-service';
 import type { PolicyService } from '../services/policy-service';
 import { AgentConnection, type ConnectionContext } from './agent-connection';
 
@@ -29,6 +30,7 @@ export interface GatewayDeps {
   agents: AgentService;
   policies: PolicyService;
   events: EventService;
+  exceptions: ExceptionService;
   bus: ConsoleEvents;
   consoleKey: { keyId: string; publicKey: string };
   logger: Logger;
@@ -65,6 +67,13 @@ export class AgentGateway {
       deps.bus.on('agent-revoked', (agentId) => {
         this.byAgent.get(agentId)?.refuse(CLOSE_CODES.revoked, 'revoked', 'this agent was revoked');
       }),
+      deps.bus.on('agent-moved', ({ agentId, groupId, policy }) => {
+        const connection = this.byAgent.get(agentId);
+        connection?.setGroup(groupId);
+        if (policy) connection?.offerPolicy(policy);
+      }),
+      deps.bus.on('exception-granted', ({ agentId, signed }) => this.byAgent.get(agentId)?.offerException(signed)),
+      deps.bus.on('exception-revoked', ({ agentId, id, serial }) => this.byAgent.get(agentId)?.offerExceptionRevoke(id, serial)),
     ];
   }
 
@@ -103,6 +112,7 @@ export class AgentGateway {
       agents: this.deps.agents,
       policies: this.deps.policies,
       events: this.deps.events,
+      exceptions: this.deps.exceptions,
       consoleKey: this.deps.consoleKey,
       logger: this.deps.logger,
       register: (agentId, connection) => this.register(agentId, connection),

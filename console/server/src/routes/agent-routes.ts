@@ -1,10 +1,12 @@
 import { agentQuery, idParam } from '@dlp/shared';
 import { Router } from 'express';
 import type { AgentService } from '../services/agent-service';
-import { ADMIN_ONLY, endpoint, READERS } from './endpoint';
+import type { AuditService } from '../services/audit-service';
+import { auditContext } from './audit-context';
+import { ADMIN_ONLY, endpoint, READERS, requireUser } from './endpoint';
 
 /** Agents: list and read (all roles), revoke (admins). */
-export function agentRoutes(agents: AgentService): Router {
+export function agentRoutes(agents: AgentService, audit: AuditService): Router {
   const router = Router();
 
   router.get(
@@ -19,7 +21,11 @@ export function agentRoutes(agents: AgentService): Router {
 
   router.post(
     '/agents/:id/revoke',
-    endpoint({ access: ADMIN_ONLY, params: idParam }, async ({ params }) => ({ status: 200, body: { agent: await agents.revoke(params.id) } })),
+    endpoint({ access: ADMIN_ONLY, params: idParam }, async ({ params, user, req }) => {
+      const agent = await agents.revoke(params.id);
+      await audit.record({ ...auditContext(requireUser(user), req), action: 'agent.revoke', target: { type: 'agent', id: params.id }, after: { hostname: agent.info.hostname } });
+      return { status: 200, body: { agent } };
+    }),
   );
 
   return router;

@@ -22,6 +22,7 @@ const STATUS_BY_KIND: Record<ServiceErrorKind, number> = {
   conflict: 409,
   invalid_credentials: 401,
   too_many_requests: 429,
+  forbidden: 403,
 };
 
 /** Writes the one error shape every REST failure uses. */

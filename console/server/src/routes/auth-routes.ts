@@ -1,19 +1,23 @@
-import { loginRequest, type CurrentUserResponse } from '@dlp/shared';
+import { changePasswordRequest, loginRequest, type CurrentUserResponse } from '@dlp/shared';
 import { Router } from 'express';
+import { csrfTokenFor } from '../auth/csrf-token';
 import type { AuthService } from '../services/auth-service';
+import { assertPasswordAcceptable } from '../services/password-rules';
+import { sourceIpOf } from './audit-context';
 import { endpoint, READERS, requireUser } from './endpoint';
-import { clearSessionCookie, readSessionToken, setSessionCookie } from './session-cookie';
+import { clearSessionCookie, readSessionToken, requestPrincipal, setSessionCookie } from './session-cookie';
 
-/** POST /auth/login, POST /auth/logout, GET /auth/me */
+/** POST /auth/login, POST /auth/logout, GET /auth/me, POST /auth/password */
 export function authRoutes(auth: AuthService): Router {
   const router = Router();
 
   router.post(
     '/auth/login',
     endpoint({ access: 'public', body: loginRequest }, async ({ body, req, res }) => {
-      const result = await auth.login(body.username, body.password, req.socket.remoteAddress ?? 'unknown');
+      const result = await auth.login(body.username, body.password, sourceIpOf(req) ?? 'unknown');
       setSessionCookie(req, res, result.sessionToken, result.expiresAtMs);
-      const reply: CurrentUserResponse = { user: result.user };
+      const reply: CurrentUserResponse = { user: result.user, csrfToken: result.csrfToken };
+      if (result.mustChangePassword) reply.mustChangePassword = true;
       return { status: 200, body: reply };
     }),
   );
@@ -30,9 +34,23 @@ export function authRoutes(auth: AuthService): Router {
 
   router.get(
     '/auth/me',
-    endpoint({ access: READERS }, async ({ user }) => {
+    endpoint({ access: READERS, allowExpiredPassword: true }, async ({ user, req }) => {
+      const principal = requestPrincipal(req);
       const reply: CurrentUserResponse = { user: requireUser(user) };
+      if (principal?.sessionToken !== undefined) reply.csrfToken = csrfTokenFor(principal.sessionToken);
+      if (principal?.mustChangePassword === true) reply.mustChangePassword = true;
       return { status: 200, body: reply };
+    }),
+  );
+
+  router.post(
+    '/auth/password',
+    endpoint({ access: READERS, allowExpiredPassword: true, body: changePasswordRequest }, async ({ body, user, req }) => {
+      const principal = requestPrincipal(req);
+      const me = requireUser(user);
+      assertPasswordAcceptable(body.newPassword, me.username, 'newPassword');
+      if (principal) await auth.changeOwnPassword(principal, body.currentPassword, body.newPassword, sourceIpOf(req));
+      return { status: 204 };
     }),
   );
 

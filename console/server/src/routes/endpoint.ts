@@ -1,8 +1,9 @@
 import { fieldIssues, type CurrentUser, type Role } from '@dlp/shared';
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
+import { csrfTokenMatches } from '../auth/csrf-token';
 import { HttpError } from './api-error';
-import { sessionUser } from './session-cookie';
+import { requestPrincipal, sessionUser } from './session-cookie';
 
 /** Who may call an endpoint: `public`, or any of these roles. */
 export type Access = 'public' | readonly Role[];
@@ -13,6 +14,10 @@ export const READERS: Access = ['admin', 'officer', 'auditor'];
 
 export interface EndpointSpec<B, Q, P> {
   access: Access;
+  /** Reachable while the caller must change their password (only /auth/me and /auth/password). */
+  allowExpiredPassword?: boolean;
+  /** Only a person's cookie session may call it, never an API token (403). */
+  sessionOnly?: boolean;
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
@@ -31,12 +36,29 @@ export interface EndpointInput<B, Q, P> {
 /** A JSON reply, or `streamed` when the handler wrote the response itself (SSE). */
 export type EndpointResult = { status: number; body?: unknown } | 'streamed';
 
-function authorize(access: Access, req: Request): CurrentUser | undefined {
-  if (access === 'public') return sessionUser(req);
-  const user = sessionUser(req);
-  if (!user) throw new HttpError(401, 'unauthenticated', 'Log in first.');
-  if (!access.includes(user.role)) throw new HttpError(403, 'forbidden', `The ${user.role} role may not do this.`);
-  return user;
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * 401 without credentials; 403 `csrf_failed` for a cookie session's state-changing request without
+ * its CSRF token; 403 `password_expired` until a required password change; 403 `forbidden` for a
+ * role that may not call the endpoint.
+ */
+function authorize(spec: Pick<EndpointSpec<unknown, unknown, unknown>, 'access' | 'allowExpiredPassword' | 'sessionOnly'>, req: Request): CurrentUser | undefined {
+  if (spec.access === 'public') return sessionUser(req);
+  const principal = requestPrincipal(req);
+  if (!principal) throw new HttpError(401, 'unauthenticated', 'Log in first.');
+  if (principal.sessionToken !== undefined && STATE_CHANGING.has(req.method)) {
+    const header = req.headers['x-csrf-token'];
+    if (!csrfTokenMatches(principal.sessionToken, typeof header === 'string' ? header : undefined)) {
+      throw new HttpError(403, 'csrf_failed', 'Missing or wrong x-csrf-token header (take it from /auth/login or /auth/me).');
+    }
+  }
+  if (principal.mustChangePassword && spec.allowExpiredPassword !== true) {
+    throw new HttpError(403, 'password_expired', 'Change your password first (POST /api/v1/auth/password).');
+  }
+  if (!spec.access.includes(principal.user.role)) throw new HttpError(403, 'forbidden', `The ${principal.user.role} role may not do this.`);
+  if (spec.sessionOnly === true && principal.via !== 'session') throw new HttpError(403, 'forbidden', 'Only a logged-in person may do this, not an API token.');
+  return principal.user;
 }
 
 function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
@@ -55,7 +77,7 @@ export function endpoint<B = undefined, Q = undefined, P = undefined>(
   handler: (input: EndpointInput<B, Q, P>) => Promise<EndpointResult>,
 ): RequestHandler {
   return async (req, res) => {
-    const user = authorize(spec.access, req);
+    const user = authorize(spec, req);
     const params = validate(spec.params, req.params, 'path');
     const query = validate(spec.query, req.query, 'query');
     const body = validate(spec.body, req.body, 'body');

@@ -1,26 +1,46 @@
 import { LIMITS } from '@dlp/shared';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from '../logging/logger';
+import type { AgentRemovalService } from '../services/agent-removal-service';
 import type { AgentService } from '../services/agent-service';
+import type { ApiTokenService } from '../services/api-token-service';
+import type { AuditService } from '../services/audit-service';
 import type { AuthService } from '../services/auth-service';
 import type { EnrollmentService } from '../services/enrollment-service';
 import type { EventService } from '../services/event-service';
+import type { LifecycleServices } from '../services/lifecycle-services';
 import type { PolicyService } from '../services/policy-service';
+import type { SettingsService } from '../services/settings-service';
+import type { UserService } from '../services/user-service';
+import { agentRemovalRoutes } from './agent-removal-routes';
 import { agentRoutes } from './agent-routes';
+import { apiTokenRoutes } from './api-token-routes';
 import { apiErrorHandler, apiNotFound, HttpError } from './api-error';
+import { auditRoutes } from './audit-routes';
 import { authRoutes } from './auth-routes';
 import { enrollSecretRoutes } from './enroll-secret-routes';
 import { eventRoutes } from './event-routes';
+import { lifecycleRoutes } from './lifecycle-routes';
 import type { EventStreams } from './event-stream';
 import { policyRoutes } from './policy-routes';
 import { loadSession } from './session-cookie';
+import { settingsRoutes } from './settings-routes';
+import { userRoutes } from './user-routes';
 import { webUi } from './web-ui';
 
 export interface HttpAppDeps {
   auth: AuthService;
+  /** The audit log: `deps.audit.record({...})` for every admin and officer action. */
+  audit: AuditService;
+  users: UserService;
+  apiTokens: ApiTokenService;
+  settings: SettingsService;
+  agentRemoval: AgentRemovalService;
   enrollment: EnrollmentService;
   agents: AgentService;
   policies: PolicyService;
+  /** Groups, drafts, rollout, exceptions, unlock codes. */
+  lifecycle: LifecycleServices;
   events: EventService;
   streams: EventStreams;
   logger: Logger;
@@ -75,9 +95,15 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   api.use(express.json({ limit: LIMITS.maxRestBodyBytes, strict: true, type: 'application/json' }));
   api.use(loadSession(deps.auth));
   api.use(authRoutes(deps.auth));
-  api.use(enrollSecretRoutes(deps.enrollment));
+  api.use(userRoutes(deps.users));
+  api.use(apiTokenRoutes(deps.apiTokens));
+  api.use(settingsRoutes(deps.settings));
+  api.use(auditRoutes(deps.audit));
+  api.use(agentRemovalRoutes(deps.agentRemoval));
+  api.use(enrollSecretRoutes(deps.enrollment, deps.audit));
   api.use(policyRoutes(deps.policies));
-  api.use(agentRoutes(deps.agents));
+  api.use(agentRoutes(deps.agents, deps.audit));
+  api.use(lifecycleRoutes(deps.lifecycle));
   api.use(eventRoutes(deps.events, deps.streams));
   api.use(apiNotFound);
   api.use(apiErrorHandler(deps.logger));

@@ -28,7 +28,7 @@ describe('policy REST API', () => {
     const list = await t.admin.json<{ items: PolicySummary[] }>('GET', '/api/v1/policies');
     expect(list.body.items).toEqual([{ id: expect.any(String), name: 'Default', version: 1, serial: 1, mode: 'monitor', publishedAt: expect.any(String) }]);
     const groups = await t.admin.json<{ items: GroupSummary[] }>('GET', '/api/v1/groups');
-    expect(groups.body.items).toEqual([{ id: 'default', name: 'default', builtIn: true, policyId: list.body.items[0]?.id }]);
+    expect(groups.body.items).toEqual([{ id: 'default', name: 'default', builtIn: true, policyId: list.body.items[0]?.id, agentCount: 0 }]);
   });
 
   it('publishes every save as a new signed, immutable version with a higher serial', async () => {

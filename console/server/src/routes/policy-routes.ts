@@ -2,7 +2,9 @@ import { assignGroupPolicyRequest, idParam, type PolicyDetail, type PolicyList }
 import { Router } from 'express';
 import { z } from 'zod';
 import { parsePolicyDocument, type PolicyService } from '../services/policy-service';
-import { ADMIN_ONLY, endpoint } from './endpoint';
+import { auditContext } from './audit-context';
+import { ADMIN_ONLY, endpoint, requireUser } from './endpoint';
+import { ADMIN_AND_AUDITOR } from './group-routes';
 
 /**
  * The body of a policy save: `{ document }`. The document itself is validated by the service so
@@ -10,13 +12,13 @@ import { ADMIN_ONLY, endpoint } from './endpoint';
  */
 const policySaveBody = z.strictObject({ document: z.looseObject({}) });
 
-/** Policies (publish, read, versions) and group assignment. Admins only. */
+/** Policies (publish, read, versions) and group assignment. Admins change; auditors read. */
 export function policyRoutes(policies: PolicyService): Router {
   const router = Router();
 
   router.get(
     '/policies',
-    endpoint({ access: ADMIN_ONLY }, async () => {
+    endpoint({ access: ADMIN_AND_AUDITOR }, async () => {
       const reply: PolicyList = { items: await policies.list() };
       return { status: 200, body: reply };
     }),
@@ -24,15 +26,15 @@ export function policyRoutes(policies: PolicyService): Router {
 
   router.post(
     '/policies',
-    endpoint({ access: ADMIN_ONLY, body: policySaveBody }, async ({ body }) => ({
+    endpoint({ access: ADMIN_ONLY, body: policySaveBody }, async ({ body, user, req }) => ({
       status: 201,
-      body: { policy: await policies.create(parsePolicyDocument(body.document)) },
+      body: { policy: await policies.create(parsePolicyDocument(body.document), auditContext(requireUser(user), req)) },
     })),
   );
 
   router.get(
     '/policies/:id',
-    endpoint({ access: ADMIN_ONLY, params: idParam }, async ({ params }) => {
+    endpoint({ access: ADMIN_AND_AUDITOR, params: idParam }, async ({ params }) => {
       const reply: PolicyDetail = await policies.get(params.id);
       return { status: 200, body: reply };
     }),
@@ -40,30 +42,25 @@ export function policyRoutes(policies: PolicyService): Router {
 
   router.put(
     '/policies/:id',
-    endpoint({ access: ADMIN_ONLY, params: idParam, body: policySaveBody }, async ({ params, body }) => ({
+    endpoint({ access: ADMIN_ONLY, params: idParam, body: policySaveBody }, async ({ params, body, user, req }) => ({
       status: 200,
-      body: { policy: await policies.update(params.id, parsePolicyDocument(body.document)) },
+      body: { policy: await policies.update(params.id, parsePolicyDocument(body.document), auditContext(requireUser(user), req)) },
     })),
   );
 
   router.get(
     '/policies/:id/versions',
-    endpoint({ access: ADMIN_ONLY, params: idParam }, async ({ params }) => {
+    endpoint({ access: ADMIN_AND_AUDITOR, params: idParam }, async ({ params }) => {
       const reply: PolicyList = { items: await policies.versions(params.id) };
       return { status: 200, body: reply };
     }),
   );
 
-  router.get(
-    '/groups',
-    endpoint({ access: ADMIN_ONLY }, async () => ({ status: 200, body: { items: await policies.listGroups() } })),
-  );
-
   router.put(
     '/groups/:id/policy',
-    endpoint({ access: ADMIN_ONLY, params: idParam, body: assignGroupPolicyRequest }, async ({ params, body }) => ({
+    endpoint({ access: ADMIN_ONLY, params: idParam, body: assignGroupPolicyRequest }, async ({ params, body, user, req }) => ({
       status: 200,
-      body: { group: await policies.assignToGroup(params.id, body.policyId) },
+      body: { group: await policies.assignToGroup(params.id, body.policyId, auditContext(requireUser(user), req)) },
     })),
   );
 

@@ -1,6 +1,6 @@
 import type { CurrentUser } from '@dlp/shared';
 import type { Request, RequestHandler, Response } from 'express';
-import type { AuthService } from '../services/auth-service';
+import type { AuthService, Principal } from '../services/auth-service';
 
 export const SESSION_COOKIE = 'dlp_session';
 
@@ -34,24 +34,37 @@ export function clearSessionCookie(req: Request, res: Response): void {
   res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/', secure: req.secure });
 }
 
-const sessionUsers = new WeakMap<Request, CurrentUser>();
+const principals = new WeakMap<Request, Principal>();
 
-/** The user of the request's valid session (set by `loadSession`), if any. */
+/** The user of the request's valid session or API token (set by `loadSession`), if any. */
 export function sessionUser(req: Request): CurrentUser | undefined {
-  return sessionUsers.get(req);
+  return principals.get(req)?.user;
+}
+
+/** Who is calling and how (cookie session or API token), if anyone. */
+export function requestPrincipal(req: Request): Principal | undefined {
+  return principals.get(req);
+}
+
+/** `Authorization: Bearer <token>` → the token, if the header has that form. */
+function bearerToken(req: Request): string | undefined {
+  const match = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(req.headers.authorization ?? '');
+  return match?.[1];
 }
 
 /**
- * Resolves the session cookie to a user. Only the cookie is consulted: an Authorization header
- * (such as an agent token) never authenticates a REST request.
+ * Resolves the caller: the session cookie, else an API token (`Authorization: Bearer dlp_…`).
+ * Agent tokens never authenticate a REST request (they are not API tokens).
  */
 export function loadSession(auth: AuthService): RequestHandler {
   return async (req, _res, next) => {
     const token = readSessionToken(req);
-    if (token !== undefined) {
-      const user = await auth.userForSession(token);
-      if (user) sessionUsers.set(req, user);
+    let principal = token !== undefined ? await auth.principalForSession(token) : undefined;
+    if (!principal) {
+      const bearer = bearerToken(req);
+      if (bearer !== undefined) principal = await auth.principalForApiToken(bearer);
     }
+    if (principal) principals.set(req, principal);
     next();
   };
 }

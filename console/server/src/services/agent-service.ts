@@ -7,8 +7,11 @@ import { notFound } from './service-error';
 
 export type HelloVerdict = { ok: true; agent: AgentRecord } | { ok: false; reason: 'unknown_agent' | 'bad_token' | 'revoked' };
 
-function toSummary(agent: AgentRecord): AgentSummary {
-  return {
+/** What a listing knows about each group: its name and the serial its agents should enforce. */
+type GroupView = Map<string, { name: string; serial: number | null }>;
+
+function toSummary(agent: AgentRecord, groups?: GroupView): AgentSummary {
+  const summary: AgentSummary = {
     id: agent.id,
     info: agent.info,
     online: agent.online,
@@ -20,6 +23,13 @@ function toSummary(agent: AgentRecord): AgentSummary {
     ackedSeq: agent.ackedSeq,
     lastPolicyReceipt: agent.lastReceipt,
   };
+  const group = groups?.get(agent.groupId);
+  if (group) {
+    summary.group = { id: agent.groupId, name: group.name };
+    summary.expectedPolicySerial = group.serial;
+    summary.policyInSync = group.serial === null || group.serial === agent.policySerial;
+  }
+  return summary;
 }
 
 /** Enrolled agents: credentials, liveness, what they report, revocation. */
@@ -77,17 +87,29 @@ export class AgentService {
   async list(query: AgentQuery): Promise<Page<AgentSummary>> {
     const filter: AgentListFilter = { limit: query.limit + 1 };
     if (query.online !== undefined) filter.online = query.online === 'true';
+    if (query.groupId !== undefined) filter.groupId = query.groupId;
+    if (query.search !== undefined) filter.search = query.search;
     if (query.cursor !== undefined) filter.afterId = decodeIdCursor(query.cursor);
     const rows = await this.store.agents.list(filter);
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
-    return { items: page.map(toSummary), nextCursor: rows.length > query.limit && last ? encodeIdCursor(last.id) : null };
+    const groups = await this.groupView();
+    return { items: page.map((a) => toSummary(a, groups)), nextCursor: rows.length > query.limit && last ? encodeIdCursor(last.id) : null };
   }
 
   async get(id: string): Promise<AgentSummary> {
     const agent = await this.store.agents.findById(id);
     if (!agent) throw notFound('agent', id);
-    return toSummary(agent);
+    return toSummary(agent, await this.groupView());
+  }
+
+  private async groupView(): Promise<GroupView> {
+    const view: GroupView = new Map();
+    for (const group of await this.store.groups.list()) {
+      const effective = await this.store.policies.effectiveForGroup(group.id);
+      view.set(group.id, { name: group.name, serial: effective?.serial ?? null });
+    }
+    return view;
   }
 
   /** Revokes the agent's token for good and drops its connection at once. Idempotent. */

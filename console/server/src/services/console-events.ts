@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { SignedPolicy, StoredEvent } from '@dlp/shared';
+import type { SignedException, SignedPolicy, StoredEvent } from '@dlp/shared';
 
 /** Things services announce and other parts (gateway, live streams) react to. */
 export interface ConsoleEventMap {
@@ -9,6 +9,12 @@ export interface ConsoleEventMap {
   'policy-changed': [change: { groupIds: string[]; policy: SignedPolicy }];
   /** An admin revoked this agent: drop its connection at once. */
   'agent-revoked': [agentId: string];
+  /** An admin moved this agent to another group; `policy` is that group's policy, if any. */
+  'agent-moved': [move: { agentId: string; groupId: string; policy: SignedPolicy | undefined }];
+  /** An officer approved an exception: push it to its agent at once. */
+  'exception-granted': [grant: { agentId: string; signed: SignedException }];
+  /** An exception was withdrawn before it expired: tell its agent at once. */
+  'exception-revoked': [revoke: { agentId: string; id: string; serial: number }];
 }
 
 /**

@@ -1,4 +1,5 @@
 import { DEFAULT_GROUP_ID, uuidv7, type AgentInfo, type EnrollSecretSummary } from '@dlp/shared';
+import { generateUnlockKey } from '@dlp/shared/node';
 import { newSecretToken, sha256Hex } from '../auth/secret-token';
 import type { Logger } from '../logging/logger';
 import type { ConsoleStore, EnrollSecretRecord } from '../store/store';
@@ -14,10 +15,12 @@ export interface EnrolledAgent {
   /** The agent's credential; only its hash is stored. */
   token: string;
   groupId: string;
+  /** The agent's offline-unlock key (base64, 32 bytes): sent once in `enrolled`, kept to issue codes. */
+  unlockKey: string;
 }
 
 function toSummary(record: EnrollSecretRecord): EnrollSecretSummary {
-  return { id: record.id, label: record.label, createdAt: record.createdAt };
+  return { id: record.id, label: record.label, createdAt: record.createdAt, groupId: record.groupId };
 }
 
 /**
@@ -31,6 +34,8 @@ export class EnrollmentService {
   ) {}
 
   async createSecret(label: string, groupId: string = DEFAULT_GROUP_ID): Promise<CreatedEnrollSecret> {
+    // Agents enrolled with the secret join this group: it must exist now (and cannot be deleted while the secret does).
+    if (!(await this.store.groups.findById(groupId))) throw notFound('group', groupId);
     const secret = newSecretToken();
     const record = await this.insertSecret(secret, label, groupId);
     return { ...toSummary(record), secret };
@@ -58,15 +63,13 @@ export class EnrollmentService {
     if (!found) return undefined;
     const agentId = uuidv7();
     const token = newSecretToken();
-    await this.store.agents.insert({
-      id: agentId,
-      tokenHash: sha256Hex(token),
-      groupId: found.groupId,
-      info,
-      enrolledAt: new Date().toISOString(),
-      enrollSecretId: found.id,
+    const unlockKey = generateUnlockKey();
+    const enrolledAt = new Date().toISOString();
+    await this.store.transaction(async (tx) => {
+      await tx.agents.insert({ id: agentId, tokenHash: sha256Hex(token), groupId: found.groupId, info, enrolledAt, enrollSecretId: found.id });
+      await tx.unlockKeys.insert(agentId, unlockKey, enrolledAt);
     });
-    return { agentId, token, groupId: found.groupId };
+    return { agentId, token, groupId: found.groupId, unlockKey: unlockKey.toString('base64') };
   }
 
   private async insertSecret(secret: string, label: string, groupId: string): Promise<EnrollSecretRecord> {

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logging/logger';
+import { assertPasswordAcceptable } from './password-rules';
+import { ServiceError } from './service-error';
 import type { AgentService } from './agent-service';
 import type { AuthService } from './auth-service';
 import type { EnrollmentService } from './enrollment-service';
 import type { PolicyService } from './policy-service';
 
-/** Shortest admin password accepted from the environment: trivial passwords are not allowed. */
-export const MIN_ADMIN_PASSWORD_LENGTH = 8;
 
 /** The protocol's lower bound for an enroll secret (enrollMessage.secret). */
 const MIN_ENROLL_SECRET_LENGTH = 16;
@@ -39,13 +39,13 @@ export async function runFirstStart(services: FirstStartServices, options: First
   await policies.ensureDefaultGroup();
 
   if (!(await auth.hasUsers())) {
-    if (options.adminPassword !== undefined && options.adminPassword.length < MIN_ADMIN_PASSWORD_LENGTH) {
-      throw new Error(`the admin password must have at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`);
-    }
+    if (options.adminPassword !== undefined) assertBootstrapPassword(options.adminPassword);
     const password = options.adminPassword ?? randomBytes(18).toString('base64url');
-    await auth.createUserIfMissing('admin', 'admin', password);
+    // A printed password has been on a screen and in a terminal's scrollback: it must be replaced.
+    const mustChangePassword = options.adminPassword === undefined;
+    await auth.createUserIfMissing('admin', 'admin', password, { mustChangePassword, context: { actor: { system: 'first-start' }, sourceIp: null } });
     if (options.adminPassword === undefined) {
-      options.announce(`First admin: admin / ${password}  (shown once; change it after login)`);
+      options.announce(`First admin: admin / ${password}  (shown once; you must change it at first login)`);
     }
     logger.info('first admin created', { username: 'admin', passwordSource: options.adminPassword === undefined ? 'random' : 'DLP_ADMIN_PASSWORD' });
   }
@@ -55,5 +55,19 @@ export async function runFirstStart(services: FirstStartServices, options: First
   }
   if (options.localEnrollSecret !== undefined && (await enrollment.registerSecret(options.localEnrollSecret, 'local agent'))) {
     logger.info('local agent enroll secret registered');
+  }
+}
+
+/**
+ * The operator-chosen first-admin password (DLP_ADMIN_PASSWORD) must be long enough and not a
+ * common one. The user-name rule is not applied: deployment scripts choose it before any person
+ * has an account, and the admin is expected to set a personal password (and personal accounts).
+ */
+export function assertBootstrapPassword(password: string): void {
+  try {
+    assertPasswordAcceptable(password, 'admin', 'adminPassword', { skipUsernameRule: true });
+  } catch (err) {
+    if (err instanceof ServiceError) throw new Error(`the admin password ${err.message.replace(/^The password /, '')}`);
+    throw err;
   }
 }

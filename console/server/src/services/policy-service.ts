@@ -10,16 +10,31 @@ import {
   type SignedPolicy,
 } from '@dlp/shared';
 import type { PolicySigner } from '../signing/policy-signer';
-import type { GroupRecord, PolicyRecord, PolicyVersionRecord, StoreRepositories, ConsoleStore } from '../store/store';
+import type { ConsoleStore, GroupRecord, PolicyRecord, PolicyVersionRecord, StoreRepositories } from '../store/store';
+import { transactThenAnnounce, type AfterCommit } from './after-commit';
+import type { AuditEntryInput, AuditService } from './audit-service';
 import type { ConsoleEvents } from './console-events';
 import { notFound, ServiceError } from './service-error';
 
-function toSummary(policy: PolicyRecord): PolicySummary {
+/** Who acts and from where, as the audit log records it. */
+export type AuditWho = Pick<AuditEntryInput, 'actor' | 'sourceIp'>;
+
+/** The console acting on its own (first start). */
+export const FIRST_START: AuditWho = { actor: { system: 'first-start' }, sourceIp: null };
+
+export function toPolicySummary(policy: PolicyRecord): PolicySummary {
   return { id: policy.id, name: policy.name, version: policy.version, serial: policy.serial, publishedAt: policy.publishedAt, mode: policy.mode };
 }
 
-export function toGroupSummary(group: GroupRecord): GroupSummary {
-  return { id: group.id, name: group.name, policyId: group.policyId, builtIn: group.builtIn };
+export function toGroupSummary(group: GroupRecord, agentCount?: number): GroupSummary {
+  const summary: GroupSummary = { id: group.id, name: group.name, policyId: group.policyId, builtIn: group.builtIn };
+  if (agentCount !== undefined) summary.agentCount = agentCount;
+  return summary;
+}
+
+/** What the audit log keeps about a published version (the document itself is in the version table). */
+export function versionAuditView(version: PolicyVersionRecord): Record<string, unknown> {
+  return { policyId: version.id, name: version.name, version: version.version, serial: version.serial, mode: version.mode, origin: version.origin ?? null };
 }
 
 /**
@@ -44,66 +59,106 @@ export class PolicyService {
     private readonly store: ConsoleStore,
     private readonly signer: PolicySigner,
     private readonly events: ConsoleEvents,
+    private readonly audit: AuditService,
   ) {}
 
   async list(): Promise<PolicySummary[]> {
-    return (await this.store.policies.list()).map(toSummary);
+    return (await this.store.policies.list()).map(toPolicySummary);
   }
 
   async get(id: string): Promise<PolicyDetail> {
     const current = await this.store.policies.findCurrentVersion(id);
     if (!current) throw notFound('policy', id);
-    return { policy: toSummary(current), document: current.signed.bundle.document, signed: current.signed };
+    return { policy: toPolicySummary(current), document: current.signed.bundle.document, signed: current.signed };
   }
 
   async versions(id: string): Promise<PolicySummary[]> {
     const versions = await this.store.policies.listVersions(id);
     if (versions.length === 0) throw notFound('policy', id);
-    return versions.map(toSummary);
+    return versions.map(toPolicySummary);
   }
 
-  async create(document: PolicyDocument): Promise<PolicySummary> {
-    const published = await this.store.transaction((tx) => this.publish(tx, uuidv7(), 1, document));
-    return toSummary(published);
-  }
-
-  async update(id: string, document: PolicyDocument): Promise<PolicySummary> {
-    const { published, groupIds } = await this.store.transaction(async (tx) => {
-      const current = await tx.policies.findById(id);
-      if (!current) throw notFound('policy', id);
-      const version = await this.publish(tx, id, current.version + 1, document);
-      return { published: version, groupIds: (await tx.groups.listByPolicy(id)).map((g) => g.id) };
+  async create(document: PolicyDocument, who: AuditWho): Promise<PolicySummary> {
+    const published = await this.store.transaction(async (tx) => {
+      const version = await this.publishVersion(tx, uuidv7(), 1, document, 'save');
+      await this.audit.record({ ...who, action: 'policy.create', target: { type: 'policy', id: version.id }, after: versionAuditView(version) }, tx);
+      return version;
     });
-    if (groupIds.length > 0) this.events.emit('policy-changed', { groupIds, policy: published.signed });
-    return toSummary(published);
+    return toPolicySummary(published);
   }
 
-  async listGroups(): Promise<GroupSummary[]> {
-    return (await this.store.groups.list()).map(toGroupSummary);
+  async update(id: string, document: PolicyDocument, who: AuditWho): Promise<PolicySummary> {
+    const published = await transactThenAnnounce(this.store, async (tx, after) => {
+      const current = await tx.policies.findCurrentVersion(id);
+      if (!current) throw notFound('policy', id);
+      return this.publishAndAnnounce(tx, after, current, document, 'save', who);
+    });
+    return toPolicySummary(published);
   }
 
   /**
-   * Assigns a policy to a group. Agents refuse any serial not newer than the one they hold, so a
-   * policy whose current version is not the newest serial is re-signed as a new version first.
+   * Signs `document` as the next version of `current`, audits it as `policy.publish`, and (after
+   * the commit) pushes it to every group using the policy. Call inside a transaction.
    */
-  async assignToGroup(groupId: string, policyId: string): Promise<GroupSummary> {
-    const { group, change } = await this.store.transaction(async (tx) => {
-      const found = await tx.groups.findById(groupId);
-      if (!found) throw notFound('group', groupId);
-      const current = await tx.policies.findCurrentVersion(policyId);
-      if (!current) throw notFound('policy', policyId);
-      if (found.policyId === policyId) return { group: found, change: undefined };
-      let effective: PolicyVersionRecord = current;
-      if (current.serial !== (await tx.policies.latestSerial())) {
-        effective = await this.publish(tx, policyId, current.version + 1, current.signed.bundle.document);
-      }
-      await tx.groups.setPolicy(groupId, policyId);
-      // A re-signed version is also the new effective policy of every other group using it.
-      const groupIds = effective === current ? [groupId] : (await tx.groups.listByPolicy(policyId)).map((g) => g.id);
-      return { group: { ...found, policyId }, change: { groupIds, policy: effective.signed } };
-    });
-    if (change) this.events.emit('policy-changed', change);
+  async publishAndAnnounce(
+    tx: StoreRepositories,
+    after: AfterCommit,
+    current: PolicyRecord,
+    document: PolicyDocument,
+    origin: string,
+    who: AuditWho,
+    action = 'policy.publish',
+  ): Promise<PolicyVersionRecord> {
+    const version = await this.publishVersion(tx, current.id, current.version + 1, document, origin);
+    const groupIds = (await tx.groups.listByPolicy(current.id)).map((g) => g.id);
+    await this.audit.record(
+      { ...who, action, target: { type: 'policy', id: current.id }, before: { version: current.version, serial: current.serial }, after: { ...versionAuditView(version), groupIds } },
+      tx,
+    );
+    this.announce(after, groupIds, version.signed);
+    return version;
+  }
+
+  async listGroups(): Promise<GroupSummary[]> {
+    const counts = await this.store.agents.countActiveByGroup();
+    return (await this.store.groups.list()).map((g) => toGroupSummary(g, counts.get(g.id) ?? 0));
+  }
+
+  /** Assigns a policy to a group (audited as `group.assign_policy`). */
+  async assignToGroup(groupId: string, policyId: string, who: AuditWho): Promise<GroupSummary> {
+    const group = await transactThenAnnounce(this.store, (tx, after) => this.assignInTransaction(tx, after, groupId, policyId, who));
     return toGroupSummary(group);
+  }
+
+  /**
+   * Assignment inside a caller's transaction. Agents refuse any serial not newer than the one they
+   * hold, so a policy whose current version is not the newest serial is re-signed as a new version.
+   */
+  async assignInTransaction(tx: StoreRepositories, after: AfterCommit, groupId: string, policyId: string, who: AuditWho): Promise<GroupRecord> {
+    const found = await tx.groups.findById(groupId);
+    if (!found) throw notFound('group', groupId);
+    const current = await tx.policies.findCurrentVersion(policyId);
+    if (!current) throw notFound('policy', policyId);
+    if (found.policyId === policyId) return found;
+    const effective = await this.newestSerialVersion(tx, current);
+    await tx.groups.setPolicy(groupId, policyId);
+    await this.audit.record(
+      { ...who, action: 'group.assign_policy', target: { type: 'group', id: groupId }, before: { policyId: found.policyId }, after: { policyId, version: effective.version, serial: effective.serial } },
+      tx,
+    );
+    // A re-signed version is also the new effective policy of every other group using it.
+    const groupIds = effective === current ? [groupId] : (await tx.groups.listByPolicy(policyId)).map((g) => g.id);
+    this.announce(after, groupIds, effective.signed);
+    return { ...found, policyId };
+  }
+
+  /**
+   * The policy's current version if it holds the console's newest serial, else the same document
+   * re-signed as a new version (origin `reassign`), so any agent accepts it whatever it held before.
+   */
+  async newestSerialVersion(tx: StoreRepositories, current: PolicyVersionRecord): Promise<PolicyVersionRecord> {
+    if (current.serial === (await tx.policies.latestSerial())) return current;
+    return this.publishVersion(tx, current.id, current.version + 1, current.signed.bundle.document, 'reassign');
   }
 
   /** The signed policy agents of a group must enforce, if the group has one. */
@@ -129,16 +184,23 @@ export class PolicyService {
         description: 'Created at first start: reports what would be blocked and blocks nothing.',
         mode: 'monitor',
       }),
+      FIRST_START,
     );
-    await this.assignToGroup(DEFAULT_GROUP_ID, created.id);
+    await this.assignToGroup(DEFAULT_GROUP_ID, created.id, FIRST_START);
   }
 
-  private async publish(tx: StoreRepositories, policyId: string, version: number, document: PolicyDocument): Promise<PolicyVersionRecord> {
+  /** Signs and stores one new version. Call inside a transaction. */
+  async publishVersion(tx: StoreRepositories, policyId: string, version: number, document: PolicyDocument, origin: string): Promise<PolicyVersionRecord> {
     const serial = await tx.policies.allocateSerial();
     const issuedAt = new Date().toISOString();
     const signed = this.signer.sign({ policyId, version, serial, issuedAt, document });
-    const record: PolicyVersionRecord = { id: policyId, name: document.name, mode: document.mode, version, serial, publishedAt: issuedAt, signed };
+    const record: PolicyVersionRecord = { id: policyId, name: document.name, mode: document.mode, version, serial, publishedAt: issuedAt, signed, origin };
     await tx.policies.insertVersion(record);
     return record;
+  }
+
+  /** Queues the push of `policy` to the agents of `groupIds` for after the commit. */
+  announce(after: AfterCommit, groupIds: string[], policy: SignedPolicy): void {
+    if (groupIds.length > 0) after.push(() => this.events.emit('policy-changed', { groupIds, policy }));
   }
 }

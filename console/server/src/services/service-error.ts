@@ -1,7 +1,7 @@
 import type { FieldIssue } from '@dlp/shared';
 
 /** What went wrong, in terms a route can map to an HTTP status. */
-export type ServiceErrorKind = 'not_found' | 'invalid_request' | 'conflict' | 'invalid_credentials' | 'too_many_requests';
+export type ServiceErrorKind = 'not_found' | 'invalid_request' | 'conflict' | 'invalid_credentials' | 'too_many_requests' | 'forbidden';
 
 /**
  * An expected failure of a service call. `code` is the stable string clients switch on; the

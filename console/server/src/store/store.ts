@@ -1,3 +1,5 @@
+import type { DraftRepository, ExceptionRepository, UnlockKeyRepository } from './lifecycle-store';
+import type { ApiTokenRepository, SettingsRepository } from './access-store';
 import type { AgentInfo, CapabilityReport, PolicyMode, Role, SignedPolicy, StoredEvent } from '@dlp/shared';
 
 /**
@@ -23,7 +25,16 @@ export interface StoreRepositories {
   readonly groups: GroupRepository;
   readonly policies: PolicyRepository;
   readonly events: EventRepository;
+  readonly audit: AuditRepository;
+  readonly apiTokens: ApiTokenRepository;
+  readonly settings: SettingsRepository;
+  readonly drafts: DraftRepository;
+  readonly exceptions: ExceptionRepository;
+  readonly unlockKeys: UnlockKeyRepository;
 }
+
+/** The repositories handed to a `transaction` callback: pass it on so writes join the transaction. */
+export type StoreTransaction = StoreRepositories;
 
 export interface UserRecord {
   id: string;
@@ -33,14 +44,32 @@ export interface UserRecord {
   passwordHash: string;
   createdAt: string;
   disabled: boolean;
+  /** When the password was last set (rotation is measured from here). */
+  passwordChangedAt: string;
+  /** Set for the printed first-admin password and for passwords an admin chose. */
+  mustChangePassword: boolean;
+  /** Consecutive failed logins since the last success or lockout. */
+  failedLogins: number;
+  /** Unix ms until which logins are refused (5 failures lock for 15 minutes). */
+  lockedUntilMs: number | null;
 }
+
+/** What `insert` needs: the login-state fields default to a fresh, unlocked account. */
+export type NewUserRecord = Omit<UserRecord, 'passwordChangedAt' | 'mustChangePassword' | 'failedLogins' | 'lockedUntilMs'> &
+  Partial<Pick<UserRecord, 'passwordChangedAt' | 'mustChangePassword'>>;
 
 export interface UserRepository {
   count(): Promise<number>;
   findByUsername(username: string): Promise<UserRecord | undefined>;
-  insert(user: UserRecord): Promise<void>;
-  /** Returns false when no such user exists. */
-  updatePasswordHash(username: string, passwordHash: string): Promise<boolean>;
+  findById(id: string): Promise<UserRecord | undefined>;
+  /** Ordered by username. */
+  list(): Promise<UserRecord[]>;
+  insert(user: NewUserRecord): Promise<void>;
+  /** Sets a new password hash with its change time and whether it must be changed at next login. */
+  setPassword(id: string, passwordHash: string, changedAt: string, mustChange: boolean): Promise<void>;
+  update(id: string, changes: { role?: Role; disabled?: boolean }): Promise<void>;
+  setLoginState(id: string, failedLogins: number, lockedUntilMs: number | null): Promise<void>;
+  countEnabledAdmins(): Promise<number>;
 }
 
 export interface SessionRecord {
@@ -58,6 +87,8 @@ export interface SessionRepository {
   delete(tokenHash: string): Promise<void>;
   deleteExpired(nowMs: number): Promise<number>;
   deleteForUser(userId: string): Promise<number>;
+  /** Ends every session of the user except the one with this hash (after a password change). */
+  deleteForUserExcept(userId: string, keepTokenHash: string): Promise<number>;
 }
 
 export interface EnrollSecretRecord {
@@ -115,6 +146,11 @@ export interface NewAgentRecord {
 
 export interface AgentListFilter {
   online?: boolean;
+  groupId?: string;
+  /** Case-insensitive substring of the host name or logged-in user. */
+  search?: string;
+  /** Leave out revoked agents. */
+  activeOnly?: boolean;
   /** Keyset pagination: only agents whose id sorts after this one. */
   afterId?: string;
   limit: number;
@@ -137,6 +173,12 @@ export interface AgentRepository {
   advanceAckedSeqs(updates: ReadonlyMap<string, number>, seenAt: string): Promise<void>;
   /** Returns false when no such agent exists or it was already revoked. */
   revoke(id: string, revokedAt: string): Promise<boolean>;
+  /** Removes the agent record (its events stay, as evidence). Returns false when no such agent exists. */
+  delete(id: string): Promise<boolean>;
+  /** Moves an agent to another group; false when no such agent exists. */
+  setGroup(id: string, groupId: string): Promise<boolean>;
+  /** Non-revoked agents per group id. */
+  countActiveByGroup(): Promise<Map<string, number>>;
 }
 
 export interface GroupRecord {
@@ -153,6 +195,10 @@ export interface GroupRepository {
   insert(group: GroupRecord): Promise<void>;
   setPolicy(groupId: string, policyId: string): Promise<void>;
   listByPolicy(policyId: string): Promise<GroupRecord[]>;
+  rename(groupId: string, name: string): Promise<void>;
+  findByName(name: string): Promise<GroupRecord | undefined>;
+  /** Returns false when no such group exists. */
+  delete(groupId: string): Promise<boolean>;
 }
 
 /** A policy as listed: its current (latest) version. */
@@ -168,6 +214,8 @@ export interface PolicyRecord {
 /** One immutable published version; `signed` is the bundle exactly as agents receive it. */
 export interface PolicyVersionRecord extends PolicyRecord {
   signed: SignedPolicy;
+  /** Where the version came from: 'draft', 'rollback:<version>', 'reassign', 'save' (absent: older rows). */
+  origin?: string | null;
 }
 
 export interface PolicyRepository {
@@ -184,6 +232,8 @@ export interface PolicyRepository {
   listVersions(id: string): Promise<PolicyRecord[]>;
   /** The current version of the policy assigned to a group. */
   effectiveForGroup(groupId: string): Promise<PolicyVersionRecord | undefined>;
+  findVersion(id: string, version: number): Promise<PolicyVersionRecord | undefined>;
+  findByName(name: string): Promise<PolicyRecord | undefined>;
 }
 
 export interface EventFilter {
@@ -219,4 +269,56 @@ export interface EventRepository {
   insertEvents(events: readonly StoredEvent[]): Promise<EventKey[]>;
   /** Newest first (by ingest order). */
   query(filter: EventFilter): Promise<EventRow[]>;
+}
+
+/** One audit-log row exactly as stored; `hash` chains it to the row before (see audit-chain.ts). */
+export interface AuditRecord {
+  id: number;
+  at: string;
+  actorId: string | null;
+  actorUsername: string | null;
+  actorRole: Role | null;
+  /** Set instead of the three actor fields when the console itself acted. */
+  actorSystem: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  /** Canonical JSON text, or null when there was nothing before/after. */
+  beforeJson: string | null;
+  afterJson: string | null;
+  sourceIp: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditFilter {
+  /** ISO-8601 UTC (as stored): fromAt ≤ at < toAt. */
+  fromAt?: string;
+  toAt?: string;
+  /** Matches the actor's username or system name. */
+  actor?: string;
+  action?: string;
+  /** Matches every action starting with this (e.g. `user.`). */
+  actionPrefix?: string;
+  targetType?: string;
+  targetId?: string;
+  /** Keyset pagination: only rows with a smaller id (newest-first pages)… */
+  beforeId?: number;
+  /** …or a larger one (oldest-first walks). */
+  afterId?: number;
+  /** Newest first unless 'asc'. */
+  order?: 'asc' | 'desc';
+  limit: number;
+}
+
+/** Append-only: there is no update or delete, and the SQLite table refuses them with triggers. */
+export interface AuditRepository {
+  /** The row with the highest id (the chain's head), if any. */
+  last(): Promise<AuditRecord | undefined>;
+  /** Appends one row; its id must be last().id + 1 (callers hold the transaction). */
+  append(row: AuditRecord): Promise<void>;
+  /** Newest first (or oldest first with `order: 'asc'`). */
+  query(filter: AuditFilter): Promise<AuditRecord[]>;
+  /** Oldest first, rows with id > afterId: used to walk the whole chain in bounded pages. */
+  listAfter(afterId: number, limit: number): Promise<AuditRecord[]>;
 }

@@ -93,18 +93,28 @@ export class AgentPeer {
 }
 
 /** Enrolls a new agent with `secret` and returns its credentials. */
-export async function enrollAgent(agentUrl: string, secret: string, info: AgentInfo = TEST_AGENT_INFO): Promise<{ agentId: string; token: string; publicKey: string }> {
-  const peer = await AgentPeer.connect(agentUrl);
+export async function enrollAgent(
+  agentUrl: string,
+  secret: string,
+  info: AgentInfo = TEST_AGENT_INFO,
+  options: WebSocket.ClientOptions = {},
+): Promise<{ agentId: string; token: string; publicKey: string; unlockKey: string | undefined }> {
+  const peer = await AgentPeer.connect(agentUrl, options);
   peer.send({ v: PROTOCOL_VERSION, type: 'enroll', secret, agent: info });
   const enrolled = await peer.next('enrolled');
   await peer.closeCode();
-  return { agentId: enrolled.agentId, token: enrolled.token, publicKey: enrolled.consoleKey.publicKey };
+  return { agentId: enrolled.agentId, token: enrolled.token, publicKey: enrolled.consoleKey.publicKey, unlockKey: enrolled.unlockKey };
 }
 
 /** Connects and says hello; resolves once `welcome` arrived. */
-export async function helloAgent(agentUrl: string, creds: { agentId: string; token: string }, policySerial: number | null = null): Promise<AgentPeer> {
+export async function helloAgent(
+  agentUrl: string,
+  creds: { agentId: string; token: string },
+  policySerial: number | null = null,
+  info: AgentInfo = TEST_AGENT_INFO,
+): Promise<AgentPeer> {
   const peer = await AgentPeer.connect(agentUrl);
-  peer.send({ v: PROTOCOL_VERSION, type: 'hello', agentId: creds.agentId, token: creds.token, agent: TEST_AGENT_INFO, policySerial });
+  peer.send({ v: PROTOCOL_VERSION, type: 'hello', agentId: creds.agentId, token: creds.token, agent: info, policySerial });
   await peer.next('welcome');
   return peer;
 }

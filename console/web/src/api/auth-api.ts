@@ -19,14 +19,18 @@ export function createAuthApi(http: HttpClient): AuthApi {
         throw new ApiRequestError('http', null, 'missing_fields', 'username and password are required');
       }
       const body = await http.request('POST', '/api/v1/auth/login', currentUserResponse, { body: checked.data, unauthorizedIsExpected: true });
+      http.setCsrfToken(body.csrfToken);
       return body.user;
     },
     async logout() {
       await http.requestNoContent('POST', '/api/v1/auth/logout');
+      http.setCsrfToken(undefined);
     },
     async currentUser() {
       try {
         const body = await http.request('GET', '/api/v1/auth/me', currentUserResponse, { unauthorizedIsExpected: true });
+        // After a page reload the session cookie survives but the token in memory does not.
+        http.setCsrfToken(body.csrfToken);
         return body.user;
       } catch (error) {
         if (error instanceof ApiRequestError && error.status === 401) return null;

@@ -9,6 +9,7 @@ interface Recorded {
   method: string;
   url: string;
   contentType: string | undefined;
+  csrfToken: string | undefined;
   body: string;
 }
 
@@ -20,7 +21,8 @@ async function startServer(): Promise<{ url: string; server: Server; recorded: R
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     request.on('end', () => {
-      recorded.push({ method: request.method ?? '', url: request.url ?? '', contentType: request.headers['content-type'], body });
+      const csrf = request.headers['x-csrf-token'];
+      recorded.push({ method: request.method ?? '', url: request.url ?? '', contentType: request.headers['content-type'], csrfToken: typeof csrf === 'string' ? csrf : undefined, body });
       handler(request, body, response);
     });
   });
@@ -49,6 +51,24 @@ describe('console API client (against a real HTTP server)', () => {
     await expect(api.auth.login({ username: 'admin', password: 's3cret-pass' })).resolves.toEqual({ id: 'u1', username: 'admin', role: 'admin' });
     expect(fakeConsole.recorded[0]).toMatchObject({ method: 'POST', url: '/api/v1/auth/login', contentType: 'application/json' });
     expect(JSON.parse(fakeConsole.recorded[0]?.body ?? '')).toEqual({ username: 'admin', password: 's3cret-pass' });
+  });
+
+  it('sends the session\'s CSRF token on state-changing requests, from sign-in until sign-out', async () => {
+    fakeConsole.setHandler((request, _body, response) => {
+      if (request.url === '/api/v1/auth/logout') response.writeHead(204).end();
+      else json(response, 200, { user: { id: 'u1', username: 'admin', role: 'admin' }, csrfToken: 'csrf-from-login' });
+    });
+    const api = createConsoleApi({ baseUrl: fakeConsole.url });
+    await api.auth.login({ username: 'admin', password: 's3cret-pass' });
+    await api.auth.currentUser();
+    await api.auth.logout();
+    await api.auth.logout();
+    expect(fakeConsole.recorded.map((r) => [r.method, r.url, r.csrfToken])).toEqual([
+      ['POST', '/api/v1/auth/login', undefined],
+      ['GET', '/api/v1/auth/me', undefined],
+      ['POST', '/api/v1/auth/logout', 'csrf-from-login'],
+      ['POST', '/api/v1/auth/logout', undefined],
+    ]);
   });
 
   it('turns the error shape into a typed error, without treating a failed sign-in as a lost session', async () => {

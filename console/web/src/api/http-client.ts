@@ -24,6 +24,11 @@ export interface HttpClient {
   onUnauthorized(listener: () => void): () => void;
   /** Tells the listeners the session is gone when that was learnt another way (e.g. a refused stream). */
   reportUnauthorized(): void;
+  /**
+   * The session's CSRF token (from sign-in or "who am I"), sent as `x-csrf-token` on every
+   * state-changing request; undefined after sign-out.
+   */
+  setCsrfToken(token: string | undefined): void;
 }
 
 export interface HttpClientOptions {
@@ -50,6 +55,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   // Called through a closure: browsers throw "Illegal invocation" for a detached `window.fetch`.
   const fetchImpl = options.fetchImpl ?? ((input, init) => fetch(input, init));
   const unauthorizedListeners = new Set<() => void>();
+  let csrfToken: string | undefined;
 
   async function send(method: HttpMethod, path: string, requestOptions: RequestOptions): Promise<{ status: number; body: unknown }> {
     const headers: Record<string, string> = { Accept: 'application/json' };
@@ -58,6 +64,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       // The console refuses state-changing requests without this header (a CSRF barrier), so even
       // body-less actions such as sign-out send an empty JSON object.
       headers['Content-Type'] = 'application/json';
+      // The console refuses a cookie session's state-changing request without its CSRF token.
+      if (csrfToken !== undefined) headers['X-CSRF-Token'] = csrfToken;
       body = JSON.stringify(requestOptions.body ?? {});
     }
     let response: Response;
@@ -91,6 +99,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     },
     reportUnauthorized(): void {
       for (const listener of unauthorizedListeners) listener();
+    },
+    setCsrfToken(token: string | undefined): void {
+      csrfToken = token;
     },
   };
 }

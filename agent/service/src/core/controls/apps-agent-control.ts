@@ -1,5 +1,6 @@
 import type { AgentConfig, CapabilityReport } from '@dlp/shared';
-import type { AppControl, AppControlSink, AppDecisionReport, AppPolicy } from '../../enforce/apps/app-control';
+import type { AppControl, AppControlNotice, AppControlSink, AppDecisionReport, AppPolicy } from '../../enforce/apps/app-control';
+import { AppControlSelector } from '../../enforce/apps/app-control-selector';
 import { ProcScanAppControl } from '../../enforce/apps/proc-scan-app-control';
 import { isCaptureToolRule } from '../../enforce/screen/capture-tool-catalogue';
 import { withCaptureToolRules } from '../../enforce/screen/capture-tool-rules';
@@ -17,15 +18,31 @@ export interface AppControlContext {
   log: Logger;
 }
 
-/** Builds the app control: the /proc scanner by default; a pre-exec (fanotify) control plugs in instead. */
+/** Builds the app control (default: defaultAppControl). */
 export type AppControlFactory = (ctx: AppControlContext) => AppControl;
 
 /** The portable app control: the /proc scanner. */
-export function defaultAppControl(ctx: AppControlContext): AppControl {
+export function procScanAppControl(ctx: AppControlContext): AppControl {
   return new ProcScanAppControl({
     processes: ctx.platform.processes,
     self: ctx.platform.self,
     scanIntervalMs: ctx.config.scanIntervalMs,
+    sink: ctx.sink,
+    log: ctx.log,
+  });
+}
+
+/**
+ * The app control `config.appControl` asks for: pre-exec blocking where the platform offers it
+ * (Linux: fanotify) unless the method is `proc-scan`, with the /proc scanner as the fallback at
+ * start and whenever pre-exec blocking gives up.
+ */
+export function defaultAppControl(ctx: AppControlContext): AppControl {
+  return new AppControlSelector({
+    method: ctx.config.appControl.method,
+    marks: ctx.config.appControl.fanotifyMarks,
+    preExec: ctx.platform.preExec,
+    createFallback: () => procScanAppControl(ctx),
     sink: ctx.sink,
     log: ctx.log,
   });
@@ -41,16 +58,30 @@ export function appPolicyOf(policy: VerifiedPolicy | null, exceptions: ActiveExc
   return { serial, mode: document.mode, apps: withCaptureToolRules(document.apps, document.screen, os), exceptions: exceptions.apps };
 }
 
-/** An app decision as an event: capture tools are `screen-capture` events, everything else `app`. */
+/**
+ * An app decision as an event: capture tools are `screen-capture` events, everything else `app`. A
+ * decision the fail mode made (no answer in time) is high severity whatever it did: either a
+ * program ran unchecked or a legitimate one was refused.
+ */
 export function appEventOf(decision: AppDecisionReport): EventInput {
   return {
     type: isCaptureToolRule(decision.ruleId) ? 'screen-capture' : 'app',
     action: decision.action,
-    severity: decision.action === 'blocked' ? 'medium' : 'low',
+    severity: decision.timedOut ? 'high' : decision.action === 'blocked' ? 'medium' : 'low',
     ruleId: decision.ruleId,
     policySerial: decision.policySerial,
     ...(decision.process.uid === undefined ? {} : { uid: decision.process.uid }),
     subject: { kind: 'process', method: decision.method, ...decision.process, ...(decision.exceptionId ? { exceptionId: decision.exceptionId } : {}) },
+  };
+}
+
+/** A notice about the app control itself (helper restart, fallback) as an `agent` event. */
+export function appNoticeEventOf(notice: AppControlNotice): EventInput {
+  return {
+    type: 'agent',
+    action: 'info',
+    severity: notice.severity,
+    subject: { kind: 'agent', message: notice.message, ...(notice.details ? { details: notice.details } : {}) },
   };
 }
 
@@ -76,6 +107,7 @@ export class AppsAgentControl implements AgentControl {
     const sink: AppControlSink = {
       report: (decision) => options.record(appEventOf(decision)),
       capabilitiesChanged: () => options.capabilitiesChanged(),
+      notice: (notice) => options.record(appNoticeEventOf(notice)),
     };
     this.control = options.createAppControl({ platform: options.platform, config: options.config, sink, log: options.log });
   }
@@ -103,6 +135,11 @@ export class AppsAgentControl implements AgentControl {
   /** What the app control really enforces (method, fail mode, helper health); `none` before start. */
   capabilities(): CapabilityReport['apps'] {
     return this.running ? this.control.capabilities() : { method: 'none', preExec: false, failMode: 'open' };
+  }
+
+  /** What the app control's flags cannot say (e.g. why pre-exec blocking is not in force). */
+  capabilityNotes(): string[] {
+    return this.control.capabilityNotes?.() ?? [];
   }
 
   /** Whether the policy in force asks for capture-tool blocking. */

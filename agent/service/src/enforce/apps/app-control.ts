@@ -1,4 +1,5 @@
 import type { AppsSection, CapabilityReport, PolicyMode } from '@dlp/shared';
+import type { Logger } from '../../core/logger';
 import type { AppException } from './app-matcher';
 
 /**
@@ -19,13 +20,20 @@ export interface AppPolicy {
 
 /**
  * A process the control blocked (enforce), would have blocked (monitor), or let run only because of
- * an exception (`allowed`, with `exceptionId`).
+ * an exception (`allowed`, with `exceptionId`). With `timedOut`, no decision came in time and the
+ * policy's fail mode answered: `blocked` (fail closed), `allowed` (fail open) or, in monitor mode
+ * with fail closed, `would-block`.
  */
 export interface AppDecisionReport {
   action: 'blocked' | 'would-block' | 'allowed';
-  /** The rule that blocked (or, for `allowed`, would have blocked); null for the default. */
+  /**
+   * The rule that blocked (or, for `allowed`, would have blocked); null for the default. For a
+   * timeout, `fail-mode:open` or `fail-mode:closed`, so the reason shows wherever rule ids do.
+   */
   ruleId: string | null;
   exceptionId?: string;
+  /** No decision within the policy's decision timeout: the fail mode decided. */
+  timedOut?: boolean;
   policySerial: number | null;
   method: 'fanotify' | 'proc-scan';
   process: {
@@ -35,7 +43,16 @@ export interface AppDecisionReport {
     exePath: string;
     name: string;
     sha256?: string;
+    /** Identical decisions folded into this one by rate limiting. */
+    suppressed?: number;
   };
+}
+
+/** Something about the control itself an officer should see (a helper restart, a fallback). */
+export interface AppControlNotice {
+  severity: 'medium' | 'high';
+  message: string;
+  details?: Record<string, string | number | boolean>;
 }
 
 /** How an app control talks back to the service. */
@@ -44,6 +61,8 @@ export interface AppControlSink {
   report(decision: AppDecisionReport): void;
   /** Called when `capabilities()` changed (e.g. a pre-exec helper died and a fallback took over). */
   capabilitiesChanged?(): void;
+  /** Called for events about the control itself; the service makes them `agent` events. */
+  notice?(notice: AppControlNotice): void;
 }
 
 /**
@@ -63,4 +82,33 @@ export interface AppControl {
   applyPolicy(policy: AppPolicy | null): void;
   /** What this control really enforces, for the capability report (handbook principle 6). */
   capabilities(): CapabilityReport['apps'];
+  /** What the flags cannot say (e.g. why pre-exec blocking is not in force), one short line each. */
+  capabilityNotes?(): string[];
+}
+
+/** Whether a pre-exec control can work on this host now; when not, why (for logs and capability notes). */
+export type PreExecAvailability = { available: true } | { available: false; reason: string };
+
+/** What a pre-exec control is built with. */
+export interface PreExecControlOptions {
+  /** Where execs are watched: every mount, or only these mount points. */
+  marks: 'all' | readonly string[];
+  sink: AppControlSink;
+  log: Logger;
+  /**
+   * Called once when the control stopped working for good (e.g. its helper keeps dying), so the
+   * owner can put the /proc scanner in its place.
+   */
+  gaveUp(reason: string): void;
+}
+
+/**
+ * Pre-exec application control where the OS offers it (Linux: fanotify through the native helper):
+ * the platform adapter provides it (Platform.preExec), the service decides whether to use it.
+ */
+export interface PreExecSupport {
+  /** How it blocks, for logs and notes. */
+  readonly method: 'fanotify';
+  probe(): Promise<PreExecAvailability>;
+  createControl(options: PreExecControlOptions): AppControl;
 }

@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import type { FileIdentity, HostInfo, HostRoots, KillResult, Platform, ProcessSnapshot, ProcessTable } from '../types';
+import { fanotifyPreExec } from './fanotify/fanotify-pre-exec';
 import { cleanExeLink, parsePasswd, parseProcStat, parseStatusUid } from './proc-parsers';
 import { LinuxUsbPlatform } from './usb/linux-usb-platform';
 import { consoleUser, parseUtmp } from './utmp';
@@ -187,16 +188,20 @@ export class LinuxHostInfo implements HostInfo {
 }
 
 export function createLinuxPlatform(options: LinuxPlatformOptions): Platform {
+  const realHost = path.resolve(options.roots.proc) === '/proc';
   return {
     os: 'linux',
     processes: new LinuxProcessTable(options.roots.proc),
     host: new LinuxHostInfo(options.roots, options.utmpPath ?? '/run/utmp'),
     self: { pid: process.pid, ppid: process.ppid },
+    // Pre-exec blocking judges the real host's execs; an agent pointed at a fake proc tree is under
+    // test and must not mark the mounts of the machine it happens to run on.
+    ...(realHost ? { preExec: fanotifyPreExec({ agentPid: process.pid }) } : {}),
     usb: new LinuxUsbPlatform({
       sysRoot: options.roots.sys,
       procRoot: options.roots.proc,
       // findmnt follows the real mount table: with a fake proc root the periodic rescan reads it.
-      mountWatch: path.resolve(options.roots.proc) === '/proc' ? 'findmnt' : 'none',
+      mountWatch: realHost ? 'findmnt' : 'none',
       ...(options.onUsbError ? { onError: options.onUsbError } : {}),
     }),
   };

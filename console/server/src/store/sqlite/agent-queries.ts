@@ -67,6 +67,17 @@ export function sqliteAgentRepository(sql: SqliteStatements): AgentRepository {
         where.push('online = ?');
         params.push(filter.online ? 1 : 0);
       }
+      if (filter.groupId !== undefined) {
+        where.push('group_id = ?');
+        params.push(filter.groupId);
+      }
+      if (filter.activeOnly === true) where.push('revoked_at IS NULL');
+      if (filter.search !== undefined) {
+        // LIKE is case-insensitive for ASCII; the pattern's own wildcards are escaped.
+        const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        where.push("(json_extract(info_json, '$.hostname') LIKE ? ESCAPE '\\' OR json_extract(info_json, '$.user') LIKE ? ESCAPE '\\')");
+        params.push(pattern, pattern);
+      }
       if (filter.afterId !== undefined) {
         where.push('id > ?');
         params.push(filter.afterId);
@@ -122,6 +133,16 @@ export function sqliteAgentRepository(sql: SqliteStatements): AgentRepository {
     async revoke(id, revokedAt) {
       const result = await sql.run('UPDATE agents SET revoked_at = ?, online = 0 WHERE id = ? AND revoked_at IS NULL', [revokedAt, id]);
       return result.changes > 0;
+    },
+    async delete(id) {
+      return (await sql.run('DELETE FROM agents WHERE id = ?', [id])).changes > 0;
+    },
+    async setGroup(id, groupId) {
+      return (await sql.run('UPDATE agents SET group_id = ? WHERE id = ?', [groupId, id])).changes > 0;
+    },
+    async countActiveByGroup() {
+      const rows = await sql.all<{ group_id: string; n: number }>('SELECT group_id, COUNT(*) AS n FROM agents WHERE revoked_at IS NULL GROUP BY group_id');
+      return new Map(rows.map((r) => [r.group_id, r.n]));
     },
   };
 }

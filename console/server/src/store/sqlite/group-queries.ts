@@ -40,5 +40,15 @@ export function sqliteGroupRepository(sql: SqliteStatements): GroupRepository {
     async listByPolicy(policyId) {
       return (await sql.all<GroupRow>(`SELECT ${COLUMNS} FROM groups WHERE policy_id = ? ORDER BY id`, [policyId])).map(toGroup);
     },
+    async rename(groupId, name) {
+      await sql.run('UPDATE groups SET name = ? WHERE id = ?', [name, groupId]);
+    },
+    async findByName(name) {
+      const row = await sql.get<GroupRow>(`SELECT ${COLUMNS} FROM groups WHERE name = ?`, [name]);
+      return row ? toGroup(row) : undefined;
+    },
+    async delete(groupId) {
+      return (await sql.run('DELETE FROM groups WHERE id = ? AND built_in = 0', [groupId])).changes > 0;
+    },
   };
 }

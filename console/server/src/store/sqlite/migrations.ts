@@ -114,4 +114,62 @@ export const CONSOLE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_occurred_at ON events (occurred_at_ms);
     `,
   },
+  {
+    id: 10,
+    name: 'audit log',
+    sql: `
+      -- Append-only, hash-chained (see services/audit-chain.ts). prev_hash is UNIQUE so two writers
+      -- can never fork the chain even if one bypassed the transaction.
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor_id TEXT,
+        actor_username TEXT,
+        actor_role TEXT,
+        actor_system TEXT,
+        action TEXT NOT NULL,
+        target_type TEXT,
+        target_id TEXT,
+        before_json TEXT,
+        after_json TEXT,
+        source_ip TEXT,
+        prev_hash TEXT NOT NULL UNIQUE,
+        hash TEXT NOT NULL UNIQUE
+      );
+      CREATE INDEX audit_log_at ON audit_log (at);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    `,
+  },
+  {
+    id: 11,
+    name: 'accounts: lockout, password rotation, settings, API tokens',
+    sql: `
+      ALTER TABLE users ADD COLUMN password_changed_at TEXT;
+      UPDATE users SET password_changed_at = created_at;
+      ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE users ADD COLUMN locked_until_ms INTEGER;
+
+      CREATE TABLE settings (
+        name TEXT PRIMARY KEY,
+        value_json TEXT NOT NULL
+      );
+
+      -- Only SHA-256 hashes of tokens; revoked rows stay as evidence of what existed.
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'officer', 'auditor')),
+        token_hash TEXT NOT NULL UNIQUE,
+        created_by TEXT NOT NULL REFERENCES users (id),
+        created_at TEXT NOT NULL,
+        expires_at_ms INTEGER,
+        revoked_at TEXT,
+        last_used_at TEXT
+      );
+    `,
+  },
 ];

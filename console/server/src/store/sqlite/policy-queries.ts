@@ -13,6 +13,7 @@ interface PolicyRow {
 
 interface PolicyVersionRow extends PolicyRow {
   signed_json: string;
+  origin?: string | null;
 }
 
 function toPolicy(row: PolicyRow): PolicyRecord {
@@ -21,11 +22,11 @@ function toPolicy(row: PolicyRow): PolicyRecord {
 
 function toVersion(row: PolicyVersionRow): PolicyVersionRecord {
   // Stored verbatim as signed by this console; re-validating on every read would only cost time.
-  return { ...toPolicy(row), signed: JSON.parse(row.signed_json) as SignedPolicy };
+  return { ...toPolicy(row), signed: JSON.parse(row.signed_json) as SignedPolicy, origin: row.origin ?? null };
 }
 
 const CURRENT_COLUMNS = 'p.id, p.name, p.mode, p.current_version AS version, p.current_serial AS serial, p.published_at';
-const VERSION_COLUMNS = 'v.policy_id AS id, v.name, v.mode, v.version, v.serial, v.published_at, v.signed_json';
+const VERSION_COLUMNS = 'v.policy_id AS id, v.name, v.mode, v.version, v.serial, v.published_at, v.signed_json, v.origin';
 
 /** Policies, their immutable signed versions and the console-wide serial counter. */
 export function sqlitePolicyRepository(sql: SqliteStatements): PolicyRepository {
@@ -56,8 +57,8 @@ export function sqlitePolicyRepository(sql: SqliteStatements): PolicyRepository 
         ]);
       }
       await sql.run(
-        'INSERT INTO policy_versions (policy_id, version, serial, name, mode, published_at, signed_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        [version.id, version.version, version.serial, version.name, version.mode, version.publishedAt, JSON.stringify(version.signed)],
+        'INSERT INTO policy_versions (policy_id, version, serial, name, mode, published_at, signed_json, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [version.id, version.version, version.serial, version.name, version.mode, version.publishedAt, JSON.stringify(version.signed), version.origin ?? null],
       );
     },
     async findById(id) {
@@ -81,6 +82,14 @@ export function sqlitePolicyRepository(sql: SqliteStatements): PolicyRepository 
         [id],
       );
       return rows.map(toPolicy);
+    },
+    async findVersion(id, version) {
+      const row = await sql.get<PolicyVersionRow>(`SELECT ${VERSION_COLUMNS} FROM policy_versions v WHERE v.policy_id = ? AND v.version = ?`, [id, version]);
+      return row ? toVersion(row) : undefined;
+    },
+    async findByName(name) {
+      const row = await sql.get<PolicyRow>(`SELECT ${CURRENT_COLUMNS} FROM policies p WHERE p.name = ? ORDER BY p.published_at DESC LIMIT 1`, [name]);
+      return row ? toPolicy(row) : undefined;
     },
     async effectiveForGroup(groupId) {
       const row = await sql.get<PolicyVersionRow>(

@@ -5,6 +5,7 @@ import { sampleEvent, uuidv7, type StoredEvent } from '@dlp/shared';
 import { SqliteDatabase } from '@dlp/shared/node';
 import type { ConsoleStore } from '../store';
 import { CONSOLE_MIGRATIONS } from './migrations';
+import { LIFECYCLE_MIGRATIONS } from './lifecycle-migrations';
 import { openSqliteStore } from './sqlite-store';
 
 const AGENT_INFO = { hostname: 'ws-1', os: 'linux', osVersion: '12', agentVersion: '0.1.0', user: null } as const;
@@ -41,7 +42,7 @@ describe('SQLite console store', () => {
 
     const raw = await SqliteDatabase.open(dbPath);
     const applied = await raw.all<{ id: number }>('SELECT id FROM schema_migrations ORDER BY id');
-    expect(applied.map((r) => r.id)).toEqual(CONSOLE_MIGRATIONS.map((m) => m.id));
+    expect(applied.map((r) => r.id)).toEqual([...CONSOLE_MIGRATIONS, ...LIFECYCLE_MIGRATIONS].map((m) => m.id));
     expect(await raw.get<{ journal_mode: string }>('PRAGMA journal_mode')).toEqual({ journal_mode: 'wal' });
     await raw.close();
     store = await openSqliteStore({ path: dbPath });

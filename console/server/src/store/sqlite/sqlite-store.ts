@@ -1,10 +1,16 @@
 import { migrate, SqliteDatabase, type SqliteStatements } from '@dlp/shared/node';
 import type { ConsoleStore, StoreRepositories } from '../store';
 import { sqliteAgentRepository } from './agent-queries';
+import { sqliteDraftRepository } from './draft-queries';
+import { sqliteExceptionRepository } from './exception-queries';
+import { sqliteUnlockKeyRepository } from './unlock-key-queries';
+import { sqliteApiTokenRepository, sqliteSettingsRepository } from './api-token-queries';
+import { sqliteAuditRepository } from './audit-queries';
 import { sqliteEnrollSecretRepository } from './enroll-secret-queries';
 import { sqliteEventRepository } from './event-queries';
 import { sqliteGroupRepository } from './group-queries';
 import { CONSOLE_MIGRATIONS } from './migrations';
+import { LIFECYCLE_MIGRATIONS } from './lifecycle-migrations';
 import { sqlitePolicyRepository } from './policy-queries';
 import { sqliteSessionRepository, sqliteUserRepository } from './user-queries';
 
@@ -16,14 +22,21 @@ export interface SqliteStoreOptions {
 }
 
 function repositories(sql: SqliteStatements): StoreRepositories {
+  const users = sqliteUserRepository(sql);
   return {
-    users: sqliteUserRepository(sql),
+    users,
     sessions: sqliteSessionRepository(sql),
     enrollSecrets: sqliteEnrollSecretRepository(sql),
     agents: sqliteAgentRepository(sql),
     groups: sqliteGroupRepository(sql),
     policies: sqlitePolicyRepository(sql),
     events: sqliteEventRepository(sql),
+    audit: sqliteAuditRepository(sql),
+    apiTokens: sqliteApiTokenRepository(sql, (id) => users.findById(id)),
+    settings: sqliteSettingsRepository(sql),
+    drafts: sqliteDraftRepository(sql),
+    exceptions: sqliteExceptionRepository(sql),
+    unlockKeys: sqliteUnlockKeyRepository(sql),
   };
 }
 
@@ -31,7 +44,7 @@ function repositories(sql: SqliteStatements): StoreRepositories {
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<ConsoleStore> {
   const db = await SqliteDatabase.open(options.path, { synchronous: options.synchronous ?? 'FULL' });
   try {
-    await migrate(db, CONSOLE_MIGRATIONS);
+    await migrate(db, [...CONSOLE_MIGRATIONS, ...LIFECYCLE_MIGRATIONS]);
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;

@@ -1,5 +1,5 @@
 import type { Role } from '@dlp/shared';
-import type { SqliteStatements } from '@dlp/shared/node';
+import type { SqlParam, SqliteStatements } from '@dlp/shared/node';
 import type { SessionRecord, SessionRepository, UserRecord, UserRepository } from '../store';
 
 interface UserRow {
@@ -9,9 +9,14 @@ interface UserRow {
   password_hash: string;
   created_at: string;
   disabled: number;
+  password_changed_at: string | null;
+  must_change_password: number;
+  failed_logins: number;
+  locked_until_ms: number | null;
 }
 
-const USER_COLUMNS = 'u.id, u.username, u.role, u.password_hash, u.created_at, u.disabled';
+const USER_COLUMNS =
+  'u.id, u.username, u.role, u.password_hash, u.created_at, u.disabled, u.password_changed_at, u.must_change_password, u.failed_logins, u.locked_until_ms';
 
 function toUser(row: UserRow): UserRecord {
   return {
@@ -21,6 +26,10 @@ function toUser(row: UserRow): UserRecord {
     passwordHash: row.password_hash,
     createdAt: row.created_at,
     disabled: row.disabled !== 0,
+    passwordChangedAt: row.password_changed_at ?? row.created_at,
+    mustChangePassword: row.must_change_password !== 0,
+    failedLogins: row.failed_logins,
+    lockedUntilMs: row.locked_until_ms,
   };
 }
 
@@ -35,19 +44,57 @@ export function sqliteUserRepository(sql: SqliteStatements): UserRepository {
       const row = await sql.get<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.username = ?`, [username]);
       return row ? toUser(row) : undefined;
     },
+    async findById(id) {
+      const row = await sql.get<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ?`, [id]);
+      return row ? toUser(row) : undefined;
+    },
+    async list() {
+      const rows = await sql.all<UserRow>(`SELECT ${USER_COLUMNS} FROM users u ORDER BY u.username`);
+      return rows.map(toUser);
+    },
     async insert(user) {
-      await sql.run('INSERT INTO users (id, username, role, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?, ?)', [
-        user.id,
-        user.username,
-        user.role,
-        user.passwordHash,
-        user.createdAt,
-        user.disabled ? 1 : 0,
+      await sql.run(
+        'INSERT INTO users (id, username, role, password_hash, created_at, disabled, password_changed_at, must_change_password) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          user.id,
+          user.username,
+          user.role,
+          user.passwordHash,
+          user.createdAt,
+          user.disabled ? 1 : 0,
+          user.passwordChangedAt ?? user.createdAt,
+          user.mustChangePassword === true ? 1 : 0,
+        ],
+      );
+    },
+    async setPassword(id, passwordHash, changedAt, mustChange) {
+      await sql.run('UPDATE users SET password_hash = ?, password_changed_at = ?, must_change_password = ? WHERE id = ?', [
+        passwordHash,
+        changedAt,
+        mustChange ? 1 : 0,
+        id,
       ]);
     },
-    async updatePasswordHash(username, passwordHash) {
-      const result = await sql.run('UPDATE users SET password_hash = ? WHERE username = ?', [passwordHash, username]);
-      return result.changes > 0;
+    async update(id, changes) {
+      const sets: string[] = [];
+      const params: SqlParam[] = [];
+      if (changes.role !== undefined) {
+        sets.push('role = ?');
+        params.push(changes.role);
+      }
+      if (changes.disabled !== undefined) {
+        sets.push('disabled = ?');
+        params.push(changes.disabled ? 1 : 0);
+      }
+      if (sets.length === 0) return;
+      await sql.run(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
+    },
+    async setLoginState(id, failedLogins, lockedUntilMs) {
+      await sql.run('UPDATE users SET failed_logins = ?, locked_until_ms = ? WHERE id = ?', [failedLogins, lockedUntilMs, id]);
+    },
+    async countEnabledAdmins() {
+      const row = await sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0");
+      return row?.n ?? 0;
     },
   };
 }
@@ -94,6 +141,9 @@ export function sqliteSessionRepository(sql: SqliteStatements): SessionRepositor
     },
     async deleteForUser(userId) {
       return (await sql.run('DELETE FROM sessions WHERE user_id = ?', [userId])).changes;
+    },
+    async deleteForUserExcept(userId, keepTokenHash) {
+      return (await sql.run('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?', [userId, keepTokenHash])).changes;
     },
   };
 }

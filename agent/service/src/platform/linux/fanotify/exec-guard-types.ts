@@ -35,8 +35,11 @@ export interface ExecGuardOptions {
 export interface ExecDecision {
   /** What the kernel was told. */
   verdict: 'allow' | 'deny';
-  /** blocked (enforce), would-block (monitor), timeout (no decision in time; verdict from the fail mode). */
-  report: 'blocked' | 'would-block' | 'timeout';
+  /**
+   * blocked (enforce), would-block (monitor), timeout (no decision in time; verdict from the fail
+   * mode), allowed (an exception rule, id `exception:<id>`, let it run).
+   */
+  report: 'blocked' | 'would-block' | 'timeout' | 'allowed';
   pid: number;
   ppid: number | null;
   uid: number | null;
@@ -60,6 +63,14 @@ export interface ExecGuardRestart {
   pid: number;
 }
 
+/** The helper went away (exit, or killed by the watchdog or backstop); a restart is scheduled. */
+export interface ExecGuardDown {
+  /** Why, as in ExecGuardRestart.reason. */
+  reason: string;
+  /** When the replacement starts: 0 for a hung helper, a growing backoff for one that keeps exiting. */
+  restartInMs: number;
+}
+
 /** What the agent's capability report needs (CapabilityReport.apps.helper). */
 export interface ExecGuardStatus {
   running: boolean;
@@ -72,6 +83,8 @@ export interface ExecGuardStatus {
 export interface ExecGuardEvents {
   decision: [ExecDecision];
   stats: [ExecGuardStats];
+  /** The helper is gone: until `restarted`, marked execs are not judged (the kernel lets them run). */
+  down: [ExecGuardDown];
   /** A new helper is running with the rules and marks in force again. */
   restarted: [ExecGuardRestart];
   /** Something worth logging: helper errors, protocol problems, a failed restart. Never thrown. */

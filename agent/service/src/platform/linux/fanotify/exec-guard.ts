@@ -91,7 +91,8 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
 
   /**
    * Replaces the helper's rules with the policy's `apps` section. Resolves with the rule-set
-   * generation once the helper has swapped it in; rejects (keeping the previous rules) when the
+   * generation (the n-th call gets generation n, so callers may key what they sent by it before
+   * the helper answers) once the helper has swapped it in; rejects (keeping the previous rules) when the
    * helper refuses it. Before start(), the rules are only remembered and sent at start.
    */
   async applyPolicy(apps: AppsSection, mode: PolicyMode): Promise<number> {
@@ -305,6 +306,7 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
       delay = Math.min(backoff.max, backoff.initial * 2 ** this.consecutiveFailures);
       this.consecutiveFailures += 1;
     }
+    this.emit('down', { reason, restartInMs: delay });
     this.emit('problem', `${reason}; restarting${delay ? ` in ${delay} ms` : ''}`);
     this.restartTimer = setTimeout(() => void this.restart(reason), delay);
   }

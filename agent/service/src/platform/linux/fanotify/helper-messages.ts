@@ -6,11 +6,14 @@ import { z } from 'zod';
  */
 const count = z.number().int().min(0);
 
-/** One decision worth reporting: a block, a would-block (monitor mode) or a timeout. */
+/**
+ * One decision worth reporting: a block, a would-block (monitor mode), a timeout, or an exec an
+ * exception rule (`exception:<id>`) let through.
+ */
 export const helperDecisionMessage = z.object({
   type: z.literal('decision'),
   verdict: z.enum(['allow', 'deny']),
-  report: z.enum(['blocked', 'would-block', 'timeout']),
+  report: z.enum(['blocked', 'would-block', 'timeout', 'allowed']),
   pid: count,
   ppid: count.optional(),
   uid: count.optional(),

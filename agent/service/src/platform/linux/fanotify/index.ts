@@ -7,6 +7,7 @@ export { ExecGuard } from './exec-guard';
 export {
   processSubjectOf,
   type ExecDecision,
+  type ExecGuardDown,
   type ExecGuardEvents,
   type ExecGuardOptions,
   type ExecGuardRestart,

@@ -1,0 +1,49 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { AuditService } from '../services/audit-service';
+import { auditCsvLines } from '../services/audit-csv';
+import type { ConsoleStore } from '../store/store';
+import type { CliIo } from './dlp-commands';
+
+/**
+ * `dlp audit-export [--out file.csv]`: the whole audit log as CSV (UTF-8 with BOM, oldest first).
+ * Without --out the CSV goes to stdout.
+ */
+export async function auditExportCommand(store: ConsoleStore, io: CliIo, outFile: string | undefined): Promise<number> {
+  const lines = auditCsvLines(new AuditService(store).exportRows({}));
+  if (outFile === undefined) {
+    for await (const line of lines) io.out(line.replace(/\r\n$/, ''));
+    return 0;
+  }
+  // wx: never overwrite an earlier export (evidence) by accident.
+  const file = createWriteStream(outFile, { flags: 'wx', mode: 0o600 });
+  try {
+    await once(file, 'open');
+  } catch (err) {
+    io.err(`cannot create ${outFile}: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+  let rows = -1;
+  try {
+    for await (const line of lines) {
+      if (!file.write(line, 'utf8')) await once(file, 'drain');
+      rows += 1;
+    }
+  } finally {
+    file.end();
+    await once(file, 'close').catch(() => undefined);
+  }
+  io.err(`exported ${rows} audit rows to ${outFile}`);
+  return 0;
+}
+
+/** `dlp audit-verify`: exit 0 when the hash chain is intact, 1 with the first broken row otherwise. */
+export async function auditVerifyCommand(store: ConsoleStore, io: CliIo): Promise<number> {
+  const result = await new AuditService(store).verify();
+  if (result.ok) {
+    io.out(`audit chain ok: ${result.rows} rows, head ${result.headHash}`);
+    return 0;
+  }
+  io.out(`audit chain BROKEN at row ${result.firstBrokenId}: ${result.reason}`);
+  return 1;
+}

@@ -1,0 +1,34 @@
+import { createApiTokenRequest, idParam } from '@dlp/shared';
+import { Router } from 'express';
+import type { ApiTokenService } from '../services/api-token-service';
+import { auditContext } from './audit-context';
+import { ADMIN_ONLY, endpoint, requireUser } from './endpoint';
+
+/** API tokens (admins): create (shown once), list, revoke. */
+export function apiTokenRoutes(tokens: ApiTokenService): Router {
+  const router = Router();
+
+  router.post(
+    '/api-tokens',
+    // A token is owned by a person; a token minting tokens would outlive every revocation.
+    endpoint({ access: ADMIN_ONLY, sessionOnly: true, body: createApiTokenRequest }, async ({ body, user, req }) => {
+      const me = requireUser(user);
+      return { status: 201, body: await tokens.create(body, me.id, auditContext(me, req)) };
+    }),
+  );
+
+  router.get(
+    '/api-tokens',
+    endpoint({ access: ADMIN_ONLY }, async () => ({ status: 200, body: { items: await tokens.list() } })),
+  );
+
+  router.delete(
+    '/api-tokens/:id',
+    endpoint({ access: ADMIN_ONLY, params: idParam }, async ({ params, user, req }) => {
+      await tokens.revoke(params.id, auditContext(requireUser(user), req));
+      return { status: 204 };
+    }),
+  );
+
+  return router;
+}

@@ -1,0 +1,16 @@
+import type { CurrentUser } from '@dlp/shared';
+import type { Request } from 'express';
+import type { AuditEntryInput } from '../services/audit-service';
+
+/** The client's address as the console sees it (no proxy headers are trusted). */
+export function sourceIpOf(req: Request): string | null {
+  return req.socket.remoteAddress ?? null;
+}
+
+/**
+ * Who acted and from where, for `services.audit.record({ ...auditContext(user, req), action, target })`.
+ * An API token acts as `{ id: <token id>, username: 'token:<name>', role }`.
+ */
+export function auditContext(user: CurrentUser, req: Request): Pick<AuditEntryInput, 'actor' | 'sourceIp'> {
+  return { actor: { id: user.id, username: user.username, role: user.role }, sourceIp: sourceIpOf(req) };
+}

@@ -1,0 +1,61 @@
+import { auditExportQuery, auditQuery, type AuditVerifyResult, type Role } from '@dlp/shared';
+import { Router, type Response } from 'express';
+import { auditCsvLines } from '../services/audit-csv';
+import type { AuditService } from '../services/audit-service';
+import { auditContext } from './audit-context';
+import { endpoint, requireUser } from './endpoint';
+
+/** Admins and auditors read the audit log; nobody can change it (there is no route that could). */
+export const AUDIT_READERS: readonly Role[] = ['admin', 'auditor'];
+
+/** Resolves when the response can take more data, or the client went away. */
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/** GET /audit, GET /audit/verify, GET /audit/export.csv */
+export function auditRoutes(audit: AuditService): Router {
+  const router = Router();
+
+  router.get(
+    '/audit',
+    endpoint({ access: AUDIT_READERS, query: auditQuery }, async ({ query }) => ({ status: 200, body: await audit.query(query) })),
+  );
+
+  router.get(
+    '/audit/verify',
+    endpoint({ access: AUDIT_READERS }, async () => {
+      const reply: AuditVerifyResult = await audit.verify();
+      return { status: 200, body: reply };
+    }),
+  );
+
+  router.get(
+    '/audit/export.csv',
+    endpoint({ access: AUDIT_READERS, query: auditExportQuery }, async ({ query, user, req, res }) => {
+      // Who took a copy of the evidence, and of what, is itself worth knowing.
+      await audit.record({ ...auditContext(requireUser(user), req), action: 'audit.export', target: null, after: { filters: query } });
+      res.status(200).set({
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`,
+      });
+      // Streamed with back-pressure: an export of any size holds one page of rows in memory.
+      for await (const line of auditCsvLines(audit.exportRows(query))) {
+        if (res.destroyed) break;
+        if (!res.write(line, 'utf8')) await drainedOrClosed(res);
+      }
+      res.end();
+      return 'streamed';
+    }),
+  );
+
+  return router;
+}

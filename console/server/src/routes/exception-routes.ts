@@ -1,0 +1,82 @@
+import {
+  approveExceptionRequest,
+  createExceptionRequest,
+  denyExceptionRequest,
+  exceptionQuery,
+  idParam,
+  revokeExceptionRequest,
+  unlockCodeRequest,
+  type CurrentUser,
+  type UnlockCodeIssued,
+} from '@dlp/shared';
+import type { Request } from 'express';
+import { Router } from 'express';
+import type { ExceptionActor, ExceptionService } from '../services/exception-service';
+import type { UnlockCodeService } from '../services/unlock-code-service';
+import { auditContext, sourceIpOf } from './audit-context';
+import { endpoint, READERS, requireUser, type Access } from './endpoint';
+
+/** Officers decide exceptions and issue unlock codes; admins may too; auditors read. */
+export const EXCEPTION_DECIDERS: Access = ['admin', 'officer'];
+
+function actorOf(user: CurrentUser | undefined, req: Request): ExceptionActor {
+  const who = requireUser(user);
+  return { id: who.id, username: who.username, role: who.role, sourceIp: sourceIpOf(req) };
+}
+
+/** Exception requests and decisions, and offline unlock codes. */
+export function exceptionRoutes(exceptions: ExceptionService, unlockCodes: UnlockCodeService): Router {
+  const router = Router();
+
+  router.get(
+    '/exceptions',
+    endpoint({ access: READERS, query: exceptionQuery }, async ({ query }) => ({ status: 200, body: await exceptions.list(query) })),
+  );
+
+  router.get(
+    '/exceptions/:id',
+    endpoint({ access: READERS, params: idParam }, async ({ params }) => ({ status: 200, body: { exception: await exceptions.get(params.id) } })),
+  );
+
+  router.post(
+    '/exceptions',
+    endpoint({ access: EXCEPTION_DECIDERS, body: createExceptionRequest }, async ({ body, user, req }) => ({
+      status: 201,
+      body: { exception: await exceptions.create(body, actorOf(user, req)) },
+    })),
+  );
+
+  router.post(
+    '/exceptions/:id/approve',
+    endpoint({ access: EXCEPTION_DECIDERS, params: idParam, body: approveExceptionRequest }, async ({ params, body, user, req }) => ({
+      status: 200,
+      body: { exception: await exceptions.approve(params.id, body, actorOf(user, req)) },
+    })),
+  );
+
+  router.post(
+    '/exceptions/:id/deny',
+    endpoint({ access: EXCEPTION_DECIDERS, params: idParam, body: denyExceptionRequest }, async ({ params, body, user, req }) => ({
+      status: 200,
+      body: { exception: await exceptions.deny(params.id, body.reason, actorOf(user, req)) },
+    })),
+  );
+
+  router.post(
+    '/exceptions/:id/revoke',
+    endpoint({ access: EXCEPTION_DECIDERS, params: idParam, body: revokeExceptionRequest }, async ({ params, body, user, req }) => ({
+      status: 200,
+      body: { exception: await exceptions.revoke(params.id, body.reason, actorOf(user, req)) },
+    })),
+  );
+
+  router.post(
+    '/agents/:id/unlock-codes',
+    endpoint({ access: EXCEPTION_DECIDERS, params: idParam, body: unlockCodeRequest }, async ({ params, body, user, req }) => {
+      const reply: UnlockCodeIssued = await unlockCodes.issue(params.id, body, auditContext(requireUser(user), req));
+      return { status: 201, body: reply };
+    }),
+  );
+
+  return router;
+}

@@ -1,0 +1,25 @@
+import { consoleSettings } from '@dlp/shared';
+import { Router } from 'express';
+import type { SettingsService } from '../services/settings-service';
+import { auditContext } from './audit-context';
+import { ADMIN_ONLY, endpoint, requireUser } from './endpoint';
+
+/** Console settings (admins): GET and PUT the whole settings object. */
+export function settingsRoutes(settings: SettingsService): Router {
+  const router = Router();
+
+  router.get(
+    '/settings',
+    endpoint({ access: ADMIN_ONLY }, async () => ({ status: 200, body: await settings.get() })),
+  );
+
+  router.put(
+    '/settings',
+    endpoint({ access: ADMIN_ONLY, body: consoleSettings }, async ({ body, user, req }) => ({
+      status: 200,
+      body: await settings.update(body, auditContext(requireUser(user), req)),
+    })),
+  );
+
+  return router;
+}
