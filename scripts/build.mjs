@@ -1,7 +1,7 @@
 // Builds every runnable artifact into dist/: Node bundles with esbuild (fast, one file per process,
 // native modules left external) and the web UI with Vite.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -29,6 +29,10 @@ for (const bundle of nodeBundles) {
     logLevel: 'warning',
   });
 }
+
+// Data files the console bundle reads at run time from its own folder.
+const passwordList = path.join(root, 'console/server/src/auth/common-passwords.txt');
+if (existsSync(passwordList)) copyFileSync(passwordList, path.join(root, 'dist/console/common-passwords.txt'));
 
 if (existsSync(path.join(root, 'console/web/index.html'))) {
   const vite = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
