@@ -1,29 +1,33 @@
 import { useEffect } from 'react';
+import type { CurrentUser } from '@dlp/shared';
 import { AppHeader } from './components/app-header';
 import { useI18n } from './i18n';
+import { ForcedPasswordChangeScreen } from './pages/Account/change-password-page';
 import { LoginPage } from './pages/Login/login-page';
-import { DEFAULT_PATH, ROUTES, findRoute } from './routes';
+import { DEFAULT_PATH, findRoute, routesFor } from './routes';
 import { navigate, useHashPath } from './router/hash-router';
 import { useSession } from './session/session-context';
 
-/** Chooses between sign-in, the signed-in shell with its pages, and the "cannot reach" screen. */
+/** Chooses between sign-in, a required password change, the signed-in shell, and "cannot reach". */
 export function App() {
   const { state } = useSession();
   if (state.status === 'checking') return <SplashScreen />;
   if (state.status === 'unreachable') return <UnreachableScreen />;
   if (state.status === 'signed-out') return <LoginPage />;
-  return <SignedInShell />;
+  if (state.mustChangePassword) return <ForcedPasswordChangeScreen />;
+  return <SignedInShell user={state.user} />;
 }
 
-function SignedInShell() {
+function SignedInShell({ user }: { user: CurrentUser }) {
   const path = useHashPath();
-  const route = findRoute(path);
+  const routes = routesFor(user.role);
+  const route = findRoute(routes, path);
   useEffect(() => {
     if (!route) navigate(DEFAULT_PATH);
   }, [route]);
   return (
     <div className="app-shell">
-      <AppHeader navItems={ROUTES} activePath={path} />
+      <AppHeader navItems={routes.filter((item) => !item.hiddenFromNav)} activePath={path} />
       {route && <route.Page key={route.path} />}
     </div>
   );

@@ -7,6 +7,7 @@ import { I18nProvider } from './i18n';
 import { SessionProvider } from './session/session-context';
 import './styles/base.css';
 import './styles/data.css';
+import './styles/manage.css';
 
 // zod compiles parsers with `new Function` unless told not to; jitless keeps the UI working under a
 // Content-Security-Policy without 'unsafe-eval'.

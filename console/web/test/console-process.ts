@@ -8,18 +8,22 @@ export interface RunningConsole {
   url: string;
   /** stderr lines so far (JSON logs), for failure messages. */
   logs(): string;
+  /** The first admin's password the console printed once on stdout (only when none was given). */
+  announcedAdminPassword(): string | null;
   stop(): Promise<void>;
 }
 
 export interface ConsoleProcessOptions {
   repoRoot: string;
   dataDir: string;
-  adminPassword: string;
+  /** Omitted: the console makes one up, prints it once, and demands a change at first sign-in. */
+  adminPassword?: string;
   localEnrollSecret: string;
   startTimeoutMs?: number;
 }
 
 const LISTENING = /^DLP_CONSOLE_LISTENING url=(http:\/\/\S+)\s*$/m;
+const FIRST_ADMIN = /^First admin: admin \/ (\S+)/m;
 
 /** Starts `node dist/console/server.js --port 0` and resolves once it prints its listening line. */
 export function startConsole(options: ConsoleProcessOptions): Promise<RunningConsole> {
@@ -36,7 +40,7 @@ export function startConsole(options: ConsoleProcessOptions): Promise<RunningCon
     ],
     {
       cwd: options.repoRoot,
-      env: { ...process.env, DLP_ADMIN_PASSWORD: options.adminPassword, DLP_LOCAL_ENROLL_SECRET: options.localEnrollSecret },
+      env: consoleEnv(options),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -59,9 +63,17 @@ export function startConsole(options: ConsoleProcessOptions): Promise<RunningCon
       if (!match?.[1]) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
-      resolve({ url: match[1], logs: () => stderr, stop: () => stopChild(child) });
+      resolve({ url: match[1], logs: () => stderr, announcedAdminPassword: () => FIRST_ADMIN.exec(stdout)?.[1] ?? null, stop: () => stopChild(child) });
     });
   });
+}
+
+/** The parent's environment with this console's secrets; no admin password unless one was given. */
+function consoleEnv(options: ConsoleProcessOptions): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, DLP_LOCAL_ENROLL_SECRET: options.localEnrollSecret };
+  if (options.adminPassword === undefined) delete env.DLP_ADMIN_PASSWORD;
+  else env.DLP_ADMIN_PASSWORD = options.adminPassword;
+  return env;
 }
 
 /** SIGTERM, then SIGKILL if the console has not exited within 10 s. */

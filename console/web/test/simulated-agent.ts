@@ -12,7 +12,10 @@ import {
   type AgentToConsoleMessage,
   type CapabilityReport,
   type ConsoleToAgentMessage,
+  type ExceptionRequestTarget,
+  type SignedException,
   type SignedPolicy,
+  uuidv7,
 } from '@dlp/shared';
 
 const WAIT_MS = 20_000;
@@ -138,6 +141,18 @@ export class SimulatedAgent {
     this.link.send(message);
     const ack = await this.link.next('ack');
     return ack.upTo;
+  }
+
+  /** An employee asks for an exception through the agent (as `dlp-agent request-exception` does). */
+  requestException(target: ExceptionRequestTarget, justification: string, requestedMinutes: number, user: string | null): void {
+    this.link.send({ v: PROTOCOL_VERSION, type: 'exception-request', requestId: uuidv7(), target, justification, requestedMinutes, user });
+  }
+
+  /** Waits for a signed exception pushed by the console and confirms it applied, as a real agent does. */
+  async receiveException(): Promise<SignedException> {
+    const { exception } = await this.link.next('exception');
+    this.link.send({ v: PROTOCOL_VERSION, type: 'exception-receipt', id: exception.exception.id, status: 'applied' });
+    return exception;
   }
 
   close(): Promise<number> {

@@ -48,7 +48,7 @@ describe('console API client (against a real HTTP server)', () => {
   it('signs in with a JSON body and returns the validated user', async () => {
     fakeConsole.setHandler((_request, _body, response) => json(response, 200, { user: { id: 'u1', username: 'admin', role: 'admin' } }));
     const api = createConsoleApi({ baseUrl: fakeConsole.url });
-    await expect(api.auth.login({ username: 'admin', password: 's3cret-pass' })).resolves.toEqual({ id: 'u1', username: 'admin', role: 'admin' });
+    await expect(api.auth.login({ username: 'admin', password: 's3cret-pass' })).resolves.toEqual({ user: { id: 'u1', username: 'admin', role: 'admin' }, mustChangePassword: false });
     expect(fakeConsole.recorded[0]).toMatchObject({ method: 'POST', url: '/api/v1/auth/login', contentType: 'application/json' });
     expect(JSON.parse(fakeConsole.recorded[0]?.body ?? '')).toEqual({ username: 'admin', password: 's3cret-pass' });
   });
@@ -69,6 +69,35 @@ describe('console API client (against a real HTTP server)', () => {
       ['POST', '/api/v1/auth/logout', 'csrf-from-login'],
       ['POST', '/api/v1/auth/logout', undefined],
     ]);
+  });
+
+  it('says when the console demands a new password, and changes it with the CSRF token', async () => {
+    fakeConsole.setHandler((request, _body, response) => {
+      if (request.url === '/api/v1/auth/password') response.writeHead(204).end();
+      else json(response, 200, { user: { id: 'u1', username: 'admin', role: 'admin' }, csrfToken: 'csrf-1', mustChangePassword: true });
+    });
+    const api = createConsoleApi({ baseUrl: fakeConsole.url });
+    await expect(api.auth.login({ username: 'admin', password: 'printed-once' })).resolves.toMatchObject({ mustChangePassword: true });
+    await api.auth.changePassword({ currentPassword: 'printed-once', newPassword: 'Harbour-Lantern-Quiet-42' });
+    expect(fakeConsole.recorded[1]).toMatchObject({ method: 'POST', url: '/api/v1/auth/password', csrfToken: 'csrf-1' });
+    expect(JSON.parse(fakeConsole.recorded[1]?.body ?? '')).toEqual({ currentPassword: 'printed-once', newPassword: 'Harbour-Lantern-Quiet-42' });
+  });
+
+  it('tells listeners when any request is refused with password_expired, and a wrong current password is not a lost session', async () => {
+    fakeConsole.setHandler((request, _body, response) => {
+      if (request.url === '/api/v1/auth/password') json(response, 401, { ok: false, error: 'invalid_credentials', message: 'Wrong current password.' });
+      else json(response, 403, { ok: false, error: 'password_expired', message: 'Change your password first.' });
+    });
+    const api = createConsoleApi({ baseUrl: fakeConsole.url });
+    const expired = jest.fn();
+    const lost = jest.fn();
+    api.onPasswordExpired(expired);
+    api.onUnauthorized(lost);
+    await expect(api.exceptions.list({ state: 'pending' })).rejects.toMatchObject({ status: 403, code: 'password_expired' });
+    expect(expired).toHaveBeenCalledTimes(1);
+    await expect(api.auth.changePassword({ currentPassword: 'wrong', newPassword: 'Harbour-Lantern-Quiet-42' })).rejects.toMatchObject({ code: 'invalid_credentials' });
+    expect(lost).not.toHaveBeenCalled();
+    expect(fakeConsole.recorded[0]?.url).toBe('/api/v1/exceptions?state=pending');
   });
 
   it('turns the error shape into a typed error, without treating a failed sign-in as a lost session', async () => {

@@ -1,9 +1,13 @@
 import { createAgentsApi, type AgentsApi } from './agents-api';
+import { createAuditApi, type AuditApi } from './audit-api';
 import { createAuthApi, type AuthApi } from './auth-api';
 import { openEventStream, type EventStreamHandle, type EventStreamListener } from './event-stream';
 import { createEventsApi, type EventsApi } from './events-api';
+import { createExceptionsApi, type ExceptionsApi } from './exceptions-api';
+import { createGroupsApi, type GroupsApi } from './groups-api';
 import { createHttpClient, type HttpClientOptions } from './http-client';
 import { createPoliciesApi, type PoliciesApi } from './policies-api';
+import { createUsersApi, type UsersApi } from './users-api';
 
 /** Everything the UI asks of the console, in one typed object that pages receive through context. */
 export interface ConsoleApi {
@@ -11,10 +15,16 @@ export interface ConsoleApi {
   agents: AgentsApi;
   events: EventsApi;
   policies: PoliciesApi;
+  exceptions: ExceptionsApi;
+  groups: GroupsApi;
+  audit: AuditApi;
+  users: UsersApi;
   /** Live events (SSE). */
   streamEvents(listener: EventStreamListener): EventStreamHandle;
   /** Called when a request that needed a session got 401: the session expired or was revoked. */
   onUnauthorized(listener: () => void): () => void;
+  /** Called when a request got 403 `password_expired`: the user must change their password first. */
+  onPasswordExpired(listener: () => void): () => void;
 }
 
 export function createConsoleApi(options: HttpClientOptions = {}): ConsoleApi {
@@ -25,6 +35,10 @@ export function createConsoleApi(options: HttpClientOptions = {}): ConsoleApi {
     agents: createAgentsApi(http),
     events: createEventsApi(http),
     policies: createPoliciesApi(http),
+    exceptions: createExceptionsApi(http),
+    groups: createGroupsApi(http),
+    audit: createAuditApi(http, options.baseUrl ?? ''),
+    users: createUsersApi(http),
     streamEvents(listener) {
       return openEventStream(`${options.baseUrl ?? ''}/api/v1/events/stream`, {
         ...listener,
@@ -42,5 +56,6 @@ export function createConsoleApi(options: HttpClientOptions = {}): ConsoleApi {
       });
     },
     onUnauthorized: (listener) => http.onUnauthorized(listener),
+    onPasswordExpired: (listener) => http.onPasswordExpired(listener),
   };
 }

@@ -5,7 +5,7 @@ import { ApiRequestError } from './api-error';
 /** Query-string values; `undefined` members are left out. */
 export type QueryParams = Record<string, string | number | undefined>;
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RequestOptions {
   query?: QueryParams;
@@ -25,6 +25,11 @@ export interface HttpClient {
   /** Tells the listeners the session is gone when that was learnt another way (e.g. a refused stream). */
   reportUnauthorized(): void;
   /**
+   * Called whenever the console answers 403 `password_expired`: the user must change their password
+   * before anything else (an admin reset it, or it is older than the console allows).
+   */
+  onPasswordExpired(listener: () => void): () => void;
+  /**
    * The session's CSRF token (from sign-in or "who am I"), sent as `x-csrf-token` on every
    * state-changing request; undefined after sign-out.
    */
@@ -36,6 +41,9 @@ export interface HttpClientOptions {
   baseUrl?: string;
   fetchImpl?: typeof fetch;
 }
+
+/** The console's code for "change your password before anything else" (403). */
+export const PASSWORD_EXPIRED = 'password_expired';
 
 /** Error bodies from a console that adds fields we do not know yet still give their code and message. */
 const looseApiError = z.object({ error: z.string(), message: z.string() });
@@ -55,6 +63,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   // Called through a closure: browsers throw "Illegal invocation" for a detached `window.fetch`.
   const fetchImpl = options.fetchImpl ?? ((input, init) => fetch(input, init));
   const unauthorizedListeners = new Set<() => void>();
+  const passwordExpiredListeners = new Set<() => void>();
   let csrfToken: string | undefined;
 
   async function send(method: HttpMethod, path: string, requestOptions: RequestOptions): Promise<{ status: number; body: unknown }> {
@@ -77,7 +86,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       throw new ApiRequestError('network', null, 'network_error', cause instanceof Error ? cause.message : 'network error');
     }
     const json = parseJson(text);
-    if (!response.ok) throw toHttpError(response, json, requestOptions, unauthorizedListeners);
+    if (!response.ok) {
+      const error = toHttpError(response, json, requestOptions, unauthorizedListeners);
+      if (error.status === 403 && error.code === PASSWORD_EXPIRED) for (const listener of passwordExpiredListeners) listener();
+      throw error;
+    }
     return { status: response.status, body: json };
   }
 
@@ -99,6 +112,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     },
     reportUnauthorized(): void {
       for (const listener of unauthorizedListeners) listener();
+    },
+    onPasswordExpired(listener: () => void): () => void {
+      passwordExpiredListeners.add(listener);
+      return () => passwordExpiredListeners.delete(listener);
     },
     setCsrfToken(token: string | undefined): void {
       csrfToken = token;

@@ -2,7 +2,11 @@ export { ApiRequestError, isApiRequestError, isUnreachable, type ApiFailureKind 
 export { ApiProvider, useApi } from './api-context';
 export { createConsoleApi, type ConsoleApi } from './console-api';
 export type { AgentListQuery, AgentsApi } from './agents-api';
-export type { AuthApi } from './auth-api';
+export type { AuthApi, SignedInUser } from './auth-api';
+export type { AuditApi, AuditFilters } from './audit-api';
+export type { ExceptionListQuery, ExceptionsApi } from './exceptions-api';
+export type { EnrollSecretCreated, GroupsApi } from './groups-api';
+export type { UsersApi } from './users-api';
 export type { EventListQuery, EventsApi } from './events-api';
 export type { PoliciesApi } from './policies-api';
 export type { EventStreamHandle, EventStreamListener, StreamStatus } from './event-stream';

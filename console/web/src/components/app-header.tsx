@@ -7,13 +7,16 @@ import { describeError } from './error-message';
 import { LanguageSwitch } from './language-switch';
 import { ProductMark } from './product-mark';
 
+/** The account page every role reaches from the header. */
+export const CHANGE_PASSWORD_PATH = '/account/password';
+
 /** One entry of the main navigation. */
 export interface NavItem {
   path: string;
   labelKey: MessageKey;
 }
 
-/** Product name, navigation, the signed-in user with their role, language switch and sign-out. */
+/** Product name, navigation, the signed-in user with their role, language switch, password change and sign-out. */
 export function AppHeader({ navItems, activePath }: { navItems: readonly NavItem[]; activePath: string }) {
   const { t } = useI18n();
   const session = useSession();
@@ -41,7 +44,7 @@ export function AppHeader({ navItems, activePath }: { navItems: readonly NavItem
         </a>
         <nav aria-label={t('nav.label')} className="main-nav">
           {navItems.map((item) => (
-            <a key={item.path} href={hrefFor(item.path)} aria-current={item.path === activePath ? 'page' : undefined}>
+            <a key={item.path} href={hrefFor(item.path)} aria-current={activePath === item.path || activePath.startsWith(`${item.path}/`) ? 'page' : undefined}>
               {t(item.labelKey)}
             </a>
           ))}
@@ -54,6 +57,11 @@ export function AppHeader({ navItems, activePath }: { navItems: readonly NavItem
             </span>
           )}
           <LanguageSwitch />
+          {user && (
+            <a className="button button-ghost" href={hrefFor(CHANGE_PASSWORD_PATH)} aria-current={activePath === CHANGE_PASSWORD_PATH ? 'page' : undefined}>
+              {t('nav.changePassword')}
+            </a>
+          )}
           {user && (
             <button type="button" className="button button-ghost" onClick={() => void signOut()} disabled={signingOut}>
               {t('header.logout')}

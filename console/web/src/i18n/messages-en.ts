@@ -1,3 +1,11 @@
+import { accountEn } from './catalogue/account-en';
+import { auditEn } from './catalogue/audit-en';
+import { exceptionsEn } from './catalogue/exceptions-en';
+import { groupsEn } from './catalogue/groups-en';
+import { managementEn } from './catalogue/management-en';
+import { policiesEn } from './catalogue/policies-en';
+import { usersEn } from './catalogue/users-en';
+
 /**
  * English UI texts. This object defines the set of message keys: every other language must provide
  * exactly these keys (checked by the type of `messagesZhCn` and by a test).
@@ -165,6 +173,14 @@ export const messagesEn = {
   'chart.barEmpty': '{time}: no events',
   'chart.now': 'now',
   'chart.truncated': 'Counts only the newest {count} events of this hour.',
+  // The management pages' texts live in catalogue/, one file per area, to keep files small.
+  ...accountEn,
+  ...managementEn,
+  ...exceptionsEn,
+  ...policiesEn,
+  ...groupsEn,
+  ...auditEn,
+  ...usersEn,
 } as const;
 
 /** A key of the UI message catalogue. */

@@ -1,3 +1,10 @@
+import { accountZhCn } from './catalogue/account-zh-cn';
+import { auditZhCn } from './catalogue/audit-zh-cn';
+import { exceptionsZhCn } from './catalogue/exceptions-zh-cn';
+import { groupsZhCn } from './catalogue/groups-zh-cn';
+import { managementZhCn } from './catalogue/management-zh-cn';
+import { policiesZhCn } from './catalogue/policies-zh-cn';
+import { usersZhCn } from './catalogue/users-zh-cn';
 import type { MessageKey } from './messages-en';
 
 /** Simplified Chinese UI texts; the type forces the same keys as the English catalogue. */
@@ -162,4 +169,12 @@ export const messagesZhCn: Record<MessageKey, string> = {
   'chart.barEmpty': '{time}：无事件',
   'chart.now': '现在',
   'chart.truncated': '仅统计本小时内最新的 {count} 个事件。',
+  // The management pages' texts live in catalogue/, one file per area, to keep files small.
+  ...accountZhCn,
+  ...managementZhCn,
+  ...exceptionsZhCn,
+  ...policiesZhCn,
+  ...groupsZhCn,
+  ...auditZhCn,
+  ...usersZhCn,
 };

@@ -1,21 +1,24 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { CurrentUser } from '@dlp/shared';
-import { isUnreachable, useApi } from '../api';
+import { isUnreachable, useApi, type SignedInUser } from '../api';
 
 /**
  * checking: asking the console who we are; unreachable: the console did not answer;
- * signed-out: show the sign-in page (`expired` when the console ended the session); signed-in.
+ * signed-out: show the sign-in page (`expired` when the console ended the session); signed-in
+ * (`mustChangePassword`: only the change-password screen until a new password is set).
  */
 export type SessionState =
   | { status: 'checking' }
   | { status: 'unreachable' }
   | { status: 'signed-out'; expired: boolean }
-  | { status: 'signed-in'; user: CurrentUser };
+  | { status: 'signed-in'; user: CurrentUser; mustChangePassword: boolean };
 
 export interface Session {
   state: SessionState;
   /** After a successful sign-in. */
-  signedIn(user: CurrentUser): void;
+  signedIn(signedIn: SignedInUser): void;
+  /** After the user set a new password: the console opens every route again. */
+  passwordChanged(): void;
   /** Signs out at the console; rejects (and stays signed in) if the console could not be told. */
   signOut(): Promise<void>;
   /** Asks the console again (after "unreachable"). */
@@ -34,7 +37,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     let cancelled = false;
     api.auth.currentUser().then(
       (user) => {
-        if (!cancelled) setState(user ? { status: 'signed-in', user } : { status: 'signed-out', expired: false });
+        if (!cancelled) setState(user ? { status: 'signed-in', ...user } : { status: 'signed-out', expired: false });
       },
       (error: unknown) => {
         if (cancelled) return;
@@ -54,7 +57,19 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [api],
   );
 
-  const signedIn = useCallback((user: CurrentUser) => setState({ status: 'signed-in', user }), []);
+  useEffect(
+    () =>
+      // An admin reset the password, or it aged past the console's limit, while the page was open.
+      api.onPasswordExpired(() => {
+        setState((previous) => (previous.status === 'signed-in' ? { ...previous, mustChangePassword: true } : previous));
+      }),
+    [api],
+  );
+
+  const signedIn = useCallback((user: SignedInUser) => setState({ status: 'signed-in', ...user }), []);
+  const passwordChanged = useCallback(() => {
+    setState((previous) => (previous.status === 'signed-in' ? { ...previous, mustChangePassword: false } : previous));
+  }, []);
   const signOut = useCallback(async () => {
     await api.auth.logout();
     setState({ status: 'signed-out', expired: false });
@@ -64,7 +79,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setCheckRound((round) => round + 1);
   }, []);
 
-  const value = useMemo<Session>(() => ({ state, signedIn, signOut, recheck }), [state, signedIn, signOut, recheck]);
+  const value = useMemo<Session>(() => ({ state, signedIn, passwordChanged, signOut, recheck }), [state, signedIn, passwordChanged, signOut, recheck]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

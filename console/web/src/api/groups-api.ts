@@ -1,0 +1,41 @@
+import {
+  enrollSecretCreated,
+  enrollSecretList,
+  groupList,
+  groupResponse,
+  rolloutList,
+  type EnrollSecretSummary,
+  type GroupRollout,
+  type GroupSummary,
+} from '@dlp/shared';
+import type { z } from 'zod';
+import type { HttpClient } from './http-client';
+
+/** The one answer that carries an enroll secret; it is never shown again. */
+export type EnrollSecretCreated = z.infer<typeof enrollSecretCreated>;
+
+/** Groups, their policy, rollout progress and enroll secrets (admins change; auditors read groups). */
+export interface GroupsApi {
+  list(): Promise<GroupSummary[]>;
+  /** 409 `group_exists`. */
+  create(name: string, policyId?: string): Promise<GroupSummary>;
+  assignPolicy(groupId: string, policyId: string): Promise<GroupSummary>;
+  rollout(): Promise<GroupRollout[]>;
+  enrollSecrets(): Promise<EnrollSecretSummary[]>;
+  createEnrollSecret(label: string, groupId: string): Promise<EnrollSecretCreated>;
+  deleteEnrollSecret(id: string): Promise<void>;
+}
+
+/** The groups API over the shared HTTP client (answers parsed with the @dlp/shared schemas). */
+export function createGroupsApi(http: HttpClient): GroupsApi {
+  return {
+    list: async () => (await http.request('GET', '/api/v1/groups', groupList)).items,
+    create: async (name, policyId) => (await http.request('POST', '/api/v1/groups', groupResponse, { body: { name, policyId } })).group,
+    assignPolicy: async (groupId, policyId) =>
+      (await http.request('PUT', `/api/v1/groups/${encodeURIComponent(groupId)}/policy`, groupResponse, { body: { policyId } })).group,
+    rollout: async () => (await http.request('GET', '/api/v1/rollout', rolloutList)).items,
+    enrollSecrets: async () => (await http.request('GET', '/api/v1/enroll-secrets', enrollSecretList)).items,
+    createEnrollSecret: (label, groupId) => http.request('POST', '/api/v1/enroll-secrets', enrollSecretCreated, { body: { label, groupId } }),
+    deleteEnrollSecret: (id) => http.requestNoContent('DELETE', `/api/v1/enroll-secrets/${encodeURIComponent(id)}`),
+  };
+}

@@ -1,0 +1,31 @@
+import type { auditEn } from './audit-en';
+
+/** 审计日志页面（简体中文）。 */
+export const auditZhCn: Record<keyof typeof auditEn, string> = {
+  'audit.title': '审计日志',
+  'audit.subtitle': '记录每次登录和每项变更，哈希链可发现任何篡改。最新的在前。',
+  'audit.col.at': '时间',
+  'audit.col.actor': '操作人',
+  'audit.col.action': '操作',
+  'audit.col.target': '对象',
+  'audit.col.source': '来源',
+  'audit.col.details': '详情',
+  'audit.col.hash': '哈希',
+  'audit.filter.actor': '用户',
+  'audit.filter.action': '操作',
+  'audit.filter.targetType': '对象类型',
+  'audit.filter.fromDate': '开始日期',
+  'audit.filter.toDate': '结束日期',
+  'audit.apply': '应用筛选',
+  'audit.empty': '没有符合筛选条件的审计记录。',
+  'audit.older': '加载更早的记录',
+  'audit.show': '展开',
+  'audit.before': '修改前：',
+  'audit.after': '修改后：',
+  'audit.system': '系统：{system}',
+  'audit.verify': '校验哈希链',
+  'audit.verifying': '正在校验…',
+  'audit.chainOk': '哈希链完整：共 {rows} 行。链头哈希：',
+  'audit.chainBroken': '哈希链在第 {id} 行断裂：{reason}',
+  'audit.export': '导出 CSV',
+};

@@ -1,0 +1,30 @@
+/** Groups, rollout progress and enroll secrets (English). */
+export const groupsEn = {
+  'groups.title': 'Groups',
+  'groups.subtitle': 'Every agent belongs to one group and enforces the group’s policy. Rollout shows how far the current version has reached.',
+  'groups.newName': 'New group',
+  'groups.create': 'Create group',
+  'groups.col.name': 'Group',
+  'groups.col.agents': 'Agents',
+  'groups.col.policy': 'Policy',
+  'groups.col.rollout': 'Rollout',
+  'groups.col.failed': 'Failed agents',
+  'groups.builtIn': 'built-in',
+  'groups.noPolicy': 'No policy',
+  'groups.assignFor': 'Policy of group {group}',
+
+  'rollout.applied': 'Applied',
+  'rollout.pending': 'Pending',
+  'rollout.failed': 'Failed',
+  'rollout.offline': 'Offline',
+  'rollout.label': 'Rollout in {group}: {parts}',
+
+  'secrets.title': 'Enroll secrets',
+  'secrets.intro': 'An agent enrolls once with a secret and joins the secret’s group. Delete a secret when it is no longer handed out.',
+  'secrets.label': 'Label',
+  'secrets.group': 'Group',
+  'secrets.created': 'Created',
+  'secrets.create': 'Create secret',
+  'secrets.none': 'No enroll secrets.',
+  'secrets.createdLabel': 'Enroll secret “{label}” for group {group}',
+} as const;

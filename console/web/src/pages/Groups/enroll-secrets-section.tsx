@@ -1,0 +1,93 @@
+import { useState, type FormEvent } from 'react';
+import { DEFAULT_GROUP_ID, type GroupSummary } from '@dlp/shared';
+import { useApi, type EnrollSecretCreated } from '../../api';
+import { ErrorBanner } from '../../components/error-banner';
+import { SecretOnce } from '../../components/secret-once';
+import { useAction } from '../../hooks/use-action';
+import { useLoader } from '../../hooks/use-loader';
+import { formatDateTime, useI18n } from '../../i18n';
+
+/** Enroll secrets per group: agents enrolled with a secret join its group. The secret is shown once. */
+export function EnrollSecretsSection({ groups }: { groups: readonly GroupSummary[] }) {
+  const { t, language } = useI18n();
+  const api = useApi();
+  const secrets = useLoader(() => api.groups.enrollSecrets(), 'enroll-secrets');
+  const create = useAction();
+  const remove = useAction();
+  const [label, setLabel] = useState('');
+  const [groupId, setGroupId] = useState(DEFAULT_GROUP_ID);
+  const [created, setCreated] = useState<EnrollSecretCreated | null>(null);
+  const groupName = (id: string | undefined) => groups.find((group) => group.id === (id ?? DEFAULT_GROUP_ID))?.name ?? id ?? DEFAULT_GROUP_ID;
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (label.trim() === '') return;
+    const ok = await create.run(async () => setCreated(await api.groups.createEnrollSecret(label.trim(), groupId)));
+    if (ok) {
+      setLabel('');
+      await secrets.reload();
+    }
+  };
+
+  const deleteSecret = async (id: string) => {
+    if (await remove.run(() => api.groups.deleteEnrollSecret(id))) await secrets.reload();
+  };
+
+  return (
+    <section className="card section-gap" aria-labelledby="enroll-secrets-title">
+      <h2 id="enroll-secrets-title">{t('secrets.title')}</h2>
+      <p className="muted small">{t('secrets.intro')}</p>
+      {created && <SecretOnce label={t('secrets.createdLabel', { label: created.label, group: groupName(created.groupId) })} secret={created.secret} onDismiss={() => setCreated(null)} />}
+      {create.error !== null && <ErrorBanner error={create.error} />}
+      {remove.error !== null && <ErrorBanner error={remove.error} />}
+      {secrets.error !== null && <ErrorBanner error={secrets.error} onRetry={() => void secrets.reload()} />}
+      <form className="inline-form" onSubmit={(event) => void submit(event)}>
+        <label className="inline-field">
+          <span>{t('secrets.label')}</span>
+          <input name="secret-label" value={label} onChange={(e) => setLabel(e.target.value)} />
+        </label>
+        <label className="inline-field">
+          <span>{t('secrets.group')}</span>
+          <select value={groupId} aria-label={t('secrets.group')} onChange={(e) => setGroupId(e.target.value)}>
+            {groups.map((group) => (
+              <option key={group.id} value={group.id}>
+                {group.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="button button-primary" disabled={create.running || label.trim() === ''}>
+          {t('secrets.create')}
+        </button>
+      </form>
+      {(secrets.data ?? []).length === 0 ? (
+        !secrets.loading && <p className="muted">{t('secrets.none')}</p>
+      ) : (
+        <table className="data-table compact-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('secrets.label')}</th>
+              <th scope="col">{t('secrets.group')}</th>
+              <th scope="col">{t('secrets.created')}</th>
+              <th scope="col">{t('exceptions.col.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(secrets.data ?? []).map((secret) => (
+              <tr key={secret.id}>
+                <th scope="row">{secret.label}</th>
+                <td>{groupName(secret.groupId)}</td>
+                <td className="cell-nowrap">{formatDateTime(secret.createdAt, language)}</td>
+                <td>
+                  <button type="button" className="button button-small button-danger" onClick={() => void deleteSecret(secret.id)} disabled={remove.running}>
+                    {t('common.delete')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,78 @@
+import { role as roleSchema, type Role, type UpdateUserRequest, type UserSummary } from '@dlp/shared';
+import { useApi } from '../../api';
+import { Badge } from '../../components/badges';
+import { ErrorBanner } from '../../components/error-banner';
+import { useAction } from '../../hooks/use-action';
+import { formatDateTime, useI18n } from '../../i18n';
+import { useCurrentUser } from '../../session/session-context';
+
+/** Users with their state; admins change roles and disable or re-enable accounts here. */
+export function UsersTable({ users, onChanged }: { users: readonly UserSummary[]; onChanged(): void }) {
+  const { t, language } = useI18n();
+  const api = useApi();
+  const me = useCurrentUser();
+  const update = useAction();
+
+  const change = async (user: UserSummary, changes: UpdateUserRequest) => {
+    if (await update.run(() => api.users.update(user.id, changes))) onChanged();
+  };
+
+  return (
+    <>
+      {update.error !== null && <ErrorBanner error={update.error} />}
+      <div className="table-wrap">
+        <table className="data-table users-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('users.username')}</th>
+              <th scope="col">{t('users.role')}</th>
+              <th scope="col">{t('users.state')}</th>
+              <th scope="col">{t('users.passwordChanged')}</th>
+              <th scope="col">{t('users.createdAt')}</th>
+              <th scope="col">{t('exceptions.col.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((user) => (
+              <tr key={user.id} data-username={user.username} className={user.disabled ? 'row-revoked' : undefined}>
+                <th scope="row">
+                  {user.username} {user.id === me?.id && <span className="muted small">{t('users.you')}</span>}
+                </th>
+                <td>
+                  <select
+                    aria-label={t('users.roleOf', { username: user.username })}
+                    value={user.role}
+                    disabled={update.running}
+                    onChange={(event) => void change(user, { role: event.target.value as Role })}
+                  >
+                    {roleSchema.options.map((option) => (
+                      <option key={option} value={option}>
+                        {t(`role.${option}`)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <span className="badge-stack">
+                    {user.disabled ? <Badge tone="grey">{t('users.disabled')}</Badge> : <Badge tone="green">{t('users.active')}</Badge>}
+                    {user.mustChangePassword && <Badge tone="amber">{t('users.mustChange')}</Badge>}
+                    {user.lockedUntil && <Badge tone="red">{t('users.locked')}</Badge>}
+                  </span>
+                </td>
+                <td className="cell-nowrap">{formatDateTime(user.passwordChangedAt, language)}</td>
+                <td className="cell-nowrap">{formatDateTime(user.createdAt, language)}</td>
+                <td>
+                  {user.id !== me?.id && (
+                    <button type="button" className={`button button-small${user.disabled ? '' : ' button-danger'}`} disabled={update.running} onClick={() => void change(user, { disabled: !user.disabled })}>
+                      {user.disabled ? t('users.enable') : t('users.disable')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
