@@ -30,6 +30,8 @@ const benches = [
   { name: 'ingest', args: async () => [await bundle('ingest'), '8', '25'] },
   { name: 'exec-overhead', args: async () => [path.join(root, 'bench/exec-overhead.mjs')] },
   { name: 'mount-guard', args: async () => [path.join(root, 'bench/mount-guard.mjs'), '--runs', '50'] },
+  { name: 'agent-footprint', args: async () => [await bundle('agent-footprint')] },
+  { name: 'policy-publish', args: async () => [await bundle('policy-publish'), '1000'] },
 ];
 
 console.log(JSON.stringify({ machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version }, at: new Date().toISOString() }));

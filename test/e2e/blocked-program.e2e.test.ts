@@ -25,7 +25,8 @@ describe('end to end: a blocked program is stopped and reported', () => {
 
   it('reports would-block in monitor mode and lets the program run', async () => {
     await fleet.publishDefault(blockBySha256(tool.sha256, 'monitor'));
-    const run = startProgram(tool.path, ['0.5']);
+    // Long enough for a scanner slowed by a busy machine to see it (and hash it) while it runs.
+    const run = startProgram(tool.path, ['2']);
     expect(await run.exit).toEqual({ code: 0, signal: null });
     const events = await waitFor('a would-block event', async () => {
       const found = await fleet.events(`agentId=${fleet.agentId}&action=would-block`);

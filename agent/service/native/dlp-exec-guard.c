@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backstop.h"
 #include "guard.h"
 #include "offline-modes.h"
 
@@ -41,9 +42,9 @@ static uint64_t monotonic_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Proof of life for the agent's backstop thread, which cannot rely on PONGs: the agent's main
- * thread may be the one that is stuck. Written from this loop, so it stops when decisions stop.
- * CLOCK_MONOTONIC nanoseconds, little-endian, at offset 0. */
+/* Proof of life for the agent's watchdog and for the backstop process (backstop.c), which cannot
+ * rely on the agent's main thread: it may be the one that is stuck. Written from this loop, so it
+ * stops when decisions stop. CLOCK_MONOTONIC nanoseconds, little-endian, at offset 0. */
 static void write_heartbeat(struct guard *g, uint64_t now_ms) {
     if (g->heartbeat_fd < 0 || now_ms - g->last_heartbeat_ms < HEARTBEAT_MS) return;
     uint64_t ns = monotonic_ns();
@@ -63,7 +64,8 @@ static void usage(void) {
     fprintf(stderr,
             "usage: dlp-exec-guard [--agent-pid N] [--hash-threads N] [--stats-interval-ms N] [--report-interval-ms N]\n"
             "                      [--heartbeat-fd N]\n"
-            "       dlp-exec-guard --probe | --decide | --sha256 FILE | --parse-mountinfo FILE\n");
+            "       dlp-exec-guard --probe | --decide | --sha256 FILE | --parse-mountinfo FILE\n"
+            "       dlp-exec-guard --backstop --state-fd N --check-ms N\n");
 }
 
 static int parse_long(const char *text, long min, long max, long *out) {
@@ -73,6 +75,23 @@ static int parse_long(const char *text, long min, long max, long *out) {
     if (errno || !text[0] || *end || value < min || value > max) return -1;
     *out = value;
     return 0;
+}
+
+/* `--backstop --state-fd N --check-ms N` (the arguments after --backstop). */
+static int backstop_main(int argc, char **argv) {
+    long state_fd = -1, check_ms = 250;
+    for (int i = 0; i + 1 < argc; i += 2) {
+        long *target = strcmp(argv[i], "--state-fd") == 0 ? &state_fd : strcmp(argv[i], "--check-ms") == 0 ? &check_ms : NULL;
+        if (!target || parse_long(argv[i + 1], target == &state_fd ? 0 : 1, target == &state_fd ? 0x7fffffff : 60000, target) != 0) {
+            usage();
+            return 2;
+        }
+    }
+    if (state_fd < 0 || argc % 2 != 0) {
+        usage();
+        return 2;
+    }
+    return run_backstop_mode((int)state_fd, check_ms);
 }
 
 /* Can this kernel and this process place exec permission marks? Marks an empty temporary
@@ -211,6 +230,7 @@ int main(int argc, char **argv) {
         const char *arg = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(arg, "--probe") == 0) return run_probe();
+        if (strcmp(arg, "--backstop") == 0) return backstop_main(argc - i - 1, argv + i + 1);
         if (strcmp(arg, "--decide") == 0) return run_decide_mode();
         if (strcmp(arg, "--sha256") == 0 && value) return run_sha256_mode(value);
         if (strcmp(arg, "--parse-mountinfo") == 0 && value) return run_parse_mountinfo_mode(value);

@@ -1,13 +1,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { AgentSummary, PolicyDetail, PolicyDocumentInput, StoredEvent } from '@dlp/shared';
+import type { AgentConfigInput, AgentSummary, PolicyDetail, PolicyDocumentInput, StoredEvent } from '@dlp/shared';
 import { RestClient } from '../../../console/server/src/testing/rest-client';
 import { waitFor } from '../../../console/server/src/testing/wait-for';
 import { startAgent, startConsole, type ConsoleProcess, type RunningProcess } from './processes';
 
 export const ADMIN_PASSWORD = 'e2e admin password 2026';
 export const ENROLL_SECRET = 'e2e-enroll-secret-0123456789abcdef';
+
+export interface FleetOptions {
+  /**
+   * The agent's app control. Default: the /proc scanner (after-start kills), which is what most
+   * e2e tests exercise; pre-exec tests pass `fanotify` with marks on a tmpfs of their own. Never
+   * `auto` or marks `all` in tests: every exec on this machine would be judged. A function gets
+   * the fleet, so marks can name its folders.
+   */
+  appControl?: AgentConfigInput['appControl'] | ((fleet: Fleet) => AgentConfigInput['appControl']);
+}
 
 /** A real console process and a real agent process enrolled to it, each with its own temp data dir. */
 export class Fleet {
@@ -19,6 +29,8 @@ export class Fleet {
   readonly consoleDir = path.join(this.root, 'console');
   readonly agentDir = path.join(this.root, 'agent');
   readonly programsDir = path.join(this.root, 'programs');
+
+  constructor(private readonly options: FleetOptions = {}) {}
 
   async start(): Promise<void> {
     await this.startConsole();
@@ -39,6 +51,7 @@ export class Fleet {
       enrollSecret: ENROLL_SECRET,
       dataDir: this.agentDir,
       scanIntervalMs: 50,
+      appControl: (typeof this.options.appControl === 'function' ? this.options.appControl(this) : this.options.appControl) ?? { method: 'proc-scan' },
     });
   }
 

@@ -1,5 +1,5 @@
 import type { AppDecisionReport } from '../../enforce/apps/app-control';
-import { appEventOf } from './apps-agent-control';
+import { appEventOf, appNoticeEventOf } from './apps-agent-control';
 
 const decision = (overrides: Partial<AppDecisionReport>): AppDecisionReport => ({
   action: 'blocked',
@@ -27,6 +27,25 @@ describe('app decisions as events', () => {
     const tool = { pid: 11, exePath: '/usr/bin/flameshot', name: 'flameshot' };
     expect(appEventOf(decision({ ruleId: 'screen:flameshot', process: tool }))).toMatchObject({ type: 'screen-capture', action: 'blocked' });
     expect(appEventOf(decision({ action: 'would-block', ruleId: 'screen:flameshot', process: tool }))).toMatchObject({ type: 'screen-capture', action: 'would-block', severity: 'low' });
+  });
+
+  it('are high severity when the fail mode decided, whichever way it went', () => {
+    const timedOut = { method: 'fanotify' as const, ruleId: 'fail-mode:open', timedOut: true };
+    expect(appEventOf(decision({ ...timedOut, action: 'allowed' }))).toMatchObject({ type: 'app', action: 'allowed', severity: 'high', ruleId: 'fail-mode:open' });
+    expect(appEventOf(decision({ ...timedOut, ruleId: 'fail-mode:closed', action: 'blocked' }))).toMatchObject({ action: 'blocked', severity: 'high' });
+  });
+
+  it('carry how many identical decisions were folded into one', () => {
+    expect(appEventOf(decision({ method: 'fanotify', process: { pid: 10, exePath: '/usr/bin/nc', name: 'nc', suppressed: 12 } })).subject).toMatchObject({ method: 'fanotify', suppressed: 12 });
+  });
+
+  it('turn notices about the control itself into agent events', () => {
+    expect(appNoticeEventOf({ severity: 'high', message: 'exec guard restarted after it stopped answering', details: { gapMs: 40 } })).toEqual({
+      type: 'agent',
+      action: 'info',
+      severity: 'high',
+      subject: { kind: 'agent', message: 'exec guard restarted after it stopped answering', details: { gapMs: 40 } },
+    });
   });
 
   it('name the exception when one let the program run', () => {

@@ -114,12 +114,12 @@ export class AppsAgentControl implements AgentControl {
 
   async applyPolicy(policy: VerifiedPolicy | null): Promise<void> {
     this.policy = policy;
-    this.push();
+    await this.push();
   }
 
   async applyExceptions(active: ActiveExceptions): Promise<void> {
     this.exceptions = active;
-    this.push();
+    await this.push();
   }
 
   async start(): Promise<void> {
@@ -147,7 +147,8 @@ export class AppsAgentControl implements AgentControl {
     return this.policy?.signed.bundle.document.screen.blockCaptureTools ?? false;
   }
 
-  private push(): void {
-    this.control.applyPolicy(appPolicyOf(this.policy, this.exceptions, this.options.platform.os));
+  /** Resolves once the app control has the rules in force (at once for the scanner). */
+  private async push(): Promise<void> {
+    await this.control.applyPolicy(appPolicyOf(this.policy, this.exceptions, this.options.platform.os));
   }
 }

@@ -55,9 +55,9 @@ export class AppControlSelector implements AppControl {
     await this.active?.stop();
   }
 
-  applyPolicy(policy: AppPolicy | null): void {
+  applyPolicy(policy: AppPolicy | null): void | Promise<void> {
     this.policy = policy;
-    this.active?.applyPolicy(policy);
+    return this.active?.applyPolicy(policy);
   }
 
   capabilities(): CapabilityReport['apps'] {
@@ -79,7 +79,7 @@ export class AppControlSelector implements AppControl {
       log: this.options.log,
       gaveUp: (reason) => this.giveUp(control, reason),
     });
-    control.applyPolicy(this.policy);
+    void control.applyPolicy(this.policy);
     try {
       await control.start();
     } catch (error) {
@@ -108,7 +108,7 @@ export class AppControlSelector implements AppControl {
 
   private async startFallback(): Promise<void> {
     const fallback = this.options.createFallback();
-    fallback.applyPolicy(this.policy);
+    void fallback.applyPolicy(this.policy);
     this.active = fallback;
     await fallback.start();
   }

@@ -77,9 +77,11 @@ export interface AppControl {
   stop(): Promise<void>;
   /**
    * Swaps in a newly accepted policy. Null means "no policy yet": monitor mode, no rules. Running
-   * processes are judged again under the new rules.
+   * processes are judged again under the new rules. A control whose rules live elsewhere (a
+   * pre-exec helper) returns a promise that settles once they are in force there, so the service
+   * acknowledges a policy only when it is enforced; it never rejects.
    */
-  applyPolicy(policy: AppPolicy | null): void;
+  applyPolicy(policy: AppPolicy | null): void | Promise<void>;
   /** What this control really enforces, for the capability report (handbook principle 6). */
   capabilities(): CapabilityReport['apps'];
   /** What the flags cannot say (e.g. why pre-exec blocking is not in force), one short line each. */

@@ -44,7 +44,8 @@ describe('screen-capture tool blocking with the real /proc scanner', () => {
     const sha256 = createHash('sha256').update(await readFile(flameshot)).digest('hex');
     // The real process table and host; an empty sysfs, so USB control reports itself unavailable.
     const platform = createLinuxPlatform({ roots: { proc: '/proc', sys: path.join(dir, 'sys'), etc: '/etc' } });
-    const config = agentConfig.parse({ consoleUrl: console_.url, enrollSecret: console_.enrollSecret, dataDir: path.join(dir, 'data'), scanIntervalMs: 50 });
+    // The scanner on purpose: pre-exec blocking would mark the real host's mounts (its own test uses a tmpfs).
+    const config = agentConfig.parse({ consoleUrl: console_.url, enrollSecret: console_.enrollSecret, dataDir: path.join(dir, 'data'), scanIntervalMs: 50, appControl: { method: 'proc-scan' } });
     agent = await startAgent(config, { platform, log: silentLogger, linkTimings: { backoffBaseMs: 20, backoffCapMs: 200 } });
     const running = agent;
     await waitFor(() => running.linkState() === 'ready', 'the agent to be welcomed');

@@ -189,14 +189,15 @@ export class LinuxHostInfo implements HostInfo {
 
 export function createLinuxPlatform(options: LinuxPlatformOptions): Platform {
   const realHost = path.resolve(options.roots.proc) === '/proc';
+  const processes = new LinuxProcessTable(options.roots.proc);
   return {
     os: 'linux',
-    processes: new LinuxProcessTable(options.roots.proc),
+    processes,
     host: new LinuxHostInfo(options.roots, options.utmpPath ?? '/run/utmp'),
     self: { pid: process.pid, ppid: process.ppid },
     // Pre-exec blocking judges the real host's execs; an agent pointed at a fake proc tree is under
     // test and must not mark the mounts of the machine it happens to run on.
-    ...(realHost ? { preExec: fanotifyPreExec({ agentPid: process.pid }) } : {}),
+    ...(realHost ? { preExec: fanotifyPreExec({ agentPid: process.pid, processes }) } : {}),
     usb: new LinuxUsbPlatform({
       sysRoot: options.roots.sys,
       procRoot: options.roots.proc,

@@ -19,8 +19,9 @@ export interface ExecGuardOptions {
   /** Window of the helper's per (rule, path) report rate limit, ms (default 1000; 0 = no limit). */
   reportIntervalMs?: number;
   /**
-   * The watchdog waits for a PONG for the policy's decision timeout, but never less than this (ms,
-   * default 100): Node's own timers are not precise enough for the 10 ms a policy may ask for.
+   * The watchdog allows the helper's heartbeat to be as old as the policy's decision timeout (plus
+   * one heartbeat period), but never less than this (ms, default 100): Node's own timers are not
+   * precise enough for the 10 ms a policy may ask for.
    */
   watchdogFloorMs?: number;
   /** The main-thread-independent backstop never kills sooner than this (ms, default 1000). */

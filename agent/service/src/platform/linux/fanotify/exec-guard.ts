@@ -33,9 +33,10 @@ interface Waiter<T> {
  * Drives the native pre-exec helper (dlp-exec-guard): starts it, hands it the policy's app rules,
  * relays its decisions and stats, and keeps it alive. Decisions never pass through here — the helper
  * answers the kernel itself — so this class is about supervision:
- * - a watchdog PINGs every ~timeout/3 and kills a helper that does not PONG within the decision
- *   timeout (the kernel releases its pending execs when its fanotify fd closes), then restarts it;
- * - a backstop thread does the same when this thread is itself blocked (see WatchdogBackstop);
+ * - a watchdog reads the helper's heartbeat every ~timeout/3 and kills a helper whose decision loop
+ *   was silent for the decision timeout plus one heartbeat period (the kernel releases its pending
+ *   execs when its fanotify fd closes), then restarts it;
+ * - a backstop process does the same when this thread is itself blocked (see WatchdogBackstop);
  * - a helper that exits is restarted with exponential backoff; rules and marks are re-sent.
  */
 export class ExecGuard extends EventEmitter<ExecGuardEvents> {
@@ -71,10 +72,10 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
     super();
     this.helperPath = options.helperPath ?? locateExecGuardHelper();
     this.watchdog = new HelperWatchdog(
-      (n) => this.helper?.send(`PING ${n}\n`),
-      (waitedMs) => this.killHung(`watchdog: no answer to PING within ${waitedMs} ms`),
+      () => this.backstop.readHeartbeatNs(),
+      (silentMs) => this.killHung(`watchdog: no heartbeat from the helper's decision loop for ${silentMs} ms`),
     );
-    this.backstop = new WatchdogBackstop(Math.max(10, Math.floor(this.backstopLimitMs() / 4)));
+    this.backstop = new WatchdogBackstop(this.helperPath, Math.max(10, Math.floor(this.backstopLimitMs() / 4)), (problem) => this.emit('problem', problem));
   }
 
   /** Starts the helper and resolves once its marks are in place (rules first, if a policy was applied). */
@@ -232,8 +233,7 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
     if (helper !== this.helper) return; // a line from a helper we already replaced
     switch (message.type) {
       case 'pong':
-        this.watchdog.pong(message.n);
-        return;
+        return; // we no longer PING (the watchdog reads the heartbeat), but the protocol still has it
       case 'decision':
         this.emit('decision', toExecDecision(message));
         return;

@@ -1,6 +1,8 @@
 import { appsSection, describeIssues, exceptionAllowRules, type AppsSection, type CapabilityReport } from '@dlp/shared';
 import type { Logger } from '../../../core/logger';
-import type { AppControl, AppControlSink, AppPolicy } from '../../../enforce/apps/app-control';
+import type { AppControl, AppControlSink, AppDecisionReport, AppPolicy } from '../../../enforce/apps/app-control';
+import { ExecutableHashCache } from '../../../enforce/apps/executable-hash-cache';
+import type { ProcessTable } from '../../types';
 import { appDecisionOf, sentRuleSet, type SentRuleSet } from './exec-decision-report';
 import type { ExecGuard } from './exec-guard';
 import type { ExecDecision, ExecGuardDown, ExecGuardRestart } from './exec-guard-types';
@@ -17,6 +19,8 @@ export interface FanotifyAppControlOptions {
   log: Logger;
   /** Called once when the helper keeps going down (see giveUpAfter): the owner takes over. */
   gaveUp(reason: string): void;
+  /** Where blocked files are hashed for evidence when a path or name rule decided (no hash needed). */
+  files: ProcessTable;
   /** Helper deaths within `windowMs` that make pre-exec blocking give up (default 5 in 60 s). */
   giveUpAfter?: { downs: number; windowMs: number };
 }
@@ -53,14 +57,16 @@ export class FanotifyAppControl implements AppControl {
   private readonly sent = new Map<number, SentRuleSet>();
   private generationsSent = 0;
   private failMode: 'open' | 'closed' = 'open';
-  private applying: Promise<void> = Promise.resolve();
   private downTimes: number[] = [];
   private downSince: number | null = null;
   private gaveUp = false;
   private stopped = false;
+  private readonly hashes: ExecutableHashCache;
+  private readonly reporting = new Set<Promise<void>>();
 
   constructor(private readonly options: FanotifyAppControlOptions) {
     this.guard = options.guard;
+    this.hashes = new ExecutableHashCache(options.files);
     this.guard.on('decision', (decision) => this.onDecision(decision));
     this.guard.on('down', (down) => this.onDown(down));
     this.guard.on('restarted', (restart) => this.onRestarted(restart));
@@ -79,9 +85,12 @@ export class FanotifyAppControl implements AppControl {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.guard.stop();
+    // Reports still waiting for their evidence hash go out before the service closes its outbox.
+    await Promise.all(this.reporting);
   }
 
-  applyPolicy(policy: AppPolicy | null): void {
+  /** Resolves once the helper has the rules in force (or refused them: then an event says so). */
+  applyPolicy(policy: AppPolicy | null): Promise<void> {
     const apps = policy ? helperRulesOf(policy) : NO_POLICY_RULES;
     const mode = policy?.mode ?? 'monitor';
     const serial = policy?.serial ?? null;
@@ -89,22 +98,24 @@ export class FanotifyAppControl implements AppControl {
     const valid = appsSection.safeParse(apps);
     if (!valid.success) {
       this.refused(serial, `the rules are invalid for the helper: ${describeIssues(valid.error)}`);
-      return;
+      return Promise.resolve();
     }
-    // ExecGuard numbers rule sets 1, 2, 3… in call order; calls go out in this order (one chain).
+    // ExecGuard numbers rule sets 1, 2, 3… in call order, at the call.
     const generation = ++this.generationsSent;
     this.sent.set(generation, sentRuleSet(serial, mode, policy?.apps ?? NO_POLICY_RULES));
     this.sent.delete(generation - REMEMBERED_GENERATIONS);
     this.failMode = policy?.apps.enabled ? policy.apps.failMode : 'open';
-    this.applying = this.applying.then(async () => {
-      try {
-        const applied = await this.guard.applyPolicy(valid.data, mode);
+    // Called now, not later in a chain: before start() this only stores the rules, and start()
+    // must hand them to the helper before its marks, so no exec is ever judged without them.
+    const sent = this.guard.applyPolicy(valid.data, mode);
+    const settled = sent.then(
+      (applied) => {
         if (applied !== generation) this.options.log.warn('exec guard numbered a rule set unexpectedly', { expected: generation, applied });
-      } catch (error) {
-        this.refused(serial, error instanceof Error ? error.message : String(error));
-      }
-    });
+      },
+      (error: unknown) => this.refused(serial, error instanceof Error ? error.message : String(error)),
+    );
     this.options.sink.capabilitiesChanged?.();
+    return settled;
   }
 
   capabilities(): CapabilityReport['apps'] {
@@ -126,7 +137,9 @@ export class FanotifyAppControl implements AppControl {
   private onDecision(decision: ExecDecision): void {
     const report = appDecisionOf(decision, this.sent.get(decision.generation));
     if (report) {
-      this.options.sink.report(report);
+      const job = this.withEvidence(report).then((full) => this.options.sink.report(full));
+      this.reporting.add(job);
+      void job.finally(() => this.reporting.delete(job));
       return;
     }
     if (decision.report === 'timeout' && !decision.exePath.startsWith('/')) {
@@ -136,6 +149,22 @@ export class FanotifyAppControl implements AppControl {
         message: `an exec by pid ${decision.pid} could not be identified in time; the fail mode ${decision.verdict === 'deny' ? 'refused' : 'allowed'} it`,
         details: { pid: decision.pid, ...(decision.uid !== null ? { uid: decision.uid } : {}), verdict: decision.verdict },
       });
+    }
+  }
+
+  /**
+   * The hash is evidence officers use to identify a program, so a block a path or name rule made
+   * (the helper did not need the hash) carries the hash of the file at that path, if it did not
+   * change while it was read. Timeouts are left alone: the helper is still hashing that file.
+   */
+  private async withEvidence(report: AppDecisionReport): Promise<AppDecisionReport> {
+    if (report.process.sha256 || report.timedOut || report.action === 'allowed') return report;
+    try {
+      const identity = await this.options.files.fileIdentity(report.process.exePath);
+      const sha256 = identity ? await this.hashes.sha256OfFile(report.process.exePath, identity) : null;
+      return sha256 ? { ...report, process: { ...report.process, sha256 } } : report;
+    } catch {
+      return report;
     }
   }
 
@@ -167,10 +196,11 @@ export class FanotifyAppControl implements AppControl {
 
   private refused(serial: number | null, reason: string): void {
     if (this.stopped) return;
-    this.options.log.error('the exec guard refused a rule set; the previous rules stay in force', { policySerial: serial, reason });
+    // Refused: the helper keeps its previous rules. No answer in time: a restarted helper gets these.
+    this.options.log.error('the exec guard did not confirm a rule set', { policySerial: serial, reason });
     this.options.sink.notice?.({
       severity: 'high',
-      message: `pre-exec blocking could not apply ${serial === null ? 'the empty rule set' : `policy serial ${serial}`}; the previous rules stay in force: ${reason}`.slice(0, 1000),
+      message: `pre-exec blocking did not confirm ${serial === null ? 'the empty rule set' : `the rules of policy serial ${serial}`}: ${reason}`.slice(0, 1000),
     });
   }
 }

@@ -1,4 +1,5 @@
 import type { PreExecControlOptions, PreExecSupport } from '../../../enforce/apps/app-control';
+import type { ProcessTable } from '../../types';
 import { ExecGuard } from './exec-guard';
 import type { ExecGuardOptions } from './exec-guard-types';
 import { FanotifyAppControl, type FanotifyAppControlOptions } from './fanotify-app-control';
@@ -6,6 +7,8 @@ import { FanotifyAppControl, type FanotifyAppControlOptions } from './fanotify-a
 export interface FanotifyPreExecOptions {
   /** The agent's own pid: its execs are never judged (ExecGuard `agentPid`). */
   agentPid: number;
+  /** The host's process table, used to hash blocked files for evidence. */
+  processes: ProcessTable;
   /** The helper binary; default: locateExecGuardHelper(). */
   helperPath?: string;
   /** Test knobs for the guard (restart backoff, stats interval…); marks come from the control options. */
@@ -34,6 +37,7 @@ export function fanotifyPreExec(options: FanotifyPreExecOptions): PreExecSupport
         sink: control.sink,
         log: control.log,
         gaveUp: control.gaveUp,
+        files: options.processes,
         ...(options.giveUpAfter ? { giveUpAfter: options.giveUpAfter } : {}),
       });
     },

@@ -1,30 +1,39 @@
 import { performance } from 'node:perf_hooks';
 
+/** How often the helper's decision loop writes its heartbeat (HEARTBEAT_MS in native/dlp-exec-guard.c). */
+export const HELPER_HEARTBEAT_MS = 100;
+
 /**
- * Pings the helper and declares it hung when a PING goes unanswered for `timeoutMs`. A PONG comes
- * from the helper's decision loop, so a missing PONG means execs are waiting on a helper that
- * cannot answer (stopped, deadlocked): the owner kills it and the kernel releases those execs.
+ * Declares the helper hung when its decision loop's heartbeat (CLOCK_MONOTONIC ns, written every
+ * HELPER_HEARTBEAT_MS into a file both sides hold, see WatchdogBackstop) is older than the decision
+ * timeout plus one heartbeat period: execs are then waiting on a helper that cannot answer
+ * (stopped, deadlocked), and the owner kills it so the kernel releases them.
  *
- * If our own event loop was late (GC pause, busy agent), the PONG may be sitting unread in the
- * pipe: that is not the helper's fault, so the clock restarts instead of killing it.
+ * It reads the heartbeat every ~timeout/3 rather than PINGing the helper: a read of 8 bytes costs
+ * neither side a pipe round trip, which made most of an idle agent's CPU time.
+ *
+ * If our own event loop was late (GC pause, busy agent, SIGSTOP), that tick is skipped: the next
+ * one judges by a fresh reading.
  */
 export class HelperWatchdog {
   private timer: NodeJS.Timeout | null = null;
-  private outstanding: { n: string; sentAt: number } | null = null;
-  private counter = 0;
-  private timeoutMs = 250;
+  private limitNs = 0n;
   private intervalMs = 83;
   private lastTickAt = 0;
 
+  /**
+   * `readHeartbeatNs`: the helper's last heartbeat (hrtime ns), or null when it cannot be read.
+   * `onHung`: called once with how long the helper has been silent.
+   */
   constructor(
-    private readonly sendPing: (n: string) => void,
-    private readonly onHung: (waitedMs: number) => void,
+    private readonly readHeartbeatNs: () => bigint | null,
+    private readonly onHung: (silentMs: number) => void,
   ) {}
 
-  /** (Re)starts pinging with a deadline of `timeoutMs` per PING, every ~timeoutMs/3. */
+  /** (Re)starts watching: a helper silent for `timeoutMs` + one heartbeat period is hung. */
   start(timeoutMs: number): void {
     this.stop();
-    this.timeoutMs = timeoutMs;
+    this.limitNs = BigInt(Math.round((timeoutMs + HELPER_HEARTBEAT_MS) * 1e6));
     this.intervalMs = Math.max(5, Math.floor(timeoutMs / 3));
     this.lastTickAt = performance.now();
     this.timer = setInterval(() => this.tick(), this.intervalMs);
@@ -34,36 +43,22 @@ export class HelperWatchdog {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    this.outstanding = null;
   }
 
   get running(): boolean {
     return this.timer !== null;
   }
 
-  pong(n: string): void {
-    if (this.outstanding?.n === n) this.outstanding = null;
-  }
-
   private tick(): void {
     const now = performance.now();
-    const loopWasLate = now - this.lastTickAt > this.intervalMs + this.timeoutMs / 2;
+    const loopWasLate = now - this.lastTickAt > this.intervalMs + Number(this.limitNs / 2_000_000n);
     this.lastTickAt = now;
-    if (this.outstanding) {
-      if (loopWasLate) {
-        this.outstanding.sentAt = now;
-        return;
-      }
-      const waited = now - this.outstanding.sentAt;
-      if (waited >= this.timeoutMs) {
-        this.stop();
-        this.onHung(Math.round(waited));
-      }
-      return;
-    }
-    this.counter += 1;
-    const n = String(this.counter);
-    this.outstanding = { n, sentAt: now };
-    this.sendPing(n);
+    if (loopWasLate) return;
+    const heartbeat = this.readHeartbeatNs();
+    if (heartbeat === null) return;
+    const silentNs = process.hrtime.bigint() - heartbeat;
+    if (silentNs <= this.limitNs) return;
+    this.stop();
+    this.onHung(Number(silentNs / 1_000_000n));
   }
 }
