@@ -2,11 +2,12 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { uuidv7, type AgentEvent, type AgentInfo, type CapabilityReport } from '@dlp/shared';
 import { launchChromium } from './chromium';
 import { startConsole, type RunningConsole } from './console-process';
 import { SimulatedAgent, enrollAgent } from './simulated-agent';
+import { openPage as openHarnessPage, screenshot as harnessScreenshot, signIn as harnessSignIn, type OpenedPage } from './ui-harness';
 
 /**
  * The console UI end to end: the real console (built bundle) as a child process, a simulated agent
@@ -19,8 +20,6 @@ import { SimulatedAgent, enrollAgent } from './simulated-agent';
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const ADMIN_PASSWORD = 'E2e-Admin-Password-7319';
 const ENROLL_SECRET = 'e2e-enroll-secret-0123456789abcd'; // 32 characters
-// Generous bounds: they only stop a hung run; the 2-core CI box is often busy with other suites.
-const UI_TIMEOUT_MS = 20_000;
 jest.setTimeout(90_000);
 
 const WORKSTATION: AgentInfo = { hostname: 'ws-finance-01', os: 'linux', osVersion: '6.1.0-27-amd64', agentVersion: '0.1.0', user: 'alice' };
@@ -80,29 +79,11 @@ function usbEvent(): AgentEvent {
   };
 }
 
-/** A fresh browser context (own cookies and storage) with page errors collected for the test to check. */
-async function openPage(options: { locale?: string; width?: number; height?: number; url?: string } = {}): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
-  const context = await browser.newContext({
-    locale: options.locale ?? 'en-US',
-    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
-  });
-  context.setDefaultTimeout(UI_TIMEOUT_MS);
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(options.url ?? dlpConsole.url);
-  return { context, page, pageErrors };
-}
-
-async function signIn(page: Page, password = ADMIN_PASSWORD): Promise<void> {
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
-}
+// Thin wrappers over the shared UI harness, bound to this suite's console, browser and folder.
+const openPage = (options: { locale?: string; width?: number; height?: number; url?: string } = {}): Promise<OpenedPage> =>
+  openHarnessPage(browser, options.url ?? dlpConsole.url, options);
+const signIn = (page: Page, password = ADMIN_PASSWORD): Promise<void> => harnessSignIn(page, 'admin', password);
+const screenshot = (page: Page, name: string): Promise<void> => harnessScreenshot(page, screenshotDir, name);
 
 beforeAll(async () => {
   for (const built of ['dist/console/server.js', 'dist/console/web/index.html']) {
