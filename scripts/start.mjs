@@ -11,6 +11,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: flags } = parseArgs({
   options: {
     'no-agent': { type: 'boolean', default: false },
+    // auto | fanotify | proc-scan: how the local agent blocks applications (see README).
+    'agent-app-control': { type: 'string', default: 'auto' },
     port: { type: 'string', default: process.env.DLP_PORT ?? '8080' },
     host: { type: 'string', default: process.env.DLP_HOST ?? '127.0.0.1' },
     'data-dir': { type: 'string', default: process.env.DLP_DATA_DIR ?? path.join(root, 'data') },
@@ -78,7 +80,12 @@ function onConsoleReady(url) {
   }
   mkdirSync(agentDir, { recursive: true, mode: 0o700 });
   const configPath = path.join(agentDir, 'agent.json');
-  const config = { consoleUrl: `${url.replace(/^http/, 'ws')}/agent`, enrollSecret: secret, dataDir: agentDir };
+  const config = {
+    consoleUrl: `${url.replace(/^http/, 'ws')}/agent`,
+    enrollSecret: secret,
+    dataDir: agentDir,
+    appControl: { method: flags['agent-app-control'] },
+  };
   writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   const agent = run('agent', ['dist/agent/service.js', '--config', configPath]);
   agent.stdout.on('data', (chunk) => process.stdout.write(chunk));
