@@ -1,23 +1,10 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { appsSection } from '@dlp/shared';
 import { compileAppRules, decideLazily, exceptionAllowRules } from './app-matcher';
 import { compileGlob } from './glob';
+import { loadAppRuleVectors } from '../../../../../test/fixtures/app-rule-vectors';
 
-interface VectorCase {
-  exePath: string;
-  sha256?: string;
-  expect: { action: 'allow' | 'block'; ruleId: string | null };
-  needsSha256?: boolean;
-}
-interface VectorSuite {
-  name: string;
-  apps: unknown;
-  cases: VectorCase[];
-}
-
-const vectorsFile = path.resolve(__dirname, '../../../../../test/fixtures/app-rule-vectors.json');
-const vectors = JSON.parse(readFileSync(vectorsFile, 'utf8')) as { suites: VectorSuite[] };
+const vectors = { suites: loadAppRuleVectors() };
 
 describe('app rule matcher against the shared vectors', () => {
   it('has vectors to check', () => {

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { PolicyDocument, UsbRule } from '@dlp/shared';
 import { Badge } from '../../components/badges';
 import { useI18n } from '../../i18n';
@@ -15,70 +16,32 @@ export function PolicyDocumentSummary({ document }: { document: PolicyDocument }
           {t('policy.enabled')}: {yesNo(apps.enabled)} · {t('policy.defaultAction')}: {t(`policy.action.${apps.defaultAction}`)} · {t('policy.failMode')}:{' '}
           {t(`policy.failMode.${apps.failMode}`)} · {t('policy.trustedPaths')}: <span className="mono">{apps.trustedPaths.join(' ') || t('common.none')}</span>
         </p>
-        {apps.rules.length === 0 ? (
-          <p className="muted">{t('policy.noRules')}</p>
-        ) : (
-          <table className="data-table compact-table">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t('policy.col.rule')}</th>
-                <th scope="col">{t('policy.col.action')}</th>
-                <th scope="col">{t('policy.col.match')}</th>
-                <th scope="col">{t('policy.col.description')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {apps.rules.map((rule, index) => (
-                <tr key={rule.id}>
-                  <td>{index + 1}</td>
-                  <th scope="row" className="mono">{rule.id}</th>
-                  <td>
-                    <Badge tone={rule.action === 'block' ? 'red' : 'green'}>{t(`policy.action.${rule.action}`)}</Badge>
-                  </td>
-                  <td>
-                    {t(`policy.kind.${rule.kind}`)} <span className="mono">{rule.value}</span>
-                  </td>
-                  <td className="muted">{rule.description ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <RulesTable
+          rows={apps.rules.map((rule) => ({
+            id: rule.id,
+            action: <Badge tone={rule.action === 'block' ? 'red' : 'green'}>{t(`policy.action.${rule.action}`)}</Badge>,
+            match: (
+              <>
+                {t(`policy.kind.${rule.kind}`)} <span className="mono">{rule.value}</span>
+              </>
+            ),
+            description: rule.description,
+          }))}
+        />
       </section>
       <section className="policy-section" aria-labelledby="section-usb">
         <h3 id="section-usb">{t('policy.section.usb')}</h3>
         <p className="muted small">
           {t('policy.enabled')}: {yesNo(usb.enabled)} · {t('policy.defaultAction')}: {t(`policy.action.${usb.defaultAction}`)}
         </p>
-        {usb.rules.length === 0 ? (
-          <p className="muted">{t('policy.noRules')}</p>
-        ) : (
-          <table className="data-table compact-table">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t('policy.col.rule')}</th>
-                <th scope="col">{t('policy.col.action')}</th>
-                <th scope="col">{t('policy.col.match')}</th>
-                <th scope="col">{t('policy.col.description')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {usb.rules.map((rule, index) => (
-                <tr key={rule.id}>
-                  <td>{index + 1}</td>
-                  <th scope="row" className="mono">{rule.id}</th>
-                  <td>
-                    <Badge tone={rule.action === 'allow' ? 'green' : rule.action === 'block' ? 'red' : 'amber'}>{t(`policy.action.${rule.action}`)}</Badge>
-                  </td>
-                  <td className="mono">{describeUsbMatch(rule.match) || t('policy.anyDevice')}</td>
-                  <td className="muted">{rule.description ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <RulesTable
+          rows={usb.rules.map((rule) => ({
+            id: rule.id,
+            action: <Badge tone={rule.action === 'allow' ? 'green' : rule.action === 'block' ? 'red' : 'amber'}>{t(`policy.action.${rule.action}`)}</Badge>,
+            match: <span className="mono">{describeUsbMatch(rule.match) || t('policy.anyDevice')}</span>,
+            description: rule.description,
+          }))}
+        />
       </section>
       <section className="policy-section" aria-labelledby="section-screen">
         <h3 id="section-screen">{t('policy.section.screen')}</h3>
@@ -96,6 +59,43 @@ export function PolicyDocumentSummary({ document }: { document: PolicyDocument }
         </p>
       </section>
     </div>
+  );
+}
+
+interface RuleRow {
+  id: string;
+  action: ReactNode;
+  match: ReactNode;
+  description: string | undefined;
+}
+
+/** One section's rules in evaluation order (first match wins), or a note that there are none. */
+function RulesTable({ rows }: { rows: RuleRow[] }) {
+  const { t } = useI18n();
+  if (rows.length === 0) return <p className="muted">{t('policy.noRules')}</p>;
+  return (
+    <table className="data-table compact-table">
+      <thead>
+        <tr>
+          <th scope="col">#</th>
+          <th scope="col">{t('policy.col.rule')}</th>
+          <th scope="col">{t('policy.col.action')}</th>
+          <th scope="col">{t('policy.col.match')}</th>
+          <th scope="col">{t('policy.col.description')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row, index) => (
+          <tr key={row.id}>
+            <td>{index + 1}</td>
+            <th scope="row" className="mono">{row.id}</th>
+            <td>{row.action}</td>
+            <td>{row.match}</td>
+            <td className="muted">{row.description ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

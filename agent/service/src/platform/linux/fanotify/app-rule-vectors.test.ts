@@ -1,27 +1,14 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { appsSection, type AppsSection } from '@dlp/shared';
 import { compileRuleSet, percentEncode } from './rule-compiler';
 import { ensureHelperBuilt, runHelperOffline } from './testing/helper-binary';
+import { loadAppRuleVectors, type AppRuleVectorCase } from '../../../../../../test/fixtures/app-rule-vectors';
 
 /**
  * The helper must decide exactly as the agent's TypeScript matcher (enforce/apps) does: both run
  * the shared vectors. `--decide` runs the helper's real rule code without the kernel.
  */
-interface VectorCase {
-  exePath: string;
-  sha256?: string;
-  expect: { action: 'allow' | 'block'; ruleId: string | null };
-  needsSha256?: boolean;
-}
-interface VectorSuite {
-  name: string;
-  apps: unknown;
-  cases: VectorCase[];
-}
-
-const vectorsFile = path.resolve(__dirname, '../../../../../../test/fixtures/app-rule-vectors.json');
-const suites = (JSON.parse(readFileSync(vectorsFile, 'utf8')) as { suites: VectorSuite[] }).suites;
+const suites = loadAppRuleVectors();
 
 function inputLine(exePath: string, sha256: string | null): string {
   return `${percentEncode(exePath)}\t${percentEncode(path.posix.basename(exePath))}\t${sha256 ?? '-'}\n`;
@@ -34,7 +21,7 @@ function decide(apps: AppsSection, inputs: string[]): string[] {
   return lines.slice(1);
 }
 
-function expected(c: VectorCase): string {
+function expected(c: AppRuleVectorCase): string {
   return `${c.expect.action} ${c.expect.ruleId ?? '-'}`;
 }
 
