@@ -11,7 +11,7 @@
 // daemon hangs. The namespace, and every mount made in it, ends with the run.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFileSync, chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,25 +22,33 @@ const EXECS = Number(process.env.DLP_BENCH_EXECS ?? 2000);
 const WARMUP = 100;
 
 // fork + execv + waitpid, timed with CLOCK_MONOTONIC in C, so Node's own spawn cost is not measured.
+// It alternates the two files exec by exec, so both see the same machine (this one's exec time
+// drifts by milliseconds from minute to minute on shared cores, far more than a decision adds).
 const TIMER_SOURCE = `
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+static long long run(char *file, int *code) {
+  struct timespec a, b;
+  clock_gettime(CLOCK_MONOTONIC, &a);
+  pid_t pid = fork();
+  if (pid == 0) { char *args[] = {file, NULL}; execv(file, args); _exit(127); }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  *code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+  return (long long)(b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec);
+}
 int main(int argc, char **argv) {
-  if (argc != 3) return 2;
+  if (argc != 3 && argc != 4) return 2;
   int n = atoi(argv[1]);
   for (int i = 0; i < n; i++) {
-    struct timespec a, b;
-    clock_gettime(CLOCK_MONOTONIC, &a);
-    pid_t pid = fork();
-    if (pid == 0) { char *args[] = {argv[2], NULL}; execv(argv[2], args); _exit(127); }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    clock_gettime(CLOCK_MONOTONIC, &b);
-    printf("%lld %d\\n", (long long)(b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec),
-           WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+    int ca = 0, cb = 0;
+    long long a = run(argv[2], &ca);
+    long long b = argc == 4 ? run(argv[3], &cb) : 0;
+    printf("%lld %d %lld %d\\n", a, ca, b, cb);
   }
   return 0;
 }
@@ -91,34 +99,30 @@ function inNamespace(holder, command, options = {}) {
   return spawnSync('nsenter', ['-t', String(holder.pid), '-m', '--', ...command], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
 }
 
-/** Times `count` fork+execs of `file` inside the namespace; returns µs per exec. */
-function timeExecs(holder, timer, file, count) {
-  const result = inNamespace(holder, [timer, String(count), file]);
+/** Times `count` fork+execs of `file` (alternating with `other` when given) inside the namespace; µs per exec. */
+function timeExecPairs(holder, timer, file, count, other) {
+  const result = inNamespace(holder, [timer, String(count), file, ...(other ? [other] : [])]);
   if (result.status !== 0) throw new Error(`exec timer failed: ${result.stderr}`);
-  const samples = result.stdout.trim().split('\n').map((line) => line.split(' ').map(Number));
-  const failed = samples.filter(([, status]) => status !== 0).length;
-  if (failed) throw new Error(`${failed} of ${count} execs of ${file} did not exit 0`);
-  return samples.map(([ns]) => ns / 1000);
+  const rows = result.stdout.trim().split('\n').map((line) => line.split(' ').map(Number));
+  const failed = rows.filter(([, a, , b]) => a !== 0 || b !== 0).length;
+  if (failed) throw new Error(`${failed} of ${count} exec rounds of ${file} did not exit 0`);
+  return { first: rows.map(([ns]) => ns / 1000), second: rows.map(([, , ns]) => ns / 1000) };
+}
+
+function timeExecs(holder, timer, file, count) {
+  return timeExecPairs(holder, timer, file, count).first;
 }
 
 /**
- * This machine's exec time drifts by milliseconds from minute to minute (shared cores), far more
- * than what a decision adds. So baseline and target execs are timed in alternating batches: the
- * baseline copy lives on a ramfs that nothing marks, the target copy on the tmpfs that is marked.
+ * The baseline copy lives on a ramfs that nothing marks, the target copy on the tmpfs that is
+ * marked; the timer alternates them exec by exec, so drift hits both alike and the difference of
+ * their medians (and of their 99th percentiles) is what the marks add.
  */
-function interleaved(holder, timer, baselineFile, targetFile, total, batch = 20) {
-  const baseline = [];
-  const target = [];
-  const differences = [];
-  for (let done = 0; done < total; done += batch) {
-    const base = timeExecs(holder, timer, baselineFile, batch);
-    const next = timeExecs(holder, timer, targetFile, batch);
-    baseline.push(...base);
-    target.push(...next);
-    differences.push(summarize(next).median - summarize(base).median);
-  }
-  // The median of per-batch differences cancels drift that pooled medians would keep.
-  return { baseline: summarize(baseline), target: summarize(target), addedMedian: summarize(differences).median };
+function interleaved(holder, timer, baselineFile, targetFile, total) {
+  const { first, second } = timeExecPairs(holder, timer, baselineFile, total, targetFile);
+  const baseline = summarize(first);
+  const target = summarize(second);
+  return { baseline, target, addedMedian: target.median - baseline.median };
 }
 
 /** Starts the helper inside the namespace and waits until `lines` are answered. */
@@ -266,14 +270,24 @@ export async function main() {
     const floor = { median: calibration.addedMedian, p99: calibration.target.p99 - calibration.baseline.p99 };
     print('exec.unmarked-tmpfs-vs-ramfs.calibration', floor.median, 'us', calibration.baseline.median, calibration.target.median / calibration.baseline.median, { execs: EXECS });
 
+    // A copy owned by an ordinary user: the helper never lets the kernel cache its allow (see
+    // native/kernel-cache.h), so every exec of it is a round trip through the helper's own cache.
+    const userOwned = makeBinary(mountPoint, 'true-user-owned', 0);
+    chownSync(userOwned, 1000, 1000);
+
     const { helper } = await startHelper(holder, `${ruleSet(1)}MARK ${mountPoint}\n`);
     children.push(helper);
     timeExecs(holder, timer, target, WARMUP);
+    timeExecs(holder, timer, userOwned, WARMUP);
     const ours = interleaved(holder, timer, untouched, target, EXECS);
     const oursAdded = { median: ours.addedMedian - floor.median, p99: ours.target.p99 - ours.baseline.p99 - floor.p99 };
     const none = ours.baseline;
-    print('exec-guard.warm.added-median', oursAdded.median, 'us', none.median, (none.median + oursAdded.median) / none.median, { execs: EXECS });
-    print('exec-guard.warm.added-p99', oursAdded.p99, 'us', none.p99, (none.p99 + oursAdded.p99) / none.p99, { execs: EXECS });
+    print('exec-guard.warm.added-median', oursAdded.median, 'us', none.median, (none.median + oursAdded.median) / none.median, { execs: EXECS, file: 'root-owned (kernel-cached allow)' });
+    print('exec-guard.warm.added-p99', oursAdded.p99, 'us', none.p99, (none.p99 + oursAdded.p99) / none.p99, { execs: EXECS, file: 'root-owned (kernel-cached allow)' });
+    const roundTrip = interleaved(holder, timer, untouched, userOwned, EXECS);
+    const roundTripAdded = { median: roundTrip.addedMedian - floor.median, p99: roundTrip.target.p99 - roundTrip.baseline.p99 - floor.p99 };
+    print('exec-guard.warm-user-owned.added-median', roundTripAdded.median, 'us', roundTrip.baseline.median, (roundTrip.baseline.median + roundTripAdded.median) / roundTrip.baseline.median, { execs: EXECS, file: 'user-owned (helper answers every exec)' });
+    print('exec-guard.warm-user-owned.added-p99', roundTripAdded.p99, 'us', roundTrip.baseline.p99, (roundTrip.baseline.p99 + roundTripAdded.p99) / roundTrip.baseline.p99, { execs: EXECS, file: 'user-owned (helper answers every exec)' });
 
     // Cold: a binary the helper has never seen, under a policy whose sha256 rules force a hash.
     for (const [label, bytes, trials] of [['1mb', 1 << 20, 9], ['50mb', 50 << 20, 5]]) {
@@ -309,6 +323,7 @@ export async function main() {
     // Our added cost as a ratio of fapolicyd's (below 1: we add less).
     print('exec-guard-vs-fapolicyd.added-median', oursAdded.median, 'us', fapAdded.median, oursAdded.median / fapAdded.median);
     print('exec-guard-vs-fapolicyd.added-p99', oursAdded.p99, 'us', fapAdded.p99, oursAdded.p99 / fapAdded.p99);
+    print('exec-guard-vs-fapolicyd.user-owned.added-median', roundTripAdded.median, 'us', fapAdded.median, roundTripAdded.median / fapAdded.median);
   } finally {
     for (const child of children) await stopProcess(child);
     holder?.kill('SIGKILL');

@@ -34,6 +34,7 @@ void guard_emit_stats(struct guard *g) {
     json_u64(&j, "exempt", g->stats.exempt);
     json_u64(&j, "allowed", g->stats.allowed);
     json_u64(&j, "denied", g->stats.denied);
+    json_u64(&j, "kernelCached", g->kernel_cache.added);
     json_u64(&j, "pending", g->pending_count);
     json_u64(&j, "reportsDropped", g->out.dropped_reports);
     json_u64(&j, "generation", g->rules->generation);
@@ -67,6 +68,8 @@ static void swap_rules(struct guard *g, struct rule_set *completed) {
     rule_set_free(g->rules);
     g->rules = completed;
     g->epoch++;
+    /* After the swap: an event read from now on is judged by the new rules before it can be cached again. */
+    kernel_cache_flush(&g->kernel_cache);
     struct json j;
     json_begin(&j);
     json_string(&j, "type", "ready");

@@ -145,6 +145,7 @@ static int guard_init(struct guard *g, const struct options *opts) {
         return -1;
     }
     g->marks.fanotify_fd = g->fanotify_fd;
+    g->kernel_cache.fanotify_fd = g->fanotify_fd;
     g->rules = rule_set_new(0);
     g->stdin_buffer = malloc(GUARD_STDIN_BUFFER);
     if (!g->rules || !g->stdin_buffer || decision_cache_init(&g->cache, CACHE_SLOTS) != 0 ||

@@ -48,11 +48,13 @@ static int is_exception_rule(const struct rule_set *set, int rule_index) {
     return rule_index >= 0 && strncmp(rule_set_rule_id(set, rule_index), prefix, sizeof(prefix) - 1) == 0;
 }
 
-/* Answers by a rule decision and reports what is worth reporting. */
+/* Answers by a rule decision and reports what is worth reporting. An allow that needs no report may be
+ * cached in the kernel (an exception's allow is reported on every use, so it never is). */
 static void finish(struct guard *g, int fd, pid_t pid, const char *path, const struct rule_decision *decision,
-                   const uint8_t *digest) {
+                   const uint8_t *digest, int kernel_cacheable) {
     int blocked = decision->action == RULE_BLOCK;
     int deny = blocked && !g->rules->monitor;
+    if (!blocked && kernel_cacheable && !is_exception_rule(g->rules, decision->rule_index)) kernel_cache_add(&g->kernel_cache, fd);
     respond(g, fd, !deny);
     if (blocked) send_report(g, pid, path, deny ? "blocked" : "would-block", deny, decision->rule_index, digest);
     else if (is_exception_rule(g->rules, decision->rule_index))
@@ -140,10 +142,11 @@ static void handle_permission_event(struct guard *g, const struct fanotify_event
     }
     struct file_identity identity;
     file_identity_from_stat(&st, &identity);
+    int cacheable = kernel_cache_eligible(&st, path);
     struct cache_entry *entry = decision_cache_find(&g->cache, &identity);
     if (entry && entry->decision_epoch == g->epoch && entry->decided_path && strcmp(entry->decided_path, path) == 0) {
         g->stats.cache_hits++;
-        finish(g, fd, pid, path, &entry->decision, entry->has_digest ? entry->digest : NULL);
+        finish(g, fd, pid, path, &entry->decision, entry->has_digest ? entry->digest : NULL, cacheable);
         return;
     }
     g->stats.cache_misses++;
@@ -158,7 +161,7 @@ static void handle_permission_event(struct guard *g, const struct fanotify_event
     if (rule_set_decide(g->rules, &subject, &decision) == DECIDED) {
         struct cache_entry *slot = decision_cache_claim(&g->cache, &identity);
         cache_entry_store_decision(slot, g->epoch, &decision, path);
-        finish(g, fd, pid, path, &decision, slot->has_digest ? slot->digest : NULL);
+        finish(g, fd, pid, path, &decision, slot->has_digest ? slot->digest : NULL, cacheable);
         free(code_points);
         return;
     }
@@ -177,6 +180,7 @@ static void handle_permission_event(struct guard *g, const struct fanotify_event
     p->path = path_copy;
     p->path_code_points = code_points;
     p->path_length = subject.path_length;
+    p->kernel_cacheable = cacheable;
     p->deadline_ms = monotonic_ms() + g->rules->timeout_ms;
     if (wait_for_hash(g, p) != 0) {
         answer_by_fail_mode(g, fd, pid, path);
@@ -237,7 +241,7 @@ void guard_finish_hashes(struct guard *g) {
             if (digest && rule_set_decide(g->rules, &subject, &decision) == DECIDED) {
                 struct cache_entry *entry = decision_cache_claim(&g->cache, &p->identity);
                 cache_entry_store_decision(entry, g->epoch, &decision, p->path);
-                finish(g, p->fd, p->pid, p->path, &decision, digest);
+                finish(g, p->fd, p->pid, p->path, &decision, digest, p->kernel_cacheable);
             } else {
                 char message[PATH_MAX + 64];
                 snprintf(message, sizeof(message), "cannot hash %s: %s", p->path, strerror(-job->error));

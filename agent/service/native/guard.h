@@ -9,6 +9,7 @@
 
 #include "decision-cache.h"
 #include "hash-pool.h"
+#include "kernel-cache.h"
 #include "marks.h"
 #include "output.h"
 #include "reports.h"
@@ -32,6 +33,7 @@ struct pending_exec {
     uint32_t *path_code_points;
     size_t path_length;
     uint64_t deadline_ms;
+    int kernel_cacheable; /* see kernel_cache_eligible */
 };
 
 /* One hash computation; concurrent execs of the same file wait for it instead of hashing again. */
@@ -53,6 +55,7 @@ struct guard {
     uint64_t epoch; /* bumped on every swap; cached decisions from older epochs are ignored */
     struct rule_staging staging;
     struct decision_cache cache;
+    struct kernel_cache kernel_cache;
     struct hash_pool pool;
     struct inflight_hash *inflight;
     struct pending_exec *pending_head, *pending_tail;

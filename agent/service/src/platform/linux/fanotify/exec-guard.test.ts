@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { appsSection, type PolicyMode } from '@dlp/shared';
 import type { z } from 'zod';
@@ -221,5 +221,60 @@ describe('ExecGuard on a marked tmpfs', () => {
       return () => guard.off('stats', listener);
     });
     expect(stats.decisions).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('allows cached in the kernel', () => {
+  const nothingBlocked = { rules: [{ id: 'elsewhere', action: 'block' as const, kind: 'path' as const, value: '/nowhere/**' }] };
+
+  it('let a root-owned program allowed once run again without asking the helper', async () => {
+    const target = mount.install('kernel/root-tool', { owner: 0 });
+    const { guard } = await startGuard(nothingBlocked);
+    for (let i = 0; i < 3; i++) expect(await runExec(target)).toMatchObject({ code: 0 });
+    expect(await guard.stats()).toMatchObject({ decisions: 1, kernelCached: 1 });
+  });
+
+  it('are dropped when the rules change, so a newly blocked program is blocked at once', async () => {
+    const target = mount.install('kernel/later-blocked', { owner: 0 });
+    const { guard } = await startGuard(nothingBlocked);
+    await runExec(target);
+    await runExec(target);
+    await guard.applyPolicy(appsSection.parse({ rules: [{ id: 'now-blocked', action: 'block', kind: 'sha256', value: sha256File(target) }] }), 'enforce');
+    expect((await runExec(target)).denied).toBe(true);
+  });
+
+  it('are dropped when the file is written to, so changed content is judged again', async () => {
+    const target = mount.install('kernel/changes', { owner: 0 });
+    const evil = Buffer.from('appended payload');
+    const { guard } = await startGuard({
+      rules: [{ id: 'evil', action: 'block', kind: 'sha256', value: sha256File(target, evil) }],
+    });
+    expect(await runExec(target)).toMatchObject({ code: 0 });
+    expect(await guard.stats()).toMatchObject({ kernelCached: 1 });
+    appendFileSync(target, evil);
+    expect((await runExec(target)).denied).toBe(true);
+  });
+
+  it('are never made for programs other users could change or rename, nor for exceptions or monitor-mode blocks', async () => {
+    const userOwned = mount.install('kernel/user-owned');
+    const groupWritable = mount.install('kernel/group-writable', { owner: 0, append: 'group' });
+    chmodSync(groupWritable, 0o775);
+    const watched = mount.install('kernel/watched', { owner: 0, append: 'watched' });
+    const excepted = mount.install('kernel/excepted', { owner: 0, append: 'excepted' });
+    const { guard } = await startGuard(
+      {
+        rules: [
+          { id: 'exception:grant-1', action: 'allow', kind: 'sha256', value: sha256File(excepted) },
+          { id: 'no-excepted', action: 'block', kind: 'sha256', value: sha256File(excepted) },
+          { id: 'watch', action: 'block', kind: 'path', value: watched },
+        ],
+      },
+      'monitor',
+    );
+    for (const file of [userOwned, groupWritable, watched, excepted]) {
+      expect(await runExec(file)).toMatchObject({ code: 0 });
+      expect(await runExec(file)).toMatchObject({ code: 0 });
+    }
+    expect(await guard.stats()).toMatchObject({ decisions: 8, kernelCached: 0 });
   });
 });

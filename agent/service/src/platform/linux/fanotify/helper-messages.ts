@@ -37,6 +37,8 @@ export const helperStatsMessage = z.object({
   exempt: count,
   allowed: count,
   denied: count,
+  /** Files the helper let the kernel allow without asking again (fanotify ignore marks). */
+  kernelCached: count.optional(),
   pending: count,
   reportsDropped: count,
   generation: count,

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -11,9 +11,17 @@ import path from 'node:path';
 export interface TmpfsMount {
   mountPoint: string;
   /** Copies an executable (default /bin/true) to `relativePath`, optionally with extra bytes appended. */
-  install(relativePath: string, options?: { source?: string; append?: Buffer | string }): string;
+  /**
+   * Copies a program onto the mount. It belongs to an ordinary user (uid 1000) unless `owner` says
+   * otherwise, so every exec of it reaches the helper: the helper lets the kernel cache allows of
+   * root-owned files only (native/kernel-cache.h), and tests of that pass `owner: 0`.
+   */
+  install(relativePath: string, options?: { source?: string; append?: Buffer | string; owner?: number }): string;
   cleanup(): void;
 }
+
+/** A uid with no special rights (it needs no passwd entry). */
+export const ORDINARY_UID = 1000;
 
 export function mountTmpfs(label: string, sizeMb = 512): TmpfsMount {
   const root = mkdtempSync(path.join(os.tmpdir(), `dlp-${label}-`));
@@ -28,6 +36,8 @@ export function mountTmpfs(label: string, sizeMb = 512): TmpfsMount {
       copyFileSync(options.source ?? '/bin/true', target);
       if (options.append !== undefined) appendFileSync(target, options.append);
       chmodSync(target, 0o755);
+      const owner = options.owner ?? ORDINARY_UID;
+      chownSync(target, owner, owner);
       return target;
     },
     cleanup() {
@@ -41,8 +51,9 @@ export function mountTmpfs(label: string, sizeMb = 512): TmpfsMount {
   };
 }
 
-export function sha256File(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
+/** SHA-256 of the file, or of the file with `appended` bytes added (to block content it will have). */
+export function sha256File(file: string, appended: Buffer = Buffer.alloc(0)): string {
+  return createHash('sha256').update(readFileSync(file)).update(appended).digest('hex');
 }
 
 export interface ExecOutcome {
