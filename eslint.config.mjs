@@ -68,6 +68,12 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/agent/**', '@dlp/agent*'], message: 'The console talks to agents only through the protocol in @dlp/shared.' }, { group: ['**/console/web/**', '@dlp/console-web*'], message: 'The server does not import the web UI.' }, { group: ['**/shared/src/**'], message: 'Import @dlp/shared or @dlp/shared/node, not shared/src paths.' }] }] },
   },
   {
+    // The simulator is a stand-in for agents: it may only know the protocol (its test may start a console).
+    files: ['tools/simulator/**/*.ts'],
+    ignores: ['tools/simulator/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/agent/**', '**/console/**', '@dlp/agent*', '@dlp/console*'], message: 'The simulator speaks only the protocol in @dlp/shared.' }, { group: ['**/shared/src/**'], message: 'Import @dlp/shared or @dlp/shared/node, not shared/src paths.' }] }] },
+  },
+  {
     files: ['console/web/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {

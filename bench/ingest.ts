@@ -15,9 +15,10 @@ import path from 'node:path';
 import { LIMITS, PROTOCOL_VERSION, sampleEvent, uuidv7, type StoredEvent } from '@dlp/shared';
 import { createConsole } from '../console/server/src/app';
 import { openSqliteStore } from '../console/server/src/store/sqlite/sqlite-store';
-import { enrollAgent, helloAgent } from '../console/server/src/testing/agent-peer';
+import { helloAgent } from '../console/server/src/testing/agent-peer';
 import { createMemoryLogger } from '../console/server/src/testing/memory-logger';
 import { RestClient } from '../console/server/src/testing/rest-client';
+import { ensureEnrolled } from '../tools/simulator/enroll';
 
 const BATCH = LIMITS.maxBatchEvents;
 /** Batches an agent may have sent but not yet had acked, as a real agent pipelines its outbox. */
@@ -87,8 +88,7 @@ async function main(agents: number, batches: number): Promise<void> {
     const admin = new RestClient(running.url);
     await admin.login('admin', 'benchmark password');
     const { body } = await admin.json<{ secret: string }>('POST', '/api/v1/enroll-secrets', { label: 'bench' });
-    const creds = [];
-    for (let a = 0; a < agents; a++) creds.push(await enrollAgent(running.agentUrl, body.secret));
+    const creds = await ensureEnrolled({ url: running.agentUrl, count: agents, secret: body.secret, dir: path.join(dir, 'sim'), tlsInsecure: false });
     const child = fork(__filename, ['agents', running.agentUrl, JSON.stringify(creds), String(batches)]);
     await new Promise((resolve) => child.once('message', resolve));
     const started = process.hrtime.bigint();

@@ -1,11 +1,11 @@
 // `npm run bench`: every benchmark in one run, each figure printed as one JSON line
 // {"name","value","unit","baseline","ratio"} with its baseline measured in the same run.
 // A first line {"machine":...} describes where the figures were taken. Benchmarks are not tests.
-import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { cpus, totalmem, release } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleNode } from '../scripts/bundle-node.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv.slice(2);
@@ -13,25 +13,23 @@ const only = process.argv.slice(2);
 /** TypeScript benchmarks are bundled like the product (native modules stay external). */
 async function bundle(name) {
   const outfile = path.join(root, 'dist/bench', `${name}.js`);
-  await build({
-    entryPoints: [path.join(root, 'bench', `${name}.ts`)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['sqlite3', 'pg', 'usb', 'pg-native'],
-    logLevel: 'warning',
-  });
+  await bundleNode(path.join(root, 'bench', `${name}.ts`), outfile, { sourcemap: false });
   return outfile;
 }
 
 const benches = [
   { name: 'ingest', args: async () => [await bundle('ingest'), '8', '25'] },
+  // Needs PostgreSQL (DLP_BENCH_DATABASE_URL, default the local test database); reuses ingest.js's agents.
+  { name: 'ingest-postgres', args: async () => [(await bundle('ingest'), await bundle('ingest-postgres')), '8', '25'] },
   { name: 'exec-overhead', args: async () => [path.join(root, 'bench/exec-overhead.mjs')] },
   { name: 'mount-guard', args: async () => [path.join(root, 'bench/mount-guard.mjs'), '--runs', '50'] },
   { name: 'agent-footprint', args: async () => [await bundle('agent-footprint')] },
   { name: 'policy-publish', args: async () => [await bundle('policy-publish'), '1000'] },
+  { name: 'alerts', args: async () => [await bundle('alerts'), '8', '20', '20'] },
+  // Seeds 10 million events first (minutes); `node dist/bench/search.js --events 1000000` for a quick look.
+  { name: 'search', args: async () => [await bundle('search'), '--events', '10000000'] },
+  // 10,000 agents against a console process from dist/ (built by `npm run bench`); needs ulimit -n ≥ 11,000.
+  { name: 'connections', args: async () => [await bundle('connections'), '10000', '35', '30'] },
 ];
 
 console.log(JSON.stringify({ machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version }, at: new Date().toISOString() }));

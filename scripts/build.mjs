@@ -1,10 +1,10 @@
 // Builds every runnable artifact into dist/: Node bundles with esbuild (fast, one file per process,
 // native modules left external) and the web UI with Vite.
-import { build } from 'esbuild';
 import { copyFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { bundleNode } from './bundle-node.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const nodeBundles = [
@@ -17,17 +17,7 @@ const started = Date.now();
 for (const bundle of nodeBundles) {
   const entry = path.join(root, bundle.entry);
   if (!existsSync(entry)) continue;
-  await build({
-    entryPoints: [entry],
-    outfile: path.join(root, bundle.out),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: true,
-    external: ['sqlite3', 'pg', 'usb', 'pg-native'],
-    logLevel: 'warning',
-  });
+  await bundleNode(entry, path.join(root, bundle.out));
 }
 
 // Data files the console bundle reads at run time from its own folder.

@@ -3,12 +3,15 @@ import type { Express } from 'express';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { certificateSpkiSha256 } from '@dlp/shared/node';
 import { AGENT_PATH, AgentGateway, DEFAULT_GATEWAY_TIMINGS, type GatewayTimings } from './gateway/agent-gateway';
 import { createJsonLogger, errorFields, type Logger } from './logging/logger';
 import { EventStreams } from './routes/event-stream';
+import { ConsoleMetrics } from './ops/console-metrics';
+import { parseAddressList } from './ops/metrics-access';
+import { Readiness } from './ops/readiness';
 import { createHttpApp } from './routes/http-app';
+import { startAlerting, type Alerting, type AlertingOptions } from './alerts/alerting';
 import { AgentRemovalService } from './services/agent-removal-service';
 import { AgentService } from './services/agent-service';
 import { ApiTokenService } from './services/api-token-service';
@@ -22,9 +25,12 @@ import { runFirstStart } from './services/first-start';
 import { PolicyService } from './services/policy-service';
 import { SettingsService } from './services/settings-service';
 import { UserService } from './services/user-service';
+import { createReportServices, type ReportOptions } from './reports/report-services';
 import { createPolicySigner } from './signing/policy-signer';
 import { loadOrCreateSigningKey } from './signing/signing-key';
-import { openSqliteStore } from './store/sqlite/sqlite-store';
+import { ClusterBridge } from './cluster/cluster-bridge';
+import { openConsoleNode } from './cluster/console-node';
+import { checkClusterSigningKey } from './cluster/signing-key-guard';
 import { loadOrCreateSelfSignedTls } from './tls/console-tls';
 import type { ConsoleStore } from './store/store';
 
@@ -56,6 +62,18 @@ export interface ConsoleOptions {
   sseHeartbeatMs?: number;
   /** SQLite durability; FULL by default because events are acked only after commit. */
   synchronous?: 'FULL' | 'NORMAL';
+  /** postgres://… : use PostgreSQL (several console nodes may share it) instead of DATA_DIR/console.sqlite. */
+  databaseUrl?: string;
+  /** Schema holding the console's tables in that database (tests use one each). */
+  databaseSchema?: string;
+  /** This node's stable name in a cluster (default host:port). */
+  nodeId?: string;
+  /** Alert engine tuning (tests: a short agent scan interval, an injected clock, short delivery timeouts). */
+  alerts?: Pick<AlertingOptions, 'now' | 'scanIntervalMs' | 'dispatcher'>;
+  /** Peers (IPs or CIDRs, comma-separated) that may scrape /metrics without credentials; none by default. */
+  metricsAllow?: string;
+  /** Scheduled reports: SMTP settings, the folder root, runner tuning. */
+  reports?: ReportOptions;
 }
 
 export interface RunningConsole {
@@ -70,6 +88,8 @@ export interface RunningConsole {
   certSha256: string | null;
   /** The Express app serving REST and the web UI (route introspection in tests). */
   httpApp: Express;
+  /** This node's alert delivery counters per destination (for /metrics). */
+  alertDeliveryCounters: Alerting['deliveryCounters'];
   /** Closes agents (1001), live streams, the HTTP server and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -100,11 +120,24 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
   const tls = options.tls ?? (options.selfSignedTls === true ? loadOrCreateSelfSignedTls(options.dataDir, host, logger) : undefined);
   const certSha256 = tls ? certificateSpkiSha256(Buffer.from(tls.cert)) : null;
   const signer = createPolicySigner(key);
-  const store: ConsoleStore = await openSqliteStore({ path: path.join(options.dataDir, 'console.sqlite'), synchronous: options.synchronous ?? 'FULL' });
+  const node = await openConsoleNode({
+    dataDir: options.dataDir,
+    logger,
+    ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.databaseSchema !== undefined ? { databaseSchema: options.databaseSchema } : {}),
+    ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.synchronous !== undefined ? { synchronous: options.synchronous } : {}),
+  });
+  const store: ConsoleStore = node.store;
 
   try {
+    // Nodes sharing a database must share the signing key (a single SQLite node has nothing to compare).
+    if (node.kind === 'postgres') await checkClusterSigningKey(store, signer.keyId);
     const audit = new AuditService(store);
     const bus = new ConsoleEvents((event, err) => logger.error('console event listener failed', { event, ...errorFields(err) }));
+    // Other console nodes on the same database hear what this one announces, and vice versa.
+    const cluster = new ClusterBridge({ events: bus, bus: node.bus, store, ...(node.readEvents ? { readEvents: node.readEvents } : {}), logger });
     const auth = new AuthService(store, logger, audit);
     const users = new UserService(store, audit);
     const apiTokens = new ApiTokenService(store, audit);
@@ -114,6 +147,7 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
     const agentRemoval = new AgentRemovalService(store, bus, audit);
     const policies = new PolicyService(store, signer, bus, audit);
     const events = new EventService(store, bus);
+    const reports = createReportServices({ store, audit, logger, dataDir: options.dataDir, nodeId: node.nodeId }, options.reports);
     const lifecycle = createLifecycleServices({ store, agents, policies, audit, bus, signingKey: key, ...(options.exceptionClock ? { now: options.exceptionClock } : {}) });
     await runFirstStart(
       { auth, agents, policies, enrollment, logger },
@@ -125,9 +159,44 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
     );
 
     const consoleKey = { keyId: signer.keyId, publicKey: signer.publicKey };
+    const alerting = await startAlerting({ store, audit, bus, logger, ...options.alerts });
     const streams = new EventStreams(events, options.sseHeartbeatMs ?? 15_000);
-    const gateway = new AgentGateway({ enrollment, agents, policies, events, exceptions: lifecycle.exceptions, bus, consoleKey, logger }, { ...DEFAULT_GATEWAY_TIMINGS, ...options.gateway });
-    const app = createHttpApp({ auth, audit, users, apiTokens, settings, agentRemoval, enrollment, agents, policies, lifecycle, events, streams, logger, webDir: options.webDir });
+    const metrics = new ConsoleMetrics();
+    // Alert delivery per destination on this node (read at scrape time; counters since start).
+    metrics.registry.gauge(
+      'dlp_alert_deliveries_total',
+      'Alert deliveries per destination on this node since it started, by outcome (sent, failed, dropped, retried, rate_limited).',
+      () =>
+        alerting.deliveryCounters().flatMap((c) =>
+          (
+            [
+              ['sent', c.sent],
+              ['failed', c.failed],
+              ['dropped', c.dropped],
+              ['retried', c.retries],
+              ['rate_limited', c.rateLimited],
+            ] as const
+          ).map(([outcome, value]) => ({ labels: { destination: c.name, kind: c.kind, outcome }, value })),
+        ),
+      'counter',
+    );
+    metrics.registry.gauge('dlp_alert_queue_depth', 'Alerts waiting per destination on this node (the one being sent included).', () =>
+      alerting.deliveryCounters().map((c) => ({ labels: { destination: c.name, kind: c.kind }, value: c.queued })),
+    );
+    const gateway = new AgentGateway(
+      { enrollment, agents, policies, events, exceptions: lifecycle.exceptions, bus, consoleKey, logger, metrics },
+      { ...DEFAULT_GATEWAY_TIMINGS, ...options.gateway },
+    );
+    metrics.setSources({ connectedAgents: () => gateway.connectedAgentCount, outboxBacklog: () => gateway.outboxBacklog() });
+    const readiness = new Readiness([
+      // A read of a table the migrations create: the database answers and has its schema.
+      { name: 'database', check: async () => void (await store.settings.get('readiness-probe')) },
+      { name: 'signingKey', check: async () => (signer.keyId.length > 0 && signer.publicKey.length > 0 ? undefined : 'missing') },
+      // With several nodes: while this node cannot hear the others, its agents would miss pushes.
+      ...(node.kind === 'postgres' ? [{ name: 'clusterBus', check: async () => (node.bus.listening ? undefined : 'reconnecting') }] : []),
+    ]);
+    const ops = { metrics, readiness, metricsAllow: options.metricsAllow ? parseAddressList(options.metricsAllow) : undefined };
+    const app = createHttpApp({ auth, audit, users, apiTokens, settings, agentRemoval, enrollment, agents, policies, lifecycle, events, streams, logger, webDir: options.webDir, reports, ops, alerts: alerting.service });
     const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, app) : createHttpServer(app);
     server.on('upgrade', (req, socket, head) => {
       const pathname = new URL(req.url ?? '/', 'http://console').pathname;
@@ -141,24 +210,29 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
     const address = await listen(server, options.port ?? 0, host);
     const scheme = tls ? 'https' : 'http';
     const url = `${scheme}://${hostForUrl(host)}:${address.port}`;
+    readiness.markServing();
     logger.info('console listening', { url, keyId: signer.keyId, dataDir: options.dataDir, certSha256 });
 
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> => {
       closing ??= (async () => {
+        readiness.markStopping();
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         await gateway.close();
+        await alerting.close();
+        await reports.close();
         streams.closeAll();
         server.closeAllConnections();
         await serverClosed;
-        await store.close();
+        await cluster.close();
+        await node.close();
         logger.info('console stopped');
       })();
       return closing;
     };
-    return { url, agentUrl: `${tls ? 'wss' : 'ws'}://${hostForUrl(host)}:${address.port}${AGENT_PATH}`, port: address.port, consoleKey, certSha256, httpApp: app, close };
+    return { url, agentUrl: `${tls ? 'wss' : 'ws'}://${hostForUrl(host)}:${address.port}${AGENT_PATH}`, port: address.port, consoleKey, certSha256, httpApp: app, alertDeliveryCounters: alerting.deliveryCounters, close };
   } catch (err) {
-    await store.close().catch(() => undefined);
+    await node.close().catch(() => undefined);
     throw err;
   }
 }

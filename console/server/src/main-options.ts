@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseAddressList } from './ops/metrics-access';
 
 export interface MainOptions {
   dataDir: string;
@@ -13,6 +14,14 @@ export interface MainOptions {
   tlsKeyFile?: string;
   /** `--tls self-signed`: make (once) and serve a self-signed certificate. */
   selfSignedTls?: boolean;
+  /** `--metrics-allow`: peers that may scrape /metrics without credentials (validated at start). */
+  metricsAllow?: string;
+  /** `--database-url postgres://…`: PostgreSQL instead of DATA_DIR/console.sqlite (several nodes may share it). */
+  databaseUrl?: string;
+  /** `--database-schema NAME`: schema for the console's tables in that database. */
+  databaseSchema?: string;
+  /** `--node-id NAME`: this node's stable name in a cluster. */
+  nodeId?: string;
 }
 
 export const USAGE = `Usage: node dist/console/server.js [options]
@@ -24,6 +33,12 @@ export const USAGE = `Usage: node dist/console/server.js [options]
   --tls-key FILE   PEM private key for --tls-cert
   --tls self-signed  serve HTTPS/wss with a self-signed certificate made on first start
                    (kept in DATA_DIR/tls; agents pin its key when they enroll)
+  --metrics-allow LIST  IPs/CIDRs that may scrape /metrics without credentials, e.g.
+                   10.0.0.5,10.1.0.0/16 (env DLP_METRICS_ALLOW; default none: readers' tokens only)
+  --database-url URL  postgres://user@host:5432/db: store in PostgreSQL; several console nodes
+                   may share one database (env DLP_DATABASE_URL; prefer the env: flags show in ps)
+  --database-schema NAME  schema for the console's tables (env DLP_DATABASE_SCHEMA; default search_path)
+  --node-id NAME   this node's stable name in a cluster (env DLP_NODE_ID; default host:port)
 Env: DLP_ADMIN_PASSWORD (first admin's password), DLP_LOCAL_ENROLL_SECRET (enroll secret for a local agent)`;
 
 /** Where the web UI is when no --web-dir is given: next to the bundle, or dist/ when run from source. */
@@ -45,6 +60,10 @@ export function parseMainOptions(argv: string[], env: NodeJS.ProcessEnv, moduleD
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       tls: { type: 'string' },
+      'metrics-allow': { type: 'string' },
+      'database-url': { type: 'string' },
+      'database-schema': { type: 'string' },
+      'node-id': { type: 'string' },
     },
   });
   const portText = values.port ?? env.DLP_PORT ?? '8080';
@@ -63,5 +82,27 @@ export function parseMainOptions(argv: string[], env: NodeJS.ProcessEnv, moduleD
   if (values['tls-cert'] !== undefined) options.tlsCertFile = path.resolve(values['tls-cert']);
   if (values['tls-key'] !== undefined) options.tlsKeyFile = path.resolve(values['tls-key']);
   if (values.tls === 'self-signed') options.selfSignedTls = true;
+  const metricsAllow = values['metrics-allow'] ?? env.DLP_METRICS_ALLOW;
+  if (metricsAllow !== undefined && metricsAllow.trim() !== '') {
+    parseAddressList(metricsAllow);
+    options.metricsAllow = metricsAllow;
+  }
+  const databaseUrl = values['database-url'] ?? env.DLP_DATABASE_URL;
+  if (databaseUrl !== undefined && databaseUrl !== '') {
+    // The URL may hold a password: the message names the rule, never the value.
+    if (!/^postgres(ql)?:\/\/[^\s]+$/.test(databaseUrl)) throw new Error('--database-url (DLP_DATABASE_URL) must be a postgres:// or postgresql:// URL');
+    options.databaseUrl = databaseUrl;
+  }
+  const databaseSchema = values['database-schema'] ?? env.DLP_DATABASE_SCHEMA;
+  if (databaseSchema !== undefined && databaseSchema !== '') {
+    if (options.databaseUrl === undefined) throw new Error('--database-schema needs --database-url');
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) throw new Error(`--database-schema must be a lower-case identifier, got "${databaseSchema.slice(0, 80)}"`);
+    options.databaseSchema = databaseSchema;
+  }
+  const nodeId = values['node-id'] ?? env.DLP_NODE_ID;
+  if (nodeId !== undefined && nodeId !== '') {
+    if (!/^[A-Za-z0-9._:-]{1,100}$/.test(nodeId)) throw new Error(`--node-id must be 1-100 of A-Z a-z 0-9 . _ : -, got "${nodeId.slice(0, 120)}"`);
+    options.nodeId = nodeId;
+  }
   return options;
 }

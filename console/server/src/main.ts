@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createConsole, type ConsoleOptions } from './app';
 import { createJsonLogger, errorFields } from './logging/logger';
 import { parseMainOptions, USAGE } from './main-options';
+import { reportOptionsFromEnv } from './reports/report-config';
 
 /**
  * Process entry of the console. Prints exactly one `DLP_CONSOLE_LISTENING url=…` line on stdout
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
   const logger = createJsonLogger();
   let parsed;
   try {
-    parsed = parseMainOptions(process.argv.slice(2), process.env, __dirname);
+    parsed = { ...parseMainOptions(process.argv.slice(2), process.env, __dirname), reports: reportOptionsFromEnv(process.env) };
   } catch (err) {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
     process.exit(2);
@@ -23,6 +24,11 @@ async function main(): Promise<void> {
     options.tls = { cert: readFileSync(parsed.tlsCertFile), key: readFileSync(parsed.tlsKeyFile) };
   }
   if (parsed.selfSignedTls === true) options.selfSignedTls = true;
+  if (parsed.metricsAllow !== undefined) options.metricsAllow = parsed.metricsAllow;
+  if (parsed.databaseUrl !== undefined) options.databaseUrl = parsed.databaseUrl;
+  if (parsed.databaseSchema !== undefined) options.databaseSchema = parsed.databaseSchema;
+  if (parsed.nodeId !== undefined) options.nodeId = parsed.nodeId;
+  options.reports = parsed.reports;
 
   const running = await createConsole(options);
   process.stdout.write(`DLP_CONSOLE_LISTENING url=${running.url}\n`);

@@ -8,6 +8,7 @@ import { SessionProvider } from './session/session-context';
 import './styles/base.css';
 import './styles/data.css';
 import './styles/manage.css';
+import './styles/reports.css';
 
 // zod compiles parsers with `new Function` unless told not to; jitless keeps the UI working under a
 // Content-Security-Policy without 'unsafe-eval'.

@@ -3,8 +3,11 @@ import type { Role } from '@dlp/shared';
 import type { NavItem } from './components/app-header';
 import { ChangePasswordPage } from './pages/Account/change-password-page';
 import { AgentsPage } from './pages/Agents/agents-page';
+import { AlertsPage } from './pages/Alerts/alerts-page';
 import { AuditPage } from './pages/Audit/audit-page';
 import { EventsPage } from './pages/Events/events-page';
+import { EventSearchPage } from './pages/Events/event-search-page';
+import { ReportsPage } from './pages/Reports/reports-page';
 import { ExceptionsPage } from './pages/Exceptions/exceptions-page';
 import { GroupsPage } from './pages/Groups/groups-page';
 import { PoliciesPage } from './pages/Policies/policies-page';
@@ -27,7 +30,10 @@ const EVERYONE: readonly Role[] = ['admin', 'officer', 'auditor'];
 export const ROUTES: readonly RouteDefinition[] = [
   { path: '/agents', labelKey: 'nav.agents', Page: AgentsPage, roles: EVERYONE },
   { path: '/events', labelKey: 'nav.events', Page: EventsPage, roles: EVERYONE },
+  { path: '/search', labelKey: 'nav.search', Page: EventSearchPage, roles: EVERYONE },
+  { path: '/reports', labelKey: 'nav.reports', Page: ReportsPage, roles: EVERYONE },
   { path: '/exceptions', labelKey: 'nav.exceptions', Page: ExceptionsPage, roles: EVERYONE },
+  { path: '/alerts', labelKey: 'nav.alerts', Page: AlertsPage, roles: EVERYONE },
   { path: '/policies', labelKey: 'nav.policies', Page: PoliciesPage, roles: ['admin', 'auditor'] },
   { path: '/groups', labelKey: 'nav.groups', Page: GroupsPage, roles: ['admin', 'auditor'] },
   { path: '/audit', labelKey: 'nav.audit', Page: AuditPage, roles: ['admin', 'auditor'] },

@@ -1,13 +1,9 @@
 /* eslint-disable no-restricted-imports -- Node-side end-to-end test: it drives a real browser against a real console process. */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { uuidv7, type AgentEvent, type AgentInfo, type CapabilityReport } from '@dlp/shared';
-import { launchChromium } from './chromium';
-import { startConsole, type RunningConsole } from './console-process';
+import { uuidv7, type AgentEvent, type AgentInfo } from '@dlp/shared';
+import { startConsole } from './console-process';
 import { SimulatedAgent, enrollAgent } from './simulated-agent';
-import { RestSession, UI_TIMEOUT_MS, openPage, screenshot, signIn } from './ui-harness';
+import { addOfficer, ADMIN_PASSWORD, LINUX_CAPABILITIES, REPO_ROOT, linuxWorkstation, startUiSuite, type UiSuite, UI_TIMEOUT_MS, openPage, screenshot, signIn } from './ui-harness';
 
 /**
  * The management pages end to end: the built console as a child process, simulated agents over the
@@ -15,28 +11,17 @@ import { RestSession, UI_TIMEOUT_MS, openPage, screenshot, signIn } from './ui-h
  * when set, otherwise to the test's temp folder (removed afterwards).
  */
 
-const REPO_ROOT = path.resolve(__dirname, '../../..');
-const ADMIN_PASSWORD = 'E2e-Admin-Password-7319';
 const OFFICER = { username: 'olivia', password: 'Officer-Ledger-Harbour-5521' };
 const ENROLL_SECRET = 'e2e-enroll-secret-0123456789abcd';
 const COMMON_PASSWORD = '123qweasdzxc'; // 12 characters, on the shipped common-password list
 jest.setTimeout(120_000);
 
-const WORKSTATION: AgentInfo = { hostname: 'ws-finance-01', os: 'linux', osVersion: '6.1.0-27-amd64', agentVersion: '0.1.0', user: 'alice' };
-const CAPABILITIES: CapabilityReport = {
-  apps: { method: 'proc-scan', preExec: false, failMode: 'open' },
-  usb: { method: 'sysfs-authorized', mountGuard: true },
-  screen: { captureToolBlocking: true, windowCaptureExclusion: false },
-  notes: [],
-};
+const WORKSTATION: AgentInfo = linuxWorkstation('ws-finance-01', 'alice');
 const STICK = { vendorId: '0781', productId: '5567', serial: '4C530001' };
 
-let tempDir: string;
-let screenshotDir: string;
-let dlpConsole: RunningConsole;
 let agent: SimulatedAgent;
 let agentId: string;
-let browser: Browser;
+let suite: UiSuite;
 
 function blockedRun(name: string, seq: number, policySerial: number): AgentEvent {
   return {
@@ -55,41 +40,30 @@ function blockedRun(name: string, seq: number, policySerial: number): AgentEvent
 }
 
 beforeAll(async () => {
-  for (const built of ['dist/console/server.js', 'dist/console/web/index.html']) {
-    if (!existsSync(path.join(REPO_ROOT, built))) throw new Error(`${built} is missing: run "npm run build" first`);
-  }
-  tempDir = mkdtempSync(path.join(os.tmpdir(), 'dlp-console-manage-'));
-  screenshotDir = process.env.DLP_UI_SCREENSHOT_DIR ?? path.join(tempDir, 'screenshots');
-  mkdirSync(screenshotDir, { recursive: true });
-  dlpConsole = await startConsole({ repoRoot: REPO_ROOT, dataDir: path.join(tempDir, 'console'), adminPassword: ADMIN_PASSWORD, localEnrollSecret: ENROLL_SECRET });
+  suite = await startUiSuite({ tempPrefix: 'dlp-console-manage-', enrollSecret: ENROLL_SECRET });
 
-  const credentials = await enrollAgent(dlpConsole.url, ENROLL_SECRET, WORKSTATION);
+  const credentials = await enrollAgent(suite.dlpConsole.url, ENROLL_SECRET, WORKSTATION);
   agentId = credentials.agentId;
-  agent = await SimulatedAgent.connect(dlpConsole.url, credentials, WORKSTATION, CAPABILITIES);
+  agent = await SimulatedAgent.connect(suite.dlpConsole.url, credentials, WORKSTATION, LINUX_CAPABILITIES);
   const serial = (await agent.applyPushedPolicy()).bundle.serial;
   await agent.sendEvents([blockedRun('wireshark', 1, serial), blockedRun('wireshark', 2, serial), blockedRun('nmap', 3, serial)]);
 
-  const admin = await RestSession.signIn(dlpConsole.url, 'admin', ADMIN_PASSWORD);
-  const created = await admin.send('POST', '/users', { username: OFFICER.username, role: 'officer', password: OFFICER.password, mustChangePassword: false });
-  expect(created).toMatchObject({ status: 201 });
+  await addOfficer(suite.dlpConsole.url, OFFICER);
 
-  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
   await agent?.close();
-  await dlpConsole?.stop();
-  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  await suite?.stop();
 });
 
 describe('console management UI', () => {
   it('makes the first admin replace the printed password, refusing a common one in words, then opens the console', async () => {
-    const fresh = await startConsole({ repoRoot: REPO_ROOT, dataDir: path.join(tempDir, 'fresh-console'), localEnrollSecret: ENROLL_SECRET });
+    const fresh = await startConsole({ repoRoot: REPO_ROOT, dataDir: path.join(suite.tempDir, 'fresh-console'), localEnrollSecret: ENROLL_SECRET });
     try {
       const printed = fresh.announcedAdminPassword();
       expect(printed).not.toBeNull();
-      const { context, page, pageErrors } = await openPage(browser, fresh.url);
+      const { context, page, pageErrors } = await openPage(suite.browser, fresh.url);
       await signIn(page, 'admin', printed ?? '');
       await page.getByRole('heading', { name: 'Set a new password' }).waitFor();
       // Nothing else is reachable yet: no navigation is shown.
@@ -100,7 +74,7 @@ describe('console management UI', () => {
       await page.getByLabel('Repeat the new password').fill(COMMON_PASSWORD);
       await page.getByRole('button', { name: 'Change password' }).click();
       await page.getByRole('alert').filter({ hasText: 'The new password is too common' }).waitFor();
-      await screenshot(page, screenshotDir, 'password-forced-refused-1280');
+      await screenshot(page, suite.screenshotDir, 'password-forced-refused-1280');
 
       const chosen = 'Harbour-Lantern-Quiet-4471';
       await page.getByLabel('New password', { exact: true }).fill(chosen);
@@ -125,21 +99,21 @@ describe('console management UI', () => {
 
   it('lets an officer approve a request the agent sent, shortening it, and the agent receives it signed', async () => {
     agent.requestException({ kind: 'usb-device', device: STICK }, 'Quarterly audit files for the regulator', 240, WORKSTATION.user ?? null);
-    const { context, page, pageErrors } = await openPage(browser, dlpConsole.url);
+    const { context, page, pageErrors } = await openPage(suite.browser, suite.dlpConsole.url);
     await signIn(page, OFFICER.username, OFFICER.password);
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     await nav.getByRole('link', { name: 'Exceptions' }).click();
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Agents', 'Events', 'Exceptions']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Agents', 'Events', 'Search & triage', 'Reports', 'Exceptions', 'Alerts']);
 
     const row = page.locator('tr[data-exception-id]', { hasText: 'Quarterly audit files' });
     await row.waitFor();
     expect(await row.innerText()).toContain('USB 0781:5567');
-    await screenshot(page, screenshotDir, 'exceptions-pending-1280');
+    await screenshot(page, suite.screenshotDir, 'exceptions-pending-1280');
     await row.getByRole('button', { name: 'Approve' }).click();
     const dialog = page.getByRole('dialog', { name: 'Approve exception' });
     await dialog.getByLabel('Grant for (minutes)').fill('60');
     await dialog.getByLabel('Note (optional, kept with the decision)').fill('One hour is enough');
-    await screenshot(page, screenshotDir, 'exceptions-approve-dialog-1280');
+    await screenshot(page, suite.screenshotDir, 'exceptions-approve-dialog-1280');
     await dialog.getByRole('button', { name: 'Approve' }).click();
 
     const signed = await agent.receiveException();
@@ -150,14 +124,14 @@ describe('console management UI', () => {
     const approved = page.locator('tr[data-exception-id]', { hasText: 'Quarterly audit files' });
     await approved.getByText('In force on the agent').waitFor();
     expect(await approved.innerText()).toMatch(/Approved[\s\S]*by olivia/);
-    await screenshot(page, screenshotDir, 'exceptions-approved-1280');
+    await screenshot(page, suite.screenshotDir, 'exceptions-approved-1280');
     expect(pageErrors).toEqual([]);
     await context.close();
   });
 
   it('issues an offline unlock code shown once in groups of four, with a copy button', async () => {
-    const { context, page, pageErrors } = await openPage(browser, `${dlpConsole.url}/#/exceptions`);
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: dlpConsole.url });
+    const { context, page, pageErrors } = await openPage(suite.browser, `${suite.dlpConsole.url}/#/exceptions`);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.dlpConsole.url });
     await signIn(page, OFFICER.username, OFFICER.password);
     await page.getByRole('button', { name: 'Issue unlock code' }).click();
     const dialog = page.getByRole('dialog', { name: 'Offline unlock code' });
@@ -175,18 +149,18 @@ describe('console management UI', () => {
     await dialog.getByRole('button', { name: 'Copy' }).click();
     await dialog.getByRole('button', { name: 'Copied' }).waitFor();
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(texts.join('-'));
-    await screenshot(page, screenshotDir, 'unlock-code-1280');
+    await screenshot(page, suite.screenshotDir, 'unlock-code-1280');
     expect(pageErrors).toEqual([]);
     await context.close();
   });
 
   it('edits a draft, shows the console\'s field errors, previews the impact as bars per rule, and publishes', async () => {
-    const { context, page, pageErrors } = await openPage(browser, dlpConsole.url, { width: 1440, height: 900 });
+    const { context, page, pageErrors } = await openPage(suite.browser, suite.dlpConsole.url, { width: 1440, height: 900 });
     await signIn(page, 'admin', ADMIN_PASSWORD);
     await page.getByRole('link', { name: 'Policies' }).click();
     await page.getByRole('link', { name: 'Default' }).click();
     await page.getByRole('heading', { name: /Default/ }).waitFor();
-    await screenshot(page, screenshotDir, 'policy-detail-1440');
+    await screenshot(page, suite.screenshotDir, 'policy-detail-1440');
     await page.getByRole('button', { name: 'New draft from current' }).click();
     const editor = page.getByLabel('Policy document as JSON');
     await editor.waitFor();
@@ -211,19 +185,19 @@ describe('console management UI', () => {
     await bar.waitFor();
     expect(Number(await bar.getAttribute('width'))).toBeGreaterThan(10);
     await expect(chart.locator('desc').textContent()).resolves.toBe('block-wireshark: 2 (1 hosts, 1 users)');
-    await screenshot(page, screenshotDir, 'draft-impact-1440');
+    await screenshot(page, suite.screenshotDir, 'draft-impact-1440');
 
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.getByText(/^Version 2 · serial/).waitFor();
     await page.getByRole('button', { name: 'Compare v1 → v2' }).click();
     await page.locator('.diff-list li', { hasText: '$.apps.rules[0]' }).getByText('Added').waitFor();
-    await screenshot(page, screenshotDir, 'policy-diff-1440');
+    await screenshot(page, suite.screenshotDir, 'policy-diff-1440');
     expect(pageErrors).toEqual([]);
     await context.close();
   });
 
   it('verifies the audit chain, filters it, and links the CSV export with the same filters', async () => {
-    const { context, page, pageErrors } = await openPage(browser, dlpConsole.url);
+    const { context, page, pageErrors } = await openPage(suite.browser, suite.dlpConsole.url);
     await signIn(page, 'admin', ADMIN_PASSWORD);
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('button', { name: 'Verify chain' }).click();
@@ -235,11 +209,11 @@ describe('console management UI', () => {
     await rows.filter({ hasText: 'admin' }).first().waitFor();
     await expect(rows.allInnerTexts()).resolves.toEqual(expect.arrayContaining([expect.stringContaining('user.create')]));
     await page.waitForFunction(() => document.querySelectorAll('tr[data-audit-id]').length === 2); // first admin, then olivia
-    await screenshot(page, screenshotDir, 'audit-1280');
+    await screenshot(page, suite.screenshotDir, 'audit-1280');
 
     const href = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
     expect(href).toBe('/api/v1/audit/export.csv?action=user.create');
-    const csv = await page.request.get(`${dlpConsole.url}${href ?? ''}`);
+    const csv = await page.request.get(`${suite.dlpConsole.url}${href ?? ''}`);
     expect(csv.headers()['content-type']).toContain('text/csv');
     expect((await csv.text()).split('\n').filter((line) => line.includes('user.create'))).toHaveLength(2);
     expect(pageErrors).toEqual([]);
@@ -247,7 +221,7 @@ describe('console management UI', () => {
   });
 
   it('creates a group and an enroll secret shown once; the agent enrolled with it shows in the rollout', async () => {
-    const { context, page, pageErrors } = await openPage(browser, dlpConsole.url, { width: 1440, height: 900 });
+    const { context, page, pageErrors } = await openPage(suite.browser, suite.dlpConsole.url, { width: 1440, height: 900 });
     await signIn(page, 'admin', ADMIN_PASSWORD);
     await page.getByRole('link', { name: 'Groups' }).click();
     await page.getByLabel('New group').fill('Branch 7');
@@ -262,7 +236,7 @@ describe('console management UI', () => {
     expect(secret.length).toBeGreaterThanOrEqual(16);
 
     const laptop: AgentInfo = { ...WORKSTATION, hostname: 'ws-branch7-02', user: 'bob' };
-    const second = await SimulatedAgent.connect(dlpConsole.url, await enrollAgent(dlpConsole.url, secret, laptop), laptop, CAPABILITIES);
+    const second = await SimulatedAgent.connect(suite.dlpConsole.url, await enrollAgent(suite.dlpConsole.url, secret, laptop), laptop, LINUX_CAPABILITIES);
     try {
       // A group without a policy counts its agents as applied; assigning one pushes it at once.
       await row.getByRole('img', { name: /Applied 1, Pending 0, Failed 0, Offline 0/ }).waitFor({ timeout: UI_TIMEOUT_MS });
@@ -270,7 +244,7 @@ describe('console management UI', () => {
       await second.applyPushedPolicy();
       await row.getByRole('img', { name: /Applied 1, Pending 0/ }).waitFor({ timeout: UI_TIMEOUT_MS });
       await row.getByText(/serial \d+/).waitFor();
-      await screenshot(page, screenshotDir, 'groups-1440');
+      await screenshot(page, suite.screenshotDir, 'groups-1440');
     } finally {
       await second.close();
     }
@@ -279,7 +253,7 @@ describe('console management UI', () => {
   });
 
   it('lets an admin create a user in Chinese, explaining a refused password, marked to change it at first sign-in', async () => {
-    const { context, page, pageErrors } = await openPage(browser, dlpConsole.url, { locale: 'zh-CN' });
+    const { context, page, pageErrors } = await openPage(suite.browser, suite.dlpConsole.url, { locale: 'zh-CN' });
     await page.getByLabel('用户名').fill('admin');
     await page.getByLabel('密码').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
@@ -293,7 +267,7 @@ describe('console management UI', () => {
     await page.getByRole('button', { name: '创建用户' }).click();
     const row = page.locator('tr[data-username="carol"]');
     await row.getByText('须修改密码').waitFor();
-    await screenshot(page, screenshotDir, 'users-zh-1280');
+    await screenshot(page, suite.screenshotDir, 'users-zh-1280');
     expect(pageErrors).toEqual([]);
     await context.close();
   });

@@ -1,13 +1,10 @@
 /* eslint-disable no-restricted-imports -- Node-side end-to-end test: it drives a real browser against a real console process. */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { uuidv7, type AgentEvent, type AgentInfo, type CapabilityReport } from '@dlp/shared';
-import { launchChromium } from './chromium';
-import { startConsole, type RunningConsole } from './console-process';
+import type { Page } from 'playwright-core';
+import { uuidv7, type AgentEvent, type AgentInfo } from '@dlp/shared';
+import { startConsole } from './console-process';
 import { SimulatedAgent, enrollAgent } from './simulated-agent';
-import { openPage as openHarnessPage, screenshot as harnessScreenshot, signIn as harnessSignIn, type OpenedPage } from './ui-harness';
+import { ADMIN_PASSWORD, LINUX_CAPABILITIES, REPO_ROOT, linuxWorkstation, startUiSuite, type UiSuite, openPage as openHarnessPage, screenshot as harnessScreenshot, signIn as harnessSignIn, type OpenedPage } from './ui-harness';
 
 /**
  * The console UI end to end: the real console (built bundle) as a child process, a simulated agent
@@ -17,26 +14,15 @@ import { openPage as openHarnessPage, screenshot as harnessScreenshot, signIn as
  * test's temp folder (removed afterwards).
  */
 
-const REPO_ROOT = path.resolve(__dirname, '../../..');
-const ADMIN_PASSWORD = 'E2e-Admin-Password-7319';
 const ENROLL_SECRET = 'e2e-enroll-secret-0123456789abcd'; // 32 characters
 jest.setTimeout(90_000);
 
-const WORKSTATION: AgentInfo = { hostname: 'ws-finance-01', os: 'linux', osVersion: '6.1.0-27-amd64', agentVersion: '0.1.0', user: 'alice' };
-const CAPABILITIES: CapabilityReport = {
-  apps: { method: 'proc-scan', preExec: false, failMode: 'open' },
-  usb: { method: 'sysfs-authorized', mountGuard: true },
-  screen: { captureToolBlocking: true, windowCaptureExclusion: false },
-  notes: [],
-};
+const WORKSTATION: AgentInfo = linuxWorkstation('ws-finance-01', 'alice');
 
-let tempDir: string;
-let screenshotDir: string;
-let dlpConsole: RunningConsole;
 let agent: SimulatedAgent;
 let policySerial: number;
 let nextSeq = 1;
-let browser: Browser;
+let suite: UiSuite;
 
 function appEvent(name: string, action: AgentEvent['action']): AgentEvent {
   return {
@@ -81,33 +67,24 @@ function usbEvent(): AgentEvent {
 
 // Thin wrappers over the shared UI harness, bound to this suite's console, browser and folder.
 const openPage = (options: { locale?: string; width?: number; height?: number; url?: string } = {}): Promise<OpenedPage> =>
-  openHarnessPage(browser, options.url ?? dlpConsole.url, options);
+  openHarnessPage(suite.browser, options.url ?? suite.dlpConsole.url, options);
 const signIn = (page: Page, password = ADMIN_PASSWORD): Promise<void> => harnessSignIn(page, 'admin', password);
-const screenshot = (page: Page, name: string): Promise<void> => harnessScreenshot(page, screenshotDir, name);
+const screenshot = (page: Page, name: string): Promise<void> => harnessScreenshot(page, suite.screenshotDir, name);
 
 beforeAll(async () => {
-  for (const built of ['dist/console/server.js', 'dist/console/web/index.html']) {
-    if (!existsSync(path.join(REPO_ROOT, built))) throw new Error(`${built} is missing: run "npm run build" first`);
-  }
-  tempDir = mkdtempSync(path.join(os.tmpdir(), 'dlp-console-ui-'));
-  screenshotDir = process.env.DLP_UI_SCREENSHOT_DIR ?? path.join(tempDir, 'screenshots');
-  mkdirSync(screenshotDir, { recursive: true });
-  dlpConsole = await startConsole({ repoRoot: REPO_ROOT, dataDir: path.join(tempDir, 'console'), adminPassword: ADMIN_PASSWORD, localEnrollSecret: ENROLL_SECRET });
+  suite = await startUiSuite({ tempPrefix: 'dlp-console-ui-', enrollSecret: ENROLL_SECRET });
 
-  const credentials = await enrollAgent(dlpConsole.url, ENROLL_SECRET, WORKSTATION);
-  agent = await SimulatedAgent.connect(dlpConsole.url, credentials, WORKSTATION, CAPABILITIES);
+  const credentials = await enrollAgent(suite.dlpConsole.url, ENROLL_SECRET, WORKSTATION);
+  agent = await SimulatedAgent.connect(suite.dlpConsole.url, credentials, WORKSTATION, LINUX_CAPABILITIES);
   policySerial = (await agent.applyPushedPolicy()).bundle.serial;
   const first = appEvent('wireshark', 'blocked');
   expect(await agent.sendEvents([first])).toBe(first.seq);
 
-  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
   await agent?.close();
-  await dlpConsole?.stop();
-  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  await suite?.stop();
 });
 
 describe('console web UI', () => {
@@ -223,7 +200,7 @@ describe('console web UI', () => {
   it('tells an admin how to enroll a workstation while no agent is enrolled', async () => {
     const emptyConsole = await startConsole({
       repoRoot: REPO_ROOT,
-      dataDir: path.join(tempDir, 'empty-console'),
+      dataDir: path.join(suite.tempDir, 'empty-console'),
       adminPassword: ADMIN_PASSWORD,
       localEnrollSecret: ENROLL_SECRET,
     });
@@ -248,7 +225,7 @@ describe('console web UI', () => {
     await page.getByRole('link', { name: 'Agents' }).click();
     await page.getByRole('rowheader', { name: WORKSTATION.hostname }).waitFor();
     // The same session signed out from another tab: the cookie no longer opens anything.
-    const response = await page.request.post(`${dlpConsole.url}/api/v1/auth/logout`, { data: {} });
+    const response = await page.request.post(`${suite.dlpConsole.url}/api/v1/auth/logout`, { data: {} });
     expect(response.status()).toBe(204);
     await page.getByRole('link', { name: 'Events' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();

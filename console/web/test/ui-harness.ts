@@ -1,10 +1,78 @@
 /* eslint-disable no-restricted-imports -- Node-side test harness: browser contexts and REST calls for the UI tests. */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { currentUserResponse } from '@dlp/shared';
+import { currentUserResponse, type AgentInfo, type CapabilityReport } from '@dlp/shared';
+import { launchChromium } from './chromium';
+import { startConsole, type RunningConsole } from './console-process';
 
 /** Bounds that only stop a hung run; the 2-core CI box is often busy with other suites. */
 export const UI_TIMEOUT_MS = 20_000;
+
+/** The repository root, where the built bundle (dist/) lives. */
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+/** The first admin's password every UI suite's console starts with. */
+export const ADMIN_PASSWORD = 'E2e-Admin-Password-7319';
+
+/** What a Linux agent without fanotify reports (process scan, sysfs USB, no window exclusion). */
+export const LINUX_CAPABILITIES: CapabilityReport = {
+  apps: { method: 'proc-scan', preExec: false, failMode: 'open' },
+  usb: { method: 'sysfs-authorized', mountGuard: true },
+  screen: { captureToolBlocking: true, windowCaptureExclusion: false },
+  notes: [],
+};
+
+/** A Debian workstation's hello for a simulated agent. */
+export function linuxWorkstation(hostname: string, user: string): AgentInfo {
+  return { hostname, os: 'linux', osVersion: '6.1.0-27-amd64', agentVersion: '0.1.0', user };
+}
+
+/** One UI suite's built console process, Chromium and folders. */
+export interface UiSuite {
+  /** Removed by `stop()` (unless kept); the console's data is in `<tempDir>/console`. */
+  tempDir: string;
+  /** $DLP_UI_SCREENSHOT_DIR when set, else `<tempDir>/screenshots`. */
+  screenshotDir: string;
+  dlpConsole: RunningConsole;
+  browser: Browser;
+  /** Closes Chromium, stops the console and removes the temp folder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the built console (admin password {@link ADMIN_PASSWORD}, local enroll secret
+ * `enrollSecret`) and Chromium for one suite; fails early with a hint when dist/ is not built.
+ * `keepTempDir` leaves the temp folder for people to look at.
+ */
+export async function startUiSuite(options: { tempPrefix: string; enrollSecret: string; keepTempDir?: boolean }): Promise<UiSuite> {
+  for (const built of ['dist/console/server.js', 'dist/console/web/index.html']) {
+    if (!existsSync(path.join(REPO_ROOT, built))) throw new Error(`${built} is missing: run "npm run build" first`);
+  }
+  const tempDir = mkdtempSync(path.join(os.tmpdir(), options.tempPrefix));
+  const screenshotDir = process.env.DLP_UI_SCREENSHOT_DIR ?? path.join(tempDir, 'screenshots');
+  mkdirSync(screenshotDir, { recursive: true });
+  const dlpConsole = await startConsole({ repoRoot: REPO_ROOT, dataDir: path.join(tempDir, 'console'), adminPassword: ADMIN_PASSWORD, localEnrollSecret: options.enrollSecret });
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (err) {
+    await dlpConsole.stop();
+    rmSync(tempDir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    tempDir,
+    screenshotDir,
+    dlpConsole,
+    browser,
+    async stop() {
+      await browser.close();
+      await dlpConsole.stop();
+      if (options.keepTempDir !== true) rmSync(tempDir, { recursive: true, force: true });
+    },
+  };
+}
 
 export interface OpenedPage {
   context: BrowserContext;
@@ -60,4 +128,11 @@ export class RestSession {
     const text = await response.text();
     return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
   }
+}
+
+/** Creates an officer (no forced password change) through the first admin's REST session. */
+export async function addOfficer(consoleUrl: string, officer: { username: string; password: string }): Promise<void> {
+  const admin = await RestSession.signIn(consoleUrl, 'admin', ADMIN_PASSWORD);
+  const created = await admin.send('POST', '/users', { username: officer.username, role: 'officer', password: officer.password, mustChangePassword: false });
+  if (created.status !== 201) throw new Error(`creating officer ${officer.username} failed: ${created.status} ${JSON.stringify(created.body)}`);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits';
 import { agentInfo, capabilityReport } from '../schemas/agent-info';
-import { eventAction, eventType, severity, storedEvent } from '../schemas/event';
+import { storedEvent } from '../schemas/event';
 import { policyDocument } from '../schemas/policy';
 import { agentId, shortString, timestamp } from '../schemas/primitives';
 
@@ -31,18 +31,7 @@ export const cursor = z.string().max(200).regex(/^[A-Za-z0-9_-]+$/, 'must be a c
 
 const limitParam = z.coerce.number().int().min(1).max(LIMITS.maxPageSize).default(LIMITS.defaultPageSize);
 
-/** GET /api/v1/events query string. Ranges are half-open: from ≤ occurredAt < to. */
-export const eventQuery = z.strictObject({
-  from: timestamp.optional(),
-  to: timestamp.optional(),
-  agentId: agentId.optional(),
-  type: eventType.optional(),
-  action: eventAction.optional(),
-  severity: severity.optional(),
-  cursor: cursor.optional(),
-  limit: limitParam,
-});
-export type EventQuery = z.infer<typeof eventQuery>;
+// GET /api/v1/events takes `eventSearchQuery` (event-search-api.ts).
 
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.strictObject({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -26,6 +26,18 @@ describe('SqliteDatabase', () => {
     expect(await migrate(db, migrations)).toEqual([]);
   });
 
+  it('reuses prepared writes: a bad statement fails its caller only, and the connection still closes', async () => {
+    await migrate(db, migrations);
+    for (let i = 0; i < 100; i++) await db.run('INSERT INTO items (v) VALUES (?)', [`v${i}`]);
+    // More distinct statements than the cache holds: the oldest are finalized, not leaked.
+    for (let i = 0; i < 80; i++) await db.run(`UPDATE items SET v = v WHERE id = ${i}`);
+    await expect(db.run('INSERT INTO no_such_table VALUES (?)', [1])).rejects.toThrow(/no such table/);
+    await expect(db.run('INSERT INTO no_such_table VALUES (?)', [1])).rejects.toThrow(/no such table/);
+    const result = await db.run('INSERT INTO items (v) VALUES (?)', ['last']);
+    expect(result).toEqual({ changes: 1, lastId: 101 });
+    expect(await db.get('SELECT count(*) AS n FROM items')).toEqual({ n: 101 });
+  });
+
   it('rolls back a failed transaction as a whole', async () => {
     await migrate(db, migrations);
     await expect(

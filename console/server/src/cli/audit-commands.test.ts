@@ -1,39 +1,11 @@
 import { SqliteDatabase } from '@dlp/shared/node';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseCsv } from '../testing/csv-parse';
 import { createMemoryLogger } from '../testing/memory-logger';
 import { RestClient } from '../testing/rest-client';
 import { startTestConsole, type TestConsole } from '../testing/test-console';
 import { runCli } from './dlp-commands';
-
-/** RFC 4180 parser, enough to check what a spreadsheet would read. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
 
 describe('dlp audit-export and audit-verify', () => {
   let t: TestConsole;

@@ -18,6 +18,7 @@ import type { EnrollmentService } from '../services/enrollment-service';
 import type { EventService } from '../services/event-service';
 import type { ExceptionService } from '../services/exception-service';
 import type { PolicyService } from '../services/policy-service';
+import type { GatewayMetrics } from './gateway-metrics';
 
 /** What a connection needs from the rest of the console. */
 export interface ConnectionContext {
@@ -28,6 +29,7 @@ export interface ConnectionContext {
   exceptions: ExceptionService;
   consoleKey: { keyId: string; publicKey: string };
   logger: Logger;
+  metrics: GatewayMetrics;
   /** Makes this the agent's one live connection, closing any older one with 4409. */
   register(agentId: string, connection: AgentConnection): void;
   /** Forgets the connection; true when it was still the agent's current one. */
@@ -44,6 +46,21 @@ type State = 'awaiting-hello' | 'ready' | 'closed';
  */
 const PAUSE_AT_PENDING = 8;
 const RESUME_AT_PENDING = 2;
+
+/**
+ * The policy frame by policy object: a publish hands the same object to every connection of the
+ * group, so 10,000 agents cost one JSON serialisation, not 10,000.
+ */
+const policyFrames = new WeakMap<SignedPolicy, string>();
+
+function policyFrame(policy: SignedPolicy): string {
+  let frame = policyFrames.get(policy);
+  if (frame === undefined) {
+    frame = JSON.stringify({ v: PROTOCOL_VERSION, type: 'policy', policy } satisfies ConsoleToAgentMessage);
+    policyFrames.set(policy, frame);
+  }
+  return frame;
+}
 
 /** ws close reasons are limited to 123 bytes; ours are short, fixed phrases. */
 const NORMAL_CLOSE = 1000;
@@ -66,6 +83,8 @@ export class AgentConnection {
   private policySerialSent: number | null = null;
   /** Last time any frame (including pong) arrived; drives the liveness check. */
   lastFrameAtMs = Date.now();
+  /** Outbox depth from the agent's last heartbeat (absent until it reports one). */
+  outboxDepth: number | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -106,8 +125,9 @@ export class AgentConnection {
     const serial = policy.bundle.serial;
     if (this.policySerialSent !== null && serial <= this.policySerialSent) return;
     this.policySerialSent = serial;
-    this.send({ v: PROTOCOL_VERSION, type: 'policy', policy });
-    this.ctx.logger.info('policy sent', { agentId: this.agentIdValue, serial, version: policy.bundle.version });
+    this.sendFrame(policyFrame(policy));
+    this.ctx.metrics.policyPushed();
+    this.ctx.logger.debug('policy sent', { agentId: this.agentIdValue, serial, version: policy.bundle.version });
   }
 
   /** The agent moved to another group: later policy pushes follow the new group. */
@@ -119,6 +139,7 @@ export class AgentConnection {
   offerException(signed: SignedException): void {
     if (this.state !== 'ready') return;
     this.send({ v: PROTOCOL_VERSION, type: 'exception', exception: signed });
+    this.ctx.metrics.exceptionPushed();
     this.ctx.logger.info('exception sent', { agentId: this.agentIdValue, exceptionId: signed.exception.id, serial: signed.exception.serial });
   }
 
@@ -126,12 +147,14 @@ export class AgentConnection {
   offerExceptionRevoke(id: string, serial: number): void {
     if (this.state !== 'ready') return;
     this.send({ v: PROTOCOL_VERSION, type: 'exception-revoke', id, serial });
+    this.ctx.metrics.exceptionPushed();
     this.ctx.logger.info('exception revoke sent', { agentId: this.agentIdValue, exceptionId: id, serial });
   }
 
   /** Tells the agent why, logs one line, and closes with an application close code. */
   refuse(closeCode: number, errorCode: string, message: string, fields: LogFields = {}): void {
     if (this.state === 'closed') return;
+    this.ctx.metrics.agentRefused(errorCode);
     this.ctx.logger.warn('agent connection refused', {
       reason: errorCode,
       closeCode,
@@ -215,12 +238,20 @@ export class AgentConnection {
     if (agentId === undefined) return;
     switch (message.type) {
       case 'events': {
+        const received = message.events.length;
+        // Read before ingest, which takes ownership of the event objects.
+        const occurredAtMs = message.events.map((e) => Date.parse(e.occurredAt));
+        const started = process.hrtime.bigint();
         const result = await this.ctx.events.ingest(agentId, message.events);
+        this.ctx.metrics.batchCommitted(received, result.stored.length, Number(process.hrtime.bigint() - started) / 1e9);
         this.send({ v: PROTOCOL_VERSION, type: 'ack', upTo: result.upTo });
+        const ackedAtMs = Date.now();
+        for (const at of occurredAtMs) this.ctx.metrics.eventAcked((ackedAtMs - at) / 1000);
         return;
       }
       case 'policy-receipt':
         await this.ctx.agents.recordPolicyReceipt(agentId, message);
+        this.ctx.metrics.policyReceipt(message.status);
         if (message.status === 'rejected') {
           this.ctx.logger.warn('agent rejected policy', { agentId, serial: message.serial, error: message.error });
         } else {
@@ -231,6 +262,7 @@ export class AgentConnection {
         await this.ctx.agents.recordCapabilities(agentId, message.capabilities);
         return;
       case 'heartbeat':
+        if (message.outboxDepth !== undefined) this.outboxDepth = message.outboxDepth;
         await this.ctx.agents.heartbeat(agentId);
         this.send({ v: PROTOCOL_VERSION, type: 'heartbeat', sentAt: new Date().toISOString() });
         return;
@@ -282,6 +314,7 @@ export class AgentConnection {
     if (this.state === 'closed') return;
     this.send({ v: PROTOCOL_VERSION, type: 'welcome', serverTime: new Date().toISOString(), ackedSeq: agent.ackedSeq });
     this.state = 'ready';
+    this.ctx.metrics.agentConnected();
     this.ctx.logger.info('agent connected', { agentId: agent.id, hostname: message.agent.hostname, remoteAddress: this.remoteAddress, policySerial: message.policySerial });
     const effective = await this.ctx.policies.effectiveForGroup(agent.groupId);
     if (effective && effective.bundle.serial !== this.helloPolicySerial) this.offerPolicy(effective);
@@ -292,12 +325,17 @@ export class AgentConnection {
   }
 
   private send(message: ConsoleToAgentMessage): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+    this.sendFrame(JSON.stringify(message));
+  }
+
+  private sendFrame(frame: string): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(frame);
   }
 
   private onSocketError(err: Error & { code?: string }): void {
     // ws closes the socket itself after a protocol error (1009 for an oversized frame, 1002 otherwise).
     const tooBig = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+    this.ctx.metrics.agentRefused(tooBig ? 'too_big' : 'socket_error');
     this.ctx.logger.warn('agent connection refused', {
       reason: tooBig ? 'too_big' : (err.code ?? 'socket_error'),
       closeCode: tooBig ? CLOSE_CODES.tooBig : undefined,

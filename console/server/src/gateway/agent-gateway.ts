@@ -10,6 +10,7 @@ import type { EventService } from '../services/event-service';
 import type { ExceptionService } from '../services/exception-service';
 import type { PolicyService } from '../services/policy-service';
 import { AgentConnection, type ConnectionContext } from './agent-connection';
+import { NO_GATEWAY_METRICS, type GatewayMetrics, type OutboxBacklog } from './gateway-metrics';
 
 /** The path agents connect to. */
 export const AGENT_PATH = '/agent';
@@ -34,6 +35,8 @@ export interface GatewayDeps {
   bus: ConsoleEvents;
   consoleKey: { keyId: string; publicKey: string };
   logger: Logger;
+  /** Counters for /metrics; none by default. */
+  metrics?: GatewayMetrics;
 }
 
 /** How long shutdown waits for agents to finish the close handshake before cutting them off. */
@@ -82,6 +85,19 @@ export class AgentGateway {
     return this.byAgent.size;
   }
 
+  /** Outbox depths connected agents last reported in heartbeats (for /metrics). */
+  outboxBacklog(): OutboxBacklog {
+    const backlog: OutboxBacklog = { total: 0, max: 0, reporting: 0 };
+    for (const connection of this.byAgent.values()) {
+      const depth = connection.outboxDepth;
+      if (depth === undefined) continue;
+      backlog.total += depth;
+      backlog.max = Math.max(backlog.max, depth);
+      backlog.reporting += 1;
+    }
+    return backlog;
+  }
+
   /** Hands an HTTP upgrade for AGENT_PATH to the ws server. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.closing) {
@@ -115,6 +131,7 @@ export class AgentGateway {
       exceptions: this.deps.exceptions,
       consoleKey: this.deps.consoleKey,
       logger: this.deps.logger,
+      metrics: this.deps.metrics ?? NO_GATEWAY_METRICS,
       register: (agentId, connection) => this.register(agentId, connection),
       unregister: (agentId, connection) => this.unregister(agentId, connection),
       track: (work) => this.track(work),

@@ -1,3 +1,5 @@
+import { redactSecrets } from '../services/redact-secrets';
+
 /** Structured fields attached to a log line. Never put secrets (passwords, tokens) here. */
 export type LogFields = Record<string, unknown>;
 
@@ -29,7 +31,9 @@ export function createJsonLogger(options: { minLevel?: LogLevel; write?: (line: 
     if (LEVEL_ORDER[level] < min) return;
     let line: string;
     try {
-      line = JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields });
+      // Belt and braces: a field named like a credential (password, token, secret, cookie…) is
+      // written as [redacted] even if a caller put one there by mistake.
+      line = JSON.stringify({ level, time: new Date().toISOString(), msg, ...(fields ? (redactSecrets(fields) as LogFields) : undefined) });
     } catch {
       line = JSON.stringify({ level, time: new Date().toISOString(), msg, fields: '(unserializable)' });
     }

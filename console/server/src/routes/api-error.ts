@@ -2,6 +2,7 @@ import type { ApiError, FieldIssue } from '@dlp/shared';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { errorFields, type Logger } from '../logging/logger';
 import { ServiceError, type ServiceErrorKind } from '../services/service-error';
+import { isUniqueViolation } from '../store/store-errors';
 
 /** An HTTP-level refusal raised by the pipeline itself (auth, content type, validation). */
 export class HttpError extends Error {
@@ -57,6 +58,10 @@ export function apiErrorHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof ServiceError) return sendError(res, STATUS_BY_KIND[err.kind], err.code, err.message, err.issues);
     const known = bodyParserError(err);
     if (known) return sendError(res, known[0], known[1], known[2]);
+    if (isUniqueViolation(err)) {
+      logger.warn('concurrent write lost a uniqueness race', { method: req.method, path: req.path });
+      return sendError(res, 409, 'concurrent_change', 'Someone saved a conflicting change at the same moment; reload and try again.');
+    }
     logger.error('request failed', { method: req.method, path: req.path, ...errorFields(err) });
     sendError(res, 500, 'internal_error', 'Something went wrong on the console; it has been logged.');
   };

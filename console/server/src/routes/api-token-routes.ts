@@ -1,4 +1,4 @@
-import { createApiTokenRequest, idParam } from '@dlp/shared';
+import { apiTokenCreated, apiTokenList, createApiTokenRequest, idParam } from '@dlp/shared';
 import { Router } from 'express';
 import type { ApiTokenService } from '../services/api-token-service';
 import { auditContext } from './audit-context';
@@ -11,7 +11,7 @@ export function apiTokenRoutes(tokens: ApiTokenService): Router {
   router.post(
     '/api-tokens',
     // A token is owned by a person; a token minting tokens would outlive every revocation.
-    endpoint({ access: ADMIN_ONLY, sessionOnly: true, body: createApiTokenRequest }, async ({ body, user, req }) => {
+    endpoint({ access: ADMIN_ONLY, sessionOnly: true, body: createApiTokenRequest, response: apiTokenCreated }, async ({ body, user, req }) => {
       const me = requireUser(user);
       return { status: 201, body: await tokens.create(body, me.id, auditContext(me, req)) };
     }),
@@ -19,7 +19,7 @@ export function apiTokenRoutes(tokens: ApiTokenService): Router {
 
   router.get(
     '/api-tokens',
-    endpoint({ access: ADMIN_ONLY }, async () => ({ status: 200, body: { items: await tokens.list() } })),
+    endpoint({ access: ADMIN_ONLY, response: apiTokenList }, async () => ({ status: 200, body: { items: await tokens.list() } })),
   );
 
   router.delete(

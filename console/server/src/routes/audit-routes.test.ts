@@ -2,9 +2,9 @@ import { CLOSE_CODES, PROTOCOL_VERSION, sampleEvent, type AuditEntry, type Page,
 import path from 'node:path';
 import { AuditService } from '../services/audit-service';
 import { openSqliteStore } from '../store/sqlite/sqlite-store';
-import { AgentPeer, enrollAgent, helloAgent } from '../testing/agent-peer';
+import { AgentPeer } from '../testing/agent-peer';
 import { RestClient } from '../testing/rest-client';
-import { createEnrollSecret, startTestConsole, type TestConsole } from '../testing/test-console';
+import { connectTestAgent, startTestConsole, type TestConsole } from '../testing/test-console';
 import { createTestUser, type TestUser } from '../testing/test-users';
 
 describe('audit log over REST', () => {
@@ -116,11 +116,9 @@ describe('DELETE /agents/:id', () => {
   });
 
   it('disconnects the agent, refuses it afterwards, removes the record and keeps its events', async () => {
-    const creds = await enrollAgent(t.console.agentUrl, await createEnrollSecret(t.admin));
-    const peer = await helloAgent(t.console.agentUrl, creds);
+    const { creds, peer } = await connectTestAgent(t);
     peers.push(peer);
-    peer.send({ v: PROTOCOL_VERSION, type: 'events', events: [sampleEvent({ seq: 1 }), sampleEvent({ seq: 2 })] });
-    await peer.next('ack');
+    await peer.sendEvents([sampleEvent({ seq: 1 }), sampleEvent({ seq: 2 })]);
 
     const officer = await createTestUser(t, 'officer', 'olive');
     expect((await officer.client.json('DELETE', `/api/v1/agents/${creds.agentId}`)).status).toBe(403);

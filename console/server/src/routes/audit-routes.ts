@@ -1,25 +1,13 @@
 import { auditExportQuery, auditQuery, type AuditVerifyResult, type Role } from '@dlp/shared';
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { auditCsvLines } from '../services/audit-csv';
 import type { AuditService } from '../services/audit-service';
 import { auditContext } from './audit-context';
 import { endpoint, requireUser } from './endpoint';
+import { writeLines } from './write-lines';
 
 /** Admins and auditors read the audit log; nobody can change it (there is no route that could). */
 export const AUDIT_READERS: readonly Role[] = ['admin', 'auditor'];
-
-/** Resolves when the response can take more data, or the client went away. */
-function drainedOrClosed(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
 
 /** GET /audit, GET /audit/verify, GET /audit/export.csv */
 export function auditRoutes(audit: AuditService): Router {
@@ -48,11 +36,7 @@ export function auditRoutes(audit: AuditService): Router {
         'Content-Disposition': `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`,
       });
       // Streamed with back-pressure: an export of any size holds one page of rows in memory.
-      for await (const line of auditCsvLines(audit.exportRows(query))) {
-        if (res.destroyed) break;
-        if (!res.write(line, 'utf8')) await drainedOrClosed(res);
-      }
-      res.end();
+      await writeLines(res, auditCsvLines(audit.exportRows(query)));
       return 'streamed';
     }),
   );

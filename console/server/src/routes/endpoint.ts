@@ -21,6 +21,20 @@ export interface EndpointSpec<B, Q, P> {
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
+  /** The success reply's shape, for the OpenAPI document only (replies are not validated at run time). */
+  response?: z.ZodType;
+  /** One line for the OpenAPI document. */
+  summary?: string;
+}
+
+/** What `endpoint()` records about a handler, read back by the OpenAPI generator. */
+export type AnyEndpointSpec = EndpointSpec<unknown, unknown, unknown>;
+
+const specs = new WeakMap<object, AnyEndpointSpec>();
+
+/** The spec an `endpoint()` handler was made from, or undefined for any other handler. */
+export function endpointSpecOf(handler: unknown): AnyEndpointSpec | undefined {
+  return typeof handler === 'function' ? specs.get(handler) : undefined;
 }
 
 export interface EndpointInput<B, Q, P> {
@@ -76,7 +90,7 @@ export function endpoint<B = undefined, Q = undefined, P = undefined>(
   spec: EndpointSpec<B, Q, P>,
   handler: (input: EndpointInput<B, Q, P>) => Promise<EndpointResult>,
 ): RequestHandler {
-  return async (req, res) => {
+  const handle: RequestHandler = async (req, res) => {
     const user = authorize(spec, req);
     const params = validate(spec.params, req.params, 'path');
     const query = validate(spec.query, req.query, 'query');
@@ -86,6 +100,9 @@ export function endpoint<B = undefined, Q = undefined, P = undefined>(
     if (result.body === undefined) res.status(result.status).end();
     else res.status(result.status).json(result.body);
   };
+  // The same schemas that validate requests describe them in /api/v1/openapi.json.
+  specs.set(handle, spec as AnyEndpointSpec);
+  return handle;
 }
 
 /** Narrows `user` for endpoints that are not public. */

@@ -1,9 +1,7 @@
-import { PROTOCOL_VERSION, sampleEvent, storedEvent, type AgentEvent, type AgentSummary, type Page, type StoredEvent } from '@dlp/shared';
+import { sampleEvent, storedEvent, type AgentEvent, type AgentSummary, type Page, type StoredEvent } from '@dlp/shared';
 import { z } from 'zod';
 import { enrollAgent, helloAgent, type AgentPeer } from '../testing/agent-peer';
 import { createEnrollSecret, startTestConsole, type TestConsole } from '../testing/test-console';
-
-const v = PROTOCOL_VERSION;
 
 describe('events and agents REST API', () => {
   let t: TestConsole;
@@ -25,8 +23,7 @@ describe('events and agents REST API', () => {
   async function ingest(creds: { agentId: string; token: string }, events: AgentEvent[]): Promise<AgentPeer> {
     const peer = await helloAgent(t.console.agentUrl, creds, 1);
     peers.push(peer);
-    peer.send({ v, type: 'events', events });
-    await peer.next('ack');
+    await peer.sendEvents(events);
     return peer;
   }
 

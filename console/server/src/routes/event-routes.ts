@@ -3,8 +3,9 @@ import { Router } from 'express';
 import type { EventService } from '../services/event-service';
 import { endpoint, READERS } from './endpoint';
 import type { EventStreams } from './event-stream';
+import { reportEventRoutes } from './report-event-routes';
 
-/** GET /events (filtered, paginated) and GET /events/stream (SSE). */
+/** GET /events (search, paginated), GET /events/stream (SSE) and GET /reports/events/… (aggregations). */
 export function eventRoutes(events: EventService, streams: EventStreams): Router {
   const router = Router();
 
@@ -21,5 +22,6 @@ export function eventRoutes(events: EventService, streams: EventStreams): Router
     }),
   );
 
+  router.use(reportEventRoutes(events.reports));
   return router;
 }

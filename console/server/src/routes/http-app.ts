@@ -1,6 +1,10 @@
+import type { BlockList } from 'node:net';
 import { LIMITS } from '@dlp/shared';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from '../logging/logger';
+import type { ConsoleMetrics } from '../ops/console-metrics';
+import type { Readiness } from '../ops/readiness';
+import { requestLog } from '../ops/request-log';
 import type { AgentRemovalService } from '../services/agent-removal-service';
 import type { AgentService } from '../services/agent-service';
 import type { ApiTokenService } from '../services/api-token-service';
@@ -12,8 +16,11 @@ import type { LifecycleServices } from '../services/lifecycle-services';
 import type { PolicyService } from '../services/policy-service';
 import type { SettingsService } from '../services/settings-service';
 import type { UserService } from '../services/user-service';
+import type { ReportServices } from '../reports/report-services';
 import { agentRemovalRoutes } from './agent-removal-routes';
 import { agentRoutes } from './agent-routes';
+import { alertRoutes } from './alert-routes';
+import type { AlertService } from '../alerts/alert-service';
 import { apiTokenRoutes } from './api-token-routes';
 import { apiErrorHandler, apiNotFound, HttpError } from './api-error';
 import { auditRoutes } from './audit-routes';
@@ -23,6 +30,10 @@ import { eventRoutes } from './event-routes';
 import { lifecycleRoutes } from './lifecycle-routes';
 import type { EventStreams } from './event-stream';
 import { policyRoutes } from './policy-routes';
+import { exportRoutes } from './export-routes';
+import { triageRoutes } from './triage-routes';
+import { reportScheduleRoutes } from './report-schedule-routes';
+import { openApiRoutes, opsRoutes } from './ops-routes';
 import { loadSession } from './session-cookie';
 import { settingsRoutes } from './settings-routes';
 import { userRoutes } from './user-routes';
@@ -45,6 +56,12 @@ export interface HttpAppDeps {
   streams: EventStreams;
   logger: Logger;
   webDir: string | undefined;
+  /** Alert rules, destinations and fired alerts. */
+  alerts: AlertService;
+  /** Officers' triage, CSV export and scheduled reports. */
+  reports: Pick<ReportServices, 'triage' | 'eventExport' | 'schedules'>;
+  /** /healthz, /readyz, /metrics, request logs and /api/v1/openapi.json. */
+  ops: { metrics: ConsoleMetrics; readiness: Readiness; metricsAllow: BlockList | undefined };
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -78,22 +95,21 @@ const noStore: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** The Express app: /healthz, the REST API under /api/v1, and the web UI for everything else. */
+/** The Express app: /healthz, /readyz, /metrics, the REST API under /api/v1, and the web UI for everything else. */
 export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(requestLog(deps.logger, deps.ops.metrics));
   app.use(securityHeaders);
-
-  app.get('/healthz', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ ok: true });
-  });
+  app.use(opsRoutes({ auth: deps.auth, metrics: deps.ops.metrics, readiness: deps.ops.readiness, metricsAllow: deps.ops.metricsAllow }));
 
   const api = express.Router();
   api.use(noStore);
   api.use(requireJsonContentType);
   api.use(express.json({ limit: LIMITS.maxRestBodyBytes, strict: true, type: 'application/json' }));
   api.use(loadSession(deps.auth));
+  api.use(openApiRoutes({ title: 'Endpoint DLP console', version: '1.0.0' }));
   api.use(authRoutes(deps.auth));
   api.use(userRoutes(deps.users));
   api.use(apiTokenRoutes(deps.apiTokens));
@@ -105,6 +121,10 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   api.use(agentRoutes(deps.agents, deps.audit));
   api.use(lifecycleRoutes(deps.lifecycle));
   api.use(eventRoutes(deps.events, deps.streams));
+  api.use(alertRoutes(deps.alerts));
+  api.use(triageRoutes(deps.reports.triage));
+  api.use(exportRoutes(deps.reports.eventExport, deps.audit));
+  api.use(reportScheduleRoutes(deps.reports.schedules));
   api.use(apiNotFound);
   api.use(apiErrorHandler(deps.logger));
   app.use('/api/v1', api);

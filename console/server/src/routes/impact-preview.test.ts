@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, uuidv7, type AgentEvent, type DraftDetail, type ImpactReport, type PolicySummary } from '@dlp/shared';
+import { uuidv7, type AgentEvent, type DraftDetail, type ImpactReport, type PolicySummary } from '@dlp/shared';
 import { enrollAgent, helloAgent, TEST_AGENT_INFO, type AgentPeer } from '../testing/agent-peer';
 import { createEnrollSecret, startTestConsole, type TestConsole } from '../testing/test-console';
 
@@ -71,8 +71,7 @@ describe('impact preview', () => {
     const info = { ...TEST_AGENT_INFO, hostname, user };
     const peer = await helloAgent(t.console.agentUrl, await enrollAgent(t.console.agentUrl, secret, info), null, info);
     peers.push(peer);
-    peer.send({ v: PROTOCOL_VERSION, type: 'events', events });
-    expect((await peer.next('ack')).upTo).toBe(events.length);
+    expect((await peer.sendEvents(events)).upTo).toBe(events.length);
   }
 
   it('replays the stored history against a draft and counts what it would block, per rule', async () => {

@@ -1,7 +1,7 @@
 import { type DraftDetail, type PolicyDetail, type PolicyDiff, type PolicySummary, type PublishResponse } from '@dlp/shared';
 import { verifySignedPolicy } from '@dlp/shared/node';
-import { enrollAgent, helloAgent, type AgentPeer } from '../testing/agent-peer';
-import { createEnrollSecret, startTestConsole, type TestConsole } from '../testing/test-console';
+import type { AgentPeer } from '../testing/agent-peer';
+import { connectTestAgent, startTestConsole, type TestConsole } from '../testing/test-console';
 import { createTestUser } from '../testing/test-users';
 
 const strict = { schema: 'dlp.policy/v1', name: 'Default', mode: 'enforce', apps: { rules: [{ id: 'no-nc', action: 'block', kind: 'name', value: 'nc' }] } };
@@ -27,8 +27,7 @@ describe('policy lifecycle: drafts, publish, diff, rollback', () => {
   }
 
   it('edits a draft, then publishes it as the next signed version that connected agents get at once', async () => {
-    const creds = await enrollAgent(t.console.agentUrl, await createEnrollSecret(t.admin));
-    peer = await helloAgent(t.console.agentUrl, creds);
+    ({ peer } = await connectTestAgent(t));
     await peer.next('policy');
 
     const created = await draft();

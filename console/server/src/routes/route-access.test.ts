@@ -22,6 +22,11 @@ const OFFICER_ADMIN: Rule = { access: ['admin', 'officer'] };
 
 const ACCESS: Record<string, Rule> = {
   'GET /healthz': PUBLIC,
+  'GET /readyz': PUBLIC,
+  // Prometheus: readers' sessions or API tokens (or a peer on --metrics-allow, which tests leave empty).
+  'GET /metrics': ALL_ROLES,
+  // Paths and request shapes only, as the web UI's code already reveals: public.
+  'GET /api/v1/openapi.json': PUBLIC,
   'POST /api/v1/auth/login': PUBLIC,
   'POST /api/v1/auth/logout': PUBLIC,
   'GET /api/v1/auth/me': ALL_ROLES,
@@ -84,8 +89,33 @@ const ACCESS: Record<string, Rule> = {
   'POST /api/v1/exceptions/:id/deny': OFFICER_ADMIN,
   'POST /api/v1/exceptions/:id/revoke': OFFICER_ADMIN,
 
+  'GET /api/v1/alerts': ALL_ROLES,
+  'GET /api/v1/alerts/rules': ALL_ROLES,
+  'POST /api/v1/alerts/rules': ADMIN,
+  'PATCH /api/v1/alerts/rules/:id': ADMIN,
+  'DELETE /api/v1/alerts/rules/:id': ADMIN,
+  'GET /api/v1/alerts/destinations': ADMIN_AUDITOR,
+  'POST /api/v1/alerts/destinations': ADMIN,
+  'PATCH /api/v1/alerts/destinations/:id': ADMIN,
+  'DELETE /api/v1/alerts/destinations/:id': ADMIN,
+  'POST /api/v1/alerts/destinations/:id/test': ADMIN,
+  'GET /api/v1/alerts/delivery-stats': ADMIN_AUDITOR,
   'GET /api/v1/events': ALL_ROLES,
   'GET /api/v1/events/stream': ALL_ROLES,
+  'GET /api/v1/reports/events/counts': ALL_ROLES,
+  'GET /api/v1/reports/events/top': ALL_ROLES,
+  'GET /api/v1/reports/events/week-over-week': ALL_ROLES,
+  'GET /api/v1/reports/events/entity': ALL_ROLES,
+  'GET /api/v1/triage/events': ALL_ROLES,
+  'GET /api/v1/triage/events/:agentId/:seq': ALL_ROLES,
+  'POST /api/v1/triage/events/:agentId/:seq': OFFICER_ADMIN,
+  'GET /api/v1/exports/events.csv': ALL_ROLES,
+  'GET /api/v1/report-schedules': ADMIN_AUDITOR,
+  'POST /api/v1/report-schedules': ADMIN,
+  'PUT /api/v1/report-schedules/:id': ADMIN,
+  'DELETE /api/v1/report-schedules/:id': ADMIN,
+  'POST /api/v1/report-schedules/:id/run': ADMIN,
+  'GET /api/v1/report-schedules/:id/runs': ADMIN_AUDITOR,
 };
 
 /** Auditors change nothing; these are the only state-changing routes they may call (their own session). */

@@ -10,12 +10,12 @@ export function settingsRoutes(settings: SettingsService): Router {
 
   router.get(
     '/settings',
-    endpoint({ access: ADMIN_ONLY }, async () => ({ status: 200, body: await settings.get() })),
+    endpoint({ access: ADMIN_ONLY, response: consoleSettings }, async () => ({ status: 200, body: await settings.get() })),
   );
 
   router.put(
     '/settings',
-    endpoint({ access: ADMIN_ONLY, body: consoleSettings }, async ({ body, user, req }) => ({
+    endpoint({ access: ADMIN_ONLY, body: consoleSettings, response: consoleSettings }, async ({ body, user, req }) => ({
       status: 200,
       body: await settings.update(body, auditContext(requireUser(user), req)),
     })),

@@ -1,6 +1,7 @@
 import type { AgentQuery, AgentSummary, CapabilityReport, HelloMessage, Page, PolicyReceiptMessage } from '@dlp/shared';
 import { sameDigest, sha256Hex } from '../auth/secret-token';
 import type { AgentListFilter, AgentRecord, ConsoleStore } from '../store/store';
+import { BatchedWrites } from './batched-writes';
 import type { ConsoleEvents } from './console-events';
 import { decodeIdCursor, encodeIdCursor } from './cursor';
 import { notFound } from './service-error';
@@ -34,10 +35,15 @@ function toSummary(agent: AgentRecord, groups?: GroupView): AgentSummary {
 
 /** Enrolled agents: credentials, liveness, what they report, revocation. */
 export class AgentService {
+  /** Hellos, heartbeats, receipts and offline marks of many agents share commits. */
+  private readonly batched: BatchedWrites;
+
   constructor(
     private readonly store: ConsoleStore,
     private readonly events: ConsoleEvents,
-  ) {}
+  ) {
+    this.batched = new BatchedWrites(store);
+  }
 
   /** Checks a hello's credentials. A revoked agent is told so only if its token is right. */
   async authenticate(hello: Pick<HelloMessage, 'agentId' | 'token'>): Promise<HelloVerdict> {
@@ -55,11 +61,11 @@ export class AgentService {
       seenAt: new Date().toISOString(),
     };
     if (hello.capabilities) update.capabilities = hello.capabilities;
-    await this.store.agents.recordHello(hello.agentId, update);
+    await this.batched.run((tx) => tx.agents.recordHello(hello.agentId, update));
   }
 
   async markOffline(agentId: string): Promise<void> {
-    await this.store.agents.setOffline(agentId);
+    await this.batched.run((tx) => tx.agents.setOffline(agentId));
   }
 
   async markAllOffline(): Promise<void> {
@@ -67,7 +73,8 @@ export class AgentService {
   }
 
   async heartbeat(agentId: string): Promise<void> {
-    await this.store.agents.touch(agentId, new Date().toISOString());
+    const seenAt = new Date().toISOString();
+    await this.batched.run((tx) => tx.agents.touch(agentId, seenAt));
   }
 
   async recordCapabilities(agentId: string, capabilities: CapabilityReport): Promise<void> {
@@ -75,12 +82,15 @@ export class AgentService {
   }
 
   async recordPolicyReceipt(agentId: string, receipt: PolicyReceiptMessage): Promise<void> {
-    await this.store.agents.recordPolicyReceipt(agentId, {
+    const receivedAt = new Date().toISOString();
+    await this.batched.run(async (tx) => {
+      await tx.agents.recordPolicyReceipt(agentId, {
       serial: receipt.serial,
       hash: receipt.hash,
       status: receipt.status,
-      error: receipt.error ?? null,
-      receivedAt: new Date().toISOString(),
+        error: receipt.error ?? null,
+        receivedAt,
+      });
     });
   }
 

@@ -1,7 +1,5 @@
 import type { AuditEntry } from '@dlp/shared';
-
-/** Excel and LibreOffice open this (with the BOM) as UTF-8, so Chinese names survive. */
-export const UTF8_BOM = '\uFEFF';
+import { csvLines } from './csv-format';
 
 export const AUDIT_CSV_COLUMNS = [
   'id',
@@ -20,18 +18,6 @@ export const AUDIT_CSV_COLUMNS = [
   'prev_hash',
   'hash',
 ] as const;
-
-/**
- * One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, quotes doubled. A field
- * a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe, because
- * audit rows carry attacker-chosen text such as the user name of a failed login.
- */
-export function csvField(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 function entryFields(entry: AuditEntry): (string | number | null)[] {
   const actor = entry.actor;
@@ -55,7 +41,6 @@ function entryFields(entry: AuditEntry): (string | number | null)[] {
 }
 
 /** The CSV as lines ending in CRLF: BOM + header first, then one line per row, as the rows arrive. */
-export async function* auditCsvLines(entries: AsyncIterable<AuditEntry>): AsyncGenerator<string> {
-  yield `${UTF8_BOM}${AUDIT_CSV_COLUMNS.join(',')}\r\n`;
-  for await (const entry of entries) yield `${entryFields(entry).map(csvField).join(',')}\r\n`;
+export function auditCsvLines(entries: AsyncIterable<AuditEntry>): AsyncGenerator<string> {
+  return csvLines(AUDIT_CSV_COLUMNS, entries, entryFields);
 }

@@ -5,6 +5,11 @@ import type { SignedException, SignedPolicy, StoredEvent } from '@dlp/shared';
 export interface ConsoleEventMap {
   /** Committed events, in ingest order, for live subscribers. */
   'events-stored': [events: StoredEvent[]];
+  /**
+   * The same committed events, announced only by the node that ingested them (never relayed from
+   * other console nodes): what must be counted once cluster-wide, such as alert thresholds.
+   */
+  'events-ingested': [events: StoredEvent[]];
   /** The effective policy of these groups is now `policy`: push it to their connected agents. */
   'policy-changed': [change: { groupIds: string[]; policy: SignedPolicy }];
   /** An admin revoked this agent: drop its connection at once. */

@@ -1,7 +1,8 @@
 import type { AgentEvent, EventQuery, Page, StoredEvent } from '@dlp/shared';
-import type { ConsoleStore, EventFilter } from '../store/store';
+import type { ConsoleStore } from '../store/store';
 import type { ConsoleEvents } from './console-events';
-import { decodeRowCursor, encodeRowCursor } from './cursor';
+import { EventReportService } from './event-report-service';
+import { EventSearchService } from './event-search-service';
 import { GroupCommit } from './group-commit';
 
 export interface IngestResult {
@@ -14,12 +15,18 @@ export interface IngestResult {
 /** Event ingest (idempotent on agent id + seq), queries and live fan-out. */
 export class EventService {
   private readonly groupCommit: GroupCommit;
+  /** Search (GET /events, CSV export walks). */
+  readonly search: EventSearchService;
+  /** Aggregations over roll-ups and raw events (GET /reports/events/…). */
+  readonly reports: EventReportService;
 
   constructor(
-    private readonly store: ConsoleStore,
+    store: ConsoleStore,
     private readonly events: ConsoleEvents,
   ) {
     this.groupCommit = new GroupCommit(store);
+    this.search = new EventSearchService(store);
+    this.reports = new EventReportService(store);
   }
 
   /**
@@ -35,28 +42,17 @@ export class EventService {
     // The events are this call's own freshly parsed objects: extend them in place rather than copy.
     const candidates: StoredEvent[] = batch.map((event) => Object.assign(event, { agentId, receivedAt }));
     const stored = await this.groupCommit.write(agentId, candidates, last.seq, receivedAt);
-    if (stored.length > 0) this.events.emit('events-stored', stored);
+    if (stored.length > 0) {
+      this.events.emit('events-stored', stored);
+      // Alerting listens here (it only queues): evaluation and delivery never delay the ack.
+      this.events.emit('events-ingested', stored);
+    }
     return { upTo: last.seq, stored };
   }
 
-  /** Newest first, in ingest order, with keyset pagination stable under concurrent ingest. */
-  async query(query: EventQuery): Promise<Page<StoredEvent>> {
-    const filter: EventFilter = { limit: query.limit + 1 };
-    if (query.from !== undefined) filter.fromMs = Date.parse(query.from);
-    if (query.to !== undefined) filter.toMs = Date.parse(query.to);
-    if (query.agentId !== undefined) filter.agentId = query.agentId;
-    if (query.type !== undefined) filter.type = query.type;
-    if (query.action !== undefined) filter.action = query.action;
-    if (query.severity !== undefined) filter.severity = query.severity;
-    if (query.cursor !== undefined) filter.beforeRowId = decodeRowCursor(query.cursor);
-    // One extra row tells whether another page exists without a COUNT.
-    const rows = await this.store.events.query(filter);
-    const page = rows.slice(0, query.limit);
-    const lastRow = page[page.length - 1];
-    return {
-      items: page.map((row) => row.event),
-      nextCursor: rows.length > query.limit && lastRow ? encodeRowCursor(lastRow.rowId) : null,
-    };
+  /** Newest first by occurredAt, with keyset pagination stable under concurrent ingest. */
+  query(query: EventQuery): Promise<Page<StoredEvent>> {
+    return this.search.search(query);
   }
 
   /** Live subscription to committed events; returns the unsubscribe function. */

@@ -1,5 +1,6 @@
 import type { StoredEvent } from '@dlp/shared';
 import type { ConsoleStore, EventKey } from '../store/store';
+import { CommitQueue } from './commit-queue';
 
 /** One agent batch waiting for its commit. */
 interface PendingBatch {
@@ -7,8 +8,6 @@ interface PendingBatch {
   events: StoredEvent[];
   upTo: number;
   seenAt: string;
-  resolve(stored: StoredEvent[]): void;
-  reject(err: unknown): void;
 }
 
 /**
@@ -24,56 +23,19 @@ const MAX_EVENTS_PER_COMMIT = 5000;
  * batch still resolves only after the transaction holding it committed, so acks stay truthful.
  */
 export class GroupCommit {
-  private queue: PendingBatch[] = [];
-  private draining = false;
+  private readonly queue: CommitQueue<PendingBatch, StoredEvent[]>;
 
-  constructor(private readonly store: ConsoleStore) {}
-
-  /** Commits the batch (and the agent's acked seq); resolves with the events newly stored. */
-  write(agentId: string, events: StoredEvent[], upTo: number, seenAt: string): Promise<StoredEvent[]> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ agentId, events, upTo, seenAt, resolve, reject });
-      void this.drain();
+  constructor(private readonly store: ConsoleStore) {
+    this.queue = new CommitQueue<PendingBatch, StoredEvent[]>({
+      maxWeight: MAX_EVENTS_PER_COMMIT,
+      weight: (batch) => batch.events.length,
+      commit: async (group) => storedPerBatch(group, await this.commit(group)),
     });
   }
 
-  private async drain(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
-    try {
-      while (this.queue.length > 0) {
-        const group = this.takeGroup();
-        try {
-          this.settle(group, await this.commit(group));
-        } catch (err) {
-          if (group.length === 1) {
-            group[0]?.reject(err);
-            continue;
-          }
-          // Whatever failed, fail only the batch that causes it: retry each one alone.
-          for (const batch of group) {
-            try {
-              this.settle([batch], await this.commit([batch]));
-            } catch (single) {
-              batch.reject(single);
-            }
-          }
-        }
-      }
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  private takeGroup(): PendingBatch[] {
-    let events = 0;
-    let count = 0;
-    for (const batch of this.queue) {
-      if (count > 0 && events + batch.events.length > MAX_EVENTS_PER_COMMIT) break;
-      events += batch.events.length;
-      count += 1;
-    }
-    return this.queue.splice(0, count);
+  /** Commits the batch (and the agent's acked seq); resolves with the events newly stored. */
+  write(agentId: string, events: StoredEvent[], upTo: number, seenAt: string): Promise<StoredEvent[]> {
+    return this.queue.enqueue({ agentId, events, upTo, seenAt });
   }
 
   private commit(group: PendingBatch[]): Promise<EventKey[]> {
@@ -86,16 +48,14 @@ export class GroupCommit {
       return inserted;
     });
   }
+}
 
-  private settle(group: PendingBatch[], inserted: EventKey[]): void {
-    const total = group.reduce((n, b) => n + b.events.length, 0);
-    if (inserted.length === total) {
-      for (const batch of group) batch.resolve(batch.events);
-      return;
-    }
-    // Some were duplicates of earlier deliveries: report only what this commit stored, once (two
-    // connections of one agent may have raced the same events into this group).
-    const keys = new Set(inserted.map((k) => `${k.agentId}:${k.seq}`));
-    for (const batch of group) batch.resolve(batch.events.filter((e) => keys.delete(`${e.agentId}:${e.seq}`)));
-  }
+/** The events of each batch that this commit stored, in group order. */
+function storedPerBatch(group: PendingBatch[], inserted: EventKey[]): StoredEvent[][] {
+  const total = group.reduce((n, b) => n + b.events.length, 0);
+  if (inserted.length === total) return group.map((batch) => batch.events);
+  // Some were duplicates of earlier deliveries: report only what this commit stored, once (two
+  // connections of one agent may have raced the same events into this group).
+  const keys = new Set(inserted.map((k) => `${k.agentId}:${k.seq}`));
+  return group.map((batch) => batch.events.filter((e) => keys.delete(`${e.agentId}:${e.seq}`)));
 }

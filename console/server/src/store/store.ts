@@ -1,5 +1,9 @@
 import type { DraftRepository, ExceptionRepository, UnlockKeyRepository } from './lifecycle-store';
 import type { ApiTokenRepository, SettingsRepository } from './access-store';
+import type { AlertRepository } from './alert-store';
+import type { EventSearchRepository } from './event-search-store';
+import type { TriageRepository } from './triage-store';
+import type { ReportScheduleRepository } from './report-store';
 import type { AgentInfo, CapabilityReport, PolicyMode, Role, SignedPolicy, StoredEvent } from '@dlp/shared';
 
 /**
@@ -25,12 +29,17 @@ export interface StoreRepositories {
   readonly groups: GroupRepository;
   readonly policies: PolicyRepository;
   readonly events: EventRepository;
+  /** Search, roll-ups and aggregations over events (see event-search-store.ts). */
+  readonly eventSearch: EventSearchRepository;
   readonly audit: AuditRepository;
   readonly apiTokens: ApiTokenRepository;
   readonly settings: SettingsRepository;
   readonly drafts: DraftRepository;
   readonly exceptions: ExceptionRepository;
   readonly unlockKeys: UnlockKeyRepository;
+  readonly alerts: AlertRepository;
+  readonly triage: TriageRepository;
+  readonly reportSchedules: ReportScheduleRepository;
 }
 
 /** The repositories handed to a `transaction` callback: pass it on so writes join the transaction. */
@@ -264,7 +273,8 @@ export interface EventKey {
 export interface EventRepository {
   /**
    * Inserts events (of one or several agents), skipping (agentId, seq) pairs already stored.
-   * Returns the keys actually inserted.
+   * Returns the keys actually inserted. Also extracts the search columns (group at ingest time)
+   * and adds the inserted events to the roll-ups: call it inside `transaction` so both commit together.
    */
   insertEvents(events: readonly StoredEvent[]): Promise<EventKey[]>;
   /** Newest first (by ingest order). */

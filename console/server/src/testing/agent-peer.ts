@@ -45,6 +45,13 @@ export class AgentPeer {
     this.ws.send(JSON.stringify(message));
   }
 
+  /** Sends one `events` batch and resolves with the console's ack for it (earlier acks are skipped). */
+  async sendEvents(events: readonly object[]): Promise<Extract<ConsoleToAgentMessage, { type: 'ack' }>> {
+    const earlier = this.received.filter((m) => m.type === 'ack').length;
+    this.send({ v: PROTOCOL_VERSION, type: 'events', events });
+    return this.next('ack', earlier);
+  }
+
   sendRaw(data: string | Buffer): void {
     this.ws.send(data);
   }

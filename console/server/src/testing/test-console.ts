@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createConsole, type ConsoleOptions, type RunningConsole } from '../app';
+import { enrollAgent, helloAgent, type AgentPeer } from './agent-peer';
 import { createMemoryLogger } from './memory-logger';
 import { RestClient } from './rest-client';
 
@@ -42,4 +43,13 @@ export async function createEnrollSecret(admin: RestClient, label = 'test'): Pro
   const res = await admin.json<{ secret: string }>('POST', '/api/v1/enroll-secrets', { label });
   if (res.status !== 201) throw new Error(`enroll secret: ${res.status}`);
   return res.body.secret;
+}
+
+/**
+ * Enrolls a new agent with a fresh enroll secret and connects it (hello with `policySerial`);
+ * resolves once the console welcomed it. The caller closes `peer`.
+ */
+export async function connectTestAgent(t: TestConsole, policySerial: number | null = null): Promise<{ creds: Awaited<ReturnType<typeof enrollAgent>>; peer: AgentPeer }> {
+  const creds = await enrollAgent(t.console.agentUrl, await createEnrollSecret(t.admin));
+  return { creds, peer: await helloAgent(t.console.agentUrl, creds, policySerial) };
 }

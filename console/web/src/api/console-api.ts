@@ -1,4 +1,5 @@
 import { createAgentsApi, type AgentsApi } from './agents-api';
+import { createAlertsApi, type AlertsApi } from './alerts-api';
 import { createAuditApi, type AuditApi } from './audit-api';
 import { createAuthApi, type AuthApi } from './auth-api';
 import { openEventStream, type EventStreamHandle, type EventStreamListener } from './event-stream';
@@ -7,6 +8,8 @@ import { createExceptionsApi, type ExceptionsApi } from './exceptions-api';
 import { createGroupsApi, type GroupsApi } from './groups-api';
 import { createHttpClient, type HttpClientOptions } from './http-client';
 import { createPoliciesApi, type PoliciesApi } from './policies-api';
+import { createReportsApi, type ReportsApi } from './reports-api';
+import { createTriageApi, type TriageApi } from './triage-api';
 import { createUsersApi, type UsersApi } from './users-api';
 
 /** Everything the UI asks of the console, in one typed object that pages receive through context. */
@@ -19,6 +22,12 @@ export interface ConsoleApi {
   groups: GroupsApi;
   audit: AuditApi;
   users: UsersApi;
+  /** Event search with triage states, triage changes, CSV export. */
+  triage: TriageApi;
+  /** Aggregations for the reports page. */
+  reports: ReportsApi;
+  /** Alert rules, destinations and fired alerts. */
+  alerts: AlertsApi;
   /** Live events (SSE). */
   streamEvents(listener: EventStreamListener): EventStreamHandle;
   /** Called when a request that needed a session got 401: the session expired or was revoked. */
@@ -39,6 +48,9 @@ export function createConsoleApi(options: HttpClientOptions = {}): ConsoleApi {
     groups: createGroupsApi(http),
     audit: createAuditApi(http, options.baseUrl ?? ''),
     users: createUsersApi(http),
+    triage: createTriageApi(http, options.baseUrl ?? ''),
+    reports: createReportsApi(http),
+    alerts: createAlertsApi(http),
     streamEvents(listener) {
       return openEventStream(`${options.baseUrl ?? ''}/api/v1/events/stream`, {
         ...listener,

@@ -10,3 +10,6 @@ export type { UsersApi } from './users-api';
 export type { EventListQuery, EventsApi } from './events-api';
 export type { PoliciesApi } from './policies-api';
 export type { EventStreamHandle, EventStreamListener, StreamStatus } from './event-stream';
+export type { TriageApi, TriageFilters } from './triage-api';
+export type { ReportsApi } from './reports-api';
+export type { AlertFilters, AlertsApi } from './alerts-api';

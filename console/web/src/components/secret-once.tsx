@@ -1,8 +1,11 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n';
 
-/** A secret the console shows this one time (enroll secret, API token), selectable and with a copy button. */
-export function SecretOnce({ label, secret, onDismiss }: { label: string; secret: string; onDismiss(): void }) {
+/**
+ * A secret the console shows this one time (enroll secret, API token, webhook signing secret),
+ * selectable and with a copy button. `note` replaces the default "shown only this once" line.
+ */
+export function SecretOnce({ label, secret, note, onDismiss }: { label: string; secret: string; note?: string; onDismiss(): void }) {
   const { t } = useI18n();
   const [copy, setCopy] = useState<'idle' | 'copied' | 'failed'>('idle');
   const copySecret = async () => {
@@ -18,7 +21,7 @@ export function SecretOnce({ label, secret, onDismiss }: { label: string; secret
     <div className="secret-once banner banner-warning" role="status">
       <div>
         <p>
-          <strong>{label}</strong> — {t('common.shownOnce')}
+          <strong>{label}</strong> — {note ?? t('common.shownOnce')}
         </p>
         <code className="secret-value" data-secret>
           {secret}

@@ -1,10 +1,12 @@
 import { accountEn } from './catalogue/account-en';
+import { reportsEn } from './catalogue/reports-en';
 import { auditEn } from './catalogue/audit-en';
 import { exceptionsEn } from './catalogue/exceptions-en';
 import { groupsEn } from './catalogue/groups-en';
 import { managementEn } from './catalogue/management-en';
 import { policiesEn } from './catalogue/policies-en';
 import { usersEn } from './catalogue/users-en';
+import { alertsEn } from './catalogue/alerts-en';
 
 /**
  * English UI texts. This object defines the set of message keys: every other language must provide
@@ -181,6 +183,8 @@ export const messagesEn = {
   ...groupsEn,
   ...auditEn,
   ...usersEn,
+  ...reportsEn,
+  ...alertsEn,
 } as const;
 
 /** A key of the UI message catalogue. */

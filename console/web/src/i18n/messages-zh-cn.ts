@@ -1,10 +1,12 @@
 import { accountZhCn } from './catalogue/account-zh-cn';
+import { reportsZhCn } from './catalogue/reports-zh-cn';
 import { auditZhCn } from './catalogue/audit-zh-cn';
 import { exceptionsZhCn } from './catalogue/exceptions-zh-cn';
 import { groupsZhCn } from './catalogue/groups-zh-cn';
 import { managementZhCn } from './catalogue/management-zh-cn';
 import { policiesZhCn } from './catalogue/policies-zh-cn';
 import { usersZhCn } from './catalogue/users-zh-cn';
+import { alertsZhCn } from './catalogue/alerts-zh-cn';
 import type { MessageKey } from './messages-en';
 
 /** Simplified Chinese UI texts; the type forces the same keys as the English catalogue. */
@@ -177,4 +179,6 @@ export const messagesZhCn: Record<MessageKey, string> = {
   ...groupsZhCn,
   ...auditZhCn,
   ...usersZhCn,
+  ...reportsZhCn,
+  ...alertsZhCn,
 };

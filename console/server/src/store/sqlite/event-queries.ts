@@ -1,12 +1,13 @@
 import type { StoredEvent } from '@dlp/shared';
-import type { SqlParam, SqliteStatements } from '@dlp/shared/node';
+import type { RunResult, SqlParam, SqliteStatements } from '@dlp/shared/node';
 import type { EventKey, EventRepository, EventRow } from '../store';
+import { RollupDeltas, type RollupInput } from './event-rollup-queries';
 
 /**
- * Rows per INSERT statement. 100 rows × 12 columns stays far below SQLite's bound-parameter limit
- * while cutting per-statement overhead (one round trip through the driver) by two orders of magnitude.
+ * Rows per INSERT statement. 500 rows × 17 columns stays below SQLite's bound-parameter limit
+ * (32,766) and makes a whole agent batch one prepared, cached statement (one driver round trip).
  */
-export const EVENT_ROWS_PER_STATEMENT = 100;
+export const EVENT_ROWS_PER_STATEMENT = 500;
 
 const INSERT_COLUMNS = [
   'event_id',
@@ -20,6 +21,12 @@ const INSERT_COLUMNS = [
   'rule_id',
   'sha256',
   'json',
+  'group_id',
+  'user_name',
+  'host',
+  'device_key',
+  'app',
+  'search_text',
 ] as const;
 
 const insertSqlByRowCount = new Map<number, string>();
@@ -41,12 +48,29 @@ function subjectSha256(event: StoredEvent): string | null {
   return (subject.kind === 'process' || subject.kind === 'file') && subject.sha256 !== undefined ? subject.sha256 : null;
 }
 
-function pushRow(params: SqlParam[], event: StoredEvent): void {
+/** `vid:pid` or `vid:pid:serial`: the identity reports and filters use for a USB device. */
+export function deviceKeyOf(event: StoredEvent): string | null {
+  const subject = event.subject;
+  if (subject.kind !== 'device') return null;
+  return subject.serial !== undefined && subject.serial !== '' ? `${subject.vendorId}:${subject.productId}:${subject.serial}` : `${subject.vendorId}:${subject.productId}`;
+}
+
+/** What free text matches: lowercased exe/file path, device names, rule, user and host. */
+export function searchTextOf(event: StoredEvent): string {
+  const subject = event.subject;
+  let what = '';
+  if (subject.kind === 'process') what = subject.exePath;
+  else if (subject.kind === 'file') what = subject.path;
+  else if (subject.kind === 'device') what = `${subject.vendorName ?? ''} ${subject.productName ?? ''} ${deviceKeyOf(event) ?? ''}`;
+  return `${what}\n${event.ruleId ?? ''}\n${event.user ?? ''}\n${event.host}`.toLowerCase();
+}
+
+function pushRow(params: SqlParam[], event: StoredEvent, occurredAtMs: number, groupId: string | null, rollup: RollupInput): void {
   params.push(
     event.id,
     event.agentId,
     event.seq,
-    Date.parse(event.occurredAt),
+    occurredAtMs,
     event.receivedAt,
     event.type,
     event.action,
@@ -54,7 +78,38 @@ function pushRow(params: SqlParam[], event: StoredEvent): void {
     event.ruleId,
     subjectSha256(event),
     JSON.stringify(event),
+    groupId,
+    rollup.user,
+    rollup.host,
+    rollup.deviceKey,
+    rollup.app,
+    searchTextOf(event),
   );
+}
+
+function rollupInput(event: StoredEvent, occurredAtMs: number): RollupInput {
+  return {
+    occurredAtMs,
+    type: event.type,
+    action: event.action,
+    severity: event.severity,
+    user: event.user,
+    host: event.host,
+    deviceKey: deviceKeyOf(event),
+    app: event.subject.kind === 'process' ? event.subject.exePath : null,
+  };
+}
+
+/** The group of each agent now (stored on its events: reports by group stay true after a move). */
+async function groupsOf(sql: SqliteStatements, events: readonly StoredEvent[]): Promise<Map<string, string>> {
+  const ids = [...new Set(events.map((e) => e.agentId))];
+  const groups = new Map<string, string>();
+  for (let start = 0; start < ids.length; start += 500) {
+    const chunk = ids.slice(start, start + 500);
+    const rows = await sql.all<{ id: string; group_id: string }>(`SELECT id, group_id FROM agents WHERE id IN (${chunk.map(() => '?').join(', ')})`, chunk);
+    for (const row of rows) groups.set(row.id, row.group_id);
+  }
+  return groups;
 }
 
 /** Events: extracted columns for filtering plus the full StoredEvent JSON. */
@@ -62,13 +117,37 @@ export function sqliteEventRepository(sql: SqliteStatements): EventRepository {
   return {
     async insertEvents(events) {
       const inserted: EventKey[] = [];
+      const groups = await groupsOf(sql, events);
+      const deltas = new RollupDeltas();
+      // Pipelined: each statement is handed to the driver as soon as its parameters are built, so
+      // the main thread builds the next chunk while SQLite's thread executes this one. Statements
+      // on one connection still run one at a time, in order.
+      const pending: Array<{ chunk: readonly StoredEvent[]; rollups: RollupInput[]; result: Promise<RunResult> }> = [];
       for (let start = 0; start < events.length; start += EVENT_ROWS_PER_STATEMENT) {
         const chunk = events.slice(start, start + EVENT_ROWS_PER_STATEMENT);
         const params: SqlParam[] = [];
-        for (const event of chunk) pushRow(params, event);
-        const result = await sql.run(insertSql(chunk.length), params);
+        const rollups: RollupInput[] = [];
+        for (const event of chunk) {
+          const occurredAtMs = Date.parse(event.occurredAt);
+          const rollup = rollupInput(event, occurredAtMs);
+          rollups.push(rollup);
+          pushRow(params, event, occurredAtMs, groups.get(event.agentId) ?? null, rollup);
+        }
+        // Only runs of one prepared statement queue in order in the driver; a different statement
+        // (the shorter last chunk) waits so rows keep their ingest order.
+        const previous = pending[pending.length - 1];
+        if (previous && previous.chunk.length !== chunk.length) await Promise.allSettled(pending.map((p) => p.result));
+        const result = sql.run(insertSql(chunk.length), params);
+        // Awaited below in order; this only keeps a later failure from counting as unhandled
+        // while an earlier statement is awaited.
+        result.catch(() => undefined);
+        pending.push({ chunk, rollups, result });
+      }
+      for (const { chunk, rollups, result: running } of pending) {
+        const result = await running;
         if (result.changes === chunk.length) {
           for (const event of chunk) inserted.push({ agentId: event.agentId, seq: event.seq });
+          for (const rollup of rollups) deltas.add(rollup);
         } else if (result.changes > 0) {
           // Rare (a redelivery): find which rows this statement added. Within one statement on one
           // connection new rows take consecutive rowids ending at the last insert rowid. This is
@@ -77,9 +156,18 @@ export function sqliteEventRepository(sql: SqliteStatements): EventRepository {
             result.lastId - result.changes,
             result.lastId,
           ]);
-          for (const row of rows) inserted.push({ agentId: row.agent_id, seq: row.seq });
+          const added = new Set(rows.map((row) => `${row.agent_id}:${row.seq}`));
+          chunk.forEach((event, i) => {
+            const rollup = rollups[i];
+            // delete(): a batch carrying the same event twice stored (and counts) it once.
+            if (!rollup || !added.delete(`${event.agentId}:${event.seq}`)) return;
+            inserted.push({ agentId: event.agentId, seq: event.seq });
+            deltas.add(rollup);
+          });
         }
       }
+      // Same transaction as the rows: a committed event is always counted, exactly once.
+      await deltas.write(sql);
       return inserted;
     },
     async query(filter) {

@@ -1,6 +1,8 @@
 import { migrate, SqliteDatabase, type SqliteStatements } from '@dlp/shared/node';
 import type { ConsoleStore, StoreRepositories } from '../store';
 import { sqliteAgentRepository } from './agent-queries';
+import { ALERT_MIGRATIONS } from './alert-migrations';
+import { sqliteAlertRepository } from './alert-queries';
 import { sqliteDraftRepository } from './draft-queries';
 import { sqliteExceptionRepository } from './exception-queries';
 import { sqliteUnlockKeyRepository } from './unlock-key-queries';
@@ -8,9 +10,14 @@ import { sqliteApiTokenRepository, sqliteSettingsRepository } from './api-token-
 import { sqliteAuditRepository } from './audit-queries';
 import { sqliteEnrollSecretRepository } from './enroll-secret-queries';
 import { sqliteEventRepository } from './event-queries';
+import { EVENT_SEARCH_MIGRATIONS } from './event-search-migrations';
+import { sqliteEventSearchRepository } from './event-search-queries';
 import { sqliteGroupRepository } from './group-queries';
 import { CONSOLE_MIGRATIONS } from './migrations';
 import { LIFECYCLE_MIGRATIONS } from './lifecycle-migrations';
+import { REPORT_MIGRATIONS } from './report-migrations';
+import { sqliteTriageRepository } from './triage-queries';
+import { sqliteReportScheduleRepository } from './report-schedule-queries';
 import { sqlitePolicyRepository } from './policy-queries';
 import { sqliteSessionRepository, sqliteUserRepository } from './user-queries';
 
@@ -31,20 +38,27 @@ function repositories(sql: SqliteStatements): StoreRepositories {
     groups: sqliteGroupRepository(sql),
     policies: sqlitePolicyRepository(sql),
     events: sqliteEventRepository(sql),
+    eventSearch: sqliteEventSearchRepository(sql),
     audit: sqliteAuditRepository(sql),
     apiTokens: sqliteApiTokenRepository(sql, (id) => users.findById(id)),
     settings: sqliteSettingsRepository(sql),
     drafts: sqliteDraftRepository(sql),
     exceptions: sqliteExceptionRepository(sql),
     unlockKeys: sqliteUnlockKeyRepository(sql),
+    alerts: sqliteAlertRepository(sql),
+    triage: sqliteTriageRepository(sql),
+    reportSchedules: sqliteReportScheduleRepository(sql),
   };
 }
+
+/** Every migration of console.sqlite, all areas (ids are unique across the lists). */
+export const SQLITE_MIGRATIONS = [...CONSOLE_MIGRATIONS, ...LIFECYCLE_MIGRATIONS, ...EVENT_SEARCH_MIGRATIONS, ...REPORT_MIGRATIONS, ...ALERT_MIGRATIONS];
 
 /** Opens (creating if needed) and migrates the console database. */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<ConsoleStore> {
   const db = await SqliteDatabase.open(options.path, { synchronous: options.synchronous ?? 'FULL' });
   try {
-    await migrate(db, [...CONSOLE_MIGRATIONS, ...LIFECYCLE_MIGRATIONS]);
+    await migrate(db, SQLITE_MIGRATIONS);
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;

@@ -1,9 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import type { AuditEntry } from '@dlp/shared';
 import { useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
-import { useAction } from '../../hooks/use-action';
-import { useLoader } from '../../hooks/use-loader';
+import { PagedList } from '../../components/paged-list';
+import { useCursorPages } from '../../hooks/use-cursor-pages';
 import { useI18n } from '../../i18n';
 import { NO_AUDIT_FILTERS, toAuditFilters, type AuditFilterInput } from './audit-filters';
 import { AuditTable } from './audit-table';
@@ -18,24 +17,14 @@ export function AuditPage() {
   const [draft, setDraft] = useState<AuditFilterInput>(NO_AUDIT_FILTERS);
   const [applied, setApplied] = useState<AuditFilterInput>(NO_AUDIT_FILTERS);
   const filters = toAuditFilters(applied);
-  const [older, setOlder] = useState<{ entries: AuditEntry[]; cursor: string | null } | null>(null);
-  const first = useLoader(() => api.audit.list(filters, { limit: PAGE_SIZE }), JSON.stringify(filters));
-  const more = useAction();
+  const pages = useCursorPages((page) => api.audit.list(filters, page), JSON.stringify(filters), PAGE_SIZE);
   const chain = useChainVerification();
-  const entries = [...(first.data?.items ?? []), ...(older?.entries ?? [])];
-  const cursor = older ? older.cursor : (first.data?.nextCursor ?? null);
 
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    setOlder(null);
+    pages.reset();
     setApplied(draft);
   };
-  const loadOlder = () =>
-    more.run(async () => {
-      if (!cursor) return;
-      const page = await api.audit.list(filters, { cursor, limit: PAGE_SIZE });
-      setOlder((previous) => ({ entries: [...(previous?.entries ?? []), ...page.items], cursor: page.nextCursor }));
-    });
   const field = (name: keyof AuditFilterInput, type = 'text') => (
     <label className="inline-field">
       <span>{t(`audit.filter.${name}`)}</span>
@@ -71,24 +60,9 @@ export function AuditPage() {
           {t('audit.apply')}
         </button>
       </form>
-      {first.error !== null && <ErrorBanner error={first.error} onRetry={() => void first.reload()} />}
-      {more.error !== null && <ErrorBanner error={more.error} />}
-      {first.loading ? (
-        <p className="muted" role="status">
-          {t('app.loading')}
-        </p>
-      ) : entries.length === 0 ? (
-        <p className="empty-inline">{t('audit.empty')}</p>
-      ) : (
-        <AuditTable entries={entries} />
-      )}
-      {cursor && !first.loading && (
-        <div className="table-footer">
-          <button type="button" className="button" onClick={() => void loadOlder()} disabled={more.running}>
-            {more.running ? t('common.loadingMore') : t('audit.older')}
-          </button>
-        </div>
-      )}
+      <PagedList pages={pages} empty={t('audit.empty')} olderLabel={t('audit.older')}>
+        {(entries) => <AuditTable entries={entries} />}
+      </PagedList>
     </main>
   );
 }

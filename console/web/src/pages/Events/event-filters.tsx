@@ -1,6 +1,7 @@
 import { eventAction, eventType, type EventAction, type EventType } from '@dlp/shared';
 import { useI18n } from '../../i18n';
 import type { EventFilters } from './event-feed';
+import { EnumOptions } from '../../components/enum-options';
 
 /** Action and type pickers; "All" clears a filter. */
 export function EventFilterBar({ filters, onChange }: { filters: EventFilters; onChange(next: EventFilters): void }) {
@@ -15,11 +16,7 @@ export function EventFilterBar({ filters, onChange }: { filters: EventFilters; o
           onChange={(event) => onChange({ ...filters, action: event.target.value === '' ? null : (event.target.value as EventAction) })}
         >
           <option value="">{t('events.filter.all')}</option>
-          {eventAction.options.map((action) => (
-            <option key={action} value={action}>
-              {t(`action.${action}`)}
-            </option>
-          ))}
+          <EnumOptions options={eventAction.options} label={(action) => t(`action.${action}`)} />
         </select>
       </label>
       <label className="inline-field">
@@ -29,11 +26,7 @@ export function EventFilterBar({ filters, onChange }: { filters: EventFilters; o
           onChange={(event) => onChange({ ...filters, type: event.target.value === '' ? null : (event.target.value as EventType) })}
         >
           <option value="">{t('events.filter.all')}</option>
-          {eventType.options.map((type) => (
-            <option key={type} value={type}>
-              {t(`type.${type}`)}
-            </option>
-          ))}
+          <EnumOptions options={eventType.options} label={(type) => t(`type.${type}`)} />
         </select>
       </label>
     </fieldset>

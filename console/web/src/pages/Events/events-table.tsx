@@ -1,7 +1,8 @@
 import type { StoredEvent } from '@dlp/shared';
-import { ActionBadge, SeverityLabel } from '../../components/badges';
 import { formatDateTime, formatTimeOfDay, isSameLocalDay, useI18n } from '../../i18n';
-import { EventSubjectSummary } from './event-subject';
+import { EventCells, EventColumnHeaders, type EventColumn } from './event-cells';
+
+const COLUMNS: readonly EventColumn[] = ['host', 'user', 'type', 'action', 'severity', 'rule', 'subject'];
 
 /** The live events table, newest first. */
 export function EventsTable({ events, now }: { events: readonly StoredEvent[]; now: number }) {
@@ -12,13 +13,7 @@ export function EventsTable({ events, now }: { events: readonly StoredEvent[]; n
         <thead>
           <tr>
             <th scope="col">{t('events.col.time')}</th>
-            <th scope="col">{t('events.col.host')}</th>
-            <th scope="col">{t('events.col.user')}</th>
-            <th scope="col">{t('events.col.type')}</th>
-            <th scope="col">{t('events.col.action')}</th>
-            <th scope="col">{t('events.col.severity')}</th>
-            <th scope="col">{t('events.col.rule')}</th>
-            <th scope="col">{t('events.col.subject')}</th>
+            <EventColumnHeaders columns={COLUMNS} />
           </tr>
         </thead>
         <tbody>
@@ -29,19 +24,7 @@ export function EventsTable({ events, now }: { events: readonly StoredEvent[]; n
                   {isSameLocalDay(event.occurredAt, now) ? formatTimeOfDay(event.occurredAt, language) : formatDateTime(event.occurredAt, language)}
                 </time>
               </td>
-              <td>{event.host}</td>
-              <td>{event.user ?? t('common.none')}</td>
-              <td>{t(`type.${event.type}`)}</td>
-              <td>
-                <ActionBadge action={event.action} />
-              </td>
-              <td>
-                <SeverityLabel severity={event.severity} />
-              </td>
-              <td className="mono">{event.ruleId ?? t('common.none')}</td>
-              <td>
-                <EventSubjectSummary subject={event.subject} />
-              </td>
+              <EventCells event={event} columns={COLUMNS} />
             </tr>
           ))}
         </tbody>

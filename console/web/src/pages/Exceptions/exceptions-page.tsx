@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { exceptionState, type ExceptionState, type ExceptionView } from '@dlp/shared';
 import { useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
+import { EnumOptions } from '../../components/enum-options';
 import { useLoader } from '../../hooks/use-loader';
 import { useNow } from '../../hooks/use-now';
 import { useI18n } from '../../i18n';
@@ -45,11 +46,7 @@ export function ExceptionsPage() {
           <span>{t('exceptions.filter.state')}</span>
           <select value={state ?? ''} onChange={(event) => setState(event.target.value === '' ? null : (event.target.value as ExceptionState))}>
             <option value="">{t('common.all')}</option>
-            {exceptionState.options.map((option) => (
-              <option key={option} value={option}>
-                {t(`exceptions.state.${option}`)}
-              </option>
-            ))}
+            <EnumOptions options={exceptionState.options} label={(option) => t(`exceptions.state.${option}`)} />
           </select>
         </label>
         {list.data?.nextCursor && <span className="muted small">{t('exceptions.newestOnly', { count: PAGE_SIZE })}</span>}

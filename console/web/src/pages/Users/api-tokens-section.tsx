@@ -4,6 +4,7 @@ import { useApi } from '../../api';
 import { Badge } from '../../components/badges';
 import { ErrorBanner } from '../../components/error-banner';
 import { SecretOnce } from '../../components/secret-once';
+import { EnumOptions } from '../../components/enum-options';
 import { useAction } from '../../hooks/use-action';
 import { useLoader } from '../../hooks/use-loader';
 import { formatDateTime, useI18n } from '../../i18n';
@@ -55,11 +56,7 @@ export function ApiTokensSection() {
         <label className="inline-field">
           <span>{t('users.role')}</span>
           <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {roleSchema.options.map((option) => (
-              <option key={option} value={option}>
-                {t(`role.${option}`)}
-              </option>
-            ))}
+            <EnumOptions options={roleSchema.options} label={(option) => t(`role.${option}`)} />
           </select>
         </label>
         <label className="inline-field">

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { role as roleSchema, type Role } from '@dlp/shared';
 import { useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
+import { EnumOptions } from '../../components/enum-options';
 import { useAction } from '../../hooks/use-action';
 import { useI18n } from '../../i18n';
 import { passwordRuleProblems } from '../Account/password-problems';
@@ -41,11 +42,7 @@ export function CreateUserForm({ onCreated }: { onCreated(): void }) {
         <label className="inline-field">
           <span>{t('users.role')}</span>
           <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {roleSchema.options.map((option) => (
-              <option key={option} value={option}>
-                {t(`role.${option}`)}
-              </option>
-            ))}
+            <EnumOptions options={roleSchema.options} label={(option) => t(`role.${option}`)} />
           </select>
         </label>
         <label className="inline-field">

@@ -2,6 +2,7 @@ import { role as roleSchema, type Role, type UpdateUserRequest, type UserSummary
 import { useApi } from '../../api';
 import { Badge } from '../../components/badges';
 import { ErrorBanner } from '../../components/error-banner';
+import { EnumOptions } from '../../components/enum-options';
 import { useAction } from '../../hooks/use-action';
 import { formatDateTime, useI18n } from '../../i18n';
 import { useCurrentUser } from '../../session/session-context';
@@ -45,11 +46,7 @@ export function UsersTable({ users, onChanged }: { users: readonly UserSummary[]
                     disabled={update.running}
                     onChange={(event) => void change(user, { role: event.target.value as Role })}
                   >
-                    {roleSchema.options.map((option) => (
-                      <option key={option} value={option}>
-                        {t(`role.${option}`)}
-                      </option>
-                    ))}
+                    <EnumOptions options={roleSchema.options} label={(option) => t(`role.${option}`)} />
                   </select>
                 </td>
                 <td>

@@ -1,0 +1,113 @@
+/**
+ * PostgreSQL ingest benchmark (not a test): events per second from agents over ws into a console
+ * on PostgreSQL, against a baseline measured in the same run: raw batched multi-row INSERTs of the
+ * same rows (all stored columns) into the same table, one transaction per agent batch, straight
+ * through node-postgres — no ws, JSON decoding, validation, group commit or roll-ups. Prints one
+ * JSON line per figure: {"name","value","unit","baseline","ratio"}.
+ *
+ * Run through `npm run bench` (bench/run.mjs bundles it and ingest.ts, whose "agents" role drives
+ * the simulated agents from a child process), or alone after that:
+ *   node dist/bench/ingest-postgres.js [agents] [batchesPerAgent]
+ * Database: DLP_BENCH_DATABASE_URL, default postgres://root@127.0.0.1:5432/test; the run uses a
+ * schema of its own and drops it afterwards.
+ */
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { LIMITS, sampleEvent, uuidv7, type StoredEvent } from '@dlp/shared';
+import { createConsole } from '../console/server/src/app';
+import { deviceKeyOf, searchTextOf } from '../console/server/src/store/sqlite/event-queries';
+import { openPostgresStore } from '../console/server/src/store/postgres/postgres-store';
+import { createMemoryLogger } from '../console/server/src/testing/memory-logger';
+import { RestClient } from '../console/server/src/testing/rest-client';
+import { ensureEnrolled } from '../tools/simulator/enroll';
+
+const DATABASE_URL = process.env.DLP_BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const BATCH = LIMITS.maxBatchEvents;
+const COLUMNS = [
+  'event_id', 'agent_id', 'seq', 'occurred_at_ms', 'received_at', 'type', 'action', 'severity', 'rule_id', 'sha256', 'json',
+  'group_id', 'user_name', 'host', 'device_key', 'app', 'search_text',
+];
+
+function rowValues(e: StoredEvent): unknown[] {
+  const subject = e.subject;
+  const sha = (subject.kind === 'process' || subject.kind === 'file') && subject.sha256 !== undefined ? subject.sha256 : null;
+  const app = subject.kind === 'process' ? subject.exePath : null;
+  return [e.id, e.agentId, e.seq, Date.parse(e.occurredAt), e.receivedAt, e.type, e.action, e.severity, e.ruleId, sha, JSON.stringify(e), 'default', e.user, e.host, deviceKeyOf(e), app, searchTextOf(e)];
+}
+
+/** Raw batched inserts: one multi-row INSERT … ON CONFLICT DO NOTHING per batch, each its own transaction. */
+async function baseline(schema: string, total: number): Promise<number> {
+  const store = await openPostgresStore({ connectionString: DATABASE_URL, schema, maxConnections: 1, nodeId: 'bench-baseline' });
+  await store.close();
+  const client = new pg.Client({ connectionString: DATABASE_URL, options: `-c search_path=${schema}` });
+  await client.connect();
+  try {
+    const agentId = uuidv7();
+    const receivedAt = new Date().toISOString();
+    const batches = Array.from({ length: Math.ceil(total / BATCH) }, (_, b) =>
+      Array.from({ length: BATCH }, (_, i): StoredEvent => ({ ...sampleEvent({ seq: b * BATCH + i + 1 }), agentId, receivedAt })),
+    );
+    const tuple = (r: number): string => `(${COLUMNS.map((_, c) => `$${r * COLUMNS.length + c + 1}`).join(', ')})`;
+    const text = `INSERT INTO events (${COLUMNS.join(', ')}) VALUES ${Array.from({ length: BATCH }, (_, r) => tuple(r)).join(', ')} ON CONFLICT (agent_id, seq) DO NOTHING`;
+    const started = process.hrtime.bigint();
+    for (const batch of batches) {
+      await client.query('BEGIN');
+      await client.query(text, batch.flatMap(rowValues));
+      await client.query('COMMIT');
+    }
+    return (batches.length * BATCH) / (Number(process.hrtime.bigint() - started) / 1e9);
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => client.end());
+}
+
+async function main(agents: number, batches: number): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dlp-bench-ingest-pg-'));
+  const schema = `dlp_bench_${randomBytes(5).toString('hex')}`;
+  const baselineSchema = `${schema}_raw`;
+  const running = await createConsole({
+    dataDir: dir,
+    adminPassword: 'benchmark password',
+    logger: createMemoryLogger(),
+    announce: () => undefined,
+    databaseUrl: DATABASE_URL,
+    databaseSchema: schema,
+    nodeId: 'bench',
+  });
+  try {
+    const admin = new RestClient(running.url);
+    await admin.login('admin', 'benchmark password');
+    const { body } = await admin.json<{ secret: string }>('POST', '/api/v1/enroll-secrets', { label: 'bench' });
+    const creds = await ensureEnrolled({ url: running.agentUrl, count: agents, secret: body.secret, dir: path.join(dir, 'sim'), tlsInsecure: false });
+    // The simulated agents are ingest.ts's "agents" role, in a child process of their own.
+    const child = fork(path.join(__dirname, 'ingest.js'), ['agents', running.agentUrl, JSON.stringify(creds), String(batches)]);
+    await new Promise((resolve) => child.once('message', resolve));
+    const started = process.hrtime.bigint();
+    child.send('go');
+    await new Promise((resolve) => child.once('message', resolve));
+    const rate = (agents * batches * BATCH) / (Number(process.hrtime.bigint() - started) / 1e9);
+    const raw = await baseline(baselineSchema, agents * batches * BATCH);
+    const figure = { name: 'console.ingest.ws_to_postgres', value: Math.round(rate), unit: 'events/s', baseline: Math.round(raw), ratio: Number((rate / raw).toFixed(3)) };
+    process.stdout.write(`${JSON.stringify(figure)}\n`);
+  } finally {
+    await running.close();
+    await Promise.allSettled([dropSchema(schema), dropSchema(baselineSchema)]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const [agentsArg, batchesArg] = process.argv.slice(2);
+main(Number(agentsArg ?? 8), Number(batchesArg ?? 25)).catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+import { hostname } from 'node:os';
+import type { StoredEvent } from '@dlp/shared';
+import path from 'node:path';
+import type { Logger } from '../logging/logger';
+import { pgEventsInRanges } from '../store/postgres/pg-event-queries';
+import { pgStatements } from '../store/postgres/pg-statements';
+import { openPostgresStore } from '../store/postgres/postgres-store';
+import { openSqliteStore } from '../store/sqlite/sqlite-store';
+import type { ConsoleStore } from '../store/store';
+import type { EventSeqRange } from './cluster-bridge';
+import { InProcessClusterBus, type ClusterBus } from './cluster-bus';
+import { PgClusterBus } from './pg-cluster-bus';
+
+export interface ConsoleNodeOptions {
+  /** Holds console.sqlite when no database URL is given. */
+  dataDir: string;
+  /** postgres://… selects the PostgreSQL store (several nodes may share it); SQLite otherwise. */
+  databaseUrl?: string;
+  /** Schema for the console's tables in that database (default: the connection's search_path). */
+  databaseSchema?: string;
+  /** This node's stable name (agents it serves are recorded under it); defaults to host:port. */
+  nodeId?: string;
+  /** The port asked for, used in the default node id when it is fixed. */
+  port?: number;
+  synchronous?: 'FULL' | 'NORMAL';
+  logger: Logger;
+}
+
+/** The store a console node works on and the bus that joins it to the other nodes. */
+export interface ConsoleNode {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly nodeId: string;
+  readonly store: ConsoleStore;
+  readonly bus: ClusterBus;
+  /** Reads events other nodes announced (PostgreSQL only: SQLite has a single node). */
+  readonly readEvents?: (ranges: readonly EventSeqRange[]) => Promise<StoredEvent[]>;
+  /** Closes the bus, then the store. */
+  close(): Promise<void>;
+}
+
+/** Accepts only PostgreSQL URLs; the message never repeats the URL (it may hold a password). */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+/** The NOTIFY channel of one schema: nodes of different schemas in one database must not hear each other. */
+function channelFor(schema: string | undefined): string {
+  return `dlp_cluster${schema === undefined ? '' : `_${schema}`}`.slice(0, 63);
+}
+
+/** Opens the store chosen by the options and the matching cluster bus. */
+export async function openConsoleNode(options: ConsoleNodeOptions): Promise<ConsoleNode> {
+  const nodeId = options.nodeId ?? `${hostname()}:${options.port !== undefined && options.port !== 0 ? options.port : process.pid}`;
+  if (options.databaseUrl === undefined) {
+    const store = await openSqliteStore({ path: path.join(options.dataDir, 'console.sqlite'), synchronous: options.synchronous ?? 'FULL' });
+    const bus = new InProcessClusterBus(nodeId);
+    return {
+      kind: 'sqlite',
+      nodeId,
+      store,
+      bus,
+      close: async () => {
+        await bus.close();
+        await store.close();
+      },
+    };
+  }
+  if (!isPostgresUrl(options.databaseUrl)) throw new Error('the database URL must start with postgres:// or postgresql://');
+  const store = await openPostgresStore({
+    connectionString: options.databaseUrl,
+    nodeId,
+    ...(options.databaseSchema !== undefined ? { schema: options.databaseSchema } : {}),
+  });
+  let bus: PgClusterBus;
+  try {
+    bus = await PgClusterBus.start({
+      connection: { connectionString: options.databaseUrl },
+      pool: store.pool,
+      channel: channelFor(options.databaseSchema),
+      nodeId,
+      logger: options.logger,
+    });
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+  const sql = pgStatements(store.pool);
+  options.logger.info('store: PostgreSQL', { nodeId, schema: options.databaseSchema ?? null });
+  return {
+    kind: 'postgres',
+    nodeId,
+    store,
+    bus,
+    readEvents: (ranges) => pgEventsInRanges(sql, ranges),
+    close: async () => {
+      await bus.close();
+      await store.close();
+    },
+  };
+}

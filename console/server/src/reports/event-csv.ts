@@ -1,0 +1,83 @@
+import type { EventSubject, ReportLanguage } from '@dlp/shared';
+import type { ExportedEvent } from '../services/triage-walk';
+import type { CsvValue } from '../services/csv-format';
+
+
+const HEADERS: Record<ReportLanguage, readonly string[]> = {
+  en: ['Time (UTC)', 'Local time', 'Host', 'User', 'Type', 'Action', 'Severity', 'Rule', 'Subject', 'SHA-256', 'Device', 'Triage state', 'Triaged by', 'Agent', 'Sequence', 'Event id'],
+  'zh-CN': ['时间 (UTC)', '本地时间', '主机', '用户', '类型', '动作', '严重程度', '规则', '对象', 'SHA-256', '设备', '处置状态', '处置人', '终端', '序号', '事件 ID'],
+};
+
+/** The header row; the local-time column names its zone so a reader knows what "local" was. */
+export function eventCsvHeader(language: ReportLanguage, timeZone: string): string[] {
+  const header = [...HEADERS[language]];
+  header[1] = `${header[1] ?? ''} (${timeZone})`;
+  return header;
+}
+
+/** What the event was about, in one line a person can read. */
+export function subjectText(subject: EventSubject): string {
+  switch (subject.kind) {
+    case 'process':
+      return `${subject.name} (${subject.exePath})`;
+    case 'file':
+      return subject.path;
+    case 'device':
+      return [subject.vendorName, subject.productName, subject.mountPoint, subject.outcome].filter((part) => part !== undefined && part !== '').join(' ');
+    case 'policy':
+      return subject.reason;
+    case 'agent':
+      return subject.message;
+    case 'gap':
+      return `${subject.dropped} dropped (${subject.fromSeq}-${subject.toSeq})`;
+  }
+}
+
+function subjectSha256(subject: EventSubject): string | null {
+  return (subject.kind === 'process' || subject.kind === 'file') && subject.sha256 !== undefined ? subject.sha256 : null;
+}
+
+/** USB identity: vendor:product and serial, the way device rules name it. */
+export function deviceText(subject: EventSubject): string | null {
+  if (subject.kind !== 'device') return null;
+  return subject.serial !== undefined ? `${subject.vendorId}:${subject.productId} ${subject.serial}` : `${subject.vendorId}:${subject.productId}`;
+}
+
+/** Formats instants as `YYYY-MM-DD HH:mm:ss GMT+08:00` in one zone (one formatter for the whole export). */
+export function localTimeFormatter(timeZone: string): (iso: string) => string {
+  const format = new Intl.DateTimeFormat('sv-SE', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+    timeZoneName: 'longOffset',
+  });
+  return (iso) => format.format(new Date(iso));
+}
+
+/** The row's fields in header order. */
+export function eventCsvFields(row: ExportedEvent, localTime: (iso: string) => string): CsvValue[] {
+  const { event, triage } = row;
+  return [
+    new Date(event.occurredAt).toISOString(),
+    localTime(event.occurredAt),
+    event.host,
+    event.user,
+    event.type,
+    event.action,
+    event.severity,
+    event.ruleId,
+    subjectText(event.subject),
+    subjectSha256(event.subject),
+    deviceText(event.subject),
+    triage.state,
+    triage.updatedBy,
+    event.agentId,
+    event.seq,
+    event.id,
+  ];
+}

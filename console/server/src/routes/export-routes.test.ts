@@ -1,0 +1,90 @@
+import { sampleEvent, type AuditEntry, type Page } from '@dlp/shared';
+import type { AgentPeer } from '../testing/agent-peer';
+import { parseCsv } from '../testing/csv-parse';
+import { connectTestAgent, startTestConsole, type TestConsole } from '../testing/test-console';
+import { createTestUser, type TestUser } from '../testing/test-users';
+
+describe('CSV export of event searches', () => {
+  let t: TestConsole;
+  let auditor: TestUser;
+  let agentId = '';
+  const peers: AgentPeer[] = [];
+
+  beforeEach(async () => {
+    t = await startTestConsole();
+    auditor = await createTestUser(t, 'auditor', '审计员');
+    const { creds, peer } = await connectTestAgent(t, 1);
+    agentId = creds.agentId;
+    peers.push(peer);
+    await peer.sendEvents([
+        sampleEvent({ seq: 1, occurredAt: '2026-05-01T16:30:00.000Z', user: '=cmd|" /C calc"!A0', host: '交易-主机-01' }),
+        sampleEvent({
+          seq: 2,
+          occurredAt: '2026-05-02T01:00:00.000Z',
+          type: 'usb',
+          ruleId: null,
+          user: '张三',
+          host: 'ws, "quoted"',
+          subject: { kind: 'device', vendorId: '0781', productId: '5581', serial: 'SN\n01', vendorName: 'SanDisk', productName: 'Ultra', interfaces: [8], outcome: 'device-blocked' },
+        }),
+    ]);
+  });
+  afterEach(async () => {
+    for (const peer of peers.splice(0)) peer.close();
+    await t.stop();
+  });
+
+  it('streams UTF-8 with BOM, readable columns, neutralised formulas and the triage state', async () => {
+    await t.admin.json('POST', `/api/v1/triage/events/${agentId}/2`, { state: 'escalated' });
+    const res = await auditor.client.call('GET', '/api/v1/exports/events.csv?tz=Asia%2FShanghai');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="events-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parseCsv(bytes.toString('utf8').slice(1));
+    expect(rows[0]?.slice(0, 12)).toEqual(['Time (UTC)', 'Local time (Asia/Shanghai)', 'Host', 'User', 'Type', 'Action', 'Severity', 'Rule', 'Subject', 'SHA-256', 'Device', 'Triage state']);
+    expect(rows).toHaveLength(3);
+    // Newest first.
+    expect(rows[1]?.slice(0, 12)).toEqual([
+      '2026-05-02T01:00:00.000Z',
+      '2026-05-02 09:00:00 GMT+08:00',
+      'ws, "quoted"',
+      '张三',
+      'usb',
+      'blocked',
+      'medium',
+      '',
+      'SanDisk Ultra device-blocked',
+      '',
+      '0781:5581 SN\n01',
+      'escalated',
+    ]);
+    expect(rows[2]?.slice(0, 4)).toEqual(['2026-05-01T16:30:00.000Z', '2026-05-02 00:30:00 GMT+08:00', '交易-主机-01', `'=cmd|" /C calc"!A0`]);
+    expect(rows[2]?.[9]).toBe('a'.repeat(64));
+    expect(rows[2]?.[11]).toBe('new');
+  });
+
+  it('applies the search and triage filters, headers in Chinese, and audits who exported what', async () => {
+    await t.admin.json('POST', `/api/v1/triage/events/${agentId}/1`, { state: 'acknowledged' });
+    const text = await (await auditor.client.call('GET', '/api/v1/exports/events.csv?lang=zh-CN&triageState=acknowledged&type=app')).text();
+    // Response#text() decodes UTF-8 and drops the BOM (the first test checks the bytes).
+    const rows = parseCsv(text);
+    expect(rows[0]?.[0]).toBe('时间 (UTC)');
+    expect(rows.slice(1).map((r) => r[14])).toEqual(['1']);
+    const none = parseCsv((await (await auditor.client.call('GET', '/api/v1/exports/events.csv?type=usb&triageState=acknowledged')).text()));
+    expect(none).toHaveLength(1);
+
+    const audit = await t.admin.json<Page<AuditEntry>>('GET', '/api/v1/audit?action=events.');
+    const mine = audit.body.items.filter((e) => e.actor.kind === 'user' && e.actor.username === '审计员');
+    expect(mine.map((e) => e.action)).toEqual(['events.export_finished', 'events.export', 'events.export_finished', 'events.export']);
+    expect(mine[mine.length - 2]?.after).toEqual({ filters: { lang: 'zh-CN', triageState: 'acknowledged', type: 'app', tz: 'UTC' }, rows: 1, complete: true });
+  });
+
+  it('refuses hostile filters with 400 before writing anything', async () => {
+    for (const qs of ['tz=Mars%2FOlympus', "type=app' OR 1=1", 'from=yesterday', 'sha256=zz', 'unknown=1', `q=${'x'.repeat(500)}`]) {
+      const res = await auditor.client.call('GET', `/api/v1/exports/events.csv?${qs}`);
+      expect({ qs, status: res.status }).toEqual({ qs, status: 400 });
+    }
+  });
+});

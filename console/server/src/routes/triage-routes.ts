@@ -1,0 +1,44 @@
+import { triageDetail, triagedEventPage, triageEventParams, triageEventQuery, triageUpdateRequest, type Role } from '@dlp/shared';
+import { Router } from 'express';
+import type { TriageService } from '../services/triage-service';
+import { sourceIpOf } from './audit-context';
+import { endpoint, READERS, requireUser } from './endpoint';
+
+/** Officers triage (admins may too); auditors only read. */
+export const TRIAGERS: readonly Role[] = ['admin', 'officer'];
+
+/** GET /triage/events, GET and POST /triage/events/:agentId/:seq */
+export function triageRoutes(triage: TriageService): Router {
+  const router = Router();
+
+  router.get(
+    '/triage/events',
+    endpoint({ access: READERS, query: triageEventQuery, response: triagedEventPage, summary: 'Search events with their triage state' }, async ({ query }) => ({
+      status: 200,
+      body: await triage.search(query),
+    })),
+  );
+
+  router.get(
+    '/triage/events/:agentId/:seq',
+    endpoint({ access: READERS, params: triageEventParams, response: triageDetail, summary: "An event's triage state and history" }, async ({ params }) => ({
+      status: 200,
+      body: await triage.detail(params.agentId, params.seq),
+    })),
+  );
+
+  router.post(
+    '/triage/events/:agentId/:seq',
+    endpoint(
+      { access: TRIAGERS, params: triageEventParams, body: triageUpdateRequest, response: triageDetail, summary: 'Set the triage state of an event or its group, or add a note' },
+      async ({ params, body, user, req }) => {
+        const current = requireUser(user);
+        const who = { actor: { id: current.id, username: current.username, role: current.role }, sourceIp: sourceIpOf(req) };
+        const detail = await triage.update(params.agentId, params.seq, body, who);
+        return { status: 200, body: detail };
+      },
+    ),
+  );
+
+  return router;
+}

@@ -1,0 +1,117 @@
+import type { StoredEvent } from '@dlp/shared';
+import type { EventKey, EventRepository, EventRow } from '../store';
+import { deviceKeyOf, searchTextOf } from '../sqlite/event-queries';
+import { PG_INGEST_SQL } from './pg-event-ingest-sql';
+import type { PgParam, PgStatements } from './pg-statements';
+
+/**
+ * Rows per statement. The rows travel as column arrays unnested server-side, so the statement text
+ * is the same for every batch and there is no bound-parameter limit.
+ */
+export const PG_EVENT_ROWS_PER_STATEMENT = 5000;
+
+function subjectSha256(event: StoredEvent): string | null {
+  const subject = event.subject;
+  return (subject.kind === 'process' || subject.kind === 'file') && subject.sha256 !== undefined ? subject.sha256 : null;
+}
+
+/** The insert's column arrays for a chunk of events. */
+function columnArrays(events: readonly StoredEvent[]): PgParam[] {
+  const n = events.length;
+  const ids: string[] = new Array<string>(n);
+  const agents: string[] = new Array<string>(n);
+  const seqs: number[] = new Array<number>(n);
+  const occurred: number[] = new Array<number>(n);
+  const received: string[] = new Array<string>(n);
+  const types: string[] = new Array<string>(n);
+  const actions: string[] = new Array<string>(n);
+  const severities: string[] = new Array<string>(n);
+  const rules: (string | null)[] = new Array<string | null>(n);
+  const hashes: (string | null)[] = new Array<string | null>(n);
+  const json: string[] = new Array<string>(n);
+  const users: (string | null)[] = new Array<string | null>(n);
+  const hosts: string[] = new Array<string>(n);
+  const devices: (string | null)[] = new Array<string | null>(n);
+  const apps: (string | null)[] = new Array<string | null>(n);
+  const texts: string[] = new Array<string>(n);
+  events.forEach((e, i) => {
+    ids[i] = e.id;
+    agents[i] = e.agentId;
+    seqs[i] = e.seq;
+    occurred[i] = Date.parse(e.occurredAt);
+    received[i] = e.receivedAt;
+    types[i] = e.type;
+    actions[i] = e.action;
+    severities[i] = e.severity;
+    rules[i] = e.ruleId;
+    hashes[i] = subjectSha256(e);
+    json[i] = JSON.stringify(e);
+    users[i] = e.user;
+    hosts[i] = e.host;
+    devices[i] = deviceKeyOf(e);
+    apps[i] = e.subject.kind === 'process' ? e.subject.exePath : null;
+    texts[i] = searchTextOf(e);
+  });
+  return [ids, agents, seqs, occurred, received, types, actions, severities, rules, hashes, json, users, hosts, devices, apps, texts];
+}
+
+/** Events on PostgreSQL: the same columns, roll-ups and keyset order as SQLite, bulk-inserted through unnest. */
+export function pgEventRepository(sql: PgStatements): EventRepository {
+  return {
+    async insertEvents(events) {
+      const inserted: EventKey[] = [];
+      if (events.length === 0) return inserted;
+      for (let start = 0; start < events.length; start += PG_EVENT_ROWS_PER_STATEMENT) {
+        const chunk = events.slice(start, start + PG_EVENT_ROWS_PER_STATEMENT);
+        // RETURNING leaves out rows already stored; report the new ones in the batch's order.
+        const rows = await sql.all<{ agent_id: string; seq: number }>(PG_INGEST_SQL, columnArrays(chunk));
+        const added = new Set(rows.map((row) => `${row.agent_id}:${row.seq}`));
+        for (const event of chunk) if (added.delete(`${event.agentId}:${event.seq}`)) inserted.push({ agentId: event.agentId, seq: event.seq });
+      }
+      return inserted;
+    },
+    async query(filter) {
+      const where: string[] = [];
+      const params: PgParam[] = [];
+      const add = (condition: string, value: string | number | undefined): void => {
+        if (value === undefined) return;
+        where.push(condition);
+        params.push(value);
+      };
+      add('occurred_at_ms >= ?', filter.fromMs);
+      add('occurred_at_ms < ?', filter.toMs);
+      add('agent_id = ?', filter.agentId);
+      add('type = ?', filter.type);
+      add('action = ?', filter.action);
+      add('severity = ?', filter.severity);
+      add('row_id < ?', filter.beforeRowId);
+      params.push(filter.limit);
+      const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+      const rows = await sql.all<{ row_id: number; json: string }>(`SELECT row_id, json FROM events ${clause} ORDER BY row_id DESC LIMIT ?`, params);
+      // The JSON was produced by this console from a schema-validated event.
+      return rows.map((row): EventRow => ({ rowId: row.row_id, event: JSON.parse(row.json) as StoredEvent }));
+    },
+  };
+}
+
+/** Consecutive sequence numbers of one agent: from ≤ seq ≤ to. */
+export interface EventSeqRange {
+  agentId: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * The stored events in these ranges, in ingest order: how a node reads the events another node
+ * announced over the cluster bus (a notification carries only their keys).
+ */
+export async function pgEventsInRanges(sql: PgStatements, ranges: readonly EventSeqRange[]): Promise<StoredEvent[]> {
+  if (ranges.length === 0) return [];
+  const rows = await sql.all<{ json: string }>(
+    `SELECT e.json FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS r (agent_id, seq_from, seq_to)
+       JOIN events e ON e.agent_id = r.agent_id AND e.seq BETWEEN r.seq_from AND r.seq_to
+      ORDER BY e.row_id`,
+    [ranges.map((r) => r.agentId), ranges.map((r) => r.from), ranges.map((r) => r.to)],
+  );
+  return rows.map((row) => JSON.parse(row.json) as StoredEvent);
+}

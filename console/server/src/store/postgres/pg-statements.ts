@@ -1,0 +1,119 @@
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { RunResult, SqlParam, SqliteStatements } from '@dlp/shared/node';
+
+/** node-postgres also binds arrays (to `text[]`, `bigint[]` …), which `unnest` turns into rows. */
+export type PgParam = SqlParam | readonly string[] | readonly number[] | readonly (string | null)[];
+
+/** `SqliteStatements` with array parameters; usable wherever `SqliteStatements` is expected. */
+export interface PgStatements extends SqliteStatements {
+  run(sql: string, params?: PgParam[]): Promise<RunResult>;
+  get<T>(sql: string, params?: PgParam[]): Promise<T | undefined>;
+  all<T>(sql: string, params?: PgParam[]): Promise<T[]>;
+}
+
+/** What runs a query: the pool (one statement, autocommit) or one checked-out client (a transaction). */
+export type PgQueryable = Pool | PoolClient;
+
+const placeholderCache = new Map<string, string>();
+
+/**
+ * Rewrites `?` placeholders to `$1…$n`, leaving `?` inside quoted literals, quoted identifiers and
+ * `--` comments alone.
+ * The portable repositories are written once with `?` (SQLite's syntax); this lets PostgreSQL run
+ * the very same statements, so both stores cannot drift apart in behaviour.
+ */
+export function toPgPlaceholders(sql: string): string {
+  const cached = placeholderCache.get(sql);
+  if (cached !== undefined) return cached;
+  let out = '';
+  let n = 0;
+  // Inside a quoted literal or identifier (its closing quote), a line comment ('\n'), or neither.
+  let until: string | null = null;
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i] as string;
+    if (until !== null) {
+      if (ch === until) until = null;
+      out += ch;
+    } else if (ch === "'" || ch === '"') {
+      until = ch;
+      out += ch;
+    } else if (ch === '-' && sql[i + 1] === '-') {
+      until = '\n';
+      out += ch;
+    } else if (ch === '?') {
+      n += 1;
+      out += `$${n}`;
+    } else {
+      out += ch;
+    }
+  }
+  // Bounded: statements are code constants (multi-row inserts vary only by row count).
+  if (placeholderCache.size < 2000) placeholderCache.set(sql, out);
+  return out;
+}
+
+/** PostgreSQL text cannot hold NUL, SQLite's can; U+E000 (private use) escapes both directions. */
+const ESCAPE = '\uE000';
+// eslint-disable-next-line no-control-regex -- NUL is exactly the character to find
+const NEEDS_ENCODING = /[\u0000\uE000]/;
+const NEEDS_DECODING = /\uE000/;
+
+/**
+ * Makes a string storable in PostgreSQL text: NUL becomes U+E000 "0" and U+E000 itself is doubled.
+ * The mapping is injective and works character by character, so equality, order of ordinary text
+ * and prefixes are kept, and `decodeText` restores values exactly.
+ * Agents' free-text fields may carry any character, and one NUL must not wedge their ingest.
+ */
+export function encodeText(value: string): string {
+  if (!NEEDS_ENCODING.test(value)) return value;
+  // eslint-disable-next-line no-control-regex -- NUL is exactly the character to replace
+  return value.replace(/[\u0000\uE000]/g, (c) => (c === '\u0000' ? `${ESCAPE}0` : `${ESCAPE}${ESCAPE}`));
+}
+
+/** The inverse of `encodeText`. */
+export function decodeText(value: string): string {
+  if (!NEEDS_DECODING.test(value)) return value;
+  return value.replace(/\uE000([0\uE000])/g, (_match, c: string) => (c === '0' ? '\u0000' : ESCAPE));
+}
+
+function encodeParam(param: PgParam): unknown {
+  if (typeof param === 'string') return encodeText(param);
+  if (Array.isArray(param)) return (param as ReadonlyArray<string | number | null>).map((v) => (typeof v === 'string' ? encodeText(v) : v));
+  return param;
+}
+
+function decodeRow(row: QueryResultRow): QueryResultRow {
+  for (const key of Object.keys(row)) {
+    const value: unknown = row[key];
+    if (typeof value === 'string') row[key] = decodeText(value);
+  }
+  return row;
+}
+
+/**
+ * The `SqliteStatements` shape over node-postgres, so repositories whose SQL is portable serve both
+ * stores. `lastId` has no PostgreSQL equivalent and is always 0: repositories that need generated
+ * ids use RETURNING in their PostgreSQL-specific versions. Text goes through `encodeText` and comes
+ * back through `decodeText`.
+ */
+export function pgStatements(db: PgQueryable): PgStatements {
+  const query = async (sql: string, params: PgParam[] = []): Promise<{ rows: QueryResultRow[]; rowCount: number | null }> => {
+    const result = await db.query(toPgPlaceholders(sql), params.map(encodeParam));
+    return { rows: result.rows.map(decodeRow), rowCount: result.rowCount };
+  };
+  return {
+    async run(sql, params): Promise<RunResult> {
+      const result = await query(sql, params);
+      return { changes: result.rowCount ?? 0, lastId: 0 };
+    },
+    async get<T>(sql: string, params?: PgParam[]): Promise<T | undefined> {
+      return (await query(sql, params)).rows[0] as T | undefined;
+    },
+    async all<T>(sql: string, params?: PgParam[]): Promise<T[]> {
+      return (await query(sql, params)).rows as T[];
+    },
+    async exec(sql) {
+      await db.query(sql);
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { AuditRecord } from '../store';
+import { policyVersion } from '../suite/suite-fixtures';
+import { openPostgresStore, PG_MIGRATIONS, type PostgresConsoleStore } from './postgres-store';
+
+/** PostgreSQL-only behaviour; everything both stores share is in ../suite (store-suite.postgres.test.ts). */
+const DATABASE_URL = process.env.DLP_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+
+describe('PostgreSQL console store', () => {
+  let schema = '';
+  const opened: PostgresConsoleStore[] = [];
+  const open = async (nodeId = 'node-a'): Promise<PostgresConsoleStore> => {
+    const store = await openPostgresStore({ connectionString: DATABASE_URL, schema, maxConnections: 4, nodeId });
+    opened.push(store);
+    return store;
+  };
+
+  beforeEach(() => {
+    schema = `dlp_t_${randomBytes(6).toString('hex')}`;
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close()));
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.end());
+  });
+
+  it('applies each migration once when several nodes start together', async () => {
+    const [a] = await Promise.all([open('node-a'), open('node-b'), open('node-c')]);
+    if (!a) throw new Error('no store');
+    const rows = await a.pool.query<{ id: number }>('SELECT id FROM schema_migrations ORDER BY id');
+    expect(rows.rows.map((r) => r.id)).toEqual(PG_MIGRATIONS.map((m) => m.id).sort((x, y) => x - y));
+  });
+
+  it('refuses to rewrite the audit log or a published policy version, even in raw SQL', async () => {
+    const store = await open();
+    const row: AuditRecord = {
+      id: 1, at: '2026-01-01T00:00:00.000Z', actorId: null, actorUsername: null, actorRole: null, actorSystem: 'console', action: 'console.start',
+      targetType: null, targetId: null, beforeJson: null, afterJson: null, sourceIp: null, prevHash: 'p', hash: 'h',
+    };
+    await store.audit.append(row);
+    const version = policyVersion('01a223a0-0000-7000-8000-000000000001', 1, 1);
+    await store.policies.insertVersion(version);
+    for (const sql of ["UPDATE audit_log SET action = 'x'", 'DELETE FROM audit_log', 'TRUNCATE audit_log']) {
+      await expect(store.pool.query(sql)).rejects.toThrow(/audit_log is append-only/);
+    }
+    for (const sql of ["UPDATE policy_versions SET name = 'x'", 'DELETE FROM policy_versions', 'TRUNCATE policy_versions CASCADE']) {
+      await expect(store.pool.query(sql)).rejects.toThrow(/policy_versions is immutable/);
+    }
+    expect(await store.audit.last()).toEqual(row);
+    expect(await store.policies.findCurrentVersion(version.id)).toEqual(version);
+  });
+
+  it('serialises audit appends of concurrent transactions on different nodes', async () => {
+    const [a, b] = [await open('node-a'), await open('node-b')];
+    const append = (store: PostgresConsoleStore, n: number): Promise<void> =>
+      store.transaction(async (tx) => {
+        const head = await tx.audit.last();
+        const id = (head?.id ?? 0) + 1;
+        await tx.audit.append({
+          id, at: new Date().toISOString(), actorId: null, actorUsername: null, actorRole: null, actorSystem: `node-${n}`, action: 'test',
+          targetType: null, targetId: null, beforeJson: null, afterJson: null, sourceIp: null, prevHash: head?.hash ?? 'genesis', hash: `h${n}-${id}`,
+        });
+      });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => append(i % 2 === 0 ? a : b, i)));
+    const rows = await a.audit.listAfter(0, 100);
+    expect(rows.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    rows.slice(1).forEach((r, i) => expect(r.prevHash).toBe(rows[i]?.hash));
+  });
+
+  it("marks offline only the agents this node served", async () => {
+    const [a, b] = [await open('node-a'), await open('node-b')];
+    await a.groups.insert({ id: 'default', name: 'default', policyId: null, builtIn: true, createdAt: new Date().toISOString() });
+    const info = { hostname: 'ws', os: 'linux' as const, osVersion: '12', agentVersion: '0.1.0', user: null };
+    for (const id of ['agent-a', 'agent-b']) await a.agents.insert({ id, tokenHash: 'ab'.repeat(32), groupId: 'default', info, enrolledAt: new Date().toISOString(), enrollSecretId: 'x' });
+    await a.agents.recordHello('agent-a', { info, policySerial: null, seenAt: new Date().toISOString() });
+    await b.agents.recordHello('agent-b', { info, policySerial: null, seenAt: new Date().toISOString() });
+    // Node B restarts: its own agents' connections are gone, node A's are not.
+    await b.agents.setAllOffline();
+    expect((await a.agents.list({ online: true, limit: 10 })).map((x) => x.id)).toEqual(['agent-a']);
+    // A late disconnect seen by B after the agent moved to A changes nothing.
+    await b.agents.setOffline('agent-a');
+    expect((await a.agents.findById('agent-a'))?.online).toBe(true);
+  });
+
+  it('rejects a schema name that is not a plain identifier', async () => {
+    await expect(openPostgresStore({ connectionString: DATABASE_URL, schema: 'x; DROP TABLE users' })).rejects.toThrow(/schema name/);
+  });
+});

@@ -1,0 +1,131 @@
+import { hostname } from 'node:os';
+import pg from 'pg';
+import type { ConsoleStore, StoreRepositories } from '../store';
+import { PG_ALERT_MIGRATIONS } from '../sqlite/alert-migrations';
+import { sqliteAlertRepository } from '../sqlite/alert-queries';
+import { sqliteApiTokenRepository, sqliteSettingsRepository } from '../sqlite/api-token-queries';
+import { sqliteDraftRepository } from '../sqlite/draft-queries';
+import { sqliteEnrollSecretRepository } from '../sqlite/enroll-secret-queries';
+import { sqliteEventSearchRepository } from '../sqlite/event-search-queries';
+import { sqliteGroupRepository } from '../sqlite/group-queries';
+import { sqlitePolicyRepository } from '../sqlite/policy-queries';
+import { sqliteReportScheduleRepository } from '../sqlite/report-schedule-queries';
+import { sqliteUnlockKeyRepository } from '../sqlite/unlock-key-queries';
+import { sqliteSessionRepository, sqliteUserRepository } from '../sqlite/user-queries';
+import { pgAgentRepository } from './pg-agent-queries';
+import { pgEventRepository } from './pg-event-queries';
+import { pgAuditRepository, pgExceptionRepository } from './pg-lifecycle-queries';
+import { migratePostgres } from './pg-migrate';
+import { PG_CONSOLE_MIGRATIONS } from './pg-migrations';
+import { PG_REPORT_MIGRATIONS } from './pg-report-migrations';
+import { pgStatements, type PgQueryable } from './pg-statements';
+import { pgTriageRepository } from './pg-triage-queries';
+
+export interface PostgresStoreOptions {
+  /** postgres://user:password@host:port/database (libpq URL; `?sslmode=…` is honoured by node-postgres). */
+  connectionString: string;
+  /** Schema holding the console's tables (created if missing); the connection's default otherwise. */
+  schema?: string;
+  /** Pool size; 10 by default. */
+  maxConnections?: number;
+  /** This console node's name, recorded on the agents it serves (see pg-agent-queries.ts). */
+  nodeId?: string;
+}
+
+/** A PostgreSQL console store, with the pool behind it for the cluster bus (LISTEN/NOTIFY). */
+export interface PostgresConsoleStore extends ConsoleStore {
+  readonly pool: pg.Pool;
+  readonly nodeId: string;
+}
+
+/** Schema names are interpolated into `search_path`, so only plain identifiers are accepted. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * BIGINT columns hold Unix ms, sequence numbers and counts, and sum() of BIGINT is NUMERIC: all far
+ * below 2^53, so they are read as plain numbers, as SQLite returns them.
+ */
+const PG_INT8_OID = 20;
+const PG_NUMERIC_OID = 1700;
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === PG_INT8_OID || oid === PG_NUMERIC_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** The repositories over one queryable: the pool (autocommit) or the client of a transaction. */
+function repositories(db: PgQueryable, nodeId: string): StoreRepositories {
+  const sql = pgStatements(db);
+  const users = sqliteUserRepository(sql);
+  // Repositories whose SQL is portable are shared with SQLite; dialect-specific ones are pg-*.
+  return {
+    users,
+    sessions: sqliteSessionRepository(sql),
+    enrollSecrets: sqliteEnrollSecretRepository(sql),
+    agents: pgAgentRepository(sql, nodeId),
+    groups: sqliteGroupRepository(sql),
+    policies: sqlitePolicyRepository(sql),
+    events: pgEventRepository(sql),
+    eventSearch: sqliteEventSearchRepository(sql),
+    audit: pgAuditRepository(sql),
+    apiTokens: sqliteApiTokenRepository(sql, (id) => users.findById(id)),
+    settings: sqliteSettingsRepository(sql),
+    drafts: sqliteDraftRepository(sql),
+    exceptions: pgExceptionRepository(sql),
+    unlockKeys: sqliteUnlockKeyRepository(sql),
+    alerts: sqliteAlertRepository(sql),
+    triage: pgTriageRepository(sql),
+    reportSchedules: sqliteReportScheduleRepository(sql),
+  };
+}
+
+/** Every PostgreSQL migration, all areas: applied in id order. */
+export const PG_MIGRATIONS = [...PG_CONSOLE_MIGRATIONS, ...PG_REPORT_MIGRATIONS, ...PG_ALERT_MIGRATIONS];
+
+/** Opens a pool on the database, creates the schema if asked, and applies pending migrations. */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresConsoleStore> {
+  if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
+    throw new Error(`PostgreSQL schema name must match ${String(SCHEMA_NAME)}, got "${options.schema}"`);
+  }
+  const nodeId = options.nodeId ?? `${hostname()}:${process.pid}`;
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    types,
+    application_name: `dlp-console ${nodeId}`.slice(0, 63),
+    ...(options.schema !== undefined ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  // An idle client losing its server (restart, failover) must not crash the process; the pool
+  // drops it and the next query opens a fresh one.
+  pool.on('error', () => undefined);
+  try {
+    await migratePostgres(pool, PG_MIGRATIONS, options.schema);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+  return {
+    ...repositories(pool, nodeId),
+    pool,
+    nodeId,
+    async transaction(fn) {
+      // One pooled client for the whole transaction: every statement of `fn` goes through it.
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await fn(repositories(client, nodeId));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw err;
+      } finally {
+        // A client whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
+        client.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,151 @@
+import type { StoredEvent, TriageState } from '@dlp/shared';
+import type { SqlParam, SqliteStatements } from '@dlp/shared/node';
+import type { TriageAnnotation, TriageHistoryRecord, TriageRepository, TriageStateRecord } from '../triage-store';
+
+/**
+ * The subject's identity from an event row `e`: what "identical events" share besides agent, type
+ * and rule. A hash when the agent sent one (a renamed binary is the same program), else the path.
+ */
+const SUBJECT_KEY_SQL = `(CASE json_extract(e.json, '$.subject.kind')
+  WHEN 'process' THEN CASE WHEN e.sha256 IS NOT NULL THEN 'sha256:' || e.sha256 ELSE 'exe:' || json_extract(e.json, '$.subject.exePath') END
+  WHEN 'file' THEN CASE WHEN e.sha256 IS NOT NULL THEN 'sha256:' || e.sha256 ELSE 'file:' || json_extract(e.json, '$.subject.path') END
+  WHEN 'device' THEN 'usb:' || json_extract(e.json, '$.subject.vendorId') || ':' || json_extract(e.json, '$.subject.productId') || ':' || coalesce(json_extract(e.json, '$.subject.serial'), '')
+  WHEN 'policy' THEN 'policy:' || coalesce(json_extract(e.json, '$.subject.reason'), '')
+  WHEN 'agent' THEN 'agent:' || coalesce(json_extract(e.json, '$.subject.message'), '')
+  ELSE coalesce(json_extract(e.json, '$.subject.kind'), '') END)`;
+
+const TRIAGE_COLUMNS = `e.agent_id, e.seq, ${SUBJECT_KEY_SQL} AS subject_key,
+    te.state AS e_state, te.updated_by_id AS e_by_id, te.updated_by AS e_by, te.updated_at AS e_at,
+    tg.state AS g_state, tg.updated_by_id AS g_by_id, tg.updated_by AS g_by, tg.updated_at AS g_at`;
+
+const TRIAGE_JOINS = `LEFT JOIN triage_event te ON te.agent_id = e.agent_id AND te.seq = e.seq
+  LEFT JOIN triage_group tg ON tg.agent_id = e.agent_id AND tg.type = e.type AND tg.rule_key = coalesce(e.rule_id, '')
+    AND tg.subject_key = ${SUBJECT_KEY_SQL}`;
+
+/** Keys per annotate statement: 2 bound parameters each, far below SQLite's limit. */
+const ANNOTATE_CHUNK = 500;
+
+const annotateSqlBySize = new Map<number, string>();
+
+function annotateSql(keys: number): string {
+  let sql = annotateSqlBySize.get(keys);
+  if (sql === undefined) {
+    // The keys drive the loop and each probes the (agent_id, seq) unique index.
+    sql = `WITH k (agent_id, seq) AS (VALUES ${Array.from({ length: keys }, () => '(?, ?)').join(', ')})
+      SELECT ${TRIAGE_COLUMNS} FROM k CROSS JOIN events e ON e.agent_id = k.agent_id AND e.seq = k.seq ${TRIAGE_JOINS}`;
+    annotateSqlBySize.set(keys, sql);
+  }
+  return sql;
+}
+
+interface AnnotationRow {
+  agent_id: string;
+  seq: number;
+  subject_key: string;
+  e_state: TriageState | null;
+  e_by_id: string | null;
+  e_by: string | null;
+  e_at: string | null;
+  g_state: TriageState | null;
+  g_by_id: string | null;
+  g_by: string | null;
+  g_at: string | null;
+}
+
+interface HistoryRow {
+  id: number;
+  scope: 'event' | 'group';
+  agent_id: string;
+  seq: number | null;
+  fingerprint: string | null;
+  at: string;
+  actor_id: string;
+  actor_username: string;
+  state: TriageState | null;
+  previous_state: TriageState | null;
+  note: string | null;
+}
+
+function stateRecord(state: TriageState | null, byId: string | null, by: string | null, at: string | null): TriageStateRecord | null {
+  return state !== null && byId !== null && by !== null && at !== null ? { state, updatedById: byId, updatedBy: by, updatedAt: at } : null;
+}
+
+function toAnnotation(row: AnnotationRow): TriageAnnotation {
+  return {
+    agentId: row.agent_id,
+    seq: row.seq,
+    subjectKey: row.subject_key,
+    eventState: stateRecord(row.e_state, row.e_by_id, row.e_by, row.e_at),
+    groupState: stateRecord(row.g_state, row.g_by_id, row.g_by, row.g_at),
+  };
+}
+
+function toHistory(row: HistoryRow): TriageHistoryRecord {
+  return {
+    id: row.id,
+    scope: row.scope,
+    agentId: row.agent_id,
+    seq: row.seq,
+    fingerprint: row.fingerprint,
+    at: row.at,
+    actorId: row.actor_id,
+    actorUsername: row.actor_username,
+    state: row.state,
+    previousState: row.previous_state,
+    note: row.note,
+  };
+}
+
+/** Triage states, groups and history in SQLite. */
+export function sqliteTriageRepository(sql: SqliteStatements): TriageRepository {
+  return {
+    async annotate(keys) {
+      const out: TriageAnnotation[] = [];
+      for (let start = 0; start < keys.length; start += ANNOTATE_CHUNK) {
+        const chunk = keys.slice(start, start + ANNOTATE_CHUNK);
+        const params: SqlParam[] = [];
+        for (const key of chunk) params.push(key.agentId, key.seq);
+        const rows = await sql.all<AnnotationRow>(annotateSql(chunk.length), params);
+        for (const row of rows) out.push(toAnnotation(row));
+      }
+      return out;
+    },
+    async findEvent(agentId, seq) {
+      const row = await sql.get<AnnotationRow & { json: string }>(`SELECT e.json, ${TRIAGE_COLUMNS} FROM events e ${TRIAGE_JOINS} WHERE e.agent_id = ? AND e.seq = ?`, [agentId, seq]);
+      // The JSON was produced by this console from a schema-validated event.
+      return row ? { event: JSON.parse(row.json) as StoredEvent, annotation: toAnnotation(row) } : undefined;
+    },
+    async setEventState(agentId, seq, record) {
+      await sql.run(
+        `INSERT INTO triage_event (agent_id, seq, state, updated_by_id, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (agent_id, seq) DO UPDATE SET state = excluded.state, updated_by_id = excluded.updated_by_id,
+           updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+        [agentId, seq, record.state, record.updatedById, record.updatedBy, record.updatedAt],
+      );
+    },
+    async setGroupState(group, record) {
+      await sql.run(
+        `INSERT INTO triage_group (fingerprint, agent_id, type, rule_key, subject_key, state, updated_by_id, updated_by, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (fingerprint) DO UPDATE SET state = excluded.state, updated_by_id = excluded.updated_by_id,
+           updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+        [group.fingerprint, group.agentId, group.type, group.ruleKey, group.subjectKey, record.state, record.updatedById, record.updatedBy, record.updatedAt],
+      );
+    },
+    async appendHistory(entry) {
+      const result = await sql.run(
+        `INSERT INTO triage_history (scope, agent_id, seq, fingerprint, at, actor_id, actor_username, state, previous_state, note)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [entry.scope, entry.agentId, entry.seq, entry.fingerprint, entry.at, entry.actorId, entry.actorUsername, entry.state, entry.previousState, entry.note],
+      );
+      return result.lastId;
+    },
+    async listHistory(agentId, seq, fingerprint) {
+      const rows = await sql.all<HistoryRow>(
+        `SELECT * FROM triage_history WHERE (scope = 'event' AND agent_id = ? AND seq = ?) OR (scope = 'group' AND fingerprint = ?) ORDER BY id`,
+        [agentId, seq, fingerprint],
+      );
+      return rows.map(toHistory);
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import type { CapabilityReport } from '@dlp/shared';
+import type { StoreSuite } from './store-suite';
+import { AGENT_INFO, addAgent, addGroup } from './suite-fixtures';
+
+const CAPABILITIES: CapabilityReport = {
+  apps: { method: 'proc-scan', preExec: false, failMode: 'open' },
+  usb: { method: 'sysfs-authorized', mountGuard: true },
+  screen: { captureToolBlocking: true, windowCaptureExclusion: false },
+  notes: ['window capture exclusion: not available on Linux'],
+};
+
+/** Agents: identity, reported state, liveness, ingest progress, revocation and listing. */
+export const agentsStoreSuite: StoreSuite = (context) => {
+  let groupId = '';
+  beforeEach(async () => {
+    groupId = await addGroup(context.store, 'default', true);
+  });
+
+  it('starts an agent offline with nothing reported, then records hello, receipts and capabilities', async () => {
+    const { store } = context;
+    const id = await addAgent(store, groupId);
+    expect(await store.agents.findById(id)).toMatchObject({ id, groupId, online: false, lastSeenAt: null, policySerial: null, capabilities: null, ackedSeq: 0, lastReceipt: null });
+
+    const info = { ...AGENT_INFO, hostname: 'ws-renamed', user: 'alice' };
+    await store.agents.recordHello(id, { info, policySerial: 3, capabilities: CAPABILITIES, seenAt: '2026-01-01T00:00:00.000Z' });
+    expect(await store.agents.findById(id)).toMatchObject({ info, online: true, policySerial: 3, capabilities: CAPABILITIES, lastSeenAt: '2026-01-01T00:00:00.000Z' });
+
+    // A rejected receipt leaves the enforced serial alone; an applied one moves it.
+    await store.agents.recordPolicyReceipt(id, { serial: 5, hash: 'h5', status: 'rejected', error: 'bad signature', receivedAt: '2026-01-01T00:01:00.000Z' });
+    expect(await store.agents.findById(id)).toMatchObject({ policySerial: 3, lastReceipt: { serial: 5, status: 'rejected', error: 'bad signature' } });
+    await store.agents.recordPolicyReceipt(id, { serial: 6, hash: 'h6', status: 'applied', error: null, receivedAt: '2026-01-01T00:02:00.000Z' });
+    expect(await store.agents.findById(id)).toMatchObject({ policySerial: 6, lastSeenAt: '2026-01-01T00:02:00.000Z', lastReceipt: { serial: 6, hash: 'h6', status: 'applied' } });
+
+    await store.agents.touch(id, '2026-01-01T00:03:00.000Z');
+    await store.agents.recordCapabilities(id, CAPABILITIES, '2026-01-01T00:04:00.000Z');
+    expect((await store.agents.findById(id))?.lastSeenAt).toBe('2026-01-01T00:04:00.000Z');
+    // A hello without capabilities keeps the last report.
+    await store.agents.recordHello(id, { info, policySerial: 6, seenAt: '2026-01-01T00:05:00.000Z' });
+    expect((await store.agents.findById(id))?.capabilities).toEqual(CAPABILITIES);
+  });
+
+  it('goes offline alone or with everyone at start-up', async () => {
+    const { store } = context;
+    const [a, b] = [await addAgent(store, groupId), await addAgent(store, groupId)];
+    for (const id of [a, b]) await store.agents.recordHello(id, { info: AGENT_INFO, policySerial: null, seenAt: new Date().toISOString() });
+    await store.agents.setOffline(a);
+    expect((await store.agents.list({ online: true, limit: 10 })).map((x) => x.id)).toEqual([b]);
+    await store.agents.setAllOffline();
+    expect(await store.agents.list({ online: true, limit: 10 })).toEqual([]);
+  });
+
+  it('only ever moves the acked seq forward, for many agents in one call', async () => {
+    const { store } = context;
+    const [a, b] = [await addAgent(store, groupId), await addAgent(store, groupId)];
+    await store.agents.advanceAckedSeqs(new Map([[a, 10], [b, 3]]), '2026-01-01T00:00:00.000Z');
+    await store.agents.advanceAckedSeqs(new Map([[a, 7], [b, 4]]), '2026-01-01T00:00:01.000Z');
+    await store.agents.advanceAckedSeqs(new Map(), '2026-01-01T00:00:02.000Z');
+    expect(await store.agents.findById(a)).toMatchObject({ ackedSeq: 10, lastSeenAt: '2026-01-01T00:00:01.000Z' });
+    expect((await store.agents.findById(b))?.ackedSeq).toBe(4);
+  });
+
+  it('filters, searches and pages the agent list in enrollment order', async () => {
+    const { store } = context;
+    const other = await addGroup(store, 'lab');
+    const ids = [
+      await addAgent(store, groupId, { hostname: 'FIN-PC-01', user: 'wang' }),
+      await addAgent(store, other, { hostname: 'lab-02', user: 'li_ming' }),
+      await addAgent(store, groupId, { hostname: 'fin-pc-03', user: null }),
+    ];
+    const list = async (filter: Omit<Parameters<typeof store.agents.list>[0], 'limit'>, limit = 10): Promise<string[]> =>
+      (await store.agents.list({ ...filter, limit })).map((x) => x.id);
+    // UUIDv7s made within one millisecond need not sort in creation order: compare sorted.
+    const sorted = (...xs: Array<string | undefined>): Array<string | undefined> => [...xs].sort();
+    const all = sorted(...ids);
+    expect(await list({})).toEqual(all);
+    expect(await list({ groupId: other })).toEqual([ids[1]]);
+    expect(await list({ search: 'fin-pc' })).toEqual(sorted(ids[0], ids[2]));
+    expect(await list({ search: 'WANG' })).toEqual([ids[0]]);
+    // Wildcards in the search text match literally.
+    expect(await list({ search: 'i_m' })).toEqual([ids[1]]);
+    expect(await list({ search: '%' })).toEqual([]);
+    expect(await list({}, 2)).toEqual(all.slice(0, 2));
+    expect(await list({ afterId: all[1] as string })).toEqual([all[2]]);
+    await store.agents.revoke(ids[0] as string, new Date().toISOString());
+    expect(await list({ activeOnly: true })).toEqual(sorted(ids[1], ids[2]));
+  });
+
+  it('keeps any character an agent reports, NUL included, and still searches', async () => {
+    const { store } = context;
+    const id = await addAgent(store, groupId, { hostname: 'nul-host', user: 'a\u0000b\uE000c' });
+    await addAgent(store, groupId, { hostname: 'other', user: 'x' });
+    expect((await store.agents.findById(id))?.info.user).toBe('a\u0000b\uE000c');
+    expect((await store.agents.list({ search: 'nul-', limit: 10 })).map((a) => a.id)).toEqual([id]);
+  });
+
+  it('revokes once, moves between groups, and deletes', async () => {
+    const { store } = context;
+    const id = await addAgent(store, groupId);
+    await store.agents.recordHello(id, { info: AGENT_INFO, policySerial: null, seenAt: new Date().toISOString() });
+    expect(await store.agents.revoke(id, '2026-02-01T00:00:00.000Z')).toBe(true);
+    expect(await store.agents.revoke(id, '2026-02-02T00:00:00.000Z')).toBe(false);
+    expect(await store.agents.findById(id)).toMatchObject({ revokedAt: '2026-02-01T00:00:00.000Z', online: false });
+    const lab = await addGroup(store, 'lab');
+    expect(await store.agents.setGroup(id, lab)).toBe(true);
+    expect((await store.agents.findById(id))?.groupId).toBe(lab);
+    expect(await store.agents.setGroup('nope', lab)).toBe(false);
+    expect(await store.agents.delete(id)).toBe(true);
+    expect(await store.agents.delete(id)).toBe(false);
+    expect(await store.agents.findById(id)).toBeUndefined();
+  });
+};

@@ -1,0 +1,48 @@
+import type { AlertRule, AlertRuleParams, FiredAlert } from '@dlp/shared';
+import type { I18n } from '../../i18n';
+
+type Translate = I18n['t'];
+
+/** A rule's condition in words, in the UI language. */
+export function describeRule(params: AlertRuleParams, t: Translate): string {
+  switch (params.kind) {
+    case 'threshold':
+      return t('alerts.rules.describe.threshold', { count: params.count, action: t(`action.${params.action}`), per: t(`alerts.rules.per.${params.per}`), window: params.windowMinutes });
+    case 'agent-offline':
+      return t('alerts.rules.describe.agent-offline', { minutes: params.afterMinutes });
+    case 'content':
+    case 'policy-tampering':
+    case 'fail-open-timeout':
+      return t(`alerts.rules.describe.${params.kind}`);
+  }
+}
+
+/** What happened, in the UI language (the stored title is English, for SIEMs). */
+export function describeAlert(alert: FiredAlert, t: Translate): string {
+  const d = alert.details;
+  switch (alert.kind) {
+    case 'threshold':
+      return t('alerts.what.threshold', { count: typeof d['countInWindow'] === 'number' ? d['countInWindow'] : alert.eventCount, window: typeof d['windowMinutes'] === 'number' ? d['windowMinutes'] : '?' });
+    case 'content':
+      return typeof d['path'] === 'string' ? t('alerts.what.contentIn', { path: d['path'] }) : t('alerts.what.content');
+    case 'agent-offline':
+      return t('alerts.what.agent-offline', { since: typeof d['lastSeenAt'] === 'string' ? d['lastSeenAt'] : '?' });
+    case 'policy-tampering':
+      return typeof d['reason'] === 'string' ? t('alerts.what.policy-tampering-reason', { reason: d['reason'] }) : t('alerts.what.policy-tampering');
+    case 'fail-open-timeout':
+      return t('alerts.what.fail-open-timeout');
+  }
+}
+
+/** Who an alert is about: "Host ws-01", "User alice", "Agent ws-02". */
+export function describeEntity(entity: FiredAlert['entity'], t: Translate): string {
+  return t(`alerts.entity.${entity.type}`, { label: entity.label });
+}
+
+/** Destination names of a rule, in the rule's order (ids no longer known are left out). */
+export function destinationNames(rule: AlertRule, names: ReadonlyMap<string, string>): string[] {
+  return rule.destinationIds.flatMap((id) => {
+    const name = names.get(id);
+    return name === undefined ? [] : [name];
+  });
+}

@@ -1,0 +1,136 @@
+/* eslint-disable no-restricted-imports -- Node-side end-to-end test: it drives a real browser against a real console process. */
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { uuidv7, type AgentEvent, type AgentInfo } from '@dlp/shared';
+import { SimulatedAgent, enrollAgent } from './simulated-agent';
+import { addOfficer, ADMIN_PASSWORD, LINUX_CAPABILITIES, linuxWorkstation, startUiSuite, type UiSuite, openPage, screenshot, signIn } from './ui-harness';
+
+/**
+ * The alerts page end to end: the built console as a child process, a simulated agent over the real
+ * protocol, a webhook receiver on loopback, and the built UI in headless Chromium. The admin sets up
+ * a destination and a rule in the page, sends a test alert (checked against the secret the page showed
+ * once), and an officer sees the alert the agent's event fired — in English and in Chinese.
+ */
+
+const OFFICER = { username: 'oscar', password: 'Officer-Signal-Copper-8842' };
+const ENROLL_SECRET = 'e2e-enroll-secret-alerts-0123456789';
+jest.setTimeout(120_000);
+
+const WORKSTATION: AgentInfo = linuxWorkstation('ws-branch-07', 'bob');
+
+let agent: SimulatedAgent;
+let suite: UiSuite;
+let receiver: Server;
+let receiverUrl: string;
+const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+
+function piiEvent(seq: number, policySerial: number): AgentEvent {
+  return {
+    id: uuidv7(),
+    seq,
+    occurredAt: new Date().toISOString(),
+    type: 'content',
+    action: 'blocked',
+    severity: 'high',
+    user: WORKSTATION.user,
+    host: WORKSTATION.hostname,
+    ruleId: null,
+    policySerial,
+    subject: { kind: 'file', path: '/media/usb/customers.xlsx', matches: { 'cn-resident-id': 37 }, samples: [] },
+  };
+}
+
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/dlp-alerts`;
+
+  suite = await startUiSuite({ tempPrefix: 'dlp-console-alerts-', enrollSecret: ENROLL_SECRET });
+  const credentials = await enrollAgent(suite.dlpConsole.url, ENROLL_SECRET, WORKSTATION);
+  agent = await SimulatedAgent.connect(suite.dlpConsole.url, credentials, WORKSTATION, LINUX_CAPABILITIES);
+  await addOfficer(suite.dlpConsole.url, OFFICER);
+}, 60_000);
+
+afterAll(async () => {
+  await agent?.close();
+  await suite?.stop();
+  await new Promise((resolve) => receiver?.close(resolve));
+});
+
+describe('alerts UI', () => {
+  it('lets an admin add a webhook and a rule and send a signed test alert; an officer sees the fired alert in both languages', async () => {
+    const { context, page, pageErrors } = await openPage(suite.browser, suite.dlpConsole.url);
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Alerts' }).click();
+    await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
+
+    const destinationForm = page.getByRole('form', { name: 'New destination' });
+    await destinationForm.getByLabel('Name').fill('SOC webhook');
+    await destinationForm.getByLabel('URL').fill(receiverUrl);
+    await destinationForm.getByRole('button', { name: 'Create destination' }).click();
+    const secret = (await page.locator('[data-secret]').innerText()).trim();
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    await screenshot(page, suite.screenshotDir, 'alerts-destination-created-1280');
+
+    const destinations = page.getByTestId('alert-destinations');
+    await destinations.getByRole('row', { name: /SOC webhook/ }).getByRole('button', { name: 'Send test alert' }).click();
+    await page.getByTestId('test-result').filter({ hasText: 'Test alert to “SOC webhook” delivered' }).waitFor();
+    expect(received).toHaveLength(1);
+    const [test] = received;
+    const expected = `sha256=${createHmac('sha256', secret).update(test?.body ?? '').digest('hex')}`;
+    expect(test?.headers['x-dlp-signature']).toBe(expected);
+    expect(JSON.parse(test?.body ?? '{}')).toMatchObject({ test: true });
+
+    const ruleForm = page.getByRole('form', { name: 'New rule' });
+    await ruleForm.getByLabel('Name').fill('Customer data on USB');
+    await ruleForm.getByLabel('Kind').selectOption('content');
+    await ruleForm.getByLabel('Severity').selectOption('critical');
+    await ruleForm.getByLabel('SOC webhook').check();
+    await ruleForm.getByRole('button', { name: 'Create rule' }).click();
+    const ruleRow = page.getByTestId('alert-rules').getByRole('row', { name: /Customer data on USB/ });
+    await ruleRow.waitFor();
+    expect(await ruleRow.innerText()).toContain('SOC webhook');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+
+    // The agent reports personal data on a USB stick: the rule fires and the webhook gets it.
+    await agent.sendEvents([piiEvent(1, 1)]);
+    const deadline = Date.now() + 15_000;
+    while (received.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(JSON.parse(received[1]?.body ?? '{}')).toMatchObject({ test: false, alert: { kind: 'content', severity: 'critical', entity: { label: 'ws-branch-07' } } });
+
+    const officer = await openPage(suite.browser, suite.dlpConsole.url);
+    await signIn(officer.page, OFFICER.username, OFFICER.password);
+    await officer.page.getByRole('link', { name: 'Alerts' }).click();
+    const fired = officer.page.getByTestId('fired-alerts').getByRole('row', { name: /Customer data on USB/ });
+    await fired.waitFor();
+    expect(await fired.innerText()).toMatch(/Agent ws-branch-07[\s\S]*Personal data detected in \/media\/usb\/customers\.xlsx[\s\S]*Open/);
+    // Officers read rules but change nothing, and never see destinations.
+    expect(await officer.page.getByRole('form', { name: 'New rule' }).count()).toBe(0);
+    expect(await officer.page.getByTestId('alert-destinations').count()).toBe(0);
+    await screenshot(officer.page, suite.screenshotDir, 'alerts-officer-1280');
+    expect(officer.pageErrors).toEqual([]);
+    await officer.context.close();
+
+    const chinese = await openPage(suite.browser, suite.dlpConsole.url, { locale: 'zh-CN' });
+    await chinese.page.getByLabel('用户名').fill(OFFICER.username);
+    await chinese.page.getByLabel('密码').fill(OFFICER.password);
+    await chinese.page.getByRole('button', { name: '登录' }).click();
+    await chinese.page.getByRole('link', { name: '告警' }).click();
+    await chinese.page.getByRole('heading', { name: '已触发的告警' }).waitFor();
+    const chineseRows = await chinese.page.getByTestId('fired-alerts').innerText();
+    expect(chineseRows).toContain('未解除');
+    expect(chineseRows).toContain('在 /media/usb/customers.xlsx 中发现个人信息');
+    await screenshot(chinese.page, suite.screenshotDir, 'alerts-officer-zh-cn-1280');
+    expect(chinese.pageErrors).toEqual([]);
+    await chinese.context.close();
+  });
+});

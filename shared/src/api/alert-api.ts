@@ -1,0 +1,252 @@
+import { z } from 'zod';
+import { LIMITS } from '../limits';
+import { eventAction, eventType, severity } from '../schemas/event';
+import { shortString, timestamp } from '../schemas/primitives';
+import { cursor, pageOf } from './rest';
+
+/**
+ * Alert rules, destinations (webhooks, syslog) and fired alerts. Admins manage rules and
+ * destinations; officers and auditors read rules and fired alerts. See docs/ALERTS.md.
+ */
+
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'must be an id returned by the API');
+const minutes = (max: number) => z.number().int().min(1).max(max);
+
+/** ≥ `count` matching events from one host (or one user) within `windowMinutes`. */
+export const thresholdParams = z.strictObject({
+  kind: z.literal('threshold'),
+  count: z.number().int().min(1).max(100_000),
+  windowMinutes: minutes(24 * 60),
+  /** Whose events are counted together. */
+  per: z.enum(['host', 'user']).default('host'),
+  action: eventAction.default('blocked'),
+  type: eventType.optional(),
+  severity: severity.optional(),
+  /** Only agents of this group. */
+  groupId: id.optional(),
+});
+
+/** A content scan found personal data (events of type `content`). */
+export const contentParams = z.strictObject({
+  kind: z.literal('content'),
+  /** Only these actions; all of them when absent. */
+  actions: z.array(eventAction).min(1).max(4).optional(),
+});
+
+/** An agent has been offline longer than `afterMinutes`; fires once per offline period. */
+export const agentOfflineParams = z.strictObject({
+  kind: z.literal('agent-offline'),
+  afterMinutes: minutes(30 * 24 * 60),
+  groupId: id.optional(),
+});
+
+/** Refused (tampered, unsigned, rolled back) policies or exceptions, and rejected policy receipts. */
+export const policyTamperingParams = z.strictObject({ kind: z.literal('policy-tampering') });
+
+/** The exec helper's fail mode answered because no decision came in time. */
+export const failOpenTimeoutParams = z.strictObject({
+  kind: z.literal('fail-open-timeout'),
+  /** `open` (programs ran unchecked) by default; add `closed` to hear about refused programs too. */
+  failModes: z.array(z.enum(['open', 'closed'])).min(1).max(2).default(['open']),
+});
+
+export const alertRuleParams = z.discriminatedUnion('kind', [thresholdParams, contentParams, agentOfflineParams, policyTamperingParams, failOpenTimeoutParams]);
+export type AlertRuleParams = z.infer<typeof alertRuleParams>;
+export const alertRuleKind = z.enum(['threshold', 'content', 'agent-offline', 'policy-tampering', 'fail-open-timeout']);
+export type AlertRuleKind = z.infer<typeof alertRuleKind>;
+
+export const alertRule = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  enabled: z.boolean(),
+  severity,
+  params: alertRuleParams,
+  destinationIds: z.array(z.string()),
+  /** At most one alert per rule and entity (host, user, agent) within this many minutes. */
+  cooldownMinutes: z.number().int(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+export type AlertRule = z.infer<typeof alertRule>;
+
+const ruleFields = {
+  name: shortString,
+  enabled: z.boolean().default(true),
+  severity: severity.default('high'),
+  params: alertRuleParams,
+  destinationIds: z.array(id).max(16).default([]),
+  cooldownMinutes: minutes(7 * 24 * 60).default(15),
+};
+
+/** POST /api/v1/alerts/rules */
+export const createAlertRuleRequest = z.strictObject(ruleFields);
+export type CreateAlertRuleRequest = z.input<typeof createAlertRuleRequest>;
+
+/** PATCH /api/v1/alerts/rules/:id: any subset of the fields. */
+export const updateAlertRuleRequest = z
+  .strictObject({
+    name: ruleFields.name.optional(),
+    enabled: z.boolean().optional(),
+    severity: severity.optional(),
+    params: alertRuleParams.optional(),
+    destinationIds: z.array(id).max(16).optional(),
+    cooldownMinutes: minutes(7 * 24 * 60).optional(),
+  })
+  .refine((body) => Object.values(body).some((value) => value !== undefined), 'must change at least one field');
+export type UpdateAlertRuleRequest = z.infer<typeof updateAlertRuleRequest>;
+
+export const alertRuleList = z.strictObject({ items: z.array(alertRule) });
+
+/** Deliveries per destination: a token bucket of `burst` alerts, refilled at `perMinute`. */
+export const rateLimit = z.strictObject({
+  perMinute: z.number().int().min(1).max(6000).default(30),
+  burst: z.number().int().min(1).max(1000).default(10),
+});
+
+/** Only http(s) URLs; credentials in the URL are refused (use the signing secret instead). */
+const webhookUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .refine((value) => {
+    const url = new URL(value);
+    return url.username === '' && url.password === '';
+  }, 'must not contain a user name or password');
+
+export const webhookConfig = z.strictObject({
+  kind: z.literal('webhook'),
+  url: webhookUrl,
+});
+
+const hostName = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.:_-]+$/, 'must be a host name or IP address');
+
+export const syslogConfig = z.strictObject({
+  kind: z.literal('syslog'),
+  host: hostName,
+  port: z.number().int().min(1).max(65535).default(514),
+  protocol: z.enum(['udp', 'tcp']).default('udp'),
+  /** RFC 5424 facility code (0–23); 13 is "log audit". */
+  facility: z.number().int().min(0).max(23).default(13),
+});
+
+export const destinationConfig = z.discriminatedUnion('kind', [webhookConfig, syslogConfig]);
+export type DestinationConfig = z.infer<typeof destinationConfig>;
+
+/** A destination as the API shows it: the webhook secret is never returned after creation. */
+export const alertDestination = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  enabled: z.boolean(),
+  config: destinationConfig,
+  rateLimit: z.strictObject({ perMinute: z.number().int(), burst: z.number().int() }),
+  /** Webhooks: whether a signing secret is set (it always is). */
+  hasSecret: z.boolean(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+export type AlertDestination = z.infer<typeof alertDestination>;
+
+const webhookSecret = z.string().min(16, 'must be at least 16 characters').max(256);
+
+/** POST /api/v1/alerts/destinations. Without `secret` a webhook gets a random one (returned once). */
+export const createAlertDestinationRequest = z.strictObject({
+  name: shortString,
+  enabled: z.boolean().default(true),
+  config: destinationConfig,
+  rateLimit: rateLimit.default({ perMinute: 30, burst: 10 }),
+  secret: webhookSecret.optional(),
+});
+export type CreateAlertDestinationRequest = z.input<typeof createAlertDestinationRequest>;
+
+/** 201 answer: the only time the webhook secret is shown. */
+export const alertDestinationCreated = z.strictObject({ destination: alertDestination, secret: z.string().nullable() });
+
+/** PATCH /api/v1/alerts/destinations/:id. `secret` replaces the webhook's signing secret. */
+export const updateAlertDestinationRequest = z
+  .strictObject({
+    name: shortString.optional(),
+    enabled: z.boolean().optional(),
+    config: destinationConfig.optional(),
+    rateLimit: rateLimit.optional(),
+    secret: webhookSecret.optional(),
+  })
+  .refine((body) => Object.values(body).some((value) => value !== undefined), 'must change at least one field');
+export type UpdateAlertDestinationRequest = z.infer<typeof updateAlertDestinationRequest>;
+
+export const alertDestinationList = z.strictObject({ items: z.array(alertDestination) });
+
+/** Delivery counters of one destination on this console node (since it started). */
+export const deliveryCounters = z.strictObject({
+  destinationId: z.string(),
+  name: z.string(),
+  kind: z.enum(['webhook', 'syslog']),
+  sent: z.number().int(),
+  /** Alerts given up on after the last retry. */
+  failed: z.number().int(),
+  /** Alerts dropped (oldest first) because the queue was full. */
+  dropped: z.number().int(),
+  /** Alerts waiting (including the one being sent). */
+  queued: z.number().int(),
+  /** Attempts that failed and were retried. */
+  retries: z.number().int(),
+  /** Alerts the rate limit held back (their count goes into the next delivered alert). */
+  rateLimited: z.number().int(),
+  lastError: z.string().nullable(),
+  lastSentAt: timestamp.nullable(),
+});
+export type DeliveryCounters = z.infer<typeof deliveryCounters>;
+export const deliveryStats = z.strictObject({ items: z.array(deliveryCounters) });
+
+/** POST /api/v1/alerts/destinations/:id/test answer: one attempt, outside the queue. */
+export const testDeliveryResult = z.strictObject({ ok: z.boolean(), error: z.string().nullable(), durationMs: z.number() });
+export type TestDeliveryResult = z.infer<typeof testDeliveryResult>;
+
+export const alertState = z.enum(['open', 'resolved']);
+export type AlertState = z.infer<typeof alertState>;
+
+/** One fired alert. */
+export const firedAlert = z.strictObject({
+  id: z.string(),
+  ruleId: z.string(),
+  ruleName: z.string(),
+  kind: alertRuleKind,
+  severity,
+  /** What the alert is about: a host (agent), a user, or an agent. */
+  entity: z.strictObject({ type: z.enum(['host', 'user', 'agent']), id: z.string(), label: z.string() }),
+  title: z.string(),
+  /** Events folded into this alert (more arrive while it is within its cooldown). */
+  eventCount: z.number().int(),
+  firedAt: timestamp,
+  /** `open` until resolved; agent-offline alerts resolve when the agent is back. */
+  state: alertState,
+  resolvedAt: timestamp.nullable(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+export type FiredAlert = z.infer<typeof firedAlert>;
+
+/** GET /api/v1/alerts query string (newest first). */
+export const alertQuery = z.strictObject({
+  state: alertState.optional(),
+  ruleId: id.optional(),
+  kind: alertRuleKind.optional(),
+  from: timestamp.optional(),
+  to: timestamp.optional(),
+  cursor: cursor.optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.maxPageSize).default(LIMITS.defaultPageSize),
+});
+export type AlertQuery = z.infer<typeof alertQuery>;
+export const alertPage = pageOf(firedAlert);
+
+/** The JSON body a webhook receives (also the data behind the syslog CEF line). */
+export const alertNotification = z.strictObject({
+  /** Unix seconds, equal to the X-DLP-Timestamp header: receivers reject stale or replayed bodies. */
+  sentAt: z.number().int(),
+  test: z.boolean(),
+  alert: firedAlert,
+  /** Alerts for this destination the rate limit held back since the last delivery. */
+  suppressedSinceLast: z.number().int(),
+});
+export type AlertNotification = z.infer<typeof alertNotification>;
