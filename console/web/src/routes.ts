@@ -8,6 +8,7 @@ import { AuditPage } from './pages/Audit/audit-page';
 import { EventsPage } from './pages/Events/events-page';
 import { EventSearchPage } from './pages/Events/event-search-page';
 import { ReportsPage } from './pages/Reports/reports-page';
+import { SettingsPage } from './pages/Settings/settings-page';
 import { ExceptionsPage } from './pages/Exceptions/exceptions-page';
 import { GroupsPage } from './pages/Groups/groups-page';
 import { PoliciesPage } from './pages/Policies/policies-page';
@@ -38,6 +39,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { path: '/groups', labelKey: 'nav.groups', Page: GroupsPage, roles: ['admin', 'auditor'] },
   { path: '/audit', labelKey: 'nav.audit', Page: AuditPage, roles: ['admin', 'auditor'] },
   { path: '/users', labelKey: 'nav.users', Page: UsersPage, roles: ['admin'] },
+  { path: '/settings', labelKey: 'nav.settings', Page: SettingsPage, roles: ['admin'] },
   { path: '/account/password', labelKey: 'nav.changePassword', Page: ChangePasswordPage, roles: EVERYONE, hiddenFromNav: true },
 ];
 

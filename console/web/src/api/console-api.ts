@@ -9,6 +9,7 @@ import { createGroupsApi, type GroupsApi } from './groups-api';
 import { createHttpClient, type HttpClientOptions } from './http-client';
 import { createPoliciesApi, type PoliciesApi } from './policies-api';
 import { createReportsApi, type ReportsApi } from './reports-api';
+import { createSettingsApi, type SettingsApi } from './settings-api';
 import { createTriageApi, type TriageApi } from './triage-api';
 import { createUsersApi, type UsersApi } from './users-api';
 
@@ -28,6 +29,8 @@ export interface ConsoleApi {
   reports: ReportsApi;
   /** Alert rules, destinations and fired alerts. */
   alerts: AlertsApi;
+  /** Console settings (password rotation). */
+  settings: SettingsApi;
   /** Live events (SSE). */
   streamEvents(listener: EventStreamListener): EventStreamHandle;
   /** Called when a request that needed a session got 401: the session expired or was revoked. */
@@ -51,6 +54,7 @@ export function createConsoleApi(options: HttpClientOptions = {}): ConsoleApi {
     triage: createTriageApi(http, options.baseUrl ?? ''),
     reports: createReportsApi(http),
     alerts: createAlertsApi(http),
+    settings: createSettingsApi(http),
     streamEvents(listener) {
       return openEventStream(`${options.baseUrl ?? ''}/api/v1/events/stream`, {
         ...listener,

@@ -3,6 +3,7 @@ import {
   exceptionResponse,
   unlockCodeIssued,
   type ApproveExceptionRequest,
+  type CreateExceptionRequest,
   type ExceptionState,
   type ExceptionView,
   type Page,
@@ -22,6 +23,8 @@ export interface ExceptionListQuery {
 /** Exception requests and decisions (officers and admins decide; auditors read), and unlock codes. */
 export interface ExceptionsApi {
   list(query?: ExceptionListQuery): Promise<Page<ExceptionView>>;
+  /** Files a request on an employee's behalf; it is pending and the filer may not decide it (`own_request`). */
+  create(request: CreateExceptionRequest): Promise<ExceptionView>;
   /** 400 `duration_too_long` when the duration exceeds the request; 403 `own_request`; 409 `already_decided`. */
   approve(id: string, request: ApproveExceptionRequest): Promise<ExceptionView>;
   deny(id: string, reason: string): Promise<ExceptionView>;
@@ -38,6 +41,7 @@ export function createExceptionsApi(http: HttpClient): ExceptionsApi {
   return {
     list: (query = {}) =>
       http.request('GET', '/api/v1/exceptions', exceptionPage, { query: { state: query.state, agentId: query.agentId, cursor: query.cursor, limit: query.limit } }),
+    create: async (request) => (await http.request('POST', '/api/v1/exceptions', exceptionResponse, { body: request })).exception,
     approve: (id, request) => decide(id, 'approve', request),
     deny: (id, reason) => decide(id, 'deny', { reason }),
     revoke: (id, reason) => decide(id, 'revoke', reason === undefined || reason === '' ? {} : { reason }),

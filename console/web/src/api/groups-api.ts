@@ -20,6 +20,10 @@ export interface GroupsApi {
   /** 409 `group_exists`. */
   create(name: string, policyId?: string): Promise<GroupSummary>;
   assignPolicy(groupId: string, policyId: string): Promise<GroupSummary>;
+  /** 409 `group_exists`; 409 `built_in_group` for the built-in group. */
+  rename(groupId: string, name: string): Promise<GroupSummary>;
+  /** 409 `built_in_group`; 409 `group_not_empty` while agents (revoked included) or enroll secrets point at it. */
+  delete(groupId: string): Promise<void>;
   rollout(): Promise<GroupRollout[]>;
   enrollSecrets(): Promise<EnrollSecretSummary[]>;
   createEnrollSecret(label: string, groupId: string): Promise<EnrollSecretCreated>;
@@ -33,6 +37,9 @@ export function createGroupsApi(http: HttpClient): GroupsApi {
     create: async (name, policyId) => (await http.request('POST', '/api/v1/groups', groupResponse, { body: { name, policyId } })).group,
     assignPolicy: async (groupId, policyId) =>
       (await http.request('PUT', `/api/v1/groups/${encodeURIComponent(groupId)}/policy`, groupResponse, { body: { policyId } })).group,
+    rename: async (groupId, name) =>
+      (await http.request('PATCH', `/api/v1/groups/${encodeURIComponent(groupId)}`, groupResponse, { body: { name } })).group,
+    delete: (groupId) => http.requestNoContent('DELETE', `/api/v1/groups/${encodeURIComponent(groupId)}`),
     rollout: async () => (await http.request('GET', '/api/v1/rollout', rolloutList)).items,
     enrollSecrets: async () => (await http.request('GET', '/api/v1/enroll-secrets', enrollSecretList)).items,
     createEnrollSecret: (label, groupId) => http.request('POST', '/api/v1/enroll-secrets', enrollSecretCreated, { body: { label, groupId } }),

@@ -13,3 +13,4 @@ export type { EventStreamHandle, EventStreamListener, StreamStatus } from './eve
 export type { TriageApi, TriageFilters } from './triage-api';
 export type { ReportsApi } from './reports-api';
 export type { AlertFilters, AlertsApi } from './alerts-api';
+export type { SettingsApi } from './settings-api';

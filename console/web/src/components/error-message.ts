@@ -12,6 +12,8 @@ const KNOWN_CODES = [
   'stale_draft',
   'already_current',
   'group_exists',
+  'built_in_group',
+  'group_not_empty',
   'username_taken',
   'cannot_disable_self',
   'last_admin',

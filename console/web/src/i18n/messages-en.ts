@@ -7,6 +7,8 @@ import { managementEn } from './catalogue/management-en';
 import { policiesEn } from './catalogue/policies-en';
 import { usersEn } from './catalogue/users-en';
 import { alertsEn } from './catalogue/alerts-en';
+import { agentPlacementEn } from './catalogue/agent-placement-en';
+import { settingsEn } from './catalogue/settings-en';
 
 /**
  * English UI texts. This object defines the set of message keys: every other language must provide
@@ -185,6 +187,8 @@ export const messagesEn = {
   ...usersEn,
   ...reportsEn,
   ...alertsEn,
+  ...agentPlacementEn,
+  ...settingsEn,
 } as const;
 
 /** A key of the UI message catalogue. */

@@ -7,6 +7,8 @@ import { managementZhCn } from './catalogue/management-zh-cn';
 import { policiesZhCn } from './catalogue/policies-zh-cn';
 import { usersZhCn } from './catalogue/users-zh-cn';
 import { alertsZhCn } from './catalogue/alerts-zh-cn';
+import { agentPlacementZhCn } from './catalogue/agent-placement-zh-cn';
+import { settingsZhCn } from './catalogue/settings-zh-cn';
 import type { MessageKey } from './messages-en';
 
 /** Simplified Chinese UI texts; the type forces the same keys as the English catalogue. */
@@ -181,4 +183,6 @@ export const messagesZhCn: Record<MessageKey, string> = {
   ...usersZhCn,
   ...reportsZhCn,
   ...alertsZhCn,
+  ...agentPlacementZhCn,
+  ...settingsZhCn,
 };

@@ -33,6 +33,8 @@ export const managementEn = {
   'error.code.stale_draft': 'Another version was published after this draft was made. Create a new draft from the current version.',
   'error.code.already_current': 'That version is already the current one.',
   'error.code.group_exists': 'A group with this name already exists.',
+  'error.code.built_in_group': 'The built-in group cannot be renamed or deleted.',
+  'error.code.group_not_empty': 'The group is not empty: move its agents (revoked ones count too) to another group and delete its enroll secrets first.',
   'error.code.username_taken': 'This user name is already taken.',
   'error.code.cannot_disable_self': 'You cannot disable your own account.',
   'error.code.last_admin': 'This would leave the console without an enabled administrator.',

@@ -35,6 +35,8 @@ export const managementZhCn: Record<keyof typeof managementEn, string> = {
   'error.code.stale_draft': '此草稿创建后已有新版本发布，请基于当前版本新建草稿。',
   'error.code.already_current': '该版本已是当前版本。',
   'error.code.group_exists': '已存在同名分组。',
+  'error.code.built_in_group': '内置分组不能重命名或删除。',
+  'error.code.group_not_empty': '该分组不为空：请先将其终端（包括已吊销的终端）移到其他分组，并删除其注册密钥。',
   'error.code.username_taken': '该用户名已被占用。',
   'error.code.cannot_disable_self': '不能停用自己的账户。',
   'error.code.last_admin': '此操作将导致控制台没有可用的管理员。',

@@ -1,15 +1,20 @@
+import { useState } from 'react';
+import type { AgentSummary } from '@dlp/shared';
 import { ErrorBanner } from '../../components/error-banner';
 import { useNow } from '../../hooks/use-now';
 import { formatDateTime, useI18n } from '../../i18n';
 import { useCurrentUser } from '../../session/session-context';
 import { AgentsTable } from './agents-table';
 import { EnrollInstructions } from './enroll-instructions';
+import { MoveAgentDialog } from './move-agent-dialog';
 import { useAgentList } from './use-agent-list';
 
 /** Every enrolled agent, refreshed automatically; explains enrollment while there are none. */
 export function AgentsPage() {
   const { t, language } = useI18n();
-  const list = useAgentList(useCurrentUser()?.role === 'admin');
+  const isAdmin = useCurrentUser()?.role === 'admin';
+  const list = useAgentList(isAdmin);
+  const [moving, setMoving] = useState<AgentSummary | null>(null);
   const now = useNow(15_000);
   const online = list.agents.filter((agent) => agent.online && !agent.revoked).length;
   const total = list.nextCursor ? `${list.agents.length}+` : String(list.agents.length);
@@ -34,7 +39,7 @@ export function AgentsPage() {
         <EnrollInstructions />
       ) : (
         <>
-          <AgentsTable agents={list.agents} policies={list.policies} now={now} />
+          <AgentsTable agents={list.agents} policies={list.policies} now={now} onMove={isAdmin ? setMoving : undefined} />
           {list.nextCursor && (
             <div className="table-footer">
               <button type="button" className="button" onClick={list.loadMore} disabled={list.loadingMore}>
@@ -44,6 +49,7 @@ export function AgentsPage() {
           )}
         </>
       )}
+      {moving && <MoveAgentDialog agent={moving} onClose={() => setMoving(null)} onMoved={list.refresh} />}
     </main>
   );
 }

@@ -5,8 +5,21 @@ import { useI18n } from '../../i18n';
 import { CapabilityList } from './capability-list';
 import { OS_NAMES } from './os-names';
 
-/** One row per agent: who and where it is, whether it is connected, and what it enforces. */
-export function AgentsTable({ agents, policies, now }: { agents: readonly AgentSummary[]; policies: readonly PolicySummary[] | null; now: number }) {
+/**
+ * One row per agent: who and where it is, its group, whether it is connected, and what it enforces.
+ * `onMove` (admins only) adds a button that moves the agent to another group.
+ */
+export function AgentsTable({
+  agents,
+  policies,
+  now,
+  onMove,
+}: {
+  agents: readonly AgentSummary[];
+  policies: readonly PolicySummary[] | null;
+  now: number;
+  onMove?: (agent: AgentSummary) => void;
+}) {
   const { t } = useI18n();
   const policyBySerial = policies ? new Map(policies.map((policy) => [policy.serial, policy])) : null;
   return (
@@ -17,11 +30,13 @@ export function AgentsTable({ agents, policies, now }: { agents: readonly AgentS
             <th scope="col">{t('agents.col.host')}</th>
             <th scope="col">{t('agents.col.os')}</th>
             <th scope="col">{t('agents.col.user')}</th>
+            <th scope="col">{t('agents.col.group')}</th>
             <th scope="col">{t('agents.col.version')}</th>
             <th scope="col">{t('agents.col.status')}</th>
             <th scope="col">{t('agents.col.lastSeen')}</th>
             <th scope="col">{t('agents.col.policy')}</th>
             <th scope="col">{t('agents.col.capabilities')}</th>
+            {onMove && <th scope="col">{t('exceptions.col.actions')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -34,6 +49,7 @@ export function AgentsTable({ agents, policies, now }: { agents: readonly AgentS
                 {OS_NAMES[agent.info.os]} <span className="muted">{agent.info.osVersion}</span>
               </td>
               <td>{agent.info.user ?? t('common.none')}</td>
+              <td className="cell-group">{agent.group?.name ?? t('common.none')}</td>
               <td className="mono">{agent.info.agentVersion}</td>
               <td>
                 <span className="badge-stack">
@@ -48,6 +64,13 @@ export function AgentsTable({ agents, policies, now }: { agents: readonly AgentS
               <td>
                 <CapabilityList report={agent.capabilities} os={agent.info.os} />
               </td>
+              {onMove && (
+                <td className="cell-actions">
+                  <button type="button" className="button button-small" aria-label={t('move.open', { host: agent.info.hostname })} onClick={() => onMove(agent)}>
+                    {t('move.button')}
+                  </button>
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

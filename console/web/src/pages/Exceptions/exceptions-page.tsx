@@ -9,6 +9,7 @@ import { useI18n } from '../../i18n';
 import { useCurrentUser } from '../../session/session-context';
 import { DecisionDialog } from './decision-dialog';
 import { ExceptionsTable, type DecisionKind } from './exceptions-table';
+import { FileExceptionDialog } from './file-exception-dialog';
 import { UnlockCodeDialog } from './unlock-code-dialog';
 
 const PAGE_SIZE = 200;
@@ -23,6 +24,7 @@ export function ExceptionsPage() {
   const [state, setState] = useState<ExceptionState | null>('pending');
   const [deciding, setDeciding] = useState<{ exception: ExceptionView; kind: DecisionKind } | null>(null);
   const [issuingCode, setIssuingCode] = useState(false);
+  const [filing, setFiling] = useState(false);
   const now = useNow(15_000);
   const list = useLoader(() => api.exceptions.list({ state: state ?? undefined, limit: PAGE_SIZE }), state ?? 'all', REFRESH_MS);
   const items = list.data?.items ?? [];
@@ -35,9 +37,14 @@ export function ExceptionsPage() {
           <p className="muted">{t('exceptions.subtitle')}</p>
         </div>
         {canDecide && (
-          <button type="button" className="button button-primary" onClick={() => setIssuingCode(true)}>
-            {t('unlock.open')}
-          </button>
+          <div>
+            <button type="button" className="button" onClick={() => setFiling(true)}>
+              {t('fileException.open')}
+            </button>{' '}
+            <button type="button" className="button button-primary" onClick={() => setIssuingCode(true)}>
+              {t('unlock.open')}
+            </button>
+          </div>
         )}
       </div>
       {!canDecide && <p className="banner banner-info">{t('common.readOnly')}</p>}
@@ -73,6 +80,17 @@ export function ExceptionsPage() {
         />
       )}
       {issuingCode && <UnlockCodeDialog onClose={() => setIssuingCode(false)} />}
+      {filing && (
+        <FileExceptionDialog
+          onClose={() => setFiling(false)}
+          onFiled={() => {
+            setFiling(false);
+            // The new request is pending: show the queue it joined.
+            if (state === 'pending') void list.reload();
+            else setState('pending');
+          }}
+        />
+      )}
     </main>
   );
 }

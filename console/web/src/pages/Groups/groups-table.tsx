@@ -1,12 +1,17 @@
+import { useState } from 'react';
 import type { GroupRollout, GroupSummary, PolicySummary } from '@dlp/shared';
 import { useApi } from '../../api';
 import { Badge } from '../../components/badges';
 import { ErrorBanner } from '../../components/error-banner';
 import { useAction } from '../../hooks/use-action';
 import { useI18n } from '../../i18n';
+import { GroupActionsCell, GroupDialog, type GroupDialogState } from './group-actions';
 import { RolloutBar } from './rollout-bar';
 
-/** One row per group: agents, assigned policy (editable by admins), rollout bar and failed agents. */
+/**
+ * One row per group: agents, assigned policy (editable by admins), rollout bar and failed agents;
+ * admins also rename and delete groups here.
+ */
 export function GroupsTable({
   groups,
   rollout,
@@ -23,6 +28,7 @@ export function GroupsTable({
   const { t } = useI18n();
   const api = useApi();
   const assign = useAction();
+  const [dialog, setDialog] = useState<GroupDialogState | null>(null);
   const rolloutByGroup = new Map(rollout.map((item) => [item.groupId, item]));
   const policyById = new Map(policies.map((policy) => [policy.id, policy]));
 
@@ -42,6 +48,7 @@ export function GroupsTable({
               <th scope="col">{t('groups.col.policy')}</th>
               <th scope="col">{t('groups.col.rollout')}</th>
               <th scope="col">{t('groups.col.failed')}</th>
+              {canAssign && <th scope="col">{t('exceptions.col.actions')}</th>}
             </tr>
           </thead>
           <tbody>
@@ -90,12 +97,23 @@ export function GroupsTable({
                       <span className="muted">{t('common.none')}</span>
                     )}
                   </td>
+                  {canAssign && <GroupActionsCell group={group} onOpen={setDialog} />}
                 </tr>
               );
             })}
           </tbody>
         </table>
       </div>
+      {dialog && (
+        <GroupDialog
+          state={dialog}
+          onClose={() => setDialog(null)}
+          onDone={() => {
+            setDialog(null);
+            onChanged();
+          }}
+        />
+      )}
     </>
   );
 }
