@@ -28,6 +28,8 @@ export * from './api/exception-api';
 export * from './matching/glob';
 export * from './matching/app-matcher';
 export * from './matching/usb-rule-matcher';
+export * from './matching/capture-tool-catalogue';
+export * from './matching/capture-tool-rules';
 export * from './api/alert-api';
 export * from './api/triage-api';
 export * from './api/report-api';

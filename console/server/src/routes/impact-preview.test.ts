@@ -122,4 +122,23 @@ describe('impact preview', () => {
     expect(await t.admin.json('POST', `/api/v1/drafts/${draft.body.draft.id}/impact`, { days: 91 })).toMatchObject({ status: 400, body: { issues: [expect.objectContaining({ path: 'days' })] } });
     expect((await t.admin.json('POST', `/api/v1/drafts/${uuidv7()}/impact`, { days: 7 })).status).toBe(404);
   });
+
+  it('counts the capture tools a draft with blockCaptureTools would block, as the agent compiles them', async () => {
+    await seed('ws-3', 'carol', [
+      appEvent(1, 1, 'ws-3', 'carol', 'allowed', null, '/usr/bin/flameshot', TOOL),
+      appEvent(2, 1, 'ws-3', 'carol', 'allowed', null, '/usr/bin/import-im6.q16', GAME),
+      appEvent(3, 1, 'ws-3', 'carol', 'allowed', null, '/usr/bin/ffmpeg', SCANNER),
+    ]);
+    const policyId = (await t.admin.json<{ items: PolicySummary[] }>('GET', '/api/v1/policies')).body.items[0]?.id;
+    const preview = async (blockCaptureTools: boolean): Promise<ImpactReport> => {
+      const document = { schema: 'dlp.policy/v1', name: 'Capture', mode: 'enforce', screen: { blockCaptureTools } };
+      const draft = await t.admin.json<DraftDetail>('POST', `/api/v1/policies/${policyId}/drafts`, { document });
+      return (await t.admin.json<ImpactReport>('POST', `/api/v1/drafts/${draft.body.draft.id}/impact`, { days: 7 })).body;
+    };
+    expect((await preview(true)).apps.wouldBlock.map((g) => [g.ruleId, g.events])).toEqual([
+      ['screen:flameshot', 1],
+      ['screen:imagemagick-import', 1],
+    ]);
+    expect((await preview(false)).apps.wouldBlock).toEqual([]);
+  });
 });

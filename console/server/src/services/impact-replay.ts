@@ -1,6 +1,8 @@
 import {
   compileAppRules,
   decideByPolicy,
+  isCaptureToolOs,
+  withCaptureToolRules,
   type AppMatcher,
   type AppsSection,
   type ImpactExample,
@@ -79,7 +81,12 @@ function wasRestricted(event: StoredEvent): boolean {
 /** The apps section the agent of `os` would enforce for a document (e.g. with capture-tool rules in front). */
 export type EffectiveApps = (document: PolicyDocument, os: string) => AppsSection;
 
-export const APPS_AS_WRITTEN: EffectiveApps = (document) => document.apps;
+/**
+ * What each agent really enforces: with `screen.blockCaptureTools` on, the capture-tool catalogue
+ * for the agent's OS goes in front of the policy's rules, by the same shared code the agent runs.
+ */
+export const APPS_AS_ENFORCED: EffectiveApps = (document, os) =>
+  isCaptureToolOs(os) ? withCaptureToolRules(document.apps, document.screen, os) : document.apps;
 
 /**
  * Replays stored events against a draft with the agent's own decision code (@dlp/shared matchers):
@@ -97,7 +104,7 @@ export class ImpactReplay {
 
   constructor(
     private readonly document: PolicyDocument,
-    private readonly effectiveApps: EffectiveApps = APPS_AS_WRITTEN,
+    private readonly effectiveApps: EffectiveApps = APPS_AS_ENFORCED,
   ) {}
 
   /** Feed events newest first; `os` is the reporting agent's OS. */

@@ -1,6 +1,6 @@
 import { IMPACT_MAX_EVENTS, IMPACT_PAGE, type ImpactReport } from '@dlp/shared';
 import type { ConsoleStore } from '../store/store';
-import { APPS_AS_WRITTEN, ImpactReplay, type EffectiveApps } from './impact-replay';
+import { APPS_AS_ENFORCED, ImpactReplay, type EffectiveApps } from './impact-replay';
 import { notFound } from './service-error';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -9,7 +9,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export class ImpactService {
   constructor(
     private readonly store: ConsoleStore,
-    private readonly effectiveApps: EffectiveApps = APPS_AS_WRITTEN,
+    private readonly effectiveApps: EffectiveApps = APPS_AS_ENFORCED,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -1,9 +1,7 @@
-import type { AgentConfig, CapabilityReport } from '@dlp/shared';
+import { isCaptureToolRule, withCaptureToolRules, type AgentConfig, type CapabilityReport } from '@dlp/shared';
 import type { AppControl, AppControlNotice, AppControlSink, AppDecisionReport, AppPolicy } from '../../enforce/apps/app-control';
 import { AppControlSelector } from '../../enforce/apps/app-control-selector';
 import { ProcScanAppControl } from '../../enforce/apps/proc-scan-app-control';
-import { isCaptureToolRule } from '../../enforce/screen/capture-tool-catalogue';
-import { withCaptureToolRules } from '../../enforce/screen/capture-tool-rules';
 import type { Platform } from '../../platform/types';
 import type { EventInput } from '../event-factory';
 import type { Logger } from '../logger';

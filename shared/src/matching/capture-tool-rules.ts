@@ -1,6 +1,5 @@
-import type { AppRule, AppsSection, PolicyDocument } from '@dlp/shared';
-import type { PlatformOs } from '../../platform/types';
-import { captureToolsFor } from './capture-tool-catalogue';
+import type { AppRule, AppsSection, PolicyDocument } from '../schemas/policy';
+import { captureToolsFor, type CaptureToolOs } from './capture-tool-catalogue';
 
 /** The `screen` section of a policy document. */
 export type ScreenSection = PolicyDocument['screen'];
@@ -9,7 +8,7 @@ export type ScreenSection = PolicyDocument['screen'];
  * One `block` name rule per executable of every catalogue tool for this OS. The rules of one tool
  * share its id, so every decision names the tool, whichever of its executables ran.
  */
-export function captureToolRules(os: PlatformOs): AppRule[] {
+export function captureToolRules(os: CaptureToolOs): AppRule[] {
   return captureToolsFor(os).flatMap((tool) =>
     tool.executables.map((executable): AppRule => ({ id: tool.id, action: 'block', kind: 'name', value: executable, description: `${tool.name} (${tool.kind})` })),
   );
@@ -21,7 +20,7 @@ export function captureToolRules(os: PlatformOs): AppRule[] {
  * policy's mode decides between blocking and reporting, as for any app rule. When the policy turns
  * app control off but capture-tool blocking on, only the catalogue is enforced.
  */
-export function withCaptureToolRules(apps: AppsSection, screen: ScreenSection, os: PlatformOs): AppsSection {
+export function withCaptureToolRules(apps: AppsSection, screen: ScreenSection, os: CaptureToolOs): AppsSection {
   if (!screen.blockCaptureTools) return apps;
   const catalogue = captureToolRules(os);
   if (!apps.enabled) return { ...apps, enabled: true, defaultAction: 'allow', rules: catalogue };

@@ -1,4 +1,10 @@
-import type { PlatformOs } from '../../platform/types';
+/** The operating systems an agent runs on (as in its hello: AgentInfo.os). */
+export type CaptureToolOs = 'linux' | 'windows' | 'macos';
+
+/** Narrows an OS name read from storage (e.g. an agent's hello) to one the catalogue knows. */
+export function isCaptureToolOs(os: string): os is CaptureToolOs {
+  return os === 'linux' || os === 'windows' || os === 'macos';
+}
 
 /** One screenshot or screen-recording tool the agent blocks when a policy asks it to. */
 export interface CaptureTool {
@@ -6,7 +12,7 @@ export interface CaptureTool {
   id: string;
   /** What people call it. */
   name: string;
-  os: PlatformOs;
+  os: CaptureToolOs;
   kind: 'screenshot' | 'recorder';
   /**
    * File names of its executables, as the OS reports the running image (on Linux the target of
@@ -95,7 +101,7 @@ export const CAPTURE_TOOLS: readonly CaptureTool[] = [
 const CAPTURE_TOOL_IDS: ReadonlySet<string> = new Set(CAPTURE_TOOLS.map((t) => t.id));
 
 /** The catalogue entries for one OS. */
-export function captureToolsFor(os: PlatformOs): CaptureTool[] {
+export function captureToolsFor(os: CaptureToolOs): CaptureTool[] {
   return CAPTURE_TOOLS.filter((t) => t.os === os);
 }
 

@@ -1,5 +1,5 @@
-import { appRule, appsSection, policyDocument } from '@dlp/shared';
-import { compileAppRules } from '../apps/app-matcher';
+import { appRule, appsSection, policyDocument } from '../schemas/policy';
+import { compileAppRules } from './app-matcher';
 import { CAPTURE_TOOLS, captureToolsFor, isCaptureToolRule } from './capture-tool-catalogue';
 import { captureToolRules, withCaptureToolRules } from './capture-tool-rules';
 
