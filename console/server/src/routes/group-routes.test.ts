@@ -41,6 +41,9 @@ describe('groups, agent placement and rollout', () => {
     const finance = await createGroup('Finance');
     expect(finance).toEqual({ id: expect.any(String), name: 'Finance', policyId: null, builtIn: false, agentCount: 0 });
     expect(await t.admin.json('POST', '/api/v1/groups', { name: 'Finance' })).toMatchObject({ status: 409, body: { error: 'group_exists' } });
+    // Names differing only in case would read as one group in every list.
+    expect(await t.admin.json('POST', '/api/v1/groups', { name: 'DEFAULT' })).toMatchObject({ status: 409, body: { error: 'group_exists', message: expect.stringContaining('"default"') } });
+    expect(await t.admin.json('POST', '/api/v1/groups', { name: 'finance' })).toMatchObject({ status: 409, body: { error: 'group_exists' } });
     expect(await t.admin.json('POST', '/api/v1/enroll-secrets', { label: 'x', groupId: 'nope' })).toMatchObject({ status: 404, body: { error: 'not_found' } });
 
     const enrolled = await enrollAgent(t.console.agentUrl, await secretFor(finance.id));
@@ -50,6 +53,8 @@ describe('groups, agent placement and rollout', () => {
     expect(await t.admin.json('PATCH', '/api/v1/groups/default', { name: 'renamed' })).toMatchObject({ status: 409, body: { error: 'built_in_group' } });
     expect(await t.admin.json('DELETE', '/api/v1/groups/default')).toMatchObject({ status: 409, body: { error: 'built_in_group' } });
     expect(await t.admin.json('DELETE', `/api/v1/groups/${finance.id}`)).toMatchObject({ status: 409, body: { error: 'group_not_empty' } });
+    expect(await t.admin.json('PATCH', `/api/v1/groups/${finance.id}`, { name: 'FINANCE' })).toMatchObject({ status: 200, body: { group: { name: 'FINANCE' } } });
+    expect(await t.admin.json('PATCH', `/api/v1/groups/${finance.id}`, { name: 'Default' })).toMatchObject({ status: 409, body: { error: 'group_exists' } });
     expect(await t.admin.json('PATCH', `/api/v1/groups/${finance.id}`, { name: 'Finance EU' })).toMatchObject({ status: 200, body: { group: { name: 'Finance EU', agentCount: 1 } } });
 
     const temp = await createGroup('Temp');

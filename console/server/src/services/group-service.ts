@@ -6,7 +6,7 @@ import {
   type GroupSummary,
   type UpdateGroupRequest,
 } from '@dlp/shared';
-import type { AgentRecord, ConsoleStore, GroupRecord, PolicyVersionRecord } from '../store/store';
+import type { AgentRecord, ConsoleStore, GroupRecord, PolicyVersionRecord, StoreTransaction } from '../store/store';
 import { transactThenAnnounce } from './after-commit';
 import type { AuditService } from './audit-service';
 import type { ConsoleEvents } from './console-events';
@@ -43,7 +43,7 @@ export class GroupService {
 
   async create(request: CreateGroupRequest, who: AuditWho): Promise<GroupSummary> {
     const group = await transactThenAnnounce(this.store, async (tx, after) => {
-      if (await tx.groups.findByName(request.name)) throw new ServiceError('conflict', 'group_exists', `A group named "${request.name}" exists already.`);
+      await refuseTakenName(tx, request.name);
       const record: GroupRecord = { id: uuidv7(), name: request.name, policyId: null, builtIn: false, createdAt: new Date().toISOString() };
       await tx.groups.insert(record);
       await this.audit.record({ ...who, action: 'group.create', target: { type: 'group', id: record.id }, after: { name: record.name } }, tx);
@@ -58,7 +58,7 @@ export class GroupService {
       if (!group) throw notFound('group', id);
       if (request.name !== undefined && request.name !== group.name) {
         if (group.builtIn) throw builtInRefused('renamed');
-        if (await tx.groups.findByName(request.name)) throw new ServiceError('conflict', 'group_exists', `A group named "${request.name}" exists already.`);
+        await refuseTakenName(tx, request.name, id);
         await tx.groups.rename(id, request.name);
         await this.audit.record({ ...who, action: 'group.rename', target: { type: 'group', id }, before: { name: group.name }, after: { name: request.name } }, tx);
         group = { ...group, name: request.name };
@@ -188,4 +188,15 @@ export class GroupService {
       rollout.pending += 1;
     }
   }
+}
+
+/**
+ * Group names are unique regardless of case: "Default" next to the built-in "default" (or "Sales"
+ * next to "sales") would read as the same group in every list. Renaming a group to another case of
+ * its own name is allowed.
+ */
+async function refuseTakenName(tx: StoreTransaction, name: string, renamingId?: string): Promise<void> {
+  const wanted = name.toLowerCase();
+  const taken = (await tx.groups.list()).find((g) => g.id !== renamingId && g.name.toLowerCase() === wanted);
+  if (taken) throw new ServiceError('conflict', 'group_exists', `A group named "${taken.name}" exists already.`);
 }
