@@ -9,6 +9,7 @@ import { openSqliteStore } from '../store/sqlite/sqlite-store';
 import type { ConsoleStore } from '../store/store';
 import type { EventSeqRange } from './cluster-bridge';
 import { InProcessClusterBus, type ClusterBus } from './cluster-bus';
+import { NodeLiveness } from './node-liveness';
 import { PgClusterBus } from './pg-cluster-bus';
 
 export interface ConsoleNodeOptions {
@@ -85,6 +86,14 @@ export async function openConsoleNode(options: ConsoleNodeOptions): Promise<Cons
     throw err;
   }
   const sql = pgStatements(store.pool);
+  const liveness = new NodeLiveness({ sql, nodeId, logger: options.logger });
+  try {
+    await liveness.start();
+  } catch (err) {
+    await bus.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw err;
+  }
   options.logger.info('store: PostgreSQL', { nodeId, schema: options.databaseSchema ?? null });
   return {
     kind: 'postgres',
@@ -93,6 +102,7 @@ export async function openConsoleNode(options: ConsoleNodeOptions): Promise<Cons
     bus,
     readEvents: (ranges) => pgEventsInRanges(sql, ranges),
     close: async () => {
+      await liveness.stop();
       await bus.close();
       await store.close();
     },

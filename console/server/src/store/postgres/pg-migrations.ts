@@ -236,4 +236,16 @@ export const PG_CONSOLE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX exceptions_agent_state ON exceptions (agent_id, state);
     `,
   },
+  {
+    id: 90,
+    name: 'cluster node liveness',
+    // Each node stamps its row every few seconds; the others mark agents held by a silent node
+    // offline, so a node that died for good does not leave its agents "online" (cluster/node-liveness.ts).
+    sql: `
+      CREATE TABLE cluster_nodes (
+        node_id TEXT PRIMARY KEY,
+        seen_at_ms BIGINT NOT NULL
+      );
+    `,
+  },
 ];
