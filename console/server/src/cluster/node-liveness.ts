@@ -36,7 +36,10 @@ export class NodeLiveness {
   async start(): Promise<void> {
     await this.beat();
     this.timer = setInterval(() => {
-      this.running = this.beat().catch((err: unknown) => this.options.logger.warn('node liveness round failed', errorFields(err)));
+      this.running = this.beat().then(
+        () => undefined,
+        (err: unknown) => this.options.logger.warn('node liveness round failed', errorFields(err)),
+      );
     }, this.intervalMs);
     this.timer.unref();
   }

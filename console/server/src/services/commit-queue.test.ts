@@ -35,4 +35,43 @@ describe('CommitQueue', () => {
       { status: 'fulfilled', value: 8 },
     ]);
   });
+  it('keeps up to maxInFlight groups committing at once, each resolving after its own commit', async () => {
+    let running = 0;
+    let mostAtOnce = 0;
+    const finish: Array<() => void> = [];
+    const groups: number[][] = [];
+    const queue = new CommitQueue<number, number>({
+      maxWeight: 2,
+      weight: () => 1,
+      maxInFlight: 2,
+      commit: async (group) => {
+        groups.push(group);
+        running += 1;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        await new Promise<void>((resolve) => finish.push(resolve));
+        running -= 1;
+        return group.map((n) => n * 10);
+      },
+    });
+    const settled: number[] = [];
+    const calls = [1, 2, 3, 4, 5].map((n) => queue.enqueue(n).then((r) => settled.push(r)));
+    const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    await tick();
+    // Both slots taken at once; 3, 4 and 5 queue for the next free slot.
+    expect(groups).toEqual([[1], [2]]);
+    // The second group commits first: only its item resolves, and the next group starts.
+    finish[1]?.();
+    await tick();
+    expect(settled).toEqual([20]);
+    expect(groups).toEqual([[1], [2], [3, 4]]);
+    finish[0]?.();
+    await tick();
+    expect(settled).toEqual([20, 10]);
+    expect(groups).toEqual([[1], [2], [3, 4], [5]]);
+    finish[2]?.();
+    finish[3]?.();
+    await Promise.all(calls);
+    expect(settled).toEqual([20, 10, 30, 40, 50]);
+    expect(mostAtOnce).toBe(2);
+  });
 });

@@ -9,6 +9,12 @@ export interface CommitQueueOptions<T, R> {
    * the group, which is then retried item by item so one bad item does not fail its neighbours.
    */
   commit(group: T[]): Promise<R[]>;
+  /**
+   * Groups committed at the same time (default 1). Above 1 the store must allow concurrent
+   * transactions and the commit must keep them from deadlocking each other (PostgreSQL); a group
+   * is still taken only when a slot is free, so items keep queueing into the next group meanwhile.
+   */
+  maxInFlight?: number;
 }
 
 interface Pending<T, R> {
@@ -24,43 +30,49 @@ interface Pending<T, R> {
  */
 export class CommitQueue<T, R> {
   private queue: Pending<T, R>[] = [];
-  private draining = false;
+  private inFlight = 0;
+  private readonly maxInFlight: number;
 
-  constructor(private readonly options: CommitQueueOptions<T, R>) {}
+  constructor(private readonly options: CommitQueueOptions<T, R>) {
+    this.maxInFlight = Math.max(1, Math.floor(options.maxInFlight ?? 1));
+  }
 
   /** Queues `item`; resolves with its result once the transaction holding it committed. */
   enqueue(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      void this.drain();
+      this.pump();
     });
   }
 
-  private async drain(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
+  /** Starts groups while there is work and a free slot; each finished group calls back here. */
+  private pump(): void {
+    while (this.queue.length > 0 && this.inFlight < this.maxInFlight) {
+      const group = this.takeGroup();
+      this.inFlight += 1;
+      void this.commitGroup(group).finally(() => {
+        this.inFlight -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  private async commitGroup(group: Pending<T, R>[]): Promise<void> {
     try {
-      while (this.queue.length > 0) {
-        const group = this.takeGroup();
+      this.settle(group, await this.options.commit(group.map((p) => p.item)));
+    } catch (err) {
+      if (group.length === 1) {
+        group[0]?.reject(err);
+        return;
+      }
+      // Find the culprit: retry each alone, so one bad item does not fail its neighbours.
+      for (const pending of group) {
         try {
-          this.settle(group, await this.options.commit(group.map((p) => p.item)));
-        } catch (err) {
-          if (group.length === 1) {
-            group[0]?.reject(err);
-            continue;
-          }
-          // Find the culprit: retry each alone, so one bad item does not fail its neighbours.
-          for (const pending of group) {
-            try {
-              this.settle([pending], await this.options.commit([pending.item]));
-            } catch (single) {
-              pending.reject(single);
-            }
-          }
+          this.settle([pending], await this.options.commit([pending.item]));
+        } catch (single) {
+          pending.reject(single);
         }
       }
-    } finally {
-      this.draining = false;
     }
   }
 

@@ -18,6 +18,17 @@ interface PendingBatch {
 const MAX_EVENTS_PER_COMMIT = 5000;
 
 /**
+ * PostgreSQL's deadlock_detected and serialization_failure: with several ingest transactions in
+ * flight these can only come from a race with another writer, and the whole group is safe to redo
+ * (nothing of it committed).
+ */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
+
+function isRetryableConflict(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' && RETRYABLE_SQLSTATES.has(err.code);
+}
+
+/**
  * Group commit for event ingest. Batches that arrive while a commit is in flight are written
  * together in the next transaction, so N agents share one fsync instead of paying one each. Every
  * batch still resolves only after the transaction holding it committed, so acks stay truthful.
@@ -29,7 +40,8 @@ export class GroupCommit {
     this.queue = new CommitQueue<PendingBatch, StoredEvent[]>({
       maxWeight: MAX_EVENTS_PER_COMMIT,
       weight: (batch) => batch.events.length,
-      commit: async (group) => storedPerBatch(group, await this.commit(group)),
+      commit: async (group) => storedPerBatch(group, await this.commitRetryingOnce(group)),
+      maxInFlight: store.ingestTransactions ?? 1,
     });
   }
 
@@ -38,12 +50,23 @@ export class GroupCommit {
     return this.queue.enqueue({ agentId, events, upTo, seenAt });
   }
 
+  private async commitRetryingOnce(group: PendingBatch[]): Promise<EventKey[]> {
+    try {
+      return await this.commit(group);
+    } catch (err) {
+      if (!isRetryableConflict(err)) throw err;
+      return this.commit(group);
+    }
+  }
+
   private commit(group: PendingBatch[]): Promise<EventKey[]> {
     return this.store.transaction(async (tx) => {
       const inserted = await tx.events.insertEvents(group.length === 1 ? (group[0]?.events ?? []) : group.flatMap((b) => b.events));
       // One agent may appear twice (a replaced connection racing its successor): keep the highest.
-      const upTo = new Map<string, number>();
-      for (const batch of group) upTo.set(batch.agentId, Math.max(upTo.get(batch.agentId) ?? 0, batch.upTo));
+      // Sorted by agent id: concurrent ingest transactions lock agents rows in one global order.
+      const highest = new Map<string, number>();
+      for (const batch of group) highest.set(batch.agentId, Math.max(highest.get(batch.agentId) ?? 0, batch.upTo));
+      const upTo = new Map([...highest].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
       await tx.agents.advanceAckedSeqs(upTo, group[group.length - 1]?.seenAt ?? new Date().toISOString());
       return inserted;
     });

@@ -17,6 +17,11 @@ export interface ConsoleStore extends StoreRepositories {
    * be used inside `fn` (the outer repositories would wait for the transaction to end).
    */
   transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T>;
+  /**
+   * Ingest transactions that may be in flight at once (absent: 1). SQLite has one writer, so 1;
+   * PostgreSQL runs the next group on another connection while the previous one commits.
+   */
+  readonly ingestTransactions?: number;
   close(): Promise<void>;
 }
 

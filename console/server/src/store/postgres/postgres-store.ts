@@ -30,6 +30,11 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** This console node's name, recorded on the agents it serves (see pg-agent-queries.ts). */
   nodeId?: string;
+  /**
+   * Event-ingest transactions in flight at once (default 2): the next group's inserts run while the
+   * previous group commits. Concurrent ingest commits take their shared locks in one order.
+   */
+  ingestTransactions?: number;
 }
 
 /** A PostgreSQL console store, with the pool behind it for the cluster bus (LISTEN/NOTIFY). */
@@ -107,6 +112,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...repositories(pool, nodeId),
     pool,
     nodeId,
+    ingestTransactions: options.ingestTransactions ?? 2,
     async transaction(fn) {
       // One pooled client for the whole transaction: every statement of `fn` goes through it.
       const client = await pool.connect();

@@ -1,3 +1,4 @@
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import type { StoredEvent } from '@dlp/shared';
 import type { RunResult, SqlParam, SqliteStatements } from '@dlp/shared/node';
 import type { EventKey, EventRepository, EventRow } from '../store';
@@ -142,6 +143,10 @@ export function sqliteEventRepository(sql: SqliteStatements): EventRepository {
         // while an earlier statement is awaited.
         result.catch(() => undefined);
         pending.push({ chunk, rollups, result });
+        // One event-loop turn before building the next chunk: the driver starts a statement's
+        // next queued run only from a main-thread callback, so without it SQLite's thread would
+        // sit idle while this loop builds, instead of inserting the previous chunk meanwhile.
+        if (start + EVENT_ROWS_PER_STATEMENT < events.length) await setImmediatePromise();
       }
       for (const { chunk, rollups, result: running } of pending) {
         const result = await running;

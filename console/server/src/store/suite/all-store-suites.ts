@@ -3,6 +3,7 @@ import { agentsStoreSuite } from './agents.store-suite';
 import { alertsStoreSuite } from './alerts.store-suite';
 import { auditStoreSuite } from './audit.store-suite';
 import { eventsStoreSuite } from './events.store-suite';
+import { eventsIngestSuite } from './events-ingest.store-suite';
 import { eventsReportsSuite } from './events-reports.store-suite';
 import { eventsSearchSuite } from './events-search.store-suite';
 import { groupsStoreSuite } from './groups.store-suite';
@@ -19,6 +20,7 @@ export const ALL_STORE_SUITES: ReadonlyArray<{ name: string; suite: StoreSuite }
   { name: 'alerts', suite: alertsStoreSuite },
   { name: 'audit', suite: auditStoreSuite },
   { name: 'events', suite: eventsStoreSuite },
+  { name: 'events-ingest', suite: eventsIngestSuite },
   { name: 'events-search', suite: eventsSearchSuite },
   { name: 'events-reports', suite: eventsReportsSuite },
   { name: 'groups', suite: groupsStoreSuite },
