@@ -19,8 +19,9 @@ struct kernel_cache {
 };
 
 /* Whether an allowed exec of this file may skip future permission events. Only regular files owned by
- * root and writable by nobody else: other users can neither change their content (a write clears the
- * mark) nor hardlink or rename them to a path another rule would judge differently. */
+ * root and writable by nobody else, in directories that are root's and closed to others (or sticky)
+ * all the way up: other users can neither change their content (a write clears the mark) nor hardlink
+ * (protected_hardlinks) or rename them to a path another rule would judge differently. */
 int kernel_cache_eligible(const struct stat *st, const char *path);
 
 /* Places an ignore mark for FAN_OPEN_EXEC_PERM on the file open at `fd` (an event's fd). */

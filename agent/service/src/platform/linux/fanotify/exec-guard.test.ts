@@ -1,12 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdirSync, readdirSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { appsSection, type PolicyMode } from '@dlp/shared';
 import type { z } from 'zod';
 import { ExecGuard } from './exec-guard';
 import type { ExecDecision, ExecGuardOptions } from './exec-guard-types';
 import { ensureHelperBuilt } from './testing/helper-binary';
-import { mountTmpfs, nextEvent, runExec, sha256File, waitUntil, type TmpfsMount } from './testing/kernel-fixtures';
+import { mountTmpfs, nextEvent, ORDINARY_UID, runExec, sha256File, waitUntil, type TmpfsMount } from './testing/kernel-fixtures';
 
 /**
  * Pre-exec blocking against the real kernel: a helper marks a tmpfs mounted for this file only,
@@ -255,12 +255,15 @@ describe('allows cached in the kernel', () => {
     expect((await runExec(target)).denied).toBe(true);
   });
 
-  it('are never made for programs other users could change or rename, nor for exceptions or monitor-mode blocks', async () => {
+  it('are never made for programs other users could change or move, nor for exceptions or monitor-mode blocks', async () => {
     const userOwned = mount.install('kernel/user-owned');
     const groupWritable = mount.install('kernel/group-writable', { owner: 0, append: 'group' });
     chmodSync(groupWritable, 0o775);
     const watched = mount.install('kernel/watched', { owner: 0, append: 'watched' });
     const excepted = mount.install('kernel/excepted', { owner: 0, append: 'excepted' });
+    // Root's file, but in a directory its owner could rename (moving the file under another path).
+    const inUserDir = mount.install('kernel/user-dir/root-tool', { owner: 0, append: 'in a user dir' });
+    chownSync(path.dirname(inUserDir), ORDINARY_UID, ORDINARY_UID);
     const { guard } = await startGuard(
       {
         rules: [
@@ -271,10 +274,10 @@ describe('allows cached in the kernel', () => {
       },
       'monitor',
     );
-    for (const file of [userOwned, groupWritable, watched, excepted]) {
+    for (const file of [userOwned, groupWritable, watched, excepted, inUserDir]) {
       expect(await runExec(file)).toMatchObject({ code: 0 });
       expect(await runExec(file)).toMatchObject({ code: 0 });
     }
-    expect(await guard.stats()).toMatchObject({ decisions: 8, kernelCached: 0 });
+    expect(await guard.stats()).toMatchObject({ decisions: 10, kernelCached: 0 });
   });
 });
