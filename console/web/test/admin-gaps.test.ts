@@ -56,8 +56,10 @@ describe('admin UI for API-only features', () => {
 
     const dialog = page.getByRole('dialog', { name: 'Move ws-kiosk-01 to another group' });
     await dialog.getByText('Now in group: Default').waitFor();
-    // The current group is not offered as a destination.
-    expect(await dialog.getByLabel('New group').locator('option').allInnerTexts()).toEqual(['Choose a group…', 'Kiosks']);
+    // The current group is not offered as a destination (the list loads after the dialog opens).
+    const choices = dialog.getByLabel('New group').locator('option');
+    await choices.filter({ hasText: 'Kiosks' }).waitFor({ state: 'attached' });
+    expect(await choices.allInnerTexts()).toEqual(['Choose a group…', 'Kiosks']);
     await dialog.getByLabel('New group').selectOption({ label: 'Kiosks' });
     const warning = dialog.getByRole('note');
     await expect(warning.innerText()).resolves.toBe(
