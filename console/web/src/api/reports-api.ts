@@ -28,6 +28,8 @@ export interface ReportsApi {
   /** Scheduled reports (admins change them; auditors read). */
   schedules(): Promise<ReportScheduleView[]>;
   createSchedule(input: ReportScheduleInput): Promise<ReportScheduleView>;
+  /** Replaces every field of a schedule (PUT). */
+  updateSchedule(id: string, input: ReportScheduleInput): Promise<ReportScheduleView>;
   deleteSchedule(id: string): Promise<void>;
   runNow(id: string): Promise<ReportRun>;
 }
@@ -40,6 +42,7 @@ export function createReportsApi(http: HttpClient): ReportsApi {
     entity: (query) => http.request('GET', '/api/v1/reports/events/entity', entityHistoryReport, { query: { ...query } }),
     schedules: async () => (await http.request('GET', '/api/v1/report-schedules', reportScheduleList)).items,
     createSchedule: (input) => http.request('POST', '/api/v1/report-schedules', reportScheduleView, { body: input }),
+    updateSchedule: (id, input) => http.request('PUT', `/api/v1/report-schedules/${encodeURIComponent(id)}`, reportScheduleView, { body: input }),
     deleteSchedule: (id) => http.requestNoContent('DELETE', `/api/v1/report-schedules/${encodeURIComponent(id)}`),
     runNow: (id) => http.request('POST', `/api/v1/report-schedules/${encodeURIComponent(id)}/run`, reportRun),
   };

@@ -1,10 +1,17 @@
 import { useI18n } from '../../i18n';
 
-/** The enable/disable and delete buttons of a rule or destination row (admins only). */
-export function EnableDeleteButtons({ enabled, busy, onToggle, onDelete }: { enabled: boolean; busy: boolean; onToggle(): void; onDelete(): void }) {
+/** The (edit,) enable/disable and delete buttons of a rule or destination row (admins only). */
+export function EnableDeleteButtons({ enabled, busy, onToggle, onDelete, onEdit }: { enabled: boolean; busy: boolean; onToggle(): void; onDelete(): void; onEdit?(): void }) {
   const { t } = useI18n();
   return (
     <>
+      {onEdit && (
+        <>
+          <button type="button" className="button button-small" disabled={busy} onClick={onEdit}>
+            {t('alerts.edit')}
+          </button>{' '}
+        </>
+      )}
       <button type="button" className="button button-small" disabled={busy} onClick={onToggle}>
         {t(enabled ? 'alerts.rules.disable' : 'alerts.rules.enable')}
       </button>{' '}

@@ -1,49 +1,46 @@
 import { useState, type FormEvent } from 'react';
-import { alertRuleKind, eventAction, severity as severitySchema, type AlertDestination, type AlertRuleKind, type CreateAlertRuleRequest, type EventAction, type Severity } from '@dlp/shared';
+import { alertRuleKind, createAlertRuleRequest, describeIssues, eventAction, severity as severitySchema, updateAlertRuleRequest, type AlertDestination, type AlertRule, type AlertRuleKind, type EventAction, type Severity } from '@dlp/shared';
 import { useApi } from '../../api';
-import { ErrorBanner } from '../../components/error-banner';
 import { EnumOptions } from '../../components/enum-options';
 import { useAction } from '../../hooks/use-action';
 import { useI18n } from '../../i18n';
+import { DEFAULT_PARAM_FIELDS, paramFieldsOf, paramsOf } from './rule-params';
+import { FormProblems } from '../../components/form-problems';
 
-function paramsOf(kind: AlertRuleKind, fields: { count: number; window: number; per: 'host' | 'user'; action: EventAction; afterMinutes: number }): CreateAlertRuleRequest['params'] {
-  switch (kind) {
-    case 'threshold':
-      return { kind, count: fields.count, windowMinutes: fields.window, per: fields.per, action: fields.action };
-    case 'agent-offline':
-      return { kind, afterMinutes: fields.afterMinutes };
-    case 'content':
-    case 'policy-tampering':
-      return { kind };
-    case 'fail-open-timeout':
-      return { kind, failModes: ['open'] };
-  }
-}
-
-/** The admins' "new rule" form: kind-specific fields, severity, destinations, cooldown. */
-export function RuleForm({ destinations, onCreated }: { destinations: AlertDestination[]; onCreated(name: string): void }) {
+/**
+ * The admins' rule form: kind-specific fields, severity, destinations, cooldown. Without `rule` it
+ * creates a rule; with `rule` it is prefilled and saves the changes (PATCH). Either way the body is
+ * checked with the console's own schema first, so a wrong field is named before anything is sent.
+ */
+export function RuleForm({ destinations, rule, onSaved, onCancel }: { destinations: AlertDestination[]; rule?: AlertRule; onSaved(name: string): void; onCancel?(): void }) {
   const { t } = useI18n();
   const api = useApi();
-  const create = useAction();
-  const [name, setName] = useState('');
-  const [kind, setKind] = useState<AlertRuleKind>('threshold');
-  const [severity, setSeverity] = useState<Severity>('high');
-  const [count, setCount] = useState(10);
-  const [window, setWindow] = useState(5);
-  const [per, setPer] = useState<'host' | 'user'>('host');
-  const [action, setAction] = useState<EventAction>('blocked');
-  const [afterMinutes, setAfterMinutes] = useState(30);
-  const [cooldown, setCooldown] = useState(15);
-  const [chosen, setChosen] = useState<string[]>([]);
+  const save = useAction();
+  const initial = rule === undefined ? DEFAULT_PARAM_FIELDS : paramFieldsOf(rule.params);
+  const [name, setName] = useState(rule?.name ?? '');
+  const [kind, setKind] = useState<AlertRuleKind>(rule?.params.kind ?? 'threshold');
+  const [severity, setSeverity] = useState<Severity>(rule?.severity ?? 'high');
+  const [count, setCount] = useState(initial.count);
+  const [window, setWindow] = useState(initial.window);
+  const [per, setPer] = useState<'host' | 'user'>(initial.per);
+  const [action, setAction] = useState<EventAction>(initial.action);
+  const [afterMinutes, setAfterMinutes] = useState(initial.afterMinutes);
+  const [cooldown, setCooldown] = useState(rule?.cooldownMinutes ?? 15);
+  const [chosen, setChosen] = useState<string[]>(rule?.destinationIds ?? []);
+  const [problem, setProblem] = useState<string | null>(null);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const trimmed = name.trim();
     if (trimmed === '') return;
-    const request: CreateAlertRuleRequest = { name: trimmed, severity, params: paramsOf(kind, { count, window, per, action, afterMinutes }), destinationIds: chosen, cooldownMinutes: cooldown };
-    if (await create.run(() => api.alerts.createRule(request))) {
-      setName('');
-      onCreated(trimmed);
+    const fields = { name: trimmed, severity, params: paramsOf(kind, { count, window, per, action, afterMinutes }, rule?.params), destinationIds: chosen, cooldownMinutes: cooldown };
+    const checked = rule === undefined ? createAlertRuleRequest.safeParse(fields) : updateAlertRuleRequest.safeParse(fields);
+    if (!checked.success) return setProblem(t('alerts.rules.invalid', { issues: describeIssues(checked.error) }));
+    setProblem(null);
+    const work = rule === undefined ? () => api.alerts.createRule(fields) : () => api.alerts.updateRule(rule.id, fields);
+    if (await save.run(work)) {
+      if (rule === undefined) setName('');
+      onSaved(trimmed);
     }
   };
 
@@ -51,8 +48,8 @@ export function RuleForm({ destinations, onCreated }: { destinations: AlertDesti
   const number = (set: (n: number) => void) => (e: { target: { value: string } }) => set(Number(e.target.value));
 
   return (
-    <form className="inline-form" aria-label={t('alerts.rules.new')} onSubmit={(event) => void submit(event)}>
-      {create.error !== null && <ErrorBanner error={create.error} />}
+    <form className="inline-form" aria-label={rule === undefined ? t('alerts.rules.new') : t('alerts.rules.edit')} noValidate onSubmit={(event) => void submit(event)}>
+      <FormProblems problem={problem} error={save.error} />
       <label className="inline-field">
         <span>{t('alerts.rules.name')}</span>
         <input name="rule-name" value={name} onChange={(e) => setName(e.target.value)} />
@@ -114,9 +111,14 @@ export function RuleForm({ destinations, onCreated }: { destinations: AlertDesti
           ))}
         </fieldset>
       )}
-      <button type="submit" className="button button-primary" disabled={create.running || name.trim() === ''}>
-        {t('alerts.rules.create')}
+      <button type="submit" className="button button-primary" disabled={save.running || name.trim() === ''}>
+        {t(rule === undefined ? 'alerts.rules.create' : 'alerts.rules.save')}
       </button>
+      {onCancel && (
+        <button type="button" className="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      )}
     </form>
   );
 }

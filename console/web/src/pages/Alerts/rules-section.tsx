@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import type { AlertDestination } from '@dlp/shared';
+import type { AlertDestination, AlertRule } from '@dlp/shared';
 import { useApi } from '../../api';
 import { Badge, SeverityLabel } from '../../components/badges';
+import { Dialog } from '../../components/dialog';
 import { ErrorBanner } from '../../components/error-banner';
 import { useAction } from '../../hooks/use-action';
 import { useLoader } from '../../hooks/use-loader';
@@ -10,14 +11,15 @@ import { describeRule, destinationNames } from './alert-labels';
 import { EnableDeleteButtons } from './row-actions';
 import { RuleForm } from './rule-form';
 
-/** Alert rules: everyone reads them; admins create, enable/disable and delete. */
+/** Alert rules: everyone reads them; admins create, edit, enable/disable and delete. */
 /** `destinations` is null for roles that may not read them (officers): the rule then shows how many. */
 export function RulesSection({ canEdit, destinations }: { canEdit: boolean; destinations: AlertDestination[] | null }) {
   const { t } = useI18n();
   const api = useApi();
   const rules = useLoader(() => api.alerts.rules(), 'alert-rules');
   const change = useAction();
-  const [created, setCreated] = useState<string | null>(null);
+  const [saved, setSaved] = useState<{ name: string; created: boolean } | null>(null);
+  const [editing, setEditing] = useState<AlertRule | null>(null);
   const names = new Map((destinations ?? []).map((d) => [d.id, d.name]));
 
   const run = async (work: () => Promise<unknown>) => {
@@ -28,19 +30,34 @@ export function RulesSection({ canEdit, destinations }: { canEdit: boolean; dest
     <section className="card section-gap" aria-labelledby="alert-rules-title">
       <h2 id="alert-rules-title">{t('alerts.rules.title')}</h2>
       {!canEdit && <p className="muted small">{t('common.readOnly')}</p>}
-      {created && (
+      {saved && (
         <p className="banner banner-success" role="status">
-          {t('alerts.rules.created', { name: created })}
+          {t(saved.created ? 'alerts.rules.created' : 'alerts.rules.saved', { name: saved.name })}
         </p>
       )}
       {canEdit && (
         <RuleForm
           destinations={destinations ?? []}
-          onCreated={(name) => {
-            setCreated(name);
+          onSaved={(name) => {
+            setSaved({ name, created: true });
             void rules.reload();
           }}
         />
+      )}
+      {editing && (
+        <Dialog title={t('alerts.rules.editTitle', { name: editing.name })} onClose={() => setEditing(null)} wide>
+          <RuleForm
+            key={editing.id}
+            destinations={destinations ?? []}
+            rule={editing}
+            onCancel={() => setEditing(null)}
+            onSaved={(name) => {
+              setEditing(null);
+              setSaved({ name, created: false });
+              void rules.reload();
+            }}
+          />
+        </Dialog>
       )}
       {change.error !== null && <ErrorBanner error={change.error} />}
       {rules.error !== null && <ErrorBanner error={rules.error} onRetry={() => void rules.reload()} />}
@@ -84,6 +101,7 @@ export function RulesSection({ canEdit, destinations }: { canEdit: boolean; dest
                         busy={change.running}
                         onToggle={() => void run(() => api.alerts.updateRule(rule.id, { enabled: !rule.enabled }))}
                         onDelete={() => void run(() => api.alerts.deleteRule(rule.id))}
+                        onEdit={() => setEditing(rule)}
                       />
                     </td>
                   )}

@@ -3,13 +3,13 @@ import { createExceptionRequest, describeIssues, exceptionRequestTarget, type Ex
 import { useApi } from '../../api';
 import { Dialog } from '../../components/dialog';
 import { EnumOptions } from '../../components/enum-options';
-import { ErrorBanner } from '../../components/error-banner';
 import { useAction } from '../../hooks/use-action';
 import { useI18n } from '../../i18n';
 import { DURATION_CHOICES, DurationSelect } from './duration-select';
 import { normalizeUsbId } from './unlock-code';
 import { EMPTY_USB_DEVICE, UsbDeviceFields } from './usb-device-fields';
 import { useWorkstations, WorkstationSelect } from './workstation-select';
+import { FormProblems } from '../../components/form-problems';
 
 type TargetKind = ExceptionRequestTarget['kind'];
 const TARGET_KINDS = exceptionRequestTarget.options.map((option) => option.shape.kind.value);
@@ -50,12 +50,7 @@ export function FileExceptionDialog({ onClose, onFiled }: { onClose(): void; onF
     <Dialog title={t('fileException.title')} onClose={onClose} wide>
       <form onSubmit={(event) => void submit(event)} noValidate>
         <p className="muted">{t('fileException.intro')}</p>
-        {problem && (
-          <div className="banner banner-error" role="alert">
-            {problem}
-          </div>
-        )}
-        {action.error !== null && <ErrorBanner error={action.error} />}
+        <FormProblems problem={problem} error={action.error} />
         <WorkstationSelect list={agents} value={agentId} onChange={setAgentId} />
         <label className="field">
           <span>{t('fileException.kind')}</span>

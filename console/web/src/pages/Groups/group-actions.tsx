@@ -5,6 +5,7 @@ import { Dialog } from '../../components/dialog';
 import { ErrorBanner } from '../../components/error-banner';
 import { useAction } from '../../hooks/use-action';
 import { useI18n } from '../../i18n';
+import { FormProblems } from '../../components/form-problems';
 
 /** Which group dialog is open, if any. */
 export interface GroupDialogState {
@@ -71,12 +72,7 @@ function RenameGroupDialog({ group, onClose, onDone }: { group: GroupSummary; on
 
   return (
     <Dialog title={t('groups.renameTitle', { group: group.name })} onClose={onClose}>
-      {problem && (
-        <div className="banner banner-error" role="alert">
-          {problem}
-        </div>
-      )}
-      {action.error !== null && <ErrorBanner error={action.error} />}
+      <FormProblems problem={problem} error={action.error} />
       <form onSubmit={(event) => void submit(event)} noValidate>
         <label className="field">
           <span>{t('groups.newNameLabel')}</span>
