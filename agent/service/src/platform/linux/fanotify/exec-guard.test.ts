@@ -128,9 +128,10 @@ describe('ExecGuard on a marked tmpfs', () => {
   });
 
   it('hashes a new file once for concurrent execs, while cached decisions keep flowing', async () => {
-    const big = mount.install('concurrent/big', { append: Buffer.alloc(192 * 1024 * 1024, 7) });
+    const big = mount.install('concurrent/big', { append: Buffer.alloc(448 * 1024 * 1024, 7) });
     const small = mount.install('concurrent/small');
-    // Portable SHA-256 keeps the helper busy with this file for most of a second, even on a fast CPU.
+    // Portable SHA-256 keeps the helper busy with this file for about 1.5 s here: long enough for a
+    // cached exec (a shell spawn) to be answered meanwhile even when the machine is loaded.
     process.env.DLP_SHA256_PORTABLE = '1';
     const started = startGuard({
       decisionTimeoutMs: 5000,
