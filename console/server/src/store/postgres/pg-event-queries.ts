@@ -1,6 +1,6 @@
 import type { StoredEvent } from '@dlp/shared';
-import type { EventKey, EventRepository, EventRow } from '../store';
-import { deviceKeyOf, searchTextOf } from '../sqlite/event-queries';
+import type { EventKey, EventRepository } from '../store';
+import { deviceKeyOf, searchTextOf, sqliteEventRepository } from '../sqlite/event-queries';
 import { PG_INGEST_SQL } from './pg-event-ingest-sql';
 import type { PgParam, PgStatements } from './pg-statements';
 
@@ -58,6 +58,8 @@ function columnArrays(events: readonly StoredEvent[]): PgParam[] {
 /** Events on PostgreSQL: the same columns, roll-ups and keyset order as SQLite, bulk-inserted through unnest. */
 export function pgEventRepository(sql: PgStatements): EventRepository {
   return {
+    // Queries are portable; only ingest differs (one unnest statement per chunk, roll-ups included).
+    ...sqliteEventRepository(sql),
     async insertEvents(events) {
       const inserted: EventKey[] = [];
       if (events.length === 0) return inserted;
@@ -69,27 +71,6 @@ export function pgEventRepository(sql: PgStatements): EventRepository {
         for (const event of chunk) if (added.delete(`${event.agentId}:${event.seq}`)) inserted.push({ agentId: event.agentId, seq: event.seq });
       }
       return inserted;
-    },
-    async query(filter) {
-      const where: string[] = [];
-      const params: PgParam[] = [];
-      const add = (condition: string, value: string | number | undefined): void => {
-        if (value === undefined) return;
-        where.push(condition);
-        params.push(value);
-      };
-      add('occurred_at_ms >= ?', filter.fromMs);
-      add('occurred_at_ms < ?', filter.toMs);
-      add('agent_id = ?', filter.agentId);
-      add('type = ?', filter.type);
-      add('action = ?', filter.action);
-      add('severity = ?', filter.severity);
-      add('row_id < ?', filter.beforeRowId);
-      params.push(filter.limit);
-      const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-      const rows = await sql.all<{ row_id: number; json: string }>(`SELECT row_id, json FROM events ${clause} ORDER BY row_id DESC LIMIT ?`, params);
-      // The JSON was produced by this console from a schema-validated event.
-      return rows.map((row): EventRow => ({ rowId: row.row_id, event: JSON.parse(row.json) as StoredEvent }));
     },
   };
 }

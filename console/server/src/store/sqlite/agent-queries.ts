@@ -2,6 +2,7 @@ import type { AgentInfo, CapabilityReport } from '@dlp/shared';
 import type { SqlParam, SqliteStatements } from '@dlp/shared/node';
 import type { AgentRecord, AgentRepository, PolicyReceiptRecord } from '../store';
 
+/** A row of the agents table. */
 interface AgentRow {
   id: string;
   token_hash: string;
@@ -21,7 +22,7 @@ interface AgentRow {
   receipt_at: string | null;
 }
 
-const COLUMNS =
+const AGENT_COLUMNS =
   'id, token_hash, group_id, info_json, enrolled_at, last_seen_at, online, revoked_at, policy_serial, ' +
   'capabilities_json, acked_seq, receipt_serial, receipt_hash, receipt_status, receipt_error, receipt_at';
 
@@ -47,8 +48,17 @@ function toAgent(row: AgentRow): AgentRecord {
   };
 }
 
-/** Agents table: identity, hashed token, what the agent last reported, ingest progress. */
-export function sqliteAgentRepository(sql: SqliteStatements): AgentRepository {
+/**
+ * The agents list's free-text condition on the host and user names in info_json, with two `?` for
+ * the escaped `%pattern%`. LIKE is case-insensitive for ASCII in SQLite (PostgreSQL passes ILIKE).
+ */
+const SQLITE_AGENT_SEARCH = "(json_extract(info_json, '$.hostname') LIKE ? ESCAPE '\\' OR json_extract(info_json, '$.user') LIKE ? ESCAPE '\\')";
+
+/**
+ * Agents table: identity, hashed token, what the agent last reported, ingest progress. The queries
+ * are portable; `searchClause` is the one dialect-specific piece (see SQLITE_AGENT_SEARCH).
+ */
+export function sqliteAgentRepository(sql: SqliteStatements, searchClause = SQLITE_AGENT_SEARCH): AgentRepository {
   return {
     async insert(agent) {
       await sql.run(
@@ -57,7 +67,7 @@ export function sqliteAgentRepository(sql: SqliteStatements): AgentRepository {
       );
     },
     async findById(id) {
-      const row = await sql.get<AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE id = ?`, [id]);
+      const row = await sql.get<AgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents WHERE id = ?`, [id]);
       return row ? toAgent(row) : undefined;
     },
     async list(filter) {
@@ -73,9 +83,9 @@ export function sqliteAgentRepository(sql: SqliteStatements): AgentRepository {
       }
       if (filter.activeOnly === true) where.push('revoked_at IS NULL');
       if (filter.search !== undefined) {
-        // LIKE is case-insensitive for ASCII; the pattern's own wildcards are escaped.
+        // The pattern's own wildcards are escaped.
         const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        where.push("(json_extract(info_json, '$.hostname') LIKE ? ESCAPE '\\' OR json_extract(info_json, '$.user') LIKE ? ESCAPE '\\')");
+        where.push(searchClause);
         params.push(pattern, pattern);
       }
       if (filter.afterId !== undefined) {
@@ -84,7 +94,7 @@ export function sqliteAgentRepository(sql: SqliteStatements): AgentRepository {
       }
       params.push(filter.limit);
       const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-      const rows = await sql.all<AgentRow>(`SELECT ${COLUMNS} FROM agents ${clause} ORDER BY id LIMIT ?`, params);
+      const rows = await sql.all<AgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents ${clause} ORDER BY id LIMIT ?`, params);
       return rows.map(toAgent);
     },
     async recordHello(id, hello) {

@@ -14,13 +14,30 @@ const SUBJECT_KEY_SQL = `(CASE json_extract(e.json, '$.subject.kind')
   WHEN 'agent' THEN 'agent:' || coalesce(json_extract(e.json, '$.subject.message'), '')
   ELSE coalesce(json_extract(e.json, '$.subject.kind'), '') END)`;
 
-const TRIAGE_COLUMNS = `e.agent_id, e.seq, ${SUBJECT_KEY_SQL} AS subject_key,
-    te.state AS e_state, te.updated_by_id AS e_by_id, te.updated_by AS e_by, te.updated_at AS e_at,
+/**
+ * The dialect-specific pieces of the triage queries over an events row `e`: the columns an
+ * annotation reads and the joins that provide them (the subject key is computed from the JSON).
+ */
+export interface TriageSql {
+  columns: string;
+  joins: string;
+}
+
+/** The state columns after `e.agent_id, e.seq, <subject key> AS subject_key`, the same in both dialects. */
+export const TRIAGE_STATE_COLUMNS = `te.state AS e_state, te.updated_by_id AS e_by_id, te.updated_by AS e_by, te.updated_at AS e_at,
     tg.state AS g_state, tg.updated_by_id AS g_by_id, tg.updated_by AS g_by, tg.updated_at AS g_at`;
 
-const TRIAGE_JOINS = `LEFT JOIN triage_event te ON te.agent_id = e.agent_id AND te.seq = e.seq
+/** Joins the event's own state and its group's state; `subjectKey` is the SQL of the subject key. */
+export function triageStateJoins(subjectKey: string): string {
+  return `LEFT JOIN triage_event te ON te.agent_id = e.agent_id AND te.seq = e.seq
   LEFT JOIN triage_group tg ON tg.agent_id = e.agent_id AND tg.type = e.type AND tg.rule_key = coalesce(e.rule_id, '')
-    AND tg.subject_key = ${SUBJECT_KEY_SQL}`;
+    AND tg.subject_key = ${subjectKey}`;
+}
+
+const SQLITE_TRIAGE_SQL: TriageSql = {
+  columns: `e.agent_id, e.seq, ${SUBJECT_KEY_SQL} AS subject_key, ${TRIAGE_STATE_COLUMNS}`,
+  joins: triageStateJoins(SUBJECT_KEY_SQL),
+};
 
 /** Keys per annotate statement: 2 bound parameters each, far below SQLite's limit. */
 const ANNOTATE_CHUNK = 500;
@@ -32,13 +49,14 @@ function annotateSql(keys: number): string {
   if (sql === undefined) {
     // The keys drive the loop and each probes the (agent_id, seq) unique index.
     sql = `WITH k (agent_id, seq) AS (VALUES ${Array.from({ length: keys }, () => '(?, ?)').join(', ')})
-      SELECT ${TRIAGE_COLUMNS} FROM k CROSS JOIN events e ON e.agent_id = k.agent_id AND e.seq = k.seq ${TRIAGE_JOINS}`;
+      SELECT ${SQLITE_TRIAGE_SQL.columns} FROM k CROSS JOIN events e ON e.agent_id = k.agent_id AND e.seq = k.seq ${SQLITE_TRIAGE_SQL.joins}`;
     annotateSqlBySize.set(keys, sql);
   }
   return sql;
 }
 
-interface AnnotationRow {
+/** What the triage columns read for one event. */
+export interface AnnotationRow {
   agent_id: string;
   seq: number;
   subject_key: string;
@@ -70,7 +88,7 @@ function stateRecord(state: TriageState | null, byId: string | null, by: string 
   return state !== null && byId !== null && by !== null && at !== null ? { state, updatedById: byId, updatedBy: by, updatedAt: at } : null;
 }
 
-function toAnnotation(row: AnnotationRow): TriageAnnotation {
+export function toAnnotation(row: AnnotationRow): TriageAnnotation {
   return {
     agentId: row.agent_id,
     seq: row.seq,
@@ -96,8 +114,11 @@ function toHistory(row: HistoryRow): TriageHistoryRecord {
   };
 }
 
-/** Triage states, groups and history in SQLite. */
-export function sqliteTriageRepository(sql: SqliteStatements): TriageRepository {
+/**
+ * Triage states, groups and history. Portable apart from the annotation columns and joins (`dialect`)
+ * and the many-keys `annotate`, which PostgreSQL replaces (postgres/pg-triage-queries.ts).
+ */
+export function sqliteTriageRepository(sql: SqliteStatements, dialect: TriageSql = SQLITE_TRIAGE_SQL): TriageRepository {
   return {
     async annotate(keys) {
       const out: TriageAnnotation[] = [];
@@ -111,7 +132,7 @@ export function sqliteTriageRepository(sql: SqliteStatements): TriageRepository 
       return out;
     },
     async findEvent(agentId, seq) {
-      const row = await sql.get<AnnotationRow & { json: string }>(`SELECT e.json, ${TRIAGE_COLUMNS} FROM events e ${TRIAGE_JOINS} WHERE e.agent_id = ? AND e.seq = ?`, [agentId, seq]);
+      const row = await sql.get<AnnotationRow & { json: string }>(`SELECT e.json, ${dialect.columns} FROM events e ${dialect.joins} WHERE e.agent_id = ? AND e.seq = ?`, [agentId, seq]);
       // The JSON was produced by this console from a schema-validated event.
       return row ? { event: JSON.parse(row.json) as StoredEvent, annotation: toAnnotation(row) } : undefined;
     },

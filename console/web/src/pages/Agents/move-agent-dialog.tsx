@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { moveAgentRequest, type AgentSummary, type EffectivePolicyResponse } from '@dlp/shared';
 import { useApi } from '../../api';
 import { Dialog } from '../../components/dialog';
+import { DialogActions } from '../../components/dialog-actions';
 import { ErrorBanner } from '../../components/error-banner';
 import { useAction } from '../../hooks/use-action';
 import { useLoader } from '../../hooks/use-loader';
@@ -90,14 +91,7 @@ export function MoveAgentDialog({ agent, onClose, onMoved }: { agent: AgentSumma
               : t('move.confirmNoPolicy', { host: agent.info.hostname, group: target.name })}
           </p>
         )}
-        <div className="form-actions">
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button button-primary" disabled={!target || move.running}>
-            {move.running ? t('common.working') : t('move.submit')}
-          </button>
-        </div>
+        <DialogActions onCancel={onClose} running={move.running} disabled={!target} label={t('move.submit')} />
       </form>
     </Dialog>
   );

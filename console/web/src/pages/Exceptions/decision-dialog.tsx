@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { ExceptionView } from '@dlp/shared';
 import { useApi } from '../../api';
 import { Dialog } from '../../components/dialog';
+import { DialogActions } from '../../components/dialog-actions';
 import { formatMinutes } from '../../components/duration';
 import { ErrorBanner } from '../../components/error-banner';
 import { useAction } from '../../hooks/use-action';
@@ -79,14 +80,7 @@ export function DecisionDialog({ exception, kind, onClose, onDecided }: { except
           <span>{t(kind === 'approve' ? 'exceptions.note' : kind === 'deny' ? 'exceptions.denyReason' : 'exceptions.revokeReason')}</span>
           <textarea name="note" rows={3} value={text} onChange={(e) => setText(e.target.value)} />
         </label>
-        <div className="form-actions">
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className={`button ${kind === 'approve' ? 'button-primary' : 'button-danger'}`} disabled={action.running}>
-            {action.running ? t('common.working') : t(`exceptions.${kind}`)}
-          </button>
-        </div>
+        <DialogActions onCancel={onClose} running={action.running} label={t(`exceptions.${kind}`)} danger={kind !== 'approve'} />
       </form>
     </Dialog>
   );

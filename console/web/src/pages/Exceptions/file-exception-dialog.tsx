@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { createExceptionRequest, describeIssues, exceptionRequestTarget, type ExceptionRequestTarget } from '@dlp/shared';
 import { useApi } from '../../api';
 import { Dialog } from '../../components/dialog';
+import { DialogActions } from '../../components/dialog-actions';
 import { EnumOptions } from '../../components/enum-options';
 import { useAction } from '../../hooks/use-action';
 import { useI18n } from '../../i18n';
@@ -77,14 +78,7 @@ export function FileExceptionDialog({ onClose, onFiled }: { onClose(): void; onF
           <span>{t('fileException.justification')}</span>
           <textarea name="justification" rows={3} value={justification} onChange={(e) => setJustification(e.target.value)} />
         </label>
-        <div className="form-actions">
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button button-primary" disabled={action.running}>
-            {action.running ? t('common.working') : t('fileException.submit')}
-          </button>
-        </div>
+        <DialogActions onCancel={onClose} running={action.running} label={t('fileException.submit')} />
       </form>
     </Dialog>
   );

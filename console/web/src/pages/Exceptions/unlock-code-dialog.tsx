@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import type { AgentSummary, UnlockCodeIssued } from '@dlp/shared';
 import { useApi } from '../../api';
 import { Dialog } from '../../components/dialog';
-import { ErrorBanner } from '../../components/error-banner';
+import { DialogActions } from '../../components/dialog-actions';
+import { FormProblems } from '../../components/form-problems';
 import { useAction } from '../../hooks/use-action';
 import { useI18n } from '../../i18n';
 import { DURATION_CHOICES, DurationSelect } from './duration-select';
@@ -52,12 +53,7 @@ export function UnlockCodeDialog({ onClose }: { onClose(): void }) {
       ) : (
         <form onSubmit={(event) => void submit(event)} noValidate>
           <p className="muted">{t('unlock.intro')}</p>
-          {problem && (
-            <div className="banner banner-error" role="alert">
-              {problem}
-            </div>
-          )}
-          {action.error !== null && <ErrorBanner error={action.error} />}
+          <FormProblems problem={problem} error={action.error} />
           <WorkstationSelect list={agents} value={agentId} onChange={setAgentId} />
           <UsbDeviceFields value={device} onChange={setDevice} />
           <DurationSelect label={t('unlock.duration')} value={minutes} onChange={setMinutes} />
@@ -65,14 +61,7 @@ export function UnlockCodeDialog({ onClose }: { onClose(): void }) {
             <span>{t('unlock.reason')}</span>
             <textarea name="reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
           </label>
-          <div className="form-actions">
-            <button type="button" className="button" onClick={onClose}>
-              {t('common.cancel')}
-            </button>
-            <button type="submit" className="button button-primary" disabled={action.running}>
-              {action.running ? t('common.working') : t('unlock.issue')}
-            </button>
-          </div>
+          <DialogActions onCancel={onClose} running={action.running} label={t('unlock.issue')} />
         </form>
       )}
     </Dialog>

@@ -2,10 +2,11 @@ import { useState, type FormEvent } from 'react';
 import { updateGroupRequest, type GroupSummary } from '@dlp/shared';
 import { isApiRequestError, useApi } from '../../api';
 import { Dialog } from '../../components/dialog';
+import { DialogActions } from '../../components/dialog-actions';
 import { ErrorBanner } from '../../components/error-banner';
+import { FormProblems } from '../../components/form-problems';
 import { useAction } from '../../hooks/use-action';
 import { useI18n } from '../../i18n';
-import { FormProblems } from '../../components/form-problems';
 
 /** Which group dialog is open, if any. */
 export interface GroupDialogState {
@@ -78,14 +79,7 @@ function RenameGroupDialog({ group, onClose, onDone }: { group: GroupSummary; on
           <span>{t('groups.newNameLabel')}</span>
           <input name="group-new-name" value={name} onChange={(e) => setName(e.target.value)} />
         </label>
-        <div className="form-actions">
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button button-primary" disabled={action.running}>
-            {action.running ? t('common.working') : t('groups.rename')}
-          </button>
-        </div>
+        <DialogActions onCancel={onClose} running={action.running} label={t('groups.rename')} />
       </form>
     </Dialog>
   );
@@ -108,19 +102,13 @@ function DeleteGroupDialog({ group, onClose, onDone }: { group: GroupSummary; on
       )}
       {action.error !== null && <ErrorBanner error={action.error} />}
       {detail && <p className="muted small">{t('groups.consoleSaid', { message: detail })}</p>}
-      <div className="form-actions">
-        <button type="button" className="button" onClick={onClose}>
-          {t('common.cancel')}
-        </button>
-        <button
-          type="button"
-          className="button button-danger"
-          disabled={action.running}
-          onClick={() => void action.run(() => api.groups.delete(group.id)).then((ok) => ok && onDone())}
-        >
-          {action.running ? t('common.working') : t('groups.deleteSubmit')}
-        </button>
-      </div>
+      <DialogActions
+        onCancel={onClose}
+        running={action.running}
+        label={t('groups.deleteSubmit')}
+        danger
+        onSubmit={() => void action.run(() => api.groups.delete(group.id)).then((ok) => ok && onDone())}
+      />
     </Dialog>
   );
 }
