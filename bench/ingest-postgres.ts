@@ -2,24 +2,30 @@
  * PostgreSQL ingest benchmark (not a test): events per second from agents over ws into a console
  * on PostgreSQL, against a baseline measured in the same run: raw batched multi-row INSERTs of the
  * same rows (all stored columns) into the same table, one transaction per agent batch, straight
- * through node-postgres — no ws, JSON decoding, validation, group commit or roll-ups. Prints one
- * JSON line per figure: {"name","value","unit","baseline","ratio"}.
+ * through node-postgres — no ws, JSON decoding, validation, group commit or roll-ups. A second
+ * figure puts the same console rate against raw COPY of the same rows (one COPY per agent batch,
+ * each its own transaction): the fastest way into the table, which the console's ingest also uses.
+ * Prints one JSON line per figure: {"name","value","unit","baseline","ratio"}.
  *
  * Run through `npm run bench` (bench/run.mjs bundles it and ingest.ts, whose "agents" role drives
  * the simulated agents from a child process), or alone after that:
  *   node dist/bench/ingest-postgres.js [agents] [batchesPerAgent]
  * Database: DLP_BENCH_DATABASE_URL, default postgres://root@127.0.0.1:5432/test; the run uses a
- * schema of its own and drops it afterwards.
+ * schema of its own and drops it afterwards. DLP_INGEST_TRANSACTIONS (as for the console) sets the
+ * ingest transactions in flight.
  */
 import { fork } from 'node:child_process';
+import { finished } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { LIMITS, sampleEvent, uuidv7, type StoredEvent } from '@dlp/shared';
 import { createConsole } from '../console/server/src/app';
 import { deviceKeyOf, searchTextOf } from '../console/server/src/store/sqlite/event-queries';
+import { copyRow, type CopyValue } from '../console/server/src/store/postgres/pg-copy-text';
 import { openPostgresStore } from '../console/server/src/store/postgres/postgres-store';
 import { createMemoryLogger } from '../console/server/src/testing/memory-logger';
 import { RestClient } from '../console/server/src/testing/rest-client';
@@ -32,37 +38,55 @@ const COLUMNS = [
   'group_id', 'user_name', 'host', 'device_key', 'app', 'search_text',
 ];
 
-function rowValues(e: StoredEvent): unknown[] {
+function rowValues(e: StoredEvent): CopyValue[] {
   const subject = e.subject;
   const sha = (subject.kind === 'process' || subject.kind === 'file') && subject.sha256 !== undefined ? subject.sha256 : null;
   const app = subject.kind === 'process' ? subject.exePath : null;
   return [e.id, e.agentId, e.seq, Date.parse(e.occurredAt), e.receivedAt, e.type, e.action, e.severity, e.ruleId, sha, JSON.stringify(e), 'default', e.user, e.host, deviceKeyOf(e), app, searchTextOf(e)];
 }
 
-/** Raw batched inserts: one multi-row INSERT … ON CONFLICT DO NOTHING per batch, each its own transaction. */
-async function baseline(schema: string, total: number): Promise<number> {
+/** The rows of `total` events of one agent, in batches of one agent message. */
+function agentBatches(total: number): StoredEvent[][] {
+  const agentId = uuidv7();
+  const receivedAt = new Date().toISOString();
+  return Array.from({ length: Math.ceil(total / BATCH) }, (_, b) =>
+    Array.from({ length: BATCH }, (_, i): StoredEvent => ({ ...sampleEvent({ seq: b * BATCH + i + 1 }), agentId, receivedAt })),
+  );
+}
+
+/** Events per second of `write(batch)` for every batch, each batch its own transaction, on a fresh migrated schema. */
+async function rawRate(schema: string, total: number, write: (client: pg.Client, batch: StoredEvent[]) => Promise<void>): Promise<number> {
   const store = await openPostgresStore({ connectionString: DATABASE_URL, schema, maxConnections: 1, nodeId: 'bench-baseline' });
   await store.close();
   const client = new pg.Client({ connectionString: DATABASE_URL, options: `-c search_path=${schema}` });
   await client.connect();
   try {
-    const agentId = uuidv7();
-    const receivedAt = new Date().toISOString();
-    const batches = Array.from({ length: Math.ceil(total / BATCH) }, (_, b) =>
-      Array.from({ length: BATCH }, (_, i): StoredEvent => ({ ...sampleEvent({ seq: b * BATCH + i + 1 }), agentId, receivedAt })),
-    );
-    const tuple = (r: number): string => `(${COLUMNS.map((_, c) => `$${r * COLUMNS.length + c + 1}`).join(', ')})`;
-    const text = `INSERT INTO events (${COLUMNS.join(', ')}) VALUES ${Array.from({ length: BATCH }, (_, r) => tuple(r)).join(', ')} ON CONFLICT (agent_id, seq) DO NOTHING`;
+    const batches = agentBatches(total);
     const started = process.hrtime.bigint();
     for (const batch of batches) {
       await client.query('BEGIN');
-      await client.query(text, batch.flatMap(rowValues));
+      await write(client, batch);
       await client.query('COMMIT');
     }
     return (batches.length * BATCH) / (Number(process.hrtime.bigint() - started) / 1e9);
   } finally {
     await client.end();
   }
+}
+
+const tuple = (r: number): string => `(${COLUMNS.map((_, c) => `$${r * COLUMNS.length + c + 1}`).join(', ')})`;
+const INSERT_BATCH = `INSERT INTO events (${COLUMNS.join(', ')}) VALUES ${Array.from({ length: BATCH }, (_, r) => tuple(r)).join(', ')} ON CONFLICT (agent_id, seq) DO NOTHING`;
+
+/** Raw batched inserts: one multi-row INSERT … ON CONFLICT DO NOTHING per batch. */
+async function insertBatch(client: pg.Client, batch: StoredEvent[]): Promise<void> {
+  await client.query(INSERT_BATCH, batch.flatMap(rowValues));
+}
+
+/** Raw COPY: the batch's rows in COPY text (no duplicate handling: every row is new). */
+async function copyBatch(client: pg.Client, batch: StoredEvent[]): Promise<void> {
+  const stream = client.query(copyFrom(`COPY events (${COLUMNS.join(', ')}) FROM STDIN`));
+  stream.end(Buffer.from(batch.map((e) => copyRow(rowValues(e))).join(''), 'utf8'));
+  await finished(stream);
 }
 
 async function dropSchema(schema: string): Promise<void> {
@@ -75,6 +99,8 @@ async function main(agents: number, batches: number): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dlp-bench-ingest-pg-'));
   const schema = `dlp_bench_${randomBytes(5).toString('hex')}`;
   const baselineSchema = `${schema}_raw`;
+  const copySchema = `${schema}_copy`;
+  const ingestTransactions = process.env.DLP_INGEST_TRANSACTIONS;
   const running = await createConsole({
     dataDir: dir,
     adminPassword: 'benchmark password',
@@ -83,6 +109,7 @@ async function main(agents: number, batches: number): Promise<void> {
     databaseUrl: DATABASE_URL,
     databaseSchema: schema,
     nodeId: 'bench',
+    ...(ingestTransactions !== undefined ? { ingestTransactions: Number(ingestTransactions) } : {}),
   });
   try {
     const admin = new RestClient(running.url);
@@ -96,12 +123,15 @@ async function main(agents: number, batches: number): Promise<void> {
     child.send('go');
     await new Promise((resolve) => child.once('message', resolve));
     const rate = (agents * batches * BATCH) / (Number(process.hrtime.bigint() - started) / 1e9);
-    const raw = await baseline(baselineSchema, agents * batches * BATCH);
-    const figure = { name: 'console.ingest.ws_to_postgres', value: Math.round(rate), unit: 'events/s', baseline: Math.round(raw), ratio: Number((rate / raw).toFixed(3)) };
-    process.stdout.write(`${JSON.stringify(figure)}\n`);
+    const total = agents * batches * BATCH;
+    const raw = await rawRate(baselineSchema, total, insertBatch);
+    const rawCopy = await rawRate(copySchema, total, copyBatch);
+    const figure = (name: string, baseline: number): string =>
+      `${JSON.stringify({ name, value: Math.round(rate), unit: 'events/s', baseline: Math.round(baseline), ratio: Number((rate / baseline).toFixed(3)) })}\n`;
+    process.stdout.write(figure('console.ingest.ws_to_postgres', raw) + figure('console.ingest.ws_to_postgres_vs_raw_copy', rawCopy));
   } finally {
     await running.close();
-    await Promise.allSettled([dropSchema(schema), dropSchema(baselineSchema)]);
+    await Promise.allSettled([dropSchema(schema), dropSchema(baselineSchema), dropSchema(copySchema)]);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -21,8 +21,8 @@ import { RestClient } from '../console/server/src/testing/rest-client';
 import { ensureEnrolled } from '../tools/simulator/enroll';
 
 const BATCH = LIMITS.maxBatchEvents;
-/** Batches an agent may have sent but not yet had acked, as a real agent pipelines its outbox. */
-const WINDOW = 2;
+/** Batches an agent may have sent but not yet had acked: the real agent's window. */
+const WINDOW = LIMITS.agentInFlightBatches;
 
 interface Figure {
   name: string;

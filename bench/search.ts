@@ -15,7 +15,7 @@ import { entityHistoryQuery, eventCountsQuery, eventSearchQuery, topEntitiesQuer
 import { EventReportService } from '../console/server/src/services/event-report-service';
 import { EventSearchService } from '../console/server/src/services/event-search-service';
 import { openSqliteStore } from '../console/server/src/store/sqlite/sqlite-store';
-import { SqliteDatabase } from '@dlp/shared/node';
+import { SqliteWorkerDatabase } from '../console/server/src/store/sqlite/sqlite-worker-db';
 import { agentIdOf, deviceOf, exePath, HOSTS, hostName, prng, seed, sha256Of, userName } from './search-seed';
 
 const DAY_MS = 86_400_000;
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       return { from: new Date(start).toISOString(), to: new Date(start + 7 * DAY_MS).toISOString() };
     };
     const host = (): number => Math.floor(random() * HOSTS);
-    const raw = await SqliteDatabase.open(file);
+    const raw = await SqliteWorkerDatabase.open(file);
     const baseline = await timeRuns(runs, async () => {
       const w = week();
       await raw.get('SELECT count(*) AS n FROM events WHERE occurred_at_ms >= ? AND occurred_at_ms < ?', [Date.parse(w.from), Date.parse(w.to)]);

@@ -2,7 +2,7 @@
 import { build } from 'esbuild';
 
 /** Native modules and optional drivers stay outside the bundle; Node loads them from node_modules. */
-const EXTERNAL = ['sqlite3', 'pg', 'usb', 'pg-native'];
+const EXTERNAL = ['sqlite3', 'better-sqlite3', 'bufferutil', 'pg', 'usb', 'pg-native'];
 
 /**
  * Bundles `entry` (TypeScript) into one CommonJS file `outfile` for Node 20, as the product ships.

@@ -7,6 +7,12 @@ export const LIMITS = {
   maxMessageBytes: 1024 * 1024,
   /** Most events in one `events` message. */
   maxBatchEvents: 500,
+  /**
+   * Event batches an agent sends before the first of them is acked. The console commits batches
+   * that arrive together in one transaction, so a window above 1 keeps it writing while acks
+   * travel; the fleet simulator and the ingest benchmark use the same window as the agent.
+   */
+  agentInFlightBatches: 4,
   /** Identifiers, names, host and user names. */
   maxShortString: 256,
   /** File system paths and globs. */

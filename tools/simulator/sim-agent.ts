@@ -1,4 +1,4 @@
-import { CLOSE_CODES, PROTOCOL_VERSION, type AgentEvent, type AgentInfo, type ConsoleToAgentMessage } from '@dlp/shared';
+import { CLOSE_CODES, LIMITS, PROTOCOL_VERSION, type AgentEvent, type AgentInfo, type ConsoleToAgentMessage } from '@dlp/shared';
 import { canonicalHash } from '@dlp/shared/node';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
@@ -30,8 +30,8 @@ export interface SimAgentOptions {
   tlsInsecure: boolean;
 }
 
-/** Batches sent but not yet acked: like the real agent, a little pipelining, not a flood. */
-const WINDOW = 2;
+/** Batches sent but not yet acked: the real agent's window, a little pipelining, not a flood. */
+const WINDOW = LIMITS.agentInFlightBatches;
 /** Outbox bound per agent; beyond it new events are dropped and counted (the real agent writes a gap event). */
 const MAX_OUTBOX = 50_000;
 const BACKOFF_MIN_MS = 1000;

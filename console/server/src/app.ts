@@ -68,6 +68,8 @@ export interface ConsoleOptions {
   databaseSchema?: string;
   /** This node's stable name in a cluster (default host:port). */
   nodeId?: string;
+  /** PostgreSQL: event-ingest transactions in flight at once (see PostgresStoreOptions). */
+  ingestTransactions?: number;
   /** Alert engine tuning (tests: a short agent scan interval, an injected clock, short delivery timeouts). */
   alerts?: Pick<AlertingOptions, 'now' | 'scanIntervalMs' | 'dispatcher'>;
   /** Peers (IPs or CIDRs, comma-separated) that may scrape /metrics without credentials; none by default. */
@@ -126,6 +128,7 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
     ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.databaseSchema !== undefined ? { databaseSchema: options.databaseSchema } : {}),
     ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
+    ...(options.ingestTransactions !== undefined ? { ingestTransactions: options.ingestTransactions } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.synchronous !== undefined ? { synchronous: options.synchronous } : {}),
   });

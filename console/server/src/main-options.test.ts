@@ -32,4 +32,16 @@ describe('console command line', () => {
     expect(() => parseMainOptions(['--database-url', 'postgres://a@b/c', '--database-schema', 'x; drop'], {}, '/nowhere')).toThrow(/lower-case identifier/);
     expect(() => parseMainOptions(['--node-id', 'a b'], {}, '/nowhere')).toThrow(/--node-id/);
   });
+
+  it('takes the PostgreSQL ingest transactions in flight from --ingest-transactions or DLP_INGEST_TRANSACTIONS, 1-8', () => {
+    const pg = ['--database-url', 'postgres://a@b/c'];
+    expect(parseMainOptions(pg, {}, '/nowhere').ingestTransactions).toBeUndefined();
+    expect(parseMainOptions(pg, { DLP_INGEST_TRANSACTIONS: '3' }, '/nowhere').ingestTransactions).toBe(3);
+    expect(parseMainOptions([...pg, '--ingest-transactions', '1'], { DLP_INGEST_TRANSACTIONS: '3' }, '/nowhere').ingestTransactions).toBe(1);
+    expect(parseMainOptions([...pg, '--ingest-transactions', '8'], {}, '/nowhere').ingestTransactions).toBe(8);
+    for (const bad of ['0', '9', '2.5', '-1', 'two', ' 2', '1e1']) {
+      expect(() => parseMainOptions([...pg, `--ingest-transactions=${bad}`], {}, '/nowhere')).toThrow(/--ingest-transactions must be 1-8/);
+    }
+    expect(() => parseMainOptions(['--ingest-transactions', '2'], {}, '/nowhere')).toThrow(/needs --database-url/);
+  });
 });

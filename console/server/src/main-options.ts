@@ -22,7 +22,12 @@ export interface MainOptions {
   databaseSchema?: string;
   /** `--node-id NAME`: this node's stable name in a cluster. */
   nodeId?: string;
+  /** `--ingest-transactions N`: PostgreSQL event-ingest transactions in flight at once. */
+  ingestTransactions?: number;
 }
+
+/** Bounds of `--ingest-transactions`: each one holds a pooled connection (the pool has 10). */
+export const MAX_INGEST_TRANSACTIONS = 8;
 
 export const USAGE = `Usage: node dist/console/server.js [options]
   --data-dir DIR   data directory (env DLP_DATA_DIR, default ./data/console)
@@ -39,6 +44,8 @@ export const USAGE = `Usage: node dist/console/server.js [options]
                    may share one database (env DLP_DATABASE_URL; prefer the env: flags show in ps)
   --database-schema NAME  schema for the console's tables (env DLP_DATABASE_SCHEMA; default search_path)
   --node-id NAME   this node's stable name in a cluster (env DLP_NODE_ID; default host:port)
+  --ingest-transactions N  PostgreSQL event-ingest transactions in flight at once, 1-8
+                   (env DLP_INGEST_TRANSACTIONS; default 2)
 Env: DLP_ADMIN_PASSWORD (first admin's password), DLP_LOCAL_ENROLL_SECRET (enroll secret for a local agent)`;
 
 /** Where the web UI is when no --web-dir is given: next to the bundle, or dist/ when run from source. */
@@ -64,6 +71,7 @@ export function parseMainOptions(argv: string[], env: NodeJS.ProcessEnv, moduleD
       'database-url': { type: 'string' },
       'database-schema': { type: 'string' },
       'node-id': { type: 'string' },
+      'ingest-transactions': { type: 'string' },
     },
   });
   const portText = values.port ?? env.DLP_PORT ?? '8080';
@@ -103,6 +111,13 @@ export function parseMainOptions(argv: string[], env: NodeJS.ProcessEnv, moduleD
   if (nodeId !== undefined && nodeId !== '') {
     if (!/^[A-Za-z0-9._:-]{1,100}$/.test(nodeId)) throw new Error(`--node-id must be 1-100 of A-Z a-z 0-9 . _ : -, got "${nodeId.slice(0, 120)}"`);
     options.nodeId = nodeId;
+  }
+  const ingestTransactions = values['ingest-transactions'] ?? env.DLP_INGEST_TRANSACTIONS;
+  if (ingestTransactions !== undefined && ingestTransactions !== '') {
+    if (options.databaseUrl === undefined) throw new Error('--ingest-transactions needs --database-url (SQLite writes one transaction at a time)');
+    const n = /^\d{1,2}$/.test(ingestTransactions) ? Number(ingestTransactions) : NaN;
+    if (!(n >= 1 && n <= MAX_INGEST_TRANSACTIONS)) throw new Error(`--ingest-transactions must be 1-${MAX_INGEST_TRANSACTIONS}, got "${ingestTransactions.slice(0, 20)}"`);
+    options.ingestTransactions = n;
   }
   return options;
 }

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   if (parsed.databaseUrl !== undefined) options.databaseUrl = parsed.databaseUrl;
   if (parsed.databaseSchema !== undefined) options.databaseSchema = parsed.databaseSchema;
   if (parsed.nodeId !== undefined) options.nodeId = parsed.nodeId;
+  if (parsed.ingestTransactions !== undefined) options.ingestTransactions = parsed.ingestTransactions;
   options.reports = parsed.reports;
 
   const running = await createConsole(options);

@@ -31,49 +31,21 @@ interface PreparedEntry {
 /** Most prepared write statements kept per connection (least recently used ones are finalized). */
 const PREPARED_CACHE_SIZE = 64;
 
-export class SqliteDatabase {
+/**
+ * One queue in front of a connection: `exclusive` runs callers one at a time, and run/get/all/exec
+ * outside a transaction each take their turn. Subclasses supply the driver's `statements` (which
+ * bypass the queue, for use inside `transaction`/`exclusive`) and `transaction`.
+ */
+export abstract class QueuedSqliteConnection implements SqliteConnection {
   private queue: Promise<unknown> = Promise.resolve();
-  /**
-   * Prepared statements for `run`, by SQL text. Re-preparing a multi-row INSERT (hundreds of
-   * placeholders) for every batch cost a measurable share of ingest time. Only `run` is cached:
-   * a cached `get` would keep its statement open mid-result and hold a read transaction.
-   */
-  private readonly prepared = new Map<string, PreparedEntry>();
-
-  private constructor(private readonly db: sqlite3.Database, readonly path: string) {}
-
-  static async open(path: string, options: SqliteOptions = {}): Promise<SqliteDatabase> {
-    const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-      const handle: sqlite3.Database = new sqlite3.Database(path, (err) => (err ? reject(err) : resolve(handle)));
-    });
-    const wrapped = new SqliteDatabase(db, path);
-    await wrapped.rawExec(
-      `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? 'FULL'}; ` +
-        `PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000};`,
-    );
-    return wrapped;
-  }
+  abstract readonly statements: SqliteStatements;
+  abstract transaction<T>(fn: (tx: SqliteStatements) => Promise<T>): Promise<T>;
 
   /** Runs `fn` alone on the connection: nothing else is sent to SQLite until it settles. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.queue.then(fn, fn);
     this.queue = next.catch(() => undefined);
     return next;
-  }
-
-  /** BEGIN IMMEDIATE … COMMIT around `fn`, ROLLBACK if it throws. */
-  transaction<T>(fn: (tx: SqliteStatements) => Promise<T>): Promise<T> {
-    return this.exclusive(async () => {
-      await this.rawExec('BEGIN IMMEDIATE');
-      try {
-        const result = await fn(this.statements);
-        await this.rawExec('COMMIT');
-        return result;
-      } catch (err) {
-        await this.rawExec('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-    });
   }
 
   run(sql: string, params: SqlParam[] = []): Promise<RunResult> {
@@ -89,7 +61,47 @@ export class SqliteDatabase {
   }
 
   exec(sql: string): Promise<void> {
-    return this.exclusive(() => this.rawExec(sql));
+    return this.exclusive(() => this.statements.exec(sql));
+  }
+}
+
+export class SqliteDatabase extends QueuedSqliteConnection {
+  /**
+   * Prepared statements for `run`, by SQL text. Re-preparing a multi-row INSERT (hundreds of
+   * placeholders) for every batch cost a measurable share of ingest time. Only `run` is cached:
+   * a cached `get` would keep its statement open mid-result and hold a read transaction.
+   */
+  private readonly prepared = new Map<string, PreparedEntry>();
+
+  private constructor(private readonly db: sqlite3.Database, readonly path: string) {
+    super();
+  }
+
+  static async open(path: string, options: SqliteOptions = {}): Promise<SqliteDatabase> {
+    const db = await new Promise<sqlite3.Database>((resolve, reject) => {
+      const handle: sqlite3.Database = new sqlite3.Database(path, (err) => (err ? reject(err) : resolve(handle)));
+    });
+    const wrapped = new SqliteDatabase(db, path);
+    await wrapped.rawExec(
+      `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? 'FULL'}; ` +
+        `PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000};`,
+    );
+    return wrapped;
+  }
+
+  /** BEGIN IMMEDIATE … COMMIT around `fn`, ROLLBACK if it throws. */
+  transaction<T>(fn: (tx: SqliteStatements) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      await this.rawExec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.statements);
+        await this.rawExec('COMMIT');
+        return result;
+      } catch (err) {
+        await this.rawExec('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
   }
 
   close(): Promise<void> {
@@ -173,6 +185,11 @@ export interface SqliteStatements {
   exec(sql: string): Promise<void>;
 }
 
+/** A connection with a queue and transactions: what `migrate` needs (this class and the console's worker connection). */
+export interface SqliteConnection extends SqliteStatements {
+  transaction<T>(fn: (tx: SqliteStatements) => Promise<T>): Promise<T>;
+}
+
 export interface Migration {
   /** Increasing integer; applied migrations are recorded and never re-run or edited. */
   id: number;
@@ -181,7 +198,7 @@ export interface Migration {
 }
 
 /** Applies pending migrations in order, each in its own transaction. Returns the ids applied. */
-export async function migrate(db: SqliteDatabase, migrations: readonly Migration[]): Promise<number[]> {
+export async function migrate(db: SqliteConnection, migrations: readonly Migration[]): Promise<number[]> {
   await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
   const applied = new Set((await db.all<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => r.id));
   const done: number[] = [];

@@ -1,4 +1,4 @@
-import { SqliteDatabase } from '@dlp/shared/node';
+import { SqliteWorkerDatabase } from '../store/sqlite/sqlite-worker-db';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCsv } from '../testing/csv-parse';
@@ -59,7 +59,7 @@ describe('dlp audit-export and audit-verify', () => {
     expect(rows).toBeGreaterThanOrEqual(5);
 
     // Someone with file access quietly weakens the recorded settings change (the last row).
-    const db = await SqliteDatabase.open(path.join(t.dataDir, 'console.sqlite'));
+    const db = await SqliteWorkerDatabase.open(path.join(t.dataDir, 'console.sqlite'));
     await db.exec('DROP TRIGGER audit_log_no_update');
     await db.run(`UPDATE audit_log SET after_json = '{"passwordMaxAgeDays":3650}' WHERE action = 'settings.update'`);
     await db.close();

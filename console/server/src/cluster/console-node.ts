@@ -21,6 +21,8 @@ export interface ConsoleNodeOptions {
   databaseSchema?: string;
   /** This node's stable name (agents it serves are recorded under it); defaults to host:port. */
   nodeId?: string;
+  /** PostgreSQL only: event-ingest transactions in flight at once (the store's default otherwise). */
+  ingestTransactions?: number;
   /** The port asked for, used in the default node id when it is fixed. */
   port?: number;
   synchronous?: 'FULL' | 'NORMAL';
@@ -71,6 +73,7 @@ export async function openConsoleNode(options: ConsoleNodeOptions): Promise<Cons
     connectionString: options.databaseUrl,
     nodeId,
     ...(options.databaseSchema !== undefined ? { schema: options.databaseSchema } : {}),
+    ...(options.ingestTransactions !== undefined ? { ingestTransactions: options.ingestTransactions } : {}),
   });
   let bus: PgClusterBus;
   try {

@@ -7,6 +7,7 @@ import {
   type AgentToConsoleMessage,
   type ConsoleToAgentMessage,
   type EnrollMessage,
+  type EventsMessage,
   type HelloMessage,
   type SignedException,
   type SignedPolicy,
@@ -15,7 +16,7 @@ import WebSocket from 'ws';
 import { errorFields, type LogFields, type Logger } from '../logging/logger';
 import type { AgentService } from '../services/agent-service';
 import type { EnrollmentService } from '../services/enrollment-service';
-import type { EventService } from '../services/event-service';
+import type { EventService, IngestResult } from '../services/event-service';
 import type { ExceptionService } from '../services/exception-service';
 import type { PolicyService } from '../services/policy-service';
 import type { GatewayMetrics } from './gateway-metrics';
@@ -68,12 +69,18 @@ const INTERNAL_ERROR_CLOSE = 1011;
 
 /**
  * One agent socket. Frames are decoded on arrival and handled strictly one after another, so a
- * batch is acked only after it and every batch before it committed.
+ * batch is acked only after it and every batch before it committed. Event batches start committing
+ * on arrival, though, not when their turn comes: an agent with a backlog (back online after days)
+ * uploads at the group-commit rate, with the batches it pipelines sharing transactions, instead of
+ * one batch per fsync. If one fails the connection is closed before any later ack, and the later
+ * batches cannot move the stored acked seq past it (see `AckedSeqAdvance`).
  */
 export class AgentConnection {
   private state: State = 'awaiting-hello';
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
+  /** Last seq of the newest batch handed to ingest on this connection (0: none yet). */
+  private ingestStartedUpTo = 0;
   private helloTimer: NodeJS.Timeout | undefined;
   private agentIdValue: string | undefined;
   private groupIdValue: string | undefined;
@@ -215,9 +222,11 @@ export class AgentConnection {
   private enqueue(message: AgentToConsoleMessage): void {
     this.pending += 1;
     if (this.pending >= PAUSE_AT_PENDING && !this.ws.isPaused) this.ws.pause();
+    // Before hello is done the batch waits its turn (it is refused or started then).
+    const ingesting = message.type === 'events' && this.state === 'ready' ? this.startIngest(message.events) : undefined;
     this.chain = this.chain.then(async () => {
       try {
-        if (this.state !== 'closed') await this.handle(message);
+        if (this.state !== 'closed') await this.handle(message, ingesting);
       } catch (err) {
         this.ctx.logger.error('agent message failed', { type: message.type, agentId: this.agentIdValue, ...errorFields(err) });
         this.refuse(INTERNAL_ERROR_CLOSE, 'internal_error', 'the console could not handle this message; reconnect later');
@@ -228,7 +237,24 @@ export class AgentConnection {
     });
   }
 
-  private async handle(message: AgentToConsoleMessage): Promise<void> {
+  /** Hands a batch to ingest now; its ack is sent in turn by `handle`. */
+  private startIngest(events: EventsMessage['events']): Promise<IngestResult> {
+    const agentId = this.agentIdValue;
+    if (agentId === undefined) return Promise.reject(new Error('events before hello'));
+    const previousUpTo = this.ingestStartedUpTo;
+    this.ingestStartedUpTo = Math.max(previousUpTo, events[events.length - 1]?.seq ?? 0);
+    const started = process.hrtime.bigint();
+    const received = events.length;
+    const ingesting = this.ctx.events.ingest(agentId, events, previousUpTo).then((result) => {
+      this.ctx.metrics.batchCommitted(received, result.stored.length, Number(process.hrtime.bigint() - started) / 1e9);
+      return result;
+    });
+    // Awaited in turn by `handle`; if the connection closed first, nobody will: not unhandled.
+    ingesting.catch(() => undefined);
+    return ingesting;
+  }
+
+  private async handle(message: AgentToConsoleMessage, ingesting?: Promise<IngestResult>): Promise<void> {
     if (this.state === 'awaiting-hello') {
       if (message.type === 'enroll') return this.handleEnroll(message);
       if (message.type === 'hello') return this.handleHello(message);
@@ -238,12 +264,10 @@ export class AgentConnection {
     if (agentId === undefined) return;
     switch (message.type) {
       case 'events': {
-        const received = message.events.length;
-        // Read before ingest, which takes ownership of the event objects.
+        // Read before ingest, which takes ownership of the event objects (no-op if it started:
+        // ingest keeps these fields).
         const occurredAtMs = message.events.map((e) => Date.parse(e.occurredAt));
-        const started = process.hrtime.bigint();
-        const result = await this.ctx.events.ingest(agentId, message.events);
-        this.ctx.metrics.batchCommitted(received, result.stored.length, Number(process.hrtime.bigint() - started) / 1e9);
+        const result = await (ingesting ?? this.startIngest(message.events));
         this.send({ v: PROTOCOL_VERSION, type: 'ack', upTo: result.upTo });
         const ackedAtMs = Date.now();
         for (const at of occurredAtMs) this.ctx.metrics.eventAcked((ackedAtMs - at) / 1000);

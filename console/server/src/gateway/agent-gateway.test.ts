@@ -1,5 +1,7 @@
 import { CLOSE_CODES, LIMITS, PROTOCOL_VERSION, sampleEvent, type AgentSummary, type Page, type StoredEvent } from '@dlp/shared';
+import path from 'node:path';
 import { verifySignedPolicy } from '@dlp/shared/node';
+import { SqliteWorkerDatabase } from '../store/sqlite/sqlite-worker-db';
 import { AgentPeer, enrollAgent, helloAgent, TEST_AGENT_INFO } from '../testing/agent-peer';
 import { createEnrollSecret, startTestConsole, type TestConsole } from '../testing/test-console';
 import { waitFor } from '../testing/wait-for';
@@ -195,6 +197,35 @@ describe('agent gateway', () => {
       await peer.next('ack', 19);
       expect(peer.received.filter((m) => m.type === 'ack').map((m) => (m.type === 'ack' ? m.upTo : -1))).toEqual(Array.from({ length: 20 }, (_, b) => (b + 1) * 50));
       expect((await agent(creds.agentId)).ackedSeq).toBe(1000);
+    });
+
+    it('commits pipelined batches as they arrive, and a failed one stops every later ack and keeps the acked seq before it', async () => {
+      const creds = await enrollAgent(t.console.agentUrl, secret);
+      // A real database failure for any transaction holding seq 60 (the second batch).
+      const db = await SqliteWorkerDatabase.open(path.join(t.dataDir, 'console.sqlite'));
+      await db.exec("CREATE TRIGGER fail_seq_60 BEFORE INSERT ON events WHEN NEW.seq = 60 BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+      const batchOf = (b: number): StoredEvent[] => Array.from({ length: 50 }, (_, i) => ({ ...sampleEvent({ seq: b * 50 + i + 1 }), agentId: '', receivedAt: '' }));
+      const strip = (events: StoredEvent[]): ReturnType<typeof sampleEvent>[] => events.map(({ agentId: _a, receivedAt: _r, ...event }) => event);
+      const peer = await hello(creds, 1);
+      // Sent back to back, as the agent pipelines its outbox.
+      for (let b = 0; b < 6; b++) peer.send({ v, type: 'events', events: strip(batchOf(b)) });
+      expect(await peer.closeCode()).toBe(1011);
+      const acks = peer.received.filter((m) => m.type === 'ack').map((m) => (m.type === 'ack' ? m.upTo : -1));
+      expect(acks).toEqual([50]);
+      // Later batches may be stored, but the acked seq never passes the failed one: the agent
+      // resumes from it.
+      expect((await agent(creds.agentId)).ackedSeq).toBe(50);
+
+      await db.exec('DROP TRIGGER fail_seq_60');
+      await db.close();
+      const again = await hello(creds, 1);
+      expect(again.received[0]).toMatchObject({ type: 'welcome', ackedSeq: 50 });
+      for (let b = 1; b < 6; b++) again.send({ v, type: 'events', events: strip(batchOf(b)) });
+      await again.next('ack', 4);
+      expect(again.received.filter((m) => m.type === 'ack').map((m) => (m.type === 'ack' ? m.upTo : -1))).toEqual([100, 150, 200, 250, 300]);
+      expect((await agent(creds.agentId)).ackedSeq).toBe(300);
+      const stored = await t.admin.json<Page<StoredEvent>>('GET', '/api/v1/events?limit=1000');
+      expect(stored.body.items.map((e) => e.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
     });
 
     it('records policy receipts and capability reports', async () => {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sampleEvent, uuidv7, type AuditEntry, type Page, type StoredEvent } from '@dlp/shared';
-import { SqliteDatabase } from '@dlp/shared/node';
+import { SqliteWorkerDatabase } from '../store/sqlite/sqlite-worker-db';
 import { openSqliteStore } from '../store/sqlite/sqlite-store';
 import { RestClient } from '../testing/rest-client';
 
@@ -38,7 +38,7 @@ async function seed(dbPath: string): Promise<void> {
   await store.transaction((tx) => tx.events.insertEvents(events));
   await store.close();
 
-  const db = await SqliteDatabase.open(dbPath, { synchronous: 'NORMAL' });
+  const db = await SqliteWorkerDatabase.open(dbPath, { synchronous: 'NORMAL' });
   try {
     const columns = (await db.all<{ name: string }>('PRAGMA table_info(events)')).map((c) => c.name).filter((name) => name !== 'row_id');
     // Indexes are rebuilt once after the bulk copy: much faster than updating them row by row.

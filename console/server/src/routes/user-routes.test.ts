@@ -1,4 +1,4 @@
-import { SqliteDatabase } from '@dlp/shared/node';
+import { SqliteWorkerDatabase } from '../store/sqlite/sqlite-worker-db';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -140,7 +140,7 @@ describe('users, passwords and lockout', () => {
     expect((await user.client.json('GET', '/api/v1/audit')).status).toBe(200);
 
     // 91 days pass (written straight into the database, as time would).
-    const db = await SqliteDatabase.open(path.join(t.dataDir, 'console.sqlite'));
+    const db = await SqliteWorkerDatabase.open(path.join(t.dataDir, 'console.sqlite'));
     await db.run('UPDATE users SET password_changed_at = ? WHERE username = ?', [new Date(Date.now() - 91 * 86_400_000).toISOString(), 'ada']);
     await db.close();
 

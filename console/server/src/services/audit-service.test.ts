@@ -1,4 +1,4 @@
-import { SqliteDatabase } from '@dlp/shared/node';
+import { SqliteWorkerDatabase } from '../store/sqlite/sqlite-worker-db';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -68,7 +68,7 @@ describe('audit log (real SQLite)', () => {
   it('refuses UPDATE and DELETE on the audit table', async () => {
     await recordSome(2);
     await store.close();
-    const db = await SqliteDatabase.open(dbPath);
+    const db = await SqliteWorkerDatabase.open(dbPath);
     try {
       await expect(db.run("UPDATE audit_log SET action = 'nothing' WHERE id = 1")).rejects.toThrow(/append-only/);
       await expect(db.run('DELETE FROM audit_log WHERE id = 2')).rejects.toThrow(/append-only/);
@@ -83,7 +83,7 @@ describe('audit log (real SQLite)', () => {
   it('names the first row an attacker with file access edited, even after dropping the trigger', async () => {
     await recordSome(5);
     await store.close();
-    const db = await SqliteDatabase.open(dbPath);
+    const db = await SqliteWorkerDatabase.open(dbPath);
     await db.exec('DROP TRIGGER audit_log_no_update');
     await db.run("UPDATE audit_log SET source_ip = '192.0.2.1' WHERE id = 3");
     await db.close();
@@ -96,7 +96,7 @@ describe('audit log (real SQLite)', () => {
   it('detects a row deleted from the middle of the chain', async () => {
     await recordSome(5);
     await store.close();
-    const db = await SqliteDatabase.open(dbPath);
+    const db = await SqliteWorkerDatabase.open(dbPath);
     await db.exec('DROP TRIGGER audit_log_no_delete');
     await db.run('DELETE FROM audit_log WHERE id = 2');
     await db.close();
@@ -111,7 +111,7 @@ describe('audit log (real SQLite)', () => {
     if (!row3) throw new Error('row 3 missing');
     const forged = { ...row3, action: 'policy.read' };
     await store.close();
-    const db = await SqliteDatabase.open(dbPath);
+    const db = await SqliteWorkerDatabase.open(dbPath);
     await db.exec('DROP TRIGGER audit_log_no_update');
     await db.run('UPDATE audit_log SET action = ?, hash = ? WHERE id = 3', [forged.action, auditRowHash(forged)]);
     await db.close();

@@ -33,15 +33,16 @@ export class EventService {
    * Commits one batch of one agent, together with the agent's acked seq, and only then announces
    * the newly stored events. The batch is already schema-checked and ordered by seq. Batches of
    * different agents may share a transaction (group commit); each resolves after its commit.
-   * Takes ownership of the batch's objects.
+   * `previousUpTo` is the last seq of the batch the same connection sent before this one (0 for
+   * its first): the acked seq moves only once that one committed. Takes ownership of the batch's objects.
    */
-  async ingest(agentId: string, batch: AgentEvent[]): Promise<IngestResult> {
+  async ingest(agentId: string, batch: AgentEvent[], previousUpTo = 0): Promise<IngestResult> {
     const last = batch[batch.length - 1];
     if (!last) return { upTo: 0, stored: [] };
     const receivedAt = new Date().toISOString();
     // The events are this call's own freshly parsed objects: extend them in place rather than copy.
     const candidates: StoredEvent[] = batch.map((event) => Object.assign(event, { agentId, receivedAt }));
-    const stored = await this.groupCommit.write(agentId, candidates, last.seq, receivedAt);
+    const stored = await this.groupCommit.write(agentId, candidates, last.seq, receivedAt, previousUpTo);
     if (stored.length > 0) {
       this.events.emit('events-stored', stored);
       // Alerting listens here (it only queues): evaluation and delivery never delay the ack.

@@ -1,5 +1,5 @@
 import type { StoredEvent } from '@dlp/shared';
-import type { ConsoleStore, EventKey } from '../store/store';
+import type { AckedSeqAdvance, ConsoleStore, EventKey } from '../store/store';
 import { CommitQueue } from './commit-queue';
 
 /** One agent batch waiting for its commit. */
@@ -7,6 +7,8 @@ interface PendingBatch {
   agentId: string;
   events: StoredEvent[];
   upTo: number;
+  /** Last seq of the batch this connection sent before it (0: the first on its connection). */
+  previousUpTo: number;
   seenAt: string;
 }
 
@@ -45,9 +47,12 @@ export class GroupCommit {
     });
   }
 
-  /** Commits the batch (and the agent's acked seq); resolves with the events newly stored. */
-  write(agentId: string, events: StoredEvent[], upTo: number, seenAt: string): Promise<StoredEvent[]> {
-    return this.queue.enqueue({ agentId, events, upTo, seenAt });
+  /**
+   * Commits the batch (and the agent's acked seq); resolves with the events newly stored. The
+   * acked seq moves only if the batch before it on the same connection (`previousUpTo`) committed.
+   */
+  write(agentId: string, events: StoredEvent[], upTo: number, seenAt: string, previousUpTo = 0): Promise<StoredEvent[]> {
+    return this.queue.enqueue({ agentId, events, upTo, previousUpTo, seenAt });
   }
 
   private async commitRetryingOnce(group: PendingBatch[]): Promise<EventKey[]> {
@@ -62,15 +67,30 @@ export class GroupCommit {
   private commit(group: PendingBatch[]): Promise<EventKey[]> {
     return this.store.transaction(async (tx) => {
       const inserted = await tx.events.insertEvents(group.length === 1 ? (group[0]?.events ?? []) : group.flatMap((b) => b.events));
-      // One agent may appear twice (a replaced connection racing its successor): keep the highest.
-      // Sorted by agent id: concurrent ingest transactions lock agents rows in one global order.
-      const highest = new Map<string, number>();
-      for (const batch of group) highest.set(batch.agentId, Math.max(highest.get(batch.agentId) ?? 0, batch.upTo));
-      const upTo = new Map([...highest].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-      await tx.agents.advanceAckedSeqs(upTo, group[group.length - 1]?.seenAt ?? new Date().toISOString());
+      await tx.agents.advanceAckedSeqs(ackedSeqAdvances(group), group[group.length - 1]?.seenAt ?? new Date().toISOString());
       return inserted;
     });
   }
+}
+
+/**
+ * Per agent, the highest seq of its batches in the group, guarded by the earliest batch's
+ * predecessor: batches of one connection in one transaction commit together, so only the first
+ * one's predecessor matters. (An agent may also appear from two connections — a replaced one
+ * racing its successor; the least demanding guard wins, as the new connection started from the
+ * stored acked seq.) Sorted by agent id: concurrent ingest transactions lock agents rows in one
+ * global order.
+ */
+function ackedSeqAdvances(group: readonly PendingBatch[]): Map<string, AckedSeqAdvance> {
+  const byAgent = new Map<string, AckedSeqAdvance>();
+  for (const batch of group) {
+    const seen = byAgent.get(batch.agentId);
+    byAgent.set(
+      batch.agentId,
+      seen ? { upTo: Math.max(seen.upTo, batch.upTo), ifAckedAtLeast: Math.min(seen.ifAckedAtLeast, batch.previousUpTo) } : { upTo: batch.upTo, ifAckedAtLeast: batch.previousUpTo },
+    );
+  }
+  return new Map([...byAgent].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** The events of each batch that this commit stored, in group order. */

@@ -25,6 +25,17 @@ export interface ConsoleStore extends StoreRepositories {
   close(): Promise<void>;
 }
 
+/**
+ * How far one commit moves an agent's acked seq. `ifAckedAtLeast` is the last seq of the batch
+ * sent before these on the same connection: batches are committed as they arrive, so if an earlier
+ * one failed, a later one must not move the acked seq past the failed events (the agent resumes
+ * from the acked seq and would never send them again).
+ */
+export interface AckedSeqAdvance {
+  upTo: number;
+  ifAckedAtLeast: number;
+}
+
 /** The repositories a store (or one of its transactions) offers. */
 export interface StoreRepositories {
   readonly users: UserRepository;
@@ -183,8 +194,11 @@ export interface AgentRepository {
   touch(id: string, seenAt: string): Promise<void>;
   recordCapabilities(id: string, capabilities: CapabilityReport, seenAt: string): Promise<void>;
   recordPolicyReceipt(id: string, receipt: PolicyReceiptRecord): Promise<void>;
-  /** For each agent: acked_seq = max(acked_seq, upTo), last seen = seenAt. One statement for all. */
-  advanceAckedSeqs(updates: ReadonlyMap<string, number>, seenAt: string): Promise<void>;
+  /**
+   * For each agent: acked_seq = max(acked_seq, upTo) and last seen = seenAt — but only where
+   * acked_seq is already ≥ `ifAckedAtLeast` (0: always). One statement for all.
+   */
+  advanceAckedSeqs(updates: ReadonlyMap<string, AckedSeqAdvance>, seenAt: string): Promise<void>;
   /** Returns false when no such agent exists or it was already revoked. */
   revoke(id: string, revokedAt: string): Promise<boolean>;
   /** Removes the agent record (its events stay, as evidence). Returns false when no such agent exists. */

@@ -44,7 +44,7 @@ export const DEFAULT_LINK_TIMINGS: LinkTimings = {
   idleTimeoutMs: 95_000,
   ackTimeoutMs: 120_000,
   handshakeTimeoutMs: 10_000,
-  maxInFlightBatches: 4,
+  maxInFlightBatches: LIMITS.agentInFlightBatches,
 };
 
 export type LinkState = 'idle' | 'connecting' | 'enrolling' | 'authenticating' | 'ready' | 'waiting' | 'stopped';

@@ -39,9 +39,9 @@ export function pgAgentRepository(sql: PgStatements, nodeId: string): AgentRepos
       // Two arrays instead of a VALUES list: one statement text whatever the number of agents.
       await sql.run(
         `UPDATE agents SET acked_seq = GREATEST(agents.acked_seq, v.up_to), last_seen_at = ?
-           FROM unnest(?::text[], ?::bigint[]) AS v (id, up_to)
-          WHERE agents.id = v.id`,
-        [seenAt, [...updates.keys()], [...updates.values()]],
+           FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS v (id, up_to, if_acked_at_least)
+          WHERE agents.id = v.id AND agents.acked_seq >= v.if_acked_at_least`,
+        [seenAt, [...updates.keys()], [...updates.values()].map((u) => u.upTo), [...updates.values()].map((u) => u.ifAckedAtLeast)],
       );
     },
   };

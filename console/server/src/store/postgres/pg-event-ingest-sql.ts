@@ -2,8 +2,14 @@
  * Event ingest on PostgreSQL in one statement per chunk: the rows arrive as column arrays, each
  * event takes its agent's current group, duplicates of (agent_id, seq) are skipped, and the hourly
  * and daily roll-ups (same buckets as sqlite/event-rollup-queries.ts) count exactly the rows
- * inserted, in the same transaction. One round trip instead of five; roll-up rows are upserted in
- * key order so two nodes committing at once lock shared counters in the same order.
+ * inserted, in the same transaction. One round trip instead of five. The ingest fallback of
+ * pg-event-queries.ts (the COPY fast path writes roll-ups through sqlite/event-rollup-queries.ts).
+ *
+ * Lock order: every ingest transaction, whichever path, upserts all its hourly rows before any
+ * daily row, each table in primary-key order with text in code point order (COLLATE "C"), so two
+ * transactions or nodes committing at once lock shared counters in one order and cannot deadlock.
+ * PostgreSQL runs data-modifying CTEs in an order of its choosing (in fact daily before hourly), so
+ * `daily` reads `hourly`'s result: the data dependency is what puts hourly first.
  */
 export const PG_INGEST_SQL = `
 WITH input AS (
@@ -33,8 +39,10 @@ bucketed AS (
 ),
 hourly AS (
   INSERT INTO event_rollup_hourly (hour_ms, type, action, severity, count)
-  SELECT hour_ms, type, action, severity, count(*) FROM bucketed GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+  SELECT hour_ms, type, action, severity, count(*) FROM bucketed GROUP BY 1, 2, 3, 4
+   ORDER BY hour_ms, type COLLATE "C", action COLLATE "C", severity COLLATE "C"
   ON CONFLICT (hour_ms, type, action, severity) DO UPDATE SET count = event_rollup_hourly.count + excluded.count
+  RETURNING 1
 ),
 daily AS (
   INSERT INTO event_rollup_daily (day_ms, dimension, key, type, action, count)
@@ -43,7 +51,10 @@ daily AS (
           UNION ALL SELECT day_ms, 'host', host, type, action FROM bucketed
           UNION ALL SELECT day_ms, 'device', device_key, type, action FROM bucketed WHERE device_key IS NOT NULL
           UNION ALL SELECT day_ms, 'app', app, type, action FROM bucketed WHERE app IS NOT NULL) AS keyed
-   GROUP BY 1, 2, 3, 4, 5 ORDER BY 2, 1, 3, 4, 5
+   -- Evaluated once, before the first daily row: runs every hourly upsert to completion first.
+   WHERE (SELECT count(*) FROM hourly) >= 0
+   GROUP BY 1, 2, 3, 4, 5
+   ORDER BY dimension COLLATE "C", day_ms, key COLLATE "C", type COLLATE "C", action COLLATE "C"
   ON CONFLICT (dimension, day_ms, key, type, action) DO UPDATE SET count = event_rollup_daily.count + excluded.count
 )
 SELECT agent_id, seq FROM ins`;

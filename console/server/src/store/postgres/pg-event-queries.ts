@@ -1,6 +1,7 @@
 import type { StoredEvent } from '@dlp/shared';
 import type { EventKey, EventRepository } from '../store';
-import { deviceKeyOf, searchTextOf, sqliteEventRepository } from '../sqlite/event-queries';
+import { deviceKeyOf, searchTextOf, sqliteEventRepository, subjectSha256 } from '../sqlite/event-queries';
+import { copyEvents, type PgCopyStatements } from './pg-event-copy';
 import { PG_INGEST_SQL } from './pg-event-ingest-sql';
 import type { PgParam, PgStatements } from './pg-statements';
 
@@ -9,11 +10,6 @@ import type { PgParam, PgStatements } from './pg-statements';
  * is the same for every batch and there is no bound-parameter limit.
  */
 export const PG_EVENT_ROWS_PER_STATEMENT = 5000;
-
-function subjectSha256(event: StoredEvent): string | null {
-  const subject = event.subject;
-  return (subject.kind === 'process' || subject.kind === 'file') && subject.sha256 !== undefined ? subject.sha256 : null;
-}
 
 /** The insert's column arrays for a chunk of events. */
 function columnArrays(events: readonly StoredEvent[]): PgParam[] {
@@ -55,14 +51,24 @@ function columnArrays(events: readonly StoredEvent[]): PgParam[] {
   return [ids, agents, seqs, occurred, received, types, actions, severities, rules, hashes, json, users, hosts, devices, apps, texts];
 }
 
-/** Events on PostgreSQL: the same columns, roll-ups and keyset order as SQLite, bulk-inserted through unnest. */
+function canCopy(sql: PgStatements): sql is PgCopyStatements {
+  return sql.copyFrom !== undefined;
+}
+
+/**
+ * Events on PostgreSQL: the same columns, roll-ups and keyset order as SQLite. In a transaction a
+ * batch is COPYed (pg-event-copy.ts; about twice the rows per second of the unnest INSERT); a batch
+ * holding an event already stored, and any batch outside a transaction, goes through one unnest
+ * statement per chunk that skips duplicates.
+ */
 export function pgEventRepository(sql: PgStatements): EventRepository {
   return {
-    // Queries are portable; only ingest differs (one unnest statement per chunk, roll-ups included).
+    // Queries are portable; only ingest differs.
     ...sqliteEventRepository(sql),
     async insertEvents(events) {
       const inserted: EventKey[] = [];
       if (events.length === 0) return inserted;
+      if (canCopy(sql) && (await copyEvents(sql, events))) return events.map((e) => ({ agentId: e.agentId, seq: e.seq }));
       for (let start = 0; start < events.length; start += PG_EVENT_ROWS_PER_STATEMENT) {
         const chunk = events.slice(start, start + PG_EVENT_ROWS_PER_STATEMENT);
         // RETURNING leaves out rows already stored; report the new ones in the batch's order.

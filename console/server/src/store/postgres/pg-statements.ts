@@ -1,4 +1,6 @@
+import { finished } from 'node:stream/promises';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import type { RunResult, SqlParam, SqliteStatements } from '@dlp/shared/node';
 
 /** node-postgres also binds arrays (to `text[]`, `bigint[]` …), which `unnest` turns into rows. */
@@ -9,6 +11,12 @@ export interface PgStatements extends SqliteStatements {
   run(sql: string, params?: PgParam[]): Promise<RunResult>;
   get<T>(sql: string, params?: PgParam[]): Promise<T | undefined>;
   all<T>(sql: string, params?: PgParam[]): Promise<T[]>;
+  /**
+   * Runs `COPY … FROM STDIN` with `data` (COPY text, already escaped: see pg-copy-text.ts) and
+   * resolves with the rows copied. Only statements bound to one client (a transaction) have it:
+   * COPY's rows go wherever that client's transaction goes.
+   */
+  copyFrom?(sql: string, data: Buffer): Promise<number>;
 }
 
 /** What runs a query: the pool (one statement, autocommit) or one checked-out client (a transaction). */
@@ -114,6 +122,24 @@ export function pgStatements(db: PgQueryable): PgStatements {
     },
     async exec(sql) {
       await db.query(sql);
+    },
+  };
+}
+
+/**
+ * The statements of one transaction's client, with `copyFrom`. The data goes as one buffer: a COPY
+ * the server fails midway (e.g. a unique violation) then leaves nothing queued on the client, which
+ * is immediately usable for the ROLLBACK TO SAVEPOINT that follows.
+ */
+export function pgTransactionStatements(client: PoolClient): PgStatements {
+  return {
+    ...pgStatements(client),
+    async copyFrom(sql, data) {
+      const stream = client.query(copyFromStdin(sql));
+      stream.end(data);
+      // Resolves after the server's ReadyForQuery; rejects with the server's error (SQLSTATE in `code`).
+      await finished(stream);
+      return stream.rowCount;
     },
   };
 }

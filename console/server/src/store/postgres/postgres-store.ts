@@ -18,7 +18,7 @@ import { pgAuditRepository, pgExceptionRepository } from './pg-lifecycle-queries
 import { migratePostgres } from './pg-migrate';
 import { PG_CONSOLE_MIGRATIONS } from './pg-migrations';
 import { PG_REPORT_MIGRATIONS } from './pg-report-migrations';
-import { pgStatements, type PgQueryable } from './pg-statements';
+import { pgStatements, pgTransactionStatements, type PgStatements } from './pg-statements';
 import { pgTriageRepository } from './pg-triage-queries';
 
 export interface PostgresStoreOptions {
@@ -57,9 +57,8 @@ const types: pg.CustomTypesConfig = {
     oid === PG_INT8_OID || oid === PG_NUMERIC_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-/** The repositories over one queryable: the pool (autocommit) or the client of a transaction. */
-function repositories(db: PgQueryable, nodeId: string): StoreRepositories {
-  const sql = pgStatements(db);
+/** The repositories over the pool's statements (autocommit) or a transaction's (one client). */
+function repositories(sql: PgStatements, nodeId: string): StoreRepositories {
   const users = sqliteUserRepository(sql);
   // Repositories whose SQL is portable are shared with SQLite; dialect-specific ones are pg-*.
   return {
@@ -91,6 +90,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
     throw new Error(`PostgreSQL schema name must match ${String(SCHEMA_NAME)}, got "${options.schema}"`);
   }
+  const ingestTransactions = options.ingestTransactions ?? 2;
+  if (!Number.isInteger(ingestTransactions) || ingestTransactions < 1) throw new Error(`ingestTransactions must be a positive integer, got ${ingestTransactions}`);
   const nodeId = options.nodeId ?? `${hostname()}:${process.pid}`;
   const pool = new pg.Pool({
     connectionString: options.connectionString,
@@ -109,17 +110,17 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw err;
   }
   return {
-    ...repositories(pool, nodeId),
+    ...repositories(pgStatements(pool), nodeId),
     pool,
     nodeId,
-    ingestTransactions: options.ingestTransactions ?? 2,
+    ingestTransactions,
     async transaction(fn) {
       // One pooled client for the whole transaction: every statement of `fn` goes through it.
       const client = await pool.connect();
       let broken = false;
       try {
         await client.query('BEGIN');
-        const result = await fn(repositories(client, nodeId));
+        const result = await fn(repositories(pgTransactionStatements(client), nodeId));
         await client.query('COMMIT');
         return result;
       } catch (err) {

@@ -132,11 +132,11 @@ export function sqliteAgentRepository(sql: SqliteStatements, searchClause = SQLI
       if (updates.size === 0) return;
       // UPDATE … FROM (VALUES …) names the columns column1, column2 in SQLite.
       const params: SqlParam[] = [seenAt];
-      for (const [id, upTo] of updates) params.push(id, upTo);
+      for (const [id, { upTo, ifAckedAtLeast }] of updates) params.push(id, upTo, ifAckedAtLeast);
       await sql.run(
         `UPDATE agents SET acked_seq = MAX(acked_seq, v.column2), last_seen_at = ?
-           FROM (VALUES ${Array.from(updates.keys(), () => '(?, ?)').join(', ')}) AS v
-          WHERE agents.id = v.column1`,
+           FROM (VALUES ${Array.from(updates.keys(), () => '(?, ?, ?)').join(', ')}) AS v
+          WHERE agents.id = v.column1 AND agents.acked_seq >= v.column3`,
         params,
       );
     },

@@ -1,4 +1,3 @@
-import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import type { StoredEvent } from '@dlp/shared';
 import type { RunResult, SqlParam, SqliteStatements } from '@dlp/shared/node';
 import type { EventKey, EventRepository, EventRow } from '../store';
@@ -44,7 +43,8 @@ function insertSql(rows: number): string {
   return sql;
 }
 
-function subjectSha256(event: StoredEvent): string | null {
+/** The executable's or file's hash, when the agent sent one. */
+export function subjectSha256(event: StoredEvent): string | null {
   const subject = event.subject;
   return (subject.kind === 'process' || subject.kind === 'file') && subject.sha256 !== undefined ? subject.sha256 : null;
 }
@@ -66,7 +66,8 @@ export function searchTextOf(event: StoredEvent): string {
   return `${what}\n${event.ruleId ?? ''}\n${event.user ?? ''}\n${event.host}`.toLowerCase();
 }
 
-function pushRow(params: SqlParam[], event: StoredEvent, occurredAtMs: number, groupId: string | null, rollup: RollupInput): void {
+/** Appends one event's stored columns, in INSERT_COLUMNS order (SQLite's insert, PostgreSQL's COPY). */
+export function pushEventRow(params: SqlParam[], event: StoredEvent, occurredAtMs: number, groupId: string | null, rollup: RollupInput): void {
   params.push(
     event.id,
     event.agentId,
@@ -88,7 +89,8 @@ function pushRow(params: SqlParam[], event: StoredEvent, occurredAtMs: number, g
   );
 }
 
-function rollupInput(event: StoredEvent, occurredAtMs: number): RollupInput {
+/** What roll-ups count of one event. */
+export function rollupInput(event: StoredEvent, occurredAtMs: number): RollupInput {
   return {
     occurredAtMs,
     type: event.type,
@@ -120,9 +122,9 @@ export function sqliteEventRepository(sql: SqliteStatements): EventRepository {
       const inserted: EventKey[] = [];
       const groups = await groupsOf(sql, events);
       const deltas = new RollupDeltas();
-      // Pipelined: each statement is handed to the driver as soon as its parameters are built, so
-      // the main thread builds the next chunk while SQLite's thread executes this one. Statements
-      // on one connection still run one at a time, in order.
+      // Pipelined: every statement is sent to the connection's worker as soon as its parameters
+      // are built and runs there (in order) while this thread builds the next; results are
+      // awaited only once all are sent.
       const pending: Array<{ chunk: readonly StoredEvent[]; rollups: RollupInput[]; result: Promise<RunResult> }> = [];
       for (let start = 0; start < events.length; start += EVENT_ROWS_PER_STATEMENT) {
         const chunk = events.slice(start, start + EVENT_ROWS_PER_STATEMENT);
@@ -132,21 +134,13 @@ export function sqliteEventRepository(sql: SqliteStatements): EventRepository {
           const occurredAtMs = Date.parse(event.occurredAt);
           const rollup = rollupInput(event, occurredAtMs);
           rollups.push(rollup);
-          pushRow(params, event, occurredAtMs, groups.get(event.agentId) ?? null, rollup);
+          pushEventRow(params, event, occurredAtMs, groups.get(event.agentId) ?? null, rollup);
         }
-        // Only runs of one prepared statement queue in order in the driver; a different statement
-        // (the shorter last chunk) waits so rows keep their ingest order.
-        const previous = pending[pending.length - 1];
-        if (previous && previous.chunk.length !== chunk.length) await Promise.allSettled(pending.map((p) => p.result));
         const result = sql.run(insertSql(chunk.length), params);
         // Awaited below in order; this only keeps a later failure from counting as unhandled
         // while an earlier statement is awaited.
         result.catch(() => undefined);
         pending.push({ chunk, rollups, result });
-        // One event-loop turn before building the next chunk: the driver starts a statement's
-        // next queued run only from a main-thread callback, so without it SQLite's thread would
-        // sit idle while this loop builds, instead of inserting the previous chunk meanwhile.
-        if (start + EVENT_ROWS_PER_STATEMENT < events.length) await setImmediatePromise();
       }
       for (const { chunk, rollups, result: running } of pending) {
         const result = await running;

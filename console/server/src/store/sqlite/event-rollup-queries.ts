@@ -44,10 +44,17 @@ export class RollupDeltas {
       const day = row.occurredAtMs - mod(row.occurredAtMs, DAY_MS);
       bump(hourly, [hour, row.type, row.action, row.severity], count);
       const dimensions: Array<[string, string | null]> = [['user', row.user], ['host', row.host], ['device', row.deviceKey], ['app', row.app]];
-      for (const [dimension, key] of dimensions) if (key !== null) bump(daily, [day, dimension, key, row.type, row.action], count);
+      for (const [dimension, key] of dimensions) if (key !== null) bump(daily, [dimension, day, key, row.type, row.action], count);
     }
-    await upsert(sql, 'event_rollup_hourly', 'hour_ms, type, action, severity', hourly);
-    await upsert(sql, 'event_rollup_daily', 'day_ms, dimension, key, type, action', daily);
+    // Hourly first, then daily, each in primary-key order: concurrent ingest transactions (PostgreSQL,
+    // several in flight or several nodes) then lock shared counters in one global order and cannot
+    // deadlock on them. pg-event-ingest-sql.ts upserts in the same order.
+    // Sent back to back without waiting in between (the connection runs them in this order): each
+    // wait for an answer costs a trip through the event loop.
+    await Promise.all([
+      upsert(sql, 'event_rollup_hourly', 'hour_ms, type, action, severity', hourly),
+      upsert(sql, 'event_rollup_daily', 'dimension, day_ms, key, type, action', daily),
+    ]);
   }
 }
 
@@ -72,11 +79,43 @@ function bump(map: Map<string, Delta>, key: Array<string | number>, count: numbe
   else map.set(id, { key, count });
 }
 
+/** Key order: numbers by value, text by code point (PostgreSQL's COLLATE "C" on UTF-8; SQLite's BINARY). */
+function compareKeys(a: readonly SqlParam[], b: readonly SqlParam[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return compareCodePoints(String(x), String(y));
+  }
+  return 0;
+}
+
+/**
+ * UTF-16 strings in code point order (JavaScript's `<` compares code units, which puts characters
+ * above U+FFFF before U+E000–U+FFFF): at the first differing unit, surrogates move above the rest.
+ */
+function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  if (unit < 0xd800) return unit;
+  return unit >= 0xe000 ? unit - 0x800 : unit + 0x2000;
+}
+
 const upsertSqlCache = new Map<string, string>();
 
 /** Multi-row upserts that add to existing counters (the key columns are the primary key). */
-async function upsert(sql: SqliteStatements, table: string, keyColumns: string, deltas: Map<string, Delta>): Promise<void> {
-  const entries = [...deltas.values()];
+function upsert(sql: SqliteStatements, table: string, keyColumns: string, deltas: Map<string, Delta>): Promise<unknown> {
+  const sent: Promise<unknown>[] = [];
+  const entries = [...deltas.values()].sort((a, b) => compareKeys(a.key, b.key));
   const columns = keyColumns.split(',').length + 1;
   for (let start = 0; start < entries.length; start += ROLLUP_ROWS_PER_STATEMENT) {
     const chunk = entries.slice(start, start + ROLLUP_ROWS_PER_STATEMENT);
@@ -91,6 +130,10 @@ async function upsert(sql: SqliteStatements, table: string, keyColumns: string, 
         `ON CONFLICT (${keyColumns}) DO UPDATE SET count = ${table}.count + excluded.count`;
       upsertSqlCache.set(cacheKey, text);
     }
-    await sql.run(text, params);
+    const result = sql.run(text, params);
+    // Awaited together below; this only keeps a later failure from counting as unhandled meanwhile.
+    result.catch(() => undefined);
+    sent.push(result);
   }
+  return Promise.all(sent);
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { uuidv7 } from '@dlp/shared';
-import { SqliteDatabase } from '@dlp/shared/node';
+import { SqliteWorkerDatabase } from './sqlite-worker-db';
 import type { ConsoleStore } from '../store';
 import { openSqliteStore, SQLITE_MIGRATIONS } from './sqlite-store';
 
@@ -34,7 +34,7 @@ describe('SQLite console store', () => {
     expect((await store.agents.findById(agentId))?.info.hostname).toBe('ws-1');
     await store.close();
 
-    const raw = await SqliteDatabase.open(dbPath);
+    const raw = await SqliteWorkerDatabase.open(dbPath);
     const applied = await raw.all<{ id: number }>('SELECT id FROM schema_migrations ORDER BY id');
     expect(applied.map((r) => r.id)).toEqual(SQLITE_MIGRATIONS.map((m) => m.id).sort((a, b) => a - b));
     expect(await raw.get<{ journal_mode: string }>('PRAGMA journal_mode')).toEqual({ journal_mode: 'wal' });

@@ -1,4 +1,4 @@
-import { migrate, SqliteDatabase, type SqliteStatements } from '@dlp/shared/node';
+import { migrate, type SqliteStatements } from '@dlp/shared/node';
 import type { ConsoleStore, StoreRepositories } from '../store';
 import { sqliteAgentRepository } from './agent-queries';
 import { ALERT_MIGRATIONS } from './alert-migrations';
@@ -6,6 +6,7 @@ import { sqliteAlertRepository } from './alert-queries';
 import { sqliteDraftRepository } from './draft-queries';
 import { sqliteExceptionRepository } from './exception-queries';
 import { sqliteUnlockKeyRepository } from './unlock-key-queries';
+import { SqliteWorkerDatabase } from './sqlite-worker-db';
 import { sqliteApiTokenRepository, sqliteSettingsRepository } from './api-token-queries';
 import { sqliteAuditRepository } from './audit-queries';
 import { sqliteEnrollSecretRepository } from './enroll-secret-queries';
@@ -56,14 +57,14 @@ export const SQLITE_MIGRATIONS = [...CONSOLE_MIGRATIONS, ...LIFECYCLE_MIGRATIONS
 
 /** Opens (creating if needed) and migrates the console database. */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<ConsoleStore> {
-  const db = await SqliteDatabase.open(options.path, { synchronous: options.synchronous ?? 'FULL' });
+  const db = await SqliteWorkerDatabase.open(options.path, { synchronous: options.synchronous ?? 'FULL' });
   try {
     await migrate(db, SQLITE_MIGRATIONS);
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;
   }
-  // Outside a transaction each statement goes through the connection's queue (SqliteDatabase has
+  // Outside a transaction each statement goes through the connection's queue (the connection has
   // the same run/get/all/exec shape as the in-transaction statements).
   const outside = repositories(db);
   const inside = repositories(db.statements);

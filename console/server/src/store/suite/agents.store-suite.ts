@@ -1,4 +1,5 @@
 import type { CapabilityReport } from '@dlp/shared';
+import type { AckedSeqAdvance } from '../store';
 import type { StoreSuite } from './store-suite';
 import { AGENT_INFO, addAgent, addGroup } from './suite-fixtures';
 
@@ -8,6 +9,9 @@ const CAPABILITIES: CapabilityReport = {
   screen: { captureToolBlocking: true, windowCaptureExclusion: false },
   notes: ['window capture exclusion: not available on Linux'],
 };
+
+/** An unconditional advance (a connection's first batch). */
+const advance = (upTo: number): AckedSeqAdvance => ({ upTo, ifAckedAtLeast: 0 });
 
 /** Agents: identity, reported state, liveness, ingest progress, revocation and listing. */
 export const agentsStoreSuite: StoreSuite = (context) => {
@@ -52,11 +56,27 @@ export const agentsStoreSuite: StoreSuite = (context) => {
   it('only ever moves the acked seq forward, for many agents in one call', async () => {
     const { store } = context;
     const [a, b] = [await addAgent(store, groupId), await addAgent(store, groupId)];
-    await store.agents.advanceAckedSeqs(new Map([[a, 10], [b, 3]]), '2026-01-01T00:00:00.000Z');
-    await store.agents.advanceAckedSeqs(new Map([[a, 7], [b, 4]]), '2026-01-01T00:00:01.000Z');
+    await store.agents.advanceAckedSeqs(new Map([[a, advance(10)], [b, advance(3)]]), '2026-01-01T00:00:00.000Z');
+    await store.agents.advanceAckedSeqs(new Map([[a, advance(7)], [b, advance(4)]]), '2026-01-01T00:00:01.000Z');
     await store.agents.advanceAckedSeqs(new Map(), '2026-01-01T00:00:02.000Z');
     expect(await store.agents.findById(a)).toMatchObject({ ackedSeq: 10, lastSeenAt: '2026-01-01T00:00:01.000Z' });
     expect((await store.agents.findById(b))?.ackedSeq).toBe(4);
+  });
+
+  it('moves the acked seq only past a predecessor that is already acked', async () => {
+    const { store } = context;
+    const [a, b] = [await addAgent(store, groupId), await addAgent(store, groupId)];
+    await store.agents.advanceAckedSeqs(new Map([[a, advance(500)], [b, advance(500)]]), '2026-01-01T00:00:00.000Z');
+    // a: the batch before (…1000) committed; b: it did not (acked is still 500), so b stays.
+    await store.agents.advanceAckedSeqs(
+      new Map([
+        [a, { upTo: 1500, ifAckedAtLeast: 500 }],
+        [b, { upTo: 1500, ifAckedAtLeast: 1000 }],
+      ]),
+      '2026-01-01T00:00:01.000Z',
+    );
+    expect((await store.agents.findById(a))?.ackedSeq).toBe(1500);
+    expect((await store.agents.findById(b))?.ackedSeq).toBe(500);
   });
 
   it('filters, searches and pages the agent list in enrollment order', async () => {

@@ -1,6 +1,7 @@
 import type { EventAction, EventType, StoredEvent } from '@dlp/shared';
 import { GroupCommit } from '../../services/group-commit';
 import type { BucketCount } from '../event-search-store';
+import type { ConsoleStore } from '../store';
 import type { StoreSuite } from './store-suite';
 import { addAgent, addGroup, isoAt, storedEvent } from './suite-fixtures';
 
@@ -29,6 +30,25 @@ function batchOf(agentId: string, fromSeq: number, count: number): StoredEvent[]
 }
 
 const byKey = (rows: BucketCount[]): string[] => rows.map((r) => `${r.startMs}|${r.type}|${r.action}|${r.count}`).sort();
+
+/**
+ * Every character a text format or the NUL encoding could get wrong: COPY's delimiter, row ends
+ * and escape character, the text of COPY's NULL and end-of-data markers, NUL and the private-use
+ * character that encodes it (also right before a "0", what an encoded NUL looks like), CJK, emoji.
+ */
+const AWKWARD = 'tab\t nl\n cr\r\n bs\\ literal \\N and \\. nul\u0000! pua\uE000 lookalike\uE0000 中文 😀';
+
+/** The hourly roll-up equals a count of the raw rows, and so does the daily one for each host. */
+async function expectRollupsMatchRows(store: ConsoleStore, hosts: readonly string[], total: number): Promise<void> {
+  const range = { fromMs: DAY, toMs: DAY + DAY_MS };
+  const hourly = await store.eventSearch.hourlyCounts(range, {});
+  expect(byKey(hourly)).toEqual(byKey(await store.eventSearch.rawCounts(range, HOUR_MS, DAY, {})));
+  expect(hourly.reduce((n, r) => n + r.count, 0)).toBe(total);
+  for (const host of hosts) {
+    const entity = { dimension: 'host' as const, key: host };
+    expect(byKey(await store.eventSearch.dailyEntityCounts(entity, range))).toEqual(byKey(await store.eventSearch.rawCounts(range, DAY_MS, DAY, { entity })));
+  }
+}
 
 /**
  * Ingest through the group commit with as many transactions in flight as the store allows (two on
@@ -60,14 +80,69 @@ export const eventsIngestSuite: StoreSuite = (context) => {
     for (const agentId of agents) expect((await store.agents.findById(agentId))?.ackedSeq).toBe(BATCHES * BATCH);
 
     // The roll-ups count exactly the stored rows: hourly by type and action, daily per host.
-    const range = { fromMs: DAY, toMs: DAY + DAY_MS };
-    const hourly = await store.eventSearch.hourlyCounts(range, {});
-    expect(byKey(hourly)).toEqual(byKey(await store.eventSearch.rawCounts(range, HOUR_MS, DAY, {})));
-    expect(hourly.reduce((n, r) => n + r.count, 0)).toBe(total);
-    for (const host of ['ws-0', 'ws-1', 'ws-2']) {
-      const entity = { dimension: 'host' as const, key: host };
-      expect(byKey(await store.eventSearch.dailyEntityCounts(entity, range))).toEqual(byKey(await store.eventSearch.rawCounts(range, DAY_MS, DAY, { entity })));
-    }
+    await expectRollupsMatchRows(store, ['ws-0', 'ws-1', 'ws-2'], total);
+  });
+
+  it('reads back every character as ingested, in the event and in the columns reports and search use', async () => {
+    const { store } = context;
+    const groupId = await addGroup(store, 'default', true);
+    const agentId = await addAgent(store, groupId);
+    const awkward = (seq: number, kind: 'process' | 'file' | 'device'): StoredEvent => {
+      const subject: StoredEvent['subject'] =
+        kind === 'process'
+          ? { kind, pid: 1, ppid: 1, uid: 0, exePath: `/opt/${AWKWARD}`, name: AWKWARD, method: 'proc-scan' }
+          : kind === 'file'
+            ? { kind, path: `/home/${AWKWARD}`, matches: { [AWKWARD]: 1 }, samples: [AWKWARD] }
+            : { kind, vendorId: '0781', productId: '5567', serial: AWKWARD, vendorName: AWKWARD, interfaces: [8] };
+      return { ...event(agentId, seq), user: `user ${AWKWARD}`, host: `host ${AWKWARD}`, ruleId: `rule ${AWKWARD}`, subject };
+    };
+    // A fresh batch, then a redelivery overlapping it (PostgreSQL: COPY, then its INSERT fallback).
+    const fresh = [awkward(1, 'process'), awkward(2, 'file'), awkward(3, 'device')];
+    const redelivered = [awkward(3, 'device'), awkward(4, 'process'), awkward(5, 'device')];
+    expect(await store.transaction((tx) => tx.events.insertEvents(fresh))).toHaveLength(3);
+    expect((await store.transaction((tx) => tx.events.insertEvents(redelivered))).map((k) => k.seq)).toEqual([4, 5]);
+
+    const all = [...fresh, ...redelivered.slice(1)];
+    expect((await store.events.query({ limit: 10 })).map((r) => r.event)).toEqual([...all].reverse());
+    // The extracted columns: filters match them exactly, and roll-up keys come back unchanged.
+    const seqsOf = async (filter: { user?: string; host?: string; ruleId?: string; text?: string }): Promise<number[]> =>
+      (await store.eventSearch.search({ ...filter, limit: 10 })).map((r) => r.event.seq).sort();
+    expect(await seqsOf({ user: `user ${AWKWARD}` })).toEqual([1, 2, 3, 4, 5]);
+    expect(await seqsOf({ host: `host ${AWKWARD}` })).toEqual([1, 2, 3, 4, 5]);
+    expect(await seqsOf({ ruleId: `rule ${AWKWARD}` })).toEqual([1, 2, 3, 4, 5]);
+    expect(await seqsOf({ text: `/opt/${AWKWARD}`.toLowerCase() })).toEqual([1, 4]);
+    const day = { rollupDays: { fromMs: DAY, toMs: DAY + DAY_MS }, raw: [] };
+    expect(await store.eventSearch.top('user', day, {}, 10)).toEqual([{ key: `user ${AWKWARD}`, count: 5 }]);
+    expect(await store.eventSearch.top('app', day, {}, 10)).toEqual([{ key: `/opt/${AWKWARD}`, count: 2 }]);
+    expect(await store.eventSearch.top('device', day, {}, 10)).toEqual([{ key: `0781:5567:${AWKWARD}`, count: 2 }]);
+    await expectRollupsMatchRows(store, [`host ${AWKWARD}`], 5);
+  });
+
+  it('reports only the new events of a partly stored redelivery and counts each once', async () => {
+    const { store } = context;
+    const groupId = await addGroup(store, 'default', true);
+    const agentId = await addAgent(store, groupId);
+    const first = batchOf(agentId, 1, 60);
+    expect(await store.transaction((tx) => tx.events.insertEvents(first))).toHaveLength(60);
+    // Its last 20 again, then 40 new ones; then the same batch once more (nothing new).
+    const redelivered = [...first.slice(40), ...batchOf(agentId, 61, 40)];
+    expect(await store.transaction((tx) => tx.events.insertEvents(redelivered))).toEqual(Array.from({ length: 40 }, (_, i) => ({ agentId, seq: 61 + i })));
+    expect(await store.transaction((tx) => tx.events.insertEvents(redelivered))).toEqual([]);
+    // Ingest order is batch order: the new rows follow the first batch.
+    expect((await store.events.query({ limit: 200 })).map((r) => r.event.seq)).toEqual(Array.from({ length: 100 }, (_, i) => 100 - i));
+    await expectRollupsMatchRows(store, ['ws-0', 'ws-1', 'ws-2'], 100);
+  });
+
+  it('stores and counts once an event a batch carries twice, keeping the batch order', async () => {
+    const { store } = context;
+    const groupId = await addGroup(store, 'default', true);
+    const agentId = await addAgent(store, groupId);
+    const [a, b, c] = [event(agentId, 9), event(agentId, 3), event(agentId, 5)];
+    // The second seq 3 is another delivery of it (its own id): the first one is kept.
+    const stored = await store.transaction((tx) => tx.events.insertEvents([a, b, event(agentId, 3), c]));
+    expect(stored).toEqual([9, 3, 5].map((seq) => ({ agentId, seq })));
+    expect((await store.events.query({ limit: 10 })).map((r) => r.event)).toEqual([c, b, a]);
+    await expectRollupsMatchRows(store, ['ws-0', 'ws-1', 'ws-2'], 3);
   });
 
   it('never moves an acked seq backwards when an older batch of the agent commits last', async () => {
@@ -81,9 +156,9 @@ export const eventsIngestSuite: StoreSuite = (context) => {
       store.transaction(async (tx) => {
         await tx.events.insertEvents(batchOf(agentId, 1, 50));
         await new Promise((resolve) => setTimeout(resolve, 100));
-        await tx.agents.advanceAckedSeqs(new Map([[agentId, 50]]), seenAt);
+        await tx.agents.advanceAckedSeqs(new Map([[agentId, { upTo: 50, ifAckedAtLeast: 0 }]]), seenAt);
       }),
-      store.transaction((tx) => tx.agents.advanceAckedSeqs(new Map([[agentId, 100]]), seenAt)),
+      store.transaction((tx) => tx.agents.advanceAckedSeqs(new Map([[agentId, { upTo: 100, ifAckedAtLeast: 0 }]]), seenAt)),
     ]);
     expect((await store.agents.findById(agentId))?.ackedSeq).toBe(100);
     expect(await store.events.query({ limit: 200 })).toHaveLength(50);

@@ -47,7 +47,7 @@ export const eventsStoreSuite: StoreSuite = (context) => {
     await expect(
       store.transaction(async (tx) => {
         await tx.events.insertEvents([storedEvent(agentId, 1)]);
-        await tx.agents.advanceAckedSeqs(new Map([[agentId, 1]]), new Date().toISOString());
+        await tx.agents.advanceAckedSeqs(new Map([[agentId, { upTo: 1, ifAckedAtLeast: 0 }]]), new Date().toISOString());
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
