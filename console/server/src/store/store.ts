@@ -18,8 +18,9 @@ export interface ConsoleStore extends StoreRepositories {
    */
   transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T>;
   /**
-   * Ingest transactions that may be in flight at once (absent: 1). SQLite has one writer, so 1;
-   * PostgreSQL runs the next group on another connection while the previous one commits.
+   * Ingest transactions that may be in flight at once (absent: 1). PostgreSQL runs the next group
+   * on another connection while the previous one commits; SQLite (one writer) builds and queues the
+   * next group while the previous COMMIT runs.
    */
   readonly ingestTransactions?: number;
   close(): Promise<void>;

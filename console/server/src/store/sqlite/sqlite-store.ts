@@ -71,6 +71,10 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Cons
   return {
     ...outside,
     transaction: (fn) => db.transaction(() => fn(inside)),
+    // Two: while one group's COMMIT runs on the worker, the next group's rows are already being
+    // built here and queued behind it (the connection passes on once the COMMIT is sent). Measured
+    // 6–16 % more events/s than one in five alternating runs (docs/BENCHMARKS.md).
+    ingestTransactions: 2,
     close: () => db.close(),
   };
 }
