@@ -1,47 +1,68 @@
 import { useState, type FormEvent } from 'react';
-import type { CreateAlertDestinationRequest } from '@dlp/shared';
+import { createAlertDestinationRequest, describeIssues, updateAlertDestinationRequest, type AlertDestination, type CreateAlertDestinationRequest } from '@dlp/shared';
 import { useApi } from '../../api';
-import { ErrorBanner } from '../../components/error-banner';
+import { FormProblems } from '../../components/form-problems';
 import { useAction } from '../../hooks/use-action';
 import { useI18n } from '../../i18n';
 
-/** The admins' "new destination" form; answers the created name and (webhooks) the secret, shown once. */
-export function DestinationForm({ onCreated }: { onCreated(created: { name: string; secret: string | null }): void }) {
+export interface DestinationSaved {
+  name: string;
+  /** Webhooks on creation: the signing secret, shown once. Null when editing or for syslog. */
+  secret: string | null;
+}
+
+/**
+ * The admins' destination form. Without `destination` it creates one and answers the created name
+ * and (webhooks) the secret, shown once. With `destination` it is prefilled and saves name and
+ * target (PATCH); the kind stays as it is — a syslog target turned into a webhook would need a new
+ * secret the receiver does not have, so that is a new destination. Either way the body is checked
+ * with the console's own schema first, so a wrong field is named before anything is sent.
+ */
+export function DestinationForm({ destination, onSaved, onCancel }: { destination?: AlertDestination; onSaved(saved: DestinationSaved): void; onCancel?(): void }) {
   const { t } = useI18n();
   const api = useApi();
-  const create = useAction();
-  const [name, setName] = useState('');
-  const [kind, setKind] = useState<'webhook' | 'syslog'>('webhook');
-  const [url, setUrl] = useState('https://');
-  const [host, setHost] = useState('');
-  const [port, setPort] = useState(514);
-  const [protocol, setProtocol] = useState<'udp' | 'tcp'>('tcp');
+  const save = useAction();
+  const config = destination?.config;
+  const [name, setName] = useState(destination?.name ?? '');
+  const [kind, setKind] = useState<'webhook' | 'syslog'>(config?.kind ?? 'webhook');
+  const [url, setUrl] = useState(config?.kind === 'webhook' ? config.url : 'https://');
+  const [host, setHost] = useState(config?.kind === 'syslog' ? config.host : '');
+  const [port, setPort] = useState(config?.kind === 'syslog' ? config.port : 514);
+  const [protocol, setProtocol] = useState<'udp' | 'tcp'>(config?.kind === 'syslog' ? config.protocol : 'tcp');
+  const [problem, setProblem] = useState<string | null>(null);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const trimmed = name.trim();
     if (trimmed === '') return;
-    const request: CreateAlertDestinationRequest = {
-      name: trimmed,
-      config: kind === 'webhook' ? { kind, url: url.trim() } : { kind, host: host.trim(), port, protocol },
-    };
+    // An edited syslog target keeps its facility (set through the API; the form does not show it).
+    const facility = config?.kind === 'syslog' ? { facility: config.facility } : {};
+    const target: CreateAlertDestinationRequest['config'] = kind === 'webhook' ? { kind, url: url.trim() } : { kind, host: host.trim(), port, protocol, ...facility };
+    const fields = { name: trimmed, config: target };
+    const checked = destination === undefined ? createAlertDestinationRequest.safeParse(fields) : updateAlertDestinationRequest.safeParse(fields);
+    if (!checked.success) return setProblem(t('alerts.dest.invalid', { issues: describeIssues(checked.error) }));
+    setProblem(null);
     let secret: string | null = null;
-    if (await create.run(async () => void ({ secret } = await api.alerts.createDestination(request)))) {
-      setName('');
-      onCreated({ name: trimmed, secret });
+    const work =
+      destination === undefined
+        ? async () => void ({ secret } = await api.alerts.createDestination(fields))
+        : async () => void (await api.alerts.updateDestination(destination.id, updateAlertDestinationRequest.parse(fields)));
+    if (await save.run(work)) {
+      if (destination === undefined) setName('');
+      onSaved({ name: trimmed, secret });
     }
   };
 
   return (
-    <form className="inline-form" aria-label={t('alerts.dest.new')} onSubmit={(event) => void submit(event)}>
-      {create.error !== null && <ErrorBanner error={create.error} />}
+    <form className="inline-form" aria-label={destination === undefined ? t('alerts.dest.new') : t('alerts.dest.edit')} noValidate onSubmit={(event) => void submit(event)}>
+      <FormProblems problem={problem} error={save.error} />
       <label className="inline-field">
         <span>{t('alerts.dest.name')}</span>
         <input name="destination-name" value={name} onChange={(e) => setName(e.target.value)} />
       </label>
       <label className="inline-field">
         <span>{t('alerts.dest.kind')}</span>
-        <select name="destination-kind" value={kind} onChange={(e) => setKind(e.target.value as 'webhook' | 'syslog')}>
+        <select name="destination-kind" value={kind} disabled={destination !== undefined} title={destination !== undefined ? t('alerts.dest.kindFixed') : undefined} onChange={(e) => setKind(e.target.value as 'webhook' | 'syslog')}>
           <option value="webhook">{t('alerts.dest.kind.webhook')}</option>
           <option value="syslog">{t('alerts.dest.kind.syslog')}</option>
         </select>
@@ -70,9 +91,14 @@ export function DestinationForm({ onCreated }: { onCreated(created: { name: stri
           </label>
         </>
       )}
-      <button type="submit" className="button button-primary" disabled={create.running || name.trim() === ''}>
-        {t('alerts.dest.create')}
+      <button type="submit" className="button button-primary" disabled={save.running || name.trim() === ''}>
+        {destination === undefined ? t('alerts.dest.create') : t('alerts.dest.save')}
       </button>
+      {onCancel && (
+        <button type="button" className="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      )}
     </form>
   );
 }

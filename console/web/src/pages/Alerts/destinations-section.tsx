@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { AlertDestination } from '@dlp/shared';
 import { useApi } from '../../api';
 import { Badge } from '../../components/badges';
+import { Dialog } from '../../components/dialog';
 import { ErrorBanner } from '../../components/error-banner';
 import { SecretOnce } from '../../components/secret-once';
 import { useAction } from '../../hooks/use-action';
@@ -19,7 +20,7 @@ function targetOf(destination: AlertDestination): string {
 
 type Notice = { tone: 'success' | 'warning'; text: string };
 
-/** Webhook and syslog destinations with this node's delivery counters; admins create, test and delete. */
+/** Webhook and syslog destinations with this node's delivery counters; admins create, edit, test and delete. */
 export function DestinationsSection({ canEdit, destinations, onChanged }: { canEdit: boolean; destinations: AlertDestination[]; onChanged(): void }) {
   const { t } = useI18n();
   const api = useApi();
@@ -27,6 +28,7 @@ export function DestinationsSection({ canEdit, destinations, onChanged }: { canE
   const change = useAction();
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
+  const [editing, setEditing] = useState<AlertDestination | null>(null);
   const counters = new Map((stats.data ?? []).map((c) => [c.destinationId, c]));
 
   const test = async (destination: AlertDestination) => {
@@ -59,12 +61,26 @@ export function DestinationsSection({ canEdit, destinations, onChanged }: { canE
       )}
       {canEdit && (
         <DestinationForm
-          onCreated={(created) => {
+          onSaved={(created) => {
             if (created.secret !== null) setSecret({ name: created.name, secret: created.secret });
             onChanged();
             void stats.reload();
           }}
         />
+      )}
+      {editing && (
+        <Dialog title={t('alerts.dest.editTitle', { name: editing.name })} onClose={() => setEditing(null)} wide>
+          <DestinationForm
+            key={editing.id}
+            destination={editing}
+            onCancel={() => setEditing(null)}
+            onSaved={(saved) => {
+              setEditing(null);
+              setNotice({ tone: 'success', text: t('alerts.dest.saved', { name: saved.name }) });
+              onChanged();
+            }}
+          />
+        </Dialog>
       )}
       {change.error !== null && <ErrorBanner error={change.error} />}
       {destinations.length === 0 ? (
@@ -99,7 +115,13 @@ export function DestinationsSection({ canEdit, destinations, onChanged }: { canE
                       <button type="button" className="button button-small" disabled={change.running} onClick={() => void test(destination)}>
                         {t('alerts.dest.test')}
                       </button>{' '}
-                      <EnableDeleteButtons enabled={destination.enabled} busy={change.running} onToggle={() => void toggle(destination)} onDelete={() => void remove(destination.id)} />
+                      <EnableDeleteButtons
+                        enabled={destination.enabled}
+                        busy={change.running}
+                        onEdit={() => setEditing(destination)}
+                        onToggle={() => void toggle(destination)}
+                        onDelete={() => void remove(destination.id)}
+                      />
                     </td>
                   )}
                 </tr>
