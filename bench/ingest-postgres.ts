@@ -24,7 +24,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { LIMITS, sampleEvent, uuidv7, type StoredEvent } from '@dlp/shared';
 import { createConsole } from '../console/server/src/app';
-import { deviceKeyOf, searchTextOf } from '../console/server/src/store/sqlite/event-queries';
+import { INSERT_COLUMNS, pushEventRow, rollupInput } from '../console/server/src/store/sqlite/event-queries';
 import { copyRow, type CopyValue } from '../console/server/src/store/postgres/pg-copy-text';
 import { openPostgresStore } from '../console/server/src/store/postgres/postgres-store';
 import { createMemoryLogger } from '../console/server/src/testing/memory-logger';
@@ -33,16 +33,14 @@ import { ensureEnrolled } from '../tools/simulator/enroll';
 
 const DATABASE_URL = process.env.DLP_BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const BATCH = LIMITS.maxBatchEvents;
-const COLUMNS = [
-  'event_id', 'agent_id', 'seq', 'occurred_at_ms', 'received_at', 'type', 'action', 'severity', 'rule_id', 'sha256', 'json',
-  'group_id', 'user_name', 'host', 'device_key', 'app', 'search_text',
-];
+const COLUMNS = INSERT_COLUMNS;
 
+/** The stored columns of one event, as the console builds them (group: the built-in one). */
 function rowValues(e: StoredEvent): CopyValue[] {
-  const subject = e.subject;
-  const sha = (subject.kind === 'process' || subject.kind === 'file') && subject.sha256 !== undefined ? subject.sha256 : null;
-  const app = subject.kind === 'process' ? subject.exePath : null;
-  return [e.id, e.agentId, e.seq, Date.parse(e.occurredAt), e.receivedAt, e.type, e.action, e.severity, e.ruleId, sha, JSON.stringify(e), 'default', e.user, e.host, deviceKeyOf(e), app, searchTextOf(e)];
+  const row: CopyValue[] = [];
+  const occurredAtMs = Date.parse(e.occurredAt);
+  pushEventRow(row, e, occurredAtMs, 'default', rollupInput(e, occurredAtMs));
+  return row;
 }
 
 /** The rows of `total` events of one agent, in batches of one agent message. */

@@ -114,7 +114,7 @@ export function parseMainOptions(argv: string[], env: NodeJS.ProcessEnv, moduleD
   }
   const ingestTransactions = values['ingest-transactions'] ?? env.DLP_INGEST_TRANSACTIONS;
   if (ingestTransactions !== undefined && ingestTransactions !== '') {
-    if (options.databaseUrl === undefined) throw new Error('--ingest-transactions needs --database-url (SQLite writes one transaction at a time)');
+    if (options.databaseUrl === undefined) throw new Error('--ingest-transactions needs --database-url (on SQLite, one writer, the console sets it itself)');
     const n = /^\d{1,2}$/.test(ingestTransactions) ? Number(ingestTransactions) : NaN;
     if (!(n >= 1 && n <= MAX_INGEST_TRANSACTIONS)) throw new Error(`--ingest-transactions must be 1-${MAX_INGEST_TRANSACTIONS}, got "${ingestTransactions.slice(0, 20)}"`);
     options.ingestTransactions = n;

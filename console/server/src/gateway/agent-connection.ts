@@ -264,8 +264,7 @@ export class AgentConnection {
     if (agentId === undefined) return;
     switch (message.type) {
       case 'events': {
-        // Read before ingest, which takes ownership of the event objects (no-op if it started:
-        // ingest keeps these fields).
+        // For the ack-lag metric. Ingest may already own the event objects; it only adds fields.
         const occurredAtMs = message.events.map((e) => Date.parse(e.occurredAt));
         const result = await (ingesting ?? this.startIngest(message.events));
         this.send({ v: PROTOCOL_VERSION, type: 'ack', upTo: result.upTo });

@@ -1,15 +1,13 @@
 import type { StoredEvent } from '@dlp/shared';
 import type { SqlParam } from '@dlp/shared/node';
 import { RollupDeltas } from '../sqlite/event-rollup-queries';
-import { pushEventRow, rollupInput } from '../sqlite/event-queries';
+import { INSERT_COLUMNS, pushEventRow, rollupInput } from '../sqlite/event-queries';
 import { isUniqueViolation } from '../store-errors';
 import { copyRow } from './pg-copy-text';
 import type { PgStatements } from './pg-statements';
 
 /** The stored columns, in the order of each COPY row (row_id is generated: the ingest order). */
-const COPY_EVENTS_SQL =
-  'COPY events (event_id, agent_id, seq, occurred_at_ms, received_at, type, action, severity, rule_id, sha256, json, ' +
-  'group_id, user_name, host, device_key, app, search_text) FROM STDIN';
+const COPY_EVENTS_SQL = `COPY events (${INSERT_COLUMNS.join(', ')}) FROM STDIN`;
 
 const SAVEPOINT = 'ingest_copy';
 

@@ -1,6 +1,7 @@
 import type { StoredEvent } from '@dlp/shared';
 import type { EventKey, EventRepository } from '../store';
-import { deviceKeyOf, searchTextOf, sqliteEventRepository, subjectSha256 } from '../sqlite/event-queries';
+import type { SqlParam } from '@dlp/shared/node';
+import { INSERT_COLUMNS, pushEventRow, rollupInput, sqliteEventRepository } from '../sqlite/event-queries';
 import { copyEvents, type PgCopyStatements } from './pg-event-copy';
 import { PG_INGEST_SQL } from './pg-event-ingest-sql';
 import type { PgParam, PgStatements } from './pg-statements';
@@ -11,44 +12,25 @@ import type { PgParam, PgStatements } from './pg-statements';
  */
 export const PG_EVENT_ROWS_PER_STATEMENT = 5000;
 
-/** The insert's column arrays for a chunk of events. */
+/** Where group_id sits in a stored row: the unnest statement joins it from `agents` instead. */
+const GROUP_COLUMN = INSERT_COLUMNS.indexOf('group_id');
+
+/**
+ * The unnest statement's column arrays for a chunk of events: the very row values SQLite inserts
+ * and the COPY path writes (one row builder, `pushEventRow`), minus group_id.
+ */
 function columnArrays(events: readonly StoredEvent[]): PgParam[] {
-  const n = events.length;
-  const ids: string[] = new Array<string>(n);
-  const agents: string[] = new Array<string>(n);
-  const seqs: number[] = new Array<number>(n);
-  const occurred: number[] = new Array<number>(n);
-  const received: string[] = new Array<string>(n);
-  const types: string[] = new Array<string>(n);
-  const actions: string[] = new Array<string>(n);
-  const severities: string[] = new Array<string>(n);
-  const rules: (string | null)[] = new Array<string | null>(n);
-  const hashes: (string | null)[] = new Array<string | null>(n);
-  const json: string[] = new Array<string>(n);
-  const users: (string | null)[] = new Array<string | null>(n);
-  const hosts: string[] = new Array<string>(n);
-  const devices: (string | null)[] = new Array<string | null>(n);
-  const apps: (string | null)[] = new Array<string | null>(n);
-  const texts: string[] = new Array<string>(n);
-  events.forEach((e, i) => {
-    ids[i] = e.id;
-    agents[i] = e.agentId;
-    seqs[i] = e.seq;
-    occurred[i] = Date.parse(e.occurredAt);
-    received[i] = e.receivedAt;
-    types[i] = e.type;
-    actions[i] = e.action;
-    severities[i] = e.severity;
-    rules[i] = e.ruleId;
-    hashes[i] = subjectSha256(e);
-    json[i] = JSON.stringify(e);
-    users[i] = e.user;
-    hosts[i] = e.host;
-    devices[i] = deviceKeyOf(e);
-    apps[i] = e.subject.kind === 'process' ? e.subject.exePath : null;
-    texts[i] = searchTextOf(e);
-  });
-  return [ids, agents, seqs, occurred, received, types, actions, severities, rules, hashes, json, users, hosts, devices, apps, texts];
+  const columns: Array<Array<string | number | null>> = INSERT_COLUMNS.map(() => []);
+  const row: SqlParam[] = [];
+  for (const event of events) {
+    row.length = 0;
+    const occurredAtMs = Date.parse(event.occurredAt);
+    pushEventRow(row, event, occurredAtMs, null, rollupInput(event, occurredAtMs));
+    // An event row holds only text, integers and NULL (no bigint, no BLOB).
+    row.forEach((value, c) => columns[c]?.push(value as string | number | null));
+  }
+  columns.splice(GROUP_COLUMN, 1);
+  return columns;
 }
 
 function canCopy(sql: PgStatements): sql is PgCopyStatements {

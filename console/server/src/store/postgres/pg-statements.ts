@@ -4,7 +4,7 @@ import { from as copyFromStdin } from 'pg-copy-streams';
 import type { RunResult, SqlParam, SqliteStatements } from '@dlp/shared/node';
 
 /** node-postgres also binds arrays (to `text[]`, `bigint[]` …), which `unnest` turns into rows. */
-export type PgParam = SqlParam | readonly string[] | readonly number[] | readonly (string | null)[];
+export type PgParam = SqlParam | readonly string[] | readonly number[] | readonly (string | number | null)[];
 
 /** `SqliteStatements` with array parameters; usable wherever `SqliteStatements` is expected. */
 export interface PgStatements extends SqliteStatements {

@@ -9,7 +9,8 @@ import { RollupDeltas, type RollupInput } from './event-rollup-queries';
  */
 export const EVENT_ROWS_PER_STATEMENT = 500;
 
-const INSERT_COLUMNS = [
+/** The stored columns of an event row, in the order `pushEventRow` appends them. */
+export const INSERT_COLUMNS = [
   'event_id',
   'agent_id',
   'seq',
