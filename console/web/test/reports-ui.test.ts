@@ -66,7 +66,11 @@ beforeAll(async () => {
     appEvent(7, 'nmap', '4e', 9 * 24 * HOUR),
     appEvent(8, 'nmap', '4e', 9 * 24 * HOUR + HOUR),
   ]);
-  await trading.sendEvents([usbEvent(1, 48 * HOUR), usbEvent(2, 49 * HOUR), usbEvent(3, 50 * HOUR)]);
+  // The three would-blocks fall on one day (the chart draws one would-block bar for them): around
+  // noon UTC two days ago, not "48–50 hours ago", which straddles midnight when the test runs soon after it.
+  const twoDaysAgoNoonMs = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR - 2 * 24 * HOUR + 12 * HOUR;
+  const agoFromNoon = (offsetHours: number): number => Date.now() - (twoDaysAgoNoonMs + offsetHours * HOUR);
+  await trading.sendEvents([usbEvent(1, agoFromNoon(1)), usbEvent(2, agoFromNoon(0)), usbEvent(3, agoFromNoon(-1))]);
 
   await addOfficer(suite.dlpConsole.url, OFFICER);
 }, 60_000);
