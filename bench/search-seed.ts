@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import sqlite3 from 'sqlite3';
 import type { EventAction, EventType, Severity, StoredEvent } from '@dlp/shared';
-import { deviceKeyOf, searchTextOf } from '../console/server/src/store/sqlite/event-queries';
+import type { SqlParam } from '@dlp/shared/node';
+import { INSERT_COLUMNS, pushEventRow, rollupInput } from '../console/server/src/store/sqlite/event-queries';
 
 export const HOSTS = 2000;
 export const DAYS = 90;
@@ -107,7 +108,7 @@ function makeEvent(random: () => number, t: number, seqs: Int32Array, receivedAt
   };
 }
 
-const COLUMNS = ['event_id', 'agent_id', 'seq', 'occurred_at_ms', 'received_at', 'type', 'action', 'severity', 'rule_id', 'sha256', 'json', 'group_id', 'user_name', 'host', 'device_key', 'app', 'search_text'];
+const COLUMNS = INSERT_COLUMNS;
 
 function run(db: sqlite3.Database | sqlite3.Statement, sqlOrParams: string | unknown[], params: unknown[] = []): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -143,14 +144,13 @@ export async function seed(file: string, total: number, endMs: number): Promise<
   for (let done = 0; done < total; ) {
     await exec(db, 'BEGIN');
     for (let s = 0; s < 200 && done < total; s++) {
-      const params: unknown[] = [];
+      const params: SqlParam[] = [];
       const n = Math.min(ROWS_PER_STATEMENT, total - done);
       for (let i = 0; i < n; i++, done++) {
         const t = Math.floor(startMs + done * step);
         const e = makeEvent(random, t, seqs, receivedAt);
-        const sha = e.subject.kind === 'process' || e.subject.kind === 'file' ? (e.subject.sha256 ?? null) : null;
         const host = Number(e.host.slice(3));
-        params.push(e.id, e.agentId, e.seq, t, e.receivedAt, e.type, e.action, e.severity, e.ruleId, sha, JSON.stringify(e), `group-${host % 20}`, e.user, e.host, deviceKeyOf(e), e.subject.kind === 'process' ? e.subject.exePath : null, searchTextOf(e));
+        pushEventRow(params, e, t, `group-${host % 20}`, rollupInput(e, t));
       }
       if (n === ROWS_PER_STATEMENT) await run(insert, params);
       else await run(db, `INSERT INTO events (${COLUMNS.join(', ')}) VALUES ${Array.from({ length: n }, () => tuple).join(', ')}`, params);

@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import { LIMITS, PROTOCOL_VERSION } from './limits';
 import { decodeFrame } from './protocol-codec';
-import { agentToConsoleMessage } from './schemas/protocol';
+import { agentToConsoleMessage, consoleToAgentMessage } from './schemas/protocol';
+import { describeIssues } from './validation';
 import { sampleEvent } from './test-samples';
 
 const hello = {
@@ -42,5 +44,39 @@ describe('decodeFrame', () => {
     const events = Array.from({ length: LIMITS.maxBatchEvents + 1 }, (_, i) => sampleEvent({ seq: i + 1 }));
     const r = decodeFrame(agentToConsoleMessage, JSON.stringify({ v: 1, type: 'events', events }));
     expect(r).toMatchObject({ ok: false, code: 'bad_message' });
+  });
+
+  it("answers exactly as zod's runtime parser, through the compiled fast path", () => {
+    const event = sampleEvent({ seq: 1 });
+    const device = { kind: 'device', vendorId: '0781', productId: '5567', serial: '4C53' };
+    const file = { kind: 'file', path: '/home/a/客户.xlsx', matches: { 'cn-id': 2 } };
+    const batch = (...events: unknown[]): unknown => ({ v: PROTOCOL_VERSION, type: 'events', events });
+    const frames: unknown[] = [
+      hello,
+      batch(event),
+      // Defaults (interfaces, samples) filled in as zod fills them.
+      batch({ ...event, subject: device }, { ...sampleEvent({ seq: 2 }), subject: file }),
+      batch({ ...event, host: 'ws\u0007' }),
+      batch({ ...event, subject: { ...event.subject, exePath: '/tmp/a\u0000' } }),
+      batch({ ...event, id: 'not-a-uuid' }),
+      batch({ ...event, occurredAt: '2026-02-30T00:00:00Z' }),
+      batch({ ...event, extra: true }),
+      batch({ ...event, subject: { ...device, interfaces: [300] } }),
+      batch(sampleEvent({ seq: 2 }), sampleEvent({ seq: 2 })),
+      batch({ ...event, seq: 1.5 }, { ...event, action: 'exploded' }),
+      { ...hello, agent: { ...hello.agent, hostname: 'h'.repeat(1000) } },
+    ];
+    for (const frame of frames) {
+      const text = JSON.stringify(frame);
+      const runtime = agentToConsoleMessage.safeParse(JSON.parse(text));
+      const decoded = decodeFrame(agentToConsoleMessage, text);
+      if (runtime.success) expect(decoded).toEqual({ ok: true, message: runtime.data });
+      else expect(decoded).toEqual({ ok: false, code: 'bad_message', message: describeIssues(runtime.error) });
+    }
+  });
+
+  it('compiles both directions of the protocol (else every frame takes the ~5x slower runtime parser)', () => {
+    expect(() => z.compile(agentToConsoleMessage, { strict: true })).not.toThrow();
+    expect(() => z.compile(consoleToAgentMessage, { strict: true })).not.toThrow();
   });
 });

@@ -16,14 +16,14 @@ WITH input AS (
   SELECT u.*, a.group_id
     FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                 ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY
-         AS u (event_id, agent_id, seq, occurred_at_ms, received_at, type, action, severity, rule_id, sha256, json,
+         AS u (event_id, agent_id, seq, occurred_at_ms, received_at, type, action, severity, rule_id, sha256, detail_json,
                user_name, host, device_key, app, search_text, ord)
     LEFT JOIN agents a ON a.id = u.agent_id
 ),
 ins AS (
-  INSERT INTO events (event_id, agent_id, seq, occurred_at_ms, received_at, type, action, severity, rule_id, sha256, json,
+  INSERT INTO events (event_id, agent_id, seq, occurred_at_ms, received_at, type, action, severity, rule_id, sha256, detail_json,
                       group_id, user_name, host, device_key, app, search_text)
-  SELECT event_id, agent_id, seq, occurred_at_ms, received_at, type, action, severity, rule_id, sha256, json,
+  SELECT event_id, agent_id, seq, occurred_at_ms, received_at, type, action, severity, rule_id, sha256, detail_json,
          group_id, user_name, host, device_key, app, search_text
     FROM input
    -- Row ids are the ingest order: hand them out in batch order, whatever order the join made.

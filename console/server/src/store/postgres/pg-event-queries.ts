@@ -1,7 +1,7 @@
 import type { StoredEvent } from '@dlp/shared';
 import type { EventKey, EventRepository } from '../store';
 import type { SqlParam } from '@dlp/shared/node';
-import { INSERT_COLUMNS, pushEventRow, rollupInput, sqliteEventRepository } from '../sqlite/event-queries';
+import { eventColumns, eventFromRow, INSERT_COLUMNS, pushEventRow, rollupInput, sqliteEventRepository, type EventColumnsRow } from '../sqlite/event-queries';
 import { copyEvents, type PgCopyStatements } from './pg-event-copy';
 import { PG_INGEST_SQL } from './pg-event-ingest-sql';
 import type { PgParam, PgStatements } from './pg-statements';
@@ -76,11 +76,11 @@ export interface EventSeqRange {
  */
 export async function pgEventsInRanges(sql: PgStatements, ranges: readonly EventSeqRange[]): Promise<StoredEvent[]> {
   if (ranges.length === 0) return [];
-  const rows = await sql.all<{ json: string }>(
-    `SELECT e.json FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS r (agent_id, seq_from, seq_to)
+  const rows = await sql.all<EventColumnsRow>(
+    `SELECT ${eventColumns('e')} FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS r (agent_id, seq_from, seq_to)
        JOIN events e ON e.agent_id = r.agent_id AND e.seq BETWEEN r.seq_from AND r.seq_to
       ORDER BY e.row_id`,
     [ranges.map((r) => r.agentId), ranges.map((r) => r.from), ranges.map((r) => r.to)],
   );
-  return rows.map((row) => JSON.parse(row.json) as StoredEvent);
+  return rows.map(eventFromRow);
 }

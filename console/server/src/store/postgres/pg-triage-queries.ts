@@ -2,7 +2,7 @@ import { sqliteTriageRepository, toAnnotation, TRIAGE_STATE_COLUMNS, triageState
 import type { TriageRepository } from '../triage-store';
 import type { PgStatements } from './pg-statements';
 
-/** A field of the event document `d` (the row's JSON parsed once per row in a LATERAL). */
+/** A field of the event's detail document `d` (its detail_json parsed once per row in a LATERAL). */
 const field = (path: string): string => `(d.doc #>> '{${path}}')`;
 
 /**
@@ -10,7 +10,7 @@ const field = (path: string): string => `(d.doc #>> '{${path}}')`;
  * sent one (a renamed binary is the same program), else the path; USB vendor:product:serial; …
  */
 const SUBJECT_KEY_SQL = `(CASE ${field('subject,kind')}
-  WHEN 'process' THEN CASE WHEN e.sha256 IS NOT NULL THEN 'sha256:' || e.sha256 ELSE 'exe:' || ${field('subject,exePath')} END
+  WHEN 'process' THEN CASE WHEN e.sha256 IS NOT NULL THEN 'sha256:' || e.sha256 ELSE 'exe:' || e.app END
   WHEN 'file' THEN CASE WHEN e.sha256 IS NOT NULL THEN 'sha256:' || e.sha256 ELSE 'file:' || ${field('subject,path')} END
   WHEN 'device' THEN 'usb:' || ${field('subject,vendorId')} || ':' || ${field('subject,productId')} || ':' || coalesce(${field('subject,serial')}, '')
   WHEN 'policy' THEN 'policy:' || coalesce(${field('subject,reason')}, '')
@@ -21,7 +21,7 @@ const SUBJECT_KEY_SQL = `(CASE ${field('subject,kind')}
 // The document and the subject key are computed once per row in LATERALs.
 const PG_TRIAGE_SQL: TriageSql = {
   columns: `e.agent_id, e.seq, s.subject_key, ${TRIAGE_STATE_COLUMNS}`,
-  joins: `CROSS JOIN LATERAL (SELECT replace(e.json, '\\u0000', '\\ufffd')::jsonb AS doc) d
+  joins: `CROSS JOIN LATERAL (SELECT replace(e.detail_json, '\\u0000', '\\ufffd')::jsonb AS doc) d
   CROSS JOIN LATERAL (SELECT ${SUBJECT_KEY_SQL} AS subject_key) s
   ${triageStateJoins('s.subject_key')}`,
 };

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { AuditRecord } from '../store';
-import { policyVersion } from '../suite/suite-fixtures';
+import { legacyEventRow, legacyEvents, policyVersion } from '../suite/suite-fixtures';
+import { migratePostgres } from './pg-migrate';
+import { encodeText } from './pg-statements';
 import { openPostgresStore, PG_MIGRATIONS, type PostgresConsoleStore } from './postgres-store';
 
 /** PostgreSQL-only behaviour; everything both stores share is in ../suite (store-suite.postgres.test.ts). */
@@ -83,6 +85,24 @@ describe('PostgreSQL console store', () => {
     // A late disconnect seen by B after the agent moved to A changes nothing.
     await b.agents.setOffline('agent-a');
     expect((await a.agents.findById('agent-a'))?.online).toBe(true);
+  });
+
+  it('migration 60 keeps events stored whole readable, unchanged', async () => {
+    const pool = new pg.Pool({ connectionString: DATABASE_URL, options: `-c search_path=${schema}`, max: 1 });
+    const events = legacyEvents('0190a5b4-0000-7000-8000-000000000001');
+    try {
+      await migratePostgres(pool, PG_MIGRATIONS.filter((m) => m.id < 60), schema);
+      for (const event of events) {
+        const row = legacyEventRow(event, 'default');
+        // As the store's statements bind text: NUL escaped (PostgreSQL text cannot hold it).
+        const values = row.values.map((v) => (typeof v === 'string' ? encodeText(v) : v));
+        await pool.query(`INSERT INTO events (${row.columns.join(', ')}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`, values);
+      }
+    } finally {
+      await pool.end();
+    }
+    const store = await open();
+    expect((await store.events.query({ limit: 10 })).map((r) => r.event)).toEqual([...events].reverse());
   });
 
   it('rejects a schema name that is not a plain identifier', async () => {

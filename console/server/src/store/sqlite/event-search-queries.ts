@@ -1,5 +1,6 @@
-import type { ReportDimension, StoredEvent } from '@dlp/shared';
+import type { ReportDimension } from '@dlp/shared';
 import type { SqlParam, SqliteStatements } from '@dlp/shared/node';
+import { eventColumns, eventFromRow, type EventColumnsRow } from './event-queries';
 import type { BucketCount, EntityRef, EventSearchRepoFilter, EventSearchRepository, MsRange, TypeActionFilter } from '../event-search-store';
 
 /** Events column per report dimension (a fixed whitelist: never built from input). */
@@ -78,12 +79,11 @@ export function sqliteEventSearchRepository(sql: SqliteStatements): EventSearchR
         // Keyset: strictly after the last row of the previous page in (occurred_at_ms, row_id) DESC.
         where.add('occurred_at_ms <= ? AND (occurred_at_ms < ? OR row_id < ?)', filter.after.occurredAtMs, filter.after.occurredAtMs, filter.after.rowId);
       }
-      const rows = await sql.all<{ row_id: number; occurred_at_ms: number; json: string }>(
-        `SELECT row_id, occurred_at_ms, json FROM events ${where.sql} ORDER BY occurred_at_ms DESC, row_id DESC LIMIT ?`,
+      const rows = await sql.all<EventColumnsRow & { row_id: number }>(
+        `SELECT row_id, ${eventColumns()} FROM events ${where.sql} ORDER BY occurred_at_ms DESC, row_id DESC LIMIT ?`,
         [...where.params, filter.limit],
       );
-      // The JSON was produced by this console from a schema-validated event.
-      return rows.map((row) => ({ rowId: row.row_id, occurredAtMs: row.occurred_at_ms, event: JSON.parse(row.json) as StoredEvent }));
+      return rows.map((row) => ({ rowId: row.row_id, occurredAtMs: Number(row.occurred_at_ms), event: eventFromRow(row) }));
     },
 
     async hourTotals(range, limit) {

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { uuidv7 } from '@dlp/shared';
+import { migrate } from '@dlp/shared/node';
+import { legacyEventRow, legacyEvents } from '../suite/suite-fixtures';
 import { SqliteWorkerDatabase } from './sqlite-worker-db';
 import type { ConsoleStore } from '../store';
 import { openSqliteStore, SQLITE_MIGRATIONS } from './sqlite-store';
@@ -40,6 +42,25 @@ describe('SQLite console store', () => {
     expect(await raw.get<{ journal_mode: string }>('PRAGMA journal_mode')).toEqual({ journal_mode: 'wal' });
     await raw.close();
     store = await openSqliteStore({ path: dbPath });
+  });
+
+  it('migration 60 keeps events stored whole readable, unchanged', async () => {
+    const legacyPath = path.join(dir, 'legacy.sqlite');
+    const db = await SqliteWorkerDatabase.open(legacyPath);
+    await migrate(db, SQLITE_MIGRATIONS.filter((m) => m.id < 60));
+    const events = legacyEvents(agentId);
+    for (const event of events) {
+      const row = legacyEventRow(event, 'default');
+      await db.run(`INSERT INTO events (${row.columns.join(', ')}) VALUES (${row.values.map(() => '?').join(', ')})`, row.values);
+    }
+    await db.close();
+    const migrated = await openSqliteStore({ path: legacyPath });
+    try {
+      expect((await migrated.events.query({ limit: 10 })).map((r) => r.event)).toEqual([...events].reverse());
+      expect((await migrated.triage.findEvent(agentId, 1))?.event.occurredAt).toBe('2026-03-02T09:30:00+08:00');
+    } finally {
+      await migrated.close();
+    }
   });
 
   // Behaviour shared with PostgreSQL (ingest, paging, filters, serials, …) is in ../suite.

@@ -1,18 +1,19 @@
-import type { StoredEvent, TriageState } from '@dlp/shared';
+import type { TriageState } from '@dlp/shared';
 import type { SqlParam, SqliteStatements } from '@dlp/shared/node';
+import { eventColumns, eventFromRow, type EventColumnsRow } from './event-queries';
 import type { TriageAnnotation, TriageHistoryRecord, TriageRepository, TriageStateRecord } from '../triage-store';
 
 /**
  * The subject's identity from an event row `e`: what "identical events" share besides agent, type
  * and rule. A hash when the agent sent one (a renamed binary is the same program), else the path.
  */
-const SUBJECT_KEY_SQL = `(CASE json_extract(e.json, '$.subject.kind')
-  WHEN 'process' THEN CASE WHEN e.sha256 IS NOT NULL THEN 'sha256:' || e.sha256 ELSE 'exe:' || json_extract(e.json, '$.subject.exePath') END
-  WHEN 'file' THEN CASE WHEN e.sha256 IS NOT NULL THEN 'sha256:' || e.sha256 ELSE 'file:' || json_extract(e.json, '$.subject.path') END
-  WHEN 'device' THEN 'usb:' || json_extract(e.json, '$.subject.vendorId') || ':' || json_extract(e.json, '$.subject.productId') || ':' || coalesce(json_extract(e.json, '$.subject.serial'), '')
-  WHEN 'policy' THEN 'policy:' || coalesce(json_extract(e.json, '$.subject.reason'), '')
-  WHEN 'agent' THEN 'agent:' || coalesce(json_extract(e.json, '$.subject.message'), '')
-  ELSE coalesce(json_extract(e.json, '$.subject.kind'), '') END)`;
+const SUBJECT_KEY_SQL = `(CASE json_extract(e.detail_json, '$.subject.kind')
+  WHEN 'process' THEN CASE WHEN e.sha256 IS NOT NULL THEN 'sha256:' || e.sha256 ELSE 'exe:' || e.app END
+  WHEN 'file' THEN CASE WHEN e.sha256 IS NOT NULL THEN 'sha256:' || e.sha256 ELSE 'file:' || json_extract(e.detail_json, '$.subject.path') END
+  WHEN 'device' THEN 'usb:' || json_extract(e.detail_json, '$.subject.vendorId') || ':' || json_extract(e.detail_json, '$.subject.productId') || ':' || coalesce(json_extract(e.detail_json, '$.subject.serial'), '')
+  WHEN 'policy' THEN 'policy:' || coalesce(json_extract(e.detail_json, '$.subject.reason'), '')
+  WHEN 'agent' THEN 'agent:' || coalesce(json_extract(e.detail_json, '$.subject.message'), '')
+  ELSE coalesce(json_extract(e.detail_json, '$.subject.kind'), '') END)`;
 
 /**
  * The dialect-specific pieces of the triage queries over an events row `e`: the columns an
@@ -132,9 +133,11 @@ export function sqliteTriageRepository(sql: SqliteStatements, dialect: TriageSql
       return out;
     },
     async findEvent(agentId, seq) {
-      const row = await sql.get<AnnotationRow & { json: string }>(`SELECT e.json, ${dialect.columns} FROM events e ${dialect.joins} WHERE e.agent_id = ? AND e.seq = ?`, [agentId, seq]);
-      // The JSON was produced by this console from a schema-validated event.
-      return row ? { event: JSON.parse(row.json) as StoredEvent, annotation: toAnnotation(row) } : undefined;
+      const row = await sql.get<AnnotationRow & EventColumnsRow>(
+        `SELECT ${eventColumns('e')}, ${dialect.columns} FROM events e ${dialect.joins} WHERE e.agent_id = ? AND e.seq = ?`,
+        [agentId, seq],
+      );
+      return row ? { event: eventFromRow(row), annotation: toAnnotation(row) } : undefined;
     },
     async setEventState(agentId, seq, record) {
       await sql.run(

@@ -118,6 +118,29 @@ export const eventsIngestSuite: StoreSuite = (context) => {
     await expectRollupsMatchRows(store, [`host ${AWKWARD}`], 5);
   });
 
+  it("reads back the agent's own timestamp text, and hashes and paths kept in columns, on every read path", async () => {
+    const { store } = context;
+    const agentId = await addAgent(store, await addGroup(store, 'default', true));
+    const hash = 'b'.repeat(64);
+    const events: StoredEvent[] = [
+      // An offset and a precision other than the canonical UTC milliseconds: kept as written.
+      storedEvent(agentId, 1, { occurredAt: '2026-03-02T09:30:00+08:00', policySerial: null }),
+      storedEvent(agentId, 2, { occurredAt: '2026-03-02T01:30:00.123456Z' }),
+      storedEvent(agentId, 3, { occurredAt: isoAt(DAY + 5000), subject: { kind: 'process', pid: 7, exePath: '/usr/bin/scp', name: 'scp', method: 'fanotify' } }),
+      storedEvent(agentId, 4, { occurredAt: isoAt(DAY + 6000), subject: { kind: 'file', path: '/home/a/客户.xlsx', sha256: hash, matches: { 'cn-id': 3 }, samples: ['110101********1234'] } }),
+      storedEvent(agentId, 5, { occurredAt: isoAt(DAY + 7000), subject: { kind: 'gap', dropped: 3, fromSeq: 1, toSeq: 3 }, ruleId: null, user: null }),
+    ];
+    await store.transaction((tx) => tx.events.insertEvents(events));
+    const newestFirst = [...events].reverse();
+    expect((await store.events.query({ limit: 10 })).map((r) => r.event)).toEqual(newestFirst);
+    const found = await store.eventSearch.search({ limit: 10 });
+    expect(found.map((r) => r.event).sort((x, y) => x.seq - y.seq)).toEqual(events);
+    expect(found.find((r) => r.event.seq === 1)?.occurredAtMs).toBe(Date.parse('2026-03-02T09:30:00+08:00'));
+    for (const e of events) expect((await store.triage.findEvent(agentId, e.seq))?.event).toEqual(e);
+    // Exact text, not only an equal instant: evidence shows what the agent wrote.
+    expect((await store.events.query({ limit: 10 })).map((r) => r.event.occurredAt).slice(3)).toEqual(['2026-03-02T01:30:00.123456Z', '2026-03-02T09:30:00+08:00']);
+  });
+
   it('reports only the new events of a partly stored redelivery and counts each once', async () => {
     const { store } = context;
     const groupId = await addGroup(store, 'default', true);
