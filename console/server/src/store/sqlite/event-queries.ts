@@ -75,15 +75,12 @@ export function searchTextOf(event: StoredEvent): string {
  * took twice the bytes and cost about a third of the insert time.
  */
 export function eventDetailJson(event: StoredEvent, occurredAtMs: number): string {
-  const subject: Record<string, unknown> = {};
-  const isProcess = event.subject.kind === 'process';
-  const hashInColumn = isProcess || event.subject.kind === 'file';
-  for (const [key, value] of Object.entries(event.subject)) {
-    if ((key === 'sha256' && hashInColumn) || (key === 'exePath' && isProcess)) continue;
-    subject[key] = value;
-  }
+  // JSON.stringify leaves out properties set to undefined; a spread copy is far cheaper than
+  // rebuilding the subject key by key, and this runs for every event ingested.
+  const subject = event.subject;
+  const rest = subject.kind === 'process' ? { ...subject, exePath: undefined, sha256: undefined } : subject.kind === 'file' ? { ...subject, sha256: undefined } : subject;
   const occurredAt = new Date(occurredAtMs).toISOString() === event.occurredAt ? undefined : event.occurredAt;
-  return JSON.stringify({ occurredAt, policySerial: event.policySerial, subject });
+  return JSON.stringify({ occurredAt, policySerial: event.policySerial, subject: rest });
 }
 
 /** The columns `eventFromRow` reads, of an events row aliased `alias` (or unaliased). */
