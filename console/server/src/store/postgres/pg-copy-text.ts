@@ -1,5 +1,5 @@
 import type { SqlParam } from '@dlp/shared/node';
-import { encodeText } from './pg-statements';
+import { encodeText } from '../stored-text';
 
 /** A value of one COPY column: text, an integer, or NULL (the same values an INSERT binds). */
 export type CopyValue = SqlParam;

@@ -12,8 +12,12 @@ import { openPostgresStore, type PostgresConsoleStore } from './postgres-store';
 const DAY = Date.UTC(2026, 2, 2);
 const HOUR_MS = 3_600_000;
 
-/** Users whose code unit order (JavaScript's `<`) differs from code point order (PostgreSQL's "C"). */
-const USERS = ['bob', 'Alice', '\uFF21lice', '😀 smile', 'zoë', null];
+/**
+ * Users whose code unit order (JavaScript's `<`) differs from code point order (PostgreSQL's "C"),
+ * and whose raw order differs from the order of their stored form (NUL is kept as U+E000 "0", so
+ * stored 'a\0b' sorts after 'a!b' although NUL sorts before '!').
+ */
+const USERS = ['bob', 'Alice', '\uFF21lice', '😀 smile', 'zoë', 'a\u0000b', 'a!b', 'a\uE000b', null];
 
 function event(agentId: string, seq: number): StoredEvent {
   return storedEvent(agentId, seq, {

@@ -1,4 +1,5 @@
-import { decodeText, encodeText, toPgPlaceholders } from './pg-statements';
+import { decodeText, encodeText } from '../stored-text';
+import { toPgPlaceholders } from './pg-statements';
 
 describe('PostgreSQL placeholders', () => {
   it('numbers ? in order, leaving quoted text and comments alone', () => {

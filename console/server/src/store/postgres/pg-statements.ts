@@ -2,6 +2,7 @@ import { finished } from 'node:stream/promises';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import type { RunResult, SqlParam, SqliteStatements } from '@dlp/shared/node';
+import { decodeText, encodeText } from '../stored-text';
 
 /** node-postgres also binds arrays (to `text[]`, `bigint[]` …), which `unnest` turns into rows. */
 export type PgParam = SqlParam | readonly string[] | readonly number[] | readonly (string | number | null)[];
@@ -58,30 +59,6 @@ export function toPgPlaceholders(sql: string): string {
   // Bounded: statements are code constants (multi-row inserts vary only by row count).
   if (placeholderCache.size < 2000) placeholderCache.set(sql, out);
   return out;
-}
-
-/** PostgreSQL text cannot hold NUL, SQLite's can; U+E000 (private use) escapes both directions. */
-const ESCAPE = '\uE000';
-// eslint-disable-next-line no-control-regex -- NUL is exactly the character to find
-const NEEDS_ENCODING = /[\u0000\uE000]/;
-const NEEDS_DECODING = /\uE000/;
-
-/**
- * Makes a string storable in PostgreSQL text: NUL becomes U+E000 "0" and U+E000 itself is doubled.
- * The mapping is injective and works character by character, so equality, order of ordinary text
- * and prefixes are kept, and `decodeText` restores values exactly.
- * Agents' free-text fields may carry any character, and one NUL must not wedge their ingest.
- */
-export function encodeText(value: string): string {
-  if (!NEEDS_ENCODING.test(value)) return value;
-  // eslint-disable-next-line no-control-regex -- NUL is exactly the character to replace
-  return value.replace(/[\u0000\uE000]/g, (c) => (c === '\u0000' ? `${ESCAPE}0` : `${ESCAPE}${ESCAPE}`));
-}
-
-/** The inverse of `encodeText`. */
-export function decodeText(value: string): string {
-  if (!NEEDS_DECODING.test(value)) return value;
-  return value.replace(/\uE000([0\uE000])/g, (_match, c: string) => (c === '0' ? '\u0000' : ESCAPE));
 }
 
 function encodeParam(param: PgParam): unknown {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { AuditRecord } from '../store';
+import { encodeText } from '../stored-text';
 import { legacyEventRow, legacyEvents, policyVersion } from '../suite/suite-fixtures';
 import { migratePostgres } from './pg-migrate';
-import { encodeText } from './pg-statements';
 import { openPostgresStore, PG_MIGRATIONS, type PostgresConsoleStore } from './postgres-store';
 
 /** PostgreSQL-only behaviour; everything both stores share is in ../suite (store-suite.postgres.test.ts). */

@@ -1,4 +1,5 @@
 import type { SqlParam, SqliteStatements } from '@dlp/shared/node';
+import { encodeText } from '../stored-text';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -86,7 +87,9 @@ function compareKeys(a: readonly SqlParam[], b: readonly SqlParam[]): number {
     const y = b[i];
     if (x === y) continue;
     if (typeof x === 'number' && typeof y === 'number') return x - y;
-    return compareCodePoints(String(x), String(y));
+    // In the order of the stored text: PostgreSQL keeps NUL as U+E000 "0" (stored-text.ts), and its
+    // own statements lock rows in the order of what it stored. (SQLite has one writer: any order.)
+    return compareCodePoints(encodeText(String(x)), encodeText(String(y)));
   }
   return 0;
 }
