@@ -112,10 +112,26 @@ const webhookUrl = z
     return url.username === '' && url.password === '';
   }, 'must not contain a user name or password');
 
-export const webhookConfig = z.strictObject({
-  kind: z.literal('webhook'),
-  url: webhookUrl,
-});
+/**
+ * One or more PEM certificates: the CA (or bundle) a webhook receiver's certificate must chain to,
+ * for receivers inside the firm whose CA is not a public one. Public certificates only, no keys.
+ */
+export const pemCertificates = z
+  .string()
+  .max(64 * 1024)
+  .regex(/^\s*(?:-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*)+$/, 'must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)');
+
+export const webhookConfig = z
+  .strictObject({
+    kind: z.literal('webhook'),
+    url: webhookUrl,
+    /** When set, only this CA (bundle) is trusted for this receiver, instead of the system's CAs. */
+    caCertificate: pemCertificates.optional(),
+  })
+  .refine((config) => config.caCertificate === undefined || config.url.startsWith('https:'), {
+    path: ['caCertificate'],
+    message: 'only for https:// URLs',
+  });
 
 const hostName = z
   .string()

@@ -33,7 +33,7 @@ export interface DispatcherOptions {
 
 function defaultSender(destination: AlertDestinationRecord, timeoutMs: number): AlertSender {
   const config = destination.config;
-  if (config.kind === 'webhook') return createWebhookSender({ url: config.url, secret: destination.secret ?? '', timeoutMs });
+  if (config.kind === 'webhook') return createWebhookSender({ url: config.url, secret: destination.secret ?? '', timeoutMs, ca: config.caCertificate });
   return createSyslogSender({ host: config.host, port: config.port, protocol: config.protocol, facility: config.facility, timeoutMs });
 }
 

@@ -3,6 +3,7 @@ import {
   type AlertDestination,
   type AlertQuery,
   type AlertRule,
+  type DestinationConfig,
   type DeliveryCounters,
   type FiredAlert,
   type Page,
@@ -12,7 +13,7 @@ import {
   type createAlertDestinationRequest,
   type createAlertRuleRequest,
 } from '@dlp/shared';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import type { z } from 'zod';
 import type { AuditEntryInput, AuditService } from '../services/audit-service';
 import { decodeIdCursor, encodeIdCursor } from '../services/cursor';
@@ -105,6 +106,7 @@ export class AlertService {
 
   /** Creates a destination; a webhook without a given secret gets a random one. The secret is returned only here. */
   async createDestination(request: CreateDestination, who: Who): Promise<{ destination: AlertDestination; secret: string | null }> {
+    checkCaCertificate(request.config);
     if (request.config.kind === 'syslog' && request.secret !== undefined) {
       throw new ServiceError('invalid_request', 'invalid_request', 'Only webhooks have a signing secret.', [{ path: 'secret', message: 'only for webhooks' }]);
     }
@@ -124,6 +126,7 @@ export class AlertService {
       const before = await tx.alerts.findDestination(id);
       if (!before) throw notFound('alert destination', id);
       const config = request.config ?? before.config;
+      checkCaCertificate(config);
       if (config.kind === 'syslog' && request.secret !== undefined) {
         throw new ServiceError('invalid_request', 'invalid_request', 'Only webhooks have a signing secret.', [{ path: 'secret', message: 'only for webhooks' }]);
       }
@@ -189,4 +192,21 @@ export class AlertService {
   deliveryCounters(): DeliveryCounters[] {
     return this.dispatcher.counters();
   }
+}
+
+/**
+ * A webhook's CA must be readable X.509: one the TLS stack cannot load would fail every delivery,
+ * so it is refused when saved, naming which certificate of a bundle is wrong.
+ */
+function checkCaCertificate(config: DestinationConfig): void {
+  if (config.kind !== 'webhook' || config.caCertificate === undefined) return;
+  const blocks = config.caCertificate.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  blocks.forEach((block, index) => {
+    try {
+      new X509Certificate(block);
+    } catch {
+      const message = `certificate ${index + 1} is not a readable X.509 certificate`;
+      throw new ServiceError('invalid_request', 'invalid_request', `The CA certificate cannot be used: ${message}.`, [{ path: 'config.caCertificate', message }]);
+    }
+  });
 }

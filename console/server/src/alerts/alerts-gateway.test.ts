@@ -2,9 +2,11 @@ import { sampleEvent, type AlertNotification, type DeliveryCounters } from '@dlp
 import { createServer as createHttpServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import type { AgentPeer } from '../testing/agent-peer';
+import { loopbackCertificate, startHttpsReceiver } from '../testing/https-receiver';
 import { connectTestAgent, startTestConsole, type TestConsole } from '../testing/test-console';
 import { createTestUser } from '../testing/test-users';
 import { waitFor } from '../testing/wait-for';
+
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from './webhook-signature';
 
 /** Integration: real console, real gateway (AgentPeer), real HTTP receivers and TCP listeners on loopback. */
@@ -107,6 +109,37 @@ describe('alerts through the real gateway', () => {
     expect(await destinations.text()).not.toContain(secret);
     expect(await audit.text()).not.toContain(secret);
     expect(JSON.stringify(t.logger.records)).not.toContain(secret);
+  });
+
+  it("delivers to an HTTPS receiver under the firm's own CA once that CA is configured, and only then", async () => {
+    const siem = await startHttpsReceiver('siem.corp.example');
+    const stranger = loopbackCertificate('other CA');
+    try {
+      const url = siem.url;
+      const created = await t.admin.json<{ destination: { id: string } }>('POST', '/api/v1/alerts/destinations', { name: 'SIEM', config: { kind: 'webhook', url } });
+      const id = created.body.destination.id;
+      const test = async (): Promise<{ ok: boolean; error: string | null }> => (await t.admin.json<{ ok: boolean; error: string | null }>('POST', `/api/v1/alerts/destinations/${id}/test`)).body;
+
+      // The system's CAs do not know the firm's CA.
+      expect(await test()).toEqual(expect.objectContaining({ ok: false, error: expect.stringMatching(/certificate/i) as unknown }));
+      const withCa = await t.admin.json<{ config: { caCertificate?: string } }>('PATCH', `/api/v1/alerts/destinations/${id}`, { config: { kind: 'webhook', url, caCertificate: siem.caPem } });
+      expect(withCa.status).toBe(200);
+      expect(withCa.body.config.caCertificate).toBe(siem.caPem);
+      expect(await test()).toEqual(expect.objectContaining({ ok: true, error: null }));
+      expect(siem.deliveries()).toBe(1);
+      // Only the configured CA is trusted for this receiver.
+      await t.admin.json('PATCH', `/api/v1/alerts/destinations/${id}`, { config: { kind: 'webhook', url, caCertificate: stranger.certPem } });
+      expect((await test()).ok).toBe(false);
+      expect(siem.deliveries()).toBe(1);
+
+      const pathsOf = async (config: object): Promise<string[]> =>
+        (await t.admin.json<{ issues: Array<{ path: string }> }>('POST', '/api/v1/alerts/destinations', { name: 'x', config })).body.issues.map((i) => i.path);
+      expect(await pathsOf({ kind: 'webhook', url: url.replace('https:', 'http:'), caCertificate: siem.caPem })).toEqual(['config.caCertificate']);
+      expect(await pathsOf({ kind: 'webhook', url, caCertificate: stranger.keyPem })).toEqual(['config.caCertificate']);
+      expect(await pathsOf({ kind: 'webhook', url, caCertificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' })).toEqual(['config.caCertificate']);
+    } finally {
+      await siem.close();
+    }
   });
 
   it('rejects bad rules and destinations with field paths', async () => {

@@ -8,6 +8,8 @@ export interface WebhookSenderOptions {
   url: string;
   secret: string;
   timeoutMs: number;
+  /** PEM CA (bundle) trusted instead of the system's CAs (https only). */
+  ca?: string;
 }
 
 /** Bodies of answers are read only this far (they are discarded anyway). */
@@ -29,6 +31,7 @@ export function createWebhookSender(options: WebhookSenderOptions): AlertSender 
       return new Promise<void>((resolve, reject) => {
         const req = request(url, {
           method: 'POST',
+          ...(options.ca === undefined ? {} : { ca: options.ca }),
           headers: {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),

@@ -26,6 +26,7 @@ export function DestinationForm({ destination, onSaved, onCancel }: { destinatio
   const [name, setName] = useState(destination?.name ?? '');
   const [kind, setKind] = useState<'webhook' | 'syslog'>(config?.kind ?? 'webhook');
   const [url, setUrl] = useState(config?.kind === 'webhook' ? config.url : 'https://');
+  const [caCertificate, setCaCertificate] = useState(config?.kind === 'webhook' ? (config.caCertificate ?? '') : '');
   const [host, setHost] = useState(config?.kind === 'syslog' ? config.host : '');
   const [port, setPort] = useState(config?.kind === 'syslog' ? config.port : 514);
   const [protocol, setProtocol] = useState<'udp' | 'tcp'>(config?.kind === 'syslog' ? config.protocol : 'tcp');
@@ -37,7 +38,9 @@ export function DestinationForm({ destination, onSaved, onCancel }: { destinatio
     if (trimmed === '') return;
     // An edited syslog target keeps its facility (set through the API; the form does not show it).
     const facility = config?.kind === 'syslog' ? { facility: config.facility } : {};
-    const target: CreateAlertDestinationRequest['config'] = kind === 'webhook' ? { kind, url: url.trim() } : { kind, host: host.trim(), port, protocol, ...facility };
+    // An emptied CA field removes the CA: the receiver is checked against the system's CAs again.
+    const ca = caCertificate.trim() === '' ? {} : { caCertificate: caCertificate.trim() };
+    const target: CreateAlertDestinationRequest['config'] = kind === 'webhook' ? { kind, url: url.trim(), ...ca } : { kind, host: host.trim(), port, protocol, ...facility };
     const fields = { name: trimmed, config: target };
     const checked = destination === undefined ? createAlertDestinationRequest.safeParse(fields) : updateAlertDestinationRequest.safeParse(fields);
     if (!checked.success) return setProblem(t('alerts.dest.invalid', { issues: describeIssues(checked.error) }));
@@ -68,10 +71,24 @@ export function DestinationForm({ destination, onSaved, onCancel }: { destinatio
         </select>
       </label>
       {kind === 'webhook' ? (
-        <label className="inline-field">
-          <span>{t('alerts.dest.url')}</span>
-          <input name="destination-url" type="url" value={url} onChange={(e) => setUrl(e.target.value)} />
-        </label>
+        <>
+          <label className="inline-field">
+            <span>{t('alerts.dest.url')}</span>
+            <input name="destination-url" type="url" value={url} onChange={(e) => setUrl(e.target.value)} />
+          </label>
+          <label className="inline-field">
+            <span>{t('alerts.dest.ca')}</span>
+            <textarea
+              name="destination-ca"
+              rows={3}
+              spellCheck={false}
+              placeholder="-----BEGIN CERTIFICATE-----"
+              title={t('alerts.dest.caHint')}
+              value={caCertificate}
+              onChange={(e) => setCaCertificate(e.target.value)}
+            />
+          </label>
+        </>
       ) : (
         <>
           <label className="inline-field">

@@ -13,9 +13,10 @@ import { EnableDeleteButtons } from './row-actions';
 
 const STATS_REFRESH_MS = 10_000;
 
-function targetOf(destination: AlertDestination): string {
+function targetOf(destination: AlertDestination, ownCa: string): string {
   const config = destination.config;
-  return config.kind === 'webhook' ? config.url : `${config.protocol}://${config.host}:${config.port}`;
+  if (config.kind === 'syslog') return `${config.protocol}://${config.host}:${config.port}`;
+  return config.caCertificate === undefined ? config.url : `${config.url} · ${ownCa}`;
 }
 
 type Notice = { tone: 'success' | 'warning'; text: string };
@@ -105,7 +106,7 @@ export function DestinationsSection({ canEdit, destinations, onChanged }: { canE
                     {destination.name} {!destination.enabled && <Badge tone="grey">{t('alerts.rules.disabled')}</Badge>}
                   </th>
                   <td>{t(`alerts.dest.kind.${destination.config.kind}`)}</td>
-                  <td className="cell-break">{targetOf(destination)}</td>
+                  <td className="cell-break">{targetOf(destination, t('alerts.dest.ownCa'))}</td>
                   <td className="small">
                     {c ? t('alerts.dest.counters', { sent: c.sent, failed: c.failed, dropped: c.dropped, queued: c.queued, rateLimited: c.rateLimited }) : t('common.none')}
                     {c?.lastError && <div className="muted">{t('alerts.dest.lastError', { error: c.lastError })}</div>}
