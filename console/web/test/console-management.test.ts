@@ -271,4 +271,25 @@ describe('console management UI', () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   });
+
+  it('gives Prometheus a metrics-only token: it scrapes /metrics and reads nothing else', async () => {
+    const { context, page, pageErrors } = await openPage(suite.browser, suite.dlpConsole.url);
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Users' }).click();
+    const tokens = page.getByRole('region', { name: 'API tokens' });
+    await tokens.locator('input[name="token-name"]').fill('prometheus');
+    await tokens.getByLabel('Role').selectOption('auditor');
+    await tokens.getByLabel('Use').selectOption('metrics');
+    await tokens.getByRole('button', { name: 'Create token' }).click();
+    const token = (await tokens.locator('[data-secret]').innerText()).trim();
+    expect(await tokens.getByRole('row', { name: /prometheus/ }).innerText()).toContain('Metrics only (Prometheus)');
+
+    const get = (url: string): Promise<Response> => fetch(`${suite.dlpConsole.url}${url}`, { headers: { authorization: `Bearer ${token}` } });
+    const metrics = await get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('# TYPE dlp_agents_connected gauge');
+    expect((await get('/api/v1/events')).status).toBe(401);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
 });

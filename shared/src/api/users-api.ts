@@ -65,10 +65,18 @@ export type UpdateUserRequest = z.infer<typeof updateUserRequest>;
 export const changePasswordRequest = z.strictObject({ currentPassword: password, newPassword: password });
 export type ChangePasswordRequest = z.infer<typeof changePasswordRequest>;
 
+/**
+ * What a token may be used for: `api`, the REST API in its role; `metrics`, only `GET /metrics` (a
+ * Prometheus scrape token that cannot read events, users or anything else).
+ */
+export const apiTokenScope = z.enum(['api', 'metrics']);
+export type ApiTokenScope = z.infer<typeof apiTokenScope>;
+
 export const apiTokenSummary = z.strictObject({
   id: z.string(),
   name: z.string(),
   role,
+  scope: apiTokenScope,
   /** Id of the admin who created it; the token stops working while that user is disabled. */
   createdBy: z.string(),
   createdAt: timestamp,
@@ -82,6 +90,7 @@ export type ApiTokenSummary = z.infer<typeof apiTokenSummary>;
 export const createApiTokenRequest = z.strictObject({
   name: shortString,
   role,
+  scope: apiTokenScope.default('api'),
   expiresInDays: z.number().int().min(1).max(3650).optional(),
 });
 export type CreateApiTokenRequest = z.infer<typeof createApiTokenRequest>;

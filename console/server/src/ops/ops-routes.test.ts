@@ -1,7 +1,7 @@
 import { PROTOCOL_VERSION, sampleEvent } from '@dlp/shared';
 import { createJsonLogger } from '../logging/logger';
 import { enrollAgent, helloAgent } from '../testing/agent-peer';
-import { RestClient } from '../testing/rest-client';
+import { BearerClient, RestClient } from '../testing/rest-client';
 import { createEnrollSecret, startTestConsole, TEST_ADMIN_PASSWORD, type TestConsole } from '../testing/test-console';
 import { parseAddressList, peerAllowed } from './metrics-access';
 import { Readiness } from './readiness';
@@ -38,6 +38,24 @@ describe('health, readiness, metrics and request logs', () => {
     expect(text).toContain('# TYPE dlp_agents_connected gauge');
     expect(text).toContain('# TYPE process_resident_memory_bytes gauge');
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+  });
+
+  it('lets a metrics-scoped API token scrape /metrics and nothing else', async () => {
+    const create = async (scope?: 'api' | 'metrics'): Promise<{ token: string; apiToken: { scope: string } }> =>
+      (await t.admin.json<{ token: string; apiToken: { scope: string } }>('POST', '/api/v1/api-tokens', { name: `prometheus ${scope ?? 'default'}`, role: 'auditor', scope })).body;
+    const scrape = await create('metrics');
+    expect(scrape.apiToken.scope).toBe('metrics');
+    const prometheus = new BearerClient(t.console.url, scrape.token);
+    expect((await prometheus.call('GET', '/metrics')).status).toBe(200);
+    // Everywhere else it is nobody: no events, no audit log, not even who it is.
+    for (const path of ['/api/v1/events', '/api/v1/audit', '/api/v1/auth/me', '/api/v1/agents']) expect((await prometheus.json('GET', path)).status).toBe(401);
+    // A token without a scope is an API token, as before scopes existed, and may scrape too.
+    const api = await create();
+    expect(api.apiToken.scope).toBe('api');
+    const automation = new BearerClient(t.console.url, api.token);
+    expect((await automation.json('GET', '/api/v1/events')).status).toBe(200);
+    expect((await automation.call('GET', '/metrics')).status).toBe(200);
+    expect((await t.admin.json('POST', '/api/v1/api-tokens', { name: 'x', role: 'auditor', scope: 'everything' })).status).toBe(400);
   });
 
   it('counts agents, ingest, ack lag, outbox backlog and policy pushes from the real protocol', async () => {

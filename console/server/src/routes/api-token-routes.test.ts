@@ -75,6 +75,7 @@ describe('API tokens', () => {
         id: '0190aaaa-0000-7000-8000-00000000e001',
         name: 'old job',
         role: 'officer',
+        scope: 'api',
         tokenHash: sha256Hex(token),
         createdBy: admin?.id ?? '',
         createdAt: new Date(Date.now() - 2 * 86_400_000).toISOString(),

@@ -53,8 +53,8 @@ export function opsRoutes(deps: OpsRouteDeps): Router {
     '/metrics',
     noStore,
     allowListedPeers(deps.metricsAllow, (_req, res) => serveMetrics(res)),
-    loadSession(deps.auth),
-    endpoint({ access: READERS, summary: 'Prometheus metrics (text format 0.0.4).' }, async ({ res }) => {
+    loadSession(deps.auth, { metricsTokens: true }),
+    endpoint({ access: READERS, summary: 'Prometheus metrics (text format 0.0.4); readers, `metrics` API tokens, or allow-listed peers.' }, async ({ res }) => {
       serveMetrics(res);
       return 'streamed';
     }),

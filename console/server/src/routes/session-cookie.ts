@@ -54,15 +54,17 @@ function bearerToken(req: Request): string | undefined {
 
 /**
  * Resolves the caller: the session cookie, else an API token (`Authorization: Bearer dlp_…`).
- * Agent tokens never authenticate a REST request (they are not API tokens).
+ * Agent tokens never authenticate a REST request (they are not API tokens). A `metrics` token is
+ * nobody except where `metricsTokens` is set (GET /metrics): a leaked scrape token reads no events.
  */
-export function loadSession(auth: AuthService): RequestHandler {
+export function loadSession(auth: AuthService, options: { metricsTokens?: boolean } = {}): RequestHandler {
   return async (req, _res, next) => {
     const token = readSessionToken(req);
     let principal = token !== undefined ? await auth.principalForSession(token) : undefined;
     if (!principal) {
       const bearer = bearerToken(req);
       if (bearer !== undefined) principal = await auth.principalForApiToken(bearer);
+      if (principal?.tokenScope === 'metrics' && options.metricsTokens !== true) principal = undefined;
     }
     if (principal) principals.set(req, principal);
     next();

@@ -1,4 +1,4 @@
-import type { CurrentUser, Role } from '@dlp/shared';
+import type { ApiTokenScope, CurrentUser, Role } from '@dlp/shared';
 import { uuidv7 } from '@dlp/shared';
 import { csrfTokenFor } from '../auth/csrf-token';
 import { LoginThrottle } from '../auth/login-throttle';
@@ -40,6 +40,8 @@ export interface Principal {
   mustChangePassword: boolean;
   /** Cookie sessions only: the session token (state-changing requests must carry its CSRF token). */
   sessionToken?: string;
+  /** API tokens only: what the token may be used for (`metrics`: GET /metrics and nothing else). */
+  tokenScope?: ApiTokenScope;
 }
 
 type AuditContext = Pick<AuditEntryInput, 'actor' | 'sourceIp'>;
@@ -127,7 +129,7 @@ export class AuthService {
     if (!found) return undefined;
     if (found.creator.role !== 'admin' && found.creator.role !== found.token.role) return undefined;
     await this.store.apiTokens.touch(found.token.id, now);
-    return { user: { id: found.token.id, username: `token:${found.token.name}`, role: found.token.role }, via: 'api-token', mustChangePassword: false };
+    return { user: { id: found.token.id, username: `token:${found.token.name}`, role: found.token.role }, via: 'api-token', mustChangePassword: false, tokenScope: found.token.scope };
   }
 
   async logout(sessionToken: string): Promise<void> {

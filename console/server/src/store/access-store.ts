@@ -1,4 +1,4 @@
-import type { Role } from '@dlp/shared';
+import type { ApiTokenScope, Role } from '@dlp/shared';
 import type { UserRecord } from './store';
 
 /** An automation credential: only the SHA-256 of the token is stored. */
@@ -7,6 +7,8 @@ export interface ApiTokenRecord {
   name: string;
   /** The role the token acts in. */
   role: Role;
+  /** `metrics`: accepted only by GET /metrics. */
+  scope: ApiTokenScope;
   tokenHash: string;
   /** The admin who created it: the token stops working while that user is disabled. */
   createdBy: string;

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import pg from 'pg';
 import type { ConsoleStore, StoreRepositories } from '../store';
 import { PG_ALERT_MIGRATIONS } from '../sqlite/alert-migrations';
+import { API_TOKEN_MIGRATIONS } from '../sqlite/api-token-migrations';
 import { EVENT_DETAIL_MIGRATIONS } from '../sqlite/event-detail-migrations';
 import { sqliteAlertRepository } from '../sqlite/alert-queries';
 import { sqliteApiTokenRepository, sqliteSettingsRepository } from '../sqlite/api-token-queries';
@@ -84,7 +85,7 @@ function repositories(sql: PgStatements, nodeId: string): StoreRepositories {
 }
 
 /** Every PostgreSQL migration, all areas: applied in id order. */
-export const PG_MIGRATIONS = [...PG_CONSOLE_MIGRATIONS, ...PG_REPORT_MIGRATIONS, ...PG_ALERT_MIGRATIONS, ...EVENT_DETAIL_MIGRATIONS];
+export const PG_MIGRATIONS = [...PG_CONSOLE_MIGRATIONS, ...PG_REPORT_MIGRATIONS, ...PG_ALERT_MIGRATIONS, ...EVENT_DETAIL_MIGRATIONS, ...API_TOKEN_MIGRATIONS];
 
 /** Opens a pool on the database, creates the schema if asked, and applies pending migrations. */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresConsoleStore> {

@@ -1,4 +1,4 @@
-import type { Role } from '@dlp/shared';
+import type { ApiTokenScope, Role } from '@dlp/shared';
 import type { SqliteStatements } from '@dlp/shared/node';
 import type { ApiTokenRecord, ApiTokenRepository, SettingsRepository } from '../access-store';
 import type { UserRecord } from '../store';
@@ -7,6 +7,7 @@ interface ApiTokenRow {
   id: string;
   name: string;
   role: Role;
+  scope: ApiTokenScope;
   token_hash: string;
   created_by: string;
   created_at: string;
@@ -15,13 +16,14 @@ interface ApiTokenRow {
   last_used_at: string | null;
 }
 
-const TOKEN_COLUMNS = 't.id, t.name, t.role, t.token_hash, t.created_by, t.created_at, t.expires_at_ms, t.revoked_at, t.last_used_at';
+const TOKEN_COLUMNS = 't.id, t.name, t.role, t.scope, t.token_hash, t.created_by, t.created_at, t.expires_at_ms, t.revoked_at, t.last_used_at';
 
 function toToken(row: ApiTokenRow): ApiTokenRecord {
   return {
     id: row.id,
     name: row.name,
     role: row.role,
+    scope: row.scope,
     tokenHash: row.token_hash,
     createdBy: row.created_by,
     createdAt: row.created_at,
@@ -42,8 +44,8 @@ export function sqliteApiTokenRepository(sql: SqliteStatements, findUser: (id: s
   return {
     async insert(t) {
       await sql.run(
-        'INSERT INTO api_tokens (id, name, role, token_hash, created_by, created_at, expires_at_ms, revoked_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [t.id, t.name, t.role, t.tokenHash, t.createdBy, t.createdAt, t.expiresAtMs, t.revokedAt, t.lastUsedAt],
+        'INSERT INTO api_tokens (id, name, role, scope, token_hash, created_by, created_at, expires_at_ms, revoked_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [t.id, t.name, t.role, t.scope, t.tokenHash, t.createdBy, t.createdAt, t.expiresAtMs, t.revokedAt, t.lastUsedAt],
       );
     },
     async list() {

@@ -11,6 +11,7 @@ import { sqliteApiTokenRepository, sqliteSettingsRepository } from './api-token-
 import { sqliteAuditRepository } from './audit-queries';
 import { sqliteEnrollSecretRepository } from './enroll-secret-queries';
 import { sqliteEventRepository } from './event-queries';
+import { API_TOKEN_MIGRATIONS } from './api-token-migrations';
 import { EVENT_DETAIL_MIGRATIONS } from './event-detail-migrations';
 import { EVENT_SEARCH_MIGRATIONS } from './event-search-migrations';
 import { sqliteEventSearchRepository } from './event-search-queries';
@@ -54,7 +55,7 @@ function repositories(sql: SqliteStatements): StoreRepositories {
 }
 
 /** Every migration of console.sqlite, all areas (ids are unique across the lists). */
-export const SQLITE_MIGRATIONS = [...CONSOLE_MIGRATIONS, ...LIFECYCLE_MIGRATIONS, ...EVENT_SEARCH_MIGRATIONS, ...REPORT_MIGRATIONS, ...ALERT_MIGRATIONS, ...EVENT_DETAIL_MIGRATIONS];
+export const SQLITE_MIGRATIONS = [...CONSOLE_MIGRATIONS, ...LIFECYCLE_MIGRATIONS, ...EVENT_SEARCH_MIGRATIONS, ...REPORT_MIGRATIONS, ...ALERT_MIGRATIONS, ...EVENT_DETAIL_MIGRATIONS, ...API_TOKEN_MIGRATIONS];
 
 /** Opens (creating if needed) and migrates the console database. */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<ConsoleStore> {

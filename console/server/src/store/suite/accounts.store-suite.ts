@@ -67,10 +67,10 @@ export const accountsStoreSuite: StoreSuite = (context) => {
   it('issues API tokens usable only while unrevoked, unexpired and their creator enabled', async () => {
     const { store } = context;
     await store.users.insert(user('u1', 'admin'));
-    const token = { id: 't1', name: 'siem', role: 'auditor' as const, tokenHash: 'e'.repeat(64), createdBy: 'u1', createdAt: '2026-01-01T00:00:00.000Z', expiresAtMs: 5_000, revokedAt: null, lastUsedAt: null };
+    const token = { id: 't1', name: 'siem', role: 'auditor' as const, scope: 'api' as const, tokenHash: 'e'.repeat(64), createdBy: 'u1', createdAt: '2026-01-01T00:00:00.000Z', expiresAtMs: 5_000, revokedAt: null, lastUsedAt: null };
     await store.apiTokens.insert(token);
-    await store.apiTokens.insert({ ...token, id: 't2', tokenHash: 'f'.repeat(64), createdAt: '2026-01-02T00:00:00.000Z', expiresAtMs: null });
-    expect((await store.apiTokens.list()).map((t) => t.id)).toEqual(['t2', 't1']);
+    await store.apiTokens.insert({ ...token, id: 't2', scope: 'metrics', tokenHash: 'f'.repeat(64), createdAt: '2026-01-02T00:00:00.000Z', expiresAtMs: null });
+    expect((await store.apiTokens.list()).map((t) => `${t.id}:${t.scope}`)).toEqual(['t2:metrics', 't1:api']);
     expect((await store.apiTokens.findUsable('e'.repeat(64), 4_999))?.creator.username).toBe('admin');
     expect(await store.apiTokens.findUsable('e'.repeat(64), 5_000)).toBeUndefined();
 

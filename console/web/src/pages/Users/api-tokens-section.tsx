@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { role as roleSchema, type Role } from '@dlp/shared';
+import { apiTokenScope, role as roleSchema, type ApiTokenScope, type Role } from '@dlp/shared';
 import { useApi } from '../../api';
 import { Badge } from '../../components/badges';
 import { ErrorBanner } from '../../components/error-banner';
@@ -20,6 +20,7 @@ export function ApiTokensSection() {
   const revoke = useAction();
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('admin');
+  const [scope, setScope] = useState<ApiTokenScope>('api');
   const [days, setDays] = useState(90);
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
 
@@ -27,7 +28,7 @@ export function ApiTokensSection() {
     event.preventDefault();
     if (name.trim() === '') return;
     const ok = await create.run(async () => {
-      const answer = await api.users.createToken({ name: name.trim(), role, expiresInDays: days });
+      const answer = await api.users.createToken({ name: name.trim(), role, scope, expiresInDays: days });
       setCreated({ name: answer.apiToken.name, token: answer.token });
     });
     if (ok) {
@@ -60,6 +61,12 @@ export function ApiTokensSection() {
           </select>
         </label>
         <label className="inline-field">
+          <span>{t('tokens.scope')}</span>
+          <select name="token-scope" value={scope} title={t('tokens.scopeHint')} onChange={(e) => setScope(e.target.value as ApiTokenScope)}>
+            <EnumOptions options={apiTokenScope.options} label={(option) => t(`tokens.scope.${option}`)} />
+          </select>
+        </label>
+        <label className="inline-field">
           <span>{t('tokens.expires')}</span>
           <select value={days} onChange={(e) => setDays(Number(e.target.value))}>
             {EXPIRY_CHOICES.map((choice) => (
@@ -81,6 +88,7 @@ export function ApiTokensSection() {
             <tr>
               <th scope="col">{t('tokens.name')}</th>
               <th scope="col">{t('users.role')}</th>
+              <th scope="col">{t('tokens.scope')}</th>
               <th scope="col">{t('users.createdAt')}</th>
               <th scope="col">{t('tokens.expiresAt')}</th>
               <th scope="col">{t('tokens.lastUsed')}</th>
@@ -92,6 +100,7 @@ export function ApiTokensSection() {
               <tr key={token.id} className={token.revokedAt ? 'row-revoked' : undefined}>
                 <th scope="row">{token.name}</th>
                 <td>{t(`role.${token.role}`)}</td>
+                <td>{t(`tokens.scope.${token.scope}`)}</td>
                 <td className="cell-nowrap">{formatDateTime(token.createdAt, language)}</td>
                 <td className="cell-nowrap">{token.expiresAt ? formatDateTime(token.expiresAt, language) : t('tokens.never')}</td>
                 <td className="cell-nowrap">{token.lastUsedAt ? formatDateTime(token.lastUsedAt, language) : t('tokens.neverUsed')}</td>
