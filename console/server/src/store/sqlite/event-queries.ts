@@ -72,7 +72,7 @@ export function searchTextOf(event: StoredEvent): string {
  * its sha256 (column sha256) or a process's exePath (column app); occurredAt only when the agent
  * wrote it otherwise than the canonical UTC form of occurred_at_ms (an offset, another precision).
  * Every byte of a row is written to the WAL and the database file: storing the whole event again
- * took twice the bytes and cost about a third of the insert time.
+ * took four times the JSON bytes and about a fifth more insert time (docs/BENCHMARKS.md).
  */
 export function eventDetailJson(event: StoredEvent, occurredAtMs: number): string {
   // JSON.stringify leaves out properties set to undefined; a spread copy is far cheaper than
