@@ -89,22 +89,8 @@ export function eventColumns(alias?: string): string {
   return EVENT_READ_COLUMNS.map((column) => `${prefix}${column}`).join(', ');
 }
 
-const EVENT_READ_COLUMNS = [
-  'event_id',
-  'agent_id',
-  'seq',
-  'occurred_at_ms',
-  'received_at',
-  'type',
-  'action',
-  'severity',
-  'user_name',
-  'host',
-  'rule_id',
-  'sha256',
-  'app',
-  'detail_json',
-] as const;
+/** Every stored column but those only filters and reports read. */
+const EVENT_READ_COLUMNS = INSERT_COLUMNS.filter((column) => column !== 'group_id' && column !== 'device_key' && column !== 'search_text');
 
 /** An events row as `eventColumns()` selects it (PostgreSQL may return BIGINTs as strings). */
 export interface EventColumnsRow {

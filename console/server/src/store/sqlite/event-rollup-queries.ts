@@ -87,9 +87,7 @@ function compareKeys(a: readonly SqlParam[], b: readonly SqlParam[]): number {
     const y = b[i];
     if (x === y) continue;
     if (typeof x === 'number' && typeof y === 'number') return x - y;
-    // In the order of the stored text: PostgreSQL keeps NUL as U+E000 "0" (stored-text.ts), and its
-    // own statements lock rows in the order of what it stored. (SQLite has one writer: any order.)
-    return compareCodePoints(encodeText(String(x)), encodeText(String(y)));
+    return compareCodePoints(String(x), String(y));
   }
   return 0;
 }
@@ -118,7 +116,13 @@ const upsertSqlCache = new Map<string, string>();
 /** Multi-row upserts that add to existing counters (the key columns are the primary key). */
 function upsert(sql: SqliteStatements, table: string, keyColumns: string, deltas: Map<string, Delta>): Promise<unknown> {
   const sent: Promise<unknown>[] = [];
-  const entries = [...deltas.values()].sort((a, b) => compareKeys(a.key, b.key));
+  // Ordered by the stored text: PostgreSQL keeps NUL as U+E000 "0" (stored-text.ts), and its own
+  // statements lock rows in the order of what it stored (SQLite has one writer: any order). Each
+  // key is encoded once, not at every comparison.
+  const entries = [...deltas.values()]
+    .map((delta) => ({ delta, order: delta.key.map((v) => (typeof v === 'string' ? encodeText(v) : v)) }))
+    .sort((a, b) => compareKeys(a.order, b.order))
+    .map(({ delta }) => delta);
   const columns = keyColumns.split(',').length + 1;
   for (let start = 0; start < entries.length; start += ROLLUP_ROWS_PER_STATEMENT) {
     const chunk = entries.slice(start, start + ROLLUP_ROWS_PER_STATEMENT);
