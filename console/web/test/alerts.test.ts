@@ -250,8 +250,9 @@ describe('alerts UI', () => {
       await edit.getByLabel('CA certificate (PEM, optional)').fill('');
       await edit.getByRole('button', { name: 'Save destination' }).click();
       await page.getByTestId('test-result').filter({ hasText: 'Destination “Internal SIEM” saved.' }).waitFor();
-      const saved = page.getByTestId('alert-destinations').getByRole('row', { name: /Internal SIEM/ });
-      expect(await saved.innerText()).not.toContain('own CA');
+      // The list reloads after the save message: wait for the row to drop the mark, not just read it.
+      const saved = page.getByTestId('alert-destinations').getByRole('row', { name: /Internal SIEM/ }).filter({ hasNotText: 'own CA' });
+      await saved.waitFor();
       await saved.getByRole('button', { name: 'Send test alert' }).click();
       await page.getByTestId('test-result').filter({ hasText: /Test alert to “Internal SIEM”.*(certificate|failed)/ }).waitFor();
       expect(siem.deliveries()).toBe(1);

@@ -6,6 +6,7 @@ import { pgEventsInRanges } from '../store/postgres/pg-event-queries';
 import { pgStatements } from '../store/postgres/pg-statements';
 import { openPostgresStore } from '../store/postgres/postgres-store';
 import { openSqliteStore } from '../store/sqlite/sqlite-store';
+import { NEW_DATABASE_PAGE_SIZE } from '../store/sqlite/sqlite-worker-db';
 import type { ConsoleStore } from '../store/store';
 import type { EventSeqRange } from './cluster-bridge';
 import { InProcessClusterBus, type ClusterBus } from './cluster-bus';
@@ -55,7 +56,13 @@ function channelFor(schema: string | undefined): string {
 export async function openConsoleNode(options: ConsoleNodeOptions): Promise<ConsoleNode> {
   const nodeId = options.nodeId ?? `${hostname()}:${options.port !== undefined && options.port !== 0 ? options.port : process.pid}`;
   if (options.databaseUrl === undefined) {
-    const store = await openSqliteStore({ path: path.join(options.dataDir, 'console.sqlite'), synchronous: options.synchronous ?? 'FULL' });
+    const file = path.join(options.dataDir, 'console.sqlite');
+    const store = await openSqliteStore({ path: file, synchronous: options.synchronous ?? 'FULL' });
+    options.logger.info('store: SQLite', {
+      path: file,
+      pageSize: store.pageSize,
+      ...(store.pageSize < NEW_DATABASE_PAGE_SIZE ? { hint: 'created with smaller pages; docs/OPERATIONS.md (SQLite: page size) converts it for faster ingest' } : {}),
+    });
     const bus = new InProcessClusterBus(nodeId);
     return {
       kind: 'sqlite',

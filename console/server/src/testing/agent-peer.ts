@@ -56,6 +56,11 @@ export class AgentPeer {
     this.ws.send(data);
   }
 
+  /** Sends already UTF-8-encoded JSON as a text frame, as an agent's frames are (load generators encode once). */
+  sendTextBytes(frame: Buffer): void {
+    this.ws.send(frame, { binary: false });
+  }
+
   /** The first received message of `type` (after `skip` earlier ones), waiting up to timeoutMs. */
   async next<T extends ConsoleToAgentMessage['type']>(type: T, skip = 0, timeoutMs = 10_000): Promise<Extract<ConsoleToAgentMessage, { type: T }>> {
     const deadline = Date.now() + timeoutMs;

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { isUniqueViolation } from '../store-errors';
-import { SqliteWorkerDatabase } from './sqlite-worker-db';
+import { NEW_DATABASE_PAGE_SIZE, SqliteWorkerDatabase } from './sqlite-worker-db';
 
 describe('SQLite worker connection', () => {
   let dir: string;
@@ -22,6 +23,25 @@ describe('SQLite worker connection', () => {
   afterEach(async () => {
     for (const db of open.splice(0)) await db.close().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates new databases with 16 KiB pages in WAL mode, and leaves an existing database its own page size', async () => {
+    const fresh = await connect();
+    await fresh.exec('CREATE TABLE t (x)');
+    expect(await fresh.get('PRAGMA page_size')).toEqual({ page_size: NEW_DATABASE_PAGE_SIZE });
+    expect(NEW_DATABASE_PAGE_SIZE).toBe(16384);
+    expect(await fresh.get('PRAGMA journal_mode')).toEqual({ journal_mode: 'wal' });
+
+    // A database made before (4 KiB pages, WAL, rows): opened as it is, still readable and writable.
+    const oldFile = path.join(dir, 'old.sqlite');
+    const old = new Database(oldFile);
+    old.exec("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE t (x); INSERT INTO t VALUES ('kept')");
+    old.close();
+    const reopened = await SqliteWorkerDatabase.open(oldFile);
+    open.push(reopened);
+    await reopened.run('INSERT INTO t VALUES (?)', ['added']);
+    expect(await reopened.get('PRAGMA page_size')).toEqual({ page_size: 4096 });
+    expect(await reopened.all('SELECT x FROM t ORDER BY rowid')).toEqual([{ x: 'kept' }, { x: 'added' }]);
   });
 
   it('binds whole numbers as INTEGER and returns BLOBs as Buffers, as the store expects', async () => {

@@ -36,6 +36,8 @@ export interface WorkerSetup {
   synchronous: 'FULL' | 'NORMAL';
   busyTimeoutMs: number;
   preparedCacheSize: number;
+  /** Page size of a database this connection creates; an existing file keeps its own. */
+  newDatabasePageSize: number;
 }
 
 export function sqliteWorkerMain(port: WorkerPort, Driver: DriverConstructor, setup: WorkerSetup): void {
@@ -75,7 +77,8 @@ export function sqliteWorkerMain(port: WorkerPort, Driver: DriverConstructor, se
   function handle(op: string, sql: string, params: unknown[], inTransaction: boolean): unknown {
     if (op === 'open') {
       db = new Driver(setup.path, { timeout: setup.busyTimeoutMs });
-      db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${setup.synchronous}; PRAGMA foreign_keys = ON;`);
+      // page_size only applies to a database with no table yet, and must come before WAL mode.
+      db.exec(`PRAGMA page_size = ${setup.newDatabasePageSize}; PRAGMA journal_mode = WAL; PRAGMA synchronous = ${setup.synchronous}; PRAGMA foreign_keys = ON;`);
       return null;
     }
     if (db === null) throw new Error('database is closed');
