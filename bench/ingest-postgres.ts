@@ -30,6 +30,7 @@ import { openPostgresStore } from '../console/server/src/store/postgres/postgres
 import { createMemoryLogger } from '../console/server/src/testing/memory-logger';
 import { RestClient } from '../console/server/src/testing/rest-client';
 import { ensureEnrolled } from '../tools/simulator/enroll';
+import { INGEST_WARMUP_BATCHES } from './ingest-warmup';
 
 const DATABASE_URL = process.env.DLP_BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const BATCH = LIMITS.maxBatchEvents;
@@ -59,7 +60,12 @@ async function rawRate(schema: string, total: number, write: (client: pg.Client,
   const client = new pg.Client({ connectionString: DATABASE_URL, options: `-c search_path=${schema}` });
   await client.connect();
   try {
-    const batches = agentBatches(total);
+    const batches = agentBatches(total + INGEST_WARMUP_BATCHES * BATCH);
+    for (const batch of batches.splice(0, INGEST_WARMUP_BATCHES)) {
+      await client.query('BEGIN');
+      await write(client, batch);
+      await client.query('COMMIT');
+    }
     const started = process.hrtime.bigint();
     for (const batch of batches) {
       await client.query('BEGIN');

@@ -15,10 +15,11 @@ import path from 'node:path';
 import { LIMITS, PROTOCOL_VERSION, sampleEvent, uuidv7, type StoredEvent } from '@dlp/shared';
 import { createConsole } from '../console/server/src/app';
 import { openSqliteStore } from '../console/server/src/store/sqlite/sqlite-store';
-import { helloAgent } from '../console/server/src/testing/agent-peer';
+import { helloAgent, type AgentPeer } from '../console/server/src/testing/agent-peer';
 import { createMemoryLogger } from '../console/server/src/testing/memory-logger';
 import { RestClient } from '../console/server/src/testing/rest-client';
 import { ensureEnrolled } from '../tools/simulator/enroll';
+import { INGEST_WARMUP_BATCHES } from './ingest-warmup';
 
 const BATCH = LIMITS.maxBatchEvents;
 /** Batches an agent may have sent but not yet had acked: the real agent's window. */
@@ -42,37 +43,41 @@ function frames(batches: number): Buffer[] {
   );
 }
 
-/** Child process: the agents. Waits for "go", sends everything, reports "done". */
+/** Sends batches [from, to) of one agent, at most WINDOW unacked, and waits for the last ack. */
+async function sendBatches(peer: AgentPeer, batches: Buffer[], from: number, to: number): Promise<void> {
+  let sent = from;
+  for (let acked = from; acked < to; acked++) {
+    while (sent < to && sent - acked < WINDOW) peer.sendTextBytes(batches[sent++] ?? Buffer.alloc(0));
+    await peer.next('ack', acked, 120_000);
+  }
+}
+
+/** Child process: the agents. Sends the warm-up batches, reports "ready", waits for "go", sends the rest, reports "done". */
 async function runAgents(agentUrl: string, credsJson: string, batches: number): Promise<void> {
   const creds = JSON.parse(credsJson) as Array<{ agentId: string; token: string }>;
   const peers = await Promise.all(creds.map((c) => helloAgent(agentUrl, c, 1)));
-  const payload = peers.map(() => frames(batches));
+  const total = INGEST_WARMUP_BATCHES + batches;
+  const payload = peers.map(() => frames(total));
+  await Promise.all(peers.map((peer, a) => sendBatches(peer, payload[a] ?? [], 0, INGEST_WARMUP_BATCHES)));
   process.send?.('ready');
   await new Promise((resolve) => process.once('message', resolve));
-  await Promise.all(
-    peers.map(async (peer, a) => {
-      let sent = 0;
-      for (let acked = 0; acked < batches; acked++) {
-        while (sent < batches && sent - acked < WINDOW) peer.sendTextBytes(payload[a]?.[sent++] ?? Buffer.alloc(0));
-        await peer.next('ack', acked, 120_000);
-      }
-    }),
-  );
+  await Promise.all(peers.map((peer, a) => sendBatches(peer, payload[a] ?? [], INGEST_WARMUP_BATCHES, total)));
   process.send?.('done');
   for (const peer of peers) peer.close();
   process.exit(0);
 }
 
-/** Raw SQLite: the same rows through the store, one transaction per batch, synchronous=FULL. */
+/** Raw SQLite: the same rows through the store, one transaction per batch, synchronous=FULL (after the same warm-up). */
 async function baseline(total: number): Promise<{ rate: number; cpuUsPerEvent: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dlp-bench-ingest-'));
   const store = await openSqliteStore({ path: path.join(dir, 'console.sqlite') });
   try {
     const agentId = uuidv7();
     const receivedAt = new Date().toISOString();
-    const batches: StoredEvent[][] = Array.from({ length: Math.ceil(total / BATCH) }, (_, b) =>
+    const batches: StoredEvent[][] = Array.from({ length: INGEST_WARMUP_BATCHES + Math.ceil(total / BATCH) }, (_, b) =>
       Array.from({ length: BATCH }, (_, i) => ({ ...sampleEvent({ seq: b * BATCH + i + 1 }), agentId, receivedAt })),
     );
+    for (const batch of batches.splice(0, INGEST_WARMUP_BATCHES)) await store.transaction((tx) => tx.events.insertEvents(batch));
     const started = process.hrtime.bigint();
     const cpuBefore = process.cpuUsage();
     for (const batch of batches) await store.transaction((tx) => tx.events.insertEvents(batch));
