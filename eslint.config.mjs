@@ -53,6 +53,22 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/console/**', '@dlp/console*'], message: 'The agent talks to the console only through the protocol in @dlp/shared.' }, { group: ['**/shared/src/**'], message: 'Import @dlp/shared or @dlp/shared/node, not shared/src paths.' }] }] },
   },
   {
+    // enforce/ runs one way (issue 12 item 12): decisions depend on @dlp/shared and enforce's own
+    // interfaces (app-platform.ts, usb-platform.ts, logger.ts), tests on testing/ fakes. This block
+    // replaces the agent/** rule for these files, so it repeats its patterns.
+    files: ['agent/service/src/enforce/**/*.ts'],
+    // Left to the USB mount guard's owner (uses the Linux USB platform on a fake sysfs): move it beside platform/linux/usb.
+    ignores: ['agent/service/src/enforce/usb/usb-control.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/console/**', '@dlp/console*'], message: 'The agent talks to the console only through the protocol in @dlp/shared.' },
+        { group: ['**/shared/src/**'], message: 'Import @dlp/shared or @dlp/shared/node, not shared/src paths.' },
+        { group: ['**/platform', '**/platform/**'], message: 'enforce/ must not import platform/: use the interfaces in enforce/apps/app-platform.ts or enforce/usb/usb-platform.ts (platform implements them), and fakes from testing/.' },
+        { group: ['**/core', '**/core/**', '**/agent'], message: 'enforce/ must not import core/ or the service: take the Logger from enforce/logger.ts; whole-agent tests live beside agent.ts.' },
+      ] }],
+    },
+  },
+  {
     files: ['agent/service/src/**/*.ts'],
     ignores: ['agent/service/src/platform/**'],
     rules: {

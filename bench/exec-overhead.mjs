@@ -6,8 +6,9 @@
 // Prints one JSON line per figure: {"name","value","unit","baseline","ratio"}.
 //
 // Safety: everything that marks mounts (our helper, fapolicyd) runs inside a private mount
-// namespace made for this run, where its marks land on that namespace's copies of the mounts. The
-// timed execs run inside it too. Execs anywhere else on the machine are never judged, even if a
+// namespace made for this run. Our helper places a filesystem mark on the tmpfs this run mounts
+// (and nothing else); fapolicyd's mount marks land on that namespace's copies. The timed execs
+// run inside it too. Execs anywhere else on the machine are never judged, even if a
 // daemon hangs. The namespace, and every mount made in it, ends with the run.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -275,7 +276,21 @@ export async function main() {
     const userOwned = makeBinary(mountPoint, 'true-user-owned', 0);
     chownSync(userOwned, 1000, 1000);
 
-    const { helper } = await startHelper(holder, `${ruleSet(1)}MARK ${mountPoint}\n`);
+    // Scripts (shebang, so the exec timer can start them): the kernel opens /bin/sh, which opens the
+    // script: with JUDGE_OPENS that open is judged like an exec (issue 12). Baseline: the same on ramfs.
+    const script = path.join(mountPoint, 'script.sh');
+    const scriptUserOwned = path.join(mountPoint, 'script-user-owned.sh');
+    const scriptUntouched = path.join(ramfsPoint, 'script.sh');
+    for (const file of [script, scriptUserOwned, scriptUntouched]) {
+      writeFileSync(file, '#!/bin/sh\nexit 0\n');
+      chmodSync(file, 0o755);
+    }
+    chownSync(scriptUserOwned, 1000, 1000);
+    const scriptCalibration = interleaved(holder, timer, scriptUntouched, script, EXECS);
+    const scriptFloor = { median: scriptCalibration.addedMedian, p99: scriptCalibration.target.p99 - scriptCalibration.baseline.p99 };
+
+    const interpreters = ['/usr/bin/dash', '/usr/bin/bash'].map((file) => `INTERPRETER ${file}\n`).join('');
+    const { helper } = await startHelper(holder, `${ruleSet(1)}${interpreters}JUDGE_OPENS\nMARK ${mountPoint}\n`);
     children.push(helper);
     timeExecs(holder, timer, target, WARMUP);
     timeExecs(holder, timer, userOwned, WARMUP);
@@ -288,6 +303,17 @@ export async function main() {
     const roundTripAdded = { median: roundTrip.addedMedian - floor.median, p99: roundTrip.target.p99 - roundTrip.baseline.p99 - floor.p99 };
     print('exec-guard.warm-user-owned.added-median', roundTripAdded.median, 'us', roundTrip.baseline.median, (roundTrip.baseline.median + roundTripAdded.median) / roundTrip.baseline.median, { execs: EXECS, file: 'user-owned (helper answers every exec)' });
     print('exec-guard.warm-user-owned.added-p99', roundTripAdded.p99, 'us', roundTrip.baseline.p99, (roundTrip.baseline.p99 + roundTripAdded.p99) / roundTrip.baseline.p99, { execs: EXECS, file: 'user-owned (helper answers every exec)' });
+
+    timeExecs(holder, timer, script, WARMUP);
+    timeExecs(holder, timer, scriptUserOwned, WARMUP);
+    const scriptFigures = {};
+    for (const [label, file] of [['root-owned', script], ['user-owned', scriptUserOwned]]) {
+      const run = interleaved(holder, timer, scriptUntouched, file, EXECS);
+      const added = { median: run.addedMedian - scriptFloor.median, p99: run.target.p99 - run.baseline.p99 - scriptFloor.p99 };
+      scriptFigures[label] = added;
+      print(`exec-guard.script-open.${label}.added-median`, added.median, 'us', run.baseline.median, (run.baseline.median + added.median) / run.baseline.median, { execs: EXECS, file: `${label} #!/bin/sh script (exec + the interpreter's open judged)` });
+      print(`exec-guard.script-open.${label}.added-p99`, added.p99, 'us', run.baseline.p99, (run.baseline.p99 + added.p99) / run.baseline.p99, { execs: EXECS });
+    }
 
     // Cold: a binary the helper has never seen, under a policy whose sha256 rules force a hash.
     for (const [label, bytes, trials] of [['1mb', 1 << 20, 9], ['50mb', 50 << 20, 5]]) {
@@ -316,7 +342,15 @@ export async function main() {
     children.push(daemon);
     timeExecs(holder, timer, target, WARMUP);
     const fap = interleaved(holder, timer, untouched, target, EXECS);
+    // fapolicyd's `perm=any` rule makes it watch opens too: the same scripts, measured the same way.
+    timeExecs(holder, timer, script, WARMUP);
+    const fapScript = interleaved(holder, timer, scriptUntouched, script, EXECS);
     await stopProcess(daemon);
+    const fapScriptAdded = fapScript.addedMedian - scriptFloor.median;
+    print('fapolicyd.script-open.added-median', fapScriptAdded, 'us', fapScript.baseline.median, (fapScript.baseline.median + fapScriptAdded) / fapScript.baseline.median, { execs: EXECS });
+    for (const label of ['root-owned', 'user-owned']) {
+      print(`exec-guard-vs-fapolicyd.script-open.${label}.added-median`, scriptFigures[label].median, 'us', fapScriptAdded, scriptFigures[label].median / fapScriptAdded);
+    }
     const fapAdded = { median: fap.addedMedian - floor.median, p99: fap.target.p99 - fap.baseline.p99 - floor.p99 };
     print('fapolicyd.warm.added-median', fapAdded.median, 'us', fap.baseline.median, (fap.baseline.median + fapAdded.median) / fap.baseline.median, { execs: EXECS });
     print('fapolicyd.warm.added-p99', fapAdded.p99, 'us', fap.baseline.p99, (fap.baseline.p99 + fapAdded.p99) / fap.baseline.p99, { execs: EXECS });

@@ -6,7 +6,7 @@
 // runs from a plain checkout after `npm install`.
 import { build } from 'esbuild';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,6 +28,7 @@ async function loadAgentModules() {
   const entry = [
     "export { UsbControl } from './agent/service/src/enforce/usb/usb-control';",
     "export { fakeUsbHost, usbPolicy } from './agent/service/src/platform/fake/usb/fake-usb-host';",
+    "export { prepareWriter, startWriter } from './agent/service/src/platform/linux/usb/writer-fixture';",
   ].join('\n');
   // Inside the repo (dist/ is git-ignored) so the bundle finds node_modules for its externals.
   const outfile = path.join(root, 'dist/bench/mount-guard-bench.cjs');
@@ -73,7 +74,8 @@ let control = null;
 let host = null;
 const mountPoint = path.join(dir, 'media');
 try {
-  const { UsbControl, fakeUsbHost, usbPolicy } = await loadAgentModules();
+  const { UsbControl, fakeUsbHost, usbPolicy, prepareWriter, startWriter } = await loadAgentModules();
+  chmodSync(dir, 0o755);
   const image = path.join(dir, 'stick.img');
   writeFileSync(image, '');
   truncateSync(image, 16 * 1024 * 1024);
@@ -146,6 +148,29 @@ try {
     await run('umount', [mountPoint]);
   }
   figure('usb.mount-guard.policy-to-read-only', roTotal, remountTimes);
+
+  // 3. Read-only with an active writer (a process as nobody appending + fsync every 5 ms to a file it
+  //    keeps open): policy → writer killed → remounted read-only. Baseline: the same plain
+  //    `mount -o remount,ro` of an idle mount as above.
+  const { script, phaseFile } = prepareWriter(dir, 'BENCH');
+  const writerTotal = [];
+  for (let i = 0; i < RUNS; i++) {
+    await run('mount', [loopDev, mountPoint]);
+    chmodSync(mountPoint, 0o777);
+    const writer = await startWriter(script, phaseFile, 'fd', path.join(mountPoint, 'busy.bin'));
+    const enforced = nextEvent(waiters, 'read-only');
+    const t0 = performance.now();
+    await control.applyPolicy(usbPolicy('enforce', { defaultAction: 'read-only' }, RUNS + i + 2));
+    writerTotal.push((await enforced) - t0);
+    await new Promise((resolve, reject) => {
+      if (writer.child.exitCode !== null || writer.child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => reject(new Error('the writer survived the read-only policy')), 5_000);
+      writer.child.once('exit', () => (clearTimeout(timer), resolve()));
+    });
+    await control.applyPolicy(usbPolicy('enforce', { defaultAction: 'allow' }, RUNS + i + 2));
+    await run('umount', [mountPoint]);
+  }
+  figure('usb.mount-guard.policy-to-read-only-with-writer', writerTotal, remountTimes);
 } finally {
   await control?.stop();
   await run('umount', ['-l', mountPoint]).catch(() => undefined);

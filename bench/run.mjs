@@ -26,8 +26,12 @@ const benches = [
   { name: 'agent-footprint', args: async () => [await bundle('agent-footprint')] },
   { name: 'policy-publish', args: async () => [await bundle('policy-publish'), '1000'] },
   { name: 'alerts', args: async () => [await bundle('alerts'), '8', '20', '20'] },
+  // A private PostgreSQL server (root; PostgreSQL 15's programs) stopped -m immediate under 20 agents' ingest, 5 rounds.
+  { name: 'pg-recovery', args: async () => [await bundle('pg-recovery'), '20', '5'] },
   // Seeds 10 million events first (minutes); `node dist/bench/search.js --events 1000000` for a quick look.
   { name: 'search', args: async () => [await bundle('search'), '--events', '10000000'] },
+  // 1,000 agents reconnecting after a 60 s console outage (console from dist/), against the previous backoff.
+  { name: 'reconnect', args: async () => [await bundle('reconnect'), '1000', '60'] },
   // 10,000 agents against a console process from dist/ (built by `npm run bench`); needs ulimit -n ≥ 11,000.
   { name: 'connections', args: async () => [await bundle('connections'), '10000', '35', '30'] },
 ];

@@ -9,7 +9,8 @@ export default defineConfig({
     // The console server serves this folder; the path is shared with console/server's default.
     outDir: '../../dist/console/web',
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in the served folder: they would publish the UI's full source (issue 13).
+    sourcemap: false,
   },
   server: {
     // `vite` dev server: API calls and the SSE stream go to a console started with `npm start`.

@@ -48,6 +48,10 @@ export const CLOSE_CODES = {
   helloTimeout: 4408,
   /** A newer connection for the same agent replaced this one. */
   replaced: 4409,
+  /** The enroll secret needs an admin's approval and this agent's request is waiting: retry later. */
+  enrollPending: 4202,
+  /** Too many enrollments with this secret right now: retry after the `retryAfterMs` of the error. */
+  rateLimited: 4429,
   /** The console is shutting down; reconnect later. */
   goingAway: 1001,
   /** Frame larger than LIMITS.maxMessageBytes (set by the ws library). */

@@ -1,5 +1,7 @@
 /* Reads the agent's commands from stdin (never blocking: stdin is polled) and answers on stdout. */
 #include <errno.h>
+#include <stdatomic.h>
+#include <sys/fanotify.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +40,62 @@ void guard_emit_stats(struct guard *g) {
     json_u64(&j, "pending", g->pending_count);
     json_u64(&j, "reportsDropped", g->out.dropped_reports);
     json_u64(&j, "generation", g->rules->generation);
+    uint64_t marked, refused, namespaces, scans;
+    marks_counts(&g->marks, &marked, &refused, &namespaces, &scans);
+    json_u64(&j, "opensFast", g->stats.opens_fast);
+    json_u64(&j, "opensJudged", g->stats.opens_judged);
+    json_u64(&j, "bytesHashed", atomic_load(&g->pool.bytes_hashed));
+    json_u64(&j, "hashesInFlight", g->stats.inflight_hashes);
+    json_u64(&j, "changedWhileHashed", g->stats.changed_while_hashed);
+    uint64_t longest = g->stats.longest_wait_ms, now = monotonic_ms();
+    for (const struct pending_exec *p = g->pending_head; p; p = p->next) {
+        if (now - p->arrived_ms > longest) longest = now - p->arrived_ms;
+    }
+    json_u64(&j, "longestWaitMs", longest);
+    json_u64(&j, "superblocks", marked);
+    json_u64(&j, "superblocksRefused", refused);
+    json_u64(&j, "mountNamespaces", namespaces);
+    json_u64(&j, "mountScans", scans);
+    emit_json(g, &j);
+}
+
+static void emit_superblock(const struct superblock_mark *mark, void *ctx) {
+    struct guard *g = ctx;
+    char dev[32];
+    snprintf(dev, sizeof(dev), "%u:%u", mark->major, mark->minor);
+    struct json j;
+    json_begin(&j);
+    json_string(&j, "type", "superblock");
+    json_string(&j, "dev", dev);
+    json_string(&j, "fstype", mark->fstype);
+    json_string(&j, "mountPoint", mark->mount_point);
+    json_i64(&j, "pid", mark->pid);
+    json_u64(&j, "marked", (uint64_t)mark->marked);
+    if (!mark->marked) json_string(&j, "error", strerror(mark->error));
+    emit_json(g, &j);
+}
+
+/* `MARKS`: one `superblock` line per file system tried, then `marks` with the count. */
+static void emit_marks(struct guard *g) {
+    marks_each(&g->marks, emit_superblock, g);
+    uint64_t marked, refused, namespaces, scans;
+    marks_counts(&g->marks, &marked, &refused, &namespaces, &scans);
+    struct json j;
+    json_begin(&j);
+    json_string(&j, "type", "marks");
+    json_u64(&j, "opensFast", g->stats.opens_fast);
+    json_u64(&j, "opensJudged", g->stats.opens_judged);
+    json_u64(&j, "bytesHashed", atomic_load(&g->pool.bytes_hashed));
+    json_u64(&j, "hashesInFlight", g->stats.inflight_hashes);
+    json_u64(&j, "changedWhileHashed", g->stats.changed_while_hashed);
+    uint64_t longest = g->stats.longest_wait_ms, now = monotonic_ms();
+    for (const struct pending_exec *p = g->pending_head; p; p = p->next) {
+        if (now - p->arrived_ms > longest) longest = now - p->arrived_ms;
+    }
+    json_u64(&j, "longestWaitMs", longest);
+    json_u64(&j, "superblocks", marked);
+    json_u64(&j, "refused", refused);
+    json_u64(&j, "mountNamespaces", namespaces);
     emit_json(g, &j);
 }
 
@@ -138,6 +196,22 @@ static void handle_line(struct guard *g, char *line) {
         emit_json(g, &j);
     } else if (strcmp(verb, "STATS") == 0 && count == 1) {
         guard_emit_stats(g);
+    } else if (strcmp(verb, "MARKS") == 0 && count == 1) {
+        emit_marks(g);
+    } else if (strcmp(verb, "JUDGE_OPENS") == 0 && count == 1) {
+        /* Loader and script opens: FAN_OPEN_PERM on every mark, placed and to come. */
+        g->opens.enabled = 1;
+        g->kernel_cache.mask |= FAN_OPEN_PERM;
+        marks_widen(&g->marks, FAN_OPEN_PERM);
+        struct json j;
+        json_begin(&j);
+        json_string(&j, "type", "opens");
+        json_u64(&j, "interpreters", g->opens.interpreter_count);
+        emit_json(g, &j);
+    } else if (strcmp(verb, "INTERPRETER") == 0 && count == 2) {
+        char path[4097], error[512];
+        if (percent_decode(tokens[1], path, sizeof(path)) < 0) guard_emit_error(g, "INTERPRETER needs one percent-encoded path", 0);
+        else if (open_judging_add_interpreter(&g->opens, path, error, sizeof(error)) != 0) guard_emit_error(g, error, 0);
     } else if (strcmp(verb, "MARK") == 0 || strcmp(verb, "UNMARK") == 0 || strcmp(verb, "MARK_ALL") == 0 ||
                strcmp(verb, "UNMARK_ALL") == 0) {
         handle_mark_command(g, tokens, count);

@@ -1,4 +1,5 @@
-/* dlp-exec-guard: the agent's pre-exec decision helper (Linux, fanotify FAN_OPEN_EXEC_PERM).
+/* dlp-exec-guard: the agent's pre-exec decision helper (Linux, fanotify FAN_OPEN_EXEC_PERM, and
+ * FAN_OPEN_PERM for files the loader or an interpreter opens, on filesystem marks).
  *
  * The agent starts it, hands it compiled rules and mount points on stdin, and reads JSON lines on
  * stdout. Every decision is made here, from those rules, within the rule set's timeout; nothing on
@@ -34,6 +35,9 @@ struct options {
     long hash_threads;
     long stats_interval_ms;
     long report_interval_ms;
+    long mount_scan_ms;
+    long hash_stall_test_ms;
+    const char *mark_only_source;
 };
 
 static uint64_t monotonic_ns(void) {
@@ -63,7 +67,7 @@ uint64_t monotonic_ms(void) {
 static void usage(void) {
     fprintf(stderr,
             "usage: dlp-exec-guard [--agent-pid N] [--hash-threads N] [--stats-interval-ms N] [--report-interval-ms N]\n"
-            "                      [--heartbeat-fd N]\n"
+            "                      [--heartbeat-fd N] [--mount-scan-ms N] [--mark-only-source PREFIX (tests)]\n"
             "       dlp-exec-guard --probe | --decide | --sha256 FILE | --parse-mountinfo FILE\n"
             "       dlp-exec-guard --backstop --state-fd N --check-ms N\n");
 }
@@ -137,15 +141,17 @@ static int guard_init(struct guard *g, const struct options *opts) {
     g->stats_interval_ms = (uint64_t)opts->stats_interval_ms;
     g->heartbeat_fd = (int)opts->heartbeat_fd;
     if (g->heartbeat_fd >= 0) fcntl(g->heartbeat_fd, F_SETFD, FD_CLOEXEC);
-    g->marks.mountinfo_fd = -1;
     g->fanotify_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_QUEUE,
                                    O_RDONLY | O_LARGEFILE | O_CLOEXEC);
     if (g->fanotify_fd < 0) {
         fprintf(stderr, "dlp-exec-guard: fanotify_init: %s\n", strerror(errno));
         return -1;
     }
-    g->marks.fanotify_fd = g->fanotify_fd;
+    marks_init(&g->marks, g->fanotify_fd, FAN_OPEN_EXEC_PERM);
+    g->marks.only_source = opts->mark_only_source;
+    g->marks.scan_interval_ms = (unsigned)(opts->mount_scan_ms < 50 ? 50 : opts->mount_scan_ms);
     g->kernel_cache.fanotify_fd = g->fanotify_fd;
+    g->kernel_cache.mask = FAN_OPEN_EXEC_PERM;
     g->rules = rule_set_new(0);
     g->stdin_buffer = malloc(GUARD_STDIN_BUFFER);
     if (!g->rules || !g->stdin_buffer || decision_cache_init(&g->cache, CACHE_SLOTS) != 0 ||
@@ -154,6 +160,7 @@ static int guard_init(struct guard *g, const struct options *opts) {
         fprintf(stderr, "dlp-exec-guard: out of memory\n");
         return -1;
     }
+    g->pool.stall_test_ms = (unsigned)(opts->hash_stall_test_ms > 60000 ? 60000 : opts->hash_stall_test_ms);
     if (hash_pool_start(&g->pool, (int)opts->hash_threads) != 0) {
         fprintf(stderr, "dlp-exec-guard: cannot start hash threads: %s\n", strerror(errno));
         return -1;
@@ -175,7 +182,7 @@ static int min_wait(int current, int64_t candidate) {
     return current < 0 || candidate < current ? (int)candidate : current;
 }
 
-enum { POLL_FANOTIFY, POLL_HASHES, POLL_STDIN, POLL_STDOUT, POLL_MOUNTINFO, POLL_COUNT };
+enum { POLL_FANOTIFY, POLL_HASHES, POLL_STDIN, POLL_STDOUT, POLL_COUNT };
 
 static void run_loop(struct guard *g) {
     while (!g->stdin_closed) {
@@ -194,7 +201,6 @@ static void run_loop(struct guard *g) {
             {g->pool.done_eventfd, POLLIN, 0},
             {STDIN_FILENO, POLLIN, 0},
             {output_has_pending(&g->out) ? STDOUT_FILENO : -1, POLLOUT, 0},
-            {g->marks.all ? g->marks.mountinfo_fd : -1, POLLPRI, 0},
         };
         int wait = -1;
         wait = min_wait(wait, guard_next_deadline(g, now));
@@ -210,23 +216,11 @@ static void run_loop(struct guard *g) {
         if (fds[POLL_HASHES].revents) guard_finish_hashes(g);
         if (fds[POLL_STDIN].revents) guard_read_stdin(g);
         if (fds[POLL_STDOUT].revents) output_flush(&g->out);
-        if (fds[POLL_MOUNTINFO].revents) {
-            struct mark_result result = {0, 0};
-            marks_rescan(&g->marks, &result);
-            struct json j;
-            json_begin(&j);
-            json_string(&j, "type", "marked");
-            json_string(&j, "path", "*");
-            json_u64(&j, "mounts", result.marked);
-            json_u64(&j, "failed", result.failed);
-            if (json_end(&j) == 0) output_line(&g->out, j.text, j.len, LINE_CONTROL);
-            json_free(&j);
-        }
     }
 }
 
 int main(int argc, char **argv) {
-    struct options opts = {-1, 0, 2, 10000, 1000};
+    struct options opts = {-1, 0, 2, 10000, 1000, 1000, 0, NULL};
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -235,11 +229,19 @@ int main(int argc, char **argv) {
         if (strcmp(arg, "--decide") == 0) return run_decide_mode();
         if (strcmp(arg, "--sha256") == 0 && value) return run_sha256_mode(value);
         if (strcmp(arg, "--parse-mountinfo") == 0 && value) return run_parse_mountinfo_mode(value);
+        /* Test-only: lets a kernel test run MARK_ALL without marking the host's own file systems. */
+        if (strcmp(arg, "--mark-only-source") == 0 && value && value[0]) {
+            opts.mark_only_source = value;
+            i++;
+            continue;
+        }
         long *target = strcmp(arg, "--heartbeat-fd") == 0        ? &opts.heartbeat_fd
                        : strcmp(arg, "--agent-pid") == 0         ? &opts.agent_pid
                        : strcmp(arg, "--hash-threads") == 0      ? &opts.hash_threads
                        : strcmp(arg, "--stats-interval-ms") == 0 ? &opts.stats_interval_ms
                        : strcmp(arg, "--report-interval-ms") == 0 ? &opts.report_interval_ms
+                       : strcmp(arg, "--mount-scan-ms") == 0       ? &opts.mount_scan_ms
+                       : strcmp(arg, "--hash-stall-test-ms") == 0  ? &opts.hash_stall_test_ms
                                                                   : NULL;
         long max = target == &opts.hash_threads ? HASH_POOL_MAX_THREADS : 0x7fffffff;
         if (!target || !value || parse_long(value, 0, max, target) != 0) {

@@ -1,4 +1,5 @@
-/* The decision path: every FAN_OPEN_EXEC_PERM event gets exactly one answer, from the cache, from
+/* The decision path: every FAN_OPEN_EXEC_PERM event (and every loader/script open handed over by
+ * open-judging.c) gets exactly one answer, from the cache, from
  * the rules, after a hash, or from the fail mode when its deadline passes. Nothing here waits on
  * the agent. */
 #define _GNU_SOURCE
@@ -9,10 +10,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fanotify.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "guard.h"
+
+#define UNREADABLE_PATH "/(unreadable path: longer than PATH_MAX)"
+
+static void respond(struct guard *g, int fd, int allow);
+
+/* The open fast path: an answer, not a decision (`stats` counts these as opensFast). */
+void guard_respond(struct guard *g, int fd, int allow) {
+    struct fanotify_response response = {.fd = fd, .response = allow ? FAN_ALLOW : FAN_DENY};
+    while (write(g->fanotify_fd, &response, sizeof(response)) < 0 && errno == EINTR) {
+    }
+    close(fd);
+}
 
 static void respond(struct guard *g, int fd, int allow) {
     struct fanotify_response response = {.fd = fd, .response = allow ? FAN_ALLOW : FAN_DENY};
@@ -25,14 +39,17 @@ static void respond(struct guard *g, int fd, int allow) {
 }
 
 static void send_report(struct guard *g, pid_t pid, const char *path, const char *kind, int deny, int rule_index,
-                        const uint8_t *digest) {
+                        const uint8_t *digest, const struct opener *opener) {
     struct decision_report report;
     memset(&report, 0, sizeof(report));
+    report.via = opener ? opener->via : "exec";
+    if (opener) snprintf(report.interpreter, sizeof(report.interpreter), "%s", opener->interpreter);
     report.deny = deny;
     report.report = kind;
     report.pid = pid;
     read_process_identity(pid, &report.ppid, &report.uid);
-    report.path = (char *)path; /* report_decision copies what it keeps */
+    /* An unknown path (see handle_permission_event) is reported under a name that says so. */
+    report.path = (char *)(path[0] ? path : UNREADABLE_PATH); /* report_decision copies what it keeps */
     snprintf(report.rule_id, sizeof(report.rule_id), "%s", rule_set_rule_id(g->rules, rule_index));
     report.has_digest = digest != NULL;
     if (digest) sha256_to_hex(digest, report.digest_hex);
@@ -51,23 +68,33 @@ static int is_exception_rule(const struct rule_set *set, int rule_index) {
 /* Answers by a rule decision and reports what is worth reporting. An allow that needs no report may be
  * cached in the kernel (an exception's allow is reported on every use, so it never is). */
 static void finish(struct guard *g, int fd, pid_t pid, const char *path, const struct rule_decision *decision,
-                   const uint8_t *digest, int kernel_cacheable) {
+                   const uint8_t *digest, int kernel_cacheable, const struct opener *opener) {
     int blocked = decision->action == RULE_BLOCK;
+    /* Allowlist mode, a file a loader or interpreter reads that no rule names: refused only when it
+     * looks like code (executable, script extension, #! or ELF). Data files an interpreter reads are
+     * not programs; a script that hides as data is a residual named in the README. */
+    if (blocked && decision->rule_index < 0 && strcmp(opener->via, "exec") != 0 && !opener->untrusted_fs) {
+        struct stat st;
+        if (fstat(fd, &st) == 0 && !looks_like_script(fd, path, st.st_mode)) {
+            respond(g, fd, 1);
+            return;
+        }
+    }
     int deny = blocked && !g->rules->monitor;
     if (!blocked && kernel_cacheable && !is_exception_rule(g->rules, decision->rule_index)) kernel_cache_add(&g->kernel_cache, fd);
     respond(g, fd, !deny);
-    if (blocked) send_report(g, pid, path, deny ? "blocked" : "would-block", deny, decision->rule_index, digest);
+    if (blocked) send_report(g, pid, path, deny ? "blocked" : "would-block", deny, decision->rule_index, digest, opener);
     else if (is_exception_rule(g->rules, decision->rule_index))
-        send_report(g, pid, path, "allowed", 0, decision->rule_index, digest);
+        send_report(g, pid, path, "allowed", 0, decision->rule_index, digest, opener);
 }
 
 /* What the kernel gets when no decision can be made in time. Monitor mode never denies. */
 static int fail_mode_denies(const struct guard *g) { return g->rules->fail_closed && !g->rules->monitor; }
 
-static void answer_by_fail_mode(struct guard *g, int fd, pid_t pid, const char *path) {
+static void answer_by_fail_mode(struct guard *g, int fd, pid_t pid, const char *path, const struct opener *opener) {
     int deny = fail_mode_denies(g);
     respond(g, fd, !deny);
-    send_report(g, pid, path, "timeout", deny, -1, NULL);
+    send_report(g, pid, path, "timeout", deny, -1, NULL, opener);
 }
 
 static void pending_unlink(struct guard *g, struct pending_exec *p) {
@@ -93,7 +120,8 @@ static struct inflight_hash *find_inflight(struct guard *g, const struct file_id
 
 /* Queues the event behind a hash of its file, starting one unless the same file is already being hashed. */
 static int wait_for_hash(struct guard *g, struct pending_exec *p) {
-    struct inflight_hash *h = find_inflight(g, &p->identity);
+    /* An untrusted identity may name different content at different times: its own hash each time. */
+    struct inflight_hash *h = p->untrusted_stat ? NULL : find_inflight(g, &p->identity);
     if (!h) {
         h = calloc(1, sizeof(*h));
         if (!h) return -1;
@@ -104,9 +132,11 @@ static int wait_for_hash(struct guard *g, struct pending_exec *p) {
             return -1;
         }
         h->identity = p->identity;
+        h->untrusted_stat = p->untrusted_stat;
         h->job.owner = h;
         h->next = g->inflight;
         g->inflight = h;
+        g->stats.inflight_hashes++;
         hash_pool_submit(&g->pool, &h->job);
     }
     p->waiting_on = h;
@@ -121,6 +151,8 @@ static int wait_for_hash(struct guard *g, struct pending_exec *p) {
     return 0;
 }
 
+static const struct opener EXEC_OPENER = {"exec", "", 0};
+
 static void handle_permission_event(struct guard *g, const struct fanotify_event_metadata *meta) {
     int fd = meta->fd;
     pid_t pid = meta->pid;
@@ -129,39 +161,61 @@ static void handle_permission_event(struct guard *g, const struct fanotify_event
         respond(g, fd, 1);
         return;
     }
+    struct opener opener = EXEC_OPENER;
+    opener.untrusted_fs = mount_untrusted(&g->mount_trust, fd, pid);
+    /* Its FAN_OPEN_PERM twin is recognised by inode: an fstat, never made on FUSE/network mounts. */
+    if (g->opens.enabled && !opener.untrusted_fs) open_judging_note_exec(&g->opens, pid, fd);
+    guard_judge(g, fd, pid, &opener);
+}
+
+void guard_judge(struct guard *g, int fd, pid_t pid, const struct opener *opener) {
+    /* FUSE and network file systems: their server chooses owner, mode, ctime and size, so neither
+     * the decision cache, nor a remembered hash, nor the kernel cache may trust them (always
+     * hashed); and their calls can stall, so this thread never makes one (no fstat: the hash
+     * worker reads the file and checks it did not change). */
+    int untrusted = opener->untrusted_fs; /* found by the caller (mount_untrusted) */
     char link[64];
     char path[PATH_MAX];
     snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+    /* The kernel cannot print every path (longer than PATH_MAX: ENAMETOOLONG; a result that fills
+     * the buffer may be cut). Such an exec is still judged, by the open file: its content and the
+     * rules that need no path (sha256 rules, the default); path, name and trusted-path rules
+     * cannot match an unknown path. Never the fail mode: that would make a deep path a way around. */
     ssize_t len = readlink(link, path, sizeof(path) - 1);
-    if (len < 0) len = 0;
+    if (len < 0 || len >= (ssize_t)sizeof(path) - 1 || path[0] != '/') len = 0;
     path[len] = '\0';
     struct stat st;
-    if (len == 0 || fstat(fd, &st) != 0) {
-        answer_by_fail_mode(g, fd, pid, len ? path : "(unknown)");
+    memset(&st, 0, sizeof(st));
+    if (!untrusted && fstat(fd, &st) != 0) {
+        answer_by_fail_mode(g, fd, pid, len ? path : "", opener);
         return;
     }
     struct file_identity identity;
     file_identity_from_stat(&st, &identity);
-    int cacheable = kernel_cache_eligible(&st, path);
-    struct cache_entry *entry = decision_cache_find(&g->cache, &identity);
+    int cacheable = !untrusted && kernel_cache_eligible(&st, path);
+    struct cache_entry *entry = untrusted ? NULL : decision_cache_find(&g->cache, &identity);
     if (entry && entry->decision_epoch == g->epoch && entry->decided_path && strcmp(entry->decided_path, path) == 0) {
         g->stats.cache_hits++;
-        finish(g, fd, pid, path, &entry->decision, entry->has_digest ? entry->digest : NULL, cacheable);
+        finish(g, fd, pid, path, &entry->decision, entry->has_digest ? entry->digest : NULL, cacheable, opener);
         return;
     }
     g->stats.cache_misses++;
     uint32_t *code_points = malloc(((size_t)len + 1) * sizeof(uint32_t));
     if (!code_points) {
-        answer_by_fail_mode(g, fd, pid, path);
+        answer_by_fail_mode(g, fd, pid, path, opener);
         return;
     }
     struct exec_subject subject = {path, code_points, utf8_to_code_points(path, code_points), path_file_name(path),
                                    entry && entry->has_digest ? entry->digest : NULL};
     struct rule_decision decision;
     if (rule_set_decide(g->rules, &subject, &decision) == DECIDED) {
-        struct cache_entry *slot = decision_cache_claim(&g->cache, &identity);
-        cache_entry_store_decision(slot, g->epoch, &decision, path);
-        finish(g, fd, pid, path, &decision, slot->has_digest ? slot->digest : NULL, cacheable);
+        if (untrusted) {
+            finish(g, fd, pid, path, &decision, NULL, 0, opener);
+        } else {
+            struct cache_entry *slot = decision_cache_claim(&g->cache, &identity);
+            cache_entry_store_decision(slot, g->epoch, &decision, path);
+            finish(g, fd, pid, path, &decision, slot->has_digest ? slot->digest : NULL, cacheable, opener);
+        }
         free(code_points);
         return;
     }
@@ -171,7 +225,7 @@ static void handle_permission_event(struct guard *g, const struct fanotify_event
         free(p);
         free(path_copy);
         free(code_points);
-        answer_by_fail_mode(g, fd, pid, path);
+        answer_by_fail_mode(g, fd, pid, path, opener);
         return;
     }
     p->fd = fd;
@@ -181,9 +235,12 @@ static void handle_permission_event(struct guard *g, const struct fanotify_event
     p->path_code_points = code_points;
     p->path_length = subject.path_length;
     p->kernel_cacheable = cacheable;
-    p->deadline_ms = monotonic_ms() + g->rules->timeout_ms;
+    p->untrusted_stat = untrusted;
+    p->opener = *opener;
+    p->arrived_ms = monotonic_ms();
+    p->deadline_ms = p->arrived_ms + g->rules->timeout_ms;
     if (wait_for_hash(g, p) != 0) {
-        answer_by_fail_mode(g, fd, pid, path);
+        answer_by_fail_mode(g, fd, pid, path, opener);
         pending_free(p);
     }
 }
@@ -204,11 +261,31 @@ void guard_read_fanotify(struct guard *g) {
                 guard_emit_error(g, "fanotify queue overflow", 0);
             } else if (meta->fd >= 0) {
                 if (meta->mask & FAN_OPEN_EXEC_PERM) handle_permission_event(g, meta);
+                else if (meta->mask & FAN_OPEN_PERM) guard_handle_open(g, meta);
                 else close(meta->fd); /* not a permission event: nothing to answer */
             }
             meta = FAN_EVENT_NEXT(meta, len);
         }
     }
+}
+
+static void note_wait(struct guard *g, const struct pending_exec *p) {
+    uint64_t waited = monotonic_ms() - p->arrived_ms;
+    if (waited > g->stats.longest_wait_ms) g->stats.longest_wait_ms = waited;
+}
+
+/* The file changed while it was read: the digest belongs to no single version of it. Hash it again
+ * (nothing is cached), and after HASH_ATTEMPTS refuse: a file kept changing under its own exec is
+ * not judged by the fail mode, or rewriting it in a loop would be a way around every rule. */
+static int rehash_changed(struct guard *g, struct inflight_hash *h) {
+    g->stats.changed_while_hashed++;
+    if (++h->attempts >= HASH_ATTEMPTS || !h->waiters) return 0;
+    h->job.fd = fcntl(h->waiters->fd, F_DUPFD_CLOEXEC, 0);
+    if (h->job.fd < 0) return 0;
+    h->next = g->inflight;
+    g->inflight = h;
+    hash_pool_submit(&g->pool, &h->job);
+    return 1;
 }
 
 void guard_finish_hashes(struct guard *g) {
@@ -222,31 +299,49 @@ void guard_finish_hashes(struct guard *g) {
                 break;
             }
         }
+        if (job->error == 0 && job->changed && rehash_changed(g, h)) {
+            job = next_job;
+            continue;
+        }
+        g->stats.inflight_hashes--;
         const uint8_t *digest = NULL;
-        if (job->error == 0) {
+        int unstable = job->error == 0 && job->changed;
+        if (job->error == 0 && !unstable && h->untrusted_stat) {
+            digest = job->digest; /* used for these waiters only, never remembered */
+            g->stats.hashes++;
+        } else if (job->error == 0 && !unstable) {
             struct cache_entry *entry = decision_cache_claim(&g->cache, &h->identity);
             entry->has_digest = 1;
             memcpy(entry->digest, job->digest, SHA256_DIGEST_BYTES);
             digest = entry->digest;
             g->stats.hashes++;
-        } else {
+        } else if (!unstable) {
             g->stats.hash_errors++;
         }
         struct pending_exec *p = h->waiters;
         while (p) {
             struct pending_exec *next = p->next_waiter;
             pending_unlink(g, p);
+            note_wait(g, p);
             struct rule_decision decision;
             struct exec_subject subject = {p->path, p->path_code_points, p->path_length, path_file_name(p->path), digest};
             if (digest && rule_set_decide(g->rules, &subject, &decision) == DECIDED) {
-                struct cache_entry *entry = decision_cache_claim(&g->cache, &p->identity);
-                cache_entry_store_decision(entry, g->epoch, &decision, p->path);
-                finish(g, p->fd, p->pid, p->path, &decision, digest, p->kernel_cacheable);
+                if (!p->untrusted_stat) {
+                    struct cache_entry *entry = decision_cache_claim(&g->cache, &p->identity);
+                    cache_entry_store_decision(entry, g->epoch, &decision, p->path);
+                }
+                finish(g, p->fd, p->pid, p->path, &decision, digest, p->kernel_cacheable, &p->opener);
+            } else if (unstable) {
+                char message[PATH_MAX + 64];
+                snprintf(message, sizeof(message), "%s changed while it was hashed, %d times: refused", p->path[0] ? p->path : UNREADABLE_PATH, HASH_ATTEMPTS);
+                guard_emit_error(g, message, 0);
+                struct rule_decision refuse = {RULE_BLOCK, -1};
+                finish(g, p->fd, p->pid, p->path, &refuse, NULL, 0, &p->opener);
             } else {
                 char message[PATH_MAX + 64];
                 snprintf(message, sizeof(message), "cannot hash %s: %s", p->path, strerror(-job->error));
                 guard_emit_error(g, message, 0);
-                answer_by_fail_mode(g, p->fd, p->pid, p->path);
+                answer_by_fail_mode(g, p->fd, p->pid, p->path, &p->opener);
             }
             pending_free(p);
             p = next;
@@ -254,6 +349,23 @@ void guard_finish_hashes(struct guard *g) {
         free(h);
         job = next_job;
     }
+}
+
+/* A pending exec's deadline runs from its arrival (TIMEOUT_MS), and again from its hash's latest
+ * progress: an exec waits as long as its file is being read (a large file is never a reason to
+ * give up), and the fail mode answers only when the read made no progress for the stall limit
+ * (a stalled file system, a stuck pool). A hash still queued counts the pool's progress: it waits
+ * for other files being read. The stall limit is not TIMEOUT_MS itself: on a busy machine a
+ * worker thread can be off the CPU for longer than a 10 ms timeout without anything being stuck. */
+static uint64_t effective_deadline(const struct guard *g, const struct pending_exec *p) {
+    uint64_t deadline = p->deadline_ms;
+    if (!p->waiting_on) return deadline;
+    uint64_t progress = atomic_load(&p->waiting_on->job.last_progress_ms);
+    uint64_t pool_progress = atomic_load(&((struct guard *)g)->pool.last_progress_ms);
+    if (pool_progress > progress) progress = pool_progress;
+    uint64_t stall = g->rules->timeout_ms > HASH_STALL_MS ? g->rules->timeout_ms : HASH_STALL_MS;
+    if (progress && progress + stall > deadline) deadline = progress + stall;
+    return deadline;
 }
 
 static void remove_waiter(struct pending_exec *p) {
@@ -270,12 +382,13 @@ void guard_expire_pending(struct guard *g, uint64_t now_ms) {
     struct pending_exec *p = g->pending_head;
     while (p) {
         struct pending_exec *next = p->next;
-        if (p->deadline_ms <= now_ms) {
+        if (effective_deadline(g, p) <= now_ms) {
             /* The hash keeps running and fills the cache, so the next exec of this file is decided. */
             remove_waiter(p);
             pending_unlink(g, p);
+            note_wait(g, p);
             g->stats.timeouts++;
-            answer_by_fail_mode(g, p->fd, p->pid, p->path);
+            answer_by_fail_mode(g, p->fd, p->pid, p->path, &p->opener);
             pending_free(p);
         }
         p = next;
@@ -285,7 +398,8 @@ void guard_expire_pending(struct guard *g, uint64_t now_ms) {
 int64_t guard_next_deadline(const struct guard *g, uint64_t now_ms) {
     int64_t next = -1;
     for (const struct pending_exec *p = g->pending_head; p; p = p->next) {
-        int64_t wait = p->deadline_ms > now_ms ? (int64_t)(p->deadline_ms - now_ms) : 0;
+        uint64_t deadline = effective_deadline(g, p);
+        int64_t wait = deadline > now_ms ? (int64_t)(deadline - now_ms) : 0;
         if (next < 0 || wait < next) next = wait;
     }
     return next;

@@ -11,6 +11,8 @@
 #include "hash-pool.h"
 #include "kernel-cache.h"
 #include "marks.h"
+#include "mount-trust.h"
+#include "open-judging.h"
 #include "output.h"
 #include "reports.h"
 #include "rule-protocol.h"
@@ -20,6 +22,13 @@
 #define GUARD_STDIN_BUFFER (64 * 1024)
 
 struct inflight_hash;
+
+/* Who opened the file: the exec itself, or a loader/interpreter process reading it (FAN_OPEN_PERM). */
+struct opener {
+    const char *via;       /* "exec", "loader", "script" */
+    char interpreter[128]; /* the opener's executable for loader/script; "" for exec */
+    int untrusted_fs;      /* set by guard_judge: FUSE/network, never read on the decision thread */
+};
 
 /* A permission event waiting for a content hash. The kernel holds the exec until we answer. */
 struct pending_exec {
@@ -32,8 +41,11 @@ struct pending_exec {
     char *path;
     uint32_t *path_code_points;
     size_t path_length;
-    uint64_t deadline_ms;
-    int kernel_cacheable; /* see kernel_cache_eligible */
+    uint64_t deadline_ms; /* arrival + TIMEOUT_MS; pushed back while its hash makes progress */
+    uint64_t arrived_ms;
+    int kernel_cacheable;
+    int untrusted_stat; /* FUSE or network file system: nothing about it is cached */
+    struct opener opener; /* see kernel_cache_eligible */
 };
 
 /* One hash computation; concurrent execs of the same file wait for it instead of hashing again. */
@@ -41,11 +53,21 @@ struct inflight_hash {
     struct inflight_hash *next;
     struct file_identity identity;
     struct pending_exec *waiters;
+    int untrusted_stat;
+    int attempts; /* the file changed while it was hashed: hashed again, up to HASH_ATTEMPTS times */
     struct hash_job job;
 };
 
+#define HASH_ATTEMPTS 3
+/* A hash that read nothing for this long (or TIMEOUT_MS, if longer) is stalled: its execs get the fail mode. */
+#define HASH_STALL_MS 2000
+
 struct guard_stats {
     uint64_t decisions, cache_hits, cache_misses, timeouts, hashes, hash_errors, exempt, allowed, denied;
+    uint64_t changed_while_hashed; /* hashes of a file that changed meanwhile (not cached, hashed again) */
+    uint64_t longest_wait_ms;       /* the longest an answered exec waited for its decision */
+    uint64_t inflight_hashes;
+    uint64_t opens_fast, opens_judged; /* FAN_OPEN_PERM: allowed at once (not a loader/interpreter) / judged */
 };
 
 struct guard {
@@ -67,6 +89,8 @@ struct guard {
     uint64_t stats_interval_ms, next_stats_ms;
     int heartbeat_fd; /* -1, or a file the agent's backstop thread reads (see write_heartbeat) */
     uint64_t last_heartbeat_ms;
+    struct open_judging opens;
+    struct mount_trust mount_trust;
     char *stdin_buffer;
     size_t stdin_used;
     int stdin_discarding, stdin_closed;
@@ -79,6 +103,11 @@ uint64_t monotonic_ms(void);
 
 /* exec-events.c */
 void guard_read_fanotify(struct guard *g);
+/* Judges an opened file like an exec (rules, cache, hash) and answers; takes ownership of fd.
+ * opener->untrusted_fs must be set (mount_untrusted). */
+void guard_judge(struct guard *g, int fd, pid_t pid, const struct opener *opener);
+/* Answers at once without counting a decision; fd is closed. */
+void guard_respond(struct guard *g, int fd, int allow);
 void guard_finish_hashes(struct guard *g);
 void guard_expire_pending(struct guard *g, uint64_t now_ms);
 /* Milliseconds until the earliest pending deadline, or -1. */

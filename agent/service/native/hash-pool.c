@@ -3,9 +3,51 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#define READ_CHUNK (1024 * 1024)
+#define READ_CHUNK (256 * 1024)
+
+static uint64_t now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int same_version(const struct stat *a, const struct stat *b) {
+    return a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Hashes the file in READ_CHUNK steps, publishing progress after each. Returns 0 or -errno. */
+static int hash_job_run(struct hash_pool *pool, struct hash_job *job, uint8_t *buffer) {
+    struct stat before, after;
+    if (fstat(job->fd, &before) != 0) return -errno;
+    if (pool->stall_test_ms) usleep(pool->stall_test_ms * 1000u); /* a stalled file system, for tests */
+    sha256_ctx ctx;
+    sha256_init(&ctx);
+    off_t offset = 0;
+    for (;;) {
+        ssize_t got = pread(job->fd, buffer, READ_CHUNK, offset);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            return -errno;
+        }
+        if (got == 0) break;
+        sha256_update(&ctx, buffer, (size_t)got);
+        offset += got;
+        atomic_fetch_add(&job->bytes_done, (uint64_t)got);
+        atomic_fetch_add(&pool->bytes_hashed, (uint64_t)got);
+        uint64_t now = now_ms();
+        atomic_store(&job->last_progress_ms, now);
+        atomic_store(&pool->last_progress_ms, now);
+    }
+    sha256_final(&ctx, job->digest);
+    if (fstat(job->fd, &after) != 0) return -errno;
+    job->changed = !same_version(&before, &after) || offset != before.st_size;
+    return 0;
+}
 
 static void *hash_worker(void *arg) {
     struct hash_pool *pool = arg;
@@ -18,7 +60,10 @@ static void *hash_worker(void *arg) {
         if (!pool->queue_head) pool->queue_tail = NULL;
         pthread_mutex_unlock(&pool->lock);
 
-        job->error = buffer ? sha256_of_fd(job->fd, buffer, READ_CHUNK, job->digest) : -ENOMEM;
+        atomic_fetch_add(&pool->busy, 1);
+        atomic_store(&job->last_progress_ms, now_ms());
+        job->error = buffer ? hash_job_run(pool, job, buffer) : -ENOMEM;
+        atomic_fetch_sub(&pool->busy, 1);
         close(job->fd);
         job->fd = -1;
 
@@ -38,6 +83,9 @@ int hash_pool_start(struct hash_pool *pool, int threads) {
     if (threads > HASH_POOL_MAX_THREADS) threads = HASH_POOL_MAX_THREADS;
     pool->queue_head = pool->queue_tail = pool->done = NULL;
     pool->thread_count = 0;
+    atomic_store(&pool->bytes_hashed, 0);
+    atomic_store(&pool->busy, 0);
+    atomic_store(&pool->last_progress_ms, 0);
     pool->done_eventfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (pool->done_eventfd < 0) return -1;
     pthread_mutex_init(&pool->lock, NULL);
@@ -55,6 +103,10 @@ int hash_pool_start(struct hash_pool *pool, int threads) {
 
 void hash_pool_submit(struct hash_pool *pool, struct hash_job *job) {
     job->next = NULL;
+    job->changed = 0;
+    job->error = 0;
+    atomic_store(&job->bytes_done, 0);
+    atomic_store(&job->last_progress_ms, now_ms()); /* a queued job's wait starts now */
     pthread_mutex_lock(&pool->lock);
     if (pool->queue_tail) pool->queue_tail->next = job;
     else pool->queue_head = job;

@@ -38,7 +38,7 @@ void kernel_cache_add(struct kernel_cache *kc, int fd) {
     if (kc->marked >= KERNEL_CACHE_LIMIT) kernel_cache_flush(kc);
     /* Without FAN_MARK_IGNORED_SURV_MODIFY the kernel drops the ignore mask on the first write to the
      * file, so modified content always comes back to the rules. */
-    if (fanotify_mark(kc->fanotify_fd, FAN_MARK_ADD | FAN_MARK_IGNORED_MASK, FAN_OPEN_EXEC_PERM, fd, NULL) != 0) {
+    if (fanotify_mark(kc->fanotify_fd, FAN_MARK_ADD | FAN_MARK_IGNORED_MASK, kc->mask, fd, NULL) != 0) {
         kc->disabled = 1;
         return;
     }

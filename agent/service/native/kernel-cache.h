@@ -16,6 +16,7 @@ struct kernel_cache {
     uint64_t added;  /* ignore marks placed since start */
     uint64_t flushes;
     int disabled;    /* set when the kernel refuses ignore marks: every exec keeps coming to us */
+    uint64_t mask;   /* FAN_OPEN_EXEC_PERM, plus FAN_OPEN_PERM once opens are judged */
 };
 
 /* Whether an allowed exec of this file may skip future permission events. Only regular files owned by
@@ -24,7 +25,7 @@ struct kernel_cache {
  * (protected_hardlinks) or rename them to a path another rule would judge differently. */
 int kernel_cache_eligible(const struct stat *st, const char *path);
 
-/* Places an ignore mark for FAN_OPEN_EXEC_PERM on the file open at `fd` (an event's fd). */
+/* Places an ignore mark for `mask` (exec, and open once opens are judged) on the file open at `fd` (an event's fd). */
 void kernel_cache_add(struct kernel_cache *kc, int fd);
 
 /* Removes every ignore mark (rules changed: each file must be judged again). */

@@ -1,16 +1,23 @@
 #define _GNU_SOURCE
 #include "marks.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/fanotify.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #define MOUNTINFO "/proc/self/mountinfo"
+#define MAX_SUPERBLOCKS 4096
+#define MAX_NAMESPACES 4096
 
 /* mountinfo writes space, tab, newline and backslash as \ooo. */
 static void unescape_octal(char *s) {
@@ -26,6 +33,39 @@ static void unescape_octal(char *s) {
     *out = '\0';
 }
 
+/* One mountinfo line: id parent major:minor root mount-point options [optional...] - fstype source super-options */
+struct mount_line {
+    unsigned major, minor;
+    char *mount_point, *fstype, *source;
+};
+
+/* Splits `line` in place; returns 0, or -1 for a line it cannot read. */
+static int parse_mount_line(char *line, struct mount_line *out) {
+    char *fields[6];
+    char *cursor = line;
+    for (int i = 0; i < 6; i++) {
+        fields[i] = cursor;
+        char *space = cursor ? strchr(cursor, ' ') : NULL;
+        if (!space) return -1;
+        *space = '\0';
+        cursor = space + 1;
+    }
+    if (sscanf(fields[2], "%u:%u", &out->major, &out->minor) != 2) return -1;
+    out->mount_point = fields[4];
+    unescape_octal(out->mount_point);
+    char *separator = strncmp(cursor, "- ", 2) == 0 ? cursor - 1 : strstr(cursor, " - ");
+    if (!separator) return -1;
+    out->fstype = separator + 3;
+    char *space = strchr(out->fstype, ' ');
+    if (!space) return -1;
+    *space = '\0';
+    out->source = space + 1;
+    space = strpbrk(out->source, " \n");
+    if (space) *space = '\0';
+    unescape_octal(out->source);
+    return 0;
+}
+
 int mountinfo_each(const char *mountinfo_path, void (*visit)(const char *mount_point, void *ctx), void *ctx) {
     FILE *f = fopen(mountinfo_path, "re");
     if (!f) return -1;
@@ -33,17 +73,9 @@ int mountinfo_each(const char *mountinfo_path, void (*visit)(const char *mount_p
     size_t cap = 0;
     int count = 0;
     while (getline(&line, &cap, f) >= 0) {
-        /* Fields: id parent major:minor root mount-point options ... */
-        char *field = line;
-        for (int i = 0; i < 4 && field; i++) {
-            field = strchr(field, ' ');
-            if (field) field++;
-        }
-        if (!field) continue;
-        char *end = strpbrk(field, " \n");
-        if (end) *end = '\0';
-        unescape_octal(field);
-        visit(field, ctx);
+        struct mount_line mount;
+        if (parse_mount_line(line, &mount) != 0) continue;
+        visit(mount.mount_point, ctx);
         count++;
     }
     free(line);
@@ -51,108 +83,391 @@ int mountinfo_each(const char *mountinfo_path, void (*visit)(const char *mount_p
     return count;
 }
 
-struct find_mount {
-    const char *wanted;
-    int found;
-};
-
-static void match_mount_point(const char *mount_point, void *ctx) {
-    struct find_mount *find = ctx;
-    if (strcmp(mount_point, find->wanted) == 0) find->found = 1;
+void marks_init(struct mount_marks *marks, int fanotify_fd, uint64_t mask) {
+    memset(marks, 0, sizeof(*marks));
+    marks->fanotify_fd = fanotify_fd;
+    marks->mask = mask;
+    marks->scan_interval_ms = 1000;
+    marks->stop_eventfd = -1;
+    pthread_mutex_init(&marks->lock, NULL);
 }
 
-/* Resolves `path` and checks it is a mount point, so a typo can never mark the root filesystem. */
-static int resolve_mount_point(const char *path, char resolved[PATH_MAX], char *error, size_t error_len) {
+static struct superblock_mark *find_superblock(struct mount_marks *marks, unsigned major, unsigned minor) {
+    for (size_t i = 0; i < marks->superblock_count; i++) {
+        if (marks->superblocks[i].major == major && marks->superblocks[i].minor == minor) return &marks->superblocks[i];
+    }
+    return NULL;
+}
+
+/* The entry for (major, minor), added if new; NULL when the table is full or out of memory. */
+static struct superblock_mark *claim_superblock(struct mount_marks *marks, unsigned major, unsigned minor) {
+    struct superblock_mark *found = find_superblock(marks, major, minor);
+    if (found) return found;
+    if (marks->superblock_count >= MAX_SUPERBLOCKS) return NULL;
+    if (marks->superblock_count == marks->superblock_capacity) {
+        size_t capacity = marks->superblock_capacity ? marks->superblock_capacity * 2 : 64;
+        struct superblock_mark *grown = realloc(marks->superblocks, capacity * sizeof(*grown));
+        if (!grown) return NULL;
+        marks->superblocks = grown;
+        marks->superblock_capacity = capacity;
+    }
+    struct superblock_mark *entry = &marks->superblocks[marks->superblock_count++];
+    memset(entry, 0, sizeof(*entry));
+    entry->major = major;
+    entry->minor = minor;
+    return entry;
+}
+
+static void record(struct superblock_mark *entry, const struct mount_line *mount, int pid, int rc, int err) {
+    snprintf(entry->fstype, sizeof(entry->fstype), "%s", mount->fstype);
+    snprintf(entry->mount_point, sizeof(entry->mount_point), "%s", mount->mount_point);
+    entry->pid = pid;
+    entry->marked = rc == 0;
+    entry->error = rc == 0 ? 0 : err;
+    entry->seen = 1;
+}
+
+/* Marks the file system mounted at `mount->mount_point` in the mount namespace of `pid` (0: ours).
+ * The path is opened O_PATH and the mark placed through that fd: what was checked is what is marked. */
+static int mark_filesystem_at(struct mount_marks *marks, const struct mount_line *mount, int pid, int *err) {
+    char path[PATH_MAX];
+    int n = pid ? snprintf(path, sizeof(path), "/proc/%d/root%s", pid, mount->mount_point)
+                : snprintf(path, sizeof(path), "%s", mount->mount_point);
+    if (n < 0 || (size_t)n >= sizeof(path)) {
+        *err = ENAMETOOLONG;
+        return -1;
+    }
+    int fd = open(path, O_PATH | O_CLOEXEC);
+    if (fd < 0) {
+        *err = errno;
+        return -1;
+    }
+    struct stat st;
+    /* Another file system now sits there (a user replaced a directory in their namespace): do not
+     * count a mark on the wrong superblock as this one. */
+    /* (fstat can fail where root may not look, e.g. another user's FUSE mount: mark it all the same.) */
+    if (fstat(fd, &st) == 0 && (major(st.st_dev) != mount->major || minor(st.st_dev) != mount->minor)) {
+        /* btrfs subvolumes report a per-subvolume st_dev: mark anyway, the superblock is the same. */
+        if (strcmp(mount->fstype, "btrfs") != 0) {
+            close(fd);
+            *err = ESTALE;
+            return -1;
+        }
+    }
+    /* fanotify_mark takes no O_PATH fd, but follows its /proc/self/fd link to the same object. */
+    char fd_link[64];
+    snprintf(fd_link, sizeof(fd_link), "/proc/self/fd/%d", fd);
+    int rc = fanotify_mark(marks->fanotify_fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, marks->mask, AT_FDCWD, fd_link);
+    *err = rc == 0 ? 0 : errno;
+    close(fd);
+    return rc;
+}
+
+/* Resolves `path`, checks it is a mount point (so a typo can never mark the root file system), and
+ * returns its mountinfo line's numbers. */
+static int resolve_mount_point(const char *path, struct mount_line *found_out, char fstype[32], char resolved[PATH_MAX],
+                               char *error, size_t error_len) {
     if (!realpath(path, resolved)) {
         snprintf(error, error_len, "cannot resolve mount point: %s", strerror(errno));
         return -1;
     }
-    struct find_mount find = {resolved, 0};
-    if (mountinfo_each(MOUNTINFO, match_mount_point, &find) < 0) {
+    FILE *f = fopen(MOUNTINFO, "re");
+    if (!f) {
         snprintf(error, error_len, "cannot read mountinfo: %s", strerror(errno));
         return -1;
     }
-    if (!find.found) {
+    char *line = NULL;
+    size_t cap = 0;
+    int found = 0;
+    while (getline(&line, &cap, f) >= 0) {
+        struct mount_line mount;
+        if (parse_mount_line(line, &mount) != 0 || strcmp(mount.mount_point, resolved) != 0) continue;
+        found = 1; /* the last line wins: it is the mount on top */
+        found_out->major = mount.major;
+        found_out->minor = mount.minor;
+        snprintf(fstype, 32, "%s", mount.fstype);
+    }
+    free(line);
+    fclose(f);
+    if (!found) {
         snprintf(error, error_len, "not a mount point");
         return -1;
     }
+    found_out->mount_point = resolved;
+    found_out->fstype = fstype;
+    found_out->source = (char *)"";
     return 0;
 }
 
 int marks_add_mount(struct mount_marks *marks, const char *path, char *error, size_t error_len) {
-    char resolved[PATH_MAX];
-    if (resolve_mount_point(path, resolved, error, error_len) != 0) return -1;
-    if (fanotify_mark(marks->fanotify_fd, FAN_MARK_ADD | FAN_MARK_MOUNT, FAN_OPEN_EXEC_PERM, AT_FDCWD, resolved) != 0) {
-        snprintf(error, error_len, "fanotify_mark: %s", strerror(errno));
+    char resolved[PATH_MAX], fstype[32];
+    struct mount_line mount;
+    if (resolve_mount_point(path, &mount, fstype, resolved, error, error_len) != 0) return -1;
+    int err = 0;
+    pthread_mutex_lock(&marks->lock);
+    int rc = mark_filesystem_at(marks, &mount, 0, &err);
+    if (rc == 0) {
+        struct superblock_mark *entry = claim_superblock(marks, mount.major, mount.minor);
+        if (entry) {
+            record(entry, &mount, 0, 0, 0);
+            entry->explicit_mark = 1;
+        }
+    }
+    pthread_mutex_unlock(&marks->lock);
+    if (rc != 0) {
+        snprintf(error, error_len, "fanotify_mark: %s", strerror(err));
         return -1;
     }
     return 0;
 }
 
 int marks_remove_mount(struct mount_marks *marks, const char *path, char *error, size_t error_len) {
-    char resolved[PATH_MAX];
-    if (resolve_mount_point(path, resolved, error, error_len) != 0) return -1;
-    if (fanotify_mark(marks->fanotify_fd, FAN_MARK_REMOVE | FAN_MARK_MOUNT, FAN_OPEN_EXEC_PERM, AT_FDCWD, resolved) != 0) {
-        snprintf(error, error_len, "fanotify_mark: %s", strerror(errno));
+    char resolved[PATH_MAX], fstype[32];
+    struct mount_line mount;
+    if (resolve_mount_point(path, &mount, fstype, resolved, error, error_len) != 0) return -1;
+    pthread_mutex_lock(&marks->lock);
+    int rc = fanotify_mark(marks->fanotify_fd, FAN_MARK_REMOVE | FAN_MARK_FILESYSTEM, marks->mask, AT_FDCWD, resolved);
+    int err = errno;
+    struct superblock_mark *entry = find_superblock(marks, mount.major, mount.minor);
+    if (rc == 0 && entry) *entry = marks->superblocks[--marks->superblock_count];
+    pthread_mutex_unlock(&marks->lock);
+    if (rc != 0) {
+        snprintf(error, error_len, "fanotify_mark: %s", strerror(err));
         return -1;
     }
     return 0;
 }
 
-struct mark_visit {
-    struct mount_marks *marks;
-    struct mark_result *result;
-};
-
-static void mark_one(const char *mount_point, void *ctx) {
-    struct mark_visit *visit = ctx;
-    /* Pseudo file systems (proc, sysfs, ...) refuse permission marks; nothing executes from them. */
-    if (fanotify_mark(visit->marks->fanotify_fd, FAN_MARK_ADD | FAN_MARK_MOUNT, FAN_OPEN_EXEC_PERM, AT_FDCWD,
-                      mount_point) == 0) {
-        visit->result->marked++;
-    } else {
-        visit->result->failed++;
+/* FNV-1a over a mountinfo text: an unchanged namespace is not marked again. */
+static uint64_t hash_text(const char *text, size_t len) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)text[i];
+        h *= 0x100000001b3ULL;
     }
+    return h;
 }
 
-static void mark_every_mount(struct mount_marks *marks, struct mark_result *result) {
-    struct mark_visit visit = {marks, result};
+static char *read_whole(const char *path, size_t *len_out) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    size_t cap = 16384, len = 0;
+    char *text = malloc(cap + 1);
+    while (text) {
+        if (len == cap) {
+            char *grown = cap < (16u << 20) ? realloc(text, cap * 2 + 1) : NULL;
+            if (!grown) {
+                free(text);
+                text = NULL;
+                break;
+            }
+            text = grown;
+            cap *= 2;
+        }
+        ssize_t got = read(fd, text + len, cap - len);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        len += (size_t)got;
+    }
+    close(fd);
+    if (text) text[len] = '\0';
+    *len_out = len;
+    return text;
+}
+
+static struct mount_namespace_seen *namespace_entry(struct mount_marks *marks, uint64_t inode, int *is_new) {
+    for (size_t i = 0; i < marks->namespace_count; i++) {
+        if (marks->namespaces[i].inode == inode) {
+            *is_new = 0;
+            return &marks->namespaces[i];
+        }
+    }
+    if (marks->namespace_count >= MAX_NAMESPACES) return NULL;
+    if (marks->namespace_count == marks->namespace_capacity) {
+        size_t capacity = marks->namespace_capacity ? marks->namespace_capacity * 2 : 32;
+        struct mount_namespace_seen *grown = realloc(marks->namespaces, capacity * sizeof(*grown));
+        if (!grown) return NULL;
+        marks->namespaces = grown;
+        marks->namespace_capacity = capacity;
+    }
+    struct mount_namespace_seen *entry = &marks->namespaces[marks->namespace_count++];
+    memset(entry, 0, sizeof(*entry));
+    entry->inode = inode;
+    *is_new = 1;
+    return entry;
+}
+
+/* Marks the file systems of one mount namespace (seen through `pid`; 0 for ours). When its
+ * mountinfo is unchanged since the last pass only superblocks not known yet are marked; when it
+ * changed, all of them are marked again (a new tmpfs can reuse an unmounted one's device number). */
+static void scan_namespace(struct mount_marks *marks, int pid, struct mark_result *result) {
+    char path[64];
+    struct stat ns;
+    snprintf(path, sizeof(path), pid ? "/proc/%d/ns/mnt" : "/proc/self/ns/mnt", pid);
+    if (stat(path, &ns) != 0) return;
+    int is_new = 0;
+    struct mount_namespace_seen *seen = namespace_entry(marks, (uint64_t)ns.st_ino, &is_new);
+    if (!seen || (seen->seen && !is_new)) return; /* this pass already read it (through another process) */
+    seen->seen = 1;
+    snprintf(path, sizeof(path), pid ? "/proc/%d/mountinfo" : "/proc/self/mountinfo", pid);
+    size_t len = 0;
+    char *text = read_whole(path, &len);
+    if (!text) return;
+    uint64_t h = hash_text(text, len);
+    int changed = is_new || h != seen->mountinfo_hash;
+    seen->mountinfo_hash = h;
+    for (char *line = text; line && *line;) {
+        char *next = strchr(line, '\n');
+        if (next) *next++ = '\0';
+        struct mount_line mount;
+        if (parse_mount_line(line, &mount) == 0 &&
+            (!marks->only_source || strncmp(mount.source, marks->only_source, strlen(marks->only_source)) == 0)) {
+            struct superblock_mark *entry = find_superblock(marks, mount.major, mount.minor);
+            int already = entry && entry->seen;
+            if (entry) entry->seen = 1;
+            if (!already && (changed || !entry)) {
+                int err = 0;
+                int rc = mark_filesystem_at(marks, &mount, pid, &err);
+                /* ESTALE/ENOENT: gone or replaced meanwhile; the next pass sees the new state. */
+                if (rc == 0 || (err != ESTALE && err != ENOENT)) {
+                    if (!entry) entry = claim_superblock(marks, mount.major, mount.minor);
+                    if (entry) record(entry, &mount, pid, rc, err);
+                }
+                if (rc == 0) result->marked++;
+                else result->failed++;
+            }
+        }
+        line = next;
+    }
+    free(text);
+}
+
+/* One pass over every mount namespace on the host. Caller holds the lock. */
+static void scan_all_namespaces(struct mount_marks *marks, struct mark_result *result) {
     result->marked = result->failed = 0;
-    mountinfo_each(MOUNTINFO, mark_one, &visit);
+    for (size_t i = 0; i < marks->superblock_count; i++) marks->superblocks[i].seen = marks->superblocks[i].explicit_mark;
+    for (size_t i = 0; i < marks->namespace_count; i++) marks->namespaces[i].seen = 0;
+    scan_namespace(marks, 0, result);
+    DIR *proc = opendir("/proc");
+    if (proc) {
+        struct dirent *d;
+        while ((d = readdir(proc))) {
+            char *end = NULL;
+            long pid = strtol(d->d_name, &end, 10);
+            if (pid > 0 && end && *end == '\0') scan_namespace(marks, (int)pid, result);
+        }
+        closedir(proc);
+    }
+    /* Forget namespaces and superblocks nobody shows any more (their marks died with them). */
+    size_t kept = 0;
+    for (size_t i = 0; i < marks->namespace_count; i++) {
+        if (marks->namespaces[i].seen) marks->namespaces[kept++] = marks->namespaces[i];
+    }
+    marks->namespace_count = kept;
+    kept = 0;
+    for (size_t i = 0; i < marks->superblock_count; i++) {
+        if (marks->superblocks[i].seen) marks->superblocks[kept++] = marks->superblocks[i];
+    }
+    marks->superblock_count = kept;
+    marks->scans++;
+}
+
+static void *scanner_main(void *arg) {
+    struct mount_marks *marks = arg;
+    int mountinfo_fd = open(MOUNTINFO, O_RDONLY | O_CLOEXEC);
+    for (;;) {
+        /* Our own namespace's changes wake us at once; other namespaces are seen at the next tick. */
+        struct pollfd fds[2] = {{marks->stop_eventfd, POLLIN, 0}, {mountinfo_fd, POLLPRI, 0}};
+        int ready = poll(fds, 2, (int)marks->scan_interval_ms);
+        if (ready < 0 && errno != EINTR) break;
+        if (fds[0].revents) break;
+        if (fds[1].revents) {
+            char sink[4096];
+            lseek(mountinfo_fd, 0, SEEK_SET);
+            while (read(mountinfo_fd, sink, sizeof(sink)) > 0) {
+            }
+        }
+        struct mark_result result;
+        pthread_mutex_lock(&marks->lock);
+        int all = marks->all;
+        if (all) scan_all_namespaces(marks, &result);
+        pthread_mutex_unlock(&marks->lock);
+        if (!all) break;
+    }
+    if (mountinfo_fd >= 0) close(mountinfo_fd);
+    return NULL;
 }
 
 int marks_add_all(struct mount_marks *marks, struct mark_result *result, char *error, size_t error_len) {
-    if (marks->mountinfo_fd < 0) {
-        marks->mountinfo_fd = open(MOUNTINFO, O_RDONLY | O_CLOEXEC);
-        if (marks->mountinfo_fd < 0) {
-            snprintf(error, error_len, "cannot watch mountinfo: %s", strerror(errno));
-            return -1;
-        }
-    }
+    pthread_mutex_lock(&marks->lock);
     marks->all = 1;
-    marks_rescan(marks, result);
-    return 0;
-}
-
-void marks_rescan(struct mount_marks *marks, struct mark_result *result) {
-    /* Reading the watched fd to its end re-arms POLLPRI for the next change. */
-    char sink[4096];
-    lseek(marks->mountinfo_fd, 0, SEEK_SET);
-    while (read(marks->mountinfo_fd, sink, sizeof(sink)) > 0) {
+    scan_all_namespaces(marks, result);
+    int start = !marks->scanner_started;
+    pthread_mutex_unlock(&marks->lock);
+    if (!start) return 0;
+    marks->stop_eventfd = eventfd(0, EFD_CLOEXEC);
+    int err = marks->stop_eventfd < 0 ? errno : pthread_create(&marks->scanner, NULL, scanner_main, marks);
+    if (err) {
+        snprintf(error, error_len, "cannot start the mount scanner: %s", strerror(err));
+        return -1;
     }
-    /* Marking an already marked mount only ORs the same mask in again, so a full pass is safe. */
-    mark_every_mount(marks, result);
+    marks->scanner_started = 1;
+    return 0;
 }
 
 int marks_remove_all(struct mount_marks *marks, char *error, size_t error_len) {
+    pthread_mutex_lock(&marks->lock);
     marks->all = 0;
-    if (marks->mountinfo_fd >= 0) {
-        close(marks->mountinfo_fd);
-        marks->mountinfo_fd = -1;
+    pthread_mutex_unlock(&marks->lock);
+    if (marks->scanner_started) {
+        uint64_t one = 1;
+        ssize_t ignored = write(marks->stop_eventfd, &one, sizeof(one));
+        (void)ignored;
+        pthread_join(marks->scanner, NULL);
+        close(marks->stop_eventfd);
+        marks->stop_eventfd = -1;
+        marks->scanner_started = 0;
     }
-    if (fanotify_mark(marks->fanotify_fd, FAN_MARK_FLUSH | FAN_MARK_MOUNT, 0, AT_FDCWD, NULL) != 0) {
-        snprintf(error, error_len, "fanotify_mark flush: %s", strerror(errno));
+    pthread_mutex_lock(&marks->lock);
+    int rc = fanotify_mark(marks->fanotify_fd, FAN_MARK_FLUSH | FAN_MARK_FILESYSTEM, 0, AT_FDCWD, NULL);
+    int err = errno;
+    marks->superblock_count = 0;
+    marks->namespace_count = 0;
+    pthread_mutex_unlock(&marks->lock);
+    if (rc != 0) {
+        snprintf(error, error_len, "fanotify_mark flush: %s", strerror(err));
         return -1;
     }
     return 0;
+}
+
+void marks_widen(struct mount_marks *marks, uint64_t extra_mask) {
+    pthread_mutex_lock(&marks->lock);
+    marks->mask |= extra_mask;
+    for (size_t i = 0; i < marks->superblock_count; i++) {
+        struct superblock_mark *entry = &marks->superblocks[i];
+        if (!entry->marked) continue;
+        struct mount_line mount = {entry->major, entry->minor, entry->mount_point, entry->fstype, (char *)""};
+        int err = 0;
+        mark_filesystem_at(marks, &mount, entry->pid, &err);
+    }
+    pthread_mutex_unlock(&marks->lock);
+}
+
+void marks_counts(struct mount_marks *marks, uint64_t *marked, uint64_t *refused, uint64_t *namespaces, uint64_t *scans) {
+    pthread_mutex_lock(&marks->lock);
+    *marked = *refused = 0;
+    for (size_t i = 0; i < marks->superblock_count; i++) {
+        if (marks->superblocks[i].marked) (*marked)++;
+        else (*refused)++;
+    }
+    *namespaces = marks->namespace_count;
+    *scans = marks->scans;
+    pthread_mutex_unlock(&marks->lock);
+}
+
+void marks_each(struct mount_marks *marks, void (*visit)(const struct superblock_mark *mark, void *ctx), void *ctx) {
+    pthread_mutex_lock(&marks->lock);
+    for (size_t i = 0; i < marks->superblock_count; i++) visit(&marks->superblocks[i], ctx);
+    pthread_mutex_unlock(&marks->lock);
 }

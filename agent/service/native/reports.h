@@ -21,6 +21,8 @@ struct decision_report {
     int has_digest;
     char digest_hex[SHA256_HEX_BYTES];
     uint64_t generation;
+    const char *via;      /* "exec", "loader" or "script" (static strings) */
+    char interpreter[128]; /* the loader or interpreter that opened the file; "" for exec */
 };
 
 struct limiter_slot {

@@ -135,6 +135,13 @@ describe('agent service: USB control, exceptions and unlock codes (fake sysfs, t
       usb: { method: 'sysfs-authorized', mountGuard: true },
       screen: { captureToolBlocking: false, windowCaptureExclusion: false },
       notes: expect.arrayContaining(['screen: no window-exclusion API exists on Linux']),
+      trust: { consoleKey: 'first-use', consoleCert: 'none' },
+      // The fake proc tree has no hardening sysctls; the residual limits are named all the same.
+      hardening: [
+        { switch: 'restrictUserNamespaces', requested: false, state: 'off', value: null },
+        { switch: 'memfdNoexec', requested: false, state: 'off', value: null },
+      ],
+      residuals: expect.arrayContaining([{ id: 'stdin-scripts', state: 'open' }, { id: 'kill-after-start', state: 'open' }]),
     });
 
     console_.pushPolicy(signedPolicyFor(key, 4, { ...blockSanDisk, screen: { blockCaptureTools: true } }));

@@ -1,13 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentConfig, AgentInfo, CapabilityReport } from '@dlp/shared';
+import type { SqliteDatabase } from '@dlp/shared/node';
 import { buildCapabilityReport, CapabilityTracker } from './core/capabilities';
 import { ConfigError } from './core/config';
 import type { AgentControl } from './core/controls/agent-control';
 import { AppsAgentControl, defaultAppControl, type AppControlFactory } from './core/controls/apps-agent-control';
 import { UsbAgentControl } from './core/controls/usb-agent-control';
-import { assertKeyConsistent, loadCredentials, saveCredentials, unlockKeyOf, type AgentCredentials } from './core/credentials';
+import { assertKeyConsistent, configuredKeyMatches, CredentialsError, loadCredentials, saveCredentials, trustOrigins, unlockKeyOf, type AgentCredentials } from './core/credentials';
+import { GroupAssignmentStore } from './core/group-assignment-store';
 import { openAgentDatabase } from './core/agent-db';
+import { lockDataDir } from './core/data-dir-lock';
 import { EventFactory, sanitizeName } from './core/event-factory';
 import { EventRecorder } from './core/event-recorder';
 import { AgentExceptions } from './core/exceptions/agent-exceptions';
@@ -21,6 +24,7 @@ import { createJsonLogger, type Logger } from './core/logger';
 import { Outbox } from './core/outbox';
 import { PolicyStore, type VerifiedPolicy } from './core/policy-store';
 import { createPlatform } from './platform';
+import { HostRuleSources } from './platform/linux/host-rule-sources';
 import type { Platform } from './platform/types';
 import { AGENT_VERSION } from './version';
 
@@ -65,27 +69,43 @@ export interface RunningAgent {
 export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Promise<RunningAgent> {
   const log = deps.log ?? createJsonLogger({ level: config.logLevel });
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  let credentials: AgentCredentials | null = await loadCredentials(config.dataDir);
-  if (!credentials && !config.enrollSecret) {
-    throw new ConfigError('the agent is not enrolled yet', [{ path: 'enrollSecret', message: `required until ${path.join(config.dataDir, 'credentials.json')} exists` }]);
-  }
-  const platform = deps.platform ?? createPlatform(config.hostRoots, { onUsbError: (message) => log.warn(message, { component: 'usb' }) });
-  const db = await openAgentDatabase(config.dataDir);
+  // Before anything reads or writes the data dir: one agent per data dir (DataDirLockedError).
+  const lock = await lockDataDir(config.dataDir);
+  let credentials: AgentCredentials | null = null;
+  let db: SqliteDatabase | undefined;
   try {
-    return await assemble();
+    credentials = await loadCredentials(config.dataDir);
+    if (!credentials && !config.enrollSecret) {
+      throw new ConfigError('the agent is not enrolled yet', [{ path: 'enrollSecret', message: `required until ${path.join(config.dataDir, 'credentials.json')} exists` }]);
+    }
+    db = await openAgentDatabase(config.dataDir);
+    return await assemble(db, deps.platform ?? createPlatform(config.hostRoots, { onUsbError: (message) => log.warn(message, { component: 'usb' }) }));
   } catch (err) {
-    await db.close().catch(() => undefined);
+    await db?.close().catch(() => undefined);
+    await lock.release().catch(() => undefined);
     throw err;
   }
 
-  async function assemble(): Promise<RunningAgent> {
+  async function assemble(db: SqliteDatabase, platform: Platform): Promise<RunningAgent> {
     const hostname = sanitizeName(await platform.host.hostname());
     const events = new EventFactory({ host: platform.host, hostname });
     const outbox = await Outbox.open(db, { maxEvents: config.outboxMaxEvents, gapEvent: (gap) => events.gapEvent(gap), log: log.child({ component: 'outbox' }) });
     const recorder = new EventRecorder(events, outbox, log);
     const record = recorder.record;
 
-    const store = new PolicyStore({ dataDir: config.dataDir, db, log: log.child({ component: 'policy' }), pinnedPublicKey: credentials?.consoleKey.publicKey ?? null });
+    const hardening = platform.hardening?.(path.join(config.dataDir, 'hardening-saved.json')) ?? null;
+    const groups = await GroupAssignmentStore.open(db);
+    const store = new PolicyStore({
+      dataDir: config.dataDir,
+      db,
+      log: log.child({ component: 'policy' }),
+      pinnedPublicKey: credentials?.consoleKey.publicKey ?? null,
+      assignedGroup: () => groups.groupId(),
+    });
+    if (credentials && !configuredKeyMatches(config, credentials.consoleKey.publicKey)) {
+      // Enforcement keeps the key pinned at enrollment (principle 1); the report and the log say so.
+      log.error('the console signing key pinned at enrollment differs from consoleSigningKeySha256 in the configuration', { pinnedKeyId: credentials.consoleKey.keyId });
+    }
     const boot = await store.loadAtBoot();
     events.setPolicySerial(boot.policy?.serial ?? null);
     for (const refused of boot.refused) {
@@ -109,6 +129,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       record,
       log: log.child({ component: 'apps' }),
       capabilitiesChanged: () => capabilityTracker?.refresh(),
+      hostRules: platform.os === 'linux' ? new HostRuleSources(config.hostRoots.root) : null,
     });
     const usb = new UsbAgentControl({ platform, record, log });
     // Every control gets the same feed and the same sink; the order is the start order.
@@ -122,11 +143,20 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
           usb: usb.capabilities(),
           captureToolsRequested: apps.captureToolsRequested(),
           mode: store.current()?.signed.bundle.document.mode ?? null,
+          hardening: hardening?.status() ?? [],
+          trust: trustOrigins(config, credentials),
         }),
       (report) => link?.sendCapabilities(report),
     );
     capabilityTracker = capabilities;
 
+    const applyHardening = async (policy: VerifiedPolicy | null): Promise<void> => {
+      if (!hardening) return;
+      const document = policy?.signed.bundle.document;
+      const statuses = await hardening.applySection(document?.hardening, document?.mode ?? null);
+      for (const status of statuses) if (status.state === 'failed') log.error('a hardening switch could not be applied', { ...status });
+    };
+    await applyHardening(boot.policy);
     for (const control of controls) {
       await control.applyPolicy(boot.policy);
       await control.applyExceptions(exceptions.active());
@@ -145,6 +175,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
 
     const applyPolicy = async (policy: VerifiedPolicy): Promise<void> => {
       events.setPolicySerial(policy.serial);
+      await applyHardening(policy);
       for (const control of controls) await control.applyPolicy(policy);
       capabilities.refresh();
       log.info('applied a new policy', { serial: policy.serial, hash: policy.hash, mode: policy.signed.bundle.document.mode });
@@ -198,6 +229,9 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       credentials: () => credentials,
       enrolled: async (message) => {
         assertKeyConsistent(message.consoleKey);
+        if (!configuredKeyMatches(config, message.consoleKey.publicKey)) {
+          throw new CredentialsError(`the console offered signing key ${message.consoleKey.keyId}, not the one configured in consoleSigningKeySha256: not enrolling`);
+        }
         const saved: AgentCredentials = {
           agentId: message.agentId,
           token: message.token,
@@ -222,6 +256,15 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       policy: applyPushedPolicy,
       exception: (raw, id) => exceptions.receive(raw, id),
       exceptionRevoke: (id) => exceptions.revoke(id),
+      groupAssignment: async (raw) => {
+        const result = await groups.accept(raw, credentials?.agentId ?? null, credentials?.consoleKey.publicKey ?? null);
+        if (result.status === 'applied') {
+          if (result.changed) log.info('the console moved this agent to a group', { groupId: result.assignment.groupId, serial: result.assignment.serial });
+          return;
+        }
+        log.warn('refused a group assignment', { reason: result.reason });
+        if (result.tampering) record({ type: 'policy', action: 'blocked', severity: 'high', subject: { kind: 'policy', reason: `group assignment refused: ${result.reason}` } });
+      },
       tlsPin: () => config.consoleCertSha256 ?? credentials?.consoleCertSha256 ?? null,
       tlsPinLearned: async (sha256) => {
         if (!credentials) return;
@@ -242,10 +285,13 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
           await ipc?.close();
           stopFeedingExceptions();
           for (const control of [...controls].reverse()) await control.stop();
+          // A clean stop gives the host back its own sysctls; a crash leaves them hardened (safe side).
+          await hardening?.restoreAll().catch((err: unknown) => log.error('restoring the host sysctls failed', { error: err instanceof Error ? err.message : String(err) }));
           await exceptionFeed;
           exceptions.close();
           await recorder.flush();
           await db.close();
+          await lock.release();
           log.info('agent stopped');
         })()),
       agentId: () => credentials?.agentId ?? null,

@@ -111,6 +111,37 @@ describe('agent service process (main.ts)', () => {
     }
   });
 
+  it('a second agent on the same data dir refuses to start (exit 3, clear message); after kill -9 of the first, a new one starts', async () => {
+    const key = generateSigningKeyPair();
+    const console_ = await TestConsole.start({ key });
+    try {
+      const dataDir = path.join(dir, 'shared-data');
+      const configPath = path.join(dir, 'shared-agent.json');
+      await writeFile(configPath, JSON.stringify({ consoleUrl: console_.url, enrollSecret: console_.enrollSecret, dataDir }));
+      const first = run(['--config', configPath]);
+      await waitFor(() => console_.hellos.length === 1, 'the first agent’s hello', 15_000);
+
+      const second = run(['--config', configPath]);
+      expect(await second.exit).toBe(3);
+      expect(second.stderr()).toContain(`another agent (pid ${first.child.pid}) is already running on the data dir ${dataDir}`);
+      expect(second.stdout()).toBe('');
+      // The first one never noticed: still running, still the only connection the console saw.
+      expect(first.child.exitCode).toBeNull();
+      expect(console_.hellos).toHaveLength(1);
+
+      // A crash leaves no stale lock: the kernel released it with the process.
+      first.child.kill('SIGKILL');
+      await first.exit;
+      const third = run(['--config', configPath]);
+      await waitFor(() => third.stdout().includes('DLP_AGENT_READY'), 'the replacement agent', 15_000);
+      await waitFor(() => console_.hellos.length === 2, 'the replacement agent’s hello', 15_000);
+      third.child.kill('SIGTERM');
+      expect(await third.exit).toBe(0);
+    } finally {
+      await console_.stop();
+    }
+  });
+
   it('enforces, enrolls, logs JSON lines without secrets and stops cleanly on SIGTERM', async () => {
     const key = generateSigningKeyPair();
     const console_ = await TestConsole.start({ key });

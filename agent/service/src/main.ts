@@ -1,6 +1,7 @@
 /**
  * Process entry of the agent service: `node dist/agent/service.js --config /etc/dlp/agent.json`.
- * Exit codes: 0 after SIGTERM/SIGINT, 2 for a bad command line or configuration, 1 otherwise.
+ * Exit codes: 0 after SIGTERM/SIGINT, 2 for a bad command line or configuration, 3 when another
+ * agent already runs on the same data dir, 1 otherwise.
  * stdout carries only the lines tests and installers wait for; logs go to stderr as JSON lines.
  *
  * `node dist/agent/service.js unlock <CODE> --config <path>` instead hands an offline unlock code
@@ -12,9 +13,13 @@ import type { AgentConfig } from '@dlp/shared';
 import { startAgent, type RunningAgent } from './agent';
 import { parseCliArgs, type CliArgs } from './cli-args';
 import { ConfigError, loadAgentConfig } from './core/config';
+import { DataDirLockedError } from './core/data-dir-lock';
 import { createJsonLogger } from './core/logger';
 import { REQUEST_EXCEPTION_EXIT, runRequestExceptionCommand } from './request-exception-command';
 import { runUnlockCommand, UNLOCK_EXIT } from './unlock-command';
+
+/** Exit code of an agent that found its data dir held by another agent process. */
+const DATA_DIR_LOCKED_EXIT = 3;
 
 async function unlock(configPath: string, code: string): Promise<never> {
   try {
@@ -64,6 +69,11 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.describe()}\n`);
       process.exit(2);
+    }
+    if (err instanceof DataDirLockedError) {
+      process.stderr.write(`${err.message}\n`);
+      log.error('agent refused to start: data dir in use', { dataDir: err.dataDir, holderPid: err.holderPid });
+      process.exit(DATA_DIR_LOCKED_EXIT);
     }
     log.error('agent failed to start', { error: err instanceof Error ? err.message : String(err) });
     process.exit(1);

@@ -1,12 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import type { Express } from 'express';
-import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { certificateSpkiSha256 } from '@dlp/shared/node';
+import { certificateSpkiSha256, keySha256Of } from '@dlp/shared/node';
 import { AGENT_PATH, AgentGateway, DEFAULT_GATEWAY_TIMINGS, type GatewayTimings } from './gateway/agent-gateway';
 import { createJsonLogger, errorFields, type Logger } from './logging/logger';
-import { EventStreams } from './routes/event-stream';
+import { DEFAULT_STREAM_TIMINGS, EventStreams, type EventStreamTimings } from './routes/event-stream';
 import { ConsoleMetrics } from './ops/console-metrics';
 import { parseAddressList } from './ops/metrics-access';
 import { Readiness } from './ops/readiness';
@@ -32,7 +30,11 @@ import { ClusterBridge } from './cluster/cluster-bridge';
 import { openConsoleNode } from './cluster/console-node';
 import { checkClusterSigningKey } from './cluster/signing-key-guard';
 import { loadOrCreateSelfSignedTls } from './tls/console-tls';
+import { preparePrivateDataDir, tightenDataDirModes } from './ops/private-data-dir';
+import { createConsoleServer, DEFAULT_SERVER_LIMITS, upgradePath, type ServerLimits } from './transport/console-http-server';
 import type { ConsoleStore } from './store/store';
+import type { LoginThrottleOptions } from './auth/login-throttle';
+import { parseTrustedProxies } from './routes/trusted-proxies';
 
 export interface ConsoleOptions {
   /** Holds console.sqlite and keys/signing.pem; created if missing. */
@@ -60,6 +62,8 @@ export interface ConsoleOptions {
   gateway?: Partial<GatewayTimings>;
   /** Comment heartbeat interval of the SSE stream; 15 s by default. */
   sseHeartbeatMs?: number;
+  /** Live streams: maximum lifetime (1 h) and access re-check interval (30 s); see EventStreamTimings. */
+  streams?: Partial<Pick<EventStreamTimings, 'maxLifetimeMs' | 'recheckMs'>>;
   /** SQLite durability; FULL by default because events are acked only after commit. */
   synchronous?: 'FULL' | 'NORMAL';
   /** postgres://… : use PostgreSQL (several console nodes may share it) instead of DATA_DIR/console.sqlite. */
@@ -70,12 +74,22 @@ export interface ConsoleOptions {
   nodeId?: string;
   /** PostgreSQL: event-ingest transactions in flight at once (see PostgresStoreOptions). */
   ingestTransactions?: number;
+  /** PostgreSQL: statement timeout in ms (default 30 s; 0 disables); see PostgresStoreOptions. */
+  statementTimeoutMs?: number;
   /** Alert engine tuning (tests: a short agent scan interval, an injected clock, short delivery timeouts). */
   alerts?: Pick<AlertingOptions, 'now' | 'scanIntervalMs' | 'dispatcher'>;
   /** Peers (IPs or CIDRs, comma-separated) that may scrape /metrics without credentials; none by default. */
   metricsAllow?: string;
   /** Scheduled reports: SMTP settings, the folder root, runner tuning. */
   reports?: ReportOptions;
+  /** Header/body timeouts and the connection cap (defaults: DEFAULT_SERVER_LIMITS). */
+  serverLimits?: Partial<ServerLimits>;
+  /** `--trust-proxy`: IPs/CIDRs of reverse proxies whose X-Forwarded-For names the client. */
+  trustProxy?: string;
+  /** Per-address login brake tuning (tests shorten it); see DEFAULT_LOGIN_THROTTLE. */
+  loginThrottle?: Partial<LoginThrottleOptions>;
+  /** Enrollments per minute per enroll secret when the secret sets no rate of its own. */
+  enrollRatePerMinute?: number;
 }
 
 export interface RunningConsole {
@@ -117,7 +131,7 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 export async function createConsole(options: ConsoleOptions): Promise<RunningConsole> {
   const logger = options.logger ?? createJsonLogger();
   const host = options.host ?? '127.0.0.1';
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  preparePrivateDataDir(options.dataDir, logger);
   const key = loadOrCreateSigningKey(options.dataDir, logger);
   const tls = options.tls ?? (options.selfSignedTls === true ? loadOrCreateSelfSignedTls(options.dataDir, host, logger) : undefined);
   const certSha256 = tls ? certificateSpkiSha256(Buffer.from(tls.cert)) : null;
@@ -129,10 +143,13 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
     ...(options.databaseSchema !== undefined ? { databaseSchema: options.databaseSchema } : {}),
     ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
     ...(options.ingestTransactions !== undefined ? { ingestTransactions: options.ingestTransactions } : {}),
+    ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.synchronous !== undefined ? { synchronous: options.synchronous } : {}),
   });
   const store: ConsoleStore = node.store;
+  // Files made just now (console.sqlite and its -wal/-shm, a new TLS key pair) got the umask's modes.
+  for (const fix of tightenDataDirModes(options.dataDir, logger)) logger.debug('made a new data file private', { ...fix });
 
   try {
     // Nodes sharing a database must share the signing key (a single SQLite node has nothing to compare).
@@ -141,15 +158,15 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
     const bus = new ConsoleEvents((event, err) => logger.error('console event listener failed', { event, ...errorFields(err) }));
     // Other console nodes on the same database hear what this one announces, and vice versa.
     const cluster = new ClusterBridge({ events: bus, bus: node.bus, store, ...(node.readEvents ? { readEvents: node.readEvents } : {}), logger });
-    const auth = new AuthService(store, logger, audit);
-    const users = new UserService(store, audit);
-    const apiTokens = new ApiTokenService(store, audit);
+    const auth = new AuthService(store, logger, audit, bus, options.loginThrottle);
+    const users = new UserService(store, audit, bus);
+    const apiTokens = new ApiTokenService(store, audit, bus);
     const settings = new SettingsService(store, audit);
-    const enrollment = new EnrollmentService(store, logger);
+    const enrollment = new EnrollmentService(store, logger, { defaultRatePerMinute: options.enrollRatePerMinute });
     const agents = new AgentService(store, bus);
     const agentRemoval = new AgentRemovalService(store, bus, audit);
     const policies = new PolicyService(store, signer, bus, audit);
-    const events = new EventService(store, bus);
+    const events = new EventService(store, bus, agents.clocks);
     const reports = createReportServices({ store, audit, logger, dataDir: options.dataDir, nodeId: node.nodeId }, options.reports);
     const lifecycle = createLifecycleServices({ store, agents, policies, audit, bus, signingKey: key, ...(options.exceptionClock ? { now: options.exceptionClock } : {}) });
     await runFirstStart(
@@ -163,7 +180,7 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
 
     const consoleKey = { keyId: signer.keyId, publicKey: signer.publicKey };
     const alerting = await startAlerting({ store, audit, bus, logger, ...options.alerts });
-    const streams = new EventStreams(events, options.sseHeartbeatMs ?? 15_000);
+    const streams = new EventStreams(events, bus, auth, { ...DEFAULT_STREAM_TIMINGS, ...(options.sseHeartbeatMs !== undefined ? { heartbeatMs: options.sseHeartbeatMs } : {}), ...options.streams }, logger);
     const metrics = new ConsoleMetrics();
     // Alert delivery per destination on this node (read at scrape time; counters since start).
     metrics.registry.gauge(
@@ -191,30 +208,35 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
       { ...DEFAULT_GATEWAY_TIMINGS, ...options.gateway },
     );
     metrics.setSources({ connectedAgents: () => gateway.connectedAgentCount, outboxBacklog: () => gateway.outboxBacklog() });
+    node.trackConnectedAgents(() => gateway.connectedAgentIds());
     const readiness = new Readiness([
       // A read of a table the migrations create: the database answers and has its schema.
       { name: 'database', check: async () => void (await store.settings.get('readiness-probe')) },
+      // Reads may work while commits fail (a full disk, a read-only standby): then nothing is acked.
+      { name: 'writes', check: () => node.writeHealth.check() },
       { name: 'signingKey', check: async () => (signer.keyId.length > 0 && signer.publicKey.length > 0 ? undefined : 'missing') },
       // With several nodes: while this node cannot hear the others, its agents would miss pushes.
       ...(node.kind === 'postgres' ? [{ name: 'clusterBus', check: async () => (node.bus.listening ? undefined : 'reconnecting') }] : []),
     ]);
     const ops = { metrics, readiness, metricsAllow: options.metricsAllow ? parseAddressList(options.metricsAllow) : undefined };
-    const app = createHttpApp({ auth, audit, users, apiTokens, settings, agentRemoval, enrollment, agents, policies, lifecycle, events, streams, logger, webDir: options.webDir, reports, ops, alerts: alerting.service });
-    const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, app) : createHttpServer(app);
-    server.on('upgrade', (req, socket, head) => {
-      const pathname = new URL(req.url ?? '/', 'http://console').pathname;
-      if (pathname === AGENT_PATH) gateway.handleUpgrade(req, socket, head);
-      else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-    });
-    server.on('clientError', (_err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    const app = createHttpApp({ auth, audit, users, apiTokens, settings, agentRemoval, enrollment, agents, policies, lifecycle, events, streams, logger, webDir: options.webDir, reports, ops, alerts: alerting.service, trustedProxies: options.trustProxy ? parseTrustedProxies(options.trustProxy) : undefined });
+    const server: Server = createConsoleServer({
+      app,
+      tls,
+      limits: { ...DEFAULT_SERVER_LIMITS, ...options.serverLimits },
+      logger,
+      onUpgrade: (req, socket, head) => {
+        if (upgradePath(req) === AGENT_PATH) gateway.handleUpgrade(req, socket, head);
+        else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      },
     });
 
     const address = await listen(server, options.port ?? 0, host);
     const scheme = tls ? 'https' : 'http';
     const url = `${scheme}://${hostForUrl(host)}:${address.port}`;
     readiness.markServing();
-    logger.info('console listening', { url, keyId: signer.keyId, dataDir: options.dataDir, certSha256 });
+    // signingKeySha256 goes into agents' consoleSigningKeySha256 to pin the key before first contact.
+    logger.info('console listening', { url, keyId: signer.keyId, signingKeySha256: keySha256Of(signer.publicKey), dataDir: options.dataDir, certSha256 });
 
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> => {

@@ -44,4 +44,48 @@ describe('console command line', () => {
     }
     expect(() => parseMainOptions(['--ingest-transactions', '2'], {}, '/nowhere')).toThrow(/needs --database-url/);
   });
+
+  it('takes the PostgreSQL statement timeout from --pg-statement-timeout or DLP_PG_STATEMENT_TIMEOUT, 0 or 100 ms-1 day', () => {
+    const pg = ['--database-url', 'postgres://u@h/db'];
+    expect(parseMainOptions(pg, {}, '/nowhere').statementTimeoutMs).toBeUndefined();
+    expect(parseMainOptions(pg, { DLP_PG_STATEMENT_TIMEOUT: '5000' }, '/nowhere').statementTimeoutMs).toBe(5000);
+    expect(parseMainOptions([...pg, '--pg-statement-timeout', '0'], { DLP_PG_STATEMENT_TIMEOUT: '5000' }, '/nowhere').statementTimeoutMs).toBe(0);
+    for (const bad of ['99', '-1', '1e4', '86400001', 'soon']) {
+      expect(() => parseMainOptions([...pg, `--pg-statement-timeout=${bad}`], {}, '/nowhere')).toThrow(/--pg-statement-timeout must be 0 or 100-86400000/);
+    }
+    expect(() => parseMainOptions(['--pg-statement-timeout', '1000'], {}, '/nowhere')).toThrow(/needs --database-url/);
+  });
+
+  it('takes the live stream lifetime from --stream-max-lifetime or DLP_STREAM_MAX_LIFETIME, 60-86400 seconds', () => {
+    expect(parseMainOptions([], {}, '/nowhere').streamMaxLifetimeSeconds).toBeUndefined();
+    expect(parseMainOptions([], { DLP_STREAM_MAX_LIFETIME: '600' }, '/nowhere').streamMaxLifetimeSeconds).toBe(600);
+    expect(parseMainOptions(['--stream-max-lifetime', '60'], { DLP_STREAM_MAX_LIFETIME: '600' }, '/nowhere').streamMaxLifetimeSeconds).toBe(60);
+    for (const bad of ['59', '86401', '1.5', '-60', 'hour', '1e3']) {
+      expect(() => parseMainOptions([`--stream-max-lifetime=${bad}`], {}, '/nowhere')).toThrow(/--stream-max-lifetime must be 60-86400/);
+    }
+  });
+
+  it('takes the connection cap from --max-connections or DLP_MAX_CONNECTIONS, 1-1000000', () => {
+    expect(parseMainOptions([], {}, '/nowhere').maxConnections).toBeUndefined();
+    expect(parseMainOptions([], { DLP_MAX_CONNECTIONS: '500' }, '/nowhere').maxConnections).toBe(500);
+    expect(parseMainOptions(['--max-connections', '7'], { DLP_MAX_CONNECTIONS: '500' }, '/nowhere').maxConnections).toBe(7);
+    for (const bad of ['0', '1000001', '2.5', '-1', 'many', ' 2', '1e3']) {
+      expect(() => parseMainOptions([`--max-connections=${bad}`], {}, '/nowhere')).toThrow(/--max-connections must be 1-1000000/);
+    }
+  });
+
+  it('takes trusted proxies from --trust-proxy or DLP_TRUST_PROXY, refusing a bad entry by name', () => {
+    expect(parseMainOptions([], {}, '/nowhere').trustProxy).toBeUndefined();
+    expect(parseMainOptions([], { DLP_TRUST_PROXY: '10.0.0.2' }, '/nowhere').trustProxy).toBe('10.0.0.2');
+    expect(parseMainOptions(['--trust-proxy', '10.8.0.0/24,fd00::1'], { DLP_TRUST_PROXY: '10.0.0.2' }, '/nowhere').trustProxy).toBe('10.8.0.0/24,fd00::1');
+    for (const bad of ['10.0.0.0/33', 'proxy.local', '10.0.0.1,nope']) {
+      expect(() => parseMainOptions(['--trust-proxy', bad], {}, '/nowhere')).toThrow(/--trust-proxy/);
+    }
+  });
+
+  it('takes the default enroll rate from --enroll-rate or DLP_ENROLL_RATE, 1-100000 per minute', () => {
+    expect(parseMainOptions([], {}, '/nowhere').enrollRatePerMinute).toBeUndefined();
+    expect(parseMainOptions(['--enroll-rate', '5'], { DLP_ENROLL_RATE: '50' }, '/nowhere').enrollRatePerMinute).toBe(5);
+    for (const bad of ['0', '100001', '1.5', 'fast']) expect(() => parseMainOptions([`--enroll-rate=${bad}`], {}, '/nowhere')).toThrow(/--enroll-rate must be 1-100000/);
+  });
 });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAddressList } from './ops/metrics-access';
+import { parseTrustedProxies } from './routes/trusted-proxies';
 
 export interface MainOptions {
   dataDir: string;
@@ -24,6 +25,16 @@ export interface MainOptions {
   nodeId?: string;
   /** `--ingest-transactions N`: PostgreSQL event-ingest transactions in flight at once. */
   ingestTransactions?: number;
+  /** `--pg-statement-timeout MS`: PostgreSQL statement timeout (0 disables). */
+  statementTimeoutMs?: number;
+  /** `--stream-max-lifetime SECONDS`: a live event stream ends after this long (the UI reconnects). */
+  streamMaxLifetimeSeconds?: number;
+  /** `--max-connections N`: open TCP connections at most (agents' sockets included). */
+  maxConnections?: number;
+  /** `--trust-proxy LIST`: proxies whose X-Forwarded-For names the client (validated at start). */
+  trustProxy?: string;
+  /** `--enroll-rate N`: enrollments per minute per enroll secret unless the secret sets its own. */
+  enrollRatePerMinute?: number;
 }
 
 /** Bounds of `--ingest-transactions`: each one holds a pooled connection (the pool has 10). */
@@ -46,6 +57,17 @@ export const USAGE = `Usage: node dist/console/server.js [options]
   --node-id NAME   this node's stable name in a cluster (env DLP_NODE_ID; default host:port)
   --ingest-transactions N  PostgreSQL event-ingest transactions in flight at once, 1-8
                    (env DLP_INGEST_TRANSACTIONS; default 2)
+  --pg-statement-timeout MS  PostgreSQL: a statement running longer fails (and its ingest is not
+                   acked) instead of hanging; 0 = no limit (env DLP_PG_STATEMENT_TIMEOUT; default 30000)
+  --stream-max-lifetime S  seconds a live event stream stays open before the client reconnects
+                   and is authenticated again, 60-86400 (env DLP_STREAM_MAX_LIFETIME; default 3600)
+  --max-connections N  open connections at most, agents included; more are closed at once
+                   (env DLP_MAX_CONNECTIONS; default 20000; keep the fd limit above it)
+  --trust-proxy LIST  IPs/CIDRs of reverse proxies or load balancers in front of the console whose
+                   X-Forwarded-For names the client (login brake, audit source IP), e.g.
+                   10.0.0.2,10.8.0.0/24 (env DLP_TRUST_PROXY; default none: the TCP peer is the client)
+  --enroll-rate N  agent enrollments per minute per enroll secret, 1-100000, unless the secret
+                   sets its own (env DLP_ENROLL_RATE; default 60)
 Env: DLP_ADMIN_PASSWORD (first admin's password), DLP_LOCAL_ENROLL_SECRET (enroll secret for a local agent)`;
 
 /** Where the web UI is when no --web-dir is given: next to the bundle, or dist/ when run from source. */
@@ -72,6 +94,11 @@ export function parseMainOptions(argv: string[], env: NodeJS.ProcessEnv, moduleD
       'database-schema': { type: 'string' },
       'node-id': { type: 'string' },
       'ingest-transactions': { type: 'string' },
+      'pg-statement-timeout': { type: 'string' },
+      'stream-max-lifetime': { type: 'string' },
+      'max-connections': { type: 'string' },
+      'trust-proxy': { type: 'string' },
+      'enroll-rate': { type: 'string' },
     },
   });
   const portText = values.port ?? env.DLP_PORT ?? '8080';
@@ -118,6 +145,36 @@ export function parseMainOptions(argv: string[], env: NodeJS.ProcessEnv, moduleD
     const n = /^\d{1,2}$/.test(ingestTransactions) ? Number(ingestTransactions) : NaN;
     if (!(n >= 1 && n <= MAX_INGEST_TRANSACTIONS)) throw new Error(`--ingest-transactions must be 1-${MAX_INGEST_TRANSACTIONS}, got "${ingestTransactions.slice(0, 20)}"`);
     options.ingestTransactions = n;
+  }
+  const statementTimeout = values['pg-statement-timeout'] ?? env.DLP_PG_STATEMENT_TIMEOUT;
+  if (statementTimeout !== undefined && statementTimeout !== '') {
+    if (options.databaseUrl === undefined) throw new Error('--pg-statement-timeout needs --database-url');
+    const ms = /^\d{1,8}$/.test(statementTimeout) ? Number(statementTimeout) : NaN;
+    if (!(ms === 0 || (ms >= 100 && ms <= 86_400_000))) throw new Error(`--pg-statement-timeout must be 0 or 100-86400000 (ms), got "${statementTimeout.slice(0, 20)}"`);
+    options.statementTimeoutMs = ms;
+  }
+  const streamLifetime = values['stream-max-lifetime'] ?? env.DLP_STREAM_MAX_LIFETIME;
+  if (streamLifetime !== undefined && streamLifetime !== '') {
+    const seconds = /^\d{1,5}$/.test(streamLifetime) ? Number(streamLifetime) : NaN;
+    if (!(seconds >= 60 && seconds <= 86_400)) throw new Error(`--stream-max-lifetime must be 60-86400 seconds, got "${streamLifetime.slice(0, 20)}"`);
+    options.streamMaxLifetimeSeconds = seconds;
+  }
+  const maxConnections = values['max-connections'] ?? env.DLP_MAX_CONNECTIONS;
+  if (maxConnections !== undefined && maxConnections !== '') {
+    const n = /^\d{1,7}$/.test(maxConnections) ? Number(maxConnections) : NaN;
+    if (!(n >= 1 && n <= 1_000_000)) throw new Error(`--max-connections must be 1-1000000, got "${maxConnections.slice(0, 20)}"`);
+    options.maxConnections = n;
+  }
+  const trustProxy = values['trust-proxy'] ?? env.DLP_TRUST_PROXY;
+  if (trustProxy !== undefined && trustProxy.trim() !== '') {
+    parseTrustedProxies(trustProxy);
+    options.trustProxy = trustProxy;
+  }
+  const enrollRate = values['enroll-rate'] ?? env.DLP_ENROLL_RATE;
+  if (enrollRate !== undefined && enrollRate !== '') {
+    const n = /^\d{1,6}$/.test(enrollRate) ? Number(enrollRate) : NaN;
+    if (!(n >= 1 && n <= 100_000)) throw new Error(`--enroll-rate must be 1-100000 per minute, got "${enrollRate.slice(0, 20)}"`);
+    options.enrollRatePerMinute = n;
   }
   return options;
 }

@@ -29,6 +29,11 @@ async function main(): Promise<void> {
   if (parsed.databaseSchema !== undefined) options.databaseSchema = parsed.databaseSchema;
   if (parsed.nodeId !== undefined) options.nodeId = parsed.nodeId;
   if (parsed.ingestTransactions !== undefined) options.ingestTransactions = parsed.ingestTransactions;
+  if (parsed.statementTimeoutMs !== undefined) options.statementTimeoutMs = parsed.statementTimeoutMs;
+  if (parsed.streamMaxLifetimeSeconds !== undefined) options.streams = { maxLifetimeMs: parsed.streamMaxLifetimeSeconds * 1000 };
+  if (parsed.maxConnections !== undefined) options.serverLimits = { maxConnections: parsed.maxConnections };
+  if (parsed.trustProxy !== undefined) options.trustProxy = parsed.trustProxy;
+  if (parsed.enrollRatePerMinute !== undefined) options.enrollRatePerMinute = parsed.enrollRatePerMinute;
   options.reports = parsed.reports;
 
   const running = await createConsole(options);

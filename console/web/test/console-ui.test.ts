@@ -92,7 +92,9 @@ describe('console web UI', () => {
     const { context, page, pageErrors } = await openPage();
     await screenshot(page, 'login-1280');
     await signIn(page, 'not-the-password');
-    await expect(page.getByRole('alert').textContent()).resolves.toBe('Wrong username or password.');
+    await expect(page.getByRole('alert').textContent()).resolves.toBe(
+      'Wrong username or password. After 5 failed attempts an account is locked for 15 minutes.',
+    );
     expect(await page.getByLabel('Password').inputValue()).toBe('');
     expect(page.url()).not.toContain('not-the-password');
 

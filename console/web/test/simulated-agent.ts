@@ -120,9 +120,11 @@ export async function enrollAgent(consoleUrl: string, secret: string, agent: Age
 export class SimulatedAgent {
   private constructor(private readonly link: AgentLink) {}
 
-  static async connect(consoleUrl: string, credentials: AgentCredentials, agent: AgentInfo, capabilities: CapabilityReport): Promise<SimulatedAgent> {
+  /** `clockOffsetMs`: how far the agent's clock is off (its hello then reports that clock). */
+  static async connect(consoleUrl: string, credentials: AgentCredentials, agent: AgentInfo, capabilities: CapabilityReport, clockOffsetMs?: number): Promise<SimulatedAgent> {
     const link = await AgentLink.open(consoleUrl);
-    link.send({ v: PROTOCOL_VERSION, type: 'hello', agentId: credentials.agentId, token: credentials.token, agent, policySerial: null, capabilities });
+    const clock = clockOffsetMs === undefined ? {} : { sentAt: new Date(Date.now() + clockOffsetMs).toISOString() };
+    link.send({ v: PROTOCOL_VERSION, type: 'hello', agentId: credentials.agentId, token: credentials.token, agent, policySerial: null, capabilities, ...clock });
     await link.next('welcome');
     return new SimulatedAgent(link);
   }

@@ -50,9 +50,19 @@ export const failOpenTimeoutParams = z.strictObject({
   failModes: z.array(z.enum(['open', 'closed'])).min(1).max(2).default(['open']),
 });
 
-export const alertRuleParams = z.discriminatedUnion('kind', [thresholdParams, contentParams, agentOfflineParams, policyTamperingParams, failOpenTimeoutParams]);
+/**
+ * An agent's clock is off the console's by more than `thresholdSeconds` (either way), as measured
+ * from its hello and heartbeats. At most one alert per agent per cooldown; resolved once the clock is back.
+ */
+export const clockSkewParams = z.strictObject({
+  kind: z.literal('clock-skew'),
+  thresholdSeconds: z.number().int().min(1).max(366 * 24 * 3600).default(300),
+  groupId: id.optional(),
+});
+
+export const alertRuleParams = z.discriminatedUnion('kind', [thresholdParams, contentParams, agentOfflineParams, policyTamperingParams, failOpenTimeoutParams, clockSkewParams]);
 export type AlertRuleParams = z.infer<typeof alertRuleParams>;
-export const alertRuleKind = z.enum(['threshold', 'content', 'agent-offline', 'policy-tampering', 'fail-open-timeout']);
+export const alertRuleKind = z.enum(['threshold', 'content', 'agent-offline', 'policy-tampering', 'fail-open-timeout', 'clock-skew']);
 export type AlertRuleKind = z.infer<typeof alertRuleKind>;
 
 export const alertRule = z.strictObject({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { policyDocument, signedPolicy } from '../schemas/policy';
 import { timestamp } from '../schemas/primitives';
-import { agentSummary, currentUser, pageOf, policySummary } from './rest';
+import { agentSummary, currentUser, enrollSecretLimits, pageOf, policySummary } from './rest';
 
 /**
  * Request and response shapes of the console REST API that rest.ts does not define yet. Every
@@ -21,7 +21,17 @@ export const currentUserResponse = z.strictObject({
 export type CurrentUserResponse = z.infer<typeof currentUserResponse>;
 
 /** One item of GET /api/v1/enroll-secrets: the secret itself is never shown again. */
-export const enrollSecretSummary = z.strictObject({ id: z.string(), label: z.string(), createdAt: timestamp, groupId: z.string().optional() });
+export const enrollSecretSummary = z.strictObject({
+  id: z.string(),
+  label: z.string(),
+  createdAt: timestamp,
+  groupId: z.string().optional(),
+  ...enrollSecretLimits,
+  /** Agents enrolled with the secret so far. */
+  uses: z.number().int().min(0).optional(),
+  /** Requests waiting for an admin's approval. */
+  pending: z.number().int().min(0).optional(),
+});
 export type EnrollSecretSummary = z.infer<typeof enrollSecretSummary>;
 export const enrollSecretList = z.strictObject({ items: z.array(enrollSecretSummary) });
 

@@ -35,7 +35,8 @@ export const freeTextParam = z
 
 /**
  * The filters of an event search, shared by GET /events, CSV export and reports. All optional;
- * combined with AND. Ranges are half-open on occurredAt: from ≤ occurredAt < to.
+ * combined with AND. Ranges are half-open on placedAt (occurredAt corrected by the agent’s measured
+ * clock offset, see storedEvent): from ≤ placedAt < to.
  */
 export const eventSearchFilterShape = {
   from: timestamp.optional(),

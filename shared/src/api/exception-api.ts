@@ -14,7 +14,18 @@ import { cursor } from './rest';
 export const exceptionState = z.enum(['pending', 'approved', 'denied', 'revoked', 'expired']);
 export type ExceptionState = z.infer<typeof exceptionState>;
 
-export const exceptionActor = z.strictObject({ id: z.string(), username: z.string(), role: z.string() });
+/**
+ * Who filed or decided: the person (for an API token: its owner) and, on records made since
+ * persons are recorded, the credential (`via`, and the token for `api-token`).
+ */
+export const exceptionActor = z.strictObject({
+  id: z.string(),
+  username: z.string(),
+  role: z.string(),
+  via: z.enum(['session', 'api-token']).optional(),
+  tokenId: z.string().optional(),
+  tokenName: z.string().optional(),
+});
 
 export const exceptionView = z.strictObject({
   id: z.string(),

@@ -83,17 +83,43 @@ export const agentSummary = z.strictObject({
   expectedPolicySerial: z.number().int().nullable().optional(),
   /** policySerial === expectedPolicySerial. */
   policyInSync: z.boolean().optional(),
+  /**
+   * The agent's clock against the console's: offsetMs = agent clock − console clock (smoothed over
+   * hello and heartbeats; positive: the agent is ahead). Null until the agent reported its clock.
+   */
+  clock: z.strictObject({ offsetMs: z.number().int(), measuredAt: timestamp }).nullable().optional(),
 });
 export type AgentSummary = z.infer<typeof agentSummary>;
+
+/** The optional limits of an enroll secret (absent or null: no limit). */
+export const enrollSecretLimits = {
+  /** Agents the secret may enroll in all (then it is used up). */
+  maxUses: z.number().int().min(1).max(1_000_000).nullable().optional(),
+  /** After this time the secret enrolls nobody. */
+  expiresAt: timestamp.nullable().optional(),
+  /** New agents wait in the pending list until an admin approves them. */
+  needsApproval: z.boolean().optional(),
+  /** Enrollments per minute with this secret (default: the console's --enroll-rate). */
+  ratePerMinute: z.number().int().min(1).max(100_000).nullable().optional(),
+};
 
 /** POST /api/v1/enroll-secrets */
 export const createEnrollSecretRequest = z.strictObject({
   label: shortString,
   /** Agents enrolled with this secret join this group (default: the built-in `default`). */
   groupId: z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'must be a group id').optional(),
+  ...enrollSecretLimits,
 });
 /** The secret is shown once, at creation; only its hash is kept. */
-export const enrollSecretCreated = z.strictObject({ id: z.string(), label: z.string(), secret: z.string(), createdAt: timestamp, groupId: z.string().optional() });
+export const enrollSecretCreated = z.strictObject({
+  id: z.string(),
+  label: z.string(),
+  secret: z.string(),
+  createdAt: timestamp,
+  groupId: z.string().optional(),
+  ...enrollSecretLimits,
+  uses: z.number().int().min(0).optional(),
+});
 
 /** POST /api/v1/policies and PUT /api/v1/policies/:id: every save publishes a new signed version. */
 export const savePolicyRequest = z.strictObject({ document: policyDocument });

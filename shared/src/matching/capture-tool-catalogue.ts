@@ -24,6 +24,12 @@ export interface CaptureTool {
    * scanner only sees the interpreter, so after-start blocking cannot catch it by name.
    */
   interpreted?: true;
+  /**
+   * Packages (Debian and RPM names) that install it: the agent hashes the files named in
+   * `executables` that these packages install and blocks them by sha256 too, so a renamed or copied
+   * tool is still recognised (issue 12 item 6). Absent: recognised by name only.
+   */
+  packages?: readonly string[];
 }
 
 const linux = (id: string, name: string, kind: CaptureTool['kind'], executables: string[], interpreted?: true): CaptureTool => ({
@@ -97,6 +103,40 @@ export const CAPTURE_TOOLS: readonly CaptureTool[] = [
   macos('kap', 'Kap', 'recorder', ['Kap']),
   macos('obs-macos', 'OBS Studio', 'recorder', ['OBS', 'obs']),
 ];
+
+/** The distribution packages of the Linux tools (Debian, Fedora/RHEL names), by catalogue id. */
+const LINUX_PACKAGES: Readonly<Record<string, readonly string[]>> = {
+  'screen:gnome-screenshot': ['gnome-screenshot'],
+  'screen:spectacle': ['kde-spectacle', 'spectacle'],
+  'screen:flameshot': ['flameshot'],
+  'screen:scrot': ['scrot'],
+  'screen:maim': ['maim'],
+  'screen:grim': ['grim'],
+  'screen:imagemagick-import': ['imagemagick-6.q16', 'imagemagick-6.q16hdri', 'imagemagick-7.q16', 'ImageMagick'],
+  'screen:ksnip': ['ksnip'],
+  'screen:shutter': ['shutter'],
+  'screen:xfce4-screenshooter': ['xfce4-screenshooter'],
+  'screen:deepin-screenshot': ['deepin-screenshot'],
+  'screen:mate-screenshot': ['mate-utils'],
+  'screen:deepin-screen-recorder': ['deepin-screen-recorder'],
+  'screen:kazam': ['kazam'],
+  'screen:obs': ['obs-studio'],
+  'screen:simplescreenrecorder': ['simplescreenrecorder'],
+  'screen:peek': ['peek'],
+  'screen:vokoscreen': ['vokoscreen', 'vokoscreen-ng'],
+  'screen:kooha': ['kooha'],
+  'screen:gpu-screen-recorder': ['gpu-screen-recorder'],
+  'screen:wf-recorder': ['wf-recorder'],
+  'screen:green-recorder': ['green-recorder'],
+  'screen:recordmydesktop': ['recordmydesktop'],
+  'screen:gtk-recordmydesktop': ['gtk-recordmydesktop'],
+  'screen:byzanz-record': ['byzanz'],
+};
+
+/** The packages that install a catalogue tool (empty when it is recognised by name only). */
+export function packagesOf(tool: CaptureTool): readonly string[] {
+  return tool.packages ?? (tool.os === 'linux' ? (LINUX_PACKAGES[tool.id] ?? []) : []);
+}
 
 const CAPTURE_TOOL_IDS: ReadonlySet<string> = new Set(CAPTURE_TOOLS.map((t) => t.id));
 

@@ -20,9 +20,10 @@ export function captureToolRules(os: CaptureToolOs): AppRule[] {
  * policy's mode decides between blocking and reporting, as for any app rule. When the policy turns
  * app control off but capture-tool blocking on, only the catalogue is enforced.
  */
-export function withCaptureToolRules(apps: AppsSection, screen: ScreenSection, os: CaptureToolOs): AppsSection {
+export function withCaptureToolRules(apps: AppsSection, screen: ScreenSection, os: CaptureToolOs, contentRules: readonly AppRule[] = []): AppsSection {
   if (!screen.blockCaptureTools) return apps;
-  const catalogue = captureToolRules(os);
+  // contentRules: sha256 rules for the files the host's packages install (agent only; see packagesOf).
+  const catalogue = [...captureToolRules(os), ...contentRules];
   if (!apps.enabled) return { ...apps, enabled: true, defaultAction: 'allow', rules: catalogue };
   return { ...apps, rules: [...catalogue, ...apps.rules] };
 }

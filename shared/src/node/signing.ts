@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from '../canonical-json';
-import type { PolicyBundle, SignedPolicy } from '../schemas/policy';
+import type { GroupAssignment, PolicyBundle, SignedGroupAssignment, SignedPolicy } from '../schemas/policy';
 
 /** An Ed25519 key pair in portable text form. The private key never leaves the console's data dir. */
 export interface SigningKeyPair {
@@ -24,6 +24,11 @@ export function generateSigningKeyPair(): SigningKeyPair {
 /** Fingerprint of a public key: the first 16 hex digits of SHA-256 over its SPKI DER. */
 export function keyIdOf(publicKeySpkiBase64: string): string {
   return createHash('sha256').update(Buffer.from(publicKeySpkiBase64, 'base64')).digest('hex').slice(0, 16);
+}
+
+/** Full SHA-256 (hex) over a public key's SPKI DER: what agents pin as `consoleSigningKeySha256` (keyIdOf is its first 16 digits). */
+export function keySha256Of(publicKeySpkiBase64: string): string {
+  return createHash('sha256').update(Buffer.from(publicKeySpkiBase64, 'base64')).digest('hex');
 }
 
 export function publicKeyFromPrivatePem(privateKeyPem: string): string {
@@ -50,6 +55,27 @@ export function verifyCanonical(value: unknown, signatureBase64: string, publicK
 
 export function signPolicyBundle(bundle: PolicyBundle, key: SigningKeyPair): SignedPolicy {
   return { bundle, keyId: key.keyId, signature: signCanonical(bundle, key.privateKeyPem) };
+}
+
+/**
+ * The same bundle bound to one group and to the signing key (`target`), signed: what the console
+ * pushes to that group's agents. Deterministic (Ed25519 signs deterministically), so a group's
+ * bundle for a serial is byte-identical on every push and every console node.
+ */
+export function signPolicyBundleForGroup(bundle: PolicyBundle, groupId: string, key: SigningKeyPair): SignedPolicy {
+  return signPolicyBundle({ ...bundle, target: { groupId, keyId: key.keyId } }, key);
+}
+
+/** Signs "agent X is in group G" (see groupAssignment). */
+export function signGroupAssignment(assignment: Omit<GroupAssignment, 'keyId'>, key: SigningKeyPair): SignedGroupAssignment {
+  const full: GroupAssignment = { ...assignment, keyId: key.keyId };
+  return { assignment: full, signature: signCanonical(full, key.privateKeyPem) };
+}
+
+/** Checks a group assignment against the pinned console key. Schema validation is the caller's job. */
+export function verifyGroupAssignment(signed: SignedGroupAssignment, pinnedPublicKey: string): PolicyVerdict {
+  if (signed.assignment.keyId !== keyIdOf(pinnedPublicKey)) return { ok: false, reason: 'unknown_key' };
+  return verifyCanonical(signed.assignment, signed.signature, pinnedPublicKey) ? { ok: true } : { ok: false, reason: 'bad_signature' };
 }
 
 export type PolicyVerdict = { ok: true } | { ok: false; reason: 'unknown_key' | 'bad_signature' };

@@ -13,12 +13,23 @@ export const agentConfig = z.strictObject({
    * from the start; otherwise it pins the key it sees when it enrolls (trust on first use).
    */
   consoleCertSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters').optional(),
+  /**
+   * SHA-256 (hex) of the console's policy-signing public key (SPKI DER; its first 16 digits are the
+   * key id the console shows). When set, enrollment refuses a console offering any other key, so the
+   * key is pinned before first contact instead of trusted on first use.
+   */
+  consoleSigningKeySha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters').optional(),
   /** One-time enroll secret; not needed once credentials exist in dataDir. */
   enrollSecret: z.string().min(16).max(128).optional(),
   /** Where credentials, the last good policy and the outbox live. */
   dataDir: absolutePath,
   /** How often the /proc scanner looks for new processes (fallback app control). */
   scanIntervalMs: z.number().int().min(20).max(250).default(250),
+  /**
+   * While pre-exec blocking is in force, the /proc scanner still runs this often as a second line:
+   * blocked content found running got past it, is killed and reported as a `bypass` event. 0: off.
+   */
+  secondLineIntervalMs: z.number().int().min(0).max(60_000).default(5000),
   /**
    * How applications are controlled. `auto`: pre-exec blocking (fanotify helper) where this host
    * supports it, else the /proc scanner. `fanotify`: the same, but a host that cannot do it is an
@@ -41,8 +52,10 @@ export const agentConfig = z.strictObject({
       proc: absolutePath.default('/proc'),
       sys: absolutePath.default('/sys'),
       etc: absolutePath.default('/etc'),
+      /** The host's file tree for program folders (/usr/bin, /etc/alternatives) and package databases. */
+      root: absolutePath.default('/'),
     })
-    .default({ proc: '/proc', sys: '/sys', etc: '/etc' }),
+    .default({ proc: '/proc', sys: '/sys', etc: '/etc', root: '/' }),
   /** Most events kept unsent before the oldest are dropped and a gap event is recorded. */
   outboxMaxEvents: z.number().int().min(100).max(10_000_000).default(200_000),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -13,6 +13,58 @@ export const agentInfo = z.strictObject({
 export type AgentInfo = z.infer<typeof agentInfo>;
 
 /**
+ * Residual limits an agent can name (issue 12 item 11): ways around a control that remain on this
+ * host, each with the hardening switch that closes it where one exists. The console shows them as
+ * information; only a requested control that is not in force is a problem.
+ */
+export const RESIDUAL_LIMITS = [
+  /** A script fed on stdin (`sh < x.sh`) never opens a file the pre-exec layer can judge. */
+  'stdin-scripts',
+  /** Code copied into memfd or anonymous memory and run from there. Closed by `memfdNoexec` (memfd only). */
+  'anonymous-exec-memory',
+  /** A filesystem created inside an unprivileged user namespace may run before it is marked. Closed by `restrictUserNamespaces`. */
+  'userns-new-filesystem-race',
+  /** The dynamic loader run directly on a file (`ld.so ./x`) maps it without an exec event of its own (judged by the pre-exec helper where it covers it). */
+  'direct-loader',
+  /** No API lets a window exclude itself from screen capture on Linux. */
+  'window-capture-exclusion-linux',
+  /** Name rules match the names standard program folders link to a file, not every name a copy may get. */
+  'name-rules-by-resolved-name',
+  /** Blocked programs are stopped after they start (/proc scan), not before. */
+  'kill-after-start',
+] as const;
+export const residualLimitId = z.enum(RESIDUAL_LIMITS);
+export type ResidualLimitId = z.infer<typeof residualLimitId>;
+
+/** Host hardening switches of the policy's `hardening` section. */
+export const HARDENING_SWITCHES = ['restrictUserNamespaces', 'memfdNoexec'] as const;
+export const hardeningSwitch = z.enum(HARDENING_SWITCHES);
+export type HardeningSwitch = z.infer<typeof hardeningSwitch>;
+
+export const residualLimit = z.strictObject({
+  id: residualLimitId,
+  /** The hardening switch that closes it, if one exists. */
+  closedBy: hardeningSwitch.optional(),
+  /** `open`: the limit applies on this host now; `closed`: its switch is in force. */
+  state: z.enum(['open', 'closed']),
+});
+export type ResidualLimit = z.infer<typeof residualLimit>;
+
+export const hardeningStatus = z.strictObject({
+  switch: hardeningSwitch,
+  /** The policy in force asks for it (in enforce mode). */
+  requested: z.boolean(),
+  /** on: applied; off: not requested; would-apply: monitor mode; unavailable: this kernel lacks it; failed: could not be applied. */
+  state: z.enum(['on', 'off', 'would-apply', 'unavailable', 'failed']),
+  /** The sysctl that carries it and its current value, e.g. `vm.memfd_noexec=2`. */
+  value: z.string().max(120).nullable(),
+});
+export type HardeningStatus = z.infer<typeof hardeningStatus>;
+
+/** How the agent came to trust the console: pinned by the admin's configuration or on first use. */
+export const trustOrigin = z.enum(['config', 'first-use', 'none']);
+
+/**
  * Honest capability report: which controls are really in force on this OS, and how. The console
  * shows it as-is; we never claim a control the agent does not enforce.
  */
@@ -39,5 +91,11 @@ export const capabilityReport = z.strictObject({
     windowCaptureExclusion: z.boolean(),
   }),
   notes: z.array(z.string().max(200)).max(16).default([]),
+  /** Console signing key and TLS certificate: pinned by configuration or by first use. Absent from older agents. */
+  trust: z.strictObject({ consoleKey: trustOrigin, consoleCert: trustOrigin }).optional(),
+  /** The policy's hardening switches on this host. Absent from older agents and other OSes. */
+  hardening: z.array(hardeningStatus).max(8).optional(),
+  /** Every residual limit by name. Absent from older agents. */
+  residuals: z.array(residualLimit).max(32).optional(),
 });
 export type CapabilityReport = z.infer<typeof capabilityReport>;

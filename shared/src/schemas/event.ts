@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { LIMITS } from '../limits';
 import { absolutePath, nonNegativeInt, positiveInt, ruleId, sha256Hex, shortString, text, timestamp, usbId } from './primitives';
 
-export const eventType = z.enum(['app', 'usb', 'screen-capture', 'content', 'policy', 'agent', 'gap']);
+/**
+ * `bypass`: blocked content found running although pre-exec blocking is in force (the /proc second
+ * line caught what got past it); always high severity.
+ */
+export const eventType = z.enum(['app', 'usb', 'screen-capture', 'content', 'policy', 'agent', 'gap', 'bypass']);
 export type EventType = z.infer<typeof eventType>;
 
 /**
@@ -41,8 +45,28 @@ export const usbOutcome = z.enum([
   'allowed-by-exception',
   'allowed-by-unlock-code',
   'exception-expired',
+  /** The policy says read-only or block, but no way of stopping writes to the mounted device worked. */
+  'enforcement-failed',
 ]);
 export type UsbOutcome = z.infer<typeof usbOutcome>;
+
+/**
+ * How a mount was made unwritable: `remount` (read-only remount), `writers-stopped` (processes
+ * holding files open for writing were killed, then the remount worked), `filesystem-shutdown`
+ * (FS_IOC_SHUTDOWN: every write through any open file fails), `device-cut` (the USB device or its
+ * storage interface was de-authorized: the disk is gone).
+ */
+export const usbWriteProtection = z.enum(['remount', 'writers-stopped', 'filesystem-shutdown', 'device-cut']);
+export type UsbWriteProtection = z.infer<typeof usbWriteProtection>;
+
+/** A process the agent killed because it held a file on a read-only or blocked mount open for writing. */
+export const stoppedWriter = z.strictObject({
+  pid: z.number().int().min(1),
+  uid: z.number().int().min(0),
+  /** The process name (comm), never a path or file contents. */
+  name: shortString,
+});
+export type StoppedWriter = z.infer<typeof stoppedWriter>;
 
 const deviceSubject = z.strictObject({
   kind: z.literal('device'),
@@ -64,6 +88,11 @@ const deviceSubject = z.strictObject({
   outcome: usbOutcome.optional(),
   /** The exception or unlock grant the outcome is about. */
   exceptionId: z.string().max(64).optional(),
+  /** With outcome `read-only` or `unmounted`: what made the mount unwritable. */
+  writeProtection: usbWriteProtection.optional(),
+  /** Writers killed on the way (at most 16 listed; `stoppedWriterCount` says how many in all). */
+  stoppedWriters: z.array(stoppedWriter).max(16).optional(),
+  stoppedWriterCount: nonNegativeInt.optional(),
 });
 
 const policySubject = z.strictObject({
@@ -126,6 +155,14 @@ export type AgentEvent = z.infer<typeof agentEvent>;
 /** An event as the console stores and serves it. */
 export const storedEvent = agentEvent.extend({
   agentId: z.uuidv7(),
+  /** The console's clock when the batch arrived. */
   receivedAt: timestamp,
+  /**
+   * Where the console places the event in time: `occurredAt` (the agent's clock) corrected by the
+   * agent's measured clock offset, or `receivedAt` when that is implausible (in the future, or
+   * over a year back). Search ranges, newest-first order and reports use it. Present only when it
+   * differs from `occurredAt`: an event without it is placed at its own time.
+   */
+  placedAt: timestamp.optional(),
 });
 export type StoredEvent = z.infer<typeof storedEvent>;

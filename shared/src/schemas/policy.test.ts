@@ -77,3 +77,20 @@ describe('signedPolicy', () => {
     if (!bad.success) expect(fieldIssues(bad.error).map((i) => i.path)).toEqual(['keyId', 'signature']);
   });
 });
+
+describe('hardening section and group binding', () => {
+  it('leaves hardening out unless written, fills its defaults when present, and refuses unknown switches', () => {
+    expect(policyDocument.parse(minimal)).not.toHaveProperty('hardening');
+    expect(policyDocument.parse({ ...minimal, hardening: { memfdNoexec: true } }).hardening).toEqual({ restrictUserNamespaces: false, memfdNoexec: true });
+    expect(policyDocument.safeParse({ ...minimal, hardening: { disableEverything: true } }).success).toBe(false);
+  });
+
+  it('binds a bundle to a group id and a signing key id, strictly', () => {
+    const bundle = { policyId: '019ad0c4-7b5e-7c1a-8d2f-3a4b5c6d7e8f', version: 1, serial: 1, issuedAt: '2026-11-28T16:30:00.000Z', document: policyDocument.parse(minimal) };
+    const signature = 'A'.repeat(86) + '==';
+    expect(signedPolicy.safeParse({ bundle: { ...bundle, target: { groupId: 'default', keyId: '0123456789abcdef' } }, keyId: '0123456789abcdef', signature }).success).toBe(true);
+    const bad = signedPolicy.safeParse({ bundle: { ...bundle, target: { groupId: 'a/b', keyId: 'x', agentId: 'y' } }, keyId: '0123456789abcdef', signature });
+    expect(bad.success).toBe(false);
+    if (!bad.success) expect(fieldIssues(bad.error).map((i) => i.path).sort()).toEqual(['bundle.target', 'bundle.target.groupId', 'bundle.target.keyId']);
+  });
+});

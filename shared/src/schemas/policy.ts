@@ -86,6 +86,24 @@ export const contentSection = z.strictObject({
 });
 
 /**
+ * Host hardening (issue 12): kernel switches that close ways around app control which no per-exec
+ * check can see. Off by default. In enforce mode the agent sets them and restores the previous
+ * values when the policy turns them off or the agent stops cleanly; in monitor mode it only reports
+ * `would-apply`. Both are host-wide: see README ("Host hardening") for what they cost.
+ */
+export const hardeningSection = z.strictObject({
+  /**
+   * No new unprivileged user namespaces (`kernel.apparmor_restrict_unprivileged_userns=1` where
+   * AppArmor offers it, else `user.max_user_namespaces=0`). Closes filesystems an employee mounts
+   * in their own namespace; Chromium/Electron/Firefox sandboxes then fall back to setuid or fail.
+   */
+  restrictUserNamespaces: z.boolean().default(false),
+  /** `vm.memfd_noexec=2`: no executable memfd for anyone, so code copied into memfd cannot be run. */
+  memfdNoexec: z.boolean().default(false),
+});
+export type HardeningSection = z.infer<typeof hardeningSection>;
+
+/**
  * Policy document, version 1: what an admin writes. Sections a v1 agent does not know are refused
  * (strict objects), so a console can never silently send a control the agent would ignore.
  */
@@ -98,6 +116,8 @@ export const policyDocument = z.strictObject({
   usb: usbSection.default(usbSection.parse({})),
   screen: screenSection.default(screenSection.parse({})),
   content: contentSection.default(contentSection.parse({})),
+  /** Absent unless written (no default filled in), so documents without it stay as they were. */
+  hardening: hardeningSection.optional(),
 }).superRefine((doc, ctx) => {
   const seen = new Map<string, string>();
   for (const [section, rules] of [['apps', doc.apps.rules], ['usb', doc.usb.rules]] as const) {
@@ -114,6 +134,12 @@ export type PolicyDocument = z.infer<typeof policyDocument>;
 /** The document as an author writes it: sections and defaults may be left out. */
 export type PolicyDocumentInput = z.input<typeof policyDocument>;
 
+/** Fingerprint of a console signing key: the first 16 hex digits of SHA-256 over its SPKI DER. */
+export const signingKeyId = z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 lowercase hex characters');
+
+/** A group's id as the console's API returns it. */
+const groupId = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'must be a group id');
+
 /**
  * What the console signs and the agent verifies. `serial` is console-wide and strictly increasing
  * across all policies, so an agent can refuse any bundle older than the one it holds (rollback),
@@ -125,15 +151,42 @@ export const policyBundle = z.strictObject({
   serial: positiveInt,
   issuedAt: timestamp,
   document: policyDocument,
+  /**
+   * Who the bundle is for and who signed it, inside the signature: a bundle pushed to group A can
+   * never be replayed to an agent of group B. The console binds every bundle it pushes; a stored
+   * version (REST API) has none. Agents refuse an unbound bundle once they hold a signed group
+   * assignment (see docs/API.md, "Policy binding").
+   */
+  target: z.strictObject({ groupId, keyId: signingKeyId }).optional(),
 });
 export type PolicyBundle = z.infer<typeof policyBundle>;
 
 export const signedPolicy = z.strictObject({
   bundle: policyBundle,
   /** Fingerprint of the signing key (see keyIdOf). */
-  keyId: z.string().regex(/^[0-9a-f]{16}$/),
+  keyId: signingKeyId,
   /** Ed25519 signature over canonicalJson(bundle), base64. */
   signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'must be a base64 Ed25519 signature'),
 });
 export type SignedPolicy = z.infer<typeof signedPolicy>;
 
+
+/**
+ * "Agent X is in group G", signed by the console. `serial` counts the agent's moves (per agent,
+ * strictly increasing), so an older assignment cannot be replayed to move the agent back. The agent
+ * accepts bound policy bundles only for the group of the newest assignment it holds.
+ */
+export const groupAssignment = z.strictObject({
+  agentId: z.uuidv7(),
+  groupId,
+  serial: positiveInt,
+  keyId: signingKeyId,
+});
+export type GroupAssignment = z.infer<typeof groupAssignment>;
+
+export const signedGroupAssignment = z.strictObject({
+  assignment: groupAssignment,
+  /** Ed25519 signature over canonicalJson(assignment), base64. */
+  signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'must be a base64 Ed25519 signature'),
+});
+export type SignedGroupAssignment = z.infer<typeof signedGroupAssignment>;

@@ -4,7 +4,7 @@ import { agentInfo, capabilityReport } from './agent-info';
 import { agentEvent } from './event';
 import { signedException } from './exception';
 import { exceptionRequestMessage } from './exception-request';
-import { signedPolicy } from './policy';
+import { signedGroupAssignment, signedPolicy } from './policy';
 import { agentId, nonNegativeInt, positiveInt, sha256Hex, shortString, text, timestamp } from './primitives';
 
 /**
@@ -28,6 +28,11 @@ export const enrollMessage = z.strictObject({
   type: z.literal('enroll'),
   secret: z.string().min(16).max(128),
   agent: agentInfo,
+  /**
+   * A random key the agent keeps while it enrolls: it names the agent's request in the console's
+   * pending list when the secret needs an admin's approval (the agent retries with the same key).
+   */
+  requestKey: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'must be 22-64 base64url characters').optional(),
 });
 
 /** console → agent: the agent's credentials and the console key it must pin. */
@@ -55,6 +60,11 @@ export const helloMessage = z.strictObject({
   /** Serial of the policy the agent enforces now (null before its first policy). */
   policySerial: positiveInt.nullable(),
   capabilities: capabilityReport.optional(),
+  /**
+   * The agent's clock when it sent the hello (heartbeats carry it as `sentAt` too): the console
+   * measures the agent's clock offset from it. Absent from older agents.
+   */
+  sentAt: timestamp.optional(),
 });
 
 /** console → agent after a good hello: what is already committed, so the agent can trim its outbox. */
@@ -67,6 +77,12 @@ export const welcomeMessage = z.strictObject({
 
 /** console → agent: the policy this agent must enforce. */
 export const policyMessage = z.strictObject({ v, type: z.literal('policy'), policy: signedPolicy });
+
+/**
+ * console → agent: the agent's group, signed (sent after every welcome and on every move, before
+ * the group's policy). The agent accepts a group-bound policy only for the group it names.
+ */
+export const groupAssignmentMessage = z.strictObject({ v, type: z.literal('group-assignment'), assignment: signedGroupAssignment });
 
 /** agent → console: the result of applying a policy (rollout receipts). */
 export const policyReceiptMessage = z.strictObject({
@@ -124,7 +140,10 @@ export const ackMessage = z.strictObject({ v, type: z.literal('ack'), upTo: nonN
 /** agent → console: the capability report changed (helper restarted, fallback engaged…). */
 export const capabilitiesMessage = z.strictObject({ v, type: z.literal('capabilities'), capabilities: capabilityReport });
 
-/** either way: liveness, plus the agent's outbox depth for the console's metrics. */
+/**
+ * either way: liveness, plus the agent's outbox depth for the console's metrics. `sentAt` is the
+ * sender's clock: the console measures an agent's clock offset from it.
+ */
 export const heartbeatMessage = z.strictObject({
   v,
   type: z.literal('heartbeat'),
@@ -138,6 +157,8 @@ export const errorMessage = z.strictObject({
   type: z.literal('error'),
   code: shortString,
   message: text,
+  /** When to try again (`enroll_pending`, `rate_limited`): the agent waits at least this long. */
+  retryAfterMs: z.number().int().min(0).max(86_400_000).optional(),
 });
 
 export const agentToConsoleMessage = z.discriminatedUnion('type', [
@@ -161,6 +182,7 @@ export const consoleToAgentMessage = z.discriminatedUnion('type', [
   errorMessage,
   exceptionMessage,
   exceptionRevokeMessage,
+  groupAssignmentMessage,
 ]);
 export type ConsoleToAgentMessage = z.infer<typeof consoleToAgentMessage>;
 
@@ -169,6 +191,7 @@ export type EnrolledMessage = z.infer<typeof enrolledMessage>;
 export type HelloMessage = z.infer<typeof helloMessage>;
 export type WelcomeMessage = z.infer<typeof welcomeMessage>;
 export type PolicyMessage = z.infer<typeof policyMessage>;
+export type GroupAssignmentMessage = z.infer<typeof groupAssignmentMessage>;
 export type PolicyReceiptMessage = z.infer<typeof policyReceiptMessage>;
 export type EventsMessage = z.infer<typeof eventsMessage>;
 export type AckMessage = z.infer<typeof ackMessage>;

@@ -24,6 +24,20 @@ const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    id: 2,
+    name: 'group assignment',
+    // The newest signed "this agent is in group G" the console sent; its serial is the anti-rollback mark.
+    sql: `
+      CREATE TABLE group_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        group_id TEXT NOT NULL,
+        serial INTEGER NOT NULL,
+        signed_json TEXT NOT NULL,
+        accepted_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -1,4 +1,4 @@
-import { canonicalJson, type CapabilityReport, type PolicyMode } from '@dlp/shared';
+import { canonicalJson, type CapabilityReport, type HardeningStatus, type PolicyMode, type ResidualLimit } from '@dlp/shared';
 import type { PlatformOs } from '../platform/types';
 
 /** What the running controls say about themselves, plus what the policy in force asks for. */
@@ -14,6 +14,28 @@ export interface CapabilityInputs {
   captureToolsRequested: boolean;
   /** Mode of the policy in force; null before the first policy. */
   mode: PolicyMode | null;
+  /** The hardening switches as applied on this host (empty where the OS has none). */
+  hardening?: readonly HardeningStatus[];
+  /** How the console key and certificate came to be trusted. */
+  trust?: CapabilityReport['trust'];
+}
+
+/**
+ * Every way around app control that remains on this Linux host, by name (issue 12 item 11), with
+ * the hardening switch that closes it; `closed` only when that switch is really on.
+ */
+export function linuxResiduals(preExec: boolean, hardening: readonly HardeningStatus[]): ResidualLimit[] {
+  const on = (name: HardeningStatus['switch']): 'open' | 'closed' => (hardening.some((h) => h.switch === name && h.state === 'on') ? 'closed' : 'open');
+  const residuals: ResidualLimit[] = [
+    { id: 'stdin-scripts', state: 'open' },
+    { id: 'anonymous-exec-memory', closedBy: 'memfdNoexec', state: on('memfdNoexec') },
+    { id: 'userns-new-filesystem-race', closedBy: 'restrictUserNamespaces', state: on('restrictUserNamespaces') },
+    { id: 'direct-loader', state: 'open' },
+    { id: 'window-capture-exclusion-linux', state: 'open' },
+    { id: 'name-rules-by-resolved-name', state: 'open' },
+  ];
+  if (!preExec) residuals.push({ id: 'kill-after-start', state: 'open' });
+  return residuals;
 }
 
 /**
@@ -38,6 +60,10 @@ export function buildCapabilityReport(inputs: CapabilityInputs): CapabilityRepor
   if (captureToolBlocking && !apps.preExec) notes.push('screen: capture tools are stopped after they start; tools run as scripts (kazam, shutter) are not recognised by name');
   if (inputs.os === 'linux') notes.push('screen: no window-exclusion API exists on Linux');
   if (inputs.mode === 'monitor') notes.push('policy: monitor mode, controls report what they would block and block nothing');
+  for (const h of inputs.hardening ?? []) {
+    if (h.requested && (h.state === 'failed' || h.state === 'unavailable')) notes.push(`hardening: ${h.switch} is requested but ${h.state === 'failed' ? 'could not be applied' : 'not available on this kernel'}`);
+  }
+  if (inputs.trust?.consoleKey === 'first-use') notes.push('trust: the console signing key was pinned on first use (set consoleSigningKeySha256 to pin it before first contact)');
 
   return {
     apps,
@@ -45,6 +71,8 @@ export function buildCapabilityReport(inputs: CapabilityInputs): CapabilityRepor
     screen: { captureToolBlocking, windowCaptureExclusion: false },
     // The schema's bounds: a report that failed validation would not reach the console at all.
     notes: notes.slice(0, 16).map((text) => (text.length <= 200 ? text : `${text.slice(0, 199)}…`)),
+    ...(inputs.trust ? { trust: inputs.trust } : {}),
+    ...(inputs.os === 'linux' ? { hardening: [...(inputs.hardening ?? [])], residuals: linuxResiduals(apps.preExec, inputs.hardening ?? []) } : {}),
   };
 }
 

@@ -18,7 +18,8 @@ function issuesOf(value: unknown): string[] {
 describe('agent configuration', () => {
   it('fills defaults for host roots, scan interval and outbox size', () => {
     const config = parseAgentConfig(good);
-    expect(config.hostRoots).toEqual({ proc: '/proc', sys: '/sys', etc: '/etc' });
+    expect(config.hostRoots).toEqual({ proc: '/proc', sys: '/sys', etc: '/etc', root: '/' });
+    expect(config.secondLineIntervalMs).toBe(5000);
     expect(config.scanIntervalMs).toBe(250);
     expect(config.outboxMaxEvents).toBe(200_000);
   });

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { agentId, agentToken, describeIssues, sha256Hex, timestamp, unlockKeyBase64 } from '@dlp/shared';
-import { keyIdOf } from '@dlp/shared/node';
+import type { AgentConfig } from '@dlp/shared';
+import { keyIdOf, keySha256Of } from '@dlp/shared/node';
 import { writeFileAtomic } from './atomic-file';
 
 /** What enrollment leaves on disk: who we are, how we prove it, and the console key we pin. */
@@ -71,4 +72,25 @@ export async function saveCredentials(dataDir: string, credentials: AgentCredent
 /** The unlock key as bytes, or null when this agent has none. */
 export function unlockKeyOf(credentials: AgentCredentials | null): Uint8Array | null {
   return credentials?.unlockKey ? Buffer.from(credentials.unlockKey, 'base64') : null;
+}
+
+/** SHA-256 hex over the key's SPKI DER: what `consoleSigningKeySha256` holds (its first 16 digits are the key id). */
+export function signingKeySha256(publicKeySpkiBase64: string): string {
+  return keySha256Of(publicKeySpkiBase64);
+}
+
+/** True unless the configuration pins a console signing key and `publicKey` is another one. */
+export function configuredKeyMatches(config: Pick<AgentConfig, 'consoleSigningKeySha256'>, publicKey: string): boolean {
+  return config.consoleSigningKeySha256 === undefined || signingKeySha256(publicKey) === config.consoleSigningKeySha256;
+}
+
+/** How the console's signing key and TLS certificate came to be trusted (capability report). */
+export function trustOrigins(
+  config: Pick<AgentConfig, 'consoleSigningKeySha256' | 'consoleCertSha256' | 'consoleUrl'>,
+  credentials: AgentCredentials | null,
+): { consoleKey: 'config' | 'first-use' | 'none'; consoleCert: 'config' | 'first-use' | 'none' } {
+  const keyMatches = credentials !== null && configuredKeyMatches(config, credentials.consoleKey.publicKey);
+  const consoleKey = credentials === null ? (config.consoleSigningKeySha256 ? 'config' : 'none') : config.consoleSigningKeySha256 && keyMatches ? 'config' : 'first-use';
+  const consoleCert = config.consoleCertSha256 ? 'config' : credentials?.consoleCertSha256 ? 'first-use' : 'none';
+  return { consoleKey, consoleCert };
 }

@@ -1,16 +1,12 @@
 /** Structured logging: one JSON object per line on stderr, so journald and tests can parse it. */
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type LogFields = Record<string, unknown>;
+import type { LogFields, Logger } from '../enforce/logger';
 
-export interface Logger {
-  debug(msg: string, fields?: LogFields): void;
-  info(msg: string, fields?: LogFields): void;
-  warn(msg: string, fields?: LogFields): void;
-  error(msg: string, fields?: LogFields): void;
-  /** A logger that adds `bindings` (e.g. `{ component: 'link' }`) to every line. */
-  child(bindings: LogFields): Logger;
-}
+// The interface is enforce's (enforce/ imports nothing from core/); re-exported for the service.
+export type { LogFields, Logger } from '../enforce/logger';
+export { silentLogger } from '../enforce/logger';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -50,12 +46,3 @@ export function createJsonLogger(options: JsonLoggerOptions = {}, bindings: LogF
     child: (more) => createJsonLogger(options, { ...bindings, ...more }),
   };
 }
-
-/** For tests and tools that do not want output. */
-export const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => silentLogger,
-};

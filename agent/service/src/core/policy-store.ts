@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { SqliteDatabase } from '@dlp/shared/node';
+import { keyIdOf, type SqliteDatabase } from '@dlp/shared/node';
 import { writeFileAtomic } from './atomic-file';
 import type { Logger } from './logger';
 import { verifyPolicy, type VerifiedPolicy } from './policy-verifier';
@@ -26,6 +26,8 @@ export interface PolicyStoreOptions {
   pinnedPublicKey: string | null;
   /** How many good policies to keep on disk. */
   keep?: number;
+  /** The group of the newest signed group assignment (null: none yet, an older console). */
+  assignedGroup?: () => string | null;
 }
 
 interface HighWater {
@@ -108,6 +110,10 @@ export class PolicyStore {
     if (!verdict.ok) return verdict.reason;
     const { policy } = verdict;
     if (policy.serial !== serialFromName) return `file name says serial ${serialFromName} but the bundle has ${policy.serial}`;
+    // Not checked against the group here: after a signed move the old group's policy stays in force
+    // until the new group's arrives (files were verified when pushed; unbound ones predate binding).
+    const keyMismatch = targetKeyMismatch(policy, this.pinnedPublicKey);
+    if (keyMismatch) return keyMismatch;
     if (this.highWater && policy.serial === this.highWater.serial && policy.hash !== this.highWater.hash) {
       return `serial ${policy.serial} was accepted with other content`;
     }
@@ -125,7 +131,11 @@ export class PolicyStore {
     if (high && policy.serial < high.serial) {
       return { status: 'rejected', reason: `rollback refused: serial ${policy.serial} is older than ${high.serial}`, tampering: false, serial: policy.serial, hash: policy.hash };
     }
-    if (high && policy.serial === high.serial && policy.hash !== high.hash) {
+    const binding = this.bindingProblem(policy);
+    if (binding) return { status: 'rejected', reason: binding.reason, tampering: binding.tampering, serial: policy.serial, hash: policy.hash };
+    // After a signed move the new group's bundle may carry the serial we hold for the old group.
+    const sameSerialNewGroup = this.currentPolicy?.serial === policy.serial && groupOf(this.currentPolicy) !== groupOf(policy);
+    if (high && policy.serial === high.serial && policy.hash !== high.hash && !sameSerialNewGroup) {
       return { status: 'rejected', reason: `serial ${policy.serial} was already accepted with other content`, tampering: false, serial: policy.serial, hash: policy.hash };
     }
     const changed = this.currentPolicy?.hash !== policy.hash;
@@ -137,6 +147,22 @@ export class PolicyStore {
     this.currentPolicy = policy;
     await this.prune();
     return { status: 'applied', policy, changed };
+  }
+
+  /**
+   * Why a pushed bundle is not for this agent (null when it is): bound to another group or key, or
+   * unbound although the console already told us our group (a stored version replayed).
+   */
+  private bindingProblem(policy: VerifiedPolicy): { reason: string; tampering: boolean } | null {
+    const keyMismatch = targetKeyMismatch(policy, this.pinnedPublicKey);
+    if (keyMismatch) return { reason: keyMismatch, tampering: true };
+    const assigned = this.options.assignedGroup?.() ?? null;
+    const target = policy.signed.bundle.target;
+    if (!target) return assigned === null ? null : { reason: `policy is not bound to a group, but this agent is in group ${assigned} (replayed or downgraded bundle)`, tampering: true };
+    // The console sends the assignment first; without one this is out of order, not proof of an attack.
+    if (assigned === null) return { reason: `policy is for group ${target.groupId}, but no signed group assignment was received yet`, tampering: false };
+    if (target.groupId !== assigned) return { reason: `policy is for group ${target.groupId}, but this agent is in group ${assigned}`, tampering: true };
+    return null;
   }
 
   /** Newest first, by the serial in the file name. */
@@ -176,4 +202,16 @@ export class PolicyStore {
     );
     this.highWater = { serial: policy.serial, hash: policy.hash };
   }
+}
+
+function groupOf(policy: VerifiedPolicy | null): string | null {
+  return policy?.signed.bundle.target?.groupId ?? null;
+}
+
+/** A bound bundle must name the key that signed it (the pinned one); null when it does or is unbound. */
+function targetKeyMismatch(policy: VerifiedPolicy, pinnedPublicKey: string | null): string | null {
+  const target = policy.signed.bundle.target;
+  if (!target || pinnedPublicKey === null) return null;
+  const pinned = keyIdOf(pinnedPublicKey);
+  return target.keyId === pinned ? null : `policy names signing key ${target.keyId}, but the pinned key is ${pinned}`;
 }

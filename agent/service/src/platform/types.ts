@@ -1,64 +1,15 @@
+import type { HardeningSection, HardeningStatus, PolicyMode } from '@dlp/shared';
 import type { PreExecSupport } from '../enforce/apps/app-control';
+import type { ProcessTable, SelfInfo } from '../enforce/apps/app-platform';
 import type { UsbPlatform } from '../enforce/usb/usb-platform';
+
+// The app control's view of the host sits beside the USB one (enforce/apps/app-platform.ts).
+export type { FileIdentity, KillResult, ProcessSnapshot, ProcessTable, SelfInfo } from '../enforce/apps/app-platform';
 
 /**
  * Every OS call the agent service makes goes through these interfaces, so the service logic runs
  * unchanged against the real host (platform/linux) or a fake (platform/fake) in tests.
  */
-
-/** One running process, as far as the agent needs to judge it. */
-export interface ProcessSnapshot {
-  pid: number;
-  ppid: number;
-  /** Real uid of the process owner. */
-  uid: number;
-  /**
-   * Opaque start-time token (clock ticks since boot on Linux). A pid with another start time is
-   * another process (pid reuse).
-   */
-  startTime: string;
-  /** Absolute path of the running executable, or null for kernel threads and zombies. */
-  exePath: string | null;
-  /** Kernel threads have no executable and must never be judged or killed. */
-  kernelThread: boolean;
-}
-
-/** What identifies the content of a file without reading it: a changed file changes one of these. */
-export interface FileIdentity {
-  dev: number;
-  ino: number;
-  size: number;
-  mtimeMs: number;
-}
-
-export type KillResult = 'killed' | 'gone' | 'denied';
-
-/** The host's process table. */
-export interface ProcessTable {
-  /** Pids of every process visible now. */
-  listPids(): Promise<number[]>;
-  /** Null when the process is gone or cannot be inspected. */
-  inspect(pid: number): Promise<ProcessSnapshot | null>;
-  /** Cheap re-check: the executable path of a process (null when none or gone). */
-  exePath(pid: number): Promise<string | null>;
-  /**
-   * The same for many pids at once: the scanner re-checks every known process each pass, and one
-   * call lets an implementation avoid a promise per process.
-   */
-  exePaths(pids: readonly number[]): Promise<Map<number, string | null>>;
-  /** Start-time token only, for the pid reuse check (null when gone). */
-  startTime(pid: number): Promise<string | null>;
-  /** Identity of the image the process is running (not of whatever is at its path now). */
-  executableIdentity(pid: number): Promise<FileIdentity | null>;
-  /** SHA-256 (lowercase hex) of the image the process is running; null when it cannot be read. */
-  hashExecutable(pid: number): Promise<string | null>;
-  /** Identity of the file now at `path` (null when missing). */
-  fileIdentity(path: string): Promise<FileIdentity | null>;
-  /** SHA-256 of the file now at `path`: evidence for a process already killed. */
-  hashFile(path: string): Promise<string | null>;
-  /** SIGKILL. */
-  kill(pid: number): Promise<KillResult>;
-}
 
 /** Facts about the host the agent reports when it enrolls and connects. */
 export interface HostInfo {
@@ -68,12 +19,6 @@ export interface HostInfo {
   loggedInUser(): Promise<string | null>;
   /** uid → user name (from the host's user database); null when unknown. */
   userName(uid: number): Promise<string | null>;
-}
-
-/** The identity of the agent's own process, which app control must never kill. */
-export interface SelfInfo {
-  pid: number;
-  ppid: number;
 }
 
 export type PlatformOs = 'linux' | 'windows' | 'macos';
@@ -88,6 +33,15 @@ export interface Platform {
   usb: UsbPlatform;
   /** Blocking programs before they start, where the OS offers it (Linux: fanotify); absent otherwise. */
   preExec?: PreExecSupport;
+  /** Host hardening, keeping the host's previous values in `stateFile`; absent where the OS has none. */
+  hardening?(stateFile: string): HostHardeningPort;
+}
+
+/** The policy's hardening switches on this host (Linux sysctls under the platform's proc root). */
+export interface HostHardeningPort {
+  applySection(section: HardeningSection | undefined, mode: PolicyMode | null): Promise<HardeningStatus[]>;
+  restoreAll(): Promise<void>;
+  status(): HardeningStatus[];
 }
 
 /** Where host paths are read, so tests can point the real agent at a fake tree (handbook §3). */

@@ -49,6 +49,10 @@ export class TestConsole {
   readonly heartbeats: number[] = [];
   readonly badFrames: string[] = [];
   enrollAttempts = 0;
+  /** The request key of every enroll attempt (approval: the same key each retry). */
+  readonly enrollRequestKeys: Array<string | undefined> = [];
+  /** Answers this many enroll attempts "wait" before enrolling: `enroll_pending` (4202) or `rate_limited` (4429). */
+  enrollWaits: { count: number; code: 'enroll_pending' | 'rate_limited'; retryAfterMs: number } = { count: 0, code: 'enroll_pending', retryAfterMs: 0 };
   agentId: string | null = null;
   token: string | null = null;
   revoked = false;
@@ -145,8 +149,16 @@ export class TestConsole {
       switch (message.type) {
         case 'enroll':
           this.enrollAttempts++;
+          this.enrollRequestKeys.push(message.requestKey);
           if (message.secret !== this.enrollSecret) {
             ws.close(CLOSE_CODES.unauthorized, 'bad enroll secret');
+            return;
+          }
+          if (this.enrollWaits.count > 0) {
+            this.enrollWaits.count--;
+            const { code, retryAfterMs } = this.enrollWaits;
+            ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'error', code, message: 'wait', retryAfterMs }));
+            ws.close(code === 'enroll_pending' ? CLOSE_CODES.enrollPending : CLOSE_CODES.rateLimited, code);
             return;
           }
           this.agentId = uuidv7();

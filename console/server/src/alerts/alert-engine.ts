@@ -1,4 +1,4 @@
-import { uuidv7, type FiredAlert, type StoredEvent } from '@dlp/shared';
+import { uuidv7, type AlertRuleKind, type FiredAlert, type StoredEvent } from '@dlp/shared';
 import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
 import type { AlertRuleRecord, FiredAlertRecord } from '../store/alert-store';
@@ -16,6 +16,11 @@ export interface AlertEngineOptions {
   scanIntervalMs?: number;
   /** Committed events waiting for evaluation beyond this many are dropped (and counted). */
   maxPendingEvents?: number;
+}
+
+/** Rule kinds evaluated by scanning agents, never against events. */
+function isAgentScanKind(kind: AlertRuleKind): boolean {
+  return kind === 'agent-offline' || kind === 'clock-skew';
 }
 
 /** Threshold counters older than the longest possible window (24 h) plus slack are deleted. */
@@ -64,7 +69,7 @@ export class AlertEngine {
 
   /** Hands committed events over; returns at once. Ingest calls this after its commit. */
   offer(events: readonly StoredEvent[]): void {
-    if (this.closed || !this.rules.some((r) => r.enabled && r.params.kind !== 'agent-offline')) return;
+    if (this.closed || !this.rules.some((r) => r.enabled && !isAgentScanKind(r.params.kind))) return;
     const room = this.maxPending - this.pending.length;
     if (events.length > room) this.stats.droppedEvents += events.length - Math.max(0, room);
     if (room > 0) this.pending.push(...events.slice(0, room));
@@ -94,8 +99,10 @@ export class AlertEngine {
         if (!rule.enabled) continue;
         if (rule.params.kind === 'agent-offline') await this.scanOffline(rule, rule.params.afterMinutes, rule.params.groupId, nowMs);
         if (rule.params.kind === 'policy-tampering') await this.scanReceipts(rule, nowMs);
+        if (rule.params.kind === 'clock-skew') await this.scanClockSkew(rule, rule.params.thresholdSeconds, rule.params.groupId);
       }
       await this.resolveReturnedAgents(nowMs);
+      await this.resolveCorrectedClocks(nowMs);
       await this.options.store.alerts.pruneWindows(nowMs - WINDOW_RETENTION_MS);
     } catch (err) {
       this.stats.evaluationErrors += 1;
@@ -128,7 +135,7 @@ export class AlertEngine {
 
   private async evaluate(events: StoredEvent[]): Promise<void> {
     for (const rule of this.rules) {
-      if (!rule.enabled || rule.params.kind === 'agent-offline') continue;
+      if (!rule.enabled || isAgentScanKind(rule.params.kind)) continue;
       const params = rule.params;
       if (params.kind === 'threshold' && params.groupId !== undefined) await this.learnGroups(events);
       const accept = params.kind === 'threshold' && params.groupId !== undefined ? (e: StoredEvent) => this.groupOf.get(e.agentId) === params.groupId : undefined;
@@ -220,6 +227,38 @@ export class AlertEngine {
       const details = { agentId: receipt.agentId, host: receipt.hostname, serial: receipt.serial, reason: receipt.error, receivedAt: receipt.receivedAt };
       const title = `Agent ${receipt.hostname} rejected policy serial ${receipt.serial}`;
       await this.fire(rule, entity, 1, { title, details }, `${rule.id}|agent:${receipt.agentId}|receipt:${receipt.serial}:${receipt.receivedAt}`);
+    }
+  }
+
+  /** One alert per skewed agent and cooldown window (fire's default dedupe key); resolved once its clock is back. */
+  private async scanClockSkew(rule: AlertRuleRecord, thresholdSeconds: number, groupId: string | undefined): Promise<void> {
+    for (const agent of await this.options.store.alerts.listSkewedAgents(thresholdSeconds * 1000)) {
+      if (groupId !== undefined && agent.groupId !== groupId) continue;
+      const entity: AlertEntity = { type: 'agent', id: agent.id, label: agent.hostname };
+      const what = describeHits(rule, { entity, events: [], lastAtMs: Date.parse(agent.measuredAt) });
+      what.details['agentId'] = agent.id;
+      what.details['host'] = agent.hostname;
+      what.details['offsetMs'] = agent.offsetMs;
+      what.details['thresholdSeconds'] = thresholdSeconds;
+      what.details['measuredAt'] = agent.measuredAt;
+      const direction = agent.offsetMs > 0 ? 'ahead of' : 'behind';
+      what.title = `Agent ${agent.hostname} clock is ${Math.round(Math.abs(agent.offsetMs) / 1000)} s ${direction} the console (threshold ${thresholdSeconds} s)`;
+      await this.fire(rule, entity, 0, what);
+    }
+  }
+
+  /** Clock-skew alerts resolve when the agent's measured offset is within its rule's threshold again. */
+  private async resolveCorrectedClocks(nowMs: number): Promise<void> {
+    for (const alert of await this.options.store.alerts.listOpen('clock-skew')) {
+      const rule = this.rules.find((r) => r.id === alert.ruleId);
+      const threshold = rule?.params.kind === 'clock-skew' ? rule.params.thresholdSeconds * 1000 : undefined;
+      const agent = await this.options.store.agents.findById(alert.entityId);
+      // A removed agent, a rule deleted or disabled: nothing is left to watch.
+      const stillOff = agent !== undefined && agent.revokedAt === null && threshold !== undefined && rule?.enabled === true && agent.clock !== null && Math.abs(agent.clock.offsetMs) >= threshold;
+      if (stillOff) continue;
+      const resolvedAt = new Date(nowMs).toISOString();
+      if (!(await this.options.store.alerts.resolve(alert.id, resolvedAt))) continue;
+      if (rule) this.options.dispatcher.dispatch(toFiredAlert({ ...alert, state: 'resolved', resolvedAt }), rule.destinationIds);
     }
   }
 

@@ -12,7 +12,7 @@ export interface AlertEntity {
 export interface EntityHits {
   entity: AlertEntity;
   events: StoredEvent[];
-  /** Latest occurredAt of the hits, Unix ms. */
+  /** Latest placedAt (occurredAt corrected by the agent's clock offset) of the hits, Unix ms. */
   lastAtMs: number;
 }
 
@@ -38,7 +38,7 @@ function isFailModeTimeout(event: StoredEvent, modes: readonly string[]): boolea
 
 /**
  * Whether one event counts for a rule (the group filter of threshold rules is applied by the engine,
- * which knows each agent's group). Agent-offline rules never match events.
+ * which knows each agent's group). Agent-offline and clock-skew rules never match events (they scan agents).
  */
 export function eventMatches(params: AlertRuleParams, event: StoredEvent): boolean {
   switch (params.kind) {
@@ -57,6 +57,7 @@ export function eventMatches(params: AlertRuleParams, event: StoredEvent): boole
     case 'fail-open-timeout':
       return isFailModeTimeout(event, params.failModes);
     case 'agent-offline':
+    case 'clock-skew':
       return false;
   }
 }
@@ -77,7 +78,8 @@ export function hitsByEntity(rule: AlertRuleRecord, events: readonly StoredEvent
     if (!eventMatches(rule.params, event) || !accept(event)) continue;
     const entity = entityOf(rule.params, event);
     const key = `${entity.type}:${entity.id}`;
-    const at = Date.parse(event.occurredAt);
+    // Where the console placed it: an agent with a wrong clock cannot move its events out of a window.
+    const at = Date.parse(event.placedAt ?? event.occurredAt);
     const hits = byEntity.get(key);
     if (hits) {
       hits.events.push(event);
@@ -128,5 +130,7 @@ export function describeHits(rule: AlertRuleRecord, hits: EntityHits, windowCoun
       return { title: `Exec decisions timed out on ${hits.entity.label} (fail mode answered)`, details };
     case 'agent-offline':
       return { title: `Agent ${hits.entity.label} offline`, details };
+    case 'clock-skew':
+      return { title: `Agent ${hits.entity.label} clock is off by more than ${params.thresholdSeconds} s`, details };
   }
 }

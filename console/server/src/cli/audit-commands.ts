@@ -4,6 +4,7 @@ import { AuditService } from '../services/audit-service';
 import { auditCsvLines } from '../services/audit-csv';
 import type { ConsoleStore } from '../store/store';
 import type { CliIo } from './dlp-commands';
+import { CLI_CONTEXT, cliOperator } from './enrollment-commands';
 
 /**
  * `dlp audit-export [--out file.csv]`: the whole audit log as CSV (UTF-8 with BOM, oldest first).
@@ -12,7 +13,12 @@ import type { CliIo } from './dlp-commands';
 export async function auditExportCommand(store: ConsoleStore, io: CliIo, outFile: string | undefined): Promise<number> {
   const lines = auditCsvLines(new AuditService(store).exportRows({}));
   if (outFile === undefined) {
-    for await (const line of lines) io.out(line.replace(/\r\n$/, ''));
+    let rows = -1;
+    for await (const line of lines) {
+      io.out(line.replace(/\r\n$/, ''));
+      rows += 1;
+    }
+    await new AuditService(store).record({ ...CLI_CONTEXT, action: 'audit.export', target: { type: 'audit', id: 'csv' }, after: { via: 'cli', rows, file: null, osUser: cliOperator() } });
     return 0;
   }
   // wx: never overwrite an earlier export (evidence) by accident.
@@ -33,13 +39,17 @@ export async function auditExportCommand(store: ConsoleStore, io: CliIo, outFile
     file.end();
     await once(file, 'close').catch(() => undefined);
   }
+  await new AuditService(store).record({ ...CLI_CONTEXT, action: 'audit.export', target: { type: 'audit', id: 'csv' }, after: { via: 'cli', rows, file: outFile, osUser: cliOperator() } });
   io.err(`exported ${rows} audit rows to ${outFile}`);
   return 0;
 }
 
 /** `dlp audit-verify`: exit 0 when the hash chain is intact, 1 with the first broken row otherwise. */
 export async function auditVerifyCommand(store: ConsoleStore, io: CliIo): Promise<number> {
-  const result = await new AuditService(store).verify();
+  const audit = new AuditService(store);
+  const result = await audit.verify();
+  // Recorded after the check, so the row verified is never the one being written.
+  await audit.record({ ...CLI_CONTEXT, action: 'audit.verify', target: { type: 'audit', id: 'chain' }, after: result.ok ? { ok: true, rows: result.rows, osUser: cliOperator() } : { ok: false, firstBrokenId: result.firstBrokenId, osUser: cliOperator() } });
   if (result.ok) {
     io.out(`audit chain ok: ${result.rows} rows, head ${result.headHash}`);
     return 0;

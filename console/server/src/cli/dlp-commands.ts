@@ -4,19 +4,23 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Logger } from '../logging/logger';
 import { AuthService } from '../services/auth-service';
-import { EnrollmentService } from '../services/enrollment-service';
 import { AuditService } from '../services/audit-service';
 import { assertPasswordAcceptable } from '../services/password-rules';
 import { ServiceError } from '../services/service-error';
 import { openSqliteStore } from '../store/sqlite/sqlite-store';
 import { auditExportCommand, auditVerifyCommand } from './audit-commands';
+import { CLI_CONTEXT, cliOperator, createEnrollSecretCommand, decideEnrollRequestCommand, listEnrollRequestsCommand } from './enrollment-commands';
 import { isRestCommand, REST_CLI_USAGE, runRestCommand } from './policy-commands';
 
 export const CLI_USAGE = `Usage: node dist/console/dlp.js <command> [--data-dir DIR]
 Commands (they work on the console's database, running or not):
   reset-password <username>      set a new random password (shown once; env DLP_NEW_PASSWORD sets it
                                  instead) and end that user's sessions
-  create-enroll-secret <label>   create an enroll secret for the default group (shown once)
+  create-enroll-secret <label>   create an enroll secret for the default group (shown once); limits:
+      [--max-uses N] [--expires 30d|12h|ISO-TIME] [--needs-approval] [--rate N (per minute)]
+  enroll-requests [--all]        agents waiting for approval (id, status, host, user, address, secret)
+  approve-enrollment <id>        let a waiting agent enroll (it does on its next try)
+  reject-enrollment <id>         refuse a waiting agent for good
   audit-export [--out FILE]      the audit log as CSV (UTF-8 with BOM), to FILE or stdout
   audit-verify                   check the audit log's hash chain: exit 0 intact, 1 broken (first
                                  broken row printed)
@@ -28,12 +32,14 @@ ${REST_CLI_USAGE}`;
 const COMMAND_ARITY: Readonly<Record<string, number>> = {
   'reset-password': 1,
   'create-enroll-secret': 1,
+  'enroll-requests': 0,
+  'approve-enrollment': 1,
+  'reject-enrollment': 1,
   'audit-export': 0,
   'audit-verify': 0,
 };
 
-/** CLI changes are audited as the console's own `cli` actor: the CLI runs with file access, not a login. */
-const CLI_CONTEXT = { actor: { system: 'cli' }, sourceIp: null } as const;
+/** Every command writes an audit row in the hash chain (actor `cli`, with the OS user who ran it). */
 
 /** Where the CLI writes: `out` gets the one line a script may capture, `err` everything else. */
 export interface CliIo {
@@ -49,7 +55,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (isRestCommand(argv)) return runRestCommand(argv, io);
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { 'data-dir': { type: 'string' }, out: { type: 'string' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'data-dir': { type: 'string' },
+        out: { type: 'string' },
+        'max-uses': { type: 'string' },
+        expires: { type: 'string' },
+        'needs-approval': { type: 'boolean' },
+        rate: { type: 'string' },
+        all: { type: 'boolean' },
+      },
+    });
   } catch (err) {
     io.err(`${err instanceof Error ? err.message : String(err)}\n${CLI_USAGE}`);
     return 2;
@@ -82,6 +101,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
             assertPasswordAcceptable(chosen, argument, 'DLP_NEW_PASSWORD');
           } catch (err) {
             if (!(err instanceof ServiceError)) throw err;
+            await new AuditService(store).record({ ...CLI_CONTEXT, action: 'user.password_reset_failed', target: { type: 'username', id: argument }, after: { reason: err.code, osUser: cliOperator() } });
             io.err(`DLP_NEW_PASSWORD refused (${err.code}): ${err.message}`);
             return 2;
           }
@@ -90,17 +110,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         // Whoever ran the CLI has seen the password: its owner must replace it at next login.
         const auth = new AuthService(store, io.logger, new AuditService(store));
         if (!(await auth.setPassword(argument, password, { mustChangePassword: true, context: CLI_CONTEXT }))) {
+          await new AuditService(store).record({ ...CLI_CONTEXT, action: 'user.password_reset_failed', target: { type: 'username', id: argument }, after: { reason: 'unknown_user', osUser: cliOperator() } });
           io.err(`no user named ${argument}`);
           return 1;
         }
         io.out(chosen === undefined ? `New password for ${argument}: ${password}  (shown once)` : `Password for ${argument} set from DLP_NEW_PASSWORD`);
         return 0;
       }
-      case 'create-enroll-secret': {
-        const created = await new EnrollmentService(store, io.logger).createSecret(argument);
-        io.out(`Enroll secret "${created.label}": ${created.secret}  (shown once)`);
-        return 0;
-      }
+      case 'create-enroll-secret':
+        return await createEnrollSecretCommand(store, io, argument, parsed.values);
+      case 'enroll-requests':
+        return await listEnrollRequestsCommand(store, io, parsed.values.all === true);
+      case 'approve-enrollment':
+      case 'reject-enrollment':
+        return await decideEnrollRequestCommand(store, io, argument, command === 'approve-enrollment' ? 'approve' : 'reject');
       case 'audit-export':
         return await auditExportCommand(store, io, parsed.values.out === undefined ? undefined : path.resolve(parsed.values.out));
       case 'audit-verify':

@@ -90,6 +90,7 @@ export class ClusterBridge {
       events.on('agent-revoked', (agentId) => this.send({ kind: 'agent-revoked', agentId })),
       events.on('exception-granted', ({ agentId, signed }) => this.send({ kind: 'exception-granted', agentId, exceptionId: signed.exception.id })),
       events.on('exception-revoked', ({ agentId, id, serial }) => this.send({ kind: 'exception-revoked', agentId, id, serial })),
+      events.on('principal-revoked', (revocation) => this.send({ kind: 'principal-revoked', revocation })),
       deps.bus.subscribe((message) => this.enqueue(() => this.receive(message))),
       deps.bus.onResync(() => this.enqueue(() => this.resync())),
     ];
@@ -172,6 +173,9 @@ export class ClusterBridge {
       }
       case 'exception-revoked':
         this.emitLocal(() => events.emit('exception-revoked', { agentId: message.agentId, id: message.id, serial: message.serial }));
+        return;
+      case 'principal-revoked':
+        this.emitLocal(() => events.emit('principal-revoked', message.revocation));
         return;
     }
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { principalRevocation } from '../auth/principal-revocation';
 
 /**
  * What one console node tells the others. Messages carry ids, never documents: a notification
@@ -20,6 +21,8 @@ export const clusterMessage = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('agent-revoked'), agentId: id }),
   z.strictObject({ kind: z.literal('exception-granted'), agentId: id, exceptionId: id }),
   z.strictObject({ kind: z.literal('exception-revoked'), agentId: id, id, serial: z.number().int().positive() }),
+  /** A person's credentials ended: every node closes the live streams they hold there. */
+  z.strictObject({ kind: z.literal('principal-revoked'), revocation: principalRevocation }),
 ]);
 export type ClusterMessage = z.infer<typeof clusterMessage>;
 

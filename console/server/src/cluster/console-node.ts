@@ -1,7 +1,9 @@
+import { statfs } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { StoredEvent } from '@dlp/shared';
 import path from 'node:path';
 import type { Logger } from '../logging/logger';
+import { watchStoreWrites, WriteHealth } from '../ops/write-health';
 import { pgEventsInRanges } from '../store/postgres/pg-event-queries';
 import { pgStatements } from '../store/postgres/pg-statements';
 import { openPostgresStore } from '../store/postgres/postgres-store';
@@ -10,7 +12,7 @@ import { NEW_DATABASE_PAGE_SIZE } from '../store/sqlite/sqlite-worker-db';
 import type { ConsoleStore } from '../store/store';
 import type { EventSeqRange } from './cluster-bridge';
 import { InProcessClusterBus, type ClusterBus } from './cluster-bus';
-import { NodeLiveness } from './node-liveness';
+import { NodeLiveness, type ConnectedAgents } from './node-liveness';
 import { PgClusterBus } from './pg-cluster-bus';
 
 export interface ConsoleNodeOptions {
@@ -27,6 +29,8 @@ export interface ConsoleNodeOptions {
   /** The port asked for, used in the default node id when it is fixed. */
   port?: number;
   synchronous?: 'FULL' | 'NORMAL';
+  /** PostgreSQL only: statement timeout in ms (the store's default otherwise; 0 disables). */
+  statementTimeoutMs?: number;
   logger: Logger;
 }
 
@@ -36,8 +40,15 @@ export interface ConsoleNode {
   readonly nodeId: string;
   readonly store: ConsoleStore;
   readonly bus: ClusterBus;
+  /** Whether the database takes writes now (for /readyz); fed by every store transaction. */
+  readonly writeHealth: WriteHealth;
   /** Reads events other nodes announced (PostgreSQL only: SQLite has a single node). */
   readonly readEvents?: (ranges: readonly EventSeqRange[]) => Promise<StoredEvent[]>;
+  /**
+   * Tells the node which agents it holds connections for, so their online marks are repaired after
+   * the database was away (PostgreSQL; a SQLite node has no liveness rounds).
+   */
+  trackConnectedAgents(connected: ConnectedAgents): void;
   /** Closes the bus, then the store. */
   close(): Promise<void>;
 }
@@ -45,6 +56,18 @@ export interface ConsoleNode {
 /** Accepts only PostgreSQL URLs; the message never repeats the URL (it may hold a password). */
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
+}
+
+/**
+ * Free space below which a SQLite data dir counts as full: one ingest group (5,000 events with their
+ * index entries) writes several MiB to the WAL, so a disk with less cannot take the next one.
+ */
+export const SQLITE_MIN_FREE_BYTES = 16 * 1024 * 1024;
+
+/** Fails with SQLITE_FULL while the file system of `dir` has less than {@link SQLITE_MIN_FREE_BYTES} free. */
+async function assertFreeSpace(dir: string): Promise<void> {
+  const fs = await statfs(dir);
+  if (fs.bavail * fs.bsize < SQLITE_MIN_FREE_BYTES) throw Object.assign(new Error('too little free space for the database'), { code: 'SQLITE_FULL' });
 }
 
 /** The NOTIFY channel of one schema: nodes of different schemas in one database must not hear each other. */
@@ -57,7 +80,13 @@ export async function openConsoleNode(options: ConsoleNodeOptions): Promise<Cons
   const nodeId = options.nodeId ?? `${hostname()}:${options.port !== undefined && options.port !== 0 ? options.port : process.pid}`;
   if (options.databaseUrl === undefined) {
     const file = path.join(options.dataDir, 'console.sqlite');
-    const store = await openSqliteStore({ path: file, synchronous: options.synchronous ?? 'FULL' });
+    const opened = await openSqliteStore({ path: file, synchronous: options.synchronous ?? 'FULL' });
+    // Probe: enough free space, then a write transaction (BEGIN IMMEDIATE takes the write lock).
+    const writeHealth = new WriteHealth(async () => {
+      await assertFreeSpace(options.dataDir);
+      await opened.transaction(async (tx) => void (await tx.settings.get('readiness-probe')));
+    });
+    const store = watchStoreWrites(opened, writeHealth);
     options.logger.info('store: SQLite', {
       path: file,
       pageSize: store.pageSize,
@@ -69,6 +98,8 @@ export async function openConsoleNode(options: ConsoleNodeOptions): Promise<Cons
       nodeId,
       store,
       bus,
+      writeHealth,
+      trackConnectedAgents: () => undefined,
       close: async () => {
         await bus.close();
         await store.close();
@@ -76,16 +107,24 @@ export async function openConsoleNode(options: ConsoleNodeOptions): Promise<Cons
     };
   }
   if (!isPostgresUrl(options.databaseUrl)) throw new Error('the database URL must start with postgres:// or postgresql://');
-  const store = await openPostgresStore({
+  const opened = await openPostgresStore({
     connectionString: options.databaseUrl,
     nodeId,
     ...(options.databaseSchema !== undefined ? { schema: options.databaseSchema } : {}),
     ...(options.ingestTransactions !== undefined ? { ingestTransactions: options.ingestTransactions } : {}),
+    ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
   });
+  const sql = pgStatements(opened.pool);
+  // Probe: a real write (this node's liveness stamp), so a read-only standby fails it too.
+  const writeHealth = new WriteHealth(async () => {
+    await sql.run('UPDATE cluster_nodes SET seen_at_ms = ? WHERE node_id = ?', [Date.now(), nodeId]);
+  });
+  const store = watchStoreWrites(opened, writeHealth);
   let bus: PgClusterBus;
   try {
     bus = await PgClusterBus.start({
-      connection: { connectionString: options.databaseUrl },
+      // Named like the pool's connections, so operators see (and can end) every connection of a node.
+      connection: { connectionString: options.databaseUrl, application_name: `dlp-console-bus ${nodeId}`.slice(0, 63) },
       pool: store.pool,
       channel: channelFor(options.databaseSchema),
       nodeId,
@@ -95,7 +134,6 @@ export async function openConsoleNode(options: ConsoleNodeOptions): Promise<Cons
     await store.close().catch(() => undefined);
     throw err;
   }
-  const sql = pgStatements(store.pool);
   const liveness = new NodeLiveness({ sql, nodeId, logger: options.logger });
   try {
     await liveness.start();
@@ -110,7 +148,9 @@ export async function openConsoleNode(options: ConsoleNodeOptions): Promise<Cons
     nodeId,
     store,
     bus,
+    writeHealth,
     readEvents: (ranges) => pgEventsInRanges(sql, ranges),
+    trackConnectedAgents: (connected) => liveness.trackConnectedAgents(connected),
     close: async () => {
       await liveness.stop();
       await bus.close();

@@ -55,4 +55,27 @@ describe('node liveness on PostgreSQL', () => {
     expect(await a.beat()).toBe(0);
     expect(await online(onB)).toBe(true);
   });
+
+  it("repairs this node's online marks from its connections after the database was away", async () => {
+    const group = await addGroup(nodeA, 'after-outage', false);
+    const left = await addAgent(nodeA, group, { hostname: 'ws-left' });
+    const stayed = await addAgent(nodeA, group, { hostname: 'ws-stayed' });
+    const elsewhere = await addAgent(nodeA, group, { hostname: 'ws-elsewhere' });
+    const seenAt = new Date().toISOString();
+    // `left` disconnected while the database was down: its offline mark never landed.
+    await nodeA.agents.recordHello(left, { info: AGENT_INFO, policySerial: null, seenAt });
+    // `stayed` kept its connection, but another node took its online mark away meanwhile.
+    await nodeA.agents.recordHello(stayed, { info: AGENT_INFO, policySerial: null, seenAt });
+    await nodeA.agents.setOffline(stayed);
+    // `elsewhere` is connected to node B: none of node A's business.
+    await nodeB.agents.recordHello(elsewhere, { info: AGENT_INFO, policySerial: null, seenAt });
+
+    // Back from the outage, node B stamps first: node A looks silent to it.
+    await new NodeLiveness({ sql: pgStatements(nodeB.pool), nodeId: 'node-b', logger: quiet }).beat();
+    const a = new NodeLiveness({ sql: pgStatements(nodeA.pool), nodeId: 'node-a', logger: quiet });
+    a.trackConnectedAgents(() => [stayed]);
+    await a.beat();
+    const online = async (id: string): Promise<boolean | undefined> => (await nodeA.agents.findById(id))?.online;
+    expect([await online(left), await online(stayed), await online(elsewhere)]).toEqual([false, true, true]);
+  });
 });

@@ -18,7 +18,16 @@ export interface PgClusterBusOptions {
   /** Reconnect back-off bounds; 250 ms doubling up to 5 s by default. */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /**
+   * How often the idle LISTEN connection is asked `SELECT 1` (default 15 s). A server that vanished
+   * without closing the connection (a failover, a cut network) would otherwise leave the node
+   * deaf until the kernel gives up on the socket, hours later.
+   */
+  pingIntervalMs?: number;
 }
+
+/** A ping or LISTEN not answered within this long counts as a lost connection. */
+const LISTENER_QUERY_TIMEOUT_MS = 10_000;
 
 /**
  * The cluster bus over PostgreSQL LISTEN/NOTIFY: no broker besides the database every node already
@@ -31,6 +40,7 @@ export class PgClusterBus implements ClusterBus {
   private readonly resyncHandlers = new Set<() => void>();
   private listener: pg.Client | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
   private backoffMs: number;
   private closed = false;
   /** NOTIFYs go out one after another so other nodes see them in the order this node sent them. */
@@ -78,6 +88,7 @@ export class PgClusterBus implements ClusterBus {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.reconnectTimer);
+    clearInterval(this.pingTimer);
     await this.sending;
     const client = this.listener;
     this.listener = undefined;
@@ -85,14 +96,46 @@ export class PgClusterBus implements ClusterBus {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client(this.options.connection);
+    // keepAlive: an idle LISTEN connection only learns of a dead server from the kernel's probes.
+    const client = new pg.Client({ connectionTimeoutMillis: 10_000, keepAlive: true, query_timeout: LISTENER_QUERY_TIMEOUT_MS, ...this.options.connection });
     client.on('notification', (n) => this.onNotification(n));
+    // Registered before connecting: a connection lost at any moment is handled, never unhandled.
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client, new Error('connection ended')));
-    await client.connect();
-    // The channel is built by this console from a checked schema name, never from input.
-    await client.query(`LISTEN ${this.options.channel}`);
+    try {
+      await client.connect();
+      // The channel is built by this console from a checked schema name, never from input.
+      await client.query(`LISTEN ${this.options.channel}`);
+    } catch (err) {
+      // Connected but LISTEN failed (the server went away again): do not leak the connection.
+      client.removeAllListeners('end');
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
     this.listener = client;
+    this.startPing(client);
+  }
+
+  /** Pings the idle LISTEN connection; an unanswered or failed ping is a lost connection. */
+  private startPing(client: pg.Client): void {
+    clearInterval(this.pingTimer);
+    // One ping at a time: the client's query timeout ends one that gets no answer.
+    let pinging = false;
+    this.pingTimer = setInterval(() => {
+      if (this.listener !== client || pinging) return;
+      pinging = true;
+      client.query('SELECT 1').then(
+        () => {
+          pinging = false;
+        },
+        (err: unknown) => this.lost(client, err instanceof Error ? err : new Error(String(err))),
+      );
+    }, this.options.pingIntervalMs ?? 15_000);
+    this.pingTimer.unref();
   }
 
   private onNotification(notification: pg.Notification): void {
@@ -116,6 +159,7 @@ export class PgClusterBus implements ClusterBus {
   private lost(client: pg.Client, err: Error): void {
     if (this.closed || this.listener !== client) return;
     this.listener = undefined;
+    clearInterval(this.pingTimer);
     client.removeAllListeners('end');
     void client.end().catch(() => undefined);
     this.options.logger.warn('cluster listener lost its connection; reconnecting', { ...errorFields(err), retryInMs: this.backoffMs });

@@ -13,6 +13,7 @@ import {
   type SignedPolicy,
 } from '@dlp/shared';
 import WebSocket from 'ws';
+import { canonicalHash } from '@dlp/shared/node';
 import { errorFields, type LogFields, type Logger } from '../logging/logger';
 import type { AgentService } from '../services/agent-service';
 import type { EnrollmentService } from '../services/enrollment-service';
@@ -67,6 +68,9 @@ function policyFrame(policy: SignedPolicy): string {
 const NORMAL_CLOSE = 1000;
 const INTERNAL_ERROR_CLOSE = 1011;
 
+/** hello and enroll nest about 4 levels: anything much deeper from an unauthenticated peer is an attack. */
+const PRE_HELLO_DECODE = { maxDepth: 32 };
+
 /**
  * One agent socket. Frames are decoded on arrival and handled strictly one after another, so a
  * batch is acked only after it and every batch before it committed. Event batches start committing
@@ -88,6 +92,8 @@ export class AgentConnection {
   private helloPolicySerial: number | null = null;
   /** Newest serial sent on this connection, so a policy is never sent twice. */
   private policySerialSent: number | null = null;
+  /** The group that serial was bound to: after a move the same serial is sent again, bound to the new group. */
+  private policyGroupSent: string | null = null;
   /** Last time any frame (including pong) arrived; drives the liveness check. */
   lastFrameAtMs = Date.now();
   /** Outbox depth from the agent's last heartbeat (absent until it reports one). */
@@ -100,13 +106,16 @@ export class AgentConnection {
     helloTimeoutMs: number,
   ) {
     this.helloTimer = setTimeout(() => {
-      if (this.state === 'awaiting-hello') this.refuse(CLOSE_CODES.helloTimeout, 'hello_timeout', `no hello or enroll within ${helloTimeoutMs} ms`);
+      this.guard('hello-timeout', () => {
+        if (this.state === 'awaiting-hello') this.refuse(CLOSE_CODES.helloTimeout, 'hello_timeout', `no hello or enroll within ${helloTimeoutMs} ms`);
+      });
     }, helloTimeoutMs);
-    ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    // Each listener runs inside ws's socket callbacks: an exception there would reach the process.
+    ws.on('message', (data, isBinary) => this.guard('message', () => this.onFrame(data, isBinary)));
     ws.on('pong', () => this.touch());
     ws.on('ping', () => this.touch());
-    ws.on('error', (err) => this.onSocketError(err));
-    ws.on('close', (code) => this.onClose(code));
+    ws.on('error', (err) => this.guard('error', () => this.onSocketError(err)));
+    ws.on('close', (code) => this.guard('close', () => this.onClose(code)));
   }
 
   get isClosed(): boolean {
@@ -128,18 +137,45 @@ export class AgentConnection {
 
   /** Sends a policy unless this connection already sent it (or a newer one). Only on ready connections. */
   offerPolicy(policy: SignedPolicy): void {
-    if (this.state !== 'ready') return;
+    const groupId = this.groupIdValue;
+    if (this.state !== 'ready' || groupId === undefined) return;
     const serial = policy.bundle.serial;
-    if (this.policySerialSent !== null && serial <= this.policySerialSent) return;
+    if (this.policySerialSent !== null && serial <= this.policySerialSent && this.policyGroupSent === groupId) return;
     this.policySerialSent = serial;
-    this.sendFrame(policyFrame(policy));
+    this.policyGroupSent = groupId;
+    // Bound to this agent's group, so it cannot be replayed to an agent of another group.
+    this.sendFrame(policyFrame(this.ctx.policies.forGroup(policy, groupId)));
     this.ctx.metrics.policyPushed();
     this.ctx.logger.debug('policy sent', { agentId: this.agentIdValue, serial, version: policy.bundle.version });
   }
 
-  /** The agent moved to another group: later policy pushes follow the new group. */
-  setGroup(groupId: string): void {
-    this.groupIdValue = groupId;
+  /**
+   * The agent moved to another group: it gets the signed assignment (with its new move serial, read
+   * back from the store) and then the new group's policy; later pushes follow the new group.
+   */
+  moveTo(groupId: string, policy: SignedPolicy | undefined): void {
+    const agentId = this.agentIdValue;
+    if (this.state !== 'ready' || agentId === undefined) {
+      this.groupIdValue = groupId;
+      return;
+    }
+    this.ctx.track(
+      (async () => {
+        const record = await this.ctx.agents.findRecord(agentId);
+        if (!record || this.state !== 'ready') return;
+        this.groupIdValue = record.groupId;
+        this.sendGroupAssignment(record.groupId, record.groupSerial);
+        // Read again rather than trust `policy`: a publish may have landed while the record was read.
+        const effective = (await this.ctx.policies.effectiveForGroup(record.groupId)) ?? (record.groupId === groupId ? policy : undefined);
+        if (effective && this.state === 'ready') this.offerPolicy(effective);
+      })().catch((err: unknown) => this.ctx.logger.error('could not tell an agent about its move', { agentId, ...errorFields(err) })),
+    );
+  }
+
+  private sendGroupAssignment(groupId: string, groupSerial: number): void {
+    const agentId = this.agentIdValue;
+    if (agentId === undefined) return;
+    this.send({ v: PROTOCOL_VERSION, type: 'group-assignment', assignment: this.ctx.policies.groupAssignment(agentId, groupId, groupSerial) });
   }
 
   /** Sends a signed exception (the agent ignores one it already holds). Only on ready connections. */
@@ -200,6 +236,25 @@ export class AgentConnection {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.ping();
   }
 
+  /**
+   * Runs a socket callback so that a bug it hits ends this connection (logged, closed 1011), never
+   * the console process and every other agent with it.
+   */
+  private guard(stage: string, work: () => void): void {
+    try {
+      work();
+    } catch (err) {
+      this.ctx.logger.error('agent connection failed', { stage, remoteAddress: this.remoteAddress, agentId: this.agentIdValue, ...errorFields(err) });
+      this.state = 'closed';
+      this.clearHelloTimer();
+      try {
+        this.ws.close(INTERNAL_ERROR_CLOSE, 'internal_error');
+      } catch {
+        this.ws.terminate();
+      }
+    }
+  }
+
   private touch(): void {
     this.lastFrameAtMs = Date.now();
   }
@@ -208,7 +263,7 @@ export class AgentConnection {
     this.touch();
     if (this.state === 'closed') return;
     const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-    const decoded = decodeFrame(agentToConsoleMessage, isBinary ? raw : raw.toString('utf8'));
+    const decoded = decodeFrame(agentToConsoleMessage, isBinary ? raw : raw.toString('utf8'), this.state === 'awaiting-hello' ? PRE_HELLO_DECODE : undefined);
     if (!decoded.ok) {
       const closeCode =
         decoded.code === 'protocol_version' ? CLOSE_CODES.protocolVersion : decoded.code === 'too_big' ? CLOSE_CODES.tooBig : CLOSE_CODES.badMessage;
@@ -286,7 +341,8 @@ export class AgentConnection {
         return;
       case 'heartbeat':
         if (message.outboxDepth !== undefined) this.outboxDepth = message.outboxDepth;
-        await this.ctx.agents.heartbeat(agentId);
+        // sentAt is the agent's clock: it refines the measured clock offset.
+        await this.ctx.agents.heartbeat(agentId, message.sentAt);
         this.send({ v: PROTOCOL_VERSION, type: 'heartbeat', sentAt: new Date().toISOString() });
         return;
       case 'exception-request': {
@@ -308,10 +364,18 @@ export class AgentConnection {
   }
 
   private async handleEnroll(message: EnrollMessage): Promise<void> {
-    const enrolled = await this.ctx.enrollment.enroll(message.secret, message.agent);
-    if (!enrolled) {
-      return this.refuse(CLOSE_CODES.unauthorized, 'bad_enroll_secret', 'the enroll secret is not valid', { hostname: message.agent.hostname });
+    const outcome = await this.ctx.enrollment.enroll(message.secret, message.agent, { requestKey: message.requestKey, remoteAddress: this.remoteAddress });
+    if (outcome.kind === 'refused') return this.refuse(CLOSE_CODES.unauthorized, outcome.code, outcome.message, { hostname: message.agent.hostname });
+    if (outcome.kind !== 'enrolled') {
+      // Not an error of the agent's: it waits `retryAfterMs` and asks again with the same request key.
+      const pending = outcome.kind === 'pending';
+      const code = pending ? 'enroll_pending' : 'rate_limited';
+      this.ctx.logger.info(pending ? 'enrollment pending approval' : 'enrollment rate limited', { hostname: message.agent.hostname, remoteAddress: this.remoteAddress, retryAfterMs: outcome.retryAfterMs });
+      const text = pending ? 'this enrollment waits for an admin’s approval; ask again later' : 'too many enrollments with this secret right now; ask again later';
+      this.send({ v: PROTOCOL_VERSION, type: 'error', code, message: text, retryAfterMs: outcome.retryAfterMs });
+      return this.close(pending ? CLOSE_CODES.enrollPending : CLOSE_CODES.rateLimited, code);
     }
+    const enrolled = outcome.agent;
     this.agentIdValue = enrolled.agentId;
     this.ctx.logger.info('agent enrolled', { agentId: enrolled.agentId, hostname: message.agent.hostname, groupId: enrolled.groupId });
     // The unlock key is a secret: it goes on the wire once, and is never logged.
@@ -339,8 +403,13 @@ export class AgentConnection {
     this.state = 'ready';
     this.ctx.metrics.agentConnected();
     this.ctx.logger.info('agent connected', { agentId: agent.id, hostname: message.agent.hostname, remoteAddress: this.remoteAddress, policySerial: message.policySerial });
+    // The signed group first: the agent accepts a group-bound policy only for the group it was told.
+    this.sendGroupAssignment(agent.groupId, agent.groupSerial);
     const effective = await this.ctx.policies.effectiveForGroup(agent.groupId);
-    if (effective && effective.bundle.serial !== this.helloPolicySerial) this.offerPolicy(effective);
+    // Same serial but another bundle (bound to its old group, or unbound from an older console): resend.
+    const boundHash = effective ? canonicalHash(this.ctx.policies.forGroup(effective, agent.groupId).bundle) : null;
+    const receiptHash = agent.lastReceipt?.serial === effective?.bundle.serial ? agent.lastReceipt?.hash : undefined;
+    if (effective && (effective.bundle.serial !== this.helloPolicySerial || (receiptHash !== undefined && receiptHash !== boundHash))) this.offerPolicy(effective);
     // Grants and revokes the agent may have missed while offline; it ignores what it already has.
     const { grants, revokes } = await this.ctx.exceptions.forAgent(agent.id);
     for (const grant of grants) if (grant.signed) this.offerException(grant.signed);

@@ -93,7 +93,7 @@ describe('agent gateway', () => {
       const creds = await enrollAgent(t.console.agentUrl, secret);
       const peer = await hello(creds, 1);
       await roundTrip(peer);
-      expect(peer.received.map((m) => m.type)).toEqual(['welcome', 'heartbeat']);
+      expect(peer.received.map((m) => m.type)).toEqual(['welcome', 'group-assignment', 'heartbeat']);
       expect((await agent(creds.agentId)).policySerial).toBe(1);
     });
 

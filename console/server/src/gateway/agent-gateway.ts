@@ -22,7 +22,15 @@ export interface GatewayTimings {
   pingIntervalMs: number;
   /** A socket with no frame (pong included) for this long is dropped and its agent marked offline. */
   livenessTimeoutMs: number;
+  /**
+   * Connections not yet through hello (or enrolling) beyond which new ones get 503 with a jittered
+   * Retry-After instead of a handshake: after an outage the fleet's reconnects queue outside.
+   */
+  maxPendingHandshakes?: number;
 }
+
+/** Default for GatewayTimings.maxPendingHandshakes. */
+export const DEFAULT_MAX_PENDING_HANDSHAKES = 128;
 
 export const DEFAULT_GATEWAY_TIMINGS: GatewayTimings = { helloTimeoutMs: 10_000, pingIntervalMs: 30_000, livenessTimeoutMs: 90_000 };
 
@@ -71,9 +79,7 @@ export class AgentGateway {
         this.byAgent.get(agentId)?.refuse(CLOSE_CODES.revoked, 'revoked', 'this agent was revoked');
       }),
       deps.bus.on('agent-moved', ({ agentId, groupId, policy }) => {
-        const connection = this.byAgent.get(agentId);
-        connection?.setGroup(groupId);
-        if (policy) connection?.offerPolicy(policy);
+        this.byAgent.get(agentId)?.moveTo(groupId, policy);
       }),
       deps.bus.on('exception-granted', ({ agentId, signed }) => this.byAgent.get(agentId)?.offerException(signed)),
       deps.bus.on('exception-revoked', ({ agentId, id, serial }) => this.byAgent.get(agentId)?.offerExceptionRevoke(id, serial)),
@@ -83,6 +89,11 @@ export class AgentGateway {
   /** Agents with a live, authenticated connection right now. */
   get connectedAgentCount(): number {
     return this.byAgent.size;
+  }
+
+  /** Ids of the agents with a live, authenticated connection right now. */
+  connectedAgentIds(): string[] {
+    return [...this.byAgent.keys()];
   }
 
   /** Outbox depths connected agents last reported in heartbeats (for /metrics). */
@@ -104,7 +115,21 @@ export class AgentGateway {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req.socket.remoteAddress ?? 'unknown'));
+    // Shed load before the handshake costs anything: agents retry after Retry-After (1-3 s, spread).
+    if (this.connections.size - this.byAgent.size >= (this.timings.maxPendingHandshakes ?? DEFAULT_MAX_PENDING_HANDSHAKES)) {
+      (this.deps.metrics ?? NO_GATEWAY_METRICS).agentRefused('busy');
+      socket.end(`HTTP/1.1 503 Service Unavailable\r\nRetry-After: ${1 + Math.floor(Math.random() * 3)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      try {
+        this.accept(ws, req.socket.remoteAddress ?? 'unknown');
+      } catch (err) {
+        // A bug while setting up one connection ends that connection, not the console.
+        this.deps.logger.error('agent connection setup failed', { remoteAddress: req.socket.remoteAddress, ...errorFields(err) });
+        ws.terminate();
+      }
+    });
   }
 
   /** Closes every agent with 1001 (going away), waits for in-flight work, then marks all offline. */

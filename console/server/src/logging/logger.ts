@@ -17,7 +17,12 @@ const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, e
 /** Turns an unknown thrown value into loggable fields without dumping arbitrary objects. */
 export function errorFields(err: unknown): LogFields {
   if (err instanceof Error) return { error: err.message, stack: err.stack };
-  return { error: String(err) };
+  try {
+    return { error: String(err) };
+  } catch {
+    // A thrown object whose toString throws (or a null-prototype one): still a log line, not a second throw.
+    return { error: '(unprintable thrown value)' };
+  }
 }
 
 /**

@@ -26,7 +26,7 @@ describe('health, readiness, metrics and request logs', () => {
 
   it('answers /healthz and /readyz without credentials, with no details beyond check names', async () => {
     expect(await anonymous.json('GET', '/healthz')).toEqual({ status: 200, body: { ok: true } });
-    expect(await anonymous.json('GET', '/readyz')).toEqual({ status: 200, body: { ok: true, checks: { lifecycle: 'ok', database: 'ok', signingKey: 'ok' } } });
+    expect(await anonymous.json('GET', '/readyz')).toEqual({ status: 200, body: { ok: true, checks: { lifecycle: 'ok', database: 'ok', writes: 'ok', signingKey: 'ok' } } });
   });
 
   it('refuses /metrics without credentials and serves Prometheus text to a reader', async () => {

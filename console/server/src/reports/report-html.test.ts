@@ -11,7 +11,7 @@ function summary(language: ReportSummary['language']): ReportSummary {
     fromMs: Date.parse('2026-04-30T16:00:00Z'),
     toMs: Date.parse('2026-05-01T16:00:00Z'),
     total: 7,
-    byType: { app: 5, usb: 2, 'screen-capture': 0, content: 0, policy: 0, agent: 0, gap: 0 },
+    byType: { app: 5, usb: 2, 'screen-capture': 0, content: 0, policy: 0, agent: 0, gap: 0, bypass: 0 },
     byAction: { ...zero, blocked: 6, 'would-block': 1 },
     perDay: [{ day: '2026-05-01', counts: { ...zero, blocked: 6, 'would-block': 1 } }],
     topHosts: [{ key: 'ws-<img src=x onerror=1>', count: 4 }],

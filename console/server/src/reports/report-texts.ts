@@ -46,7 +46,7 @@ export const REPORT_TEXTS: Record<ReportLanguage, ReportTexts> = {
     section: 'Section',
     key: 'Key',
     action: 'Action',
-    types: { app: 'Application', usb: 'USB device', 'screen-capture': 'Screen capture', content: 'Content (PII)', policy: 'Policy', agent: 'Agent', gap: 'Gap' },
+    types: { app: 'Application', usb: 'USB device', 'screen-capture': 'Screen capture', content: 'Content (PII)', policy: 'Policy', agent: 'Agent', gap: 'Gap', bypass: 'Bypass caught' },
     actions: { blocked: 'Blocked', 'would-block': 'Would block', allowed: 'Allowed', info: 'Info' },
   },
   'zh-CN': {
@@ -69,7 +69,7 @@ export const REPORT_TEXTS: Record<ReportLanguage, ReportTexts> = {
     section: '分类',
     key: '项目',
     action: '动作',
-    types: { app: '应用程序', usb: 'USB 设备', 'screen-capture': '屏幕截图', content: '内容（个人信息）', policy: '策略', agent: '终端代理', gap: '缺失' },
+    types: { app: '应用程序', usb: 'USB 设备', 'screen-capture': '屏幕截图', content: '内容（个人信息）', policy: '策略', agent: '终端代理', gap: '缺失', bypass: '绕过拦截' },
     actions: { blocked: '已阻止', 'would-block': '将阻止', allowed: '已允许', info: '信息' },
   },
 };

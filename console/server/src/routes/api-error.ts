@@ -33,18 +33,34 @@ export function sendError(res: Response, status: number, code: string, message: 
   res.status(status).json(body);
 }
 
-/** Errors body-parser raises, by its `type`, as (status, code, message). */
+/** Errors body-parser raises, by its `type`, as (status, code, message); the router's and zlib's below. */
 const BODY_ERRORS: Record<string, [number, string, string]> = {
   'entity.parse.failed': [400, 'invalid_json', 'The request body is not valid JSON.'],
+  'entity.too.deep': [400, 'invalid_json', 'The request body nests too deeply.'],
   'entity.too.large': [413, 'payload_too_large', 'The request body is too large.'],
   'encoding.unsupported': [415, 'unsupported_media_type', 'The request body encoding is not supported.'],
   'charset.unsupported': [415, 'unsupported_media_type', 'The request body charset is not supported.'],
   'request.aborted': [400, 'request_aborted', 'The request was aborted.'],
 };
 
+const BAD_COMPRESSION: [number, string, string] = [400, 'invalid_body', 'The request body could not be decompressed (Content-Encoding).'];
+
+/** zlib's (Z_DATA_ERROR, Z_BUF_ERROR…) and brotli's (ERR__ERROR_FORMAT_…) codes, as body-parser passes them on with status 400. */
+function isDecompressionError(err: object): boolean {
+  if (!('status' in err) || err.status !== 400 || !('code' in err) || typeof err.code !== 'string') return false;
+  return err.code.startsWith('Z_') || err.code.startsWith('ERR__ERROR_') || err.code.startsWith('ERR_BROTLI');
+}
+
+const BAD_PATH: [number, string, string] = [400, 'invalid_request', 'The request path is not valid percent-encoding.'];
+
 function bodyParserError(err: unknown): [number, string, string] | undefined {
-  if (typeof err !== 'object' || err === null || !('type' in err) || typeof err.type !== 'string') return undefined;
-  return BODY_ERRORS[err.type];
+  if (typeof err !== 'object' || err === null) return undefined;
+  if (isDecompressionError(err)) return BAD_COMPRESSION;
+  // The router's "Failed to decode param" for a path segment such as `%E0%A4%A`.
+  if (err instanceof URIError && 'status' in err && err.status === 400) return BAD_PATH;
+  if (!('type' in err) || typeof err.type !== 'string') return undefined;
+  // Own properties only: a `type` of "__proto__" or "constructor" must not find Object's.
+  return Object.hasOwn(BODY_ERRORS, err.type) ? BODY_ERRORS[err.type] : undefined;
 }
 
 /** Last middleware: known errors keep their code, anything else is a bug and leaks nothing. */

@@ -2,9 +2,12 @@ import type { CurrentUser } from '@dlp/shared';
 import type { Request } from 'express';
 import type { AuditEntryInput } from '../services/audit-service';
 
-/** The client's address as the console sees it (no proxy headers are trusted). */
+/**
+ * The client's address: the TCP peer, or, when that peer is a trusted proxy (`--trust-proxy`), the
+ * address it forwarded in X-Forwarded-For (see trusted-proxies.ts; Express computes `req.ip`).
+ */
 export function sourceIpOf(req: Request): string | null {
-  return req.socket.remoteAddress ?? null;
+  return req.ip ?? req.socket.remoteAddress ?? null;
 }
 
 /**

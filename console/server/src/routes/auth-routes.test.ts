@@ -126,13 +126,4 @@ describe('REST authentication', () => {
     expect(await officer.json('GET', '/api/v1/policies')).toEqual({ status: 403, body: { ok: false, error: 'forbidden', message: expect.any(String) } });
     expect((await officer.json('POST', '/api/v1/enroll-secrets', { label: 'x' })).status).toBe(403);
   });
-
-  it('slows down one address that keeps failing, whatever user names it tries', async () => {
-    const client = new RestClient(t.console.url);
-    // Spread over many names, so no single account reaches its own lockout.
-    for (let i = 0; i < 30; i++) expect((await client.login(`nobody-${i}`, `guess ${i}`)).status).toBe(401);
-    const res = await client.login('admin', TEST_ADMIN_PASSWORD);
-    expect(res.status).toBe(429);
-    expect(await res.json()).toMatchObject({ ok: false, error: 'too_many_attempts' });
-  });
 });

@@ -1,20 +1,29 @@
-import { createEnrollSecretRequest, idParam } from '@dlp/shared';
+import { createEnrollSecretRequest, enrollRequestQuery, idParam } from '@dlp/shared';
 import { Router } from 'express';
 import type { EnrollmentService } from '../services/enrollment-service';
 import type { AuditService } from '../services/audit-service';
 import { auditContext } from './audit-context';
 import { ADMIN_ONLY, endpoint, requireUser } from './endpoint';
 
-/** Enroll secrets: create (secret shown once), list (without secrets), delete. Admins only. */
+/**
+ * Enroll secrets: create (secret shown once, optional limits), list (without secrets), delete; and
+ * the enrollment requests of secrets that need approval: list, approve, reject. Admins only, audited.
+ */
 export function enrollSecretRoutes(enrollment: EnrollmentService, audit: AuditService): Router {
   const router = Router();
 
   router.post(
     '/enroll-secrets',
     endpoint({ access: ADMIN_ONLY, body: createEnrollSecretRequest }, async ({ body, user, req }) => {
-      const created = await enrollment.createSecret(body.label, body.groupId);
+      const { label, groupId, ...limits } = body;
+      const created = await enrollment.createSecret(label, groupId, limits);
       // The secret itself never reaches the audit log.
-      await audit.record({ ...auditContext(requireUser(user), req), action: 'enroll_secret.create', target: { type: 'enroll_secret', id: created.id }, after: { label: created.label, groupId: created.groupId } });
+      await audit.record({
+        ...auditContext(requireUser(user), req),
+        action: 'enroll_secret.create',
+        target: { type: 'enroll_secret', id: created.id },
+        after: { label: created.label, groupId: created.groupId, maxUses: created.maxUses, expiresAt: created.expiresAt, needsApproval: created.needsApproval, ratePerMinute: created.ratePerMinute },
+      });
       return { status: 201, body: created };
     }),
   );
@@ -32,6 +41,31 @@ export function enrollSecretRoutes(enrollment: EnrollmentService, audit: AuditSe
       return { status: 204 };
     }),
   );
+
+  router.get(
+    '/enroll-requests',
+    endpoint({ access: ADMIN_ONLY, query: enrollRequestQuery }, async ({ query }) => ({ status: 200, body: { items: await enrollment.listRequests(query.status ?? 'pending') } })),
+  );
+
+  for (const [verb, decision] of [
+    ['approve', 'approved'],
+    ['reject', 'rejected'],
+  ] as const) {
+    router.post(
+      `/enroll-requests/:id/${verb}`,
+      endpoint({ access: ADMIN_ONLY, params: idParam }, async ({ params, user, req }) => {
+        const me = requireUser(user);
+        const decided = await enrollment.decideRequest(params.id, decision, me.username);
+        await audit.record({
+          ...auditContext(me, req),
+          action: `enroll_request.${verb}`,
+          target: { type: 'enroll_request', id: params.id },
+          after: { hostname: decided.info.hostname, enrollSecretId: decided.enrollSecretId, remoteAddress: decided.remoteAddress },
+        });
+        return { status: 200, body: { id: decided.id, status: decided.status } };
+      }),
+    );
+  }
 
   return router;
 }

@@ -1,9 +1,11 @@
 import { eventQuery } from '@dlp/shared';
 import { Router } from 'express';
 import type { EventService } from '../services/event-service';
+import { HttpError } from './api-error';
 import { endpoint, READERS } from './endpoint';
 import type { EventStreams } from './event-stream';
 import { reportEventRoutes } from './report-event-routes';
+import { requestCredential, requestPrincipal } from './session-cookie';
 
 /** GET /events (search, paginated), GET /events/stream (SSE) and GET /reports/events/… (aggregations). */
 export function eventRoutes(events: EventService, streams: EventStreams): Router {
@@ -17,7 +19,10 @@ export function eventRoutes(events: EventService, streams: EventStreams): Router
   router.get(
     '/events/stream',
     endpoint({ access: READERS }, async ({ req, res }) => {
-      streams.attach(req, res);
+      const principal = requestPrincipal(req);
+      const credential = requestCredential(req);
+      if (!principal || credential === undefined) throw new HttpError(401, 'unauthenticated', 'Log in first.');
+      streams.attach(req, res, principal, credential);
       return 'streamed';
     }),
   );

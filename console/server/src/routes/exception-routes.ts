@@ -13,15 +13,21 @@ import type { Request } from 'express';
 import { Router } from 'express';
 import type { ExceptionActor, ExceptionService } from '../services/exception-service';
 import type { UnlockCodeService } from '../services/unlock-code-service';
-import { auditContext, sourceIpOf } from './audit-context';
+import { HttpError } from './api-error';
+import { sourceIpOf } from './audit-context';
 import { endpoint, READERS, requireUser, type Access } from './endpoint';
+import { requestPrincipal } from './session-cookie';
 
 /** Officers decide exceptions and issue unlock codes; admins may too; auditors read. */
 export const EXCEPTION_DECIDERS: Access = ['admin', 'officer'];
 
+/** The credential (as the audit log names it) and the person behind it (an API token's owner). */
 function actorOf(user: CurrentUser | undefined, req: Request): ExceptionActor {
   const who = requireUser(user);
-  return { id: who.id, username: who.username, role: who.role, sourceIp: sourceIpOf(req) };
+  const principal = requestPrincipal(req);
+  // Every authenticated request has a principal; without one nobody can be told apart, so refuse.
+  if (!principal) throw new HttpError(401, 'unauthenticated', 'Log in first.');
+  return { id: who.id, username: who.username, role: who.role, sourceIp: sourceIpOf(req), person: principal.person, via: principal.via };
 }
 
 /** Exception requests and decisions, and offline unlock codes. */
@@ -73,7 +79,7 @@ export function exceptionRoutes(exceptions: ExceptionService, unlockCodes: Unloc
   router.post(
     '/agents/:id/unlock-codes',
     endpoint({ access: EXCEPTION_DECIDERS, params: idParam, body: unlockCodeRequest }, async ({ params, body, user, req }) => {
-      const reply: UnlockCodeIssued = await unlockCodes.issue(params.id, body, auditContext(requireUser(user), req));
+      const reply: UnlockCodeIssued = await unlockCodes.issue(params.id, body, actorOf(user, req));
       return { status: 201, body: reply };
     }),
   );

@@ -1,5 +1,5 @@
 import type { BlockList } from 'node:net';
-import { LIMITS } from '@dlp/shared';
+import { LIMITS, nestsDeeperThan } from '@dlp/shared';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from '../logging/logger';
 import type { ConsoleMetrics } from '../ops/console-metrics';
@@ -38,6 +38,7 @@ import { loadSession } from './session-cookie';
 import { settingsRoutes } from './settings-routes';
 import { userRoutes } from './user-routes';
 import { webUi } from './web-ui';
+import { applyTrustedProxies } from './trusted-proxies';
 
 export interface HttpAppDeps {
   auth: AuthService;
@@ -58,6 +59,8 @@ export interface HttpAppDeps {
   webDir: string | undefined;
   /** Alert rules, destinations and fired alerts. */
   alerts: AlertService;
+  /** Proxies whose X-Forwarded-For names the client (`--trust-proxy`); none by default. */
+  trustedProxies?: BlockList | undefined;
   /** Officers' triage, CSV export and scheduled reports. */
   reports: Pick<ReportServices, 'triage' | 'eventExport' | 'schedules'>;
   /** /healthz, /readyz, /metrics, request logs and /api/v1/openapi.json. */
@@ -90,6 +93,19 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/** Deepest JSON a REST body may nest (a policy document nests about 6). */
+const MAX_BODY_DEPTH = 64;
+
+/**
+ * body-parser's `verify` hook, run on the raw bytes before JSON.parse: a 2 MiB body nested a million
+ * deep costs JSON.parse hundreds of ms, and bodies are parsed before authentication.
+ */
+function refuseDeepJson(_req: unknown, _res: unknown, buf: Buffer): void {
+  if (nestsDeeperThan(buf.toString('utf8'), MAX_BODY_DEPTH)) {
+    throw Object.assign(new Error(`The request body nests deeper than ${MAX_BODY_DEPTH} levels.`), { type: 'entity.too.deep', status: 400 });
+  }
+}
+
 const noStore: RequestHandler = (_req, res, next) => {
   res.set('Cache-Control', 'no-store');
   next();
@@ -100,6 +116,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  applyTrustedProxies(app, deps.trustedProxies);
   app.use(requestLog(deps.logger, deps.ops.metrics));
   app.use(securityHeaders);
   app.use(opsRoutes({ auth: deps.auth, metrics: deps.ops.metrics, readiness: deps.ops.readiness, metricsAllow: deps.ops.metricsAllow }));
@@ -107,7 +124,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   const api = express.Router();
   api.use(noStore);
   api.use(requireJsonContentType);
-  api.use(express.json({ limit: LIMITS.maxRestBodyBytes, strict: true, type: 'application/json' }));
+  api.use(express.json({ limit: LIMITS.maxRestBodyBytes, strict: true, type: 'application/json', verify: refuseDeepJson }));
   api.use(loadSession(deps.auth));
   api.use(openApiRoutes({ title: 'Endpoint DLP console', version: '1.0.0' }));
   api.use(authRoutes(deps.auth));

@@ -39,7 +39,7 @@ export function opsRoutes(deps: OpsRouteDeps): Router {
   router.get(
     '/readyz',
     noStore,
-    endpoint({ access: 'public', response: readinessReply, summary: 'Readiness: database reachable with its schema, signing key loaded, not shutting down (503 otherwise).' }, async () => {
+    endpoint({ access: 'public', response: readinessReply, summary: 'Readiness: database reachable with its schema, writes committing, signing key loaded, not shutting down (503 otherwise).' }, async () => {
       const report = await deps.readiness.report();
       const body: ReadinessReply = { ok: report.ready, checks: report.checks };
       return { status: report.ready ? 200 : 503, body };

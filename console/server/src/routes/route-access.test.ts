@@ -42,6 +42,8 @@ const ACCESS: Record<string, Rule> = {
   'DELETE /api/v1/api-tokens/:id': ADMIN,
   'GET /api/v1/settings': ADMIN,
   'PUT /api/v1/settings': ADMIN,
+  'GET /api/v1/settings/identity-mapping': ADMIN,
+  'PUT /api/v1/settings/identity-mapping': ADMIN,
 
   'GET /api/v1/audit': ADMIN_AUDITOR,
   'GET /api/v1/audit/verify': ADMIN_AUDITOR,
@@ -50,6 +52,9 @@ const ACCESS: Record<string, Rule> = {
   'POST /api/v1/enroll-secrets': ADMIN,
   'GET /api/v1/enroll-secrets': ADMIN,
   'DELETE /api/v1/enroll-secrets/:id': ADMIN,
+  'GET /api/v1/enroll-requests': ADMIN,
+  'POST /api/v1/enroll-requests/:id/approve': ADMIN,
+  'POST /api/v1/enroll-requests/:id/reject': ADMIN,
 
   'GET /api/v1/agents': ALL_ROLES,
   'GET /api/v1/agents/:id': ALL_ROLES,

@@ -35,6 +35,8 @@ export function clearSessionCookie(req: Request, res: Response): void {
 }
 
 const principals = new WeakMap<Request, Principal>();
+/** The session or API token each request's principal was resolved from (live streams resolve it again). */
+const credentials = new WeakMap<Request, string>();
 
 /** The user of the request's valid session or API token (set by `loadSession`), if any. */
 export function sessionUser(req: Request): CurrentUser | undefined {
@@ -44,6 +46,11 @@ export function sessionUser(req: Request): CurrentUser | undefined {
 /** Who is calling and how (cookie session or API token), if anyone. */
 export function requestPrincipal(req: Request): Principal | undefined {
   return principals.get(req);
+}
+
+/** The session token or API token the caller authenticated with, if any. */
+export function requestCredential(req: Request): string | undefined {
+  return credentials.get(req);
 }
 
 /** `Authorization: Bearer <token>` → the token, if the header has that form. */
@@ -61,12 +68,15 @@ export function loadSession(auth: AuthService, options: { metricsTokens?: boolea
   return async (req, _res, next) => {
     const token = readSessionToken(req);
     let principal = token !== undefined ? await auth.principalForSession(token) : undefined;
+    let credential = principal ? token : undefined;
     if (!principal) {
       const bearer = bearerToken(req);
       if (bearer !== undefined) principal = await auth.principalForApiToken(bearer);
       if (principal?.tokenScope === 'metrics' && options.metricsTokens !== true) principal = undefined;
+      credential = principal ? bearer : undefined;
     }
     if (principal) principals.set(req, principal);
+    if (principal && credential !== undefined) credentials.set(req, credential);
     next();
   };
 }

@@ -1,10 +1,10 @@
-import { consoleSettings } from '@dlp/shared';
+import { consoleSettings, identityMappingSettings } from '@dlp/shared';
 import { Router } from 'express';
 import type { SettingsService } from '../services/settings-service';
 import { auditContext } from './audit-context';
 import { ADMIN_ONLY, endpoint, requireUser } from './endpoint';
 
-/** Console settings (admins): GET and PUT the whole settings object. */
+/** Console settings (admins): GET and PUT the whole settings object; the identity mapping likewise. */
 export function settingsRoutes(settings: SettingsService): Router {
   const router = Router();
 
@@ -18,6 +18,22 @@ export function settingsRoutes(settings: SettingsService): Router {
     endpoint({ access: ADMIN_ONLY, body: consoleSettings, response: consoleSettings }, async ({ body, user, req }) => ({
       status: 200,
       body: await settings.update(body, auditContext(requireUser(user), req)),
+    })),
+  );
+
+  router.get(
+    '/settings/identity-mapping',
+    endpoint({ access: ADMIN_ONLY, response: identityMappingSettings, summary: 'How agent-reported users map to console accounts' }, async () => ({
+      status: 200,
+      body: await settings.getIdentityMapping(),
+    })),
+  );
+
+  router.put(
+    '/settings/identity-mapping',
+    endpoint({ access: ADMIN_ONLY, body: identityMappingSettings, response: identityMappingSettings }, async ({ body, user, req }) => ({
+      status: 200,
+      body: await settings.updateIdentityMapping(body, auditContext(requireUser(user), req)),
     })),
   );
 

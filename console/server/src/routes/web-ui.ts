@@ -18,6 +18,11 @@ function isServerPath(urlPath: string): boolean {
  */
 export function webUi(webDir: string | undefined): Router {
   const router = Router();
+  // Source maps carry the UI's full source: never served, even if an older or dev build left some.
+  router.use((req, res, next) => {
+    if (req.path.toLowerCase().endsWith('.map')) res.status(404).type('text/plain; charset=utf-8').send('Not found\n');
+    else next();
+  });
   if (webDir !== undefined) router.use(express.static(webDir, { index: 'index.html', fallthrough: true, maxAge: 0 }));
   const fallback: RequestHandler = (req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || isServerPath(req.path)) {

@@ -1,6 +1,7 @@
 import type { AgentQuery, AgentSummary, CapabilityReport, HelloMessage, Page, PolicyReceiptMessage } from '@dlp/shared';
 import { sameDigest, sha256Hex } from '../auth/secret-token';
 import type { AgentListFilter, AgentRecord, ConsoleStore } from '../store/store';
+import { AgentClocks } from './agent-clocks';
 import { BatchedWrites } from './batched-writes';
 import type { ConsoleEvents } from './console-events';
 import { decodeIdCursor, encodeIdCursor } from './cursor';
@@ -23,6 +24,7 @@ function toSummary(agent: AgentRecord, groups?: GroupView): AgentSummary {
     capabilities: agent.capabilities,
     ackedSeq: agent.ackedSeq,
     lastPolicyReceipt: agent.lastReceipt,
+    clock: agent.clock,
   };
   const group = groups?.get(agent.groupId);
   if (group) {
@@ -37,6 +39,8 @@ function toSummary(agent: AgentRecord, groups?: GroupView): AgentSummary {
 export class AgentService {
   /** Hellos, heartbeats, receipts and offline marks of many agents share commits. */
   private readonly batched: BatchedWrites;
+  /** Clock offsets of the agents connected here (ingest places their events by them). */
+  readonly clocks = new AgentClocks();
 
   constructor(
     private readonly store: ConsoleStore,
@@ -55,12 +59,17 @@ export class AgentService {
   }
 
   async recordHello(hello: HelloMessage): Promise<void> {
+    const nowMs = Date.now();
     const update: Parameters<ConsoleStore['agents']['recordHello']>[1] = {
       info: hello.agent,
       policySerial: hello.policySerial,
-      seenAt: new Date().toISOString(),
+      seenAt: new Date(nowMs).toISOString(),
     };
     if (hello.capabilities) update.capabilities = hello.capabilities;
+    // A new connection starts a new measurement: the agent's clock may have been set meanwhile.
+    this.clocks.forget(hello.agentId);
+    const clock = hello.sentAt === undefined ? undefined : this.clocks.observe(hello.agentId, hello.sentAt, nowMs);
+    if (clock) update.clock = clock;
     await this.batched.run((tx) => tx.agents.recordHello(hello.agentId, update));
   }
 
@@ -72,9 +81,12 @@ export class AgentService {
     await this.store.agents.setAllOffline();
   }
 
-  async heartbeat(agentId: string): Promise<void> {
-    const seenAt = new Date().toISOString();
-    await this.batched.run((tx) => tx.agents.touch(agentId, seenAt));
+  /** The agent is alive; `agentClock` (its heartbeat's sentAt) refines its measured clock offset. */
+  async heartbeat(agentId: string, agentClock?: string): Promise<void> {
+    const nowMs = Date.now();
+    const seenAt = new Date(nowMs).toISOString();
+    const clock = agentClock === undefined ? undefined : this.clocks.observe(agentId, agentClock, nowMs);
+    await this.batched.run((tx) => tx.agents.touch(agentId, seenAt, clock));
   }
 
   async recordCapabilities(agentId: string, capabilities: CapabilityReport): Promise<void> {
@@ -105,6 +117,11 @@ export class AgentService {
     const last = page[page.length - 1];
     const groups = await this.groupView();
     return { items: page.map((a) => toSummary(a, groups)), nextCursor: rows.length > query.limit && last ? encodeIdCursor(last.id) : null };
+  }
+
+  /** The stored record (group and move serial included), for the gateway; undefined when unknown. */
+  async findRecord(id: string): Promise<AgentRecord | undefined> {
+    return this.store.agents.findById(id);
   }
 
   async get(id: string): Promise<AgentSummary> {

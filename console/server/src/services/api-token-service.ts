@@ -2,7 +2,9 @@ import { uuidv7, type ApiTokenCreated, type ApiTokenSummary, type CreateApiToken
 import { newSecretToken, sha256Hex } from '../auth/secret-token';
 import type { ApiTokenRecord } from '../store/access-store';
 import type { ConsoleStore } from '../store/store';
+import { transactThenAnnounce } from './after-commit';
 import type { AuditEntryInput, AuditService } from './audit-service';
+import type { ConsoleEvents } from './console-events';
 import { API_TOKEN_PREFIX } from './auth-service';
 import { notFound } from './service-error';
 
@@ -27,6 +29,8 @@ export class ApiTokenService {
   constructor(
     private readonly store: ConsoleStore,
     private readonly audit: AuditService,
+    /** Where revocations are announced (the token's live streams close on every node). */
+    private readonly events?: ConsoleEvents,
   ) {}
 
   /** `creatorId` is the admin's user id (tokens cannot mint tokens: the route requires a session). */
@@ -57,11 +61,13 @@ export class ApiTokenService {
     return (await this.store.apiTokens.list()).map(toSummary);
   }
 
-  /** Revokes at once (the next request with it gets 401). Revoking twice is not an error. */
+  /** Revokes at once (the next request with it gets 401, its live streams close). Revoking twice is not an error. */
   async revoke(id: string, context: Pick<AuditEntryInput, 'actor' | 'sourceIp'>): Promise<void> {
-    await this.store.transaction(async (tx) => {
+    await transactThenAnnounce(this.store, async (tx, after) => {
       const token = await tx.apiTokens.findById(id);
       if (!token) throw notFound('API token', id);
+      // Announced even when it was revoked already: a stream that outlived an earlier announcement closes too.
+      after.push(() => this.events?.emit('principal-revoked', { scope: 'token', tokenId: id, reason: 'token-revoked' }));
       if (!(await tx.apiTokens.revoke(id, new Date().toISOString()))) return;
       await this.audit.record({ ...context, action: 'api_token.revoke', target: { type: 'api_token', id }, before: toSummary(token) }, tx);
     });

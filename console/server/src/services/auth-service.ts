@@ -1,12 +1,14 @@
 import type { ApiTokenScope, CurrentUser, Role } from '@dlp/shared';
 import { uuidv7 } from '@dlp/shared';
 import { csrfTokenFor } from '../auth/csrf-token';
-import { LoginThrottle } from '../auth/login-throttle';
+import { LoginThrottle, type LoginThrottleOptions } from '../auth/login-throttle';
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../auth/password-hash';
+import { streamSessionKey } from '../auth/principal-revocation';
 import { newSecretToken, sha256Hex } from '../auth/secret-token';
 import type { Logger } from '../logging/logger';
 import type { ConsoleStore, UserRecord } from '../store/store';
 import type { AuditEntryInput, AuditService } from './audit-service';
+import type { ConsoleEvents } from './console-events';
 import { ServiceError } from './service-error';
 import { readSettings } from './settings-service';
 import { isPasswordExpired } from './password-rules';
@@ -17,8 +19,11 @@ export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 export const MAX_FAILED_LOGINS = 5;
 /** …for this long. Persisted, so a restart does not unlock it. */
 export const LOCKOUT_MS = 15 * 60 * 1000;
-/** Failed logins from one address (any user names) before that address is slowed down. */
-const PER_ADDRESS_FAILURES = 30;
+/**
+ * The one answer to every refused login (unknown user, wrong password, disabled or locked account),
+ * so the answer never tells which user names exist or are locked.
+ */
+export const INVALID_LOGIN_MESSAGE = 'Wrong username or password (after repeated failures an account is locked for 15 minutes).';
 
 /** Prefix of API tokens, so a leaked one is recognisable and an agent token can never be mistaken for one. */
 export const API_TOKEN_PREFIX = 'dlp_';
@@ -42,6 +47,13 @@ export interface Principal {
   sessionToken?: string;
   /** API tokens only: what the token may be used for (`metrics`: GET /metrics and nothing else). */
   tokenScope?: ApiTokenScope;
+  /**
+   * The person behind the credential: the session's user, or the user who owns (created) the API
+   * token. Separation of duties compares persons, never credentials.
+   */
+  person: { id: string; username: string };
+  /** API tokens only: the token's id (what a revocation names). */
+  apiTokenId?: string;
 }
 
 type AuditContext = Pick<AuditEntryInput, 'actor' | 'sourceIp'>;
@@ -56,42 +68,50 @@ function toCurrentUser(user: UserRecord): CurrentUser {
 /** Users, passwords, lockout, cookie sessions and API-token authentication. */
 export class AuthService {
   /** A per-address brake on top of the per-account lockout (which an attacker could spread across names). */
-  private readonly throttle = new LoginThrottle(PER_ADDRESS_FAILURES);
+  private readonly throttle: LoginThrottle;
 
   constructor(
     private readonly store: ConsoleStore,
     private readonly logger: Logger,
     private readonly audit: AuditService,
-  ) {}
+    /** Where ended sessions are announced (live streams close on every node); absent in the CLI. */
+    private readonly events?: ConsoleEvents,
+    /** Tuning of the per-address login brake (tests shorten it); see DEFAULT_LOGIN_THROTTLE. */
+    loginThrottle: Partial<LoginThrottleOptions> | LoginThrottle = {},
+  ) {
+    this.throttle = loginThrottle instanceof LoginThrottle ? loginThrottle : new LoginThrottle(loginThrottle);
+    // The decoy hash is made now, so the first login of an unknown user takes no longer than others.
+    decoyPasswordHash().catch(() => undefined);
+  }
 
   async login(username: string, password: string, clientAddress: string): Promise<LoginResult> {
-    if (!this.throttle.allows(clientAddress, '')) {
-      this.logger.warn('login throttled', { clientAddress });
-      throw new ServiceError('too_many_requests', 'too_many_attempts', 'Too many failed logins from this address; try again later.');
+    const admission = await this.throttle.admit(clientAddress, username);
+    if (!admission.admitted) {
+      this.logger.warn('login refused: too many logins waiting from this address', { clientAddress });
+      throw new ServiceError('too_many_requests', 'too_many_attempts', `Too many logins at once from this address; try again in ${admission.retryAfterS} s.`);
     }
+    if (admission.delayedMs > 0) this.logger.warn('login slowed', { clientAddress, delayedMs: admission.delayedMs });
     const now = Date.now();
     const user = await this.store.users.findByUsername(username);
     const target = user ? { type: 'user', id: user.id } : { type: 'username', id: username };
     const failed = async (reason: string): Promise<void> => {
-      this.throttle.recordFailure(clientAddress, '');
+      this.throttle.recordFailure(clientAddress);
       this.logger.warn('login failed', { username, clientAddress, reason });
       await this.audit.record({ actor: ANONYMOUS, sourceIp: clientAddress, action: 'auth.login_failed', target, after: { username, reason } });
     };
 
-    if (user && user.lockedUntilMs !== null && user.lockedUntilMs > now) {
-      await failed('account_locked');
-      const minutes = Math.ceil((user.lockedUntilMs - now) / 60_000);
-      throw new ServiceError('too_many_requests', 'account_locked', `This account is locked after ${MAX_FAILED_LOGINS} failed logins; try again in ${minutes} minute(s).`);
-    }
-    // Hash even for unknown users so response time does not reveal which usernames exist.
+    const locked = user !== undefined && user.lockedUntilMs !== null && user.lockedUntilMs > now;
+    // Hash for every attempt (unknown users against a decoy, locked ones too) so time reveals nothing.
     const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
-    if (!user || !ok || user.disabled) {
-      await failed(!user ? 'unknown_user' : !ok ? 'wrong_password' : 'disabled');
-      if (user && !ok) await this.countFailure(user.id, clientAddress);
-      throw new ServiceError('invalid_credentials', 'invalid_credentials', 'Wrong username or password.');
+    if (!user || !ok || user.disabled || locked) {
+      await failed(!user ? 'unknown_user' : locked ? 'account_locked' : !ok ? 'wrong_password' : 'disabled');
+      // Failures while locked do not extend the lock: the owner gets back in 15 minutes after it began.
+      if (user && !ok && !locked) await this.countFailure(user.id, clientAddress);
+      throw new ServiceError('invalid_credentials', 'invalid_credentials', INVALID_LOGIN_MESSAGE);
     }
 
-    this.throttle.recordSuccess(clientAddress, '');
+    // Resets this account's failure count (below) and nothing of the address's.
+    this.throttle.recordSuccess(clientAddress, username);
     const sessionToken = newSecretToken();
     const expiresAtMs = now + SESSION_TTL_MS;
     const settings = await readSettings(this.store);
@@ -115,7 +135,8 @@ export class AuthService {
     const found = await this.store.sessions.findActive(sha256Hex(sessionToken), now);
     if (!found) return undefined;
     const settings = await readSettings(this.store);
-    return { user: toCurrentUser(found.user), via: 'session', mustChangePassword: isPasswordExpired(found.user, settings, now), sessionToken };
+    const user = toCurrentUser(found.user);
+    return { user, via: 'session', mustChangePassword: isPasswordExpired(found.user, settings, now), sessionToken, person: { id: user.id, username: user.username } };
   }
 
   /**
@@ -129,11 +150,19 @@ export class AuthService {
     if (!found) return undefined;
     if (found.creator.role !== 'admin' && found.creator.role !== found.token.role) return undefined;
     await this.store.apiTokens.touch(found.token.id, now);
-    return { user: { id: found.token.id, username: `token:${found.token.name}`, role: found.token.role }, via: 'api-token', mustChangePassword: false, tokenScope: found.token.scope };
+    return {
+      user: { id: found.token.id, username: `token:${found.token.name}`, role: found.token.role },
+      via: 'api-token',
+      mustChangePassword: false,
+      tokenScope: found.token.scope,
+      person: { id: found.creator.id, username: found.creator.username },
+      apiTokenId: found.token.id,
+    };
   }
 
   async logout(sessionToken: string): Promise<void> {
     await this.store.sessions.delete(sha256Hex(sessionToken));
+    this.events?.emit('principal-revoked', { scope: 'session', sessionKey: streamSessionKey(sessionToken), reason: 'logout' });
   }
 
   /**
@@ -162,6 +191,7 @@ export class AuthService {
       await tx.sessions.deleteForUserExcept(user.id, keep);
       await this.audit.record({ actor: principal.user, sourceIp, action: 'auth.password_change', target: { type: 'user', id: user.id } }, tx);
     });
+    this.events?.emit('principal-revoked', { scope: 'user', userId: user.id, keepSession: streamSessionKey(principal.sessionToken), reason: 'password' });
   }
 
   async hasUsers(): Promise<boolean> {
@@ -192,6 +222,7 @@ export class AuthService {
       await tx.sessions.deleteForUser(user.id);
       await this.audit.record({ ...options.context, action: 'user.password_reset', target: { type: 'user', id: user.id }, after: { mustChangePassword: options.mustChangePassword } }, tx);
     });
+    this.events?.emit('principal-revoked', { scope: 'user', userId: user.id, reason: 'password' });
     return true;
   }
 

@@ -35,6 +35,25 @@ describe('CommitQueue', () => {
       { status: 'fulfilled', value: 8 },
     ]);
   });
+  it('fails every item of a group at once when the error concerns the database, without retrying them one by one', async () => {
+    const groups: number[][] = [];
+    const down = Object.assign(new Error('connection lost'), { database: true });
+    const queue = new CommitQueue<number, number>({
+      maxWeight: 100,
+      weight: () => 1,
+      failsEveryItem: (err) => err === down,
+      commit: async (group) => {
+        groups.push(group);
+        await new Promise((resolve) => setImmediate(resolve));
+        throw down;
+      },
+    });
+    const results = await Promise.allSettled([1, 2, 3, 4].map((n) => queue.enqueue(n)));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    // The first alone, then the three that queued behind it as one group: no item-by-item retries.
+    expect(groups).toEqual([[1], [2, 3, 4]]);
+  });
+
   it('keeps up to maxInFlight groups committing at once, each resolving after its own commit', async () => {
     let running = 0;
     let mostAtOnce = 0;

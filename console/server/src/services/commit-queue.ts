@@ -15,6 +15,12 @@ export interface CommitQueueOptions<T, R> {
    * is still taken only when a slot is free, so items keep queueing into the next group meanwhile.
    */
   maxInFlight?: number;
+  /**
+   * Whether a failed group's error concerns the database rather than an item (a lost connection,
+   * a full disk): then every item fails at once, as retrying them one by one cannot help and
+   * would only hold each caller for another failed transaction (another timeout).
+   */
+  failsEveryItem?(err: unknown): boolean;
 }
 
 interface Pending<T, R> {
@@ -61,8 +67,8 @@ export class CommitQueue<T, R> {
     try {
       this.settle(group, await this.options.commit(group.map((p) => p.item)));
     } catch (err) {
-      if (group.length === 1) {
-        group[0]?.reject(err);
+      if (group.length === 1 || this.options.failsEveryItem?.(err) === true) {
+        for (const pending of group) pending.reject(err);
         return;
       }
       // Find the culprit: retry each alone, so one bad item does not fail its neighbours.

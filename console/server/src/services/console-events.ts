@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { SignedException, SignedPolicy, StoredEvent } from '@dlp/shared';
+import type { PrincipalRevocation } from '../auth/principal-revocation';
 
 /** Things services announce and other parts (gateway, live streams) react to. */
 export interface ConsoleEventMap {
@@ -20,6 +21,8 @@ export interface ConsoleEventMap {
   'exception-granted': [grant: { agentId: string; signed: SignedException }];
   /** An exception was withdrawn before it expired: tell its agent at once. */
   'exception-revoked': [revoke: { agentId: string; id: string; serial: number }];
+  /** A person's session, token or account changed (logout, disable, password, role, revoke): close their live streams. */
+  'principal-revoked': [revocation: PrincipalRevocation];
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { AgentEvent, EventQuery, Page, StoredEvent } from '@dlp/shared';
 import type { ConsoleStore } from '../store/store';
 import type { ConsoleEvents } from './console-events';
+import { placeEvents, type AgentClocks } from './agent-clocks';
 import { EventReportService } from './event-report-service';
 import { EventSearchService } from './event-search-service';
 import { GroupCommit } from './group-commit';
@@ -23,6 +24,8 @@ export class EventService {
   constructor(
     store: ConsoleStore,
     private readonly events: ConsoleEvents,
+    /** Measured agent clock offsets (from AgentService); without them events are placed at their own time. */
+    private readonly clocks?: AgentClocks,
   ) {
     this.groupCommit = new GroupCommit(store);
     this.search = new EventSearchService(store);
@@ -39,9 +42,12 @@ export class EventService {
   async ingest(agentId: string, batch: AgentEvent[], previousUpTo = 0): Promise<IngestResult> {
     const last = batch[batch.length - 1];
     if (!last) return { upTo: 0, stored: [] };
-    const receivedAt = new Date().toISOString();
+    const receivedAtMs = Date.now();
+    const receivedAt = new Date(receivedAtMs).toISOString();
     // The events are this call's own freshly parsed objects: extend them in place rather than copy.
     const candidates: StoredEvent[] = batch.map((event) => Object.assign(event, { agentId, receivedAt }));
+    // Once per batch: one agent, one offset. Search, order and reports use the placed time.
+    placeEvents(candidates, this.clocks?.offsetOf(agentId) ?? 0, receivedAtMs, receivedAt);
     const stored = await this.groupCommit.write(agentId, candidates, last.seq, receivedAt, previousUpTo);
     if (stored.length > 0) {
       this.events.emit('events-stored', stored);
@@ -51,7 +57,7 @@ export class EventService {
     return { upTo: last.seq, stored };
   }
 
-  /** Newest first by occurredAt, with keyset pagination stable under concurrent ingest. */
+  /** Newest first by placedAt, with keyset pagination stable under concurrent ingest. */
   query(query: EventQuery): Promise<Page<StoredEvent>> {
     return this.search.search(query);
   }

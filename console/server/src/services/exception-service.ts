@@ -17,15 +17,41 @@ import type { ConsoleStore, StoreRepositories } from '../store/store';
 import { transactThenAnnounce } from './after-commit';
 import type { AuditService } from './audit-service';
 import type { ConsoleEvents } from './console-events';
+import { isOwnRequest, type ActingPerson } from './own-request';
 import { notFound, ServiceError } from './service-error';
 import type { AuditWho } from './policy-service';
 
 /** A console user acting on exceptions. */
 export interface ExceptionActor {
+  /** The credential as the audit log names its actor (an API token: its id and `token:<name>`). */
   id: string;
   username: string;
   role: Role;
   sourceIp: string | null;
+  /** The person behind the credential (an API token's owner): what "own request" compares. */
+  person: ActingPerson;
+  via: 'session' | 'api-token';
+}
+
+/** What a request or decision records of its actor: the person, the role and the credential. */
+export function actorRecord(actor: ExceptionActor): ExceptionActorRecord {
+  const record: ExceptionActorRecord = { id: actor.person.id, username: actor.person.username, role: actor.role, via: actor.via };
+  if (actor.via === 'api-token') {
+    record.tokenId = actor.id;
+    record.tokenName = actor.username.replace(/^token:/, '');
+  }
+  return record;
+}
+
+/** Refuses (403 `own_request`) when the actor made the request by any credential or identity. */
+export async function assertNotOwnRequest(
+  repos: Pick<StoreRepositories, 'apiTokens' | 'settings'>,
+  record: Pick<ExceptionRecord, 'createdBy' | 'requestedBy'>,
+  actor: Pick<ExceptionActor, 'person'>,
+): Promise<void> {
+  if (await isOwnRequest(repos, record, actor.person)) {
+    throw new ServiceError('forbidden', 'own_request', 'Nobody may decide on an exception request they made themselves (by any login, API token or workstation account).');
+  }
 }
 
 const MINUTE_MS = 60_000;
@@ -46,6 +72,9 @@ function auditView(record: ExceptionRecord, nowMs: number): Record<string, unkno
     target: record.target,
     requestedMinutes: record.requestedMinutes,
     requestedBy: record.requestedBy,
+    // The person and the credential behind the filing and the decision (the row's actor is the credential).
+    createdBy: record.createdBy,
+    decidedBy: record.decidedBy,
     grantedMinutes: record.grantedMinutes,
     expiresAt: record.expiresAt,
     serial: record.serial,
@@ -61,8 +90,9 @@ function decodeCursor(cursor: string): string {
 
 /**
  * Exception requests (from agents, or filed by officers), decisions, and the signed, time-boxed
- * grants pushed to agents. Nobody approves a request they made: neither the workstation user who
- * asked (matched by user name) nor the console user who filed it.
+ * grants pushed to agents. Nobody decides a request they made, by any credential: neither the
+ * workstation user who asked (mapped to an account by the identity mapping) nor the person who
+ * filed it (with a session or any API token of theirs).
  */
 export class ExceptionService {
   constructor(
@@ -93,7 +123,7 @@ export class ExceptionService {
   async create(request: CreateExceptionRequest, actor: ExceptionActor): Promise<ExceptionView> {
     const record = await this.store.transaction(async (tx) => {
       if (!(await tx.agents.findById(request.agentId))) throw notFound('agent', request.agentId);
-      const createdBy: ExceptionActorRecord = { id: actor.id, username: actor.username, role: actor.role };
+      const createdBy = actorRecord(actor);
       const record = this.newRecord(request.agentId, request.target, request.justification, request.requestedMinutes, { createdBy });
       await tx.exceptions.insert(record);
       await this.audit.record({ ...whoOf(actor), action: 'exception.create', target: { type: 'exception', id: record.id }, after: auditView(record, this.now()) }, tx);
@@ -147,13 +177,13 @@ export class ExceptionService {
             ? { kind: 'app', sha256: record.target.sha256 }
             : { kind: 'usb-device', device: record.target.device, action: request.readOnly === true ? 'read-only' : 'allow' },
         reason: record.justification.slice(0, LIMITS.maxText),
-        grantedBy: actor.username,
+        grantedBy: actor.person.username,
       };
       const signed = this.signer.sign(exception);
       const decided: ExceptionRecord = {
         ...record,
         state: 'approved',
-        decidedBy: { id: actor.id, username: actor.username, role: actor.role },
+        decidedBy: actorRecord(actor),
         decidedAt: exception.grantedAt,
         decisionNote: request.note,
         grantedMinutes: minutes,
@@ -178,7 +208,7 @@ export class ExceptionService {
       const decided: ExceptionRecord = {
         ...record,
         state: 'denied',
-        decidedBy: { id: actor.id, username: actor.username, role: actor.role },
+        decidedBy: actorRecord(actor),
         decidedAt: new Date(this.now()).toISOString(),
         decisionNote: reason,
       };
@@ -269,9 +299,7 @@ export class ExceptionService {
     const record = await tx.exceptions.findById(id);
     if (!record) throw notFound('exception', id);
     if (record.state !== 'pending') throw new ServiceError('conflict', 'already_decided', `This request was ${record.state} already.`);
-    const ownRequest =
-      record.createdBy?.id === actor.id || (record.requestedBy !== null && record.requestedBy.toLowerCase() === actor.username.toLowerCase());
-    if (ownRequest) throw new ServiceError('forbidden', 'own_request', 'Nobody may decide on an exception request they made themselves.');
+    await assertNotOwnRequest(tx, record, actor);
     return record;
   }
 

@@ -1,4 +1,5 @@
 import type { StoredEvent } from '@dlp/shared';
+import { storageFailureOf } from '../ops/write-health';
 import type { AckedSeqAdvance, ConsoleStore, EventKey } from '../store/store';
 import { CommitQueue } from './commit-queue';
 
@@ -44,6 +45,8 @@ export class GroupCommit {
       weight: (batch) => batch.events.length,
       commit: async (group) => storedPerBatch(group, await this.commitRetryingOnce(group)),
       maxInFlight: store.ingestTransactions ?? 1,
+      // The database cannot commit: every batch of the group fails (none is acked; agents resend).
+      failsEveryItem: (err) => storageFailureOf(err) !== undefined,
     });
   }
 

@@ -7,6 +7,7 @@ import {
   type PolicyDetail,
   type PolicyDocument,
   type PolicySummary,
+  type SignedGroupAssignment,
   type SignedPolicy,
 } from '@dlp/shared';
 import type { PolicySigner } from '../signing/policy-signer';
@@ -159,6 +160,16 @@ export class PolicyService {
   async newestSerialVersion(tx: StoreRepositories, current: PolicyVersionRecord): Promise<PolicyVersionRecord> {
     if (current.serial === (await tx.policies.latestSerial())) return current;
     return this.publishVersion(tx, current.id, current.version + 1, current.signed.bundle.document, 'reassign');
+  }
+
+  /** `signed` bound to one group and the console key: what that group's agents receive (issue 12 item 8). */
+  forGroup(signed: SignedPolicy, groupId: string): SignedPolicy {
+    return this.signer.forGroup(signed, groupId);
+  }
+
+  /** The signed "agent X is in group G" statement, `serial` being the agent's move counter. */
+  groupAssignment(agentId: string, groupId: string, serial: number): SignedGroupAssignment {
+    return this.signer.assignment(agentId, groupId, serial);
   }
 
   /** The signed policy agents of a group must enforce, if the group has one. */

@@ -1,7 +1,10 @@
 import { uuidv7, type CreateUserRequest, type UpdateUserRequest, type UserSummary } from '@dlp/shared';
 import { hashPassword } from '../auth/password-hash';
 import type { ConsoleStore, UserRecord } from '../store/store';
+import type { RevocationReason } from '../auth/principal-revocation';
+import { transactThenAnnounce } from './after-commit';
 import type { AuditEntryInput, AuditService } from './audit-service';
+import type { ConsoleEvents } from './console-events';
 import { assertPasswordAcceptable } from './password-rules';
 import { notFound, ServiceError } from './service-error';
 
@@ -34,6 +37,8 @@ export class UserService {
   constructor(
     private readonly store: ConsoleStore,
     private readonly audit: AuditService,
+    /** Where ended access is announced (the user's live streams close on every node). */
+    private readonly events?: ConsoleEvents,
   ) {}
 
   async list(): Promise<UserSummary[]> {
@@ -68,9 +73,13 @@ export class UserService {
     const passwordHash = changes.password !== undefined ? await hashPassword(changes.password) : undefined;
     const actorId = 'id' in context.actor ? context.actor.id : undefined;
 
-    await this.store.transaction(async (tx) => {
+    await transactThenAnnounce(this.store, async (tx, announce) => {
       const user = await tx.users.findById(id);
       if (!user) throw notFound('user', id);
+      // Disabling, a new role or a password reset: the user's open streams close (once, after commit).
+      const revoke = (reason: RevocationReason): void => {
+        if (announce.length === 0) announce.push(() => this.events?.emit('principal-revoked', { scope: 'user', userId: id, reason }));
+      };
       const losesAdmin = user.role === 'admin' && !user.disabled && ((changes.role !== undefined && changes.role !== 'admin') || changes.disabled === true);
       if (losesAdmin && actorId === user.id && changes.disabled === true) {
         throw new ServiceError('conflict', 'cannot_disable_self', 'You cannot disable your own account.');
@@ -87,6 +96,8 @@ export class UserService {
         await tx.users.update(id, next);
         // Disabling ends every session now, not at its expiry.
         if (changes.disabled === true) await tx.sessions.deleteForUser(id);
+        if (changes.disabled === true && !user.disabled) revoke('disabled');
+        else if (changes.role !== undefined && changes.role !== user.role) revoke('role-changed');
         const after = { ...auditView(user), ...next };
         await this.audit.record({ ...context, action: changes.disabled === true && !user.disabled ? 'user.disable' : 'user.update', target: { type: 'user', id }, before: auditView(user), after }, tx);
       }
@@ -96,6 +107,7 @@ export class UserService {
         await tx.users.setPassword(id, passwordHash, new Date().toISOString(), mustChange);
         await tx.users.setLoginState(id, 0, null);
         await tx.sessions.deleteForUser(id);
+        revoke('password');
         await this.audit.record({ ...context, action: 'user.password_reset', target: { type: 'user', id }, after: { username: user.username, mustChangePassword: mustChange } }, tx);
       } else if (changes.mustChangePassword !== undefined && changes.mustChangePassword !== user.mustChangePassword) {
         await tx.users.setPassword(id, user.passwordHash, user.passwordChangedAt, changes.mustChangePassword);

@@ -76,6 +76,15 @@ export interface RejectedReceiptRow {
 }
 
 /** Rules, destinations, fired alerts, and the shared window counters of threshold rules. */
+/** An agent whose clock is off (clock-skew rules). */
+export interface SkewedAgentRow {
+  id: string;
+  groupId: string;
+  hostname: string;
+  offsetMs: number;
+  measuredAt: string;
+}
+
 export interface AlertRepository {
   /** Oldest first. */
   listRules(): Promise<AlertRuleRecord[]>;
@@ -121,6 +130,8 @@ export interface AlertRepository {
   listOfflineAgents(lastSeenBefore: string): Promise<OfflineAgentRow[]>;
   /** Whether the agent is online now or was seen after `since` (an offline period ended). */
   agentSeenSince(agentId: string, since: string): Promise<boolean>;
+  /** Connected, non-revoked agents whose measured clock offset is at least `minOffsetMs` either way. */
+  listSkewedAgents(minOffsetMs: number): Promise<SkewedAgentRow[]>;
   /** Latest policy receipts with status `rejected` received at or after `since` (ISO). */
   listRejectedReceipts(since: string): Promise<RejectedReceiptRow[]>;
 }

@@ -29,9 +29,16 @@ export interface DraftRepository {
 export type StoredExceptionState = 'pending' | 'approved' | 'denied' | 'revoked';
 
 export interface ExceptionActorRecord {
+  /** The person (for an API token: its owner). Records without `via` predate this and name the credential. */
   id: string;
   username: string;
+  /** The role the credential acted in. */
   role: string;
+  /** The credential: a cookie session or an API token. */
+  via?: 'session' | 'api-token';
+  /** API tokens only: which token. */
+  tokenId?: string;
+  tokenName?: string;
 }
 
 export interface ExceptionDelivery {

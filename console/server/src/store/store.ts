@@ -125,14 +125,55 @@ export interface EnrollSecretRecord {
   /** Agents enrolled with this secret join this group. */
   groupId: string;
   createdAt: string;
+  /** Null: no limit. */
+  maxUses: number | null;
+  /** Agents enrolled with it so far. */
+  useCount: number;
+  expiresAt: string | null;
+  needsApproval: boolean;
+  /** Enrollments per minute; null: the console's default. */
+  ratePerMinute: number | null;
+}
+
+/** An agent waiting for (or past) an admin's decision on a secret that needs approval. */
+export interface EnrollRequestRecord {
+  id: string;
+  enrollSecretId: string;
+  /** SHA-256 hex of the agent's request key. */
+  requestKeyHash: string;
+  info: AgentInfo;
+  remoteAddress: string | null;
+  requestedAt: string;
+  lastSeenAt: string;
+  status: 'pending' | 'approved' | 'rejected' | 'enrolled';
+  decidedBy: string | null;
+  decidedAt: string | null;
+  agentId: string | null;
 }
 
 export interface EnrollSecretRepository {
   insert(secret: EnrollSecretRecord): Promise<void>;
   list(): Promise<EnrollSecretRecord[]>;
+  findById(id: string): Promise<EnrollSecretRecord | undefined>;
   findByHash(secretHash: string): Promise<EnrollSecretRecord | undefined>;
-  /** Returns false when no such secret exists. */
+  /** Deletes the secret and its enrollment requests. Returns false when no such secret exists. */
   delete(id: string): Promise<boolean>;
+  /**
+   * Counts one enrollment, only if the secret still exists, has uses left and has not expired at
+   * `nowIso` (one conditional UPDATE, so concurrent enrollments on any node never overrun it).
+   */
+  claimUse(id: string, nowIso: string): Promise<boolean>;
+  insertRequest(request: EnrollRequestRecord): Promise<void>;
+  findRequest(enrollSecretId: string, requestKeyHash: string): Promise<EnrollRequestRecord | undefined>;
+  findRequestById(id: string): Promise<EnrollRequestRecord | undefined>;
+  /** Newest first; `status` undefined: all. */
+  listRequests(status: EnrollRequestRecord['status'] | undefined, limit: number): Promise<EnrollRequestRecord[]>;
+  touchRequest(id: string, seenAt: string, info: AgentInfo, remoteAddress: string | null): Promise<void>;
+  /** pending → approved/rejected; false when the request is not pending (any more). */
+  decideRequest(id: string, status: 'approved' | 'rejected', decidedBy: string, decidedAt: string): Promise<boolean>;
+  markRequestEnrolled(id: string, agentId: string): Promise<void>;
+  /** Pending requests per secret id. */
+  pendingCounts(): Promise<Map<string, number>>;
 }
 
 export interface PolicyReceiptRecord {
@@ -148,6 +189,8 @@ export interface AgentRecord {
   /** SHA-256 hex of the agent's token. */
   tokenHash: string;
   groupId: string;
+  /** Counts the agent's group moves (1 at enrollment): the serial of its signed group assignment. */
+  groupSerial: number;
   info: AgentInfo;
   enrolledAt: string;
   lastSeenAt: string | null;
@@ -159,6 +202,14 @@ export interface AgentRecord {
   /** Highest event sequence number committed for this agent. */
   ackedSeq: number;
   lastReceipt: PolicyReceiptRecord | null;
+  /** The agent's measured clock offset (agent − console, ms), null until it reported its clock. */
+  clock: AgentClockRecord | null;
+}
+
+/** An agent's clock as last measured: offset = agent clock − console clock, in ms. */
+export interface AgentClockRecord {
+  offsetMs: number;
+  measuredAt: string;
 }
 
 export interface NewAgentRecord {
@@ -188,11 +239,12 @@ export interface AgentRepository {
   /** Ordered by id (UUIDv7, so enrollment order). */
   list(filter: AgentListFilter): Promise<AgentRecord[]>;
   /** A good hello: refresh what the agent says about itself and mark it online. */
-  recordHello(id: string, hello: { info: AgentInfo; policySerial: number | null; capabilities?: CapabilityReport; seenAt: string }): Promise<void>;
+  recordHello(id: string, hello: { info: AgentInfo; policySerial: number | null; capabilities?: CapabilityReport; seenAt: string; clock?: AgentClockRecord }): Promise<void>;
   setOffline(id: string): Promise<void>;
   /** After a crash no connection survives, so start-up marks everyone offline. */
   setAllOffline(): Promise<void>;
-  touch(id: string, seenAt: string): Promise<void>;
+  /** Last seen now; with `clock`, also the agent's newly measured clock offset. */
+  touch(id: string, seenAt: string, clock?: AgentClockRecord): Promise<void>;
   recordCapabilities(id: string, capabilities: CapabilityReport, seenAt: string): Promise<void>;
   recordPolicyReceipt(id: string, receipt: PolicyReceiptRecord): Promise<void>;
   /**

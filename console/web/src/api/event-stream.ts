@@ -25,6 +25,23 @@ export interface EventStreamOptions {
 
 /** Name of the SSE event that carries a JSON array of StoredEvent. */
 export const EVENTS_SSE_NAME = 'events';
+/**
+ * The console's last message before it ends a stream, `{"reason":…}`: `lifetime` (streams have a
+ * maximum age), `revoked`/`access` (the session or token ended or lost access), `shutdown`.
+ */
+export const END_SSE_NAME = 'end';
+
+/** The reason of an `end` message, or undefined when the payload is not one. */
+export function parseEndReason(data: unknown): string | undefined {
+  if (typeof data !== 'string') return undefined;
+  try {
+    const value: unknown = JSON.parse(data);
+    if (typeof value === 'object' && value !== null && 'reason' in value && typeof value.reason === 'string') return value.reason;
+  } catch {
+    // Not JSON: no reason.
+  }
+  return undefined;
+}
 
 /**
  * Validates one SSE `data:` payload event by event, so one malformed event cannot hide the rest of
@@ -51,6 +68,9 @@ export function parseEventBatch(data: string): { events: StoredEvent[]; rejected
 /**
  * Subscribes to the console's live event stream. EventSource reconnects by itself after network
  * errors; when the console answers with an error status it gives up, so we start a new one later.
+ * When the console ends the stream on purpose (its lifetime is over, or the credential ended) a
+ * new one is opened at once: it is live again without the user noticing, or it is refused (401)
+ * and `onRefused` leads to the sign-in page.
  */
 export function openEventStream(url: string, listener: EventStreamListener, options: EventStreamOptions = {}): EventStreamHandle {
   const retryDelayMs = options.retryDelayMs ?? 5000;
@@ -70,6 +90,15 @@ export function openEventStream(url: string, listener: EventStreamListener, opti
       const batch = parseEventBatch(message.data);
       if (batch.rejected > 0) listener.onRejected?.(batch.rejected);
       if (batch.events.length > 0) listener.onEvents(batch.events);
+    });
+    current.addEventListener(END_SSE_NAME, (message) => {
+      if (closed || !(message instanceof MessageEvent)) return;
+      const reason = parseEndReason(message.data);
+      // A node shutting down: EventSource's own reconnect (after the server's retry delay) finds another node.
+      if (reason === 'shutdown') return;
+      current.close();
+      listener.onStatus('reconnecting');
+      connect();
     });
     current.addEventListener('error', () => {
       if (closed) return;

@@ -1,9 +1,13 @@
 import {
+  enrollRequestDecision,
+  enrollRequestList,
   enrollSecretCreated,
   enrollSecretList,
   groupList,
   groupResponse,
   rolloutList,
+  type EnrollRequestStatus,
+  type EnrollRequestSummary,
   type EnrollSecretSummary,
   type GroupRollout,
   type GroupSummary,
@@ -26,8 +30,20 @@ export interface GroupsApi {
   delete(groupId: string): Promise<void>;
   rollout(): Promise<GroupRollout[]>;
   enrollSecrets(): Promise<EnrollSecretSummary[]>;
-  createEnrollSecret(label: string, groupId: string): Promise<EnrollSecretCreated>;
+  createEnrollSecret(label: string, groupId: string, limits?: EnrollSecretLimitsInput): Promise<EnrollSecretCreated>;
   deleteEnrollSecret(id: string): Promise<void>;
+  /** Agents that used a secret needing approval (default: those still waiting). */
+  enrollRequests(status?: EnrollRequestStatus | 'all'): Promise<EnrollRequestSummary[]>;
+  /** 409 `not_pending` when someone decided first. */
+  decideEnrollRequest(id: string, verb: 'approve' | 'reject'): Promise<EnrollRequestStatus>;
+}
+
+/** Optional limits of a new enroll secret (absent: no limit). */
+export interface EnrollSecretLimitsInput {
+  maxUses?: number;
+  expiresAt?: string;
+  needsApproval?: boolean;
+  ratePerMinute?: number;
 }
 
 /** The groups API over the shared HTTP client (answers parsed with the @dlp/shared schemas). */
@@ -42,7 +58,9 @@ export function createGroupsApi(http: HttpClient): GroupsApi {
     delete: (groupId) => http.requestNoContent('DELETE', `/api/v1/groups/${encodeURIComponent(groupId)}`),
     rollout: async () => (await http.request('GET', '/api/v1/rollout', rolloutList)).items,
     enrollSecrets: async () => (await http.request('GET', '/api/v1/enroll-secrets', enrollSecretList)).items,
-    createEnrollSecret: (label, groupId) => http.request('POST', '/api/v1/enroll-secrets', enrollSecretCreated, { body: { label, groupId } }),
+    createEnrollSecret: (label, groupId, limits = {}) => http.request('POST', '/api/v1/enroll-secrets', enrollSecretCreated, { body: { label, groupId, ...limits } }),
     deleteEnrollSecret: (id) => http.requestNoContent('DELETE', `/api/v1/enroll-secrets/${encodeURIComponent(id)}`),
+    enrollRequests: async (status = 'pending') => (await http.request('GET', `/api/v1/enroll-requests?status=${status}`, enrollRequestList)).items,
+    decideEnrollRequest: async (id, verb) => (await http.request('POST', `/api/v1/enroll-requests/${encodeURIComponent(id)}/${verb}`, enrollRequestDecision)).status,
   };
 }

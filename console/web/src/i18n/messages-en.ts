@@ -1,14 +1,17 @@
 import { accountEn } from './catalogue/account-en';
+import { integrityEn } from './catalogue/integrity-en';
 import { reportsEn } from './catalogue/reports-en';
 import { auditEn } from './catalogue/audit-en';
 import { exceptionsEn } from './catalogue/exceptions-en';
 import { groupsEn } from './catalogue/groups-en';
+import { enrollmentEn } from './catalogue/enrollment-en';
 import { managementEn } from './catalogue/management-en';
 import { policiesEn } from './catalogue/policies-en';
 import { usersEn } from './catalogue/users-en';
 import { alertsEn } from './catalogue/alerts-en';
 import { agentPlacementEn } from './catalogue/agent-placement-en';
 import { settingsEn } from './catalogue/settings-en';
+import { agentClockEn } from './catalogue/agent-clock-en';
 
 /**
  * English UI texts. This object defines the set of message keys: every other language must provide
@@ -55,7 +58,7 @@ export const messagesEn = {
   'login.submit': 'Sign in',
   'login.submitting': 'Signing in…',
   'login.missingFields': 'Enter your username and password.',
-  'login.invalidCredentials': 'Wrong username or password.',
+  'login.invalidCredentials': 'Wrong username or password. After 5 failed attempts an account is locked for 15 minutes.',
   'login.network': 'Cannot reach the console. Check your network connection and try again.',
   'login.rateLimited': 'Too many sign-in attempts. Wait a minute and try again.',
   'login.failed': 'Sign-in failed: {message}',
@@ -133,6 +136,7 @@ export const messagesEn = {
   'type.app': 'Application',
   'type.usb': 'USB device',
   'type.screen-capture': 'Screen capture',
+  'type.bypass': 'Bypass caught',
   'type.content': 'Content (PII)',
   'type.policy': 'Policy',
   'type.agent': 'Agent',
@@ -159,6 +163,12 @@ export const messagesEn = {
   'usbOutcome.allowed-by-exception': 'allowed by exception',
   'usbOutcome.allowed-by-unlock-code': 'allowed by unlock code',
   'usbOutcome.exception-expired': 'exception expired',
+  'usbOutcome.enforcement-failed': 'could not be made read-only: writes may still reach the device',
+  'usbWriteProtection.remount': 'remounted read-only',
+  'usbWriteProtection.writers-stopped': 'writers stopped, then remounted read-only',
+  'usbWriteProtection.filesystem-shutdown': 'file system shut down: every write fails',
+  'usbWriteProtection.device-cut': 'device cut off',
+  'subject.device.stoppedWriters': 'stopped {count} writer(s): {list}',
   'subject.policy.serial': 'Policy serial {serial}',
   'subject.gap': 'Events dropped by the agent: {dropped} (seq {fromSeq}–{toSeq})',
   'subject.file.match': '{detector} ×{count}',
@@ -178,17 +188,20 @@ export const messagesEn = {
   'chart.now': 'now',
   'chart.truncated': 'Counts only the newest {count} events of this hour.',
   // The management pages' texts live in catalogue/, one file per area, to keep files small.
+  ...integrityEn,
   ...accountEn,
   ...managementEn,
   ...exceptionsEn,
   ...policiesEn,
   ...groupsEn,
+  ...enrollmentEn,
   ...auditEn,
   ...usersEn,
   ...reportsEn,
   ...alertsEn,
   ...agentPlacementEn,
   ...settingsEn,
+  ...agentClockEn,
 } as const;
 
 /** A key of the UI message catalogue. */

@@ -1,14 +1,17 @@
 import { accountZhCn } from './catalogue/account-zh-cn';
+import { integrityZhCn } from './catalogue/integrity-zh-cn';
 import { reportsZhCn } from './catalogue/reports-zh-cn';
 import { auditZhCn } from './catalogue/audit-zh-cn';
 import { exceptionsZhCn } from './catalogue/exceptions-zh-cn';
 import { groupsZhCn } from './catalogue/groups-zh-cn';
+import { enrollmentZhCn } from './catalogue/enrollment-zh-cn';
 import { managementZhCn } from './catalogue/management-zh-cn';
 import { policiesZhCn } from './catalogue/policies-zh-cn';
 import { usersZhCn } from './catalogue/users-zh-cn';
 import { alertsZhCn } from './catalogue/alerts-zh-cn';
 import { agentPlacementZhCn } from './catalogue/agent-placement-zh-cn';
 import { settingsZhCn } from './catalogue/settings-zh-cn';
+import { agentClockZhCn } from './catalogue/agent-clock-zh-cn';
 import type { MessageKey } from './messages-en';
 
 /** Simplified Chinese UI texts; the type forces the same keys as the English catalogue. */
@@ -52,7 +55,7 @@ export const messagesZhCn: Record<MessageKey, string> = {
   'login.submit': '登录',
   'login.submitting': '正在登录…',
   'login.missingFields': '请输入用户名和密码。',
-  'login.invalidCredentials': '用户名或密码错误。',
+  'login.invalidCredentials': '用户名或密码错误。连续失败 5 次后，账户将被锁定 15 分钟。',
   'login.network': '无法连接控制台，请检查网络连接后重试。',
   'login.rateLimited': '登录尝试次数过多，请稍候一分钟再试。',
   'login.failed': '登录失败：{message}',
@@ -129,6 +132,7 @@ export const messagesZhCn: Record<MessageKey, string> = {
   'type.app': '应用程序',
   'type.usb': 'USB 设备',
   'type.screen-capture': '屏幕截取',
+  'type.bypass': '绕过拦截',
   'type.content': '内容（个人信息）',
   'type.policy': '策略',
   'type.agent': '代理',
@@ -155,6 +159,12 @@ export const messagesZhCn: Record<MessageKey, string> = {
   'usbOutcome.allowed-by-exception': '按例外放行',
   'usbOutcome.allowed-by-unlock-code': '按解锁码放行',
   'usbOutcome.exception-expired': '例外已过期',
+  'usbOutcome.enforcement-failed': '无法设为只读：写入仍可能到达设备',
+  'usbWriteProtection.remount': '已重新挂载为只读',
+  'usbWriteProtection.writers-stopped': '已终止写入进程，随后重新挂载为只读',
+  'usbWriteProtection.filesystem-shutdown': '文件系统已关闭：所有写入均失败',
+  'usbWriteProtection.device-cut': '设备已断开',
+  'subject.device.stoppedWriters': '已终止 {count} 个写入进程：{list}',
   'subject.policy.serial': '策略序号 {serial}',
   'subject.gap': '代理丢弃的事件：{dropped} 个（序号 {fromSeq}–{toSeq}）',
   'subject.file.match': '{detector} ×{count}',
@@ -174,15 +184,18 @@ export const messagesZhCn: Record<MessageKey, string> = {
   'chart.now': '现在',
   'chart.truncated': '仅统计本小时内最新的 {count} 个事件。',
   // The management pages' texts live in catalogue/, one file per area, to keep files small.
+  ...integrityZhCn,
   ...accountZhCn,
   ...managementZhCn,
   ...exceptionsZhCn,
   ...policiesZhCn,
   ...groupsZhCn,
+  ...enrollmentZhCn,
   ...auditZhCn,
   ...usersZhCn,
   ...reportsZhCn,
   ...alertsZhCn,
   ...agentPlacementZhCn,
   ...settingsZhCn,
+  ...agentClockZhCn,
 };

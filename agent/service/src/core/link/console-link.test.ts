@@ -1,3 +1,6 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { PROTOCOL_VERSION, type AgentInfo } from '@dlp/shared';
 import { generateSigningKeyPair, type SqliteDatabase } from '@dlp/shared/node';
 import { FakeHostInfo } from '../../platform/fake/fake-platform';
@@ -149,6 +152,46 @@ describe('console link', () => {
     expect(console_.hellos).toHaveLength(1);
   });
 
+  it('sends its clock in hello, so the console can measure its skew', async () => {
+    startLink();
+    await waitFor(() => console_.hellos.length === 1, 'the hello');
+    const sentAt = Date.parse(console_.hellos[0]?.sentAt ?? '');
+    expect(Math.abs(sentAt - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('waits as long as a shedding console asks (503 Retry-After, spread), then connects', async () => {
+    // A console front that sheds the first attempt, then hands over to the real console.
+    let refused = 0;
+    const front = createServer((_req, res) => res.writeHead(404).end());
+    front.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+      if (refused === 0) {
+        refused += 1;
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 2\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      const upstream = connect(console_.port, '127.0.0.1', () => {
+        upstream.write(`GET ${req.url ?? '/'} HTTP/1.1\r\n${Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`).join('\r\n')}\r\n\r\n`);
+        upstream.pipe(socket).pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    const retries: number[] = [];
+    const log = { ...silentLogger, warn: (msg: string, fields?: Record<string, unknown>) => void (msg === 'console connection closed; reconnecting' && retries.push(Number(fields?.['retryInMs']))) };
+    try {
+      // random 0.25: Retry-After 2 s spread over [1, 3] s gives 1.5 s (the backoff alone would give at most 100 ms).
+      startLink({ url: `ws://127.0.0.1:${(front.address() as AddressInfo).port}/agent`, log: { ...log, child: () => log }, random: () => 0.25 });
+      await waitFor(() => console_.hellos.length === 1, 'the hello after the shed attempt', 10_000);
+      expect(refused).toBe(1);
+      expect(retries).toEqual([1500]);
+    } finally {
+      await link?.stop();
+      link = null;
+      await new Promise((resolve) => front.close(resolve));
+    }
+  });
+
   it('reconnects with backoff when the console is down at first', async () => {
     const port = console_.port;
     await console_.stop();
@@ -160,4 +203,30 @@ describe('console link', () => {
     await appendEvents(1);
     await waitFor(() => console_.events.size === 1, 'delivery once the console is up', 10_000);
   });
+
+  for (const code of ['enroll_pending', 'rate_limited'] as const) {
+    it(`waits and enrolls later when the console answers ${code}, asking with the same request key`, async () => {
+      let saved: AgentCredentials | null = null;
+      console_.enrollWaits = { count: 2, code, retryAfterMs: 30 };
+      const lines: string[] = [];
+      const log = { ...silentLogger, info: (msg: string) => void lines.push(msg), warn: (msg: string) => void lines.push(msg), error: (msg: string) => void lines.push(msg) };
+      startLink({
+        log,
+        credentials: () => saved,
+        enrollSecret: console_.enrollSecret,
+        enrolled: async (message) => {
+          saved = { agentId: message.agentId, token: message.token, consoleKey: message.consoleKey, enrolledAt: new Date().toISOString() };
+        },
+      });
+      await waitFor(() => console_.hellos.length > 0, 'hello after the waits', 10_000);
+      expect(console_.enrollAttempts).toBe(3);
+      const keys = new Set(console_.enrollRequestKeys);
+      expect(keys.size).toBe(1);
+      expect([...keys][0]).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      // Told to wait, not treated as a refused secret.
+      const waited = code === 'enroll_pending' ? 'enrollment waits for an admin’s approval; asking again later' : 'the console is rate limiting enrollments; retrying later';
+      expect(lines.filter((line) => line === waited)).toHaveLength(2);
+      expect(lines.some((line) => line.includes('refused the enroll secret'))).toBe(false);
+    });
+  }
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import {
   agentToConsoleMessage,
@@ -25,6 +26,9 @@ import { checkPeerPin, tlsClientOptions } from './tls-pin';
 export interface LinkTimings {
   backoffBaseMs: number;
   backoffCapMs: number;
+  /** Backoff ceiling for the first `outageFastRetryWindowMs` of an outage (see Backoff). */
+  outageBackoffCapMs: number;
+  outageFastRetryWindowMs: number;
   /** Retry period after the console rejected or revoked our credentials (an admin must act). */
   rejectedRetryMs: number;
   heartbeatMs: number;
@@ -39,6 +43,10 @@ export interface LinkTimings {
 export const DEFAULT_LINK_TIMINGS: LinkTimings = {
   backoffBaseMs: 500,
   backoffCapMs: 30_000,
+  // After a console outage agents return spread over 3 s (p95 reconnect under 5 s, docs/BENCHMARKS.md);
+  // one that has been failing for 15 min retries up to 30 s apart instead.
+  outageBackoffCapMs: 3000,
+  outageFastRetryWindowMs: 15 * 60_000,
   rejectedRetryMs: 5 * 60_000,
   heartbeatMs: 30_000,
   idleTimeoutMs: 95_000,
@@ -69,6 +77,8 @@ export interface ConsoleLinkOptions {
   exception?(raw: unknown, id: string): Promise<ExceptionReceipt>;
   /** Withdraws an exception (unsigned: it can only make the agent stricter); returns the receipt. */
   exceptionRevoke?(id: string): Promise<ExceptionReceipt>;
+  /** Verifies and keeps a signed "you are in group G" (the raw JSON as received). */
+  groupAssignment?(raw: unknown): Promise<void>;
   timings?: Partial<LinkTimings>;
   random?: () => number;
   onStateChange?(state: LinkState): void;
@@ -108,6 +118,10 @@ export class ConsoleLink {
   private linkState: LinkState = 'idle';
   private stopped = false;
   private justEnrolled = false;
+  /** Names this agent's enrollment request while a secret that needs approval keeps it waiting. */
+  private readonly enrollRequestKey = randomBytes(24).toString('base64url');
+  /** `retryAfterMs` of the console's last error (pending approval, rate limited), for the close that follows. */
+  private consoleRetryAfterMs: number | null = null;
   private savingEnrollment: Promise<void> | null = null;
   private lastReceivedAt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -121,7 +135,10 @@ export class ConsoleLink {
 
   constructor(private readonly options: ConsoleLinkOptions) {
     this.timings = { ...DEFAULT_LINK_TIMINGS, ...options.timings };
-    this.backoff = new Backoff(this.timings.backoffBaseMs, this.timings.backoffCapMs, options.random);
+    this.backoff = new Backoff(this.timings.backoffBaseMs, this.timings.backoffCapMs, options.random, {
+      fastCapMs: this.timings.outageBackoffCapMs,
+      fastWindowMs: this.timings.outageFastRetryWindowMs,
+    });
     this.unsubscribe = options.outbox.onAppended(() => this.background(this.sender?.pump(), 'sending events'));
   }
 
@@ -206,6 +223,7 @@ export class ConsoleLink {
     this.peerPin = null;
     // ws emits 'upgrade' before 'open' and skips 'open' once the socket is terminated here.
     ws.on('upgrade', (response) => this.checkPin(ws, response));
+    ws.on('unexpected-response', (_request, response) => this.onRefusedUpgrade(ws, response.statusCode ?? 0, response.headers['retry-after']));
     ws.on('open', () => this.background(this.onOpen(ws), 'opening the session'));
     ws.on('message', (data) => this.background(this.onMessage(ws, frameText(data)), 'handling a console message'));
     ws.on('ping', () => (this.lastReceivedAt = Date.now()));
@@ -221,11 +239,12 @@ export class ConsoleLink {
     if (this.mode === 'enroll') {
       this.setState('enrolling');
       // The secret goes on the wire only: it is never logged.
-      this.send(ws, { v: PROTOCOL_VERSION, type: 'enroll', secret: this.options.enrollSecret ?? '', agent });
+      this.send(ws, { v: PROTOCOL_VERSION, type: 'enroll', secret: this.options.enrollSecret ?? '', agent, requestKey: this.enrollRequestKey });
     } else if (credentials) {
       this.setState('authenticating');
       const { policySerial, capabilities } = this.options.helloState();
-      this.send(ws, { v: PROTOCOL_VERSION, type: 'hello', agentId: credentials.agentId, token: credentials.token, agent, policySerial, capabilities });
+      // sentAt: our clock, so the console can measure how far off it is and place our events right.
+      this.send(ws, { v: PROTOCOL_VERSION, type: 'hello', agentId: credentials.agentId, token: credentials.token, agent, policySerial, capabilities, sentAt: new Date().toISOString() });
     }
   }
 
@@ -277,13 +296,22 @@ export class ConsoleLink {
         if (this.mode !== 'hello' || !handler) return;
         return this.command('revoking an exception', async () => this.sendExceptionReceipt(ws, await handler(message.id)));
       }
+      case 'group-assignment': {
+        const handler = this.options.groupAssignment;
+        if (this.mode !== 'hello' || !handler) return;
+        // Queued with policies: the console sends the assignment first, and the policy depends on it.
+        const raw = rawField(text, 'assignment');
+        return this.command('applying a group assignment', () => handler(raw));
+      }
       case 'ack':
         await this.sender?.acked(message.upTo);
         return;
       case 'heartbeat':
         return;
       case 'error':
-        this.options.log.warn('the console reported an error', { code: message.code, message: message.message });
+        this.consoleRetryAfterMs = message.retryAfterMs ?? null;
+        if (message.code === 'enroll_pending') this.options.log.info('enrollment waits for an admin’s approval; asking again later', { retryInMs: message.retryAfterMs });
+        else this.options.log.warn('the console reported an error', { code: message.code, message: message.message });
         return;
     }
   }
@@ -339,6 +367,18 @@ export class ConsoleLink {
     }
   }
 
+  /**
+   * The console answered the upgrade with an HTTP status instead (503: shedding load after an
+   * outage): remember its Retry-After for the reconnect, then drop the attempt.
+   */
+  private onRefusedUpgrade(ws: WebSocket, status: number, retryAfter: string | undefined): void {
+    const seconds = Number(retryAfter);
+    // Bounded: a console (or something in between) cannot park the agent for long.
+    if (status === 503 && Number.isFinite(seconds) && seconds > 0) this.consoleRetryAfterMs = Math.min(seconds, 60) * 1000;
+    this.options.log.warn('the console refused the connection', { status, retryAfter: this.consoleRetryAfterMs });
+    ws.terminate();
+  }
+
   private onClose(ws: WebSocket, code: number, reason: string): void {
     if (ws !== this.ws) return;
     this.ws = null;
@@ -351,6 +391,8 @@ export class ConsoleLink {
 
   private reconnectAfterClose(code: number, reason: string): void {
     if (this.stopped) return;
+    const retryAfterMs = this.consoleRetryAfterMs;
+    this.consoleRetryAfterMs = null;
     let delay: number;
     if (this.justEnrolled) {
       this.justEnrolled = false;
@@ -358,6 +400,11 @@ export class ConsoleLink {
     } else if (this.pinRefused) {
       this.pinRefused = false;
       delay = this.timings.rejectedRetryMs;
+    } else if (code === CLOSE_CODES.enrollPending || code === CLOSE_CODES.rateLimited) {
+      // Waiting for approval, or too many enrollments at once: come back when told, spread out a little.
+      const asked = retryAfterMs ?? this.timings.backoffCapMs;
+      delay = Math.min(asked, this.timings.rejectedRetryMs) + Math.floor(Math.random() * Math.min(asked, 5_000) * 0.2);
+      if (code === CLOSE_CODES.rateLimited) this.options.log.warn('the console is rate limiting enrollments; retrying later', { retryInMs: delay });
     } else if (code === CLOSE_CODES.unauthorized && this.mode === 'enroll') {
       this.options.log.error('the console refused the enroll secret; retrying (an admin may issue a new one)', { code });
       delay = this.backoff.next();
@@ -369,7 +416,8 @@ export class ConsoleLink {
       this.options.log.error('the console speaks another protocol version; retrying slowly', { code, reason });
       delay = this.timings.rejectedRetryMs;
     } else {
-      delay = this.backoff.next();
+      // A 503 Retry-After (the console shedding load, onRefusedUpgrade) is honoured, spread out.
+      delay = retryAfterMs === null ? this.backoff.next() : this.backoff.after(retryAfterMs);
       this.options.log.warn('console connection closed; reconnecting', { code, reason, retryInMs: delay });
     }
     this.retryIn(delay);

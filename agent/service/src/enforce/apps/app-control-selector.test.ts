@@ -1,29 +1,35 @@
 import { appsSection } from '@dlp/shared';
-import { createJsonLogger } from '../../core/logger';
-import { createFakePlatform, type FakePlatform } from '../../platform/fake/fake-platform';
-import { fanotifyPreExec } from '../../platform/linux/fanotify/fanotify-pre-exec';
+import { FakeProcessTable } from '../../testing/fake-process-table';
+import { availablePreExec, StubPreExecControl, unavailablePreExec } from '../../testing/fake-pre-exec';
 import { waitFor } from '../../testing/fixtures';
+import { recordingLogger, type RecordedLine } from '../../testing/recording-logger';
 import type { AppControlNotice, AppDecisionReport, AppPolicy } from './app-control';
 import { AppControlSelector, type AppControlSelectorOptions } from './app-control-selector';
 import { ProcScanAppControl } from './proc-scan-app-control';
 
 /**
  * Which app control runs, without the kernel: the fallback is the real /proc scanner on a fake
- * process table, and "unavailable" is the real probe of a helper binary that does not exist.
- * (Pre-exec blocking that works, and gives up at run time, is tested in agent-pre-exec.test.ts.)
+ * process table, and "unavailable" answers what the real probe says of a helper binary that does
+ * not exist. (The real probe, pre-exec blocking that works and gives up at run time, and the second
+ * line against the kernel are tested in platform/linux/fanotify and agent-*.test.ts.)
  */
 const blockNc: AppPolicy = { serial: 3, mode: 'enforce', apps: appsSection.parse({ rules: [{ id: 'no-nc', action: 'block', kind: 'name', value: 'nc' }] }) };
-const missingHelper = (platform: FakePlatform) => fanotifyPreExec({ agentPid: process.pid, processes: platform.processes, helperPath: '/nonexistent/dlp-exec-guard' });
+const missingHelper = (_platform: FakeHost) => unavailablePreExec('helper binary not built or not executable: /nonexistent/dlp-exec-guard');
+
+interface FakeHost {
+  processes: FakeProcessTable;
+  self: { pid: number; ppid: number };
+}
 
 describe('AppControlSelector', () => {
-  let platform: FakePlatform;
+  let platform: FakeHost;
   let selector: AppControlSelector | null = null;
-  let logLines: Array<{ level: string; msg: string }>;
+  let logLines: RecordedLine[];
   let notices: AppControlNotice[];
   let reports: AppDecisionReport[];
 
   beforeEach(() => {
-    platform = createFakePlatform();
+    platform = { processes: new FakeProcessTable(), self: { pid: 4242, ppid: 4241 } };
     logLines = [];
     notices = [];
     reports = [];
@@ -31,11 +37,10 @@ describe('AppControlSelector', () => {
   afterEach(async () => {
     await selector?.stop();
     selector = null;
-    platform.cleanup();
   });
 
-  function select(options: Pick<AppControlSelectorOptions, 'method' | 'preExec'>): AppControlSelector {
-    const log = createJsonLogger({ level: 'debug', write: (line) => logLines.push(JSON.parse(line) as { level: string; msg: string }) });
+  function select(options: Pick<AppControlSelectorOptions, 'method' | 'preExec' | 'createSecondLine' | 'secondLineIntervalMs'>): AppControlSelector {
+    const log = recordingLogger(logLines);
     const sink = { report: (r: AppDecisionReport) => reports.push(r), notice: (n: AppControlNotice) => notices.push(n) };
     selector = new AppControlSelector({
       ...options,
@@ -86,6 +91,32 @@ describe('AppControlSelector', () => {
     expect(control.capabilityNotes()).toEqual([expect.stringMatching(/^apps: pre-exec blocking was configured but is unavailable \(helper binary not built/)]);
     expect(logLines).toContainEqual(expect.objectContaining({ level: 'error', msg: 'pre-exec blocking is unavailable; the /proc scanner runs instead' }));
     expect(notices).toEqual([expect.objectContaining({ severity: 'high', message: expect.stringMatching(/^pre-exec blocking is unavailable/) })]);
+  });
+
+  it('runs the /proc second line beside working pre-exec blocking: it kills blocked content that got past and flags it', async () => {
+    const preExec = new StubPreExecControl();
+    const sink = { report: (r: AppDecisionReport) => reports.push(r) };
+    const control = select({
+      method: 'auto',
+      preExec: availablePreExec(preExec),
+      createSecondLine: () => new ProcScanAppControl({ processes: platform.processes, self: platform.self, scanIntervalMs: 20, sink, log: recordingLogger(logLines), secondLine: true }),
+      secondLineIntervalMs: 20,
+    });
+    control.applyPolicy(blockNc);
+    await control.start();
+    expect(control.capabilities()).toMatchObject({ method: 'fanotify', preExec: true });
+    expect(control.capabilityNotes()).toEqual(['apps: second line: /proc scan every 20 ms kills blocked content that got past pre-exec blocking (bypass events)']);
+    // Reached through a path pre-exec blocking does not see: the second line kills it.
+    platform.processes.spawn({ pid: 700, exePath: '/mnt/unwatched/nc' });
+    await waitFor(() => !platform.processes.isRunning(700), 'the second line to kill nc');
+    expect(reports).toEqual([expect.objectContaining({ action: 'blocked', ruleId: 'no-nc', method: 'proc-scan', secondLine: true })]);
+    // In monitor mode it leaves reporting to pre-exec blocking and kills nothing.
+    control.applyPolicy({ ...blockNc, mode: 'monitor' });
+    platform.processes.spawn({ pid: 701, exePath: '/mnt/unwatched/nc' });
+    const scans = platform.processes.listCalls;
+    await waitFor(() => platform.processes.listCalls >= scans + 3, 'three more scans');
+    expect(platform.processes.isRunning(701)).toBe(true);
+    expect(reports).toHaveLength(1);
   });
 
   it('reports nothing running before start', () => {

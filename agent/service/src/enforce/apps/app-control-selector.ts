@@ -1,5 +1,5 @@
 import type { AgentConfig, CapabilityReport } from '@dlp/shared';
-import type { Logger } from '../../core/logger';
+import type { Logger } from '../logger';
 import type { AppControl, AppControlSink, AppPolicy, PreExecSupport } from './app-control';
 
 export interface AppControlSelectorOptions {
@@ -11,6 +11,10 @@ export interface AppControlSelectorOptions {
   preExec: PreExecSupport | undefined;
   /** The /proc scanner, built when it is needed. */
   createFallback(): AppControl;
+  /** The low-rate /proc second line run beside pre-exec blocking; none: no second line. */
+  createSecondLine?(): AppControl;
+  /** Its period, for the capability note. */
+  secondLineIntervalMs?: number;
   sink: AppControlSink;
   log: Logger;
 }
@@ -31,6 +35,8 @@ function note(text: string): string {
  */
 export class AppControlSelector implements AppControl {
   private active: AppControl | null = null;
+  /** Runs only while pre-exec blocking is the active control (the fallback scanner covers the rest). */
+  private secondLine: AppControl | null = null;
   private policy: AppPolicy | null = null;
   private fallbackNote: string | null = null;
   private switching: Promise<void> | null = null;
@@ -52,11 +58,13 @@ export class AppControlSelector implements AppControl {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.switching;
+    await this.secondLine?.stop();
     await this.active?.stop();
   }
 
   applyPolicy(policy: AppPolicy | null): void | Promise<void> {
     this.policy = policy;
+    void this.secondLine?.applyPolicy(policy);
     return this.active?.applyPolicy(policy);
   }
 
@@ -65,7 +73,8 @@ export class AppControlSelector implements AppControl {
   }
 
   capabilityNotes(): string[] {
-    return [...(this.fallbackNote ? [this.fallbackNote] : []), ...(this.active?.capabilityNotes?.() ?? [])];
+    const secondLine = this.secondLine ? [`apps: second line: /proc scan every ${this.options.secondLineIntervalMs ?? 0} ms kills blocked content that got past pre-exec blocking (bypass events)`] : [];
+    return [...(this.fallbackNote ? [this.fallbackNote] : []), ...secondLine, ...(this.active?.capabilityNotes?.() ?? [])];
   }
 
   /** Starts pre-exec blocking; resolves with null when it runs, else with why it does not. */
@@ -87,8 +96,17 @@ export class AppControlSelector implements AppControl {
       return { reason: `${preExec.method} failed to start: ${error instanceof Error ? error.message : String(error)}`, unexpected: true };
     }
     this.active = control;
+    await this.startSecondLine();
     this.options.log.info('pre-exec blocking in force', { method: preExec.method, marks: this.options.marks === 'all' ? 'all' : this.options.marks.join(' ') });
     return null;
+  }
+
+  private async startSecondLine(): Promise<void> {
+    const secondLine = this.options.createSecondLine?.();
+    if (!secondLine) return;
+    void secondLine.applyPolicy(this.policy);
+    this.secondLine = secondLine;
+    await secondLine.start();
   }
 
   private explainFallback({ reason, unexpected }: { reason: string; unexpected: boolean }): void {
@@ -121,6 +139,9 @@ export class AppControlSelector implements AppControl {
       log.error('pre-exec blocking gave up; switching to the /proc scanner', { reason });
       this.fallbackNote = note(`apps: pre-exec blocking stopped (${reason}); the /proc scanner took over`);
       await this.startFallback();
+      // The fallback scanner now does the second line's job at its full rate.
+      await this.secondLine?.stop().catch(() => undefined);
+      this.secondLine = null;
       await control.stop().catch((error: unknown) => log.warn('stopping the pre-exec control failed', { error: error instanceof Error ? error.message : String(error) }));
       sink.notice?.({ severity: 'high', message: `pre-exec blocking stopped: ${reason}. The /proc scanner took over: blocked programs are now killed after they start` });
       sink.capabilitiesChanged?.();

@@ -1,5 +1,5 @@
 import type { AppsSection, CapabilityReport, PolicyMode } from '@dlp/shared';
-import type { Logger } from '../../core/logger';
+import type { Logger } from '../logger';
 import type { AppException } from './app-matcher';
 
 /**
@@ -34,6 +34,8 @@ export interface AppDecisionReport {
   exceptionId?: string;
   /** No decision within the policy's decision timeout: the fail mode decided. */
   timedOut?: boolean;
+  /** Found running by the /proc second line although pre-exec blocking is in force: a bypass. */
+  secondLine?: boolean;
   policySerial: number | null;
   method: 'fanotify' | 'proc-scan';
   process: {

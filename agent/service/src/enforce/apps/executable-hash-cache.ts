@@ -1,4 +1,4 @@
-import type { FileIdentity, ProcessTable } from '../../platform/types';
+import type { FileIdentity, ProcessTable } from './app-platform';
 
 function keyOf(id: FileIdentity): string {
   return `${id.dev}:${id.ino}:${id.size}:${id.mtimeMs}`;

@@ -1,6 +1,6 @@
 import { appsSection, type AppsSection } from '@dlp/shared';
-import { silentLogger } from '../../core/logger';
-import { createFakePlatform, fakeSha256, type FakePlatform } from '../../platform/fake/fake-platform';
+import { silentLogger } from '../logger';
+import { FakeProcessTable, fakeSha256 } from '../../testing/fake-process-table';
 import { waitFor } from '../../testing/fixtures';
 import type { AppDecisionReport, AppPolicy } from './app-control';
 import { ProcScanAppControl } from './proc-scan-app-control';
@@ -19,8 +19,14 @@ const blockTool = (mode: 'monitor' | 'enforce') =>
     ],
   });
 
-describe('ProcScanAppControl (fake platform)', () => {
-  let platform: FakePlatform;
+/** The fake process table and the agent's own identity (pid 4242, parent 4241), as the fake platform has them. */
+interface FakeHost {
+  processes: FakeProcessTable;
+  self: { pid: number; ppid: number };
+}
+
+describe('ProcScanAppControl (fake process table)', () => {
+  let platform: FakeHost;
   let reports: AppDecisionReport[];
   let control: ProcScanAppControl;
 
@@ -36,13 +42,12 @@ describe('ProcScanAppControl (fake platform)', () => {
   }
 
   beforeEach(() => {
-    platform = createFakePlatform();
+    platform = { processes: new FakeProcessTable(), self: { pid: 4242, ppid: 4241 } };
     reports = [];
     control = makeControl();
   });
   afterEach(async () => {
     await control.stop();
-    platform.cleanup();
   });
 
   it('kills a blocked process in enforce mode and reports it, leaving others alone', async () => {
@@ -170,5 +175,19 @@ describe('ProcScanAppControl (fake platform)', () => {
 
   it('reports its capability honestly', () => {
     expect(control.capabilities()).toEqual({ method: 'proc-scan', preExec: false, failMode: 'open' });
+  });
+
+  it('judges the script an allowed interpreter runs, by content, and kills the interpreter (reported under the script)', async () => {
+    const script = 'echo the forbidden script';
+    platform.processes.addFile('/home/alice/renamed.sh', script);
+    control.applyPolicy(policy('enforce', { rules: [{ id: 'no-script', action: 'block', kind: 'sha256', value: fakeSha256(script) }] }));
+    platform.processes.spawn({ pid: 900, exePath: '/usr/bin/dash', argv: ['sh', 'renamed.sh'], cwd: '/home/alice' });
+    platform.processes.spawn({ pid: 901, exePath: '/usr/bin/dash', argv: ['sh', '-c', 'echo inline'], cwd: '/home/alice' });
+    await control.start();
+    expect(platform.processes.isRunning(900)).toBe(false);
+    expect(platform.processes.isRunning(901)).toBe(true);
+    expect(reports).toEqual([
+      expect.objectContaining({ action: 'blocked', ruleId: 'no-script', method: 'proc-scan', process: expect.objectContaining({ pid: 900, exePath: '/home/alice/renamed.sh', name: 'renamed.sh', sha256: fakeSha256(script) }) }),
+    ]);
   });
 });

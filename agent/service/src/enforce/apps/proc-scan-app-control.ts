@@ -1,10 +1,11 @@
 import path from 'node:path';
 import type { CapabilityReport } from '@dlp/shared';
-import type { Logger } from '../../core/logger';
-import type { ProcessSnapshot, ProcessTable, SelfInfo } from '../../platform/types';
+import type { Logger } from '../logger';
+import type { ProcessSnapshot, ProcessTable, SelfInfo } from './app-platform';
 import type { AppControl, AppControlSink, AppDecisionReport, AppPolicy } from './app-control';
 import { compileAppRules, decideLazily, type AppMatcher } from './app-matcher';
 import { ExecutableHashCache } from './executable-hash-cache';
+import { isInterpreter, scriptArgument } from './script-arguments';
 
 export interface ProcScanOptions {
   processes: ProcessTable;
@@ -14,6 +15,11 @@ export interface ProcScanOptions {
   log: Logger;
   /** Every how many scans known pids get the full start-time (pid reuse) check. */
   reuseCheckEvery?: number;
+  /**
+   * Runs behind pre-exec blocking (issue 12 item 10): only blocked content in enforce mode is acted
+   * on (killed, reported with `secondLine`); would-block and exception reports are pre-exec's.
+   */
+  secondLine?: boolean;
 }
 
 interface JudgedProcess {
@@ -160,7 +166,23 @@ export class ProcScanAppControl implements AppControl {
 
     const exePath = snap.exePath;
     const name = path.posix.basename(exePath);
-    const decision = await decideLazily(matcher, { exePath, name }, () => this.hashes.sha256Of(pid));
+    let decision = await decideLazily(matcher, { exePath, name }, () => this.hashes.sha256Of(pid));
+    // An allowed interpreter running a script: the script is judged like an executable.
+    let judgedPath = exePath;
+    let judgedName = name;
+    if (decision.action === 'allow' && !decision.exceptionId && isInterpreter(name)) {
+      const script = await this.scriptOf(pid);
+      if (script) {
+        const scriptDecision = await decideLazily(matcher, { exePath: script, name: path.posix.basename(script) }, () => processes.hashFile(script));
+        if (scriptDecision.action === 'block' || scriptDecision.exceptionId) {
+          decision = scriptDecision;
+          judgedPath = script;
+          judgedName = path.posix.basename(script);
+        }
+      }
+    }
+    const secondLine = this.options.secondLine === true;
+    if (secondLine && (decision.action === 'allow' || policy?.mode !== 'enforce')) return;
     if (decision.action === 'allow') {
       // Officers want to see an exception being used, not just granted.
       if (decision.exceptionId) {
@@ -170,7 +192,7 @@ export class ProcScanAppControl implements AppControl {
           exceptionId: decision.exceptionId,
           policySerial: policy?.serial ?? null,
           method: 'proc-scan',
-          process: { pid, ppid: snap.ppid, uid: snap.uid, exePath, name, ...(decision.sha256 ? { sha256: decision.sha256 } : {}) },
+          process: { pid, ppid: snap.ppid, uid: snap.uid, exePath: judgedPath, name: judgedName, ...(decision.sha256 ? { sha256: decision.sha256 } : {}) },
         });
       }
       return;
@@ -184,27 +206,37 @@ export class ProcScanAppControl implements AppControl {
         ruleId: decision.ruleId,
         policySerial: policy?.serial ?? null,
         method: 'proc-scan',
-        process: { pid, ppid: snap.ppid, uid: snap.uid, exePath, name, ...(sha256 ? { sha256 } : {}) },
+        ...(secondLine ? { secondLine } : {}),
+        process: { pid, ppid: snap.ppid, uid: snap.uid, exePath: judgedPath, name: judgedName, ...(sha256 ? { sha256 } : {}) },
       });
 
     if (policy?.mode !== 'enforce') {
-      report('would-block', decision.sha256 ?? (await this.hashes.sha256Of(pid)));
+      report('would-block', decision.sha256 ?? (judgedPath === exePath ? await this.hashes.sha256Of(pid) : await processes.hashFile(judgedPath)));
       return;
     }
     // Taken before the kill: afterwards the image is no longer reachable through /proc.
     const identity = decision.sha256 ? null : await processes.executableIdentity(pid);
     const outcome = await this.killIfStillSame(snap);
     if (outcome === 'changed') return;
-    const sha256 = decision.sha256 ?? (identity ? await this.hashes.sha256OfFile(exePath, identity) : null);
+    const sha256 = decision.sha256 ?? (judgedPath !== exePath ? await processes.hashFile(judgedPath) : identity ? await this.hashes.sha256OfFile(exePath, identity) : null);
     if (outcome === 'killed') {
       report('blocked', sha256);
     } else if (outcome === 'gone') {
       // It exited before we could stop it: it ran, so claiming "blocked" would be dishonest.
       report('would-block', sha256);
     } else {
-      this.options.log.warn('not allowed to kill a blocked process', { pid, exePath });
+      this.options.log.warn('not allowed to kill a blocked process', { pid, exePath: judgedPath });
       report('would-block', sha256);
     }
+  }
+
+  /** The script file an interpreter process runs (absolute), or null (inline code, stdin, unknown cwd). */
+  private async scriptOf(pid: number): Promise<string | null> {
+    const line = await this.options.processes.commandLine?.(pid);
+    const script = line ? scriptArgument(line.argv) : null;
+    if (!line || script === null) return null;
+    if (script.startsWith('/')) return path.posix.normalize(script);
+    return line.cwd === null ? null : path.posix.resolve(line.cwd, script);
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Logger } from '../../core/logger';
+import type { Logger } from '../logger';
 import { decisionKey, planDeviceWrites, reportFor, type UsbWrite } from './usb-device-plan';
 import { deviceEvent, type UsbEventSink } from './usb-events';
 import type { UsbPlatform } from './usb-platform';
@@ -39,6 +39,8 @@ export class DeviceEnforcer {
   private readonly hubsDefaultedByUs = new Set<string>();
   /** Devices and interfaces that are unbound because of us. */
   private readonly unboundByUs = new Set<string>();
+  /** Devices the mount guard had to cut off to stop writes: kept cut off while present and not allowed. */
+  private readonly heldCut = new Set<string>();
 
   constructor(
     private readonly platform: UsbPlatform,
@@ -49,6 +51,21 @@ export class DeviceEnforcer {
   /** The last judgment of a device by its kernel name, or null if it has not been seen. */
   judged(deviceId: string): JudgedDevice | null {
     return this.tracked.get(deviceId) ?? null;
+  }
+
+  /**
+   * Cuts a device off (its storage interfaces only, for a composite) because writes to one of its
+   * mounts could not be stopped any other way, and keeps it so until it leaves or is allowed.
+   * True when it is cut off now.
+   */
+  async cutOff(deviceId: string): Promise<boolean> {
+    const known = this.tracked.get(deviceId);
+    if (!known) return false;
+    const cut = asCut(known.decision);
+    if (!(await this.applyWrites(known.device, planDeviceWrites(known.device, cut)))) return false;
+    this.claimUnbound(known.device, cut);
+    this.heldCut.add(deviceId);
+    return true;
   }
 
   /** Every device judged on the last pass. */
@@ -88,9 +105,11 @@ export class DeviceEnforcer {
       if (!device.authorized && this.hubsDefaultedByUs.size > 0) this.unboundByUs.add(deviceKey(device.id));
       if (!ctx.initial && !device.isHub) this.emit(deviceEvent(device, { action: 'info', outcome: 'inserted', policySerial }));
     }
-    const writes = enforcing ? planDeviceWrites(device, decision) : this.restoreWrites(device);
+    if (!enforcing || decision.action === 'allow') this.heldCut.delete(device.id);
+    const planned = this.heldCut.has(device.id) ? asCut(decision) : decision;
+    const writes = enforcing ? planDeviceWrites(device, planned) : this.restoreWrites(device);
     const applied = await this.applyWrites(device, writes);
-    if (applied && enforcing && decision.action === 'block') this.claimUnbound(device, decision);
+    if (applied && enforcing && planned.action === 'block') this.claimUnbound(device, planned);
     const key = decisionKey(device, decision, enforcing);
     let reportedKey = known?.reportedKey ?? null;
     if (applied && key !== reportedKey) {
@@ -172,11 +191,17 @@ export class DeviceEnforcer {
 
   private forget(deviceId: string): void {
     this.tracked.delete(deviceId);
+    this.heldCut.delete(deviceId);
     // A device that left takes its unbound state with it; the next one in that port starts fresh.
     for (const key of [...this.unboundByUs]) {
       if (key === deviceKey(deviceId) || key.startsWith(`if:${deviceId}:`)) this.unboundByUs.delete(key);
     }
   }
+}
+
+/** A decision turned into a block of the storage interfaces (the whole device if that is all it has). */
+function asCut(decision: UsbDecision): UsbDecision {
+  return { ...decision, action: 'block', matchedClass: null };
 }
 
 function deviceKey(id: string): string {

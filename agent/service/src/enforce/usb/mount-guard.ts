@@ -1,9 +1,10 @@
-import type { UsbOutcome } from '@dlp/shared';
-import type { Logger } from '../../core/logger';
+import type { EventAction, UsbOutcome } from '@dlp/shared';
+import type { Logger } from '../logger';
 import type { JudgedDevice } from './device-enforcer';
 import { deviceEvent, type UsbEventSink } from './usb-events';
 import type { UsbPlatform } from './usb-platform';
 import type { MountEntry, UsbBlockDevice } from './usb-types';
+import { WriteLockdown, type DeviceCutter, type LockdownLimits, type LockdownResult } from './write-lockdown';
 
 /** Looks up how a USB device (by kernel name) was judged; null for a device not judged yet. */
 export type JudgmentLookup = (usbDeviceId: string) => JudgedDevice | null;
@@ -13,13 +14,17 @@ interface HandledMount {
   key: string;
   /** We remounted it read-only: an allow later gives write access back. */
   remountedReadOnly: boolean;
+  /** Its file system was shut down or its device cut off: nothing to redo until it is gone. */
+  writesCut: boolean;
 }
 
 /**
- * Follows the mount table: a mount backed by a USB block device that is not allowed is unmounted
- * (block) or remounted read-only with the block device itself set read-only (read-only rule), so
- * writes fail with EROFS. Block devices of read-only devices are set read-only before anyone mounts
- * them. In monitor mode it only reports what it would do.
+ * Follows the mount table: a mount backed by a USB block device that is not allowed is made
+ * unwritable through every open file (write-lockdown.ts: remount read-only, killing writers if
+ * they keep it busy, else file system shutdown or device cut-off) and then unmounted (block) or
+ * left mounted read-only (read-only rule). It is never detached while open files can still write
+ * to it. Block devices of read-only devices are set read-only before anyone mounts them. In monitor
+ * mode it only reports what it would do.
  */
 export class MountGuard {
   private readonly handled = new Map<string, HandledMount>();
@@ -31,11 +36,17 @@ export class MountGuard {
   /** Block devices we set read-only, by device node. */
   private readonly readOnlyByUs = new Set<string>();
 
+  private readonly lockdown: WriteLockdown;
+
   constructor(
     private readonly platform: UsbPlatform,
     private readonly emit: UsbEventSink,
     private readonly log: Logger,
-  ) {}
+    cutDevice: DeviceCutter,
+    limits?: LockdownLimits,
+  ) {
+    this.lockdown = new WriteLockdown(platform, cutDevice, log, limits);
+  }
 
   /**
    * One pass. Returns the ids of USB devices that own block devices but have not been judged yet
@@ -68,8 +79,18 @@ export class MountGuard {
     const { decision, enforcing, device } = judged;
     const previous = this.handled.get(id);
     const remountedByUs = previous?.remountedReadOnly ?? false;
-    const report = (action: 'blocked' | 'would-block', outcome: UsbOutcome) =>
-      this.emit(deviceEvent(device, { action, outcome, ruleId: decision.ruleId, policySerial, mountPoint: mount.target }));
+    const report = (action: EventAction, outcome: UsbOutcome, lock?: LockdownResult) =>
+      this.emit(
+        deviceEvent(device, {
+          action,
+          outcome,
+          ruleId: decision.ruleId,
+          policySerial,
+          mountPoint: mount.target,
+          writeProtection: lock?.ok ? lock.method : undefined,
+          stoppedWriters: lock?.stopped,
+        }),
+      );
 
     if (decision.action === 'allow' || !enforcing) {
       // Give back what we took; in monitor mode, say what enforce mode would do.
@@ -77,54 +98,60 @@ export class MountGuard {
       const key = decision.action === 'allow' ? 'allow' : `monitor|${decision.action}`;
       const wouldChange = decision.action === 'block' || (decision.action === 'read-only' && !mount.readOnly);
       if (key !== 'allow' && previous?.key !== key && wouldChange) report('would-block', decision.action === 'block' ? 'unmounted' : 'read-only');
-      this.handled.set(id, { key, remountedReadOnly: false });
+      this.handled.set(id, { key, remountedReadOnly: false, writesCut: false });
       return;
     }
     const key = `enforce|${decision.action}`;
-    if (decision.action === 'read-only') {
-      if (mount.readOnly) {
-        this.handled.set(id, { key, remountedReadOnly: remountedByUs });
-        return;
-      }
-      if (await this.makeReadOnly(mount, block)) {
-        report('blocked', 'read-only');
-        this.handled.set(id, { key, remountedReadOnly: true });
-        return;
-      }
-      // Busy with files open for writing: a read-only rule must still stop writes, so detach it.
+    // Shut down or cut off on an earlier pass: it stays that way, and the mount table cannot show it.
+    if (previous?.key === key && previous.writesCut) return;
+    if (decision.action === 'read-only' && mount.readOnly) {
+      this.handled.set(id, { key, remountedReadOnly: remountedByUs, writesCut: false });
+      return;
     }
-    if (await this.detach(mount)) report('blocked', 'unmounted');
+    // A block makes the file system read-only first as well (one remount when nothing is open):
+    // unmounting only detaches it here, while a copy of the mount in another mount namespace
+    // (`unshare -Urm`) or a file opened before would still write to it.
+    const lock = await this.makeUnwritable(mount, block);
+    if (!lock.ok) {
+      this.log.error('usb: could not make a mount unwritable', { target: mount.target, error: lock.error });
+      // Never detach lazily here: that would hide a mount that open files can still write to.
+      if (previous?.key !== `${key}|failed`) report('info', 'enforcement-failed', lock);
+      this.handled.set(id, { key: `${key}|failed`, remountedReadOnly: false, writesCut: false });
+      return;
+    }
+    const writesCut = lock.method === 'filesystem-shutdown' || lock.method === 'device-cut';
+    this.handled.set(id, { key, remountedReadOnly: !writesCut, writesCut });
+    if (decision.action === 'read-only') {
+      report('blocked', 'read-only', lock);
+      return;
+    }
+    // Nothing can write through it any more, so detaching it while files are open is safe now.
+    if ((await this.unmount(mount, false)) || (await this.unmount(mount, true))) report('blocked', 'unmounted', lock);
   }
 
-  /** Block device first (so nothing can slip a write in), then the mount itself. */
-  private async makeReadOnly(mount: MountEntry, block: UsbBlockDevice): Promise<boolean> {
+  /** Block device first (so a new mount of it is read-only too), then the file system itself. */
+  private async makeUnwritable(mount: MountEntry, block: UsbBlockDevice): Promise<LockdownResult> {
     const devPath = block.devPath ?? (mount.source.startsWith('/dev/') ? mount.source : null);
-    try {
-      if (devPath && !this.readOnlyByUs.has(devPath)) {
+    if (devPath && !this.readOnlyByUs.has(devPath)) {
+      try {
+        // Not a barrier for a file system already mounted read-write: the kernel (6.x) only logs
+        // "Trying to write to read-only block-device" and lets its writes through.
         await this.platform.setBlockDeviceReadOnly(devPath, true);
         this.readOnlyByUs.add(devPath);
+      } catch (err) {
+        this.log.warn('usb: could not set the block device read-only', { devPath, error: err });
       }
-      await this.platform.remount(mount.target, true);
-      return true;
-    } catch (err) {
-      this.log.warn('usb: could not remount read-only', { target: mount.target, error: err });
-      return false;
     }
+    return this.lockdown.lock(mount, block);
   }
 
-  private async detach(mount: MountEntry): Promise<boolean> {
+  private async unmount(mount: MountEntry, lazy: boolean): Promise<boolean> {
     try {
-      await this.platform.unmount(mount.target, { lazy: false });
+      await this.platform.unmount(mount.target, { lazy });
       return true;
     } catch (err) {
-      // Busy (an open file, a shell cd'ed into it): detach it from the tree anyway.
-      this.log.info('usb: unmount busy, detaching lazily', { target: mount.target, error: err });
-    }
-    try {
-      await this.platform.unmount(mount.target, { lazy: true });
-      return true;
-    } catch (err) {
-      this.log.error('usb: could not unmount a blocked device', { target: mount.target, error: err });
+      // Busy (a shell cd'ed into it, a file open for reading): the caller decides whether lazy is safe.
+      this.log.info('usb: unmount failed', { target: mount.target, lazy, error: err });
       return false;
     }
   }

@@ -1,10 +1,11 @@
 import type { CapabilityReport, DeviceIdentity } from '@dlp/shared';
-import { silentLogger, type Logger } from '../../core/logger';
+import { silentLogger, type Logger } from '../logger';
 import { DeviceEnforcer, type JudgedDevice } from './device-enforcer';
 import { MountGuard } from './mount-guard';
 import type { UsbEventSink } from './usb-events';
 import type { UsbPlatform, WatchHandle } from './usb-platform';
 import type { UsbGrant, UsbPolicy } from './usb-types';
+import type { LockdownLimits } from './write-lockdown';
 
 export interface UsbControlOptions {
   platform: UsbPlatform;
@@ -20,6 +21,8 @@ export interface UsbControlOptions {
   mountRescanMs?: { live: number; polling: number };
   /** Extra device passes after a hotplug event: interfaces and block devices appear after it. */
   settleDelaysMs?: number[];
+  /** Bounds on stopping writers before the mount guard cuts writes off another way. */
+  lockdownLimits?: LockdownLimits;
 }
 
 /** Most passes one drain runs before it waits for the next trigger. */
@@ -53,7 +56,7 @@ export class UsbControl {
     this.log = (options.log ?? silentLogger).child({ component: 'usb' });
     this.now = options.now ?? Date.now;
     this.devices = new DeviceEnforcer(options.platform, options.emit, this.log);
-    this.mounts = new MountGuard(options.platform, options.emit, this.log);
+    this.mounts = new MountGuard(options.platform, options.emit, this.log, (id) => this.devices.cutOff(id), options.lockdownLimits);
   }
 
   /** Starts watching; resolves once the devices and mounts present now have been judged. */

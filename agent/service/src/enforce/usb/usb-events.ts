@@ -1,4 +1,4 @@
-import { LIMITS, type EventAction, type EventSubject, type Severity, type UsbOutcome } from '@dlp/shared';
+import { LIMITS, type EventAction, type EventSubject, type Severity, type StoppedWriter, type UsbOutcome, type UsbWriteProtection } from '@dlp/shared';
 import type { UsbDeviceInfo } from './usb-types';
 
 export type DeviceSubject = Extract<EventSubject, { kind: 'device' }>;
@@ -26,7 +26,13 @@ export interface DeviceEventDetails {
   policySerial: number | null;
   mountPoint?: string;
   exceptionId?: string;
+  /** What made a mount unwritable, and which writers were killed on the way. */
+  writeProtection?: UsbWriteProtection;
+  stoppedWriters?: readonly StoppedWriter[];
 }
+
+/** Writers listed by name in one event; the count says how many there were in all. */
+const MAX_LISTED_WRITERS = 16;
 
 /** Severity by what happened: officers triage blocks first, then exceptions in use. */
 const SEVERITY: Record<UsbOutcome, Severity> = {
@@ -38,6 +44,7 @@ const SEVERITY: Record<UsbOutcome, Severity> = {
   'allowed-by-exception': 'medium',
   'allowed-by-unlock-code': 'medium',
   'exception-expired': 'low',
+  'enforcement-failed': 'critical',
 };
 
 /** Builds the event for one device and outcome, with every identifying detail the schema allows. */
@@ -55,6 +62,11 @@ export function deviceEvent(device: UsbDeviceInfo, details: DeviceEventDetails):
   if (device.port) subject.port = clip(device.port, 64);
   if (details.mountPoint) subject.mountPoint = clip(details.mountPoint, LIMITS.maxPath);
   if (details.exceptionId) subject.exceptionId = clip(details.exceptionId, 64);
+  if (details.writeProtection) subject.writeProtection = details.writeProtection;
+  if (details.stoppedWriters && details.stoppedWriters.length > 0) {
+    subject.stoppedWriters = details.stoppedWriters.slice(0, MAX_LISTED_WRITERS).map((w) => ({ ...w, name: clip(w.name, LIMITS.maxShortString) }));
+    subject.stoppedWriterCount = details.stoppedWriters.length;
+  }
   return {
     type: 'usb',
     action: details.action,

@@ -1,4 +1,10 @@
-import type { MountEntry, UsbBlockDevice, UsbDeviceInfo } from './usb-types';
+import type { MountEntry, MountWriter, UsbBlockDevice, UsbDeviceInfo } from './usb-types';
+
+/** What signalling a process did: `gone` also covers a pid now used by another process. */
+export type SignalResult = 'signalled' | 'gone' | 'denied';
+
+/** Which shared mappings make a process a writer: reading every maps file is the costly part of a scan. */
+export type WriterMappings = 'none' | 'writable' | 'all';
 
 /** A running watch; `stop` releases its resources (child process, listeners). */
 export interface WatchHandle {
@@ -30,6 +36,22 @@ export interface UsbPlatform {
   remount(target: string, readOnly: boolean): Promise<void>;
   /** Sets a block device read-only in the kernel (blockdev --setro / --setrw). */
   setBlockDeviceReadOnly(devPath: string, readOnly: boolean): Promise<void>;
+  /**
+   * Processes that can write to the file system on block device `majMin`: files open for writing,
+   * and by `mappings` none, writable or all shared mappings of its files (mprotect can make a
+   * read-only shared mapping of a file that was opened for writing writable again). Never the agent.
+   */
+  findWriters(majMin: string, options: { mappings: WriterMappings }): Promise<MountWriter[]>;
+  /** Sends a signal to a process if it is still the one seen (same start time). */
+  signalProcess(pid: number, startTime: string, signal: 'SIGSTOP' | 'SIGKILL'): Promise<SignalResult>;
+  /** False once the process exited (a zombie has already closed its files) or the pid was reused. */
+  processAlive(pid: number, startTime: string): Promise<boolean>;
+  /**
+   * Shuts the file system mounted at `target` (which must be device `majMin`) down (FS_IOC_SHUTDOWN):
+   * every later write through any open file fails with EIO. Rejects where the file system has no
+   * such operation (vfat) or `target` is not that device.
+   */
+  shutdownFilesystem(target: string, majMin: string): Promise<void>;
   /** Calls `onChange` when USB devices come or go. */
   watchDevices(onChange: () => void): Promise<WatchHandle>;
   /** Calls `onChange` when the mount table changes. */

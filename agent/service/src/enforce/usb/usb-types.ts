@@ -79,6 +79,19 @@ export interface MountEntry {
   readOnly: boolean;
 }
 
+/** A process that holds a file on a mount open for writing, or maps one shared. */
+export interface MountWriter {
+  pid: number;
+  /** Opaque start-time token: a pid with another start time is another process. */
+  startTime: string;
+  /** Real uid. */
+  uid: number;
+  /** The process name (comm): never a path or anything the file contains. */
+  name: string;
+  /** How it holds the mount: a file descriptor open for writing, or a shared mapping. */
+  via: 'fd' | 'mmap';
+}
+
 /** A local, time-boxed permission that relaxes the policy: from a signed exception or an unlock code. */
 export interface UsbGrant {
   /** Exception id, or `unlock:<nonce>` for an unlock code. */

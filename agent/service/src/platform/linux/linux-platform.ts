@@ -5,6 +5,7 @@ import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import type { FileIdentity, HostInfo, HostRoots, KillResult, Platform, ProcessSnapshot, ProcessTable } from '../types';
 import { fanotifyPreExec } from './fanotify/fanotify-pre-exec';
+import { HostHardening } from './hardening';
 import { cleanExeLink, parsePasswd, parseProcStat, parseStatusUid } from './proc-parsers';
 import { LinuxUsbPlatform } from './usb/linux-usb-platform';
 import { consoleUser, parseUtmp } from './utmp';
@@ -135,6 +136,18 @@ export class LinuxProcessTable implements ProcessTable {
     return sha256OfFile(file);
   }
 
+  async commandLine(pid: number): Promise<{ argv: string[]; cwd: string | null } | null> {
+    const raw = readProcTextOrNull(this.pidPath(pid, 'cmdline'));
+    if (raw === null) return null;
+    let cwd: string | null = null;
+    try {
+      cwd = readlinkSync(this.pidPath(pid, 'cwd'));
+    } catch {
+      // Another user's process without ptrace access, or gone: relative scripts stay unjudged.
+    }
+    return { argv: raw.split('\0').filter((arg, i, all) => i < all.length - 1 || arg !== ''), cwd };
+  }
+
   async kill(pid: number): Promise<KillResult> {
     try {
       process.kill(pid, 'SIGKILL');
@@ -198,6 +211,7 @@ export function createLinuxPlatform(options: LinuxPlatformOptions): Platform {
     // Pre-exec blocking judges the real host's execs; an agent pointed at a fake proc tree is under
     // test and must not mark the mounts of the machine it happens to run on.
     ...(realHost ? { preExec: fanotifyPreExec({ agentPid: process.pid, processes }) } : {}),
+    hardening: (stateFile) => new HostHardening({ procRoot: options.roots.proc, stateFile }),
     usb: new LinuxUsbPlatform({
       sysRoot: options.roots.sys,
       procRoot: options.roots.proc,

@@ -1,5 +1,5 @@
 import type { SqlParam } from '@dlp/shared/node';
-import { sqliteAgentRepository } from '../sqlite/agent-queries';
+import { clockAssignment, sqliteAgentRepository } from '../sqlite/agent-queries';
 import type { AgentRepository } from '../store';
 import type { PgStatements } from './pg-statements';
 
@@ -23,6 +23,7 @@ export function pgAgentRepository(sql: PgStatements, nodeId: string): AgentRepos
         capabilities = ', capabilities_json = ?';
         params.push(JSON.stringify(hello.capabilities));
       }
+      capabilities += clockAssignment(params, hello.clock);
       params.push(id);
       await sql.run(`UPDATE agents SET info_json = ?, policy_serial = ?, last_seen_at = ?, online = 1, online_node = ?${capabilities} WHERE id = ?`, params);
     },

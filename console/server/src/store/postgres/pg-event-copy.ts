@@ -1,7 +1,7 @@
 import type { StoredEvent } from '@dlp/shared';
 import type { SqlParam } from '@dlp/shared/node';
 import { RollupDeltas } from '../sqlite/event-rollup-queries';
-import { INSERT_COLUMNS, pushEventRow, rollupInput } from '../sqlite/event-queries';
+import { eventTimeMs, INSERT_COLUMNS, pushEventRow, rollupInput } from '../sqlite/event-queries';
 import { isUniqueViolation } from '../store-errors';
 import { copyRow } from './pg-copy-text';
 import type { PgStatements } from './pg-statements';
@@ -34,7 +34,7 @@ export async function copyEvents(sql: PgCopyStatements, events: readonly StoredE
   const deltas = new RollupDeltas();
   const rows: string[] = new Array<string>(events.length);
   events.forEach((event, i) => {
-    const occurredAtMs = Date.parse(event.occurredAt);
+    const occurredAtMs = eventTimeMs(event);
     const rollup = rollupInput(event, occurredAtMs);
     deltas.add(rollup);
     const values: SqlParam[] = [];

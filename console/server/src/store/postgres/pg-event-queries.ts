@@ -1,7 +1,7 @@
 import type { StoredEvent } from '@dlp/shared';
 import type { EventKey, EventRepository } from '../store';
 import type { SqlParam } from '@dlp/shared/node';
-import { eventColumns, eventFromRow, INSERT_COLUMNS, pushEventRow, rollupInput, sqliteEventRepository, type EventColumnsRow } from '../sqlite/event-queries';
+import { eventColumns, eventFromRow, eventTimeMs, INSERT_COLUMNS, pushEventRow, rollupInput, sqliteEventRepository, type EventColumnsRow } from '../sqlite/event-queries';
 import { copyEvents, type PgCopyStatements } from './pg-event-copy';
 import { PG_INGEST_SQL } from './pg-event-ingest-sql';
 import type { PgParam, PgStatements } from './pg-statements';
@@ -24,7 +24,7 @@ function columnArrays(events: readonly StoredEvent[]): PgParam[] {
   const row: SqlParam[] = [];
   for (const event of events) {
     row.length = 0;
-    const occurredAtMs = Date.parse(event.occurredAt);
+    const occurredAtMs = eventTimeMs(event);
     pushEventRow(row, event, occurredAtMs, null, rollupInput(event, occurredAtMs));
     // An event row holds only text, integers and NULL (no bigint, no BLOB).
     row.forEach((value, c) => columns[c]?.push(value as string | number | null));

@@ -11,6 +11,13 @@ const MIGRATION_LOCK_NAMESPACE = 0x646c70; // "dlp"
  */
 export async function migratePostgres(pool: Pool, migrations: readonly Migration[], schema?: string): Promise<number[]> {
   const client = await pool.connect();
+  // A connection lost mid-migration fails the statement in flight; without a listener the
+  // client's 'error' event would end the process instead of failing the start-up cleanly.
+  let lost = false;
+  const onError = (): void => {
+    lost = true;
+  };
+  client.on('error', onError);
   // The schema may not exist yet (then current_schema() is null), so it is named explicitly.
   const lockName = schema ?? (await client.query<{ name: string }>('SELECT current_schema() AS name')).rows[0]?.name ?? 'public';
   try {
@@ -40,6 +47,7 @@ export async function migratePostgres(pool: Pool, migrations: readonly Migration
       await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [MIGRATION_LOCK_NAMESPACE, lockName]).catch(() => undefined);
     }
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(lost);
   }
 }

@@ -113,6 +113,9 @@ export function pgTransactionStatements(client: PoolClient): PgStatements {
     ...pgStatements(client),
     async copyFrom(sql, data) {
       const stream = client.query(copyFromStdin(sql));
+      // A lost connection destroys the stream with an error: `finished` rejects with it, and this
+      // listener keeps a late second 'error' (after `finished` settled) from ending the process.
+      stream.on('error', () => undefined);
       stream.end(data);
       // Resolves after the server's ReadyForQuery; rejects with the server's error (SQLSTATE in `code`).
       await finished(stream);

@@ -2,7 +2,10 @@ import { hostname } from 'node:os';
 import pg from 'pg';
 import type { ConsoleStore, StoreRepositories } from '../store';
 import { PG_ALERT_MIGRATIONS } from '../sqlite/alert-migrations';
+import { AGENT_CLOCK_MIGRATIONS } from '../sqlite/agent-clock-migrations';
+import { GROUP_BINDING_MIGRATIONS } from '../sqlite/group-binding-migrations';
 import { API_TOKEN_MIGRATIONS } from '../sqlite/api-token-migrations';
+import { ENROLLMENT_MIGRATIONS } from '../sqlite/enrollment-migrations';
 import { EVENT_DETAIL_MIGRATIONS } from '../sqlite/event-detail-migrations';
 import { sqliteAlertRepository } from '../sqlite/alert-queries';
 import { sqliteApiTokenRepository, sqliteSettingsRepository } from '../sqlite/api-token-queries';
@@ -37,7 +40,26 @@ export interface PostgresStoreOptions {
    * previous group commits. Concurrent ingest commits take their shared locks in one order.
    */
   ingestTransactions?: number;
+  /**
+   * Longest a statement may run, in ms (PostgreSQL's `statement_timeout`; default
+   * {@link DEFAULT_STATEMENT_TIMEOUT_MS}): a query stuck behind a lock or a vanished server fails
+   * instead of stalling ingest for ever. 0 disables it. Migrations are never limited.
+   */
+  statementTimeoutMs?: number;
 }
+
+/** Default statement timeout: far above the slowest report (≤ 0.3 s at 10M events), far below "hung". */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
+/**
+ * How long past the statement timeout the client itself gives up on an answer: the server enforces
+ * `statement_timeout`, but a server that vanished without closing the connection (a failover, a
+ * network cut) never answers at all.
+ */
+const CLIENT_TIMEOUT_GRACE_MS = 5_000;
+
+/** Opening a connection to an unreachable server fails after this long instead of waiting on TCP. */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /** A PostgreSQL console store, with the pool behind it for the cluster bus (LISTEN/NOTIFY). */
 export interface PostgresConsoleStore extends ConsoleStore {
@@ -85,7 +107,7 @@ function repositories(sql: PgStatements, nodeId: string): StoreRepositories {
 }
 
 /** Every PostgreSQL migration, all areas: applied in id order. */
-export const PG_MIGRATIONS = [...PG_CONSOLE_MIGRATIONS, ...PG_REPORT_MIGRATIONS, ...PG_ALERT_MIGRATIONS, ...EVENT_DETAIL_MIGRATIONS, ...API_TOKEN_MIGRATIONS];
+export const PG_MIGRATIONS = [...PG_CONSOLE_MIGRATIONS, ...PG_REPORT_MIGRATIONS, ...PG_ALERT_MIGRATIONS, ...EVENT_DETAIL_MIGRATIONS, ...API_TOKEN_MIGRATIONS, ...AGENT_CLOCK_MIGRATIONS, ...GROUP_BINDING_MIGRATIONS, ...ENROLLMENT_MIGRATIONS];
 
 /** Opens a pool on the database, creates the schema if asked, and applies pending migrations. */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresConsoleStore> {
@@ -95,22 +117,36 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const ingestTransactions = options.ingestTransactions ?? 2;
   if (!Number.isInteger(ingestTransactions) || ingestTransactions < 1) throw new Error(`ingestTransactions must be a positive integer, got ${ingestTransactions}`);
   const nodeId = options.nodeId ?? `${hostname()}:${process.pid}`;
-  const pool = new pg.Pool({
+  const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  if (!Number.isInteger(statementTimeoutMs) || statementTimeoutMs < 0) throw new Error(`statementTimeoutMs must be a non-negative integer, got ${statementTimeoutMs}`);
+  const connection: pg.PoolConfig = {
     connectionString: options.connectionString,
-    max: options.maxConnections ?? 10,
     types,
     application_name: `dlp-console ${nodeId}`.slice(0, 63),
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // Notices a dead peer on idle connections (the kernel's probes; the query timeout covers busy ones).
+    keepAlive: true,
     ...(options.schema !== undefined ? { options: `-c search_path=${options.schema}` } : {}),
+  };
+  // Migrations (an index over millions of rows) may legitimately run long: a pool of their own
+  // without the timeouts, closed before the console serves.
+  const migrationPool = new pg.Pool({ ...connection, max: 1 });
+  migrationPool.on('error', () => undefined);
+  try {
+    await migratePostgres(migrationPool, PG_MIGRATIONS, options.schema);
+  } finally {
+    await migrationPool.end().catch(() => undefined);
+  }
+  const pool = new pg.Pool({
+    ...connection,
+    max: options.maxConnections ?? 10,
+    ...(statementTimeoutMs > 0
+      ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + CLIENT_TIMEOUT_GRACE_MS }
+      : {}),
   });
   // An idle client losing its server (restart, failover) must not crash the process; the pool
-  // drops it and the next query opens a fresh one.
+  // drops it and the next query opens a fresh one. (Checked-out clients: see `transaction`.)
   pool.on('error', () => undefined);
-  try {
-    await migratePostgres(pool, PG_MIGRATIONS, options.schema);
-  } catch (err) {
-    await pool.end().catch(() => undefined);
-    throw err;
-  }
   return {
     ...repositories(pgStatements(pool), nodeId),
     pool,
@@ -119,6 +155,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     async transaction(fn) {
       // One pooled client for the whole transaction: every statement of `fn` goes through it.
       const client = await pool.connect();
+      // While checked out the pool does not listen to the client: a connection lost now (a restart,
+      // pg_terminate_backend) is an 'error' event that would otherwise end the process. The
+      // statement in flight fails with it; the client is destroyed below.
+      let lost: Error | undefined;
+      const onError = (err: Error): void => {
+        lost ??= err;
+      };
+      client.on('error', onError);
       let broken = false;
       try {
         await client.query('BEGIN');
@@ -126,13 +170,20 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
+        // Connection lost, or the client gave up waiting (query_timeout: the server may still be
+        // running the statement): drop the connection, and the server rolls back what it held,
+        // instead of queueing a ROLLBACK behind a statement that may never answer.
+        broken = lost !== undefined || (err instanceof Error && err.message === 'Query read timeout');
+        if (!broken) {
+          await client.query('ROLLBACK').catch(() => {
+            broken = true;
+          });
+        }
         throw err;
       } finally {
-        // A client whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
-        client.release(broken);
+        client.off('error', onError);
+        // A broken client is destroyed rather than reused; the pool opens a fresh one when needed.
+        client.release(broken ? (lost ?? true) : undefined);
       }
     },
     close: () => pool.end(),

@@ -1,6 +1,6 @@
 import type { AgentInfo, CapabilityReport } from '@dlp/shared';
 import type { SqlParam, SqliteStatements } from '@dlp/shared/node';
-import type { AgentRecord, AgentRepository, PolicyReceiptRecord } from '../store';
+import type { AgentClockRecord, AgentRecord, AgentRepository, PolicyReceiptRecord } from '../store';
 
 /** A row of the agents table. */
 interface AgentRow {
@@ -20,11 +20,14 @@ interface AgentRow {
   receipt_status: PolicyReceiptRecord['status'] | null;
   receipt_error: string | null;
   receipt_at: string | null;
+  group_serial: number | string;
+  clock_offset_ms: number | string | null;
+  clock_measured_at: string | null;
 }
 
 const AGENT_COLUMNS =
-  'id, token_hash, group_id, info_json, enrolled_at, last_seen_at, online, revoked_at, policy_serial, ' +
-  'capabilities_json, acked_seq, receipt_serial, receipt_hash, receipt_status, receipt_error, receipt_at';
+  'id, token_hash, group_id, group_serial, info_json, enrolled_at, last_seen_at, online, revoked_at, policy_serial, ' +
+  'capabilities_json, acked_seq, receipt_serial, receipt_hash, receipt_status, receipt_error, receipt_at, clock_offset_ms, clock_measured_at';
 
 function toAgent(row: AgentRow): AgentRecord {
   const lastReceipt: PolicyReceiptRecord | null =
@@ -35,6 +38,8 @@ function toAgent(row: AgentRow): AgentRecord {
     id: row.id,
     tokenHash: row.token_hash,
     groupId: row.group_id,
+    // PostgreSQL returns BIGINT as a string.
+    groupSerial: Number(row.group_serial),
     // Written by this module from schema-validated messages, so the stored JSON is trusted.
     info: JSON.parse(row.info_json) as AgentInfo,
     enrolledAt: row.enrolled_at,
@@ -45,7 +50,16 @@ function toAgent(row: AgentRow): AgentRecord {
     capabilities: row.capabilities_json === null ? null : (JSON.parse(row.capabilities_json) as CapabilityReport),
     ackedSeq: row.acked_seq,
     lastReceipt,
+    // PostgreSQL returns BIGINT as a string.
+    clock: row.clock_offset_ms !== null && row.clock_measured_at !== null ? { offsetMs: Number(row.clock_offset_ms), measuredAt: row.clock_measured_at } : null,
   };
+}
+
+/** `, clock_offset_ms = ?, clock_measured_at = ?` with its parameters when there is a clock to store. */
+export function clockAssignment(params: SqlParam[], clock: AgentClockRecord | undefined): string {
+  if (clock === undefined) return '';
+  params.push(clock.offsetMs, clock.measuredAt);
+  return ', clock_offset_ms = ?, clock_measured_at = ?';
 }
 
 /**
@@ -104,6 +118,7 @@ export function sqliteAgentRepository(sql: SqliteStatements, searchClause = SQLI
         capabilities = ', capabilities_json = ?';
         params.push(JSON.stringify(hello.capabilities));
       }
+      capabilities += clockAssignment(params, hello.clock);
       params.push(id);
       await sql.run(`UPDATE agents SET info_json = ?, policy_serial = ?, last_seen_at = ?, online = 1${capabilities} WHERE id = ?`, params);
     },
@@ -113,8 +128,11 @@ export function sqliteAgentRepository(sql: SqliteStatements, searchClause = SQLI
     async setAllOffline() {
       await sql.run('UPDATE agents SET online = 0 WHERE online <> 0');
     },
-    async touch(id, seenAt) {
-      await sql.run('UPDATE agents SET last_seen_at = ? WHERE id = ?', [seenAt, id]);
+    async touch(id, seenAt, clock) {
+      const params: SqlParam[] = [seenAt];
+      const assignClock = clockAssignment(params, clock);
+      params.push(id);
+      await sql.run(`UPDATE agents SET last_seen_at = ?${assignClock} WHERE id = ?`, params);
     },
     async recordCapabilities(id, capabilities, seenAt) {
       await sql.run('UPDATE agents SET capabilities_json = ?, last_seen_at = ? WHERE id = ?', [JSON.stringify(capabilities), seenAt, id]);
@@ -148,7 +166,8 @@ export function sqliteAgentRepository(sql: SqliteStatements, searchClause = SQLI
       return (await sql.run('DELETE FROM agents WHERE id = ?', [id])).changes > 0;
     },
     async setGroup(id, groupId) {
-      return (await sql.run('UPDATE agents SET group_id = ? WHERE id = ?', [groupId, id])).changes > 0;
+      // Every move counts: the signed group assignment's serial is the agent's anti-rollback mark.
+      return (await sql.run('UPDATE agents SET group_id = ?, group_serial = group_serial + 1 WHERE id = ?', [groupId, id])).changes > 0;
     },
     async countActiveByGroup() {
       const rows = await sql.all<{ group_id: string; n: number }>('SELECT group_id, COUNT(*) AS n FROM agents WHERE revoked_at IS NULL GROUP BY group_id');

@@ -254,6 +254,15 @@ export function sqliteAlertRepository(sql: SqliteStatements): AlertRepository {
       if (!row) return true; // A removed agent's offline period is over too.
       return row.online === 1 || (row.last_seen_at !== null && row.last_seen_at > since);
     },
+    async listSkewedAgents(minOffsetMs) {
+      const rows = await sql.all<{ id: string; group_id: string; info_json: string; clock_offset_ms: number | string; clock_measured_at: string }>(
+        `SELECT id, group_id, info_json, clock_offset_ms, clock_measured_at FROM agents
+         WHERE online <> 0 AND revoked_at IS NULL AND clock_measured_at IS NOT NULL AND (clock_offset_ms >= ? OR clock_offset_ms <= ?) ORDER BY id`,
+        [minOffsetMs, -minOffsetMs],
+      );
+      // PostgreSQL returns BIGINT as a string.
+      return rows.map((r) => ({ id: r.id, groupId: r.group_id, hostname: hostnameOf(r.info_json, r.id), offsetMs: Number(r.clock_offset_ms), measuredAt: r.clock_measured_at }));
+    },
     async listRejectedReceipts(since) {
       const rows = await sql.all<{ id: string; info_json: string; receipt_serial: number; receipt_error: string | null; receipt_at: string }>(
         `SELECT id, info_json, receipt_serial, receipt_error, receipt_at FROM agents

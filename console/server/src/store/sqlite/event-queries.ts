@@ -44,6 +44,16 @@ function insertSql(rows: number): string {
   return sql;
 }
 
+/**
+ * Where the event sits in time, Unix ms: the stored occurred_at_ms that search, order and roll-ups
+ * use. Ingest sets placedAt (the agent's time corrected by its clock offset, see agent-clocks.ts);
+ * an event without it is placed at its own time. The agent's own occurredAt, when it differs, is
+ * kept in detail_json (eventDetailJson), so both times come back.
+ */
+export function eventTimeMs(event: StoredEvent): number {
+  return Date.parse(event.placedAt ?? event.occurredAt);
+}
+
 /** The executable's or file's hash, when the agent sent one. */
 export function subjectSha256(event: StoredEvent): string | null {
   const subject = event.subject;
@@ -70,7 +80,8 @@ export function searchTextOf(event: StoredEvent): string {
 /**
  * What of an event its own columns do not hold, as JSON: the policy serial and the subject without
  * its sha256 (column sha256) or a process's exePath (column app); occurredAt only when the agent
- * wrote it otherwise than the canonical UTC form of occurred_at_ms (an offset, another precision).
+ * wrote it otherwise than the canonical UTC form of occurred_at_ms (an offset, another precision,
+ * or the console placed the event elsewhere: a skewed agent clock, an implausible time).
  * Every byte of a row is written to the WAL and the database file: storing the whole event again
  * took four times the JSON bytes and about a fifth more insert time (docs/BENCHMARKS.md).
  */
@@ -117,11 +128,12 @@ export function eventFromRow(row: EventColumnsRow): StoredEvent {
   const subject = detail.subject;
   if (subject.kind === 'process' && row.app !== null) subject.exePath = row.app;
   if ((subject.kind === 'process' || subject.kind === 'file') && row.sha256 !== null) subject.sha256 = row.sha256;
-  const occurredAtMs = Number(row.occurred_at_ms);
-  return {
+  const placedMs = Number(row.occurred_at_ms);
+  const placedAt = new Date(placedMs).toISOString();
+  const event: StoredEvent = {
     id: row.event_id,
     seq: Number(row.seq),
-    occurredAt: detail.occurredAt ?? new Date(occurredAtMs).toISOString(),
+    occurredAt: detail.occurredAt ?? placedAt,
     type: row.type,
     action: row.action,
     severity: row.severity,
@@ -133,6 +145,9 @@ export function eventFromRow(row: EventColumnsRow): StoredEvent {
     agentId: row.agent_id,
     receivedAt: row.received_at,
   };
+  // Only an event the console placed elsewhere than the agent's time carries placedAt (as at ingest).
+  if (detail.occurredAt !== undefined && Date.parse(detail.occurredAt) !== placedMs) event.placedAt = placedAt;
+  return event;
 }
 
 /** Appends one event's stored columns, in INSERT_COLUMNS order (SQLite's insert, PostgreSQL's COPY). */
@@ -200,7 +215,7 @@ export function sqliteEventRepository(sql: SqliteStatements): EventRepository {
         const params: SqlParam[] = [];
         const rollups: RollupInput[] = [];
         for (const event of chunk) {
-          const occurredAtMs = Date.parse(event.occurredAt);
+          const occurredAtMs = eventTimeMs(event);
           const rollup = rollupInput(event, occurredAtMs);
           rollups.push(rollup);
           pushEventRow(params, event, occurredAtMs, groups.get(event.agentId) ?? null, rollup);

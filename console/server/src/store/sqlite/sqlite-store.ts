@@ -11,7 +11,10 @@ import { sqliteApiTokenRepository, sqliteSettingsRepository } from './api-token-
 import { sqliteAuditRepository } from './audit-queries';
 import { sqliteEnrollSecretRepository } from './enroll-secret-queries';
 import { sqliteEventRepository } from './event-queries';
+import { AGENT_CLOCK_MIGRATIONS } from './agent-clock-migrations';
+import { GROUP_BINDING_MIGRATIONS } from './group-binding-migrations';
 import { API_TOKEN_MIGRATIONS } from './api-token-migrations';
+import { ENROLLMENT_MIGRATIONS } from './enrollment-migrations';
 import { EVENT_DETAIL_MIGRATIONS } from './event-detail-migrations';
 import { EVENT_SEARCH_MIGRATIONS } from './event-search-migrations';
 import { sqliteEventSearchRepository } from './event-search-queries';
@@ -55,7 +58,7 @@ function repositories(sql: SqliteStatements): StoreRepositories {
 }
 
 /** Every migration of console.sqlite, all areas (ids are unique across the lists). */
-export const SQLITE_MIGRATIONS = [...CONSOLE_MIGRATIONS, ...LIFECYCLE_MIGRATIONS, ...EVENT_SEARCH_MIGRATIONS, ...REPORT_MIGRATIONS, ...ALERT_MIGRATIONS, ...EVENT_DETAIL_MIGRATIONS, ...API_TOKEN_MIGRATIONS];
+export const SQLITE_MIGRATIONS = [...CONSOLE_MIGRATIONS, ...LIFECYCLE_MIGRATIONS, ...EVENT_SEARCH_MIGRATIONS, ...REPORT_MIGRATIONS, ...ALERT_MIGRATIONS, ...EVENT_DETAIL_MIGRATIONS, ...API_TOKEN_MIGRATIONS, ...AGENT_CLOCK_MIGRATIONS, ...GROUP_BINDING_MIGRATIONS, ...ENROLLMENT_MIGRATIONS];
 
 /** The SQLite store and what its file is made of (logged at start). */
 export interface SqliteConsoleStore extends ConsoleStore {

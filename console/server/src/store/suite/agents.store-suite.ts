@@ -20,6 +20,22 @@ export const agentsStoreSuite: StoreSuite = (context) => {
     groupId = await addGroup(context.store, 'default', true);
   });
 
+  it('stores the measured clock offset from hello and heartbeats (a year either way fits), and a touch without one keeps it', async () => {
+    const { store } = context;
+    const id = await addAgent(store, groupId);
+    expect((await store.agents.findById(id))?.clock).toBeNull();
+    const yearMs = 366 * 24 * 3_600_000;
+    await store.agents.recordHello(id, { info: AGENT_INFO, policySerial: null, seenAt: '2026-01-01T00:00:00.000Z', clock: { offsetMs: yearMs, measuredAt: '2026-01-01T00:00:00.000Z' } });
+    expect((await store.agents.findById(id))?.clock).toEqual({ offsetMs: yearMs, measuredAt: '2026-01-01T00:00:00.000Z' });
+    await store.agents.touch(id, '2026-01-01T00:00:30.000Z', { offsetMs: -yearMs, measuredAt: '2026-01-01T00:00:30.000Z' });
+    expect((await store.agents.findById(id))?.clock).toEqual({ offsetMs: -yearMs, measuredAt: '2026-01-01T00:00:30.000Z' });
+    await store.agents.touch(id, '2026-01-01T00:01:00.000Z');
+    expect(await store.agents.findById(id)).toMatchObject({ lastSeenAt: '2026-01-01T00:01:00.000Z', clock: { offsetMs: -yearMs } });
+    // Alert scans find agents off by at least a threshold, either way.
+    expect((await store.alerts.listSkewedAgents(yearMs)).map((a) => [a.id, a.offsetMs])).toEqual([[id, -yearMs]]);
+    expect(await store.alerts.listSkewedAgents(yearMs + 1)).toEqual([]);
+  });
+
   it('starts an agent offline with nothing reported, then records hello, receipts and capabilities', async () => {
     const { store } = context;
     const id = await addAgent(store, groupId);
@@ -121,8 +137,12 @@ export const agentsStoreSuite: StoreSuite = (context) => {
     expect(await store.agents.revoke(id, '2026-02-02T00:00:00.000Z')).toBe(false);
     expect(await store.agents.findById(id)).toMatchObject({ revokedAt: '2026-02-01T00:00:00.000Z', online: false });
     const lab = await addGroup(store, 'lab');
+    expect((await store.agents.findById(id))?.groupSerial).toBe(1);
     expect(await store.agents.setGroup(id, lab)).toBe(true);
-    expect((await store.agents.findById(id))?.groupId).toBe(lab);
+    // Every move counts: the serial of the signed group assignment (anti-rollback on the agent).
+    expect(await store.agents.findById(id)).toMatchObject({ groupId: lab, groupSerial: 2 });
+    expect(await store.agents.setGroup(id, groupId)).toBe(true);
+    expect(await store.agents.findById(id)).toMatchObject({ groupId, groupSerial: 3 });
     expect(await store.agents.setGroup('nope', lab)).toBe(false);
     expect(await store.agents.delete(id)).toBe(true);
     expect(await store.agents.delete(id)).toBe(false);

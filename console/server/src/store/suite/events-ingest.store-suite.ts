@@ -141,6 +141,25 @@ export const eventsIngestSuite: StoreSuite = (context) => {
     expect((await store.events.query({ limit: 10 })).map((r) => r.event.occurredAt).slice(3)).toEqual(['2026-03-02T01:30:00.123456Z', '2026-03-02T09:30:00+08:00']);
   });
 
+  it('stores an event at its placedAt (search, order, roll-ups) and gives back both times', async () => {
+    const { store } = context;
+    const agentId = await addAgent(store, await addGroup(store, 'default', true));
+    // A day ahead, corrected by the console; and one dated 2099, placed at its receive time.
+    const corrected = storedEvent(agentId, 1, { occurredAt: isoAt(DAY + DAY_MS + HOUR_MS), placedAt: isoAt(DAY + HOUR_MS), receivedAt: isoAt(DAY + HOUR_MS + 1000) });
+    const future = storedEvent(agentId, 2, { occurredAt: '2099-01-01T00:00:00.000Z', placedAt: isoAt(DAY + 2 * HOUR_MS), receivedAt: isoAt(DAY + 2 * HOUR_MS) });
+    const onTime = storedEvent(agentId, 3, { occurredAt: isoAt(DAY + 30 * 60_000) });
+    await store.transaction((tx) => tx.events.insertEvents([corrected, future, onTime]));
+    // Newest first by placed time: the 2099 event is where it arrived, not on top of everything.
+    const rows = await store.eventSearch.search({ fromMs: DAY, toMs: DAY + DAY_MS, limit: 10 });
+    expect(rows.map((r) => r.event)).toEqual([future, corrected, onTime]);
+    expect(rows.map((r) => r.occurredAtMs)).toEqual([DAY + 2 * HOUR_MS, DAY + HOUR_MS, DAY + 30 * 60_000]);
+    expect(rows[2]?.event.placedAt).toBeUndefined();
+    expect(await store.eventSearch.search({ fromMs: DAY + DAY_MS, limit: 10 })).toEqual([]);
+    expect((await store.events.query({ limit: 10 })).map((r) => r.event.seq)).toEqual([3, 2, 1]);
+    const hours = await store.eventSearch.hourlyCounts({ fromMs: DAY, toMs: DAY + 2 * DAY_MS }, {});
+    expect(hours.map((h) => [h.startMs, h.count]).sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0))).toEqual([[DAY, 1], [DAY + HOUR_MS, 1], [DAY + 2 * HOUR_MS, 1]]);
+  });
+
   it('reports only the new events of a partly stored redelivery and counts each once', async () => {
     const { store } = context;
     const groupId = await addGroup(store, 'default', true);

@@ -17,6 +17,7 @@ export const exceptionsEn = {
   'exceptions.col.decision': 'Decision',
   'exceptions.col.actions': 'Actions',
   'exceptions.decidedBy': 'by {username}',
+  'exceptions.decidedByToken': 'by {username} (API token “{token}”)',
   'exceptions.expires': 'expires',
   'exceptions.delivery.waiting': 'Not yet confirmed by the agent',
   'exceptions.delivery.applied': 'In force on the agent',

@@ -19,6 +19,7 @@ export const exceptionsZhCn: Record<keyof typeof exceptionsEn, string> = {
   'exceptions.col.decision': '审批结果',
   'exceptions.col.actions': '操作',
   'exceptions.decidedBy': '审批人 {username}',
+  'exceptions.decidedByToken': '审批人 {username}（API 令牌“{token}”）',
   'exceptions.expires': '到期',
   'exceptions.delivery.waiting': '终端尚未确认',
   'exceptions.delivery.applied': '已在终端生效',

@@ -2,7 +2,17 @@ import { isApiRequestError, isUnreachable } from '../../api';
 import type { I18n, MessageKey } from '../../i18n';
 
 /** Server codes for a refused new password, each with its own translated sentence. */
-const RULE_CODES = ['password_too_short', 'password_contains_username', 'password_common', 'password_unchanged'] as const;
+const RULE_CODES = [
+  'password_too_short',
+  'password_whitespace_only',
+  'password_control_characters',
+  'password_marks_only',
+  'password_repetitive',
+  'password_contains_username',
+  'password_common',
+  'password_common_pattern',
+  'password_unchanged',
+] as const;
 type RuleCode = (typeof RULE_CODES)[number];
 
 function isRuleCode(code: string): code is RuleCode {

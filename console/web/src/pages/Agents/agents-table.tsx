@@ -3,6 +3,7 @@ import { Badge } from '../../components/badges';
 import { RelativeTime } from '../../components/relative-time';
 import { useI18n } from '../../i18n';
 import { CapabilityList } from './capability-list';
+import { ClockCell } from './clock-skew';
 import { OS_NAMES } from './os-names';
 
 /**
@@ -34,6 +35,7 @@ export function AgentsTable({
             <th scope="col">{t('agents.col.version')}</th>
             <th scope="col">{t('agents.col.status')}</th>
             <th scope="col">{t('agents.col.lastSeen')}</th>
+            <th scope="col">{t('agents.col.clock')}</th>
             <th scope="col">{t('agents.col.policy')}</th>
             <th scope="col">{t('agents.col.capabilities')}</th>
             {onMove && <th scope="col">{t('exceptions.col.actions')}</th>}
@@ -58,6 +60,9 @@ export function AgentsTable({
                 </span>
               </td>
               <td className="cell-nowrap">{agent.lastSeenAt ? <RelativeTime iso={agent.lastSeenAt} now={now} /> : <span className="muted">{t('agents.lastSeen.never')}</span>}</td>
+              <td className="cell-nowrap">
+                <ClockCell clock={agent.clock} />
+              </td>
               <td>
                 <PolicyCell serial={agent.policySerial} policyBySerial={policyBySerial} />
               </td>

@@ -1,7 +1,7 @@
 import type { CapabilityReport } from '@dlp/shared';
 import { translate } from '../../i18n/language';
 import type { MessageKey } from '../../i18n/messages-en';
-import { describeCapabilities } from './capability-list';
+import { describeCapabilities, describeIntegrityInfo } from './capability-list';
 
 const tEn = (key: MessageKey, params?: Record<string, string | number>) => translate('en', key, params);
 
@@ -35,5 +35,33 @@ describe('describeCapabilities', () => {
     const levels = describeCapabilities(bare, 'windows', (key, params) => translate('zh-CN', key, params));
     expect(levels.map((line) => line.level)).toEqual(['absent', 'absent', 'in-force', 'absent']);
     expect(levels[3]?.text).toBe('窗口防截屏：Windows 上不可用');
+  });
+
+  it('shows residual limits as information and a requested hardening switch that is not in force as a problem', () => {
+    const report: CapabilityReport = {
+      ...linuxFallback,
+      trust: { consoleKey: 'first-use', consoleCert: 'none' },
+      hardening: [
+        { switch: 'restrictUserNamespaces', requested: true, state: 'failed', value: 'user.max_user_namespaces=96367' },
+        { switch: 'memfdNoexec', requested: true, state: 'on', value: 'vm.memfd_noexec=2' },
+      ],
+      residuals: [
+        { id: 'stdin-scripts', state: 'open' },
+        { id: 'anonymous-exec-memory', closedBy: 'memfdNoexec', state: 'closed' },
+      ],
+    };
+    const lines = describeCapabilities(report, 'linux', tEn);
+    expect(lines.slice(4)).toEqual([
+      { level: 'absent', text: 'Hardening restrictUserNamespaces requested but not in force (failed)' },
+      { level: 'in-force', text: 'Hardening memfdNoexec: on (vm.memfd_noexec=2)' },
+    ]);
+    expect(describeIntegrityInfo(report, tEn)).toEqual([
+      'Console key pinned on first use',
+      'scripts fed on stdin are not judged',
+      'code run from memfd or anonymous memory · closed by hardening switch memfdNoexec',
+    ]);
+    expect(describeIntegrityInfo(report, (key, params) => translate('zh-CN', key, params))[0]).toBe('控制台密钥在首次连接时固定');
+    // Residuals alone never add a red line.
+    expect(describeCapabilities({ ...linuxFallback, residuals: report.residuals }, 'linux', tEn)).toHaveLength(4);
   });
 });

@@ -46,13 +46,34 @@ export function describeCapabilities(report: CapabilityReport, os: AgentInfo['os
       ? { level: 'in-force', text: t('cap.screen.exclusionOn') }
       : { level: 'absent', text: t('cap.screen.exclusionOff', { os: OS_NAMES[os] }) },
   );
+  // Hardening is a problem only when the policy asks for it and it is not in force.
+  for (const h of report.hardening ?? []) {
+    if (h.requested && (h.state === 'failed' || h.state === 'unavailable')) lines.push({ level: 'absent', text: t('cap.hardening.problem', { switch: h.switch, state: h.state }) });
+    else if (h.state === 'on') lines.push({ level: 'in-force', text: t('cap.hardening.on', { switch: h.switch, value: h.value ?? '' }) });
+  }
   return lines;
+}
+
+/**
+ * Residual limits and how the console key was pinned: information, never a red mark (every Linux
+ * host has residuals; the switch that closes one is named).
+ */
+export function describeIntegrityInfo(report: CapabilityReport, t: I18n['t']): string[] {
+  const info: string[] = [];
+  if (report.trust) info.push(t(`cap.trust.key.${report.trust.consoleKey}`));
+  for (const residual of report.residuals ?? []) {
+    const name = t(`cap.residual.${residual.id}`);
+    if (!residual.closedBy) info.push(name);
+    else info.push(`${name} · ${t(residual.state === 'closed' ? 'cap.residual.closedBy' : 'cap.residual.closableBy', { switch: residual.closedBy })}`);
+  }
+  return info;
 }
 
 /** The capability summary cell of the agents table. */
 export function CapabilityList({ report, os }: { report: CapabilityReport | null; os: AgentInfo['os'] }) {
   const { t } = useI18n();
   if (!report) return <span className="muted">{t('cap.notReported')}</span>;
+  const integrity = describeIntegrityInfo(report, t);
   return (
     <ul className="capabilities">
       {describeCapabilities(report, os, t).map((line) => (
@@ -68,6 +89,18 @@ export function CapabilityList({ report, os }: { report: CapabilityReport | null
           {note}
         </li>
       ))}
+      {integrity.length > 0 && (
+        <li className="capability capability-note">
+          <details>
+            <summary>{t('cap.residuals')}</summary>
+            <ul>
+              {integrity.map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          </details>
+        </li>
+      )}
     </ul>
   );
 }

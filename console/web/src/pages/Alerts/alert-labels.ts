@@ -10,6 +10,8 @@ export function describeRule(params: AlertRuleParams, t: Translate): string {
       return t('alerts.rules.describe.threshold', { count: params.count, action: t(`action.${params.action}`), per: t(`alerts.rules.per.${params.per}`), window: params.windowMinutes });
     case 'agent-offline':
       return t('alerts.rules.describe.agent-offline', { minutes: params.afterMinutes });
+    case 'clock-skew':
+      return t('alerts.rules.describe.clock-skew', { seconds: params.thresholdSeconds });
     case 'content':
     case 'policy-tampering':
     case 'fail-open-timeout':
@@ -31,6 +33,8 @@ export function describeAlert(alert: FiredAlert, t: Translate): string {
       return typeof d['reason'] === 'string' ? t('alerts.what.policy-tampering-reason', { reason: d['reason'] }) : t('alerts.what.policy-tampering');
     case 'fail-open-timeout':
       return t('alerts.what.fail-open-timeout');
+    case 'clock-skew':
+      return typeof d['offsetMs'] === 'number' ? t('alerts.what.clock-skew', { seconds: Math.round(d['offsetMs'] / 1000) }) : t('alerts.kind.clock-skew');
   }
 }
 

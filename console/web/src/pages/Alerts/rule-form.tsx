@@ -25,6 +25,7 @@ export function RuleForm({ destinations, rule, onSaved, onCancel }: { destinatio
   const [per, setPer] = useState<'host' | 'user'>(initial.per);
   const [action, setAction] = useState<EventAction>(initial.action);
   const [afterMinutes, setAfterMinutes] = useState(initial.afterMinutes);
+  const [skewSeconds, setSkewSeconds] = useState(initial.skewSeconds);
   const [cooldown, setCooldown] = useState(rule?.cooldownMinutes ?? 15);
   const [chosen, setChosen] = useState<string[]>(rule?.destinationIds ?? []);
   const [problem, setProblem] = useState<string | null>(null);
@@ -33,7 +34,7 @@ export function RuleForm({ destinations, rule, onSaved, onCancel }: { destinatio
     event.preventDefault();
     const trimmed = name.trim();
     if (trimmed === '') return;
-    const fields = { name: trimmed, severity, params: paramsOf(kind, { count, window, per, action, afterMinutes }, rule?.params), destinationIds: chosen, cooldownMinutes: cooldown };
+    const fields = { name: trimmed, severity, params: paramsOf(kind, { count, window, per, action, afterMinutes, skewSeconds }, rule?.params), destinationIds: chosen, cooldownMinutes: cooldown };
     const checked = rule === undefined ? createAlertRuleRequest.safeParse(fields) : updateAlertRuleRequest.safeParse(fields);
     if (!checked.success) return setProblem(t('alerts.rules.invalid', { issues: describeIssues(checked.error) }));
     setProblem(null);
@@ -89,6 +90,12 @@ export function RuleForm({ destinations, rule, onSaved, onCancel }: { destinatio
         <label className="inline-field">
           <span>{t('alerts.rules.afterMinutes')}</span>
           <input name="rule-after" type="number" min={1} value={afterMinutes} onChange={number(setAfterMinutes)} />
+        </label>
+      )}
+      {kind === 'clock-skew' && (
+        <label className="inline-field">
+          <span>{t('alerts.rules.skewSeconds')}</span>
+          <input name="rule-skew" type="number" min={1} value={skewSeconds} onChange={number(setSkewSeconds)} />
         </label>
       )}
       <label className="inline-field">

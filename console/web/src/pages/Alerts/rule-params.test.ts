@@ -22,4 +22,11 @@ describe('rule form params', () => {
     const content: AlertRuleParams = { kind: 'content', actions: ['blocked'] };
     expect(paramsOf('content', DEFAULT_PARAM_FIELDS, content)).toEqual(content);
   });
+
+  it('edits a clock-skew rule’s threshold in seconds and keeps its group', () => {
+    const skew: AlertRuleParams = { kind: 'clock-skew', thresholdSeconds: 600, groupId: 'grp-finance' };
+    expect(paramFieldsOf(skew).skewSeconds).toBe(600);
+    expect(paramsOf('clock-skew', { ...paramFieldsOf(skew), skewSeconds: 90 }, skew)).toEqual({ ...skew, thresholdSeconds: 90 });
+    expect(paramsOf('clock-skew', DEFAULT_PARAM_FIELDS, threshold)).toEqual({ kind: 'clock-skew', thresholdSeconds: 300 });
+  });
 });

@@ -7,10 +7,12 @@ export interface RuleParamFields {
   per: 'host' | 'user';
   action: EventAction;
   afterMinutes: number;
+  /** Clock-skew rules: how far off (either way) an agent's clock may be, in seconds. */
+  skewSeconds: number;
 }
 
 /** Defaults of a new rule's fields. */
-export const DEFAULT_PARAM_FIELDS: RuleParamFields = { count: 10, window: 5, per: 'host', action: 'blocked', afterMinutes: 30 };
+export const DEFAULT_PARAM_FIELDS: RuleParamFields = { count: 10, window: 5, per: 'host', action: 'blocked', afterMinutes: 30, skewSeconds: 300 };
 
 /** The form's fields prefilled from a stored rule (fields its kind lacks keep their defaults). */
 export function paramFieldsOf(params: AlertRuleParams): RuleParamFields {
@@ -19,6 +21,8 @@ export function paramFieldsOf(params: AlertRuleParams): RuleParamFields {
       return { ...DEFAULT_PARAM_FIELDS, count: params.count, window: params.windowMinutes, per: params.per, action: params.action };
     case 'agent-offline':
       return { ...DEFAULT_PARAM_FIELDS, afterMinutes: params.afterMinutes };
+    case 'clock-skew':
+      return { ...DEFAULT_PARAM_FIELDS, skewSeconds: params.thresholdSeconds };
     case 'content':
     case 'policy-tampering':
     case 'fail-open-timeout':
@@ -42,5 +46,7 @@ export function paramsOf(kind: AlertRuleKind, fields: RuleParamFields, base?: Al
       return { kind };
     case 'fail-open-timeout':
       return base?.kind === kind ? base : { kind, failModes: ['open'] };
+    case 'clock-skew':
+      return { ...(base?.kind === kind ? base : {}), kind, thresholdSeconds: fields.skewSeconds };
   }
 }

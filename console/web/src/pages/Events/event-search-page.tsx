@@ -94,7 +94,7 @@ export function EventSearchPage() {
               <tbody>
                 {items.map(({ event, triage }) => (
                   <tr key={`${event.agentId}/${event.seq}`} data-event-seq={event.seq}>
-                    <td className="cell-time">{formatDateTime(event.occurredAt, language)}</td>
+                    <td className="cell-time">{formatDateTime(event.placedAt ?? event.occurredAt, language)}</td>
                     <EventCells event={event} columns={COLUMNS} />
                     <td>
                       <button type="button" className="chip-button" onClick={() => setSelected(event)} aria-label={t('search.openTriage', { seq: event.seq, host: event.host })}>

@@ -36,6 +36,15 @@ export function EventSubjectSummary({ subject }: { subject: EventSubject }) {
             {subject.outcome && <span className="subject-outcome">{t(`usbOutcome.${subject.outcome}`)}</span>}
             {subject.serial && <span>{t('subject.device.serial', { serial: subject.serial })}</span>}
             {subject.mountPoint && <span className="mono">{t('subject.device.mount', { path: subject.mountPoint })}</span>}
+            {subject.writeProtection && <span>{t(`usbWriteProtection.${subject.writeProtection}`)}</span>}
+            {subject.stoppedWriters && subject.stoppedWriters.length > 0 && (
+              <span className="mono">
+                {t('subject.device.stoppedWriters', {
+                  count: subject.stoppedWriterCount ?? subject.stoppedWriters.length,
+                  list: subject.stoppedWriters.map((w) => `${w.name}[${w.pid}] uid ${w.uid}`).join(', '),
+                })}
+              </span>
+            )}
           </span>
         </span>
       );

@@ -4,6 +4,11 @@ import { EventCells, EventColumnHeaders, type EventColumn } from './event-cells'
 
 const COLUMNS: readonly EventColumn[] = ['host', 'user', 'type', 'action', 'severity', 'rule', 'subject'];
 
+/** Where the console placed the event (the agent's time corrected for its clock), as lists are ordered. */
+function placedAt(event: StoredEvent): string {
+  return event.placedAt ?? event.occurredAt;
+}
+
 /** The live events table, newest first. */
 export function EventsTable({ events, now }: { events: readonly StoredEvent[]; now: number }) {
   const { t, language } = useI18n();
@@ -20,8 +25,8 @@ export function EventsTable({ events, now }: { events: readonly StoredEvent[]; n
           {events.map((event) => (
             <tr key={event.id} data-event-id={event.id}>
               <td className="cell-time">
-                <time dateTime={event.occurredAt} title={formatDateTime(event.occurredAt, language)}>
-                  {isSameLocalDay(event.occurredAt, now) ? formatTimeOfDay(event.occurredAt, language) : formatDateTime(event.occurredAt, language)}
+                <time dateTime={placedAt(event)} title={formatDateTime(placedAt(event), language)}>
+                  {isSameLocalDay(placedAt(event), now) ? formatTimeOfDay(placedAt(event), language) : formatDateTime(placedAt(event), language)}
                 </time>
               </td>
               <EventCells event={event} columns={COLUMNS} />

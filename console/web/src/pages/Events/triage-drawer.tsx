@@ -55,7 +55,15 @@ export function TriageDrawer({ event, onClose, onChanged }: { event: StoredEvent
       </div>
       <dl className="drawer-facts">
         <dt>{t('events.col.time')}</dt>
-        <dd>{formatDateTime(event.occurredAt, language)}</dd>
+        <dd>{formatDateTime(event.placedAt ?? event.occurredAt, language)}</dd>
+        {event.placedAt !== undefined && (
+          <>
+            <dt>{t('events.time.agent')}</dt>
+            <dd title={t('events.time.placedHint')}>{formatDateTime(event.occurredAt, language)}</dd>
+          </>
+        )}
+        <dt>{t('events.time.received')}</dt>
+        <dd>{formatDateTime(event.receivedAt, language)}</dd>
         <dt>{t('events.col.host')}</dt>
         <dd>{event.host}</dd>
         <dt>{t('events.col.user')}</dt>

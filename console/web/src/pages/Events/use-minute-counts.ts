@@ -17,7 +17,8 @@ export interface MinuteCountsState {
 }
 
 function toPoint(event: StoredEvent): ChartPoint {
-  return { atMs: new Date(event.occurredAt).getTime(), action: event.action };
+  // Placed time: an agent with a wrong clock must not put its events outside the chart's hour.
+  return { atMs: new Date(event.placedAt ?? event.occurredAt).getTime(), action: event.action };
 }
 
 /** The chart's data: every event of the last hour matching the filters, kept current by live batches. */

@@ -63,7 +63,13 @@ export function ExceptionsTable({
                 <ExceptionStateBadge state={exception.state} />
               </td>
               <td className="cell-decision">
-                {exception.decidedBy && <span className="block">{t('exceptions.decidedBy', { username: exception.decidedBy.username })}</span>}
+                {exception.decidedBy && (
+                  <span className="block">
+                    {exception.decidedBy.via === 'api-token'
+                      ? t('exceptions.decidedByToken', { username: exception.decidedBy.username, token: exception.decidedBy.tokenName ?? '' })
+                      : t('exceptions.decidedBy', { username: exception.decidedBy.username })}
+                  </span>
+                )}
                 {exception.decisionNote && <span className="block muted">“{exception.decisionNote}”</span>}
                 {exception.expiresAt && exception.state === 'approved' && (
                   <span className="block small" title={formatDateTime(exception.expiresAt, language)}>

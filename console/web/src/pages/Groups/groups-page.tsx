@@ -6,6 +6,7 @@ import { useLoader } from '../../hooks/use-loader';
 import { useI18n } from '../../i18n';
 import { useCurrentUser } from '../../session/session-context';
 import { EnrollSecretsSection } from './enroll-secrets-section';
+import { PendingEnrollmentsSection } from './pending-enrollments-section';
 import { GroupsTable } from './groups-table';
 
 const REFRESH_MS = 10_000;
@@ -65,6 +66,7 @@ export function GroupsPage() {
         data.data && <GroupsTable groups={data.data.groups} rollout={data.data.rollout} policies={data.data.policies} canAssign={isAdmin} onChanged={() => void data.reload()} />
       )}
       {isAdmin && data.data && <EnrollSecretsSection groups={data.data.groups} />}
+      {isAdmin && <PendingEnrollmentsSection />}
     </main>
   );
 }

@@ -89,6 +89,15 @@ export function DraftPage({ policyId, draftId }: { policyId: string; draftId: st
         <div className="draft-layout">
           <section className="card draft-editor">
             <h2>{t('draft.document')}</h2>
+            <details className="rules-help">
+              <summary>{t('draft.rulesHelp.title')}</summary>
+              <ul>
+                <li>{t('draft.rulesHelp.sha256')}</li>
+                <li>{t('draft.rulesHelp.name')}</li>
+                <li>{t('draft.rulesHelp.path')}</li>
+                <li>{t('draft.rulesHelp.hardening')}</li>
+              </ul>
+            </details>
             <label className="visually-hidden" htmlFor="draft-json">
               {t('draft.jsonLabel')}
             </label>

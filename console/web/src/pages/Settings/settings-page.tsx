@@ -1,4 +1,5 @@
 import { useI18n } from '../../i18n';
+import { IdentityMappingSection } from './identity-mapping-section';
 import { PasswordRotationSection } from './password-rotation-section';
 
 /** Console-wide settings (admins only). */
@@ -13,6 +14,7 @@ export function SettingsPage() {
         </div>
       </div>
       <PasswordRotationSection />
+      <IdentityMappingSection />
     </main>
   );
 }

@@ -17,6 +17,8 @@ const decision = (overrides: Partial<ExecDecision>): ExecDecision => ({
   ruleId: 'no-tool',
   suppressed: 0,
   generation: 3,
+  via: 'exec',
+  interpreter: null,
   ...overrides,
 });
 

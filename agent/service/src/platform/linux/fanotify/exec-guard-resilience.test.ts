@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { appsSection, type PolicyMode } from '@dlp/shared';
@@ -182,13 +182,28 @@ describe('when the helper hangs', () => {
 });
 
 describe('when a decision is not ready in time', () => {
-  // Hashing 128 MiB takes far longer than the 10 ms the policy allows.
+  // A large file is not a timeout: the exec waits while its hash makes progress. The fail mode is
+  // for a hash that stalls (a hung file system): the test-only --hash-stall-test-ms makes every
+  // hash read nothing for 3 s, longer than the helper's 2 s stall limit.
   const padding = (fill: number) => Buffer.alloc(128 * 1024 * 1024, fill);
   const slowRule = { id: 'unrelated', action: 'block' as const, kind: 'sha256' as const, value: 'ab'.repeat(32) };
+  const stallingHelper = () => {
+    const wrapper = path.join(scratch, 'stalling-helper');
+    writeFileSync(wrapper, `#!/bin/sh\nexec '${helperPath}' --hash-stall-test-ms 3000 "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    return wrapper;
+  };
 
-  it('fails closed: the exec is denied and counted, and the late hash still decides the next exec', async () => {
+  it('waits for the hash of a large file instead of timing out, even with a 10 ms timeout', async () => {
+    const huge = mount.install('slow/large', { append: padding(3) });
+    const { guard } = await startGuard({ failMode: 'open', decisionTimeoutMs: 10, rules: [{ ...slowRule, value: sha256File(huge) }] });
+    expect((await runExec(huge)).denied).toBe(true);
+    expect(await guard.stats()).toMatchObject({ timeouts: 0, hashes: 1 });
+  });
+
+  it('fails closed when the hash stalls: the exec is denied and counted, and the late hash still decides the next exec', async () => {
     const huge = mount.install('slow/closed', { append: padding(1) });
-    const { guard, decisions } = await startGuard({ failMode: 'closed', decisionTimeoutMs: 10, rules: [slowRule] });
+    const { guard, decisions } = await startGuard({ failMode: 'closed', decisionTimeoutMs: 10, rules: [slowRule] }, { helperPath: stallingHelper() });
     expect((await runExec(huge)).denied).toBe(true);
     await waitUntil(() => decisions.some((d) => d.exePath === huge), 5000, 'the timeout report');
     expect(decisions.find((d) => d.exePath === huge)).toMatchObject({ verdict: 'deny', report: 'timeout', ruleId: null });
@@ -198,9 +213,9 @@ describe('when a decision is not ready in time', () => {
     expect(guard.status().timeouts).toBe(1);
   });
 
-  it('fails open: the exec runs, and the timeout is reported', async () => {
+  it('fails open when the hash stalls: the exec runs, and the timeout is reported', async () => {
     const huge = mount.install('slow/open', { append: padding(2) });
-    const { guard, decisions } = await startGuard({ failMode: 'open', decisionTimeoutMs: 10, rules: [slowRule] });
+    const { guard, decisions } = await startGuard({ failMode: 'open', decisionTimeoutMs: 10, rules: [slowRule] }, { helperPath: stallingHelper() });
     expect(await runExec(huge)).toMatchObject({ code: 0, denied: false });
     await waitUntil(() => decisions.some((d) => d.exePath === huge), 5000, 'the timeout report');
     expect(decisions.find((d) => d.exePath === huge)).toMatchObject({ verdict: 'allow', report: 'timeout' });

@@ -16,6 +16,13 @@ export interface ExecGuardOptions {
   hashThreads?: number;
   /** How often the helper sends stats unasked, ms (default 10000; 0 = only on request). */
   statsIntervalMs?: number;
+  /**
+   * Judge files the dynamic loader (run directly) or an interpreter opens like execs (FAN_OPEN_PERM
+   * on the same marks; default true). Every other open is allowed at once by the helper.
+   */
+  judgeOpens?: boolean;
+  /** Real paths of the interpreters whose opens are judged (default: discoverInterpreters()). */
+  interpreters?: readonly string[];
   /** Window of the helper's per (rule, path) report rate limit, ms (default 1000; 0 = no limit). */
   reportIntervalMs?: number;
   /**
@@ -52,6 +59,9 @@ export interface ExecDecision {
   suppressed: number;
   /** The rule-set generation that decided (ExecGuard.applyPolicy's return value). */
   generation: number;
+  /** exec, or loader/script: the file was opened by the dynamic loader or an interpreter (`interpreter`). */
+  via: 'exec' | 'loader' | 'script';
+  interpreter: string | null;
 }
 
 export type ExecGuardStats = Omit<HelperStatsMessage, 'type'>;
@@ -105,6 +115,8 @@ export function toExecDecision(message: HelperDecisionMessage): ExecDecision {
     ruleId: message.ruleId,
     suppressed: message.suppressed,
     generation: message.generation,
+    via: message.via ?? 'exec',
+    interpreter: message.interpreter ?? null,
   };
 }
 

@@ -8,9 +8,10 @@ import {
   type ExecGuardStatus,
 } from './exec-guard-types';
 import { locateExecGuardHelper, probeExecGuard, type ExecGuardAvailability } from './helper-location';
-import type { HelperMessage } from './helper-messages';
+import type { HelperMessage, SuperblockMark } from './helper-messages';
 import { HelperProcess, type HelperExit } from './helper-process';
 import { percentEncode, compileRuleSet } from './rule-compiler';
+import { discoverInterpreters } from './interpreters';
 import { HelperWatchdog } from './watchdog';
 import { WatchdogBackstop } from './watchdog-backstop';
 
@@ -53,6 +54,9 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
   private markAcks: Array<Waiter<void> & { path: string }> = [];
   private readyWaiters = new Map<number, Waiter<number>>();
   private statsWaiters: Array<Waiter<ExecGuardStats>> = [];
+  private marksWaiters: Array<Waiter<SuperblockMark[]>> = [];
+  private superblockLines: SuperblockMark[] = [];
+  private interpreters: readonly string[] | null = null;
   private policy: AppliedPolicy | null = null;
   private nextGeneration = 1;
   private restartCount = 0;
@@ -127,6 +131,20 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
       this.expire(waiter, () => {
         this.statsWaiters = this.statsWaiters.filter((w) => w !== waiter);
       }, 'stats');
+    });
+  }
+
+  /** Which file systems the helper marked (or the kernel refused), across every mount namespace. */
+  superblocks(): Promise<SuperblockMark[]> {
+    const helper = this.helper;
+    if (!helper) return Promise.reject(new Error('helper not running'));
+    return new Promise<SuperblockMark[]>((resolve, reject) => {
+      const waiter: Waiter<SuperblockMark[]> = { resolve, reject };
+      this.marksWaiters.push(waiter);
+      helper.send('MARKS\n');
+      this.expire(waiter, () => {
+        this.marksWaiters = this.marksWaiters.filter((w) => w !== waiter);
+      }, 'marks');
     });
   }
 
@@ -207,6 +225,11 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
     this.backstop.watch(pid, this.backstopLimitMs());
     this.watchdog.start(this.watchdogTimeoutMs());
     if (this.policy) helper.send(compileRuleSet(this.policy.apps, this.policy.mode, this.policy.generation));
+    // Before the marks, so they carry FAN_OPEN_PERM from the start.
+    if (this.options.judgeOpens ?? true) {
+      this.interpreters ??= this.options.interpreters ?? discoverInterpreters();
+      helper.send(`${this.interpreters.map((file) => `INTERPRETER ${percentEncode(file)}\n`).join('')}JUDGE_OPENS\n`);
+    }
     const targets = this.options.marks === 'all' ? ['*'] : [...this.options.marks];
     const placed = targets.map((path) => new Promise<void>((resolve, reject) => this.markAcks.push({ path, resolve, reject })));
     helper.send(targets.map((path) => (path === '*' ? 'MARK_ALL\n' : `MARK ${percentEncode(path)}\n`)).join(''));
@@ -232,6 +255,14 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
   private onMessage(helper: HelperProcess, message: HelperMessage): void {
     if (helper !== this.helper) return; // a line from a helper we already replaced
     switch (message.type) {
+      case 'superblock':
+        this.superblockLines.push(message);
+        return;
+      case 'marks':
+        for (const waiter of this.marksWaiters.splice(0)) waiter.resolve(this.superblockLines);
+        this.superblockLines = [];
+        return;
+      case 'opens':
       case 'pong':
         return; // we no longer PING (the watchdog reads the heartbeat), but the protocol still has it
       case 'decision':
@@ -293,6 +324,8 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
     this.lastStats = null;
     for (const ack of this.markAcks.splice(0)) ack.reject(new Error('helper exited'));
     for (const waiter of this.statsWaiters.splice(0)) waiter.reject(new Error('helper exited'));
+    for (const waiter of this.marksWaiters.splice(0)) waiter.reject(new Error('helper exited'));
+    this.superblockLines = [];
     if (this.stopping) return;
     const killedByBackstop = this.backstop.kills > backstopKillsBefore;
     let reason = this.killReason;

@@ -23,6 +23,10 @@ export const helperDecisionMessage = z.object({
   /** Identical decisions folded into this report by the helper's rate limiter. */
   suppressed: count,
   generation: count,
+  /** How the file was reached: absent or `exec` for an exec; `loader`/`script` when the dynamic loader or an interpreter opened it. */
+  via: z.enum(['exec', 'loader', 'script']).optional(),
+  /** The loader or interpreter that opened it. */
+  interpreter: z.string().max(4096).optional(),
 });
 export type HelperDecisionMessage = z.infer<typeof helperDecisionMessage>;
 
@@ -42,8 +46,37 @@ export const helperStatsMessage = z.object({
   pending: count,
   reportsDropped: count,
   generation: count,
+  /** FAN_OPEN_PERM events allowed at once (the opener is no loader or interpreter) / judged like an exec. */
+  opensFast: count.optional(),
+  opensJudged: count.optional(),
+  /** Bytes read by the hash workers since start; hashes running or queued; hashes of a file that changed meanwhile. */
+  bytesHashed: count.optional(),
+  hashesInFlight: count.optional(),
+  changedWhileHashed: count.optional(),
+  /** The longest any exec waited for its decision (answered or still waiting), ms. */
+  longestWaitMs: count.optional(),
+  /** File systems (superblocks) marked, refused by the kernel (pseudo file systems), mount namespaces followed. */
+  superblocks: count.optional(),
+  superblocksRefused: count.optional(),
+  mountNamespaces: count.optional(),
+  mountScans: count.optional(),
 });
 export type HelperStatsMessage = z.infer<typeof helperStatsMessage>;
+
+/** Answer to MARKS: one line per superblock tried (then a `marks` line). */
+export const superblockMessage = z.object({
+  type: z.literal('superblock'),
+  /** major:minor of the file system. */
+  dev: z.string().max(32),
+  fstype: z.string().max(64),
+  /** Where it was first seen, in the mount namespace of `pid` (0: the helper's own). */
+  mountPoint: z.string(),
+  pid: count,
+  /** 0 when the kernel refused the mark (pseudo file systems: nothing executes from them). */
+  marked: z.union([z.literal(0), z.literal(1)]),
+  error: z.string().optional(),
+});
+export type SuperblockMark = z.infer<typeof superblockMessage>;
 
 export const helperMessage = z.discriminatedUnion('type', [
   helperDecisionMessage,
@@ -52,6 +85,9 @@ export const helperMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong'), n: z.string() }),
   z.object({ type: z.literal('marked'), path: z.string(), mounts: count.optional(), failed: count.optional() }),
   z.object({ type: z.literal('unmarked'), path: z.string() }),
+  superblockMessage,
+  z.object({ type: z.literal('opens'), interpreters: count }),
+  z.object({ type: z.literal('marks'), superblocks: count, refused: count, mountNamespaces: count }),
   z.object({ type: z.literal('error'), message: z.string(), generation: count.optional(), path: z.string().optional() }),
 ]);
 export type HelperMessage = z.infer<typeof helperMessage>;

@@ -1,17 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { UsbPlatform, WatchHandle } from '../../../enforce/usb/usb-platform';
-import type { MountEntry, UsbBlockDevice, UsbDeviceInfo } from '../../../enforce/usb/usb-types';
+import type { SignalResult, UsbPlatform, WatchHandle, WriterMappings } from '../../../enforce/usb/usb-platform';
+import type { MountEntry, MountWriter, UsbBlockDevice, UsbDeviceInfo } from '../../../enforce/usb/usb-types';
 import { watchMountsWithFindmnt } from './findmnt-watcher';
 import { NodeUsbHotplug, type HotplugAdapter } from './hotplug';
 import * as tools from './mount-commands';
 import { parseMountinfo } from './mountinfo';
 import { SysfsUsb } from './sysfs-usb';
+import * as writers from './writer-scan';
 
 export interface LinuxUsbPlatformOptions {
   /** `hostRoots.sys`: where sysfs is (a fake tree in tests). */
   sysRoot: string;
-  /** `hostRoots.proc`: mountinfo is read from `<proc>/self/mountinfo`. */
+  /** `hostRoots.proc`: mountinfo is read from `<proc>/self/mountinfo`, writers from `<proc>/<pid>/`. */
   procRoot: string;
   /** Where device nodes are (`/dev`). */
   devRoot?: string;
@@ -73,6 +74,22 @@ export class LinuxUsbPlatform implements UsbPlatform {
 
   setBlockDeviceReadOnly(devPath: string, readOnly: boolean): Promise<void> {
     return tools.setBlockDeviceReadOnly(devPath, readOnly);
+  }
+
+  findWriters(majMin: string, options: { mappings: WriterMappings }): Promise<MountWriter[]> {
+    return writers.findWriters(this.options.procRoot, majMin, { ...options, selfPid: process.pid });
+  }
+
+  signalProcess(pid: number, startTime: string, signal: 'SIGSTOP' | 'SIGKILL'): Promise<SignalResult> {
+    return writers.signalProcess(this.options.procRoot, pid, startTime, signal);
+  }
+
+  processAlive(pid: number, startTime: string): Promise<boolean> {
+    return writers.processAlive(this.options.procRoot, pid, startTime);
+  }
+
+  shutdownFilesystem(target: string, majMin: string): Promise<void> {
+    return tools.shutdownFilesystem(target, majMin);
   }
 
   async watchDevices(onChange: () => void): Promise<WatchHandle> {

@@ -85,6 +85,59 @@ export function runExec(file: string, args: string[] = [], timeoutMs = 15_000): 
   });
 }
 
+/** `nobody`: tests of what an ordinary employee can try run as this uid/gid for real. */
+export const NOBODY = { uid: 65534, gid: 65534 };
+
+/**
+ * Runs `command` as `nobody` (no shell in between) and collects its stdout and stderr. `denied`
+ * means some exec in it was refused by the kernel (exit 126 with "Operation not permitted", as
+ * sh, unshare and setpriv report it).
+ */
+export function runAsNobody(command: string[], options: { timeoutMs?: number; cwd?: string; stdin?: string } = {}): Promise<ExecOutcome & { stdout: string }> {
+  const [file, ...args] = command;
+  if (!file) throw new Error('runAsNobody needs a command');
+  const refused = (error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'EPERM' || code === 'EACCES' ? { code: null, signal: null, stdout: '', stderr: `spawn ${code}`, denied: true } : null;
+  };
+  return new Promise((resolve, reject) => {
+    let child: ReturnType<typeof spawn>;
+    try {
+      // Node throws the kernel's EPERM/EACCES of a direct exec from spawn() itself.
+      child = spawn(file, args, { ...NOBODY, cwd: options.cwd ?? '/', stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (error) {
+      const outcome = refused(error);
+      if (outcome) resolve(outcome);
+      else reject(error as Error);
+      return;
+    }
+    if (!child.stdout || !child.stderr || !child.stdin) throw new Error('spawned without pipes');
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.on('data', (chunk: string) => (stderr += chunk));
+    child.stdin.on('error', () => undefined); // EPIPE: the program exited (or never ran) before reading stdin
+    child.stdin.end(options.stdin ?? '');
+    const timeoutMs = options.timeoutMs ?? 15_000;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command.join(' ')} did not finish within ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      const outcome = refused(error);
+      if (outcome) resolve(outcome);
+      else reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, denied: /Operation not permitted|Permission denied/.test(stderr) && code !== 0 });
+    });
+  });
+}
+
 /** Resolves with the first event for which `accept` is true; rejects after `timeoutMs`. */
 export function nextEvent<T>(
   subscribe: (listener: (value: T) => void) => () => void,

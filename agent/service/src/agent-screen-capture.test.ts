@@ -4,12 +4,12 @@ import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { agentConfig, type AgentEvent } from '@dlp/shared';
 import { generateSigningKeyPair } from '@dlp/shared/node';
-import { startAgent, type RunningAgent } from '../../agent';
-import { silentLogger } from '../../core/logger';
-import { signException } from '../../platform/fake/usb/fake-usb-host';
-import { createLinuxPlatform } from '../../platform/linux/linux-platform';
-import { makeTempDir, signedPolicyFor, waitFor } from '../../testing/fixtures';
-import { TestConsole } from '../../testing/test-console';
+import { startAgent, type RunningAgent } from './agent';
+import { silentLogger } from './core/logger';
+import { signException } from './platform/fake/usb/fake-usb-host';
+import { createLinuxPlatform } from './platform/linux/linux-platform';
+import { makeTempDir, signedPolicyFor, waitFor } from './testing/fixtures';
+import { TestConsole } from './testing/test-console';
 
 const key = generateSigningKeyPair();
 

@@ -1,0 +1,33 @@
+import type { enrollmentEn } from './enrollment-en';
+
+/** 注册密钥的限制与待审批终端列表（简体中文）。 */
+export const enrollmentZhCn: Record<keyof typeof enrollmentEn, string> = {
+  'secrets.maxUses': '最多终端数',
+  'secrets.maxUsesHint': '留空：不限',
+  'secrets.expiresDays': '有效期（天）',
+  'secrets.needsApproval': '需要审批',
+  'secrets.ratePerMinute': '每分钟',
+  'secrets.col.uses': '已注册终端',
+  'secrets.col.expires': '过期时间',
+  'secrets.col.limits': '限制',
+  'secrets.usesOf': '{uses} / {max}',
+  'secrets.never': '永不过期',
+  'secrets.expired': '已过期',
+  'secrets.approvalPending': '需要审批 · {pending} 个等待中',
+  'secrets.ratePer': '每分钟 {rate} 个',
+  'secrets.rateDefault': '默认速率',
+  'pending.title': '等待审批的终端',
+  'pending.intro': '这些终端使用了需要审批的注册密钥。批准后，终端会在下次重试时（一分钟内）完成注册；拒绝后将被永久拒绝。',
+  'pending.none': '没有等待审批的终端。',
+  'pending.col.host': '主机',
+  'pending.col.user': '用户',
+  'pending.col.address': '地址',
+  'pending.col.secret': '密钥',
+  'pending.col.requested': '首次请求',
+  'pending.col.lastSeen': '最近请求',
+  'pending.approve': '批准',
+  'pending.reject': '拒绝',
+  'pending.decided': '{host} 的注册申请：{status}。',
+  'pending.status.approved': '已批准',
+  'pending.status.rejected': '已拒绝',
+};

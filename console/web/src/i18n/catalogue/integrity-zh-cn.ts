@@ -1,0 +1,20 @@
+import type { integrityEn } from './integrity-en';
+
+/** 终端视图中的完整性信息：残余限制、加固开关、密钥固定（简体中文）。 */
+export const integrityZhCn: Record<keyof typeof integrityEn, string> = {
+  'cap.residuals': '残余限制（提示信息）',
+  'cap.residual.stdin-scripts': '通过标准输入传入的脚本无法判定',
+  'cap.residual.anonymous-exec-memory': '从 memfd 或匿名内存运行的代码',
+  'cap.residual.userns-new-filesystem-race': '在用户命名空间中新建的文件系统可能在被监视前运行',
+  'cap.residual.direct-loader': '直接用动态加载器运行文件',
+  'cap.residual.window-capture-exclusion-linux': 'Linux 上没有窗口防截屏',
+  'cap.residual.name-rules-by-resolved-name': '名称规则仅匹配标准程序目录中的链接（建议使用 sha256 规则）',
+  'cap.residual.kill-after-start': '被阻止的程序在启动后才被终止',
+  'cap.residual.closedBy': '已由加固开关 {switch} 关闭',
+  'cap.residual.closableBy': '可由加固开关 {switch} 关闭',
+  'cap.hardening.problem': '已要求加固 {switch}，但未生效（{state}）',
+  'cap.hardening.on': '加固 {switch}：已开启（{value}）',
+  'cap.trust.key.config': '控制台密钥由配置固定',
+  'cap.trust.key.first-use': '控制台密钥在首次连接时固定',
+  'cap.trust.key.none': '尚未固定控制台密钥',
+};
