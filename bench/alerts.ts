@@ -34,7 +34,8 @@ async function startConsole(agents: number): Promise<Console> {
   const running = await createConsole({ dataDir: dir, adminPassword: PASSWORD, logger: createMemoryLogger(), announce: () => undefined });
   const admin = new RestClient(running.url);
   await admin.login('admin', PASSWORD);
-  const { body } = await admin.json<{ secret: string }>('POST', '/api/v1/enroll-secrets', { label: 'bench' });
+  // Enrollment is rate limited per secret (default 60 a minute): this one is for a bench fleet.
+  const { body } = await admin.json<{ secret: string }>('POST', '/api/v1/enroll-secrets', { label: 'bench', ratePerMinute: 100_000 });
   const peers: AgentPeer[] = [];
   for (let i = 0; i < agents; i++) {
     const creds = await enrollAgent(running.agentUrl, body.secret, { hostname: `ws-bench-${i}`, os: 'linux', osVersion: '12', agentVersion: '0.1.0', user: `user${i}` });

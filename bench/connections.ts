@@ -76,7 +76,8 @@ async function main(count: number, settleS: number, heartbeatS: number): Promise
   try {
     const admin = new RestClient(url);
     await admin.login('admin', PASSWORD);
-    const secret = (await admin.json<{ secret: string }>('POST', '/api/v1/enroll-secrets', { label: 'bench' })).body.secret;
+    // Enrollment is rate limited per secret (default 60 a minute): this one is for a bench fleet.
+    const secret = (await admin.json<{ secret: string }>('POST', '/api/v1/enroll-secrets', { label: 'bench', ratePerMinute: 100_000 })).body.secret;
     const creds = await ensureEnrolled({ url: agentUrl, count, secret, dir: path.join(dir, 'sim'), tlsInsecure: false, progress: (n) => n % 2000 === 0 && log(`enrolled ${n}`) });
     const rssIdle = procMemory(pid, 'VmRSS');
 

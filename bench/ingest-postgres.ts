@@ -118,7 +118,8 @@ async function main(agents: number, batches: number): Promise<void> {
   try {
     const admin = new RestClient(running.url);
     await admin.login('admin', 'benchmark password');
-    const { body } = await admin.json<{ secret: string }>('POST', '/api/v1/enroll-secrets', { label: 'bench' });
+    // Enrollment is rate limited per secret (default 60 a minute): this one is for a bench fleet.
+    const { body } = await admin.json<{ secret: string }>('POST', '/api/v1/enroll-secrets', { label: 'bench', ratePerMinute: 100_000 });
     const creds = await ensureEnrolled({ url: running.agentUrl, count: agents, secret: body.secret, dir: path.join(dir, 'sim'), tlsInsecure: false });
     // The simulated agents are ingest.ts's "agents" role, in a child process of their own.
     const child = fork(path.join(__dirname, 'ingest.js'), ['agents', running.agentUrl, JSON.stringify(creds), String(batches)]);

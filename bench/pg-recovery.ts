@@ -59,7 +59,8 @@ async function main(): Promise<void> {
   try {
     const admin = new RestClient(running.url);
     await admin.login('admin', ADMIN_PASSWORD);
-    const secret = (await admin.json<{ secret: string }>('POST', '/api/v1/enroll-secrets', { label: 'bench' })).body.secret;
+    // Enrollment is rate limited per secret (default 60 a minute): this one is for a bench fleet.
+    const secret = (await admin.json<{ secret: string }>('POST', '/api/v1/enroll-secrets', { label: 'bench', ratePerMinute: 100_000 })).body.secret;
     for (let i = 0; i < AGENTS; i++) {
       agents.push(new OutboxAgent({ agentUrl: running.agentUrl, creds: await enrollAgent(running.agentUrl, secret), batch: 20, retryMs: 100 }));
     }

@@ -28,7 +28,8 @@ async function throughConsole(count: number): Promise<PushRun & { bytes: string 
   try {
     const admin = new RestClient(running.url);
     await admin.login('admin', PASSWORD);
-    const secret = (await admin.json<{ secret: string }>('POST', '/api/v1/enroll-secrets', { label: 'bench' })).body.secret;
+    // Enrollment is rate limited per secret (default 60 a minute): this one is for a bench fleet.
+    const secret = (await admin.json<{ secret: string }>('POST', '/api/v1/enroll-secrets', { label: 'bench', ratePerMinute: 100_000 })).body.secret;
     const creds = await ensureEnrolled({ url: running.agentUrl, count, secret, dir: path.join(dir, 'sim'), tlsInsecure: false });
     const agents = await startPushAgents(__filename, 'agents', { mode: 'protocol', url: running.agentUrl, count, creds, heartbeatMs: HEARTBEAT_MS });
     try {

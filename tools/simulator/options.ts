@@ -41,7 +41,18 @@ export const SIMULATOR_USAGE = `Usage: npm run simulate -- --agents N --eps E --
   --report S            seconds between progress lines (default 5)
   --batch B             most events per batch (default ${LIMITS.maxBatchEvents})
   --connect-concurrency C  connections opened at once while starting (default 200)
-  --tls-insecure        accept any certificate (self-signed test consoles only)`;
+  --tls-insecure        accept any certificate (self-signed test consoles only)
+  --help, -h            print this text
+
+An enroll secret allows 60 enrollments a minute unless it was created with its own ratePerMinute
+(POST /api/v1/enroll-secrets {"label":"sim","ratePerMinute":100000}, or dlp create-enroll-secret sim
+--rate 100000); when the console says "rate_limited" the simulator paces its enrollments to that rate.`;
+
+/** True when the user asked for the usage text (`--help` or `-h` anywhere before a bare `--`). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
 
 /** Flags (and DLP_ENROLL_SECRET, so the secret need not appear in `ps`) → validated options. */
 export function parseSimulatorOptions(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions {

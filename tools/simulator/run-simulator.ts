@@ -137,6 +137,7 @@ export async function runSimulator(options: SimulatorOptions, io: { write(line: 
       dir: stateDir,
       tlsInsecure: options.tlsInsecure,
       progress: (done) => done % 1000 === 0 && io.write(`enrolled ${done}/${options.agents}`),
+      notice: (line) => io.write(line),
     });
     const started = Date.now();
     const handle = options.workers > 1 && io.workerEntry ? workerFleets(creds, options, io.workerEntry) : await localFleet(creds, options);

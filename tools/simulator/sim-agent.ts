@@ -76,6 +76,8 @@ export class SimAgent {
   private policySerial: number | null = null;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** The console's Retry-After on a refused handshake (503), for the next reconnect. */
+  private retryAfterMs: number | undefined;
   private readonly info: AgentInfo;
 
   constructor(
@@ -108,13 +110,26 @@ export class SimAgent {
         }
       };
       ws.on('open', () => {
-        ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'hello', agentId: this.creds.agentId, token: this.creds.token, agent: this.info, policySerial: this.policySerial }));
+        // sentAt: this agent's clock, which the console compares with its own (clock skew).
+        ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'hello', agentId: this.creds.agentId, token: this.creds.token, agent: this.info, policySerial: this.policySerial, sentAt: new Date().toISOString() }));
       });
       ws.on('message', (data) => {
         this.onMessage(String(data), performance.timeOrigin + performance.now());
         if (this.ready) settle();
       });
-      ws.on('error', (err: Error & { code?: string }) => this.observer.error(err.code ?? 'socket_error'));
+      // The console sheds handshakes with 503 + Retry-After while too many are pending (after an
+      // outage): counted as such, and the next attempt waits as told, like the real agent.
+      let refusedStatus: number | undefined;
+      ws.on('unexpected-response', (_request, response) => {
+        refusedStatus = response.statusCode ?? 0;
+        const seconds = Number(response.headers['retry-after']);
+        if (refusedStatus === 503 && Number.isFinite(seconds) && seconds > 0) this.retryAfterMs = Math.min(seconds, 60) * 1000;
+        this.observer.error(`http_${refusedStatus}`);
+        ws.terminate();
+      });
+      ws.on('error', (err: Error & { code?: string }) => {
+        if (refusedStatus === undefined) this.observer.error(err.code ?? 'socket_error');
+      });
       ws.on('close', (code) => {
         settle();
         this.onClose(code);
@@ -251,8 +266,10 @@ export class SimAgent {
       this.stopped = true;
       return;
     }
-    const delay = this.backoffMs * (0.5 + Math.random());
-    this.backoffMs = Math.min(BACKOFF_MAX_MS, this.backoffMs * 2);
+    const asked = this.retryAfterMs;
+    this.retryAfterMs = undefined;
+    const delay = asked !== undefined ? asked * (1 + Math.random() * 0.5) : this.backoffMs * (0.5 + Math.random());
+    if (asked === undefined) this.backoffMs = Math.min(BACKOFF_MAX_MS, this.backoffMs * 2);
     this.retryTimer = setTimeout(() => void this.connect(), delay);
   }
 }

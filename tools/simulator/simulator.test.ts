@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createEnrollSecret, startTestConsole, type TestConsole } from '../../console/server/src/testing/test-console';
 import { LatencyHistogram } from './latency-histogram';
-import { parseSimulatorOptions, type SimulatorOptions } from './options';
+import { parseSimulatorOptions, SIMULATOR_USAGE, wantsHelp, type SimulatorOptions } from './options';
 import { runSimulator } from './run-simulator';
 
 describe('fleet simulator against a real console', () => {
@@ -47,7 +47,43 @@ describe('fleet simulator against a real console', () => {
   });
 });
 
+describe('fleet simulator against a console that rate limits enrollments', () => {
+  let t: TestConsole;
+  beforeAll(async () => {
+    t = await startTestConsole();
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it('enrolls more agents than the secret allows a minute by pacing to the console rate, and reports its clock at hello', async () => {
+    // 60 a minute (the default): the first 60 at once, then one a second.
+    const created = await t.admin.json<{ secret: string }>('POST', '/api/v1/enroll-secrets', { label: 'sim', ratePerMinute: 60 });
+    expect(created.status).toBe(201);
+    const agents = 64;
+    // Heartbeats far apart: only the hello can have told the console this agent's clock.
+    const options = parseSimulatorOptions(['--agents', String(agents), '--eps', '0', '--url', t.console.agentUrl, '--duration', '1', '--heartbeat', '3600'], {
+      DLP_ENROLL_SECRET: created.body.secret,
+    });
+    const lines: string[] = [];
+    const summary = await runSimulator(options, { write: (line) => void lines.push(line) });
+    expect(summary).toMatchObject({ agents, connected: agents, errors: {} });
+    expect(lines.filter((l) => l.includes('rate limits enrollments'))).toHaveLength(1);
+    const listed = await t.admin.json<{ items: Array<{ clock?: { offsetMs: number } | null }> }>('GET', '/api/v1/agents?limit=500');
+    expect(listed.body.items).toHaveLength(agents);
+    for (const agent of listed.body.items) expect(Math.abs(agent.clock?.offsetMs ?? Number.NaN)).toBeLessThan(5000);
+  });
+});
+
 describe('simulator options', () => {
+  it('recognises a request for the usage text', () => {
+    expect(wantsHelp(['--help'])).toBe(true);
+    expect(wantsHelp(['--agents', '2', '-h'])).toBe(true);
+    expect(wantsHelp(['--agents', '2'])).toBe(false);
+    expect(wantsHelp(['--', '--help'])).toBe(false);
+    expect(SIMULATOR_USAGE).toContain('ratePerMinute');
+  });
+
   it('validates flags with their names in the message', () => {
     expect(() => parseSimulatorOptions(['--agents', '0', '--eps', '1', '--url', 'ws://h:1/agent'], {})).toThrow(/--agents:/);
     expect(() => parseSimulatorOptions(['--agents', '1', '--eps', '1', '--url', 'http://h/agent'], {})).toThrow(/--url: must be ws/);

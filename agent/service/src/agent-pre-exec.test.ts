@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { agentConfig, type AgentEvent } from '@dlp/shared';
 import { generateSigningKeyPair } from '@dlp/shared/node';
@@ -89,7 +89,7 @@ describe('agent service with pre-exec blocking (real kernel, tmpfs marks only)',
     await cleanup();
   });
 
-  async function start(tuning: Pick<FanotifyPreExecOptions, 'giveUpAfter'> = {}, waitForConsole = true): Promise<RunningAgent> {
+  async function start(tuning: Pick<FanotifyPreExecOptions, 'giveUpAfter' | 'helperPath'> = {}, waitForConsole = true): Promise<RunningAgent> {
     // The real Linux adapter (real /proc, an empty sysfs so USB is off) with the helper built here.
     const linux = createLinuxPlatform({ roots: { proc: '/proc', sys: path.join(dir, 'sys'), etc: '/etc' } });
     const platform: Platform = {
@@ -161,14 +161,41 @@ describe('agent service with pre-exec blocking (real kernel, tmpfs marks only)',
     expect(second.capabilities().apps).toMatchObject({ method: 'fanotify', preExec: true });
   });
 
+  it('tells the console when a blocked script was refused to its interpreter, and which interpreter it was', async () => {
+    await start();
+    const script = path.join(mount.mountPoint, `report-${randomBytes(3).toString('hex')}.py`);
+    writeFileSync(script, `print("PY-SCRIPT-RAN-${randomBytes(4).toString('hex')}")\n`, { mode: 0o644 });
+    const sha256 = sha256File(script);
+    await publish(7, { mode: 'enforce', apps: { rules: [{ id: 'no-report-script', action: 'block', kind: 'sha256', value: sha256 }] } });
+
+    // python cannot open its script: it says so and exits non-zero (no exec was refused, an open was).
+    expect(await runAsNobody('/usr/bin/python3', [script])).toMatchObject({ error: null, code: 2 });
+    // Only nobody's attempt: in a full run another test's /proc scanner (root) may read the script too.
+    const event = await eventWhere('the script event', (e) => e.subject.kind === 'process' && e.subject.exePath === script && e.subject.uid === NOBODY.uid);
+    expect(event).toMatchObject({
+      type: 'app',
+      action: 'blocked',
+      ruleId: 'no-report-script',
+      policySerial: 7,
+      user: 'nobody',
+      subject: { kind: 'process', name: path.basename(script), sha256, method: 'fanotify', via: 'script', interpreter: expect.stringMatching(/^\/usr\/bin\/python3\.\d+$/) },
+    });
+  });
+
   it('reports an exec the fail mode refused, because no decision came in time, as a high-severity app event', async () => {
-    const running = await start();
-    // Hashing 128 MiB takes far longer than the 10 ms this policy allows.
-    const huge = mount.install(`slow-${randomBytes(3).toString('hex')}/report-tool`, { append: Buffer.alloc(128 * 1024 * 1024, 7) });
+    // A large file is no reason for the fail mode (the exec waits while its hash makes progress);
+    // a read that stalls is. The helper's test-only --hash-stall-test-ms (reachable only through the
+    // helper path the platform is built with, never from a policy) makes every hash read nothing for
+    // 3 s, past the helper's 2 s stall limit: a hung file system under a program nobody starts.
+    const stallingHelper = path.join(dir, 'stalling-helper');
+    writeFileSync(stallingHelper, `#!/bin/sh\nexec '${helperPath}' --hash-stall-test-ms 3000 "$@"\n`, { mode: 0o755 });
+    const running = await start({ helperPath: stallingHelper });
+    const tool = mount.install(`stalled-${randomBytes(3).toString('hex')}/report-tool`, { source: '/bin/true', append: randomBytes(16) });
+    // The only rule names other content: nothing but the fail mode (closed) can refuse this program.
     await publish(4, { mode: 'enforce', apps: { failMode: 'closed', decisionTimeoutMs: 10, rules: [{ id: 'some-hash', action: 'block', kind: 'sha256', value: 'cd'.repeat(32) }] } });
 
-    expect(['EPERM', 'EACCES']).toContain((await runAsNobody(huge, [])).error);
-    const event = await eventWhere('the timeout event', (e) => e.subject.kind === 'process' && e.subject.exePath === huge);
+    expect(['EPERM', 'EACCES']).toContain((await runAsNobody(tool, [])).error);
+    const event = await eventWhere('the timeout event', (e) => e.subject.kind === 'process' && e.subject.exePath === tool);
     expect(event).toMatchObject({ type: 'app', action: 'blocked', severity: 'high', ruleId: 'fail-mode:closed', policySerial: 4, user: 'nobody', subject: { method: 'fanotify' } });
     await waitFor(() => (running.capabilities().apps.helper?.timeouts ?? 0) >= 1, 'the timeout to be counted in the capability report');
     expect(running.capabilities().apps.failMode).toBe('closed');

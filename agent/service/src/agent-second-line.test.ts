@@ -4,15 +4,15 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { agentConfig } from '@dlp/shared';
 import { generateSigningKeyPair } from '@dlp/shared/node';
-import { startAgent, type RunningAgent } from './agent';
+import { startAgent } from './agent';
 import { silentLogger } from './core/logger';
 import { fanotifyPreExec } from './platform/linux/fanotify/fanotify-pre-exec';
 import { ensureHelperBuilt } from './platform/linux/fanotify/testing/helper-binary';
 import { mountTmpfs, NOBODY, sha256File, type TmpfsMount } from './platform/linux/fanotify/testing/kernel-fixtures';
 import { createLinuxPlatform } from './platform/linux/linux-platform';
 import type { Platform } from './platform/types';
-import { makeTempDir, signedPolicyFor, waitFor } from './testing/fixtures';
-import { TestConsole } from './testing/test-console';
+import { signedPolicyFor, waitFor } from './testing/fixtures';
+import { useAgentTestHarness } from './testing/agent-test-harness';
 
 /**
  * Issue 12 item 10, against the real kernel (run under `flock /tmp/dlp-kernel.lock`): pre-exec
@@ -50,34 +50,20 @@ function runAsNobody(file: string, args: string[]): Promise<{ error: string | nu
 }
 
 describe('second line behind pre-exec blocking (real kernel)', () => {
-  let dir: string;
-  let cleanup: () => Promise<void>;
-  let console_: TestConsole;
-  let agent: RunningAgent | null = null;
-
-  beforeEach(async () => {
-    ({ dir, cleanup } = await makeTempDir('second-line'));
-    console_ = await TestConsole.start({ key });
-  });
-  afterEach(async () => {
-    await agent?.stop();
-    agent = null;
-    await console_.stop();
-    await cleanup();
-  });
+  const h = useAgentTestHarness('second-line', { key });
 
   it('kills blocked content run from a filesystem pre-exec blocking does not watch, and reports a bypass', async () => {
-    const linux = createLinuxPlatform({ roots: { proc: '/proc', sys: path.join(dir, 'sys'), etc: '/etc' } });
+    const linux = createLinuxPlatform({ roots: { proc: '/proc', sys: path.join(h.dir, 'sys'), etc: '/etc' } });
     const platform: Platform = { ...linux, preExec: fanotifyPreExec({ agentPid: process.pid, processes: linux.processes, helperPath }) };
     const config = agentConfig.parse({
-      consoleUrl: console_.url,
-      enrollSecret: console_.enrollSecret,
-      dataDir: path.join(dir, 'data'),
+      consoleUrl: h.console.url,
+      enrollSecret: h.console.enrollSecret,
+      dataDir: path.join(h.dir, 'data'),
       secondLineIntervalMs: 200,
       appControl: { method: 'fanotify', fanotifyMarks: [marked.mountPoint] },
     });
     const running = await startAgent(config, { platform, log: silentLogger, linkTimings: { backoffBaseMs: 20, backoffCapMs: 200 } });
-    agent = running;
+    h.agent = running;
     await waitFor(() => running.linkState() === 'ready', 'the agent to be welcomed');
 
     const seed = randomBytes(16);
@@ -89,7 +75,7 @@ describe('second line behind pre-exec blocking (real kernel)', () => {
     const script = path.join(path.dirname(onUnmarked), 'escape.sh');
     writeFileSync(script, `# ${randomBytes(8).toString('hex')}\nsleep 30\n`, { mode: 0o755 });
     const scriptSha256 = sha256File(script);
-    console_.pushPolicy(
+    h.console.pushPolicy(
       signedPolicyFor(key, 3, {
         mode: 'enforce',
         apps: {
@@ -100,18 +86,18 @@ describe('second line behind pre-exec blocking (real kernel)', () => {
         },
       }),
     );
-    await waitFor(() => console_.receipts.some((r) => r.serial === 3 && r.status === 'applied'), 'the policy to be applied');
+    await waitFor(() => h.console.receipts.some((r) => r.serial === 3 && r.status === 'applied'), 'the policy to be applied');
     expect(running.capabilities().apps).toMatchObject({ method: 'fanotify', preExec: true });
     expect(running.capabilities().notes).toContainEqual(expect.stringMatching(/^apps: second line: \/proc scan every 200 ms/));
 
     // On the watched filesystem the kernel refuses it; the unwatched copy starts, then dies.
     expect(['EPERM', 'EACCES']).toContain((await runAsNobody(onMarked, ['30'])).error);
     expect(await runAsNobody(onUnmarked, ['30'])).toEqual({ error: null, code: null, signal: 'SIGKILL' });
-    const bypass = await waitFor(() => [...console_.events.values()].find((e) => e.type === 'bypass'), 'the bypass event');
+    const bypass = await waitFor(() => [...h.console.events.values()].find((e) => e.type === 'bypass'), 'the bypass event');
     expect(bypass).toMatchObject({ action: 'blocked', severity: 'high', ruleId: 'no-escape-tool', policySerial: 3, user: 'nobody', subject: { kind: 'process', method: 'proc-scan', exePath: onUnmarked, sha256 } });
 
     expect(await runAsNobody('/bin/sh', [script])).toEqual({ error: null, code: null, signal: 'SIGKILL' });
-    const scriptBypass = await waitFor(() => [...console_.events.values()].find((e) => e.type === 'bypass' && e.ruleId === 'no-escape-script'), 'the script bypass event');
+    const scriptBypass = await waitFor(() => [...h.console.events.values()].find((e) => e.type === 'bypass' && e.ruleId === 'no-escape-script'), 'the script bypass event');
     expect(scriptBypass).toMatchObject({ action: 'blocked', severity: 'high', user: 'nobody', subject: { kind: 'process', exePath: script, name: 'escape.sh', sha256: scriptSha256 } });
   });
 });

@@ -140,6 +140,7 @@ describe('agent service: USB control, exceptions and unlock codes (fake sysfs, t
       hardening: [
         { switch: 'restrictUserNamespaces', requested: false, state: 'off', value: null },
         { switch: 'memfdNoexec', requested: false, state: 'off', value: null },
+        { switch: 'fuseSysAdminAccess', requested: false, state: 'off', value: null },
       ],
       residuals: expect.arrayContaining([{ id: 'stdin-scripts', state: 'open' }, { id: 'kill-after-start', state: 'open' }]),
     });

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentConfig, AgentInfo, CapabilityReport } from '@dlp/shared';
 import type { SqliteDatabase } from '@dlp/shared/node';
-import { buildCapabilityReport, CapabilityTracker } from './core/capabilities';
+import { buildCapabilityReport, CapabilityTracker, isAppsAllowlist } from './core/capabilities';
 import { ConfigError } from './core/config';
 import type { AgentControl } from './core/controls/agent-control';
 import { AppsAgentControl, defaultAppControl, type AppControlFactory } from './core/controls/apps-agent-control';
@@ -143,6 +143,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
           usb: usb.capabilities(),
           captureToolsRequested: apps.captureToolsRequested(),
           mode: store.current()?.signed.bundle.document.mode ?? null,
+          appsAllowlist: isAppsAllowlist(store.current()?.signed.bundle.document.apps),
           hardening: hardening?.status() ?? [],
           trust: trustOrigins(config, credentials),
         }),

@@ -203,8 +203,9 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
     metrics.registry.gauge('dlp_alert_queue_depth', 'Alerts waiting per destination on this node (the one being sent included).', () =>
       alerting.deliveryCounters().map((c) => ({ labels: { destination: c.name, kind: c.kind }, value: c.queued })),
     );
+    const trustedProxies = options.trustProxy ? parseTrustedProxies(options.trustProxy) : undefined;
     const gateway = new AgentGateway(
-      { enrollment, agents, policies, events, exceptions: lifecycle.exceptions, bus, consoleKey, logger, metrics },
+      { enrollment, agents, policies, events, exceptions: lifecycle.exceptions, bus, consoleKey, logger, metrics, trustedProxies },
       { ...DEFAULT_GATEWAY_TIMINGS, ...options.gateway },
     );
     metrics.setSources({ connectedAgents: () => gateway.connectedAgentCount, outboxBacklog: () => gateway.outboxBacklog() });
@@ -219,7 +220,7 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
       ...(node.kind === 'postgres' ? [{ name: 'clusterBus', check: async () => (node.bus.listening ? undefined : 'reconnecting') }] : []),
     ]);
     const ops = { metrics, readiness, metricsAllow: options.metricsAllow ? parseAddressList(options.metricsAllow) : undefined };
-    const app = createHttpApp({ auth, audit, users, apiTokens, settings, agentRemoval, enrollment, agents, policies, lifecycle, events, streams, logger, webDir: options.webDir, reports, ops, alerts: alerting.service, trustedProxies: options.trustProxy ? parseTrustedProxies(options.trustProxy) : undefined });
+    const app = createHttpApp({ auth, audit, users, apiTokens, settings, agentRemoval, enrollment, agents, policies, lifecycle, events, streams, logger, webDir: options.webDir, reports, ops, alerts: alerting.service, trustedProxies });
     const server: Server = createConsoleServer({
       app,
       tls,

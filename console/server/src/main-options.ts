@@ -64,7 +64,7 @@ export const USAGE = `Usage: node dist/console/server.js [options]
   --max-connections N  open connections at most, agents included; more are closed at once
                    (env DLP_MAX_CONNECTIONS; default 20000; keep the fd limit above it)
   --trust-proxy LIST  IPs/CIDRs of reverse proxies or load balancers in front of the console whose
-                   X-Forwarded-For names the client (login brake, audit source IP), e.g.
+                   X-Forwarded-For names the client (login brake, audit source IP, agents), e.g.
                    10.0.0.2,10.8.0.0/24 (env DLP_TRUST_PROXY; default none: the TCP peer is the client)
   --enroll-rate N  agent enrollments per minute per enroll secret, 1-100000, unless the secret
                    sets its own (env DLP_ENROLL_RATE; default 60)

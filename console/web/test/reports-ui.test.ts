@@ -122,7 +122,7 @@ test('an officer filters, triages a group of identical events with a note, and e
   const bytes = readFileSync(file);
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const lines = bytes.toString('utf8').slice(1).trimEnd().split('\r\n');
-  expect(lines[0]).toMatch(/^Time \(UTC\),Local time \([^)]+\),Host,User,Type,Action,Severity,Rule,Subject,SHA-256,Device,Triage state,Triaged by/);
+  expect(lines[0]).toMatch(/^Time \(UTC\),Local time \([^)]+\),Agent clock \(UTC\),Host,User,Type,Action,Severity,Rule,Subject,SHA-256,Device,Triage state,Triaged by/);
   expect(lines).toHaveLength(7);
   for (const line of lines.slice(1)) expect(line).toContain(',ws-finance-01,alice,app,blocked,high,block-capture-tools,wireshark (/usr/bin/wireshark),');
   for (const line of lines.slice(1)) expect(line).toContain(',escalated,olivia,');

@@ -18,14 +18,25 @@ export type AgentInfo = z.infer<typeof agentInfo>;
  * information; only a requested control that is not in force is a problem.
  */
 export const RESIDUAL_LIMITS = [
-  /** A script fed on stdin (`sh < x.sh`) never opens a file the pre-exec layer can judge. */
+  /**
+   * A script fed on stdin by a process that is no interpreter (`cat x.sh | sh`): no interpreter opens
+   * the file, so nothing judges it (`sh < x.sh` typed at a shell is judged: that shell opens it).
+   */
   'stdin-scripts',
   /** Code copied into memfd or anonymous memory and run from there. Closed by `memfdNoexec` (memfd only). */
   'anonymous-exec-memory',
   /** A filesystem created inside an unprivileged user namespace may run before it is marked. Closed by `restrictUserNamespaces`. */
   'userns-new-filesystem-race',
-  /** The dynamic loader run directly on a file (`ld.so ./x`) maps it without an exec event of its own (judged by the pre-exec helper where it covers it). */
+  /** The dynamic loader run directly on a file (`ld.so ./x`) maps it without an exec event. Closed while the pre-exec helper judges loader and interpreter opens. */
   'direct-loader',
+  /** Allowlist mode: a script without any code marker (no execute bit, script extension, `#!`) read by an interpreter (`sh notes.txt`) is taken for data. */
+  'allowlist-unmarked-scripts',
+  /** A renamed copy of an interpreter is not known as one, so the scripts it opens are not judged. Closed by allowlist mode (the copy itself cannot run) or sha256 rules. */
+  'renamed-interpreter-copy',
+  /** A write racing an exec in the instant between the kernel's question and the answer is not seen by the hash. */
+  'write-before-exec',
+  /** Another user's FUSE mount cannot be marked by root. Closed by `fuseSysAdminAccess`. */
+  'user-fuse-mounts',
   /** No API lets a window exclude itself from screen capture on Linux. */
   'window-capture-exclusion-linux',
   /** Name rules match the names standard program folders link to a file, not every name a copy may get. */
@@ -37,7 +48,7 @@ export const residualLimitId = z.enum(RESIDUAL_LIMITS);
 export type ResidualLimitId = z.infer<typeof residualLimitId>;
 
 /** Host hardening switches of the policy's `hardening` section. */
-export const HARDENING_SWITCHES = ['restrictUserNamespaces', 'memfdNoexec'] as const;
+export const HARDENING_SWITCHES = ['restrictUserNamespaces', 'memfdNoexec', 'fuseSysAdminAccess'] as const;
 export const hardeningSwitch = z.enum(HARDENING_SWITCHES);
 export type HardeningSwitch = z.infer<typeof hardeningSwitch>;
 
@@ -56,7 +67,7 @@ export const hardeningStatus = z.strictObject({
   requested: z.boolean(),
   /** on: applied; off: not requested; would-apply: monitor mode; unavailable: this kernel lacks it; failed: could not be applied. */
   state: z.enum(['on', 'off', 'would-apply', 'unavailable', 'failed']),
-  /** The sysctl that carries it and its current value, e.g. `vm.memfd_noexec=2`. */
+  /** The sysctl (or module parameter) that carries it and its current value, e.g. `vm.memfd_noexec=2`. */
   value: z.string().max(120).nullable(),
 });
 export type HardeningStatus = z.infer<typeof hardeningStatus>;

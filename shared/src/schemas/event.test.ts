@@ -37,6 +37,14 @@ describe('agentEvent', () => {
     expect(pathsOf({ ...e, subject: { kind: 'telepathy' } })).toEqual(['subject.kind']);
   });
 
+  it('says how a process subject was reached when it was no exec: loader or script, and by which program', () => {
+    const e = sampleEvent();
+    expect(pathsOf({ ...e, subject: { ...e.subject, via: 'script', interpreter: '/usr/bin/python3.11' } })).toEqual([]);
+    expect(pathsOf({ ...e, subject: { ...e.subject, via: 'loader', interpreter: '/usr/lib64/ld-linux-x86-64.so.2' } })).toEqual([]);
+    expect(pathsOf({ ...e, subject: { ...e.subject, via: 'exec' } })).toEqual(['subject.via']);
+    expect(pathsOf({ ...e, subject: { ...e.subject, via: 'script', interpreter: 'python3' } })).toEqual(['subject.interpreter']);
+  });
+
   it('keeps PII out: content events carry counts and redacted samples, never raw values', () => {
     const ok = sampleEvent({ type: 'content', subject: { kind: 'file', path: '/media/u/a.xlsx', matches: { 'cn-resident-id': 3 }, samples: ['110101********1234'] } });
     expect(agentEvent.safeParse(ok).success).toBe(true);

@@ -33,6 +33,13 @@ const processSubject = z.strictObject({
   suppressed: nonNegativeInt.optional(),
   /** With action `allowed`: the signed exception that let a program the policy blocks run. */
   exceptionId: z.string().max(64).optional(),
+  /**
+   * Reached without an exec of the file: `loader` (the dynamic loader run on it) or `script` (an
+   * interpreter opened it as its script). Absent for an exec.
+   */
+  via: z.enum(['loader', 'script']).optional(),
+  /** With `via`: the real path of the loader or interpreter that opened the file. */
+  interpreter: absolutePath.optional(),
 });
 
 /** What a USB event did to the device (see deviceSubject.outcome). */

@@ -81,7 +81,7 @@ describe('signedPolicy', () => {
 describe('hardening section and group binding', () => {
   it('leaves hardening out unless written, fills its defaults when present, and refuses unknown switches', () => {
     expect(policyDocument.parse(minimal)).not.toHaveProperty('hardening');
-    expect(policyDocument.parse({ ...minimal, hardening: { memfdNoexec: true } }).hardening).toEqual({ restrictUserNamespaces: false, memfdNoexec: true });
+    expect(policyDocument.parse({ ...minimal, hardening: { memfdNoexec: true } }).hardening).toEqual({ restrictUserNamespaces: false, memfdNoexec: true, fuseSysAdminAccess: false });
     expect(policyDocument.safeParse({ ...minimal, hardening: { disableEverything: true } }).success).toBe(false);
   });
 

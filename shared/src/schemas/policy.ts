@@ -100,6 +100,12 @@ export const hardeningSection = z.strictObject({
   restrictUserNamespaces: z.boolean().default(false),
   /** `vm.memfd_noexec=2`: no executable memfd for anyone, so code copied into memfd cannot be run. */
   memfdNoexec: z.boolean().default(false),
+  /**
+   * The fuse module's `allow_sys_admin_access=Y`: root may mark (and read) other users' FUSE
+   * mounts, so programs on an employee's FUSE mount are judged. Root can then also be stalled by a
+   * hostile FUSE server it touches (the helper never reads such files on its decision thread).
+   */
+  fuseSysAdminAccess: z.boolean().default(false),
 });
 export type HardeningSection = z.infer<typeof hardeningSection>;
 

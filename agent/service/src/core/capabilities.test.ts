@@ -38,6 +38,43 @@ describe('capability report', () => {
     expect(capabilityReport.safeParse(report).success).toBe(true);
   });
 
+  it('names every residual limit with what closes it, and closes only what is really closed here', () => {
+    const fanotify = { method: 'fanotify' as const, preExec: true, failMode: 'closed' as const, helper: { running: true, restarts: 0, timeouts: 0, cacheHitRate: 1 } };
+    const byId = (report: ReturnType<typeof buildCapabilityReport>) => Object.fromEntries((report.residuals ?? []).map((r) => [r.id, r]));
+
+    // /proc scan only: the loader is not judged, programs die after they start.
+    const scan = byId(buildCapabilityReport(base));
+    expect(scan['direct-loader']).toEqual({ id: 'direct-loader', state: 'open' });
+    expect(scan['kill-after-start']).toEqual({ id: 'kill-after-start', state: 'open' });
+    expect(scan['user-fuse-mounts']).toBeUndefined();
+
+    // fanotify judging loader/interpreter opens, blocklist, no hardening.
+    const blocklist = buildCapabilityReport({ ...base, apps: fanotify });
+    expect(capabilityReport.safeParse(blocklist).success).toBe(true);
+    expect(blocklist.residuals).toEqual([
+      { id: 'stdin-scripts', state: 'open' },
+      { id: 'anonymous-exec-memory', closedBy: 'memfdNoexec', state: 'open' },
+      { id: 'userns-new-filesystem-race', closedBy: 'restrictUserNamespaces', state: 'open' },
+      { id: 'direct-loader', state: 'closed' },
+      { id: 'renamed-interpreter-copy', state: 'open' },
+      { id: 'write-before-exec', state: 'open' },
+      { id: 'user-fuse-mounts', closedBy: 'fuseSysAdminAccess', state: 'open' },
+      { id: 'window-capture-exclusion-linux', state: 'open' },
+      { id: 'name-rules-by-resolved-name', state: 'open' },
+    ]);
+
+    // Allowlist with every switch on: the copy cannot run, unmarked scripts remain.
+    const on = (name: 'restrictUserNamespaces' | 'memfdNoexec' | 'fuseSysAdminAccess') => ({ switch: name, requested: true, state: 'on' as const, value: null });
+    const hardened = byId(buildCapabilityReport({ ...base, apps: fanotify, appsAllowlist: true, hardening: [on('restrictUserNamespaces'), on('memfdNoexec'), on('fuseSysAdminAccess')] }));
+    expect(hardened['renamed-interpreter-copy']?.state).toBe('closed');
+    expect(hardened['allowlist-unmarked-scripts']?.state).toBe('open');
+    for (const id of ['anonymous-exec-memory', 'userns-new-filesystem-race', 'user-fuse-mounts']) expect(hardened[id]?.state).toBe('closed');
+
+    // A helper that is down judges nothing: the loader is open again.
+    const down = byId(buildCapabilityReport({ ...base, apps: { ...fanotify, helper: { ...fanotify.helper, running: false } } }));
+    expect(down['direct-loader']?.state).toBe('open');
+  });
+
   it('sends a report only when it changed', () => {
     let inputs = base;
     const sent: unknown[] = [];

@@ -14,27 +14,53 @@ export interface CapabilityInputs {
   captureToolsRequested: boolean;
   /** Mode of the policy in force; null before the first policy. */
   mode: PolicyMode | null;
+  /** The policy in force runs app control as an allowlist (`defaultAction: block`). */
+  appsAllowlist?: boolean;
   /** The hardening switches as applied on this host (empty where the OS has none). */
   hardening?: readonly HardeningStatus[];
   /** How the console key and certificate came to be trusted. */
   trust?: CapabilityReport['trust'];
 }
 
+/** The policy's app section makes an allowlist: enabled, and what no rule names is blocked. */
+export function isAppsAllowlist(apps: { enabled: boolean; defaultAction: 'allow' | 'block' } | undefined): boolean {
+  return apps?.enabled === true && apps.defaultAction === 'block';
+}
+
+/** What decides which residual limits apply on a Linux host. */
+export interface ResidualInputs {
+  /** The app control's own report: pre-exec by fanotify judges loader and interpreter opens too. */
+  apps: CapabilityReport['apps'];
+  /** The policy in force runs app control as an allowlist. */
+  allowlist: boolean;
+  hardening: readonly HardeningStatus[];
+}
+
 /**
  * Every way around app control that remains on this Linux host, by name (issue 12 item 11), with
- * the hardening switch that closes it; `closed` only when that switch is really on.
+ * what closes it: a hardening switch (`closedBy`, `closed` only when that switch is really on), or
+ * the pre-exec helper and the policy itself (`closed` without `closedBy`). docs/API.md lists them.
  */
-export function linuxResiduals(preExec: boolean, hardening: readonly HardeningStatus[]): ResidualLimit[] {
+export function linuxResiduals({ apps, allowlist, hardening }: ResidualInputs): ResidualLimit[] {
   const on = (name: HardeningStatus['switch']): 'open' | 'closed' => (hardening.some((h) => h.switch === name && h.state === 'on') ? 'closed' : 'open');
+  const open = 'open' as const;
+  // The fanotify helper judges the files the dynamic loader and known interpreters open (JUDGE_OPENS, always sent).
+  const judgesOpens = apps.method === 'fanotify' && apps.preExec && apps.helper?.running !== false;
   const residuals: ResidualLimit[] = [
-    { id: 'stdin-scripts', state: 'open' },
+    { id: 'stdin-scripts', state: open },
     { id: 'anonymous-exec-memory', closedBy: 'memfdNoexec', state: on('memfdNoexec') },
     { id: 'userns-new-filesystem-race', closedBy: 'restrictUserNamespaces', state: on('restrictUserNamespaces') },
-    { id: 'direct-loader', state: 'open' },
-    { id: 'window-capture-exclusion-linux', state: 'open' },
-    { id: 'name-rules-by-resolved-name', state: 'open' },
+    { id: 'direct-loader', state: judgesOpens ? 'closed' : open },
+    // An allowlist refuses the copy itself (it is no trusted file), unless an allow rule names its content.
+    { id: 'renamed-interpreter-copy', state: allowlist ? 'closed' : open },
   ];
-  if (!preExec) residuals.push({ id: 'kill-after-start', state: 'open' });
+  if (judgesOpens && allowlist) residuals.push({ id: 'allowlist-unmarked-scripts', state: open });
+  if (apps.preExec) {
+    residuals.push({ id: 'write-before-exec', state: open });
+    if (apps.method === 'fanotify') residuals.push({ id: 'user-fuse-mounts', closedBy: 'fuseSysAdminAccess', state: on('fuseSysAdminAccess') });
+  }
+  residuals.push({ id: 'window-capture-exclusion-linux', state: open }, { id: 'name-rules-by-resolved-name', state: open });
+  if (!apps.preExec) residuals.push({ id: 'kill-after-start', state: open });
   return residuals;
 }
 
@@ -72,7 +98,9 @@ export function buildCapabilityReport(inputs: CapabilityInputs): CapabilityRepor
     // The schema's bounds: a report that failed validation would not reach the console at all.
     notes: notes.slice(0, 16).map((text) => (text.length <= 200 ? text : `${text.slice(0, 199)}…`)),
     ...(inputs.trust ? { trust: inputs.trust } : {}),
-    ...(inputs.os === 'linux' ? { hardening: [...(inputs.hardening ?? [])], residuals: linuxResiduals(apps.preExec, inputs.hardening ?? []) } : {}),
+    ...(inputs.os === 'linux'
+      ? { hardening: [...(inputs.hardening ?? [])], residuals: linuxResiduals({ apps, allowlist: inputs.appsAllowlist === true, hardening: inputs.hardening ?? [] }) }
+      : {}),
   };
 }
 

@@ -6,7 +6,6 @@ import {
   PROTOCOL_VERSION,
   type AgentToConsoleMessage,
   type ConsoleToAgentMessage,
-  type EnrollMessage,
   type EventsMessage,
   type HelloMessage,
   type SignedException,
@@ -14,31 +13,14 @@ import {
 } from '@dlp/shared';
 import WebSocket from 'ws';
 import { canonicalHash } from '@dlp/shared/node';
-import { errorFields, type LogFields, type Logger } from '../logging/logger';
-import type { AgentService } from '../services/agent-service';
-import type { EnrollmentService } from '../services/enrollment-service';
-import type { EventService, IngestResult } from '../services/event-service';
-import type { ExceptionService } from '../services/exception-service';
-import type { PolicyService } from '../services/policy-service';
-import type { GatewayMetrics } from './gateway-metrics';
+import { errorFields, type LogFields } from '../logging/logger';
+import type { IngestResult } from '../services/event-service';
+import { handleAgentReport } from './agent-reports';
+import type { ConnectionContext } from './connection-context';
+import { answerEnroll } from './enrollment-answer';
+import { policyFrame } from './policy-frame-cache';
 
-/** What a connection needs from the rest of the console. */
-export interface ConnectionContext {
-  enrollment: EnrollmentService;
-  agents: AgentService;
-  policies: PolicyService;
-  events: EventService;
-  exceptions: ExceptionService;
-  consoleKey: { keyId: string; publicKey: string };
-  logger: Logger;
-  metrics: GatewayMetrics;
-  /** Makes this the agent's one live connection, closing any older one with 4409. */
-  register(agentId: string, connection: AgentConnection): void;
-  /** Forgets the connection; true when it was still the agent's current one. */
-  unregister(agentId: string, connection: AgentConnection): boolean;
-  /** Tracks background work (offline marks) so shutdown can wait for it before closing the store. */
-  track(work: Promise<unknown>): void;
-}
+export type { ConnectionContext } from './connection-context';
 
 type State = 'awaiting-hello' | 'ready' | 'closed';
 
@@ -49,23 +31,7 @@ type State = 'awaiting-hello' | 'ready' | 'closed';
 const PAUSE_AT_PENDING = 8;
 const RESUME_AT_PENDING = 2;
 
-/**
- * The policy frame by policy object: a publish hands the same object to every connection of the
- * group, so 10,000 agents cost one JSON serialisation, not 10,000.
- */
-const policyFrames = new WeakMap<SignedPolicy, string>();
-
-function policyFrame(policy: SignedPolicy): string {
-  let frame = policyFrames.get(policy);
-  if (frame === undefined) {
-    frame = JSON.stringify({ v: PROTOCOL_VERSION, type: 'policy', policy } satisfies ConsoleToAgentMessage);
-    policyFrames.set(policy, frame);
-  }
-  return frame;
-}
-
 /** ws close reasons are limited to 123 bytes; ours are short, fixed phrases. */
-const NORMAL_CLOSE = 1000;
 const INTERNAL_ERROR_CLOSE = 1011;
 
 /** hello and enroll nest about 4 levels: anything much deeper from an unauthenticated peer is an attack. */
@@ -311,7 +277,9 @@ export class AgentConnection {
 
   private async handle(message: AgentToConsoleMessage, ingesting?: Promise<IngestResult>): Promise<void> {
     if (this.state === 'awaiting-hello') {
-      if (message.type === 'enroll') return this.handleEnroll(message);
+      if (message.type === 'enroll') {
+        return answerEnroll(this.ctx, { remoteAddress: this.remoteAddress, send: (m) => this.send(m), close: (code, reason) => this.close(code, reason), refuse: (...args) => this.refuse(...args), adoptAgent: (id) => (this.agentIdValue = id) }, message);
+      }
       if (message.type === 'hello') return this.handleHello(message);
       return this.refuse(CLOSE_CODES.unauthorized, 'hello_required', `the first message must be hello or enroll, not ${message.type}`);
     }
@@ -328,60 +296,15 @@ export class AgentConnection {
         return;
       }
       case 'policy-receipt':
-        await this.ctx.agents.recordPolicyReceipt(agentId, message);
-        this.ctx.metrics.policyReceipt(message.status);
-        if (message.status === 'rejected') {
-          this.ctx.logger.warn('agent rejected policy', { agentId, serial: message.serial, error: message.error });
-        } else {
-          this.ctx.logger.info('agent applied policy', { agentId, serial: message.serial });
-        }
-        return;
       case 'capabilities':
-        await this.ctx.agents.recordCapabilities(agentId, message.capabilities);
-        return;
       case 'heartbeat':
-        if (message.outboxDepth !== undefined) this.outboxDepth = message.outboxDepth;
-        // sentAt is the agent's clock: it refines the measured clock offset.
-        await this.ctx.agents.heartbeat(agentId, message.sentAt);
-        this.send({ v: PROTOCOL_VERSION, type: 'heartbeat', sentAt: new Date().toISOString() });
-        return;
-      case 'exception-request': {
-        const filed = await this.ctx.exceptions.fileAgentRequest(agentId, message);
-        this.ctx.logger.info('exception requested', { agentId, exceptionId: filed.id, kind: message.target.kind });
-        return;
-      }
+      case 'exception-request':
       case 'exception-receipt':
-        if (!(await this.ctx.exceptions.recordReceipt(agentId, message))) {
-          this.ctx.logger.warn('exception receipt for an unknown exception', { agentId, exceptionId: message.id });
-        } else if (message.status === 'rejected') {
-          this.ctx.logger.warn('agent rejected exception', { agentId, exceptionId: message.id, action: message.action ?? 'grant', error: message.error });
-        }
-        return;
+        return handleAgentReport(this.ctx, agentId, { send: (m) => this.send(m), noteOutboxDepth: (depth) => (this.outboxDepth = depth) }, message);
       case 'hello':
       case 'enroll':
         return this.refuse(CLOSE_CODES.badMessage, 'unexpected_message', `${message.type} is only valid as the first message`);
     }
-  }
-
-  private async handleEnroll(message: EnrollMessage): Promise<void> {
-    const outcome = await this.ctx.enrollment.enroll(message.secret, message.agent, { requestKey: message.requestKey, remoteAddress: this.remoteAddress });
-    if (outcome.kind === 'refused') return this.refuse(CLOSE_CODES.unauthorized, outcome.code, outcome.message, { hostname: message.agent.hostname });
-    if (outcome.kind !== 'enrolled') {
-      // Not an error of the agent's: it waits `retryAfterMs` and asks again with the same request key.
-      const pending = outcome.kind === 'pending';
-      const code = pending ? 'enroll_pending' : 'rate_limited';
-      this.ctx.logger.info(pending ? 'enrollment pending approval' : 'enrollment rate limited', { hostname: message.agent.hostname, remoteAddress: this.remoteAddress, retryAfterMs: outcome.retryAfterMs });
-      const text = pending ? 'this enrollment waits for an admin’s approval; ask again later' : 'too many enrollments with this secret right now; ask again later';
-      this.send({ v: PROTOCOL_VERSION, type: 'error', code, message: text, retryAfterMs: outcome.retryAfterMs });
-      return this.close(pending ? CLOSE_CODES.enrollPending : CLOSE_CODES.rateLimited, code);
-    }
-    const enrolled = outcome.agent;
-    this.agentIdValue = enrolled.agentId;
-    this.ctx.logger.info('agent enrolled', { agentId: enrolled.agentId, hostname: message.agent.hostname, groupId: enrolled.groupId });
-    // The unlock key is a secret: it goes on the wire once, and is never logged.
-    this.send({ v: PROTOCOL_VERSION, type: 'enrolled', agentId: enrolled.agentId, token: enrolled.token, consoleKey: this.ctx.consoleKey, unlockKey: enrolled.unlockKey });
-    // The agent stores its credentials and reconnects with hello.
-    this.close(NORMAL_CLOSE, 'enrolled');
   }
 
   private async handleHello(message: HelloMessage): Promise<void> {

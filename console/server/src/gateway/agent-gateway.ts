@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { BlockList } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, LIMITS } from '@dlp/shared';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -9,6 +10,7 @@ import type { EnrollmentService } from '../services/enrollment-service';
 import type { EventService } from '../services/event-service';
 import type { ExceptionService } from '../services/exception-service';
 import type { PolicyService } from '../services/policy-service';
+import { forwardedClientAddress } from '../routes/trusted-proxies';
 import { AgentConnection, type ConnectionContext } from './agent-connection';
 import { NO_GATEWAY_METRICS, type GatewayMetrics, type OutboxBacklog } from './gateway-metrics';
 
@@ -45,6 +47,8 @@ export interface GatewayDeps {
   logger: Logger;
   /** Counters for /metrics; none by default. */
   metrics?: GatewayMetrics;
+  /** `--trust-proxy`: whose X-Forwarded-For on the upgrade request names the agent's address (as for REST). */
+  trustedProxies?: BlockList | undefined;
 }
 
 /** How long shutdown waits for agents to finish the close handshake before cutting them off. */
@@ -123,7 +127,7 @@ export class AgentGateway {
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       try {
-        this.accept(ws, req.socket.remoteAddress ?? 'unknown');
+        this.accept(ws, forwardedClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.deps.trustedProxies));
       } catch (err) {
         // A bug while setting up one connection ends that connection, not the console.
         this.deps.logger.error('agent connection setup failed', { remoteAddress: req.socket.remoteAddress, ...errorFields(err) });

@@ -4,8 +4,8 @@ import type { CsvValue } from '../services/csv-format';
 
 
 const HEADERS: Record<ReportLanguage, readonly string[]> = {
-  en: ['Time (UTC)', 'Local time', 'Host', 'User', 'Type', 'Action', 'Severity', 'Rule', 'Subject', 'SHA-256', 'Device', 'Triage state', 'Triaged by', 'Agent', 'Sequence', 'Event id'],
-  'zh-CN': ['时间 (UTC)', '本地时间', '主机', '用户', '类型', '动作', '严重程度', '规则', '对象', 'SHA-256', '设备', '处置状态', '处置人', '终端', '序号', '事件 ID'],
+  en: ['Time (UTC)', 'Local time', 'Agent clock (UTC)', 'Host', 'User', 'Type', 'Action', 'Severity', 'Rule', 'Subject', 'SHA-256', 'Device', 'Triage state', 'Triaged by', 'Agent', 'Sequence', 'Event id'],
+  'zh-CN': ['时间 (UTC)', '本地时间', '终端时钟 (UTC)', '主机', '用户', '类型', '动作', '严重程度', '规则', '对象', 'SHA-256', '设备', '处置状态', '处置人', '终端', '序号', '事件 ID'],
 };
 
 /** The header row; the local-time column names its zone so a reader knows what "local" was. */
@@ -59,12 +59,18 @@ export function localTimeFormatter(timeZone: string): (iso: string) => string {
   return (iso) => format.format(new Date(iso));
 }
 
-/** The row's fields in header order. */
+/**
+ * The row's fields in header order. The time columns are where the console placed the event
+ * (`placedAt`: corrected for the agent's measured clock offset, as search and reports place it);
+ * the agent's own `occurredAt` is kept beside them as evidence (docs/API.md, event times).
+ */
 export function eventCsvFields(row: ExportedEvent, localTime: (iso: string) => string): CsvValue[] {
   const { event, triage } = row;
+  const placedAt = event.placedAt ?? event.occurredAt;
   return [
+    new Date(placedAt).toISOString(),
+    localTime(placedAt),
     new Date(event.occurredAt).toISOString(),
-    localTime(event.occurredAt),
     event.host,
     event.user,
     event.type,

@@ -136,7 +136,7 @@ describe('CSV export memory', () => {
     const full = await drain(await admin.call('GET', '/api/v1/exports/events.csv?tz=Asia%2FShanghai&lang=zh-CN'));
     const peakKb = statusKb(pid, 'VmHWM');
     expect(full.lines).toBe(ROWS + 1);
-    expect(full.head.startsWith('\uFEFF时间 (UTC),本地时间 (Asia/Shanghai),主机')).toBe(true);
+    expect(full.head.startsWith('\uFEFF时间 (UTC),本地时间 (Asia/Shanghai),终端时钟 (UTC),主机')).toBe(true);
     expect(full.head).toContain(`'=HYPERLINK(""x"")`);
     // A figure for people (not asserted): stderr is not captured by jest.
     process.stderr.write(`export of ${ROWS} rows: console VmHWM ${baselineKb} kB -> ${peakKb} kB (+${peakKb - baselineKb} kB); seed ${seedMs} ms, export ${Date.now() - exportStart} ms\n`);

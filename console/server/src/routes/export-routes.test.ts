@@ -27,6 +27,8 @@ describe('CSV export of event searches', () => {
           host: 'ws, "quoted"',
           subject: { kind: 'device', vendorId: '0781', productId: '5581', serial: 'SN\n01', vendorName: 'SanDisk', productName: 'Ultra', interfaces: [8], outcome: 'device-blocked' },
         }),
+        // An agent clock far ahead: the console places the event at its arrival, and keeps the agent's time.
+        sampleEvent({ seq: 3, occurredAt: '2099-01-01T00:00:00.000Z', host: 'clock-ahead' }),
     ]);
   });
   afterEach(async () => {
@@ -36,6 +38,7 @@ describe('CSV export of event searches', () => {
 
   it('streams UTF-8 with BOM, readable columns, neutralised formulas and the triage state', async () => {
     await t.admin.json('POST', `/api/v1/triage/events/${agentId}/2`, { state: 'escalated' });
+    const arrived = Date.now();
     const res = await auditor.client.call('GET', '/api/v1/exports/events.csv?tz=Asia%2FShanghai');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
@@ -43,12 +46,21 @@ describe('CSV export of event searches', () => {
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(bytes.toString('utf8').slice(1));
-    expect(rows[0]?.slice(0, 12)).toEqual(['Time (UTC)', 'Local time (Asia/Shanghai)', 'Host', 'User', 'Type', 'Action', 'Severity', 'Rule', 'Subject', 'SHA-256', 'Device', 'Triage state']);
-    expect(rows).toHaveLength(3);
-    // Newest first.
-    expect(rows[1]?.slice(0, 12)).toEqual([
+    expect(rows[0]?.slice(0, 13)).toEqual(['Time (UTC)', 'Local time (Asia/Shanghai)', 'Agent clock (UTC)', 'Host', 'User', 'Type', 'Action', 'Severity', 'Rule', 'Subject', 'SHA-256', 'Device', 'Triage state']);
+    expect(rows).toHaveLength(4);
+    // Newest first by placed time: the event its agent dated 2099 was placed at its arrival (before
+    // `arrived`), and the agent's own time is kept beside it.
+    const [placed, local, agentClock, host] = rows[1] ?? [];
+    expect(host).toBe('clock-ahead');
+    expect(agentClock).toBe('2099-01-01T00:00:00.000Z');
+    expect(Date.parse(placed ?? '')).toBeLessThanOrEqual(arrived);
+    expect(arrived - Date.parse(placed ?? '')).toBeLessThan(10 * 60_000);
+    expect(local).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} GMT\+08:00$/);
+    // Agents with a right clock: the same time in both columns.
+    expect(rows[2]?.slice(0, 13)).toEqual([
       '2026-05-02T01:00:00.000Z',
       '2026-05-02 09:00:00 GMT+08:00',
+      '2026-05-02T01:00:00.000Z',
       'ws, "quoted"',
       '张三',
       'usb',
@@ -60,9 +72,9 @@ describe('CSV export of event searches', () => {
       '0781:5581 SN\n01',
       'escalated',
     ]);
-    expect(rows[2]?.slice(0, 4)).toEqual(['2026-05-01T16:30:00.000Z', '2026-05-02 00:30:00 GMT+08:00', '交易-主机-01', `'=cmd|" /C calc"!A0`]);
-    expect(rows[2]?.[9]).toBe('a'.repeat(64));
-    expect(rows[2]?.[11]).toBe('new');
+    expect(rows[3]?.slice(0, 5)).toEqual(['2026-05-01T16:30:00.000Z', '2026-05-02 00:30:00 GMT+08:00', '2026-05-01T16:30:00.000Z', '交易-主机-01', `'=cmd|" /C calc"!A0`]);
+    expect(rows[3]?.[10]).toBe('a'.repeat(64));
+    expect(rows[3]?.[12]).toBe('new');
   });
 
   it('applies the search and triage filters, headers in Chinese, and audits who exported what', async () => {
@@ -70,8 +82,8 @@ describe('CSV export of event searches', () => {
     const text = await (await auditor.client.call('GET', '/api/v1/exports/events.csv?lang=zh-CN&triageState=acknowledged&type=app')).text();
     // Response#text() decodes UTF-8 and drops the BOM (the first test checks the bytes).
     const rows = parseCsv(text);
-    expect(rows[0]?.[0]).toBe('时间 (UTC)');
-    expect(rows.slice(1).map((r) => r[14])).toEqual(['1']);
+    expect(rows[0]?.slice(0, 3)).toEqual(['时间 (UTC)', '本地时间 (UTC)', '终端时钟 (UTC)']);
+    expect(rows.slice(1).map((r) => r[15])).toEqual(['1']);
     const none = parseCsv((await (await auditor.client.call('GET', '/api/v1/exports/events.csv?type=usb&triageState=acknowledged')).text()));
     expect(none).toHaveLength(1);
 

@@ -1,4 +1,4 @@
-import type { BlockList } from 'node:net';
+import { isIP, type BlockList } from 'node:net';
 import type { Express } from 'express';
 import { parseAddressList, peerAllowed } from '../ops/metrics-access';
 
@@ -25,4 +25,23 @@ export function applyTrustedProxies(app: Express, trusted: BlockList | undefined
     return;
   }
   app.set('trust proxy', (address: string) => peerAllowed(trusted, address));
+}
+
+/**
+ * The client address of a request Express does not see (the agent ws upgrade), walked exactly as
+ * `applyTrustedProxies` makes Express do it: from the TCP peer leftwards through X-Forwarded-For,
+ * past trusted hops only. Without trusted proxies the header is ignored. An entry that is not an IP
+ * address ends the walk at the trusted hop that sent it, so a log line never carries header text.
+ */
+export function forwardedClientAddress(peer: string | undefined, forwardedFor: string | string[] | undefined, trusted: BlockList | undefined): string {
+  let address = peer ?? 'unknown';
+  if (trusted === undefined || forwardedFor === undefined) return address;
+  // Several X-Forwarded-For headers count as one list, in order (as Node joins them for Express).
+  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor).split(',').map((hop) => hop.trim());
+  while (peerAllowed(trusted, address)) {
+    const next = hops.pop();
+    if (next === undefined || isIP(next) === 0) break;
+    address = next;
+  }
+  return address;
 }

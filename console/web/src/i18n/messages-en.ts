@@ -151,6 +151,8 @@ export const messagesEn = {
   'subject.process.fanotify': 'stopped before start',
   'subject.process.procScan': 'stopped after start',
   'subject.process.suppressed': '+{count} identical',
+  'subject.process.viaScript': 'run through {interpreter} (script)',
+  'subject.process.viaLoader': 'run through {interpreter} (loader)',
   'subject.device.id': 'USB {vendorId}:{productId}',
   'subject.device.serial': 'S/N {serial}',
   'subject.device.mount': 'mounted at {path}',

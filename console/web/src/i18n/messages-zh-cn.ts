@@ -147,6 +147,8 @@ export const messagesZhCn: Record<MessageKey, string> = {
   'subject.process.fanotify': '启动前拦截',
   'subject.process.procScan': '启动后终止',
   'subject.process.suppressed': '另有 {count} 次相同',
+  'subject.process.viaScript': '经 {interpreter} 运行（脚本）',
+  'subject.process.viaLoader': '经 {interpreter} 运行（动态加载器）',
   'subject.device.id': 'USB {vendorId}:{productId}',
   'subject.device.serial': '序列号 {serial}',
   'subject.device.mount': '挂载于 {path}',

@@ -20,40 +20,14 @@ import type { AgentCredentials } from '../credentials';
 import type { Logger } from '../logger';
 import type { Outbox } from '../outbox';
 import { Backoff } from './backoff';
+import { CommandQueue } from './command-queue';
 import { EventSender } from './event-sender';
+import { frameText, rawField } from './frame-text';
+import { DEFAULT_LINK_TIMINGS, type LinkTimings } from './link-timings';
+import { reconnectDelay, upgradeRetryAfterMs } from './reconnect-delay';
 import { checkPeerPin, tlsClientOptions } from './tls-pin';
 
-export interface LinkTimings {
-  backoffBaseMs: number;
-  backoffCapMs: number;
-  /** Backoff ceiling for the first `outageFastRetryWindowMs` of an outage (see Backoff). */
-  outageBackoffCapMs: number;
-  outageFastRetryWindowMs: number;
-  /** Retry period after the console rejected or revoked our credentials (an admin must act). */
-  rejectedRetryMs: number;
-  heartbeatMs: number;
-  /** Nothing heard from the console for this long: the connection is dead, reconnect. */
-  idleTimeoutMs: number;
-  /** A batch not acked for this long: reconnect and resend. */
-  ackTimeoutMs: number;
-  handshakeTimeoutMs: number;
-  maxInFlightBatches: number;
-}
-
-export const DEFAULT_LINK_TIMINGS: LinkTimings = {
-  backoffBaseMs: 500,
-  backoffCapMs: 30_000,
-  // After a console outage agents return spread over 3 s (p95 reconnect under 5 s, docs/BENCHMARKS.md);
-  // one that has been failing for 15 min retries up to 30 s apart instead.
-  outageBackoffCapMs: 3000,
-  outageFastRetryWindowMs: 15 * 60_000,
-  rejectedRetryMs: 5 * 60_000,
-  heartbeatMs: 30_000,
-  idleTimeoutMs: 95_000,
-  ackTimeoutMs: 120_000,
-  handshakeTimeoutMs: 10_000,
-  maxInFlightBatches: LIMITS.agentInFlightBatches,
-};
+export { DEFAULT_LINK_TIMINGS, type LinkTimings } from './link-timings';
 
 export type LinkState = 'idle' | 'connecting' | 'enrolling' | 'authenticating' | 'ready' | 'waiting' | 'stopped';
 
@@ -88,22 +62,6 @@ export interface ConsoleLinkOptions {
   tlsPinLearned?(sha256: string): Promise<void>;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** One field of a frame's JSON as received, before zod touched it (what a signature covers). */
-function rawField(text: string, field: string): unknown {
-  const raw: unknown = JSON.parse(text);
-  return isRecord(raw) ? raw[field] : undefined;
-}
-
-function frameText(data: WebSocket.RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  return Buffer.from(new Uint8Array(data)).toString('utf8');
-}
-
 /**
  * The agent's connection to the console: enrollment, hello/welcome, event delivery, policy push,
  * heartbeats, reconnects. Enforcement never waits on it (handbook principle 1): when the console is
@@ -127,7 +85,7 @@ export class ConsoleLink {
   private retryTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private watchdogTimer: NodeJS.Timeout | null = null;
-  private commandQueue: Promise<void> = Promise.resolve();
+  private readonly commands: CommandQueue;
   private readonly unsubscribe: () => void;
   /** SPKI sha256 of the console certificate on the current connection (null over ws://). */
   private peerPin: string | null = null;
@@ -135,6 +93,7 @@ export class ConsoleLink {
 
   constructor(private readonly options: ConsoleLinkOptions) {
     this.timings = { ...DEFAULT_LINK_TIMINGS, ...options.timings };
+    this.commands = new CommandQueue(options.log);
     this.backoff = new Backoff(this.timings.backoffBaseMs, this.timings.backoffCapMs, options.random, {
       fastCapMs: this.timings.outageBackoffCapMs,
       fastWindowMs: this.timings.outageFastRetryWindowMs,
@@ -168,7 +127,7 @@ export class ConsoleLink {
       });
     }
     await this.savingEnrollment;
-    await this.commandQueue;
+    await this.commands.drained();
     this.setState('stopped');
   }
 
@@ -279,7 +238,7 @@ export class ConsoleLink {
         if (this.mode !== 'hello') return;
         // The store verifies the bundle exactly as the console signed it, before zod filled defaults.
         const policy = rawField(text, 'policy');
-        return this.command('applying a pushed policy', async () => {
+        return this.commands.run('applying a pushed policy', async () => {
           const receipt = await this.options.policy(policy);
           if (receipt) this.send(ws, { v: PROTOCOL_VERSION, type: 'policy-receipt', ...receipt, ...(receipt.error ? { error: receipt.error.slice(0, LIMITS.maxText) } : {}) });
         });
@@ -289,19 +248,19 @@ export class ConsoleLink {
         if (this.mode !== 'hello' || !handler) return;
         const raw = rawField(text, 'exception');
         const id = message.exception.exception.id;
-        return this.command('applying a pushed exception', async () => this.sendExceptionReceipt(ws, await handler(raw, id)));
+        return this.commands.run('applying a pushed exception', async () => this.sendExceptionReceipt(ws, await handler(raw, id)));
       }
       case 'exception-revoke': {
         const handler = this.options.exceptionRevoke;
         if (this.mode !== 'hello' || !handler) return;
-        return this.command('revoking an exception', async () => this.sendExceptionReceipt(ws, await handler(message.id)));
+        return this.commands.run('revoking an exception', async () => this.sendExceptionReceipt(ws, await handler(message.id)));
       }
       case 'group-assignment': {
         const handler = this.options.groupAssignment;
         if (this.mode !== 'hello' || !handler) return;
         // Queued with policies: the console sends the assignment first, and the policy depends on it.
         const raw = rawField(text, 'assignment');
-        return this.command('applying a group assignment', () => handler(raw));
+        return this.commands.run('applying a group assignment', () => handler(raw));
       }
       case 'ack':
         await this.sender?.acked(message.upTo);
@@ -314,21 +273,6 @@ export class ConsoleLink {
         else this.options.log.warn('the console reported an error', { code: message.code, message: message.message });
         return;
     }
-  }
-
-  /**
-   * Console commands (policy, exception, revoke) run one at a time in arrival order, so a revoke
-   * never overtakes the grant it withdraws; a failure is logged and must not wedge the queue.
-   */
-  private command(what: string, task: () => Promise<void>): Promise<void> {
-    this.commandQueue = this.commandQueue.then(async () => {
-      try {
-        await task();
-      } catch (err) {
-        this.options.log.error(`${what} failed`, { error: err instanceof Error ? err.message : String(err) });
-      }
-    });
-    return this.commandQueue;
   }
 
   private sendExceptionReceipt(ws: WebSocket, receipt: ExceptionReceipt): void {
@@ -372,9 +316,8 @@ export class ConsoleLink {
    * outage): remember its Retry-After for the reconnect, then drop the attempt.
    */
   private onRefusedUpgrade(ws: WebSocket, status: number, retryAfter: string | undefined): void {
-    const seconds = Number(retryAfter);
-    // Bounded: a console (or something in between) cannot park the agent for long.
-    if (status === 503 && Number.isFinite(seconds) && seconds > 0) this.consoleRetryAfterMs = Math.min(seconds, 60) * 1000;
+    const asked = upgradeRetryAfterMs(status, retryAfter);
+    if (asked !== null) this.consoleRetryAfterMs = asked;
     this.options.log.warn('the console refused the connection', { status, retryAfter: this.consoleRetryAfterMs });
     ws.terminate();
   }
@@ -393,33 +336,10 @@ export class ConsoleLink {
     if (this.stopped) return;
     const retryAfterMs = this.consoleRetryAfterMs;
     this.consoleRetryAfterMs = null;
-    let delay: number;
-    if (this.justEnrolled) {
-      this.justEnrolled = false;
-      delay = 0;
-    } else if (this.pinRefused) {
-      this.pinRefused = false;
-      delay = this.timings.rejectedRetryMs;
-    } else if (code === CLOSE_CODES.enrollPending || code === CLOSE_CODES.rateLimited) {
-      // Waiting for approval, or too many enrollments at once: come back when told, spread out a little.
-      const asked = retryAfterMs ?? this.timings.backoffCapMs;
-      delay = Math.min(asked, this.timings.rejectedRetryMs) + Math.floor(Math.random() * Math.min(asked, 5_000) * 0.2);
-      if (code === CLOSE_CODES.rateLimited) this.options.log.warn('the console is rate limiting enrollments; retrying later', { retryInMs: delay });
-    } else if (code === CLOSE_CODES.unauthorized && this.mode === 'enroll') {
-      this.options.log.error('the console refused the enroll secret; retrying (an admin may issue a new one)', { code });
-      delay = this.backoff.next();
-    } else if (code === CLOSE_CODES.unauthorized || code === CLOSE_CODES.revoked) {
-      const why = code === CLOSE_CODES.revoked ? 'revoked this agent' : 'rejected this agent’s credentials';
-      this.options.log.error(`the console ${why}; still enforcing the last good policy, retrying slowly`, { code, retryInMs: this.timings.rejectedRetryMs });
-      delay = this.timings.rejectedRetryMs;
-    } else if (code === CLOSE_CODES.protocolVersion) {
-      this.options.log.error('the console speaks another protocol version; retrying slowly', { code, reason });
-      delay = this.timings.rejectedRetryMs;
-    } else {
-      // A 503 Retry-After (the console shedding load, onRefusedUpgrade) is honoured, spread out.
-      delay = retryAfterMs === null ? this.backoff.next() : this.backoff.after(retryAfterMs);
-      this.options.log.warn('console connection closed; reconnecting', { code, reason, retryInMs: delay });
-    }
+    const closed = { code, reason, mode: this.mode, justEnrolled: this.justEnrolled, pinRefused: this.pinRefused, retryAfterMs };
+    this.justEnrolled = false;
+    this.pinRefused = false;
+    const delay = reconnectDelay(closed, this.timings, this.backoff, this.options.log);
     this.retryIn(delay);
   }
 

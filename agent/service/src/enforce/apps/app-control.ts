@@ -47,6 +47,10 @@ export interface AppDecisionReport {
     sha256?: string;
     /** Identical decisions folded into this one by rate limiting. */
     suppressed?: number;
+    /** Not an exec: the dynamic loader (`loader`) or an interpreter (`script`) opened the file. */
+    via?: 'loader' | 'script';
+    /** With `via`: the loader's or interpreter's real path. */
+    interpreter?: string;
   };
 }
 

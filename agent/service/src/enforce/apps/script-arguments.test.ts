@@ -19,4 +19,14 @@ describe('the script an interpreter runs', () => {
     expect(isInterpreter('python3.11')).toBe(true);
     expect(isInterpreter('pythonista')).toBe(false);
   });
+
+  it('uses the same interpreter list as the pre-exec helper, with each one’s own way of naming a script', () => {
+    // Names only the helper's list had before the lists became one.
+    for (const name of ['rbash', 'ksh93', 'tcsh', 'deno', 'bun', 'luajit', 'pwsh', 'pypy3', 'jruby', 'wish', 'gawk', 'mawk']) expect(isInterpreter(name)).toBe(true);
+    expect(scriptArgument(['/usr/bin/gawk', '{ print }', 'data.txt'])).toBeNull();
+    expect(scriptArgument(['awk', '-F:', '-f', 'report.awk', '/etc/passwd'])).toBe('report.awk');
+    expect(scriptArgument(['busybox', 'awk', '-f', 'x.awk'])).toBe('x.awk');
+    expect(scriptArgument(['deno', 'run', '--allow-read', 'tool.ts'])).toBe('tool.ts');
+    expect(scriptArgument(['pwsh', '-Command', 'Get-Date'])).toBeNull();
+  });
 });

@@ -3,25 +3,32 @@
  * scanner judges `sh blocked.sh` like `./blocked.sh`). Pure, so it is tested without processes.
  */
 
-/** Shells and language runtimes whose first operand is a script file. */
-const INTERPRETER = /^(sh|bash|dash|zsh|ksh|mksh|fish|busybox|python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs|php[0-9.]*|lua[0-9.]*|tclsh[0-9.]*|Rscript)$/;
+import { AWK_NAME, isInterpreterName } from './interpreter-names';
 
 /** Options after which the code is on the command line or a module, not in a file: nothing to judge. */
-const INLINE_CODE = new Set(['-c', '-e', '-E', '-m', '-r', '--eval', '--print', '-p', '--command']);
+const INLINE_CODE = new Set(['-c', '-e', '-E', '-m', '-r', '--eval', '--print', '-p', '--command', '-Command', '-EncodedCommand']);
 
+/** The same list the pre-exec helper's interpreters come from (interpreter-names.ts). */
 export function isInterpreter(name: string): boolean {
-  return INTERPRETER.test(name);
+  return isInterpreterName(name);
 }
 
 /**
  * The script operand of an interpreter's argv (argv[0] is the interpreter), or null: inline code
- * (`-c`, `-e`, `-m`…), stdin (`-`, no operand) or no interpreter. `busybox sh x` skips the applet.
+ * (`-c`, `-e`, `-m`…), stdin (`-`, no operand) or no interpreter. `busybox sh x` skips the applet;
+ * awk runs a file only with `-f` (its first operand is program text); `deno run x`/`bun run x` skip `run`.
  */
 export function scriptArgument(argv: readonly string[]): string | null {
   const name = (argv[0] ?? '').split('/').pop() ?? '';
   if (!isInterpreter(name)) return null;
   let rest = argv.slice(1);
+  const program = name === 'busybox' ? (rest[0] ?? '') : name;
   if (name === 'busybox') rest = rest.slice(1);
+  if (AWK_NAME.test(program)) {
+    const file = rest.indexOf('-f');
+    return file >= 0 ? (rest[file + 1] ?? null) : null;
+  }
+  if ((program === 'deno' || program === 'bun') && rest[0] === 'run') rest = rest.slice(1);
   for (const arg of rest) {
     if (arg === '--') continue;
     if (INLINE_CODE.has(arg)) return null;

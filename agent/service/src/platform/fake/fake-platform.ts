@@ -73,7 +73,7 @@ export function createFakePlatform(options: FakePlatformOptions = {}): FakePlatf
     self: { pid: 4242, ppid: 4241 },
     usb: new LinuxUsbPlatform({ sysRoot, procRoot, hotplug, mountWatch: 'none' }),
     // The real sysctl code on the fake proc tree: a test writes `sys/...` files there to have switches.
-    hardening: (stateFile) => new HostHardening({ procRoot, stateFile }),
+    hardening: (stateFile) => new HostHardening({ procRoot, sysRoot, stateFile }),
     usbTree,
     hotplug,
     cleanup() {

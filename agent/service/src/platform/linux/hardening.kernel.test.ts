@@ -17,6 +17,11 @@ function hasSysResource(): boolean {
   return (BigInt(`0x${line.split(/\s+/)[1] ?? '0'}`) & (1n << 24n)) !== 0n;
 }
 
+/** The fuse module's allow_sys_admin_access parameter (Y/N). */
+function fuseSysAdminAccess(): string {
+  return readFileSync('/sys/module/fuse/parameters/allow_sys_admin_access', 'utf8').trim();
+}
+
 /** `unshare -U` as nobody: can an ordinary employee create a user namespace? */
 function nobodyUnshare(): { status: number | null; stderr: string } {
   const run = spawnSync('unshare', ['-U', 'true'], { ...NOBODY, encoding: 'utf8', timeout: 10_000 });
@@ -25,13 +30,16 @@ function nobodyUnshare(): { status: number | null; stderr: string } {
 
 it('restricts user namespaces and memfd exec on the real kernel, and restores the host values', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'dlp-hardening-real-'));
-  const before = { users: sysctl('user.max_user_namespaces'), memfd: sysctl('vm.memfd_noexec') };
-  const hardening = new HostHardening({ procRoot: '/proc', stateFile: path.join(dir, 'hardening.json') });
+  const before = { users: sysctl('user.max_user_namespaces'), memfd: sysctl('vm.memfd_noexec'), fuse: fuseSysAdminAccess() };
+  const hardening = new HostHardening({ procRoot: '/proc', sysRoot: '/sys', stateFile: path.join(dir, 'hardening.json') });
   try {
     expect(nobodyUnshare().status).toBe(0);
-    const statuses = await hardening.applySection({ restrictUserNamespaces: true, memfdNoexec: true }, 'enforce');
+    const statuses = await hardening.applySection({ restrictUserNamespaces: true, memfdNoexec: true, fuseSysAdminAccess: true }, 'enforce');
     expect(statuses[1]).toEqual({ switch: 'memfdNoexec', requested: true, state: 'on', value: 'vm.memfd_noexec=2' });
     expect(sysctl('vm.memfd_noexec')).toBe('2');
+    // The fuse module's parameter (fuse.test.ts needs the fuse module too): root may mark users' FUSE mounts.
+    expect(statuses[2]).toEqual({ switch: 'fuseSysAdminAccess', requested: true, state: 'on', value: 'fuse.allow_sys_admin_access=Y' });
+    expect(fuseSysAdminAccess()).toBe('Y');
     if (hasSysResource()) {
       expect(statuses[0]?.state).toBe('on');
       const refused = nobodyUnshare();
@@ -44,12 +52,14 @@ it('restricts user namespaces and memfd exec on the real kernel, and restores th
       expect(nobodyUnshare().status).toBe(0);
     }
     // python3's memfd_create without MFD_NOEXEC_SEAL/MFD_EXEC: with memfd_noexec=2 it is not executable.
-    const memfd = spawnSync('python3', ['-c', 'import os; fd = os.memfd_create("x", 0); os.write(fd, open("/bin/true","rb").read()); os.execv(f"/proc/self/fd/{fd}", ["x"])'], { ...NOBODY, encoding: 'utf8', timeout: 10_000 });
+    // /usr/bin/python3 by full path: PATH may lead to a user's shim (pyenv under /root) nobody cannot run.
+    const memfd = spawnSync('/usr/bin/python3', ['-c', 'import os; fd = os.memfd_create("x", 0); os.write(fd, open("/bin/true","rb").read()); os.execv(f"/proc/self/fd/{fd}", ["x"])'], { ...NOBODY, encoding: 'utf8', timeout: 10_000 });
     expect(memfd.status).not.toBe(0);
+    expect(memfd.stderr).toMatch(/Permission denied/);
   } finally {
     await hardening.restoreAll();
     rmSync(dir, { recursive: true, force: true });
   }
-  expect({ users: sysctl('user.max_user_namespaces'), memfd: sysctl('vm.memfd_noexec') }).toEqual(before);
+  expect({ users: sysctl('user.max_user_namespaces'), memfd: sysctl('vm.memfd_noexec'), fuse: fuseSysAdminAccess() }).toEqual(before);
   expect(nobodyUnshare().status).toBe(0);
 });

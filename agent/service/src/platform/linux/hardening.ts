@@ -3,11 +3,18 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { HardeningSection, HardeningStatus, HardeningSwitch, PolicyMode } from '@dlp/shared';
 
-/** One kernel switch: the sysctl file under the proc root and the value that closes the gap. */
+/**
+ * One kernel switch: its name (a sysctl, or `fuse.allow_sys_admin_access` for the module
+ * parameter), the file that carries it and the value that closes the gap.
+ */
 interface SysctlTarget {
   sysctl: string;
+  file: string;
   value: string;
 }
+
+/** The fuse module's parameter: root may mark and read FUSE mounts of other users (`Y`). */
+const FUSE_SYS_ADMIN_ACCESS = 'fuse.allow_sys_admin_access';
 
 /** Previous values, by sysctl name, so a restart still restores what the host had before us. */
 const savedState = z.record(z.string().regex(/^[a-z_.]+$/), z.string().max(64));
@@ -15,6 +22,8 @@ const savedState = z.record(z.string().regex(/^[a-z_.]+$/), z.string().max(64));
 export interface HostHardeningOptions {
   /** The proc root (`/proc`, or a fake tree in tests). */
   procRoot: string;
+  /** The sysfs root for module parameters (`/sys`, or a fake tree in tests); without it `fuseSysAdminAccess` is unavailable. */
+  sysRoot?: string;
   /** Where the previous values are kept (root-only data dir). */
   stateFile: string;
 }
@@ -46,8 +55,12 @@ export class HostHardening {
   }
 
   /** Applies the section of the policy in force (undefined: every switch off). */
-  async applySection(section: HardeningSection | undefined, mode: PolicyMode | null): Promise<HardeningStatus[]> {
-    const wanted: Record<HardeningSwitch, boolean> = { restrictUserNamespaces: section?.restrictUserNamespaces ?? false, memfdNoexec: section?.memfdNoexec ?? false };
+  async applySection(section: Partial<HardeningSection> | undefined, mode: PolicyMode | null): Promise<HardeningStatus[]> {
+    const wanted: Record<HardeningSwitch, boolean> = {
+      restrictUserNamespaces: section?.restrictUserNamespaces ?? false,
+      memfdNoexec: section?.memfdNoexec ?? false,
+      fuseSysAdminAccess: section?.fuseSysAdminAccess ?? false,
+    };
     const statuses: HardeningStatus[] = [];
     for (const name of Object.keys(wanted) as HardeningSwitch[]) {
       statuses.push(await this.applyOne(name, wanted[name], mode === 'enforce'));
@@ -62,7 +75,7 @@ export class HostHardening {
     // Each on its own: one sysctl that cannot be written must not leave the others changed.
     for (const [sysctl, previous] of Object.entries(saved)) {
       try {
-        await writeFile(sysctlPath(this.options.procRoot, sysctl), `${previous}\n`);
+        await writeFile(this.fileOf(sysctl), `${previous}\n`);
         delete saved[sysctl];
       } catch {
         // Kept in the state file: the next start or policy change tries again.
@@ -72,18 +85,29 @@ export class HostHardening {
     this.statuses = this.statuses.map((s) => (s.state === 'on' ? { ...s, state: 'off' } : s));
   }
 
+  /** Where a saved switch lives: the fuse parameter under the sysfs root, sysctls under /proc/sys. */
+  private fileOf(sysctl: string): string {
+    if (sysctl === FUSE_SYS_ADMIN_ACCESS) return path.join(this.options.sysRoot ?? '/sys', 'module', 'fuse', 'parameters', 'allow_sys_admin_access');
+    return sysctlPath(this.options.procRoot, sysctl);
+  }
+
+  private async found(sysctl: string, value: string): Promise<SysctlTarget | null> {
+    const file = this.fileOf(sysctl);
+    return (await exists(file)) ? { sysctl, file, value } : null;
+  }
+
   private async targetFor(name: HardeningSwitch): Promise<SysctlTarget | null> {
-    if (name === 'memfdNoexec') return (await exists(sysctlPath(this.options.procRoot, 'vm.memfd_noexec'))) ? { sysctl: 'vm.memfd_noexec', value: '2' } : null;
+    if (name === 'memfdNoexec') return this.found('vm.memfd_noexec', '2');
+    // Only where the fuse module is loaded (its parameters appear then) and a sysfs root is known.
+    if (name === 'fuseSysAdminAccess') return this.options.sysRoot ? this.found(FUSE_SYS_ADMIN_ACCESS, 'Y') : null;
     // AppArmor's switch keeps namespaces for profiled programs (browsers); the generic one stops all.
-    if (await exists(sysctlPath(this.options.procRoot, 'kernel.apparmor_restrict_unprivileged_userns'))) return { sysctl: 'kernel.apparmor_restrict_unprivileged_userns', value: '1' };
-    if (await exists(sysctlPath(this.options.procRoot, 'user.max_user_namespaces'))) return { sysctl: 'user.max_user_namespaces', value: '0' };
-    return null;
+    return (await this.found('kernel.apparmor_restrict_unprivileged_userns', '1')) ?? (await this.found('user.max_user_namespaces', '0'));
   }
 
   private async applyOne(name: HardeningSwitch, requested: boolean, enforce: boolean): Promise<HardeningStatus> {
     const target = await this.targetFor(name);
     if (!target) return { switch: name, requested, state: requested ? 'unavailable' : 'off', value: null };
-    const file = sysctlPath(this.options.procRoot, target.sysctl);
+    const { file } = target;
     try {
       const saved = await this.readSaved();
       const current = (await readFile(file, 'utf8')).trim();

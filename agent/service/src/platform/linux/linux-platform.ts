@@ -211,7 +211,7 @@ export function createLinuxPlatform(options: LinuxPlatformOptions): Platform {
     // Pre-exec blocking judges the real host's execs; an agent pointed at a fake proc tree is under
     // test and must not mark the mounts of the machine it happens to run on.
     ...(realHost ? { preExec: fanotifyPreExec({ agentPid: process.pid, processes }) } : {}),
-    hardening: (stateFile) => new HostHardening({ procRoot: options.roots.proc, stateFile }),
+    hardening: (stateFile) => new HostHardening({ procRoot: options.roots.proc, sysRoot: options.roots.sys, stateFile }),
     usb: new LinuxUsbPlatform({
       sysRoot: options.roots.sys,
       procRoot: options.roots.proc,

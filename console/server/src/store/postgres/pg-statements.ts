@@ -3,6 +3,7 @@ import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import type { RunResult, SqlParam, SqliteStatements } from '@dlp/shared/node';
 import { decodeText, encodeText } from '../stored-text';
+import type { InFlightQueries } from './pg-in-flight';
 
 /** node-postgres also binds arrays (to `text[]`, `bigint[]` …), which `unnest` turns into rows. */
 export type PgParam = SqlParam | readonly string[] | readonly number[] | readonly (string | number | null)[];
@@ -81,9 +82,11 @@ function decodeRow(row: QueryResultRow): QueryResultRow {
  * ids use RETURNING in their PostgreSQL-specific versions. Text goes through `encodeText` and comes
  * back through `decodeText`.
  */
-export function pgStatements(db: PgQueryable): PgStatements {
+export function pgStatements(db: PgQueryable, inFlight?: InFlightQueries): PgStatements {
   const query = async (sql: string, params: PgParam[] = []): Promise<{ rows: QueryResultRow[]; rowCount: number | null }> => {
-    const result = await db.query(toPgPlaceholders(sql), params.map(encodeParam));
+    const sent = db.query(toPgPlaceholders(sql), params.map(encodeParam));
+    inFlight?.add(sent);
+    const result = await sent;
     return { rows: result.rows.map(decodeRow), rowCount: result.rowCount };
   };
   return {
@@ -104,13 +107,14 @@ export function pgStatements(db: PgQueryable): PgStatements {
 }
 
 /**
- * The statements of one transaction's client, with `copyFrom`. The data goes as one buffer: a COPY
+ * The statements of one transaction's client, with `copyFrom`; each statement sent is tracked in
+ * `inFlight`, so the transaction can let them all settle before it ends. The data goes as one buffer: a COPY
  * the server fails midway (e.g. a unique violation) then leaves nothing queued on the client, which
  * is immediately usable for the ROLLBACK TO SAVEPOINT that follows.
  */
-export function pgTransactionStatements(client: PoolClient): PgStatements {
+export function pgTransactionStatements(client: PoolClient, inFlight?: InFlightQueries): PgStatements {
   return {
-    ...pgStatements(client),
+    ...pgStatements(client, inFlight),
     async copyFrom(sql, data) {
       const stream = client.query(copyFromStdin(sql));
       // A lost connection destroys the stream with an error: `finished` rejects with it, and this
@@ -118,7 +122,9 @@ export function pgTransactionStatements(client: PoolClient): PgStatements {
       stream.on('error', () => undefined);
       stream.end(data);
       // Resolves after the server's ReadyForQuery; rejects with the server's error (SQLSTATE in `code`).
-      await finished(stream);
+      const copied = finished(stream);
+      inFlight?.add(copied);
+      await copied;
       return stream.rowCount;
     },
   };

@@ -23,6 +23,7 @@ import { pgAuditRepository, pgExceptionRepository } from './pg-lifecycle-queries
 import { migratePostgres } from './pg-migrate';
 import { PG_CONSOLE_MIGRATIONS } from './pg-migrations';
 import { PG_REPORT_MIGRATIONS } from './pg-report-migrations';
+import { connectionUnusable, InFlightQueries } from './pg-in-flight';
 import { pgStatements, pgTransactionStatements, type PgStatements } from './pg-statements';
 import { pgTriageRepository } from './pg-triage-queries';
 
@@ -164,16 +165,20 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       };
       client.on('error', onError);
       let broken = false;
+      const inFlight = new InFlightQueries();
       try {
         await client.query('BEGIN');
-        const result = await fn(repositories(pgTransactionStatements(client), nodeId));
+        const result = await fn(repositories(pgTransactionStatements(client, inFlight), nodeId));
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        // Connection lost, or the client gave up waiting (query_timeout: the server may still be
-        // running the statement): drop the connection, and the server rolls back what it held,
-        // instead of queueing a ROLLBACK behind a statement that may never answer.
-        broken = lost !== undefined || (err instanceof Error && err.message === 'Query read timeout');
+        // A statement failed while others of `fn` were still queued on this client (pipelined
+        // upserts): let them settle, so a ROLLBACK is never sent behind a statement in flight.
+        await inFlight.settled();
+        // Connection lost or ended by the server, or the client gave up waiting (query_timeout:
+        // the server may still be running the statement): drop the connection, and the server
+        // rolls back what it held, instead of queueing a ROLLBACK that may never answer.
+        broken = lost !== undefined || connectionUnusable(err);
         if (!broken) {
           await client.query('ROLLBACK').catch(() => {
             broken = true;

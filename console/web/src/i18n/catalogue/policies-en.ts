@@ -79,7 +79,7 @@ export const policiesEn = {
   'draft.rulesHelp.sha256': 'sha256 (content): matches the file’s bytes wherever it is and whatever it is called, including renamed and copied programs and scripts run through an interpreter. Use it to block a program.',
   'draft.rulesHelp.name': 'name: matches the file name of the program that runs, and the names the standard program folders (/usr/bin, /bin, /usr/sbin, /sbin, /usr/local/bin, /etc/alternatives) link it to, so “python3” also matches python3.11. It cannot match a copy or a link the user makes under another name: a name rule is no block against someone avoiding it.',
   'draft.rulesHelp.path': 'path: matches where the file is (glob); a copy elsewhere escapes it. Use it to allow trusted folders.',
-  'draft.rulesHelp.hardening': 'hardening (restrictUserNamespaces, memfdNoexec): host switches that close ways around app control; see the agent’s capability report for what each closes and costs.',
+  'draft.rulesHelp.hardening': 'hardening (restrictUserNamespaces, memfdNoexec, fuseSysAdminAccess): host switches that close ways around app control; see the agent’s capability report for what each closes and costs.',
 
   'impact.title': 'Impact preview',
   'impact.intro': 'Replays the events agents reported against the saved draft: what it would block, and what it would no longer block.',

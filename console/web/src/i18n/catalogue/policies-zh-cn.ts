@@ -81,7 +81,7 @@ export const policiesZhCn: Record<keyof typeof policiesEn, string> = {
   'draft.rulesHelp.sha256': 'sha256（内容）：按文件字节匹配，不论位置和名称，包括改名、复制的程序以及通过解释器运行的脚本。阻止程序请使用此类规则。',
   'draft.rulesHelp.name': 'name（名称）：匹配所运行程序的文件名，以及标准程序目录（/usr/bin、/bin、/usr/sbin、/sbin、/usr/local/bin、/etc/alternatives）中链接到它的名称，因此“python3”也匹配 python3.11。它无法匹配用户以其他名称制作的副本或链接：名称规则挡不住有意规避的人。',
   'draft.rulesHelp.path': 'path（路径）：按文件所在位置（通配符）匹配；复制到别处即可绕过。适合用于放行可信目录。',
-  'draft.rulesHelp.hardening': 'hardening（restrictUserNamespaces、memfdNoexec）：关闭绕过应用控制途径的主机开关；各开关关闭什么、有何代价，见终端的能力报告。',
+  'draft.rulesHelp.hardening': 'hardening（restrictUserNamespaces、memfdNoexec、fuseSysAdminAccess）：关闭绕过应用控制途径的主机开关；各开关关闭什么、有何代价，见终端的能力报告。',
 
   'impact.title': '影响预览',
   'impact.intro': '用终端上报的事件回放已保存的草稿：它会阻止什么，又会不再阻止什么。',

@@ -48,6 +48,8 @@ describe('describeCapabilities', () => {
       residuals: [
         { id: 'stdin-scripts', state: 'open' },
         { id: 'anonymous-exec-memory', closedBy: 'memfdNoexec', state: 'closed' },
+        { id: 'direct-loader', state: 'closed' },
+        { id: 'user-fuse-mounts', closedBy: 'fuseSysAdminAccess', state: 'open' },
       ],
     };
     const lines = describeCapabilities(report, 'linux', tEn);
@@ -57,8 +59,10 @@ describe('describeCapabilities', () => {
     ]);
     expect(describeIntegrityInfo(report, tEn)).toEqual([
       'Console key pinned on first use',
-      'scripts fed on stdin are not judged',
+      'scripts piped on stdin by a program that is no interpreter are not judged',
       'code run from memfd or anonymous memory · closed by hardening switch memfdNoexec',
+      'the dynamic loader run directly on a file · closed on this host',
+      'programs on other users’ FUSE mounts are not judged · hardening switch fuseSysAdminAccess closes it',
     ]);
     expect(describeIntegrityInfo(report, (key, params) => translate('zh-CN', key, params))[0]).toBe('控制台密钥在首次连接时固定');
     // Residuals alone never add a red line.

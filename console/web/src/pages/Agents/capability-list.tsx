@@ -63,7 +63,8 @@ export function describeIntegrityInfo(report: CapabilityReport, t: I18n['t']): s
   if (report.trust) info.push(t(`cap.trust.key.${report.trust.consoleKey}`));
   for (const residual of report.residuals ?? []) {
     const name = t(`cap.residual.${residual.id}`);
-    if (!residual.closedBy) info.push(name);
+    // Closed without a switch: the pre-exec helper or the policy itself closes it on this host.
+    if (!residual.closedBy) info.push(residual.state === 'closed' ? `${name} · ${t('cap.residual.closed')}` : name);
     else info.push(`${name} · ${t(residual.state === 'closed' ? 'cap.residual.closedBy' : 'cap.residual.closableBy', { switch: residual.closedBy })}`);
   }
   return info;

@@ -23,6 +23,9 @@ export function EventSubjectSummary({ subject }: { subject: EventSubject }) {
               </span>
             )}
             <span>{t(subject.method === 'fanotify' ? 'subject.process.fanotify' : 'subject.process.procScan')}</span>
+            {subject.via && (
+              <span className="mono">{t(subject.via === 'script' ? 'subject.process.viaScript' : 'subject.process.viaLoader', { interpreter: subject.interpreter ?? '?' })}</span>
+            )}
             {subject.suppressed ? <span>{t('subject.process.suppressed', { count: subject.suppressed })}</span> : null}
           </span>
         </span>

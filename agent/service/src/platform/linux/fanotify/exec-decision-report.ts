@@ -54,6 +54,8 @@ export function appDecisionOf(decision: ExecDecision, sent: SentRuleSet | undefi
     name: subject.name,
     ...(subject.sha256 ? { sha256: subject.sha256 } : {}),
     ...(subject.suppressed ? { suppressed: subject.suppressed } : {}),
+    ...(subject.via ? { via: subject.via } : {}),
+    ...(subject.interpreter ? { interpreter: subject.interpreter } : {}),
   };
   const base = { policySerial: sent?.serial ?? null, method: 'fanotify' as const, process };
   switch (decision.report) {

@@ -86,15 +86,17 @@ describe('when the agent process is stopped', () => {
     });
     children.push(child);
     const execs = 400;
-    process.kill(child.process.pid ?? 0, 'SIGSTOP');
+    child.signal('SIGSTOP');
     try {
       for (let i = 0; i < execs; i += 10) {
         const batch = await Promise.all(Array.from({ length: 10 }, () => runExec(blocked)));
-        expect(batch.every((outcome) => outcome.denied)).toBe(true);
+        // A child that died took the helper (and the marks) with it: say how, not just "not denied".
+        expect({ ended: child.ended, denied: batch.every((outcome) => outcome.denied) }).toEqual({ ended: null, denied: true });
       }
       expect(await runExec(allowed)).toMatchObject({ code: 0, denied: false });
     } finally {
-      process.kill(child.process.pid ?? 0, 'SIGCONT');
+      // Never masks the failure above: a child that is gone is left alone here.
+      if (child.ended === null) child.signal('SIGCONT');
     }
     // Once the agent reads again it gets the held reports, and the stats account for the rest.
     child.send({ op: 'stats' });

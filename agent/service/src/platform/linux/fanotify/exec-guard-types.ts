@@ -135,5 +135,8 @@ export function processSubjectOf(decision: ExecDecision): Extract<EventSubject, 
     ...(decision.sha256 ? { sha256: decision.sha256 } : {}),
     method: 'fanotify',
     ...(decision.suppressed > 0 ? { suppressed: decision.suppressed } : {}),
+    // The helper sends these only for loader/script opens; a path it could not print stays out.
+    ...(decision.via !== 'exec' ? { via: decision.via } : {}),
+    ...(decision.via !== 'exec' && decision.interpreter?.startsWith('/') ? { interpreter: decision.interpreter } : {}),
   };
 }

@@ -1,13 +1,9 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isInterpreterName } from '../../../enforce/apps/interpreter-names';
 
-/**
- * Programs that run other files as code: a file one of them opens is judged like an exec by the
- * helper (`INTERPRETER <path>`, see agent/service/native/README.md). Shells, script languages and
- * awk variants; the loader (ld-linux*.so*) the helper recognises by itself.
- */
-export const INTERPRETER_NAME =
-  /^(sh|dash|bash|rbash|zsh|ksh|ksh93|mksh|fish|csh|tcsh|busybox|node|nodejs|deno|bun|luajit|pwsh|Rscript|(python|pypy|perl|ruby|php|lua|tclsh|wish|jruby)[0-9.]*|[gmn]?awk)$/;
+// Programs that run other files as code (the one list, enforce/apps/interpreter-names.ts): a file
+// one of them opens is judged like an exec by the helper (`INTERPRETER <path>`, native/README.md).
 
 /** Where interpreters are installed (symlinks in them are followed). */
 export const INTERPRETER_DIRS = ['/usr/bin', '/bin', '/usr/local/bin', '/usr/sbin', '/sbin'];
@@ -27,7 +23,7 @@ export function discoverInterpreters(dirs: readonly string[] = INTERPRETER_DIRS)
       continue; // not on this host
     }
     for (const name of names) {
-      if (!INTERPRETER_NAME.test(name)) continue;
+      if (!isInterpreterName(name)) continue;
       try {
         const real = realpathSync(path.join(dir, name));
         if (statSync(real).isFile()) found.add(real);

@@ -13,8 +13,12 @@ export interface GuardChild {
   process: ChildProcessWithoutNullStreams;
   helperPid: number;
   messages: ChildMessage[];
+  /** How the child ended (signal or exit code, and the tail of its stderr); null while it runs. */
+  ended: string | null;
   send(command: object): void;
   next(event: string, timeoutMs?: number): Promise<ChildMessage>;
+  /** Signals the child; throws, saying how it ended, if it is no longer there. */
+  signal(signal: NodeJS.Signals): void;
   kill(): void;
 }
 
@@ -33,11 +37,23 @@ export function bundleGuardChild(outDir: string): string {
   return outfile;
 }
 
+/**
+ * Starts the guard child as the real agent runs: a service of its own, in its own session and
+ * process group (`detached`), not in the test runner's. The tests stop it for real (SIGSTOP), and a
+ * stopped member of the runner's group gets whatever is sent to that group (a harness signalling
+ * its group; the kernel's SIGHUP + SIGCONT when a group with stopped members is orphaned), which
+ * Node does not survive. It still ends with this process: it exits when its stdin (our pipe)
+ * closes. `ended` records how it ended, so a child that vanished is reported with its cause.
+ */
 export async function startGuardChild(script: string, config: object): Promise<GuardChild> {
   const child = spawn(process.execPath, [script], {
     env: { ...process.env, DLP_GUARD_CHILD_CONFIG: JSON.stringify(config) },
     stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
   });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
   const messages: ChildMessage[] = [];
   const listeners = new Set<(message: ChildMessage) => void>();
   let pending = '';
@@ -57,7 +73,17 @@ export async function startGuardChild(script: string, config: object): Promise<G
     process: child,
     helperPid: 0,
     messages,
+    ended: null,
     send: (command) => child.stdin.write(`${JSON.stringify(command)}\n`),
+    signal: (signal) => {
+      const gone = () => new Error(`the guard child is gone (${handle.ended ?? 'reaped'}), cannot send ${signal}`);
+      if (handle.ended !== null || child.pid === undefined) throw gone();
+      try {
+        process.kill(child.pid, signal);
+      } catch {
+        throw gone();
+      }
+    },
     next: (event, timeoutMs = 15_000) =>
       nextEvent<ChildMessage>(
         (listener) => {
@@ -72,6 +98,9 @@ export async function startGuardChild(script: string, config: object): Promise<G
       child.kill('SIGKILL');
     },
   };
+  child.on('exit', (code, signal) => {
+    handle.ended = `${signal ?? `exit code ${code}`}${stderr.trim() ? `; stderr: ${stderr.trim()}` : ''}`;
+  });
   const ready = await handle.next('ready');
   if (ready.event !== 'ready' || typeof ready.helperPid !== 'number') {
     handle.kill();

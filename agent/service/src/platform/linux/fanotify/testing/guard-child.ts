@@ -43,7 +43,10 @@ async function main(): Promise<void> {
   await guard.start();
   say({ event: 'ready', helperPid: guard.status().helperPid });
 
-  createInterface({ input: process.stdin }).on('line', (line) => {
+  const commands = createInterface({ input: process.stdin });
+  // Detached from the test's process group: end with the test process, whose pipe this is.
+  commands.on('close', () => void guard.stop().then(() => process.exit(0)));
+  commands.on('line', (line) => {
     const command = childCommand.parse(JSON.parse(line));
     if (command.op === 'stop-helper-then-spawn') {
       const helperPid = guard.status().helperPid;

@@ -1,0 +1,33 @@
+/**
+ * The statements sent on one transaction's client and not yet answered. Some run pipelined (the
+ * roll-up upserts): when one fails the others are still queued on the client, and a ROLLBACK sent
+ * then would queue behind them (node-postgres warns that this is deprecated). The transaction waits
+ * for them all to settle first, and then decides whether the client can still roll back at all.
+ */
+export class InFlightQueries {
+  private readonly pending = new Set<Promise<unknown>>();
+
+  /** Tracks `query` until it settles (its outcome is still for the caller to await). */
+  add(query: Promise<unknown>): void {
+    this.pending.add(query);
+    const forget = (): void => void this.pending.delete(query);
+    query.then(forget, forget);
+  }
+
+  /** Resolves once every statement sent so far has been answered or failed. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+}
+
+/**
+ * A failure after which the connection cannot be used again: the server ended the session (FATAL,
+ * e.g. 57P01 on pg_terminate_backend, which arrives just before the socket closes) or the client
+ * gave up waiting for an answer (the server may still be running the statement).
+ */
+export function connectionUnusable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.message === 'Query read timeout') return true;
+  const fields = err as Error & { severity?: unknown; code?: unknown };
+  return fields.severity === 'FATAL' || fields.severity === 'PANIC' || (typeof fields.code === 'string' && fields.code.startsWith('57P'));
+}
