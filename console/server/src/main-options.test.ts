@@ -1,4 +1,4 @@
-import { parseMainOptions } from './main-options';
+import { parseMainOptions, USAGE, wantsHelp } from './main-options';
 
 describe('console command line', () => {
   it('turns --tls self-signed into a self-signed HTTPS console and refuses other values', () => {
@@ -87,5 +87,11 @@ describe('console command line', () => {
     expect(parseMainOptions([], {}, '/nowhere').enrollRatePerMinute).toBeUndefined();
     expect(parseMainOptions(['--enroll-rate', '5'], { DLP_ENROLL_RATE: '50' }, '/nowhere').enrollRatePerMinute).toBe(5);
     for (const bad of ['0', '100001', '1.5', 'fast']) expect(() => parseMainOptions([`--enroll-rate=${bad}`], {}, '/nowhere')).toThrow(/--enroll-rate must be 1-100000/);
+  });
+
+  it('asks for help on --help or -h anywhere among the options, never on another flag\'s value or after --', () => {
+    for (const args of [['--help'], ['-h'], ['--port', '8081', '--help'], ['--bogus', '-h'], ['--port=x', '--help']]) expect(wantsHelp(args)).toBe(true);
+    for (const args of [[], ['--port', '8081'], ['--node-id', '-h'], ['--node-id=--help'], ['--', '--help'], ['help']]) expect(wantsHelp(args)).toBe(false);
+    expect(USAGE).toMatch(/--help, -h/);
   });
 });

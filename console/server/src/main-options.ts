@@ -41,6 +41,7 @@ export interface MainOptions {
 export const MAX_INGEST_TRANSACTIONS = 8;
 
 export const USAGE = `Usage: node dist/console/server.js [options]
+  --help, -h       print this text and exit
   --data-dir DIR   data directory (env DLP_DATA_DIR, default ./data/console)
   --port N         port to listen on, 0 = any free port (env DLP_PORT, default 8080)
   --host H         address to bind (env DLP_HOST, default 127.0.0.1)
@@ -76,31 +77,41 @@ function defaultWebDir(moduleDir: string): string {
   return candidates.find((dir) => existsSync(dir)) ?? (candidates[0] as string);
 }
 
+/** The command line's flags (`--help` is answered by `wantsHelp` before anything else is read). */
+const OPTION_SPEC = {
+  'data-dir': { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'web-dir': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  tls: { type: 'string' },
+  'metrics-allow': { type: 'string' },
+  'database-url': { type: 'string' },
+  'database-schema': { type: 'string' },
+  'node-id': { type: 'string' },
+  'ingest-transactions': { type: 'string' },
+  'pg-statement-timeout': { type: 'string' },
+  'stream-max-lifetime': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'trust-proxy': { type: 'string' },
+  'enroll-rate': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * True when the command line asks for usage (`--help` or `-h`, as an option, not as another flag's
+ * value): the caller prints USAGE and exits 0 without validating anything else, so help works even
+ * next to a wrong flag or environment variable.
+ */
+export function wantsHelp(argv: string[]): boolean {
+  const { tokens } = parseArgs({ args: argv, strict: false, allowPositionals: true, tokens: true, options: OPTION_SPEC });
+  return tokens.some((token) => token.kind === 'option' && token.name === 'help');
+}
+
 /** Flags win over environment variables, which win over defaults. Throws with a usable message. */
 export function parseMainOptions(argv: string[], env: NodeJS.ProcessEnv, moduleDir: string): MainOptions {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      'data-dir': { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'web-dir': { type: 'string' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-      tls: { type: 'string' },
-      'metrics-allow': { type: 'string' },
-      'database-url': { type: 'string' },
-      'database-schema': { type: 'string' },
-      'node-id': { type: 'string' },
-      'ingest-transactions': { type: 'string' },
-      'pg-statement-timeout': { type: 'string' },
-      'stream-max-lifetime': { type: 'string' },
-      'max-connections': { type: 'string' },
-      'trust-proxy': { type: 'string' },
-      'enroll-rate': { type: 'string' },
-    },
-  });
+  const { values } = parseArgs({ args: argv, strict: true, options: OPTION_SPEC });
   const portText = values.port ?? env.DLP_PORT ?? '8080';
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new Error(`--port must be 0-65535, got "${portText}"`);
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new Error('--tls-cert and --tls-key go together');

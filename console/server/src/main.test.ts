@@ -131,4 +131,13 @@ describe('console process (main.ts)', () => {
     expect(await p.exit).toBe(2);
     expect(p.stderr()).toMatch(/Usage:/);
   });
+
+  it('prints usage on stdout and exits 0 for --help and -h, even beside a bad flag or environment', async () => {
+    for (const args of [['--help'], ['-h'], ['--port', 'x', '-h']]) {
+      const p = start(args, { DLP_DATABASE_URL: 'mysql://nowhere' });
+      expect(await p.exit).toBe(0);
+      expect(p.stdout()).toMatch(/^Usage: node dist\/console\/server\.js/);
+      expect(p.stderr()).toBe('');
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createConsole, type ConsoleOptions } from './app';
 import { createJsonLogger, errorFields } from './logging/logger';
-import { parseMainOptions, USAGE } from './main-options';
+import { parseMainOptions, USAGE, wantsHelp } from './main-options';
 import { reportOptionsFromEnv } from './reports/report-config';
 
 /**
@@ -9,6 +9,10 @@ import { reportOptionsFromEnv } from './reports/report-config';
  * when it accepts connections (scripts and tests wait for it); logs are JSON lines on stderr.
  */
 async function main(): Promise<void> {
+  if (wantsHelp(process.argv.slice(2))) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
   const logger = createJsonLogger();
   let parsed;
   try {

@@ -1,8 +1,9 @@
 /**
- * The statements sent on one transaction's client and not yet answered. Some run pipelined (the
- * roll-up upserts): when one fails the others are still queued on the client, and a ROLLBACK sent
- * then would queue behind them (node-postgres warns that this is deprecated). The transaction waits
- * for them all to settle first, and then decides whether the client can still roll back at all.
+ * The statements sent on one transaction's client and not yet answered. Some are sent together (the
+ * roll-up upserts) and wait their turn (pg-statements.ts sends one at a time): when one fails the
+ * others are still waiting, and a ROLLBACK sent then would run among them (node-postgres also warns
+ * that queueing behind a busy client is deprecated). The transaction waits for them all to settle
+ * first, and then decides whether the client can still roll back at all.
  */
 export class InFlightQueries {
   private readonly pending = new Set<Promise<unknown>>();

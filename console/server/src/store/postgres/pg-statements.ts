@@ -76,17 +76,35 @@ function decodeRow(row: QueryResultRow): QueryResultRow {
   return row;
 }
 
+/** Starts one statement: right away, or when the statements sent before it on the same client are answered. */
+type StatementSender = <T>(start: () => Promise<T>) => Promise<T>;
+
+const sendNow: StatementSender = (start) => start();
+
 /**
- * The `SqliteStatements` shape over node-postgres, so repositories whose SQL is portable serve both
- * stores. `lastId` has no PostgreSQL equivalent and is always 0: repositories that need generated
- * ids use RETURNING in their PostgreSQL-specific versions. Text goes through `encodeText` and comes
- * back through `decodeText`.
+ * One statement at a time on one client: each is handed to node-postgres only once the one before
+ * it has been answered (or has failed), in the order the repositories sent them. node-postgres
+ * itself would queue them, but queueing a statement behind another is deprecated ("Calling
+ * client.query() when the client is already executing a query"). Pipelining across transactions
+ * (one client each) is unaffected.
  */
-export function pgStatements(db: PgQueryable, inFlight?: InFlightQueries): PgStatements {
-  const query = async (sql: string, params: PgParam[] = []): Promise<{ rows: QueryResultRow[]; rowCount: number | null }> => {
-    const sent = db.query(toPgPlaceholders(sql), params.map(encodeParam));
+function serialSender(): StatementSender {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(start: () => Promise<T>): Promise<T> => {
+    const result = tail.then(start);
+    // The next statement waits for this one whatever its outcome; the caller still sees the outcome.
+    tail = result.catch(() => undefined);
+    return result;
+  };
+}
+
+function statementsOver(db: PgQueryable, send: StatementSender, inFlight?: InFlightQueries): PgStatements {
+  const track = <T>(sent: Promise<T>): Promise<T> => {
     inFlight?.add(sent);
-    const result = await sent;
+    return sent;
+  };
+  const query = async (sql: string, params: PgParam[] = []): Promise<{ rows: QueryResultRow[]; rowCount: number | null }> => {
+    const result = await track(send(() => db.query(toPgPlaceholders(sql), params.map(encodeParam))));
     return { rows: result.rows.map(decodeRow), rowCount: result.rowCount };
   };
   return {
@@ -101,31 +119,48 @@ export function pgStatements(db: PgQueryable, inFlight?: InFlightQueries): PgSta
       return (await query(sql, params)).rows as T[];
     },
     async exec(sql) {
-      await db.query(sql);
+      await track(send(() => db.query(sql)));
     },
   };
 }
 
 /**
- * The statements of one transaction's client, with `copyFrom`; each statement sent is tracked in
- * `inFlight`, so the transaction can let them all settle before it ends. The data goes as one buffer: a COPY
- * the server fails midway (e.g. a unique violation) then leaves nothing queued on the client, which
- * is immediately usable for the ROLLBACK TO SAVEPOINT that follows.
+ * The `SqliteStatements` shape over node-postgres, so repositories whose SQL is portable serve both
+ * stores. `lastId` has no PostgreSQL equivalent and is always 0: repositories that need generated
+ * ids use RETURNING in their PostgreSQL-specific versions. Text goes through `encodeText` and comes
+ * back through `decodeText`. Over the pool, statements sent together run concurrently (each on a
+ * client of its own); over one client use `pgTransactionStatements`, which sends them one at a time.
+ */
+export function pgStatements(db: PgQueryable, inFlight?: InFlightQueries): PgStatements {
+  return statementsOver(db, sendNow, inFlight);
+}
+
+/**
+ * The statements of one transaction's client, with `copyFrom`. Statements sent together (the
+ * roll-up upserts, `Promise.all` in repositories) go to the server one after the other, in the
+ * order sent; each is tracked in `inFlight` from the moment it is sent until it settles (also while
+ * it waits for its turn), so the transaction can let them all settle before it ends. The data goes
+ * as one buffer: a COPY the server fails midway (e.g. a unique violation) then leaves nothing queued
+ * on the client, which is immediately usable for the ROLLBACK TO SAVEPOINT that follows.
  */
 export function pgTransactionStatements(client: PoolClient, inFlight?: InFlightQueries): PgStatements {
+  const send = serialSender();
+  const copy = async (sql: string, data: Buffer): Promise<number> => {
+    const stream = client.query(copyFromStdin(sql));
+    // A lost connection destroys the stream with an error: `finished` rejects with it, and this
+    // listener keeps a late second 'error' (after `finished` settled) from ending the process.
+    stream.on('error', () => undefined);
+    stream.end(data);
+    // Resolves after the server's ReadyForQuery; rejects with the server's error (SQLSTATE in `code`).
+    await finished(stream);
+    return stream.rowCount;
+  };
   return {
-    ...pgStatements(client, inFlight),
+    ...statementsOver(client, send, inFlight),
     async copyFrom(sql, data) {
-      const stream = client.query(copyFromStdin(sql));
-      // A lost connection destroys the stream with an error: `finished` rejects with it, and this
-      // listener keeps a late second 'error' (after `finished` settled) from ending the process.
-      stream.on('error', () => undefined);
-      stream.end(data);
-      // Resolves after the server's ReadyForQuery; rejects with the server's error (SQLSTATE in `code`).
-      const copied = finished(stream);
+      const copied = send(() => copy(sql, data));
       inFlight?.add(copied);
-      await copied;
-      return stream.rowCount;
+      return copied;
     },
   };
 }
