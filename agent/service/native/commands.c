@@ -9,6 +9,20 @@
 
 #include "guard.h"
 
+/* Opens judged, hashing progress and the longest wait so far: shared by `stats` and `marks`. */
+static void json_open_and_hash_counters(const struct guard *g, struct json *j) {
+    json_u64(j, "opensFast", g->stats.opens_fast);
+    json_u64(j, "opensJudged", g->stats.opens_judged);
+    json_u64(j, "bytesHashed", atomic_load(&g->pool.bytes_hashed));
+    json_u64(j, "hashesInFlight", g->stats.inflight_hashes);
+    json_u64(j, "changedWhileHashed", g->stats.changed_while_hashed);
+    uint64_t longest = g->stats.longest_wait_ms, now = monotonic_ms();
+    for (const struct pending_exec *p = g->pending_head; p; p = p->next) {
+        if (now - p->arrived_ms > longest) longest = now - p->arrived_ms;
+    }
+    json_u64(j, "longestWaitMs", longest);
+}
+
 static void emit_json(struct guard *g, struct json *j) {
     if (json_end(j) == 0) output_line(&g->out, j->text, j->len, LINE_CONTROL);
     json_free(j);
@@ -42,16 +56,7 @@ void guard_emit_stats(struct guard *g) {
     json_u64(&j, "generation", g->rules->generation);
     uint64_t marked, refused, namespaces, scans;
     marks_counts(&g->marks, &marked, &refused, &namespaces, &scans);
-    json_u64(&j, "opensFast", g->stats.opens_fast);
-    json_u64(&j, "opensJudged", g->stats.opens_judged);
-    json_u64(&j, "bytesHashed", atomic_load(&g->pool.bytes_hashed));
-    json_u64(&j, "hashesInFlight", g->stats.inflight_hashes);
-    json_u64(&j, "changedWhileHashed", g->stats.changed_while_hashed);
-    uint64_t longest = g->stats.longest_wait_ms, now = monotonic_ms();
-    for (const struct pending_exec *p = g->pending_head; p; p = p->next) {
-        if (now - p->arrived_ms > longest) longest = now - p->arrived_ms;
-    }
-    json_u64(&j, "longestWaitMs", longest);
+    json_open_and_hash_counters(g, &j);
     json_u64(&j, "superblocks", marked);
     json_u64(&j, "superblocksRefused", refused);
     json_u64(&j, "mountNamespaces", namespaces);
@@ -83,16 +88,7 @@ static void emit_marks(struct guard *g) {
     struct json j;
     json_begin(&j);
     json_string(&j, "type", "marks");
-    json_u64(&j, "opensFast", g->stats.opens_fast);
-    json_u64(&j, "opensJudged", g->stats.opens_judged);
-    json_u64(&j, "bytesHashed", atomic_load(&g->pool.bytes_hashed));
-    json_u64(&j, "hashesInFlight", g->stats.inflight_hashes);
-    json_u64(&j, "changedWhileHashed", g->stats.changed_while_hashed);
-    uint64_t longest = g->stats.longest_wait_ms, now = monotonic_ms();
-    for (const struct pending_exec *p = g->pending_head; p; p = p->next) {
-        if (now - p->arrived_ms > longest) longest = now - p->arrived_ms;
-    }
-    json_u64(&j, "longestWaitMs", longest);
+    json_open_and_hash_counters(g, &j);
     json_u64(&j, "superblocks", marked);
     json_u64(&j, "refused", refused);
     json_u64(&j, "mountNamespaces", namespaces);

@@ -20,32 +20,33 @@ static int same_version(const struct stat *a, const struct stat *b) {
            a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
+struct hash_progress {
+    struct hash_pool *pool;
+    struct hash_job *job;
+};
+
+/* After each chunk: bytes done and the time of the last progress, which the decision thread reads
+ * to tell a slow read (still moving) from a stalled one. */
+static void publish_progress(uint64_t chunk_bytes, void *ctx) {
+    const struct hash_progress *progress = ctx;
+    atomic_fetch_add(&progress->job->bytes_done, chunk_bytes);
+    atomic_fetch_add(&progress->pool->bytes_hashed, chunk_bytes);
+    uint64_t now = now_ms();
+    atomic_store(&progress->job->last_progress_ms, now);
+    atomic_store(&progress->pool->last_progress_ms, now);
+}
+
 /* Hashes the file in READ_CHUNK steps, publishing progress after each. Returns 0 or -errno. */
 static int hash_job_run(struct hash_pool *pool, struct hash_job *job, uint8_t *buffer) {
     struct stat before, after;
     if (fstat(job->fd, &before) != 0) return -errno;
     if (pool->stall_test_ms) usleep(pool->stall_test_ms * 1000u); /* a stalled file system, for tests */
-    sha256_ctx ctx;
-    sha256_init(&ctx);
-    off_t offset = 0;
-    for (;;) {
-        ssize_t got = pread(job->fd, buffer, READ_CHUNK, offset);
-        if (got < 0) {
-            if (errno == EINTR) continue;
-            return -errno;
-        }
-        if (got == 0) break;
-        sha256_update(&ctx, buffer, (size_t)got);
-        offset += got;
-        atomic_fetch_add(&job->bytes_done, (uint64_t)got);
-        atomic_fetch_add(&pool->bytes_hashed, (uint64_t)got);
-        uint64_t now = now_ms();
-        atomic_store(&job->last_progress_ms, now);
-        atomic_store(&pool->last_progress_ms, now);
-    }
-    sha256_final(&ctx, job->digest);
+    struct hash_progress progress = {pool, job};
+    uint64_t read_bytes = 0;
+    int rc = sha256_of_fd(job->fd, buffer, READ_CHUNK, job->digest, publish_progress, &progress, &read_bytes);
+    if (rc != 0) return rc;
     if (fstat(job->fd, &after) != 0) return -errno;
-    job->changed = !same_version(&before, &after) || offset != before.st_size;
+    job->changed = !same_version(&before, &after) || (off_t)read_bytes != before.st_size;
     return 0;
 }
 

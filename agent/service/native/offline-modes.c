@@ -98,7 +98,7 @@ int run_sha256_mode(const char *file) {
     static uint8_t buffer[1024 * 1024];
     uint8_t digest[SHA256_DIGEST_BYTES];
     char hex[SHA256_HEX_BYTES];
-    int rc = sha256_of_fd(fd, buffer, sizeof(buffer), digest);
+    int rc = sha256_of_fd(fd, buffer, sizeof(buffer), digest, NULL, NULL, NULL);
     close(fd);
     if (rc != 0) {
         fprintf(stderr, "dlp-exec-guard: %s: %s\n", file, strerror(-rc));

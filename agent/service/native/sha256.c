@@ -204,7 +204,8 @@ int sha256_from_hex(const char *hex, uint8_t digest[SHA256_DIGEST_BYTES]) {
     return 0;
 }
 
-int sha256_of_fd(int fd, uint8_t *buffer, size_t buffer_len, uint8_t digest[SHA256_DIGEST_BYTES]) {
+int sha256_of_fd(int fd, uint8_t *buffer, size_t buffer_len, uint8_t digest[SHA256_DIGEST_BYTES],
+                 sha256_progress_fn progress, void *progress_ctx, uint64_t *bytes_read) {
     sha256_ctx ctx;
     sha256_init(&ctx);
     off_t offset = 0;
@@ -217,7 +218,9 @@ int sha256_of_fd(int fd, uint8_t *buffer, size_t buffer_len, uint8_t digest[SHA2
         if (got == 0) break;
         sha256_update(&ctx, buffer, (size_t)got);
         offset += got;
+        if (progress) progress((uint64_t)got, progress_ctx);
     }
+    if (bytes_read) *bytes_read = (uint64_t)offset;
     sha256_final(&ctx, digest);
     return 0;
 }

@@ -29,8 +29,13 @@ void sha256_to_hex(const uint8_t digest[SHA256_DIGEST_BYTES], char hex[SHA256_HE
 /* Parses 64 lowercase hex characters; returns 0 on success, -1 otherwise. */
 int sha256_from_hex(const char *hex, uint8_t digest[SHA256_DIGEST_BYTES]);
 
+/* Called after each chunk read with its size (the hash pool publishes progress from it). */
+typedef void (*sha256_progress_fn)(uint64_t chunk_bytes, void *ctx);
+
 /* Hashes a whole file through pread (the fd's offset is left alone, so a shared description is
- * safe). Returns 0, or -errno. `buffer` is caller-owned scratch space. */
-int sha256_of_fd(int fd, uint8_t *buffer, size_t buffer_len, uint8_t digest[SHA256_DIGEST_BYTES]);
+ * safe). Returns 0, or -errno. `buffer` is caller-owned scratch space; `progress` (may be NULL)
+ * hears of every chunk; `bytes_read` (may be NULL) gets the total read. */
+int sha256_of_fd(int fd, uint8_t *buffer, size_t buffer_len, uint8_t digest[SHA256_DIGEST_BYTES],
+                 sha256_progress_fn progress, void *progress_ctx, uint64_t *bytes_read);
 
 #endif
