@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { identityMappingSettings, mapReportedUser, type IdentityMappingRule, type IdentityMappingSettings } from '@dlp/shared';
 import { useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
+import { FormProblems } from '../../components/form-problems';
 import { useAction } from '../../hooks/use-action';
 import { useLoader } from '../../hooks/use-loader';
 import { useI18n } from '../../i18n';
@@ -56,12 +57,7 @@ export function IdentityMappingSection() {
       <h2 id="identity-title">{t('settings.identity.title')}</h2>
       <p className="muted small">{t('settings.identity.intro')}</p>
       {loaded.error !== null && <ErrorBanner error={loaded.error} onRetry={() => void loaded.reload()} />}
-      {save.error !== null && <ErrorBanner error={save.error} />}
-      {problem && (
-        <div className="banner banner-error" role="alert">
-          {problem}
-        </div>
-      )}
+      <FormProblems problem={problem} error={save.error} />
       {saved && (
         <p className="banner banner-success" role="status">
           {t('settings.identity.saved')}
