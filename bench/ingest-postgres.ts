@@ -24,7 +24,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { LIMITS, sampleEvent, uuidv7, type StoredEvent } from '@dlp/shared';
 import { createConsole } from '../console/server/src/app';
-import { INSERT_COLUMNS, pushEventRow, rollupInput } from '../console/server/src/store/sqlite/event-queries';
+import { INSERT_COLUMNS, pushEventRow, rollupInput } from '../console/server/src/store/sql/event-queries';
 import { copyRow, type CopyValue } from '../console/server/src/store/postgres/pg-copy-text';
 import { openPostgresStore } from '../console/server/src/store/postgres/postgres-store';
 import { createMemoryLogger } from '../console/server/src/testing/memory-logger';

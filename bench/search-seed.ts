@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import sqlite3 from 'sqlite3';
 import type { EventAction, EventType, Severity, StoredEvent } from '@dlp/shared';
 import type { SqlParam } from '@dlp/shared/node';
-import { INSERT_COLUMNS, pushEventRow, rollupInput } from '../console/server/src/store/sqlite/event-queries';
+import { INSERT_COLUMNS, pushEventRow, rollupInput } from '../console/server/src/store/sql/event-queries';
 
 export const HOSTS = 2000;
 export const DAYS = 90;

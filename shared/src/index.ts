@@ -36,3 +36,5 @@ export * from './api/alert-api';
 export * from './api/triage-api';
 export * from './api/report-api';
 export * from './api/ops-api';
+export * from './api/route-roles';
+export * from './api/event-stream-api';

@@ -23,6 +23,12 @@ export const LIMITS = {
   maxRules: 5000,
   /** Events the agent keeps before it must drop the oldest and record a gap. */
   outboxMaxEvents: 200_000,
+  /**
+   * Most events written in one transaction, by the agent's outbox and by the console's group commit:
+   * bounds the latency of the first write of a group and the size of one SQLite transaction, while
+   * a burst (or many agents) still shares one fsync.
+   */
+  maxEventsPerCommit: 5000,
   /** REST page size cap. */
   maxPageSize: 1000,
   /** Default REST page size. */

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { CLOSE_CODES, PROTOCOL_VERSION } from '@dlp/shared';
+import { CLOSE_CODES, ENROLL_WAIT_CODES, PROTOCOL_VERSION } from '@dlp/shared';
 import WebSocket from 'ws';
 import { z } from 'zod';
 import type { AgentCredentials } from './sim-agent';
@@ -54,7 +54,7 @@ export function enrollOne(url: string, secret: string, hostname: string, tlsInse
       if (message.type === 'enrolled' && message.agentId && message.token) {
         resolve({ credentials: { agentId: message.agentId, token: message.token, hostname } });
         ws.close();
-      } else if (message.type === 'error' && message.code === 'rate_limited') {
+      } else if (message.type === 'error' && message.code === ENROLL_WAIT_CODES.rateLimited) {
         const asked = typeof message.retryAfterMs === 'number' && Number.isFinite(message.retryAfterMs) && message.retryAfterMs > 0 ? message.retryAfterMs : DEFAULT_RATE_LIMIT_WAIT_MS;
         // Bounded: a console (or something in between) cannot park the run for long per answer.
         resolve({ retryAfterMs: Math.min(asked, 60_000) });

@@ -57,7 +57,8 @@ static void send_report(struct guard *g, pid_t pid, const char *path, const char
     report_decision(&g->limiter, &g->out, &report, monotonic_ms());
 }
 
-/* The agent sends signed exceptions as allow rules with ids `exception:<id>` in front of the
+/* The agent sends signed exceptions as allow rules with ids `exception:<id>` (EXCEPTION_RULE_PREFIX
+ * in shared/src/matching/app-matcher.ts; agent-pre-exec.test.ts checks both agree) in front of the
  * policy's rules. An exec they let through is reported: officers want to see an exception used,
  * not only granted. */
 static int is_exception_rule(const struct rule_set *set, int rule_index) {

@@ -1,5 +1,5 @@
 import type { ComponentType } from 'react';
-import type { Role } from '@dlp/shared';
+import { ROUTE_ROLES, type Role } from '@dlp/shared';
 import type { NavItem } from './components/app-header';
 import { ChangePasswordPage } from './pages/Account/change-password-page';
 import { AgentsPage } from './pages/Agents/agents-page';
@@ -15,8 +15,9 @@ import { PoliciesPage } from './pages/Policies/policies-page';
 import { UsersPage } from './pages/Users/users-page';
 
 /**
- * A page of the signed-in console. `roles` are the roles the console lets read it (the server
- * enforces the same; hiding the rest keeps people from pages that would only answer 403).
+ * A page of the signed-in console. `roles` are the roles the console lets read it: the entry of the
+ * shared ROUTE_ROLES table the server authorises the page's reads with (hiding the rest keeps people
+ * from pages that would only answer 403).
  * A route also owns every path below it (`/policies/<id>`), which the page reads itself.
  */
 export interface RouteDefinition extends NavItem {
@@ -26,21 +27,19 @@ export interface RouteDefinition extends NavItem {
   hiddenFromNav?: boolean;
 }
 
-const EVERYONE: readonly Role[] = ['admin', 'officer', 'auditor'];
-
 export const ROUTES: readonly RouteDefinition[] = [
-  { path: '/agents', labelKey: 'nav.agents', Page: AgentsPage, roles: EVERYONE },
-  { path: '/events', labelKey: 'nav.events', Page: EventsPage, roles: EVERYONE },
-  { path: '/search', labelKey: 'nav.search', Page: EventSearchPage, roles: EVERYONE },
-  { path: '/reports', labelKey: 'nav.reports', Page: ReportsPage, roles: EVERYONE },
-  { path: '/exceptions', labelKey: 'nav.exceptions', Page: ExceptionsPage, roles: EVERYONE },
-  { path: '/alerts', labelKey: 'nav.alerts', Page: AlertsPage, roles: EVERYONE },
-  { path: '/policies', labelKey: 'nav.policies', Page: PoliciesPage, roles: ['admin', 'auditor'] },
-  { path: '/groups', labelKey: 'nav.groups', Page: GroupsPage, roles: ['admin', 'auditor'] },
-  { path: '/audit', labelKey: 'nav.audit', Page: AuditPage, roles: ['admin', 'auditor'] },
-  { path: '/users', labelKey: 'nav.users', Page: UsersPage, roles: ['admin'] },
-  { path: '/settings', labelKey: 'nav.settings', Page: SettingsPage, roles: ['admin'] },
-  { path: '/account/password', labelKey: 'nav.changePassword', Page: ChangePasswordPage, roles: EVERYONE, hiddenFromNav: true },
+  { path: '/agents', labelKey: 'nav.agents', Page: AgentsPage, roles: ROUTE_ROLES.monitoring },
+  { path: '/events', labelKey: 'nav.events', Page: EventsPage, roles: ROUTE_ROLES.monitoring },
+  { path: '/search', labelKey: 'nav.search', Page: EventSearchPage, roles: ROUTE_ROLES.monitoring },
+  { path: '/reports', labelKey: 'nav.reports', Page: ReportsPage, roles: ROUTE_ROLES.monitoring },
+  { path: '/exceptions', labelKey: 'nav.exceptions', Page: ExceptionsPage, roles: ROUTE_ROLES.monitoring },
+  { path: '/alerts', labelKey: 'nav.alerts', Page: AlertsPage, roles: ROUTE_ROLES.monitoring },
+  { path: '/policies', labelKey: 'nav.policies', Page: PoliciesPage, roles: ROUTE_ROLES.configurationView },
+  { path: '/groups', labelKey: 'nav.groups', Page: GroupsPage, roles: ROUTE_ROLES.configurationView },
+  { path: '/audit', labelKey: 'nav.audit', Page: AuditPage, roles: ROUTE_ROLES.audit },
+  { path: '/users', labelKey: 'nav.users', Page: UsersPage, roles: ROUTE_ROLES.administration },
+  { path: '/settings', labelKey: 'nav.settings', Page: SettingsPage, roles: ROUTE_ROLES.administration },
+  { path: '/account/password', labelKey: 'nav.changePassword', Page: ChangePasswordPage, roles: ROUTE_ROLES.account, hiddenFromNav: true },
 ];
 
 /** Where a signed-in user lands when the address names no known page. */

@@ -131,9 +131,17 @@ export const pemCertificates = z
   .max(64 * 1024)
   .regex(/^\s*(?:-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*)+$/, 'must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)');
 
+/**
+ * Where alerts can be sent. Each kind has a config schema below (checked against this list at
+ * compile time) and a sender in the console's dispatcher (a record over this list).
+ */
+export const ALERT_DESTINATION_KINDS = ['webhook', 'syslog'] as const;
+export const alertDestinationKind = z.enum(ALERT_DESTINATION_KINDS);
+export type AlertDestinationKind = z.infer<typeof alertDestinationKind>;
+
 export const webhookConfig = z
   .strictObject({
-    kind: z.literal('webhook'),
+    kind: z.literal('webhook' satisfies AlertDestinationKind),
     url: webhookUrl,
     /** When set, only this CA (bundle) is trusted for this receiver, instead of the system's CAs. */
     caCertificate: pemCertificates.optional(),
@@ -150,7 +158,7 @@ const hostName = z
   .regex(/^[A-Za-z0-9.:_-]+$/, 'must be a host name or IP address');
 
 export const syslogConfig = z.strictObject({
-  kind: z.literal('syslog'),
+  kind: z.literal('syslog' satisfies AlertDestinationKind),
   host: hostName,
   port: z.number().int().min(1).max(65535).default(514),
   protocol: z.enum(['udp', 'tcp']).default('udp'),
@@ -160,6 +168,13 @@ export const syslogConfig = z.strictObject({
 
 export const destinationConfig = z.discriminatedUnion('kind', [webhookConfig, syslogConfig]);
 export type DestinationConfig = z.infer<typeof destinationConfig>;
+/** The config of one destination kind. */
+export type DestinationConfigOf<K extends AlertDestinationKind> = Extract<DestinationConfig, { kind: K }>;
+
+type SameUnion<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type MustBeTrue<T extends true> = T;
+/** Compiles only while every listed kind has a config schema and every config schema is a listed kind. */
+type _EveryDestinationKindHasAConfig = MustBeTrue<SameUnion<DestinationConfig['kind'], AlertDestinationKind>>;
 
 /** A destination as the API shows it: the webhook secret is never returned after creation. */
 export const alertDestination = z.strictObject({
@@ -208,7 +223,7 @@ export const alertDestinationList = z.strictObject({ items: z.array(alertDestina
 export const deliveryCounters = z.strictObject({
   destinationId: z.string(),
   name: z.string(),
-  kind: z.enum(['webhook', 'syslog']),
+  kind: alertDestinationKind,
   sent: z.number().int(),
   /** Alerts given up on after the last retry. */
   failed: z.number().int(),

@@ -14,6 +14,12 @@ export const apiError = z.strictObject({
 });
 export type ApiError = z.infer<typeof apiError>;
 
+/**
+ * Header carrying a cookie session's CSRF token (from /auth/login or /auth/me) on every
+ * state-changing request. Lower case: how Node presents header names.
+ */
+export const CSRF_HEADER = 'x-csrf-token';
+
 export const role = z.enum(['admin', 'officer', 'auditor']);
 export type Role = z.infer<typeof role>;
 

@@ -93,13 +93,19 @@ function compileTrustedPath(entry: string): (exePath: string) => boolean {
 const ALLOW_BY_DEFAULT: AppDecision = { action: 'allow', ruleId: null };
 
 /**
+ * Rule ids of exceptions sent as allow rules (`exception:<exception id>`), by which a decision's
+ * report tells an exception from a policy rule. The native helper (exec-events.c) knows it too.
+ */
+export const EXCEPTION_RULE_PREFIX = 'exception:';
+
+/**
  * For an app control that cannot consult exceptions itself (e.g. one that hands rules to a native
  * helper): the exceptions as sha256 `allow` rules, to put in front of the section's rules. Same
  * outcome as compileAppRules' exceptions, at the price of hashing every executable. Their ids
  * (`exception:<id>`) let reports tell an exception from a policy rule.
  */
 export function exceptionAllowRules(exceptions: readonly AppException[]): AppsSection['rules'] {
-  return exceptions.map((e) => ({ id: `exception:${e.id}`, action: 'allow', kind: 'sha256', value: e.sha256.toLowerCase(), description: 'signed exception' }));
+  return exceptions.map((e) => ({ id: `${EXCEPTION_RULE_PREFIX}${e.id}`, action: 'allow', kind: 'sha256', value: e.sha256.toLowerCase(), description: 'signed exception' }));
 }
 
 /** Compiles a section; `exceptions` are checked only after the rules blocked (see decideLazily). */

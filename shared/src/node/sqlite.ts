@@ -38,8 +38,8 @@ const PREPARED_CACHE_SIZE = 64;
  */
 export abstract class QueuedSqliteConnection implements SqliteConnection {
   private queue: Promise<unknown> = Promise.resolve();
-  abstract readonly statements: SqliteStatements;
-  abstract transaction<T>(fn: (tx: SqliteStatements) => Promise<T>): Promise<T>;
+  abstract readonly statements: SqlStatements;
+  abstract transaction<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T>;
 
   /** Runs `fn` alone on the connection: nothing else is sent to SQLite until it settles. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -90,7 +90,7 @@ export class SqliteDatabase extends QueuedSqliteConnection {
   }
 
   /** BEGIN IMMEDIATE … COMMIT around `fn`, ROLLBACK if it throws. */
-  transaction<T>(fn: (tx: SqliteStatements) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       await this.rawExec('BEGIN IMMEDIATE');
       try {
@@ -143,7 +143,7 @@ export class SqliteDatabase extends QueuedSqliteConnection {
   }
 
   /** Statement helpers that bypass the queue: only for use inside `transaction`/`exclusive`. */
-  readonly statements: SqliteStatements = {
+  readonly statements: SqlStatements = {
     run: (sql, params = []) => {
       const entry = this.preparedFor(sql);
       // A prepared statement is bound and queued to SQLite's thread now, in the caller's tick,
@@ -178,7 +178,11 @@ function runStatement(stmt: sqlite3.Statement, params: SqlParam[]): Promise<RunR
   });
 }
 
-export interface SqliteStatements {
+/**
+ * Statements with `?` placeholders: what the portable repositories (console store/sql/) run. SQLite
+ * connections implement it directly; the console's PostgreSQL layer numbers the placeholders.
+ */
+export interface SqlStatements {
   run(sql: string, params?: SqlParam[]): Promise<RunResult>;
   get<T>(sql: string, params?: SqlParam[]): Promise<T | undefined>;
   all<T>(sql: string, params?: SqlParam[]): Promise<T[]>;
@@ -186,8 +190,8 @@ export interface SqliteStatements {
 }
 
 /** A connection with a queue and transactions: what `migrate` needs (this class and the console's worker connection). */
-export interface SqliteConnection extends SqliteStatements {
-  transaction<T>(fn: (tx: SqliteStatements) => Promise<T>): Promise<T>;
+export interface SqliteConnection extends SqlStatements {
+  transaction<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T>;
 }
 
 export interface Migration {

@@ -151,6 +151,18 @@ export const heartbeatMessage = z.strictObject({
   outboxDepth: nonNegativeInt.optional(),
 });
 
+/**
+ * `error` codes of an enrollment to ask again after `retryAfterMs` (the connection then closes with
+ * CLOSE_CODES.enrollPending or CLOSE_CODES.rateLimited).
+ */
+export const ENROLL_WAIT_CODES = {
+  /** The enroll secret needs an admin's approval and this request is waiting. */
+  pending: 'enroll_pending',
+  /** Too many enrollments with this secret right now. */
+  rateLimited: 'rate_limited',
+} as const;
+export type EnrollWaitCode = (typeof ENROLL_WAIT_CODES)[keyof typeof ENROLL_WAIT_CODES];
+
 /** console → agent before it closes a connection, or for a request it refused. */
 export const errorMessage = z.strictObject({
   v,

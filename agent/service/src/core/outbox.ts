@@ -1,5 +1,5 @@
-import { agentEvent, describeIssues, type AgentEvent } from '@dlp/shared';
-import type { SqliteDatabase, SqliteStatements } from '@dlp/shared/node';
+import { agentEvent, describeIssues, LIMITS, type AgentEvent } from '@dlp/shared';
+import type { SqliteDatabase, SqlStatements } from '@dlp/shared/node';
 import type { Logger } from './logger';
 
 /** An event before the outbox gives it its sequence number. */
@@ -24,8 +24,6 @@ interface PendingWrite {
 
 /** Rows per INSERT statement: well under SQLite's bound-parameter limit. */
 const INSERT_CHUNK = 200;
-/** Events per transaction when a burst is queued. */
-const MAX_EVENTS_PER_COMMIT = 5000;
 
 /**
  * The agent's durable event queue (handbook principle 3). Every event is committed here, with a
@@ -88,7 +86,7 @@ export class Outbox {
     // Let the rest of a synchronous burst queue up before the first commit.
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_EVENTS_PER_COMMIT);
+      const batch = this.pending.splice(0, LIMITS.maxEventsPerCommit);
       try {
         const events = await this.db.transaction((tx) => this.writeBatch(tx, batch.map((p) => p.draft)));
         batch.forEach((p, i) => {
@@ -106,7 +104,7 @@ export class Outbox {
   }
 
   /** Inside one transaction: insert, advance last_seq, and make room if the queue overflowed. */
-  private async writeBatch(tx: SqliteStatements, drafts: EventDraft[]): Promise<AgentEvent[]> {
+  private async writeBatch(tx: SqlStatements, drafts: EventDraft[]): Promise<AgentEvent[]> {
     let seq = this.lastSeqValue;
     const events = drafts.map((d) => ({ ...d, seq: ++seq }));
     await insertEvents(tx, events);
@@ -133,7 +131,7 @@ export class Outbox {
    * of `dropped` over the gaps the console receives is exact however often the queue overflows;
    * fromSeq..toSeq is then the hull of what a gap accounts for and may enclose other gaps.
    */
-  private async dropOldest(tx: SqliteStatements, count: number) {
+  private async dropOldest(tx: SqlStatements, count: number) {
     const cutoff = await tx.get<{ seq: number }>('SELECT seq FROM outbox ORDER BY seq LIMIT 1 OFFSET ?', [count - 1]);
     const first = await tx.get<{ seq: number }>('SELECT MIN(seq) AS seq FROM outbox');
     const toSeq = cutoff?.seq ?? this.lastSeqValue;
@@ -197,7 +195,7 @@ export class Outbox {
   }
 }
 
-async function insertEvents(tx: SqliteStatements, events: AgentEvent[]): Promise<void> {
+async function insertEvents(tx: SqlStatements, events: AgentEvent[]): Promise<void> {
   for (let i = 0; i < events.length; i += INSERT_CHUNK) {
     const chunk = events.slice(i, i + INSERT_CHUNK);
     const placeholders = chunk.map(() => '(?, ?, ?)').join(', ');

@@ -10,12 +10,14 @@ import {
   agentToConsoleMessage,
   CLOSE_CODES,
   decodeFrame,
+  ENROLL_WAIT_CODES,
   LIMITS,
   PROTOCOL_VERSION,
   uuidv7,
   type AgentEvent,
   type CapabilityReport,
   type ConsoleToAgentMessage,
+  type EnrollWaitCode,
   type ExceptionReceiptMessage,
   type HelloMessage,
   type PolicyReceiptMessage,
@@ -52,7 +54,7 @@ export class TestConsole {
   /** The request key of every enroll attempt (approval: the same key each retry). */
   readonly enrollRequestKeys: Array<string | undefined> = [];
   /** Answers this many enroll attempts "wait" before enrolling: `enroll_pending` (4202) or `rate_limited` (4429). */
-  enrollWaits: { count: number; code: 'enroll_pending' | 'rate_limited'; retryAfterMs: number } = { count: 0, code: 'enroll_pending', retryAfterMs: 0 };
+  enrollWaits: { count: number; code: EnrollWaitCode; retryAfterMs: number } = { count: 0, code: ENROLL_WAIT_CODES.pending, retryAfterMs: 0 };
   agentId: string | null = null;
   token: string | null = null;
   revoked = false;
@@ -158,7 +160,7 @@ export class TestConsole {
             this.enrollWaits.count--;
             const { code, retryAfterMs } = this.enrollWaits;
             ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'error', code, message: 'wait', retryAfterMs }));
-            ws.close(code === 'enroll_pending' ? CLOSE_CODES.enrollPending : CLOSE_CODES.rateLimited, code);
+            ws.close(code === ENROLL_WAIT_CODES.pending ? CLOSE_CODES.enrollPending : CLOSE_CODES.rateLimited, code);
             return;
           }
           this.agentId = uuidv7();

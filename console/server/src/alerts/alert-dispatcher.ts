@@ -1,4 +1,4 @@
-import type { AlertNotification, DeliveryCounters, FiredAlert, TestDeliveryResult } from '@dlp/shared';
+import type { AlertDestinationKind, AlertNotification, DeliveryCounters, DestinationConfigOf, FiredAlert, TestDeliveryResult } from '@dlp/shared';
 import type { AlertDestinationRecord } from '../store/alert-store';
 import { DEFAULT_SEND_TIMEOUT_MS, type AlertSender } from './alert-sender';
 import { DEFAULT_QUEUE_OPTIONS, DeliveryQueue, type DeliveryQueueOptions } from './delivery-queue';
@@ -31,10 +31,23 @@ export interface DispatcherOptions {
   createSender?: (destination: AlertDestinationRecord, timeoutMs: number) => AlertSender;
 }
 
+/** Builds the transport of one destination kind from its config and (webhooks) signing secret. */
+type SenderFactory<K extends AlertDestinationKind> = (config: DestinationConfigOf<K>, secret: string | null, timeoutMs: number) => AlertSender;
+
+/** One sender per destination kind: a kind added to the shared list does not compile until it has one here. */
+const SENDER_FACTORIES: { readonly [K in AlertDestinationKind]: SenderFactory<K> } = {
+  webhook: (config, secret, timeoutMs) => createWebhookSender({ url: config.url, secret: secret ?? '', timeoutMs, ca: config.caCertificate }),
+  syslog: (config, _secret, timeoutMs) => createSyslogSender({ host: config.host, port: config.port, protocol: config.protocol, facility: config.facility, timeoutMs }),
+};
+
+/** Generic over the kind so that the factory looked up and the config given to it are of the same kind. */
+function senderOfKind<K extends AlertDestinationKind>(kind: K, config: DestinationConfigOf<K>, secret: string | null, timeoutMs: number): AlertSender {
+  const factory: SenderFactory<K> = SENDER_FACTORIES[kind];
+  return factory(config, secret, timeoutMs);
+}
+
 function defaultSender(destination: AlertDestinationRecord, timeoutMs: number): AlertSender {
-  const config = destination.config;
-  if (config.kind === 'webhook') return createWebhookSender({ url: config.url, secret: destination.secret ?? '', timeoutMs, ca: config.caCertificate });
-  return createSyslogSender({ host: config.host, port: config.port, protocol: config.protocol, facility: config.facility, timeoutMs });
+  return senderOfKind(destination.config.kind, destination.config, destination.secret, timeoutMs);
 }
 
 function fingerprint(d: AlertDestinationRecord): string {

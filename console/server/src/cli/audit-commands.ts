@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { AuditService } from '../services/audit-service';
 import { auditCsvLines } from '../services/audit-csv';
 import type { ConsoleStore } from '../store/store';
-import type { CliIo } from './dlp-commands';
+import type { CliIo } from './cli-io';
 import { CLI_CONTEXT, cliOperator } from './enrollment-commands';
 
 /**

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Logger } from '../logging/logger';
 import { AuthService } from '../services/auth-service';
 import { AuditService } from '../services/audit-service';
 import { assertPasswordAcceptable } from '../services/password-rules';
@@ -11,6 +10,9 @@ import { openSqliteStore } from '../store/sqlite/sqlite-store';
 import { auditExportCommand, auditVerifyCommand } from './audit-commands';
 import { CLI_CONTEXT, cliOperator, createEnrollSecretCommand, decideEnrollRequestCommand, listEnrollRequestsCommand } from './enrollment-commands';
 import { isRestCommand, REST_CLI_USAGE, runRestCommand } from './policy-commands';
+import type { CliIo } from './cli-io';
+
+export type { CliIo } from './cli-io';
 
 export const CLI_USAGE = `Usage: node dist/console/dlp.js <command> [--data-dir DIR]
 Commands (they work on the console's database, running or not):
@@ -41,13 +43,6 @@ const COMMAND_ARITY: Readonly<Record<string, number>> = {
 
 /** Every command writes an audit row in the hash chain (actor `cli`, with the OS user who ran it). */
 
-/** Where the CLI writes: `out` gets the one line a script may capture, `err` everything else. */
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-  env: NodeJS.ProcessEnv;
-  logger: Logger;
-}
 
 /** Runs one admin command; returns the process exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

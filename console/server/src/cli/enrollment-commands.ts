@@ -3,7 +3,7 @@ import { AuditService } from '../services/audit-service';
 import { EnrollmentService, type EnrollSecretLimits } from '../services/enrollment-service';
 import { ServiceError } from '../services/service-error';
 import type { ConsoleStore } from '../store/store';
-import type { CliIo } from './dlp-commands';
+import type { CliIo } from './cli-io';
 
 /** CLI changes are audited as the console's own `cli` actor: the CLI runs with file access, not a login. */
 export const CLI_CONTEXT = { actor: { system: 'cli' }, sourceIp: null } as const;

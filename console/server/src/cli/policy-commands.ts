@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { fieldIssues, policyDocument, type EnrollSecretSummary, type GroupSummary, type PolicyDetail, type PolicySummary } from '@dlp/shared';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { callConsoleApi, describeApiError, type ApiReply, type ConsoleApiTarget } from './console-api-client';
-import type { CliIo } from './dlp-commands';
+import type { CliIo } from './cli-io';
 
 export const REST_CLI_USAGE = `Commands that talk to a running console's REST API (policy-as-code):
   enroll-secret create --group G [--label L]  create an enroll secret whose agents join group G

@@ -16,11 +16,17 @@ import { canonicalHash } from '@dlp/shared/node';
 import { errorFields, type LogFields } from '../logging/logger';
 import type { IngestResult } from '../services/event-service';
 import { handleAgentReport } from './agent-reports';
-import type { ConnectionContext } from './connection-context';
+import type { ConnectionServices } from './connection-context';
 import { answerEnroll } from './enrollment-answer';
 import { policyFrame } from './policy-frame-cache';
 
-export type { ConnectionContext } from './connection-context';
+/** What a connection needs from the rest of the console: the services, and the gateway's registry of live connections. */
+export interface ConnectionContext extends ConnectionServices {
+  /** Makes this the agent's one live connection, closing any older one with 4409. */
+  register(agentId: string, connection: AgentConnection): void;
+  /** Forgets the connection; true when it was still the agent's current one. */
+  unregister(agentId: string, connection: AgentConnection): boolean;
+}
 
 type State = 'awaiting-hello' | 'ready' | 'closed';
 

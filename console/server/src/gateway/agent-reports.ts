@@ -1,5 +1,5 @@
 import { PROTOCOL_VERSION, type AgentToConsoleMessage, type ConsoleToAgentMessage } from '@dlp/shared';
-import type { ConnectionContext } from './connection-context';
+import type { ConnectionServices } from './connection-context';
 
 /** What an authenticated agent reports besides events: receipts, capabilities, heartbeats, requests. */
 export type AgentReport = Extract<
@@ -15,7 +15,7 @@ export interface ReportingConnection {
 }
 
 /** Records one report of an authenticated agent (after hello); answers heartbeats. */
-export async function handleAgentReport(ctx: ConnectionContext, agentId: string, connection: ReportingConnection, message: AgentReport): Promise<void> {
+export async function handleAgentReport(ctx: ConnectionServices, agentId: string, connection: ReportingConnection, message: AgentReport): Promise<void> {
   switch (message.type) {
     case 'policy-receipt':
       await ctx.agents.recordPolicyReceipt(agentId, message);

@@ -4,11 +4,14 @@ import type { EnrollmentService } from '../services/enrollment-service';
 import type { EventService } from '../services/event-service';
 import type { ExceptionService } from '../services/exception-service';
 import type { PolicyService } from '../services/policy-service';
-import type { AgentConnection } from './agent-connection';
 import type { GatewayMetrics } from './gateway-metrics';
 
-/** What a connection needs from the rest of the console. */
-export interface ConnectionContext {
+/**
+ * What a connection's message handlers need from the rest of the console. The connection registry
+ * (`register`/`unregister`, typed by the connection class) is added in agent-connection.ts, so the
+ * handlers in agent-reports.ts and enrollment-answer.ts do not depend on the class that calls them.
+ */
+export interface ConnectionServices {
   enrollment: EnrollmentService;
   agents: AgentService;
   policies: PolicyService;
@@ -17,10 +20,6 @@ export interface ConnectionContext {
   consoleKey: { keyId: string; publicKey: string };
   logger: Logger;
   metrics: GatewayMetrics;
-  /** Makes this the agent's one live connection, closing any older one with 4409. */
-  register(agentId: string, connection: AgentConnection): void;
-  /** Forgets the connection; true when it was still the agent's current one. */
-  unregister(agentId: string, connection: AgentConnection): boolean;
   /** Tracks background work (offline marks) so shutdown can wait for it before closing the store. */
   track(work: Promise<unknown>): void;
 }

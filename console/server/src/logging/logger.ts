@@ -1,4 +1,4 @@
-import { redactSecrets } from '../services/redact-secrets';
+import { redactSecrets } from './redact-secrets';
 
 /** Structured fields attached to a log line. Never put secrets (passwords, tokens) here. */
 export type LogFields = Record<string, unknown>;

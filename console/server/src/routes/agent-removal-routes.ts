@@ -1,15 +1,15 @@
-import { idParam } from '@dlp/shared';
+import { idParam, ROUTE_ROLES } from '@dlp/shared';
 import { Router } from 'express';
 import type { AgentRemovalService } from '../services/agent-removal-service';
 import { auditContext } from './audit-context';
-import { ADMIN_ONLY, endpoint, requireUser } from './endpoint';
+import { endpoint, requireUser } from './endpoint';
 
 /** DELETE /agents/:id (admins): revoke, disconnect and remove the record; events stay. */
 export function agentRemovalRoutes(removal: AgentRemovalService): Router {
   const router = Router();
   router.delete(
     '/agents/:id',
-    endpoint({ access: ADMIN_ONLY, params: idParam }, async ({ params, user, req }) => {
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam }, async ({ params, user, req }) => {
       await removal.delete(params.id, auditContext(requireUser(user), req));
       return { status: 204 };
     }),

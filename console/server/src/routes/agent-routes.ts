@@ -1,9 +1,9 @@
-import { agentQuery, idParam } from '@dlp/shared';
+import { agentQuery, idParam, ROUTE_ROLES } from '@dlp/shared';
 import { Router } from 'express';
 import type { AgentService } from '../services/agent-service';
 import type { AuditService } from '../services/audit-service';
 import { auditContext } from './audit-context';
-import { ADMIN_ONLY, endpoint, READERS, requireUser } from './endpoint';
+import { endpoint, requireUser } from './endpoint';
 
 /** Agents: list and read (all roles), revoke (admins). */
 export function agentRoutes(agents: AgentService, audit: AuditService): Router {
@@ -11,17 +11,17 @@ export function agentRoutes(agents: AgentService, audit: AuditService): Router {
 
   router.get(
     '/agents',
-    endpoint({ access: READERS, query: agentQuery }, async ({ query }) => ({ status: 200, body: await agents.list(query) })),
+    endpoint({ access: ROUTE_ROLES.monitoring, query: agentQuery }, async ({ query }) => ({ status: 200, body: await agents.list(query) })),
   );
 
   router.get(
     '/agents/:id',
-    endpoint({ access: READERS, params: idParam }, async ({ params }) => ({ status: 200, body: { agent: await agents.get(params.id) } })),
+    endpoint({ access: ROUTE_ROLES.monitoring, params: idParam }, async ({ params }) => ({ status: 200, body: { agent: await agents.get(params.id) } })),
   );
 
   router.post(
     '/agents/:id/revoke',
-    endpoint({ access: ADMIN_ONLY, params: idParam }, async ({ params, user, req }) => {
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam }, async ({ params, user, req }) => {
       const agent = await agents.revoke(params.id);
       await audit.record({ ...auditContext(requireUser(user), req), action: 'agent.revoke', target: { type: 'agent', id: params.id }, after: { hostname: agent.info.hostname } });
       return { status: 200, body: { agent } };

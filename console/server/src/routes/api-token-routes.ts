@@ -1,8 +1,8 @@
-import { apiTokenCreated, apiTokenList, createApiTokenRequest, idParam } from '@dlp/shared';
+import { apiTokenCreated, apiTokenList, createApiTokenRequest, idParam, ROUTE_ROLES } from '@dlp/shared';
 import { Router } from 'express';
 import type { ApiTokenService } from '../services/api-token-service';
 import { auditContext } from './audit-context';
-import { ADMIN_ONLY, endpoint, requireUser } from './endpoint';
+import { endpoint, requireUser } from './endpoint';
 
 /** API tokens (admins): create (shown once), list, revoke. */
 export function apiTokenRoutes(tokens: ApiTokenService): Router {
@@ -11,7 +11,7 @@ export function apiTokenRoutes(tokens: ApiTokenService): Router {
   router.post(
     '/api-tokens',
     // A token is owned by a person; a token minting tokens would outlive every revocation.
-    endpoint({ access: ADMIN_ONLY, sessionOnly: true, body: createApiTokenRequest, response: apiTokenCreated }, async ({ body, user, req }) => {
+    endpoint({ access: ROUTE_ROLES.administration, sessionOnly: true, body: createApiTokenRequest, response: apiTokenCreated }, async ({ body, user, req }) => {
       const me = requireUser(user);
       return { status: 201, body: await tokens.create(body, me.id, auditContext(me, req)) };
     }),
@@ -19,12 +19,12 @@ export function apiTokenRoutes(tokens: ApiTokenService): Router {
 
   router.get(
     '/api-tokens',
-    endpoint({ access: ADMIN_ONLY, response: apiTokenList }, async () => ({ status: 200, body: { items: await tokens.list() } })),
+    endpoint({ access: ROUTE_ROLES.administration, response: apiTokenList }, async () => ({ status: 200, body: { items: await tokens.list() } })),
   );
 
   router.delete(
     '/api-tokens/:id',
-    endpoint({ access: ADMIN_ONLY, params: idParam }, async ({ params, user, req }) => {
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam }, async ({ params, user, req }) => {
       await tokens.revoke(params.id, auditContext(requireUser(user), req));
       return { status: 204 };
     }),

@@ -1,4 +1,4 @@
-import { auditExportQuery, auditQuery, type AuditVerifyResult, type Role } from '@dlp/shared';
+import { auditExportQuery, auditQuery, ROUTE_ROLES, type AuditVerifyResult } from '@dlp/shared';
 import { Router } from 'express';
 import { auditCsvLines } from '../services/audit-csv';
 import type { AuditService } from '../services/audit-service';
@@ -6,21 +6,18 @@ import { auditContext } from './audit-context';
 import { endpoint, requireUser } from './endpoint';
 import { writeLines } from './write-lines';
 
-/** Admins and auditors read the audit log; nobody can change it (there is no route that could). */
-export const AUDIT_READERS: readonly Role[] = ['admin', 'auditor'];
-
 /** GET /audit, GET /audit/verify, GET /audit/export.csv */
 export function auditRoutes(audit: AuditService): Router {
   const router = Router();
 
   router.get(
     '/audit',
-    endpoint({ access: AUDIT_READERS, query: auditQuery }, async ({ query }) => ({ status: 200, body: await audit.query(query) })),
+    endpoint({ access: ROUTE_ROLES.audit, query: auditQuery }, async ({ query }) => ({ status: 200, body: await audit.query(query) })),
   );
 
   router.get(
     '/audit/verify',
-    endpoint({ access: AUDIT_READERS }, async () => {
+    endpoint({ access: ROUTE_ROLES.audit }, async () => {
       const reply: AuditVerifyResult = await audit.verify();
       return { status: 200, body: reply };
     }),
@@ -28,7 +25,7 @@ export function auditRoutes(audit: AuditService): Router {
 
   router.get(
     '/audit/export.csv',
-    endpoint({ access: AUDIT_READERS, query: auditExportQuery }, async ({ query, user, req, res }) => {
+    endpoint({ access: ROUTE_ROLES.audit, query: auditExportQuery }, async ({ query, user, req, res }) => {
       // Who took a copy of the evidence, and of what, is itself worth knowing.
       await audit.record({ ...auditContext(requireUser(user), req), action: 'audit.export', target: null, after: { filters: query } });
       res.status(200).set({

@@ -1,10 +1,10 @@
-import { changePasswordRequest, loginRequest, type CurrentUserResponse } from '@dlp/shared';
+import { changePasswordRequest, loginRequest, ROUTE_ROLES, type CurrentUserResponse } from '@dlp/shared';
 import { Router } from 'express';
 import { csrfTokenFor } from '../auth/csrf-token';
 import type { AuthService } from '../services/auth-service';
 import { assertPasswordAcceptable } from '../services/password-rules';
 import { sourceIpOf } from './audit-context';
-import { endpoint, READERS, requireUser } from './endpoint';
+import { endpoint, requireUser } from './endpoint';
 import { clearSessionCookie, readSessionToken, requestPrincipal, setSessionCookie } from './session-cookie';
 
 /** POST /auth/login, POST /auth/logout, GET /auth/me, POST /auth/password */
@@ -34,7 +34,7 @@ export function authRoutes(auth: AuthService): Router {
 
   router.get(
     '/auth/me',
-    endpoint({ access: READERS, allowExpiredPassword: true }, async ({ user, req }) => {
+    endpoint({ access: ROUTE_ROLES.account, allowExpiredPassword: true }, async ({ user, req }) => {
       const principal = requestPrincipal(req);
       const reply: CurrentUserResponse = { user: requireUser(user) };
       if (principal?.sessionToken !== undefined) reply.csrfToken = csrfTokenFor(principal.sessionToken);
@@ -45,7 +45,7 @@ export function authRoutes(auth: AuthService): Router {
 
   router.post(
     '/auth/password',
-    endpoint({ access: READERS, allowExpiredPassword: true, body: changePasswordRequest }, async ({ body, user, req }) => {
+    endpoint({ access: ROUTE_ROLES.account, allowExpiredPassword: true, body: changePasswordRequest }, async ({ body, user, req }) => {
       const principal = requestPrincipal(req);
       const me = requireUser(user);
       assertPasswordAcceptable(body.newPassword, me.username, 'newPassword');

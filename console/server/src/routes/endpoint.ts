@@ -1,16 +1,12 @@
-import { fieldIssues, type CurrentUser, type Role } from '@dlp/shared';
+import { CSRF_HEADER, fieldIssues, type CurrentUser, type Role } from '@dlp/shared';
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { csrfTokenMatches } from '../auth/csrf-token';
 import { HttpError } from './api-error';
 import { requestPrincipal, sessionUser } from './session-cookie';
 
-/** Who may call an endpoint: `public`, or any of these roles. */
+/** Who may call an endpoint: `public`, or any of these roles (a list of the shared ROUTE_ROLES table). */
 export type Access = 'public' | readonly Role[];
-
-export const ADMIN_ONLY: Access = ['admin'];
-/** Officers and auditors read events and agents; only admins change anything. */
-export const READERS: Access = ['admin', 'officer', 'auditor'];
 
 export interface EndpointSpec<B, Q, P> {
   access: Access;
@@ -62,9 +58,9 @@ function authorize(spec: Pick<EndpointSpec<unknown, unknown, unknown>, 'access' 
   const principal = requestPrincipal(req);
   if (!principal) throw new HttpError(401, 'unauthenticated', 'Log in first.');
   if (principal.sessionToken !== undefined && STATE_CHANGING.has(req.method)) {
-    const header = req.headers['x-csrf-token'];
+    const header = req.headers[CSRF_HEADER];
     if (!csrfTokenMatches(principal.sessionToken, typeof header === 'string' ? header : undefined)) {
-      throw new HttpError(403, 'csrf_failed', 'Missing or wrong x-csrf-token header (take it from /auth/login or /auth/me).');
+      throw new HttpError(403, 'csrf_failed', `Missing or wrong ${CSRF_HEADER} header (take it from /auth/login or /auth/me).`);
     }
   }
   if (principal.mustChangePassword && spec.allowExpiredPassword !== true) {

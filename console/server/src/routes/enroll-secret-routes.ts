@@ -1,9 +1,9 @@
-import { createEnrollSecretRequest, enrollRequestQuery, idParam } from '@dlp/shared';
+import { createEnrollSecretRequest, enrollRequestQuery, idParam, ROUTE_ROLES } from '@dlp/shared';
 import { Router } from 'express';
 import type { EnrollmentService } from '../services/enrollment-service';
 import type { AuditService } from '../services/audit-service';
 import { auditContext } from './audit-context';
-import { ADMIN_ONLY, endpoint, requireUser } from './endpoint';
+import { endpoint, requireUser } from './endpoint';
 
 /**
  * Enroll secrets: create (secret shown once, optional limits), list (without secrets), delete; and
@@ -14,7 +14,7 @@ export function enrollSecretRoutes(enrollment: EnrollmentService, audit: AuditSe
 
   router.post(
     '/enroll-secrets',
-    endpoint({ access: ADMIN_ONLY, body: createEnrollSecretRequest }, async ({ body, user, req }) => {
+    endpoint({ access: ROUTE_ROLES.administration, body: createEnrollSecretRequest }, async ({ body, user, req }) => {
       const { label, groupId, ...limits } = body;
       const created = await enrollment.createSecret(label, groupId, limits);
       // The secret itself never reaches the audit log.
@@ -30,12 +30,12 @@ export function enrollSecretRoutes(enrollment: EnrollmentService, audit: AuditSe
 
   router.get(
     '/enroll-secrets',
-    endpoint({ access: ADMIN_ONLY }, async () => ({ status: 200, body: { items: await enrollment.listSecrets() } })),
+    endpoint({ access: ROUTE_ROLES.administration }, async () => ({ status: 200, body: { items: await enrollment.listSecrets() } })),
   );
 
   router.delete(
     '/enroll-secrets/:id',
-    endpoint({ access: ADMIN_ONLY, params: idParam }, async ({ params, user, req }) => {
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam }, async ({ params, user, req }) => {
       await enrollment.deleteSecret(params.id);
       await audit.record({ ...auditContext(requireUser(user), req), action: 'enroll_secret.delete', target: { type: 'enroll_secret', id: params.id } });
       return { status: 204 };
@@ -44,7 +44,7 @@ export function enrollSecretRoutes(enrollment: EnrollmentService, audit: AuditSe
 
   router.get(
     '/enroll-requests',
-    endpoint({ access: ADMIN_ONLY, query: enrollRequestQuery }, async ({ query }) => ({ status: 200, body: { items: await enrollment.listRequests(query.status ?? 'pending') } })),
+    endpoint({ access: ROUTE_ROLES.administration, query: enrollRequestQuery }, async ({ query }) => ({ status: 200, body: { items: await enrollment.listRequests(query.status ?? 'pending') } })),
   );
 
   for (const [verb, decision] of [
@@ -53,7 +53,7 @@ export function enrollSecretRoutes(enrollment: EnrollmentService, audit: AuditSe
   ] as const) {
     router.post(
       `/enroll-requests/:id/${verb}`,
-      endpoint({ access: ADMIN_ONLY, params: idParam }, async ({ params, user, req }) => {
+      endpoint({ access: ROUTE_ROLES.administration, params: idParam }, async ({ params, user, req }) => {
         const me = requireUser(user);
         const decided = await enrollment.decideRequest(params.id, decision, me.username);
         await audit.record({

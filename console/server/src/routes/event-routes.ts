@@ -1,8 +1,8 @@
-import { eventQuery } from '@dlp/shared';
+import { eventQuery, ROUTE_ROLES } from '@dlp/shared';
 import { Router } from 'express';
 import type { EventService } from '../services/event-service';
 import { HttpError } from './api-error';
-import { endpoint, READERS } from './endpoint';
+import { endpoint } from './endpoint';
 import type { EventStreams } from './event-stream';
 import { reportEventRoutes } from './report-event-routes';
 import { requestCredential, requestPrincipal } from './session-cookie';
@@ -13,12 +13,12 @@ export function eventRoutes(events: EventService, streams: EventStreams): Router
 
   router.get(
     '/events',
-    endpoint({ access: READERS, query: eventQuery }, async ({ query }) => ({ status: 200, body: await events.query(query) })),
+    endpoint({ access: ROUTE_ROLES.monitoring, query: eventQuery }, async ({ query }) => ({ status: 200, body: await events.query(query) })),
   );
 
   router.get(
     '/events/stream',
-    endpoint({ access: READERS }, async ({ req, res }) => {
+    endpoint({ access: ROUTE_ROLES.monitoring }, async ({ req, res }) => {
       const principal = requestPrincipal(req);
       const credential = requestCredential(req);
       if (!principal || credential === undefined) throw new HttpError(401, 'unauthenticated', 'Log in first.');

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '@dlp/shared';
+import { EVENT_STREAM_MESSAGES, type StoredEvent, type StreamEndReason } from '@dlp/shared';
 import type { Request, Response } from 'express';
 import { revocationApplies, streamSessionKey, type ConnectionHolder, type PrincipalRevocation } from '../auth/principal-revocation';
 import type { Logger } from '../logging/logger';
@@ -24,13 +24,6 @@ export interface EventStreamTimings {
 
 /** Documented defaults: 15 s heartbeat, 1 h lifetime, access re-checked every 30 s. */
 export const DEFAULT_STREAM_TIMINGS: EventStreamTimings = { heartbeatMs: 15_000, maxLifetimeMs: 60 * 60 * 1000, recheckMs: 30_000 };
-
-/**
- * Why the console ended a stream, sent as a last `event: end` message: `lifetime` (reconnect at
- * once), `revoked` and `access` (the credential ended or lost access: a reconnect gets 401/403),
- * `shutdown` (this node stops).
- */
-export type StreamEndReason = 'lifetime' | 'revoked' | 'access' | 'shutdown';
 
 /** What `resolve` gives back for the credential a stream was opened with. */
 type Resolver = Pick<AuthService, 'principalForSession' | 'principalForApiToken'>;
@@ -102,12 +95,12 @@ export class EventStreams {
       holder,
       end: (reason) => {
         if (ended) return;
-        write(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
+        write(`event: ${EVENT_STREAM_MESSAGES.end}\ndata: ${JSON.stringify({ reason })}\n\n`);
         stop();
         res.end();
       },
     };
-    const unsubscribe = this.events.subscribe((batch: StoredEvent[]) => write(`event: events\ndata: ${JSON.stringify(batch)}\n\n`));
+    const unsubscribe = this.events.subscribe((batch: StoredEvent[]) => write(`event: ${EVENT_STREAM_MESSAGES.events}\ndata: ${JSON.stringify(batch)}\n\n`));
     const heartbeat = setInterval(() => write(': heartbeat\n\n'), this.timings.heartbeatMs);
     // Up to 10 % earlier, so streams opened together (after a deploy) do not all reconnect together.
     const lifetimeMs = this.timings.maxLifetimeMs - Math.floor(Math.random() * this.timings.maxLifetimeMs * 0.1);

@@ -5,6 +5,7 @@ import {
   exceptionQuery,
   idParam,
   revokeExceptionRequest,
+  ROUTE_ROLES,
   unlockCodeRequest,
   type CurrentUser,
   type UnlockCodeIssued,
@@ -15,11 +16,8 @@ import type { ExceptionActor, ExceptionService } from '../services/exception-ser
 import type { UnlockCodeService } from '../services/unlock-code-service';
 import { HttpError } from './api-error';
 import { sourceIpOf } from './audit-context';
-import { endpoint, READERS, requireUser, type Access } from './endpoint';
+import { endpoint, requireUser } from './endpoint';
 import { requestPrincipal } from './session-cookie';
-
-/** Officers decide exceptions and issue unlock codes; admins may too; auditors read. */
-export const EXCEPTION_DECIDERS: Access = ['admin', 'officer'];
 
 /** The credential (as the audit log names it) and the person behind it (an API token's owner). */
 function actorOf(user: CurrentUser | undefined, req: Request): ExceptionActor {
@@ -36,17 +34,17 @@ export function exceptionRoutes(exceptions: ExceptionService, unlockCodes: Unloc
 
   router.get(
     '/exceptions',
-    endpoint({ access: READERS, query: exceptionQuery }, async ({ query }) => ({ status: 200, body: await exceptions.list(query) })),
+    endpoint({ access: ROUTE_ROLES.monitoring, query: exceptionQuery }, async ({ query }) => ({ status: 200, body: await exceptions.list(query) })),
   );
 
   router.get(
     '/exceptions/:id',
-    endpoint({ access: READERS, params: idParam }, async ({ params }) => ({ status: 200, body: { exception: await exceptions.get(params.id) } })),
+    endpoint({ access: ROUTE_ROLES.monitoring, params: idParam }, async ({ params }) => ({ status: 200, body: { exception: await exceptions.get(params.id) } })),
   );
 
   router.post(
     '/exceptions',
-    endpoint({ access: EXCEPTION_DECIDERS, body: createExceptionRequest }, async ({ body, user, req }) => ({
+    endpoint({ access: ROUTE_ROLES.exceptionDecisions, body: createExceptionRequest }, async ({ body, user, req }) => ({
       status: 201,
       body: { exception: await exceptions.create(body, actorOf(user, req)) },
     })),
@@ -54,7 +52,7 @@ export function exceptionRoutes(exceptions: ExceptionService, unlockCodes: Unloc
 
   router.post(
     '/exceptions/:id/approve',
-    endpoint({ access: EXCEPTION_DECIDERS, params: idParam, body: approveExceptionRequest }, async ({ params, body, user, req }) => ({
+    endpoint({ access: ROUTE_ROLES.exceptionDecisions, params: idParam, body: approveExceptionRequest }, async ({ params, body, user, req }) => ({
       status: 200,
       body: { exception: await exceptions.approve(params.id, body, actorOf(user, req)) },
     })),
@@ -62,7 +60,7 @@ export function exceptionRoutes(exceptions: ExceptionService, unlockCodes: Unloc
 
   router.post(
     '/exceptions/:id/deny',
-    endpoint({ access: EXCEPTION_DECIDERS, params: idParam, body: denyExceptionRequest }, async ({ params, body, user, req }) => ({
+    endpoint({ access: ROUTE_ROLES.exceptionDecisions, params: idParam, body: denyExceptionRequest }, async ({ params, body, user, req }) => ({
       status: 200,
       body: { exception: await exceptions.deny(params.id, body.reason, actorOf(user, req)) },
     })),
@@ -70,7 +68,7 @@ export function exceptionRoutes(exceptions: ExceptionService, unlockCodes: Unloc
 
   router.post(
     '/exceptions/:id/revoke',
-    endpoint({ access: EXCEPTION_DECIDERS, params: idParam, body: revokeExceptionRequest }, async ({ params, body, user, req }) => ({
+    endpoint({ access: ROUTE_ROLES.exceptionDecisions, params: idParam, body: revokeExceptionRequest }, async ({ params, body, user, req }) => ({
       status: 200,
       body: { exception: await exceptions.revoke(params.id, body.reason, actorOf(user, req)) },
     })),
@@ -78,7 +76,7 @@ export function exceptionRoutes(exceptions: ExceptionService, unlockCodes: Unloc
 
   router.post(
     '/agents/:id/unlock-codes',
-    endpoint({ access: EXCEPTION_DECIDERS, params: idParam, body: unlockCodeRequest }, async ({ params, body, user, req }) => {
+    endpoint({ access: ROUTE_ROLES.exceptionDecisions, params: idParam, body: unlockCodeRequest }, async ({ params, body, user, req }) => {
       const reply: UnlockCodeIssued = await unlockCodes.issue(params.id, body, actorOf(user, req));
       return { status: 201, body: reply };
     }),

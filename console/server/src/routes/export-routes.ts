@@ -1,9 +1,9 @@
-import { eventExportQuery } from '@dlp/shared';
+import { eventExportQuery, ROUTE_ROLES } from '@dlp/shared';
 import { Router } from 'express';
 import type { EventExportService } from '../reports/event-export-service';
 import type { AuditService } from '../services/audit-service';
 import { auditContext } from './audit-context';
-import { endpoint, READERS, requireUser } from './endpoint';
+import { endpoint, requireUser } from './endpoint';
 import { writeLines } from './write-lines';
 
 /** GET /exports/events.csv: any event search as CSV, streamed. */
@@ -12,7 +12,7 @@ export function exportRoutes(exports: EventExportService, audit: AuditService): 
 
   router.get(
     '/exports/events.csv',
-    endpoint({ access: READERS, query: eventExportQuery, summary: 'Event search as CSV (UTF-8 with BOM), streamed' }, async ({ query, user, req, res }) => {
+    endpoint({ access: ROUTE_ROLES.monitoring, query: eventExportQuery, summary: 'Event search as CSV (UTF-8 with BOM), streamed' }, async ({ query, user, req, res }) => {
       const who = auditContext(requireUser(user), req);
       const filters = { ...query };
       // Audited before the first byte (who takes what) and after the last (how many rows went out).

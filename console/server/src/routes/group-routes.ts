@@ -1,12 +1,9 @@
-import { createGroupRequest, idParam, moveAgentRequest, updateGroupRequest, type EffectivePolicyResponse } from '@dlp/shared';
+import { createGroupRequest, idParam, moveAgentRequest, ROUTE_ROLES, updateGroupRequest, type EffectivePolicyResponse } from '@dlp/shared';
 import { Router } from 'express';
 import type { AgentService } from '../services/agent-service';
 import type { GroupService } from '../services/group-service';
 import { auditContext } from './audit-context';
-import { ADMIN_ONLY, endpoint, requireUser, type Access } from './endpoint';
-
-/** Admins manage groups; auditors may read them (read-only everywhere). */
-export const ADMIN_AND_AUDITOR: Access = ['admin', 'auditor'];
+import { endpoint, requireUser } from './endpoint';
 
 /** Groups (CRUD), agent placement, effective policy and rollout progress. */
 export function groupRoutes(groups: GroupService, agents: AgentService): Router {
@@ -14,12 +11,12 @@ export function groupRoutes(groups: GroupService, agents: AgentService): Router 
 
   router.get(
     '/groups',
-    endpoint({ access: ADMIN_AND_AUDITOR }, async () => ({ status: 200, body: { items: await groups.list() } })),
+    endpoint({ access: ROUTE_ROLES.configurationView }, async () => ({ status: 200, body: { items: await groups.list() } })),
   );
 
   router.post(
     '/groups',
-    endpoint({ access: ADMIN_ONLY, body: createGroupRequest }, async ({ body, user, req }) => ({
+    endpoint({ access: ROUTE_ROLES.administration, body: createGroupRequest }, async ({ body, user, req }) => ({
       status: 201,
       body: { group: await groups.create(body, auditContext(requireUser(user), req)) },
     })),
@@ -27,7 +24,7 @@ export function groupRoutes(groups: GroupService, agents: AgentService): Router 
 
   router.patch(
     '/groups/:id',
-    endpoint({ access: ADMIN_ONLY, params: idParam, body: updateGroupRequest }, async ({ params, body, user, req }) => ({
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam, body: updateGroupRequest }, async ({ params, body, user, req }) => ({
       status: 200,
       body: { group: await groups.update(params.id, body, auditContext(requireUser(user), req)) },
     })),
@@ -35,7 +32,7 @@ export function groupRoutes(groups: GroupService, agents: AgentService): Router 
 
   router.delete(
     '/groups/:id',
-    endpoint({ access: ADMIN_ONLY, params: idParam }, async ({ params, user, req }) => {
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam }, async ({ params, user, req }) => {
       await groups.delete(params.id, auditContext(requireUser(user), req));
       return { status: 204 };
     }),
@@ -43,17 +40,17 @@ export function groupRoutes(groups: GroupService, agents: AgentService): Router 
 
   router.get(
     '/groups/:id/rollout',
-    endpoint({ access: ADMIN_AND_AUDITOR, params: idParam }, async ({ params }) => ({ status: 200, body: { rollout: await groups.rollout(params.id) } })),
+    endpoint({ access: ROUTE_ROLES.configurationView, params: idParam }, async ({ params }) => ({ status: 200, body: { rollout: await groups.rollout(params.id) } })),
   );
 
   router.get(
     '/rollout',
-    endpoint({ access: ADMIN_AND_AUDITOR }, async () => ({ status: 200, body: { items: await groups.rolloutAll() } })),
+    endpoint({ access: ROUTE_ROLES.configurationView }, async () => ({ status: 200, body: { items: await groups.rolloutAll() } })),
   );
 
   router.put(
     '/agents/:id/group',
-    endpoint({ access: ADMIN_ONLY, params: idParam, body: moveAgentRequest }, async ({ params, body, user, req }) => {
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam, body: moveAgentRequest }, async ({ params, body, user, req }) => {
       await groups.moveAgent(params.id, body.groupId, auditContext(requireUser(user), req));
       return { status: 200, body: { agent: await agents.get(params.id) } };
     }),
@@ -61,7 +58,7 @@ export function groupRoutes(groups: GroupService, agents: AgentService): Router 
 
   router.get(
     '/agents/:id/effective-policy',
-    endpoint({ access: ADMIN_AND_AUDITOR, params: idParam }, async ({ params }) => {
+    endpoint({ access: ROUTE_ROLES.configurationView, params: idParam }, async ({ params }) => {
       const reply: EffectivePolicyResponse = await groups.effectivePolicy(params.id);
       return { status: 200, body: reply };
     }),

@@ -1,13 +1,13 @@
 import type { BlockList } from 'node:net';
-import { healthReply, readinessReply, type ReadinessReply } from '@dlp/shared';
+import { healthReply, readinessReply, ROUTE_ROLES, type ReadinessReply } from '@dlp/shared';
 import { Router, type RequestHandler, type Response } from 'express';
 import type { ConsoleMetrics } from '../ops/console-metrics';
 import { allowListedPeers } from '../ops/metrics-access';
 import { PROMETHEUS_CONTENT_TYPE } from '../ops/metrics-registry';
-import { buildOpenApiDocument, type OpenApiDocument } from '../ops/openapi';
+import { buildOpenApiDocument, type OpenApiDocument } from './openapi';
 import type { Readiness } from '../ops/readiness';
 import type { AuthService } from '../services/auth-service';
-import { endpoint, READERS } from './endpoint';
+import { endpoint } from './endpoint';
 import { loadSession } from './session-cookie';
 
 export interface OpsRouteDeps {
@@ -54,7 +54,7 @@ export function opsRoutes(deps: OpsRouteDeps): Router {
     noStore,
     allowListedPeers(deps.metricsAllow, (_req, res) => serveMetrics(res)),
     loadSession(deps.auth, { metricsTokens: true }),
-    endpoint({ access: READERS, summary: 'Prometheus metrics (text format 0.0.4); readers, `metrics` API tokens, or allow-listed peers.' }, async ({ res }) => {
+    endpoint({ access: ROUTE_ROLES.monitoring, summary: 'Prometheus metrics (text format 0.0.4); readers, `metrics` API tokens, or allow-listed peers.' }, async ({ res }) => {
       serveMetrics(res);
       return 'streamed';
     }),

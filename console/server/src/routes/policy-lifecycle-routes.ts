@@ -4,6 +4,7 @@ import {
   idParam,
   impactRequest,
   rollbackRequest,
+  ROUTE_ROLES,
   updateDraftRequest,
   type DraftDetail,
   type ImpactReport,
@@ -14,8 +15,7 @@ import { Router } from 'express';
 import type { ImpactService } from '../services/impact-service';
 import type { PolicyLifecycleService } from '../services/policy-lifecycle-service';
 import { auditContext } from './audit-context';
-import { ADMIN_ONLY, endpoint, requireUser } from './endpoint';
-import { ADMIN_AND_AUDITOR } from './group-routes';
+import { endpoint, requireUser } from './endpoint';
 
 /** Drafts, publish, rollback, diff and impact preview. Admins write; auditors read. */
 export function policyLifecycleRoutes(lifecycle: PolicyLifecycleService, impact: ImpactService): Router {
@@ -23,12 +23,12 @@ export function policyLifecycleRoutes(lifecycle: PolicyLifecycleService, impact:
 
   router.get(
     '/policies/:id/drafts',
-    endpoint({ access: ADMIN_AND_AUDITOR, params: idParam }, async ({ params }) => ({ status: 200, body: { items: await lifecycle.listDrafts(params.id) } })),
+    endpoint({ access: ROUTE_ROLES.configurationView, params: idParam }, async ({ params }) => ({ status: 200, body: { items: await lifecycle.listDrafts(params.id) } })),
   );
 
   router.post(
     '/policies/:id/drafts',
-    endpoint({ access: ADMIN_ONLY, params: idParam, body: createDraftRequest }, async ({ params, body, user, req }) => {
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam, body: createDraftRequest }, async ({ params, body, user, req }) => {
       const actor = requireUser(user);
       const reply: DraftDetail = await lifecycle.createDraft(params.id, body.document, actor.username, auditContext(actor, req));
       return { status: 201, body: reply };
@@ -37,7 +37,7 @@ export function policyLifecycleRoutes(lifecycle: PolicyLifecycleService, impact:
 
   router.get(
     '/drafts/:id',
-    endpoint({ access: ADMIN_AND_AUDITOR, params: idParam }, async ({ params }) => {
+    endpoint({ access: ROUTE_ROLES.configurationView, params: idParam }, async ({ params }) => {
       const reply: DraftDetail = await lifecycle.getDraft(params.id);
       return { status: 200, body: reply };
     }),
@@ -45,7 +45,7 @@ export function policyLifecycleRoutes(lifecycle: PolicyLifecycleService, impact:
 
   router.put(
     '/drafts/:id',
-    endpoint({ access: ADMIN_ONLY, params: idParam, body: updateDraftRequest }, async ({ params, body, user, req }) => {
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam, body: updateDraftRequest }, async ({ params, body, user, req }) => {
       const reply: DraftDetail = await lifecycle.updateDraft(params.id, body.document, auditContext(requireUser(user), req));
       return { status: 200, body: reply };
     }),
@@ -53,7 +53,7 @@ export function policyLifecycleRoutes(lifecycle: PolicyLifecycleService, impact:
 
   router.delete(
     '/drafts/:id',
-    endpoint({ access: ADMIN_ONLY, params: idParam }, async ({ params, user, req }) => {
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam }, async ({ params, user, req }) => {
       await lifecycle.deleteDraft(params.id, auditContext(requireUser(user), req));
       return { status: 204 };
     }),
@@ -61,7 +61,7 @@ export function policyLifecycleRoutes(lifecycle: PolicyLifecycleService, impact:
 
   router.post(
     '/drafts/:id/publish',
-    endpoint({ access: ADMIN_ONLY, params: idParam }, async ({ params, user, req }) => {
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam }, async ({ params, user, req }) => {
       const reply: PublishResponse = await lifecycle.publishDraft(params.id, auditContext(requireUser(user), req));
       return { status: 200, body: reply };
     }),
@@ -70,7 +70,7 @@ export function policyLifecycleRoutes(lifecycle: PolicyLifecycleService, impact:
   // A preview changes nothing, but it reads every host's history: admins only, like drafts.
   router.post(
     '/drafts/:id/impact',
-    endpoint({ access: ADMIN_ONLY, params: idParam, body: impactRequest }, async ({ params, body }) => {
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam, body: impactRequest }, async ({ params, body }) => {
       const reply: ImpactReport = await impact.preview(params.id, body.days);
       return { status: 200, body: reply };
     }),
@@ -78,7 +78,7 @@ export function policyLifecycleRoutes(lifecycle: PolicyLifecycleService, impact:
 
   router.get(
     '/policies/:id/diff',
-    endpoint({ access: ADMIN_AND_AUDITOR, params: idParam, query: diffQuery }, async ({ params, query }) => {
+    endpoint({ access: ROUTE_ROLES.configurationView, params: idParam, query: diffQuery }, async ({ params, query }) => {
       const reply: PolicyDiff = await lifecycle.diff(params.id, query.from, query.to);
       return { status: 200, body: reply };
     }),
@@ -86,7 +86,7 @@ export function policyLifecycleRoutes(lifecycle: PolicyLifecycleService, impact:
 
   router.post(
     '/policies/:id/rollback',
-    endpoint({ access: ADMIN_ONLY, params: idParam, body: rollbackRequest }, async ({ params, body, user, req }) => {
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam, body: rollbackRequest }, async ({ params, body, user, req }) => {
       const reply: PublishResponse = await lifecycle.rollback(params.id, body.version, auditContext(requireUser(user), req));
       return { status: 200, body: reply };
     }),

@@ -1,10 +1,9 @@
-import { assignGroupPolicyRequest, idParam, type PolicyDetail, type PolicyList } from '@dlp/shared';
+import { assignGroupPolicyRequest, idParam, ROUTE_ROLES, type PolicyDetail, type PolicyList } from '@dlp/shared';
 import { Router } from 'express';
 import { z } from 'zod';
 import { parsePolicyDocument, type PolicyService } from '../services/policy-service';
 import { auditContext } from './audit-context';
-import { ADMIN_ONLY, endpoint, requireUser } from './endpoint';
-import { ADMIN_AND_AUDITOR } from './group-routes';
+import { endpoint, requireUser } from './endpoint';
 
 /**
  * The body of a policy save: `{ document }`. The document itself is validated by the service so
@@ -18,7 +17,7 @@ export function policyRoutes(policies: PolicyService): Router {
 
   router.get(
     '/policies',
-    endpoint({ access: ADMIN_AND_AUDITOR }, async () => {
+    endpoint({ access: ROUTE_ROLES.configurationView }, async () => {
       const reply: PolicyList = { items: await policies.list() };
       return { status: 200, body: reply };
     }),
@@ -26,7 +25,7 @@ export function policyRoutes(policies: PolicyService): Router {
 
   router.post(
     '/policies',
-    endpoint({ access: ADMIN_ONLY, body: policySaveBody }, async ({ body, user, req }) => ({
+    endpoint({ access: ROUTE_ROLES.administration, body: policySaveBody }, async ({ body, user, req }) => ({
       status: 201,
       body: { policy: await policies.create(parsePolicyDocument(body.document), auditContext(requireUser(user), req)) },
     })),
@@ -34,7 +33,7 @@ export function policyRoutes(policies: PolicyService): Router {
 
   router.get(
     '/policies/:id',
-    endpoint({ access: ADMIN_AND_AUDITOR, params: idParam }, async ({ params }) => {
+    endpoint({ access: ROUTE_ROLES.configurationView, params: idParam }, async ({ params }) => {
       const reply: PolicyDetail = await policies.get(params.id);
       return { status: 200, body: reply };
     }),
@@ -42,7 +41,7 @@ export function policyRoutes(policies: PolicyService): Router {
 
   router.put(
     '/policies/:id',
-    endpoint({ access: ADMIN_ONLY, params: idParam, body: policySaveBody }, async ({ params, body, user, req }) => ({
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam, body: policySaveBody }, async ({ params, body, user, req }) => ({
       status: 200,
       body: { policy: await policies.update(params.id, parsePolicyDocument(body.document), auditContext(requireUser(user), req)) },
     })),
@@ -50,7 +49,7 @@ export function policyRoutes(policies: PolicyService): Router {
 
   router.get(
     '/policies/:id/versions',
-    endpoint({ access: ADMIN_AND_AUDITOR, params: idParam }, async ({ params }) => {
+    endpoint({ access: ROUTE_ROLES.configurationView, params: idParam }, async ({ params }) => {
       const reply: PolicyList = { items: await policies.versions(params.id) };
       return { status: 200, body: reply };
     }),
@@ -58,7 +57,7 @@ export function policyRoutes(policies: PolicyService): Router {
 
   router.put(
     '/groups/:id/policy',
-    endpoint({ access: ADMIN_ONLY, params: idParam, body: assignGroupPolicyRequest }, async ({ params, body, user, req }) => ({
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam, body: assignGroupPolicyRequest }, async ({ params, body, user, req }) => ({
       status: 200,
       body: { group: await policies.assignToGroup(params.id, body.policyId, auditContext(requireUser(user), req)) },
     })),

@@ -1,9 +1,11 @@
-import type { Role } from '@dlp/shared';
+import { ROUTE_ROLES, type Role, type RouteFamily } from '@dlp/shared';
+import { walkRoutes } from '../ops/route-walker';
 import { enrollAgent } from '../testing/agent-peer';
 import { BearerClient, RestClient } from '../testing/rest-client';
 import { listRoutes } from '../testing/route-list';
 import { createEnrollSecret, startTestConsole, type TestConsole } from '../testing/test-console';
 import { createTestApiToken, createTestUser } from '../testing/test-users';
+import { endpointSpecOf } from './endpoint';
 
 /**
  * Route × caller → expected answer, for EVERY route the app registers. The table below is the
@@ -123,6 +125,24 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/report-schedules/:id/runs': ADMIN_AUDITOR,
 };
 
+/**
+ * The family of the shared ROUTE_ROLES table each page's main read is authorised by. The web UI's
+ * routes.test.ts names the same family for the page showing it, so both sides read one table.
+ */
+const FAMILY_OF_PAGE_READ: Record<string, RouteFamily> = {
+  'GET /api/v1/agents': 'monitoring',
+  'GET /api/v1/events': 'monitoring',
+  'GET /api/v1/reports/events/counts': 'monitoring',
+  'GET /api/v1/exceptions': 'monitoring',
+  'GET /api/v1/alerts': 'monitoring',
+  'GET /api/v1/policies': 'configurationView',
+  'GET /api/v1/groups': 'configurationView',
+  'GET /api/v1/audit': 'audit',
+  'GET /api/v1/users': 'administration',
+  'GET /api/v1/settings': 'administration',
+  'POST /api/v1/auth/password': 'account',
+};
+
 /** Auditors change nothing; these are the only state-changing routes they may call (their own session). */
 const AUDITOR_SELF_SERVICE = new Set(['POST /api/v1/auth/login', 'POST /api/v1/auth/logout', 'POST /api/v1/auth/password']);
 
@@ -216,6 +236,23 @@ describe('route × role access table', () => {
     }
     expect(mismatches).toEqual([]);
     expect(checked).toBe(routes.length * callers.length);
+  });
+
+  it('authorises every endpoint with a list of the shared ROUTE_ROLES table (the one the web UI reads)', () => {
+    const families = Object.values(ROUTE_ROLES) as readonly unknown[];
+    const notFromTable: string[] = [];
+    const accessOf = new Map<string, unknown>();
+    for (const route of walkRoutes(t.console.httpApp)) {
+      const spec = route.handlers.map(endpointSpecOf).find((s) => s !== undefined);
+      const key = `${route.method} ${route.path}`;
+      if (spec === undefined || spec.access === 'public') continue;
+      accessOf.set(key, spec.access);
+      // The same array object, not an equal copy: a list written out again in a route could drift.
+      if (!families.includes(spec.access)) notFromTable.push(key);
+    }
+    expect(notFromTable).toEqual([]);
+    for (const [key, family] of Object.entries(FAMILY_OF_PAGE_READ)) expect({ key, access: accessOf.get(key) }).toEqual({ key, access: ROUTE_ROLES[family] });
+    for (const [key, family] of Object.entries(FAMILY_OF_PAGE_READ)) expect(accessOf.get(key)).toBe(ROUTE_ROLES[family]);
   });
 
   it('gives officers no policy publishing and auditors no state-changing route at all', () => {

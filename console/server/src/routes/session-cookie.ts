@@ -1,6 +1,6 @@
 import type { CurrentUser } from '@dlp/shared';
 import type { Request, RequestHandler, Response } from 'express';
-import type { AuthService, Principal } from '../services/auth-service';
+import type { Principal, PrincipalResolver } from '../auth/principal';
 
 export const SESSION_COOKIE = 'dlp_session';
 
@@ -64,7 +64,7 @@ function bearerToken(req: Request): string | undefined {
  * Agent tokens never authenticate a REST request (they are not API tokens). A `metrics` token is
  * nobody except where `metricsTokens` is set (GET /metrics): a leaked scrape token reads no events.
  */
-export function loadSession(auth: AuthService, options: { metricsTokens?: boolean } = {}): RequestHandler {
+export function loadSession(auth: PrincipalResolver, options: { metricsTokens?: boolean } = {}): RequestHandler {
   return async (req, _res, next) => {
     const token = readSessionToken(req);
     let principal = token !== undefined ? await auth.principalForSession(token) : undefined;

@@ -1,8 +1,8 @@
-import { consoleSettings, identityMappingSettings } from '@dlp/shared';
+import { consoleSettings, identityMappingSettings, ROUTE_ROLES } from '@dlp/shared';
 import { Router } from 'express';
 import type { SettingsService } from '../services/settings-service';
 import { auditContext } from './audit-context';
-import { ADMIN_ONLY, endpoint, requireUser } from './endpoint';
+import { endpoint, requireUser } from './endpoint';
 
 /** Console settings (admins): GET and PUT the whole settings object; the identity mapping likewise. */
 export function settingsRoutes(settings: SettingsService): Router {
@@ -10,12 +10,12 @@ export function settingsRoutes(settings: SettingsService): Router {
 
   router.get(
     '/settings',
-    endpoint({ access: ADMIN_ONLY, response: consoleSettings }, async () => ({ status: 200, body: await settings.get() })),
+    endpoint({ access: ROUTE_ROLES.administration, response: consoleSettings }, async () => ({ status: 200, body: await settings.get() })),
   );
 
   router.put(
     '/settings',
-    endpoint({ access: ADMIN_ONLY, body: consoleSettings, response: consoleSettings }, async ({ body, user, req }) => ({
+    endpoint({ access: ROUTE_ROLES.administration, body: consoleSettings, response: consoleSettings }, async ({ body, user, req }) => ({
       status: 200,
       body: await settings.update(body, auditContext(requireUser(user), req)),
     })),
@@ -23,7 +23,7 @@ export function settingsRoutes(settings: SettingsService): Router {
 
   router.get(
     '/settings/identity-mapping',
-    endpoint({ access: ADMIN_ONLY, response: identityMappingSettings, summary: 'How agent-reported users map to console accounts' }, async () => ({
+    endpoint({ access: ROUTE_ROLES.administration, response: identityMappingSettings, summary: 'How agent-reported users map to console accounts' }, async () => ({
       status: 200,
       body: await settings.getIdentityMapping(),
     })),
@@ -31,7 +31,7 @@ export function settingsRoutes(settings: SettingsService): Router {
 
   router.put(
     '/settings/identity-mapping',
-    endpoint({ access: ADMIN_ONLY, body: identityMappingSettings, response: identityMappingSettings }, async ({ body, user, req }) => ({
+    endpoint({ access: ROUTE_ROLES.administration, body: identityMappingSettings, response: identityMappingSettings }, async ({ body, user, req }) => ({
       status: 200,
       body: await settings.updateIdentityMapping(body, auditContext(requireUser(user), req)),
     })),

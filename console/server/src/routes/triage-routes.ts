@@ -1,11 +1,8 @@
-import { triageDetail, triagedEventPage, triageEventParams, triageEventQuery, triageUpdateRequest, type Role } from '@dlp/shared';
+import { ROUTE_ROLES, triageDetail, triagedEventPage, triageEventParams, triageEventQuery, triageUpdateRequest } from '@dlp/shared';
 import { Router } from 'express';
 import type { TriageService } from '../services/triage-service';
 import { sourceIpOf } from './audit-context';
-import { endpoint, READERS, requireUser } from './endpoint';
-
-/** Officers triage (admins may too); auditors only read. */
-export const TRIAGERS: readonly Role[] = ['admin', 'officer'];
+import { endpoint, requireUser } from './endpoint';
 
 /** GET /triage/events, GET and POST /triage/events/:agentId/:seq */
 export function triageRoutes(triage: TriageService): Router {
@@ -13,7 +10,7 @@ export function triageRoutes(triage: TriageService): Router {
 
   router.get(
     '/triage/events',
-    endpoint({ access: READERS, query: triageEventQuery, response: triagedEventPage, summary: 'Search events with their triage state' }, async ({ query }) => ({
+    endpoint({ access: ROUTE_ROLES.monitoring, query: triageEventQuery, response: triagedEventPage, summary: 'Search events with their triage state' }, async ({ query }) => ({
       status: 200,
       body: await triage.search(query),
     })),
@@ -21,7 +18,7 @@ export function triageRoutes(triage: TriageService): Router {
 
   router.get(
     '/triage/events/:agentId/:seq',
-    endpoint({ access: READERS, params: triageEventParams, response: triageDetail, summary: "An event's triage state and history" }, async ({ params }) => ({
+    endpoint({ access: ROUTE_ROLES.monitoring, params: triageEventParams, response: triageDetail, summary: "An event's triage state and history" }, async ({ params }) => ({
       status: 200,
       body: await triage.detail(params.agentId, params.seq),
     })),
@@ -30,7 +27,7 @@ export function triageRoutes(triage: TriageService): Router {
   router.post(
     '/triage/events/:agentId/:seq',
     endpoint(
-      { access: TRIAGERS, params: triageEventParams, body: triageUpdateRequest, response: triageDetail, summary: 'Set the triage state of an event or its group, or add a note' },
+      { access: ROUTE_ROLES.triage, params: triageEventParams, body: triageUpdateRequest, response: triageDetail, summary: 'Set the triage state of an event or its group, or add a note' },
       async ({ params, body, user, req }) => {
         const current = requireUser(user);
         const who = { actor: { id: current.id, username: current.username, role: current.role }, sourceIp: sourceIpOf(req) };

@@ -1,8 +1,8 @@
-import { createUserRequest, idParam, updateUserRequest, userList, userResponse, type UserList } from '@dlp/shared';
+import { createUserRequest, idParam, ROUTE_ROLES, updateUserRequest, userList, userResponse, type UserList } from '@dlp/shared';
 import { Router } from 'express';
 import type { UserService } from '../services/user-service';
 import { auditContext } from './audit-context';
-import { ADMIN_ONLY, endpoint, requireUser } from './endpoint';
+import { endpoint, requireUser } from './endpoint';
 
 /** Users (admins only): list, create, read, change role / disable / reset password. */
 export function userRoutes(users: UserService): Router {
@@ -10,7 +10,7 @@ export function userRoutes(users: UserService): Router {
 
   router.get(
     '/users',
-    endpoint({ access: ADMIN_ONLY, response: userList }, async () => {
+    endpoint({ access: ROUTE_ROLES.administration, response: userList }, async () => {
       const reply: UserList = { items: await users.list() };
       return { status: 200, body: reply };
     }),
@@ -18,7 +18,7 @@ export function userRoutes(users: UserService): Router {
 
   router.post(
     '/users',
-    endpoint({ access: ADMIN_ONLY, body: createUserRequest, response: userResponse }, async ({ body, user, req }) => ({
+    endpoint({ access: ROUTE_ROLES.administration, body: createUserRequest, response: userResponse }, async ({ body, user, req }) => ({
       status: 201,
       body: { user: await users.create(body, auditContext(requireUser(user), req)) },
     })),
@@ -26,12 +26,12 @@ export function userRoutes(users: UserService): Router {
 
   router.get(
     '/users/:id',
-    endpoint({ access: ADMIN_ONLY, params: idParam, response: userResponse }, async ({ params }) => ({ status: 200, body: { user: await users.get(params.id) } })),
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam, response: userResponse }, async ({ params }) => ({ status: 200, body: { user: await users.get(params.id) } })),
   );
 
   router.patch(
     '/users/:id',
-    endpoint({ access: ADMIN_ONLY, params: idParam, body: updateUserRequest, response: userResponse }, async ({ params, body, user, req }) => ({
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam, body: updateUserRequest, response: userResponse }, async ({ params, body, user, req }) => ({
       status: 200,
       body: { user: await users.update(params.id, body, auditContext(requireUser(user), req)) },
     })),

@@ -2,7 +2,7 @@ import { canonicalJson, type AuditActor, type AuditEntry, type AuditExportQuery,
 import type { AuditFilter, AuditRecord, ConsoleStore, StoreTransaction } from '../store/store';
 import { auditRowHash, chainBreak, GENESIS_HASH } from './audit-chain';
 import { decodeRowCursor, encodeRowCursor } from './cursor';
-import { redactSecrets } from './redact-secrets';
+import { redactSecrets } from '../logging/redact-secrets';
 
 /** What a caller tells the audit log; time, id and hashes are added by the service. */
 export interface AuditEntryInput {

@@ -1,9 +1,10 @@
-import type { ApiTokenScope, CurrentUser, Role } from '@dlp/shared';
+import type { CurrentUser, Role } from '@dlp/shared';
 import { uuidv7 } from '@dlp/shared';
 import { csrfTokenFor } from '../auth/csrf-token';
 import { LoginThrottle, type LoginThrottleOptions } from '../auth/login-throttle';
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../auth/password-hash';
 import { streamSessionKey } from '../auth/principal-revocation';
+import type { Principal } from '../auth/principal';
 import { newSecretToken, sha256Hex } from '../auth/secret-token';
 import type { Logger } from '../logging/logger';
 import type { ConsoleStore, UserRecord } from '../store/store';
@@ -12,6 +13,8 @@ import type { ConsoleEvents } from './console-events';
 import { ServiceError } from './service-error';
 import { readSettings } from './settings-service';
 import { isPasswordExpired } from './password-rules';
+
+export type { Principal } from '../auth/principal';
 
 /** Sessions last one working day; then people log in again. */
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -35,25 +38,6 @@ export interface LoginResult {
   expiresAtMs: number;
   csrfToken: string;
   mustChangePassword: boolean;
-}
-
-/** Who is calling, resolved from a session cookie or an API token. */
-export interface Principal {
-  user: CurrentUser;
-  via: 'session' | 'api-token';
-  /** Every route but the password change answers 403 `password_expired` until it is changed. */
-  mustChangePassword: boolean;
-  /** Cookie sessions only: the session token (state-changing requests must carry its CSRF token). */
-  sessionToken?: string;
-  /** API tokens only: what the token may be used for (`metrics`: GET /metrics and nothing else). */
-  tokenScope?: ApiTokenScope;
-  /**
-   * The person behind the credential: the session's user, or the user who owns (created) the API
-   * token. Separation of duties compares persons, never credentials.
-   */
-  person: { id: string; username: string };
-  /** API tokens only: the token's id (what a revocation names). */
-  apiTokenId?: string;
 }
 
 type AuditContext = Pick<AuditEntryInput, 'actor' | 'sourceIp'>;

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '@dlp/shared';
+import { LIMITS, type StoredEvent } from '@dlp/shared';
 import { storageFailureOf } from '../ops/write-health';
 import type { AckedSeqAdvance, ConsoleStore, EventKey } from '../store/store';
 import { CommitQueue } from './commit-queue';
@@ -12,13 +12,6 @@ interface PendingBatch {
   previousUpTo: number;
   seenAt: string;
 }
-
-/**
- * Most events written in one transaction. Bounds the latency of the first batch of a group and the
- * size of one SQLite transaction while still sharing a commit (an fsync with synchronous=FULL)
- * among many agents.
- */
-const MAX_EVENTS_PER_COMMIT = 5000;
 
 /**
  * PostgreSQL's deadlock_detected and serialization_failure: with several ingest transactions in
@@ -41,7 +34,8 @@ export class GroupCommit {
 
   constructor(private readonly store: ConsoleStore) {
     this.queue = new CommitQueue<PendingBatch, StoredEvent[]>({
-      maxWeight: MAX_EVENTS_PER_COMMIT,
+      // Bounds the first batch's wait and one SQLite transaction; many agents still share its fsync.
+      maxWeight: LIMITS.maxEventsPerCommit,
       weight: (batch) => batch.events.length,
       commit: async (group) => storedPerBatch(group, await this.commitRetryingOnce(group)),
       maxInFlight: store.ingestTransactions ?? 1,

@@ -1,6 +1,6 @@
 import type { StoredEvent, TriageInfo } from '@dlp/shared';
 import type { TriageAnnotation } from '../store/triage-store';
-import { triageGroupKey } from './triage-fingerprint';
+import { triageGroupKey } from '../store/triage-fingerprint';
 
 /** An event's effective state without its fingerprint: its own, else its group's, else `new`. */
 export function effectiveTriage(annotation: TriageAnnotation | undefined): Omit<TriageInfo, 'fingerprint'> {

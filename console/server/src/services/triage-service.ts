@@ -3,7 +3,7 @@ import type { ConsoleStore } from '../store/store';
 import type { TriageHistoryRecord, TriageStateRecord } from '../store/triage-store';
 import type { AuditService } from './audit-service';
 import { ServiceError } from './service-error';
-import { triageGroupKey } from './triage-fingerprint';
+import { triageGroupKey } from '../store/triage-fingerprint';
 import { triageInfoOf } from './triage-info';
 import { TriageWalk } from './triage-walk';
 

@@ -1,5 +1,5 @@
 import type { ApiTokenScope, Role } from '@dlp/shared';
-import type { UserRecord } from './store';
+import type { UserRecord } from './user-record';
 
 /** An automation credential: only the SHA-256 of the token is stored. */
 export interface ApiTokenRecord {

@@ -1,11 +1,14 @@
 import type { DraftRepository, ExceptionRepository, UnlockKeyRepository } from './lifecycle-store';
 import type { ApiTokenRepository, SettingsRepository } from './access-store';
+import type { NewUserRecord, UserRecord } from './user-record';
 import type { AlertRepository } from './alert-store';
 import type { EventSearchRepository } from './event-search-store';
 import type { TriageRepository } from './triage-store';
 import type { AgentRepository, EnrollSecretRepository } from './agent-store';
 import type { ReportScheduleRepository } from './report-store';
 import type { PolicyMode, Role, SignedPolicy, StoredEvent } from '@dlp/shared';
+
+export type { NewUserRecord, UserRecord } from './user-record';
 
 export type {
   AckedSeqAdvance,
@@ -64,28 +67,6 @@ export interface StoreRepositories {
 
 /** The repositories handed to a `transaction` callback: pass it on so writes join the transaction. */
 export type StoreTransaction = StoreRepositories;
-
-export interface UserRecord {
-  id: string;
-  username: string;
-  role: Role;
-  /** Self-describing scrypt hash (see auth/password-hash.ts). */
-  passwordHash: string;
-  createdAt: string;
-  disabled: boolean;
-  /** When the password was last set (rotation is measured from here). */
-  passwordChangedAt: string;
-  /** Set for the printed first-admin password and for passwords an admin chose. */
-  mustChangePassword: boolean;
-  /** Consecutive failed logins since the last success or lockout. */
-  failedLogins: number;
-  /** Unix ms until which logins are refused (5 failures lock for 15 minutes). */
-  lockedUntilMs: number | null;
-}
-
-/** What `insert` needs: the login-state fields default to a fresh, unlocked account. */
-export type NewUserRecord = Omit<UserRecord, 'passwordChangedAt' | 'mustChangePassword' | 'failedLogins' | 'lockedUntilMs'> &
-  Partial<Pick<UserRecord, 'passwordChangedAt' | 'mustChangePassword'>>;
 
 export interface UserRepository {
   count(): Promise<number>;

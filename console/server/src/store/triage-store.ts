@@ -8,7 +8,7 @@ export interface TriageStateRecord {
   updatedAt: string;
 }
 
-/** The identity shared by identical events (see services/triage-fingerprint.ts). */
+/** The identity shared by identical events (see store/triage-fingerprint.ts). */
 export interface TriageGroupKey {
   fingerprint: string;
   agentId: string;

@@ -94,6 +94,7 @@ describe('openEventStream when the console ends the stream', () => {
     expect(s.sources).toHaveLength(2);
     expect(parseEndReason('{"reason":"lifetime"}')).toBe('lifetime');
     expect(parseEndReason('{"reason":3}')).toBeUndefined();
+    expect(parseEndReason('{"reason":"no-such-reason"}')).toBeUndefined();
     expect(parseEndReason(undefined)).toBeUndefined();
     s.handle.close();
   });

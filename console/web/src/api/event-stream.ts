@@ -1,4 +1,4 @@
-import { storedEvent, type StoredEvent } from '@dlp/shared';
+import { EVENT_STREAM_MESSAGES, STREAM_END_REASONS, storedEvent, type StoredEvent, type StreamEndReason } from '@dlp/shared';
 
 /** connecting: first attempt; live: the stream is open; reconnecting: lost, trying again. */
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
@@ -23,20 +23,16 @@ export interface EventStreamOptions {
   createSource?: (url: string) => EventSource;
 }
 
-/** Name of the SSE event that carries a JSON array of StoredEvent. */
-export const EVENTS_SSE_NAME = 'events';
-/**
- * The console's last message before it ends a stream, `{"reason":…}`: `lifetime` (streams have a
- * maximum age), `revoked`/`access` (the session or token ended or lost access), `shutdown`.
- */
-export const END_SSE_NAME = 'end';
+function isEndReason(value: unknown): value is StreamEndReason {
+  return STREAM_END_REASONS.some((reason) => reason === value);
+}
 
-/** The reason of an `end` message, or undefined when the payload is not one. */
-export function parseEndReason(data: unknown): string | undefined {
+/** The reason of an `end` message, or undefined when the payload is not one (or names no known reason). */
+export function parseEndReason(data: unknown): StreamEndReason | undefined {
   if (typeof data !== 'string') return undefined;
   try {
     const value: unknown = JSON.parse(data);
-    if (typeof value === 'object' && value !== null && 'reason' in value && typeof value.reason === 'string') return value.reason;
+    if (typeof value === 'object' && value !== null && 'reason' in value && isEndReason(value.reason)) return value.reason;
   } catch {
     // Not JSON: no reason.
   }
@@ -85,13 +81,13 @@ export function openEventStream(url: string, listener: EventStreamListener, opti
     current.addEventListener('open', () => {
       if (!closed) listener.onStatus('live');
     });
-    current.addEventListener(EVENTS_SSE_NAME, (message) => {
+    current.addEventListener(EVENT_STREAM_MESSAGES.events, (message) => {
       if (closed || !(message instanceof MessageEvent) || typeof message.data !== 'string') return;
       const batch = parseEventBatch(message.data);
       if (batch.rejected > 0) listener.onRejected?.(batch.rejected);
       if (batch.events.length > 0) listener.onEvents(batch.events);
     });
-    current.addEventListener(END_SSE_NAME, (message) => {
+    current.addEventListener(EVENT_STREAM_MESSAGES.end, (message) => {
       if (closed || !(message instanceof MessageEvent)) return;
       const reason = parseEndReason(message.data);
       // A node shutting down: EventSource's own reconnect (after the server's retry delay) finds another node.

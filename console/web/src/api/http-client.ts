@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiError, describeIssues } from '@dlp/shared';
+import { apiError, CSRF_HEADER, describeIssues } from '@dlp/shared';
 import { ApiRequestError } from './api-error';
 
 /** Query-string values; `undefined` members are left out. */
@@ -74,7 +74,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       // body-less actions such as sign-out send an empty JSON object.
       headers['Content-Type'] = 'application/json';
       // The console refuses a cookie session's state-changing request without its CSRF token.
-      if (csrfToken !== undefined) headers['X-CSRF-Token'] = csrfToken;
+      if (csrfToken !== undefined) headers[CSRF_HEADER] = csrfToken;
       body = JSON.stringify(requestOptions.body ?? {});
     }
     let response: Response;

@@ -5,6 +5,7 @@ import {
   CLOSE_CODES,
   consoleToAgentMessage,
   decodeFrame,
+  ENROLL_WAIT_CODES,
   LIMITS,
   PROTOCOL_VERSION,
   type AgentInfo,
@@ -269,7 +270,7 @@ export class ConsoleLink {
         return;
       case 'error':
         this.consoleRetryAfterMs = message.retryAfterMs ?? null;
-        if (message.code === 'enroll_pending') this.options.log.info('enrollment waits for an admin’s approval; asking again later', { retryInMs: message.retryAfterMs });
+        if (message.code === ENROLL_WAIT_CODES.pending) this.options.log.info('enrollment waits for an admin’s approval; asking again later', { retryInMs: message.retryAfterMs });
         else this.options.log.warn('the console reported an error', { code: message.code, message: message.message });
         return;
     }

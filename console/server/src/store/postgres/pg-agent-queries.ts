@@ -1,5 +1,4 @@
-import type { SqlParam } from '@dlp/shared/node';
-import { clockAssignment, sqliteAgentRepository } from '../sqlite/agent-queries';
+import { sqlAgentRepository } from '../sql/agent-queries';
 import type { AgentRepository } from '../store';
 import type { PgStatements } from './pg-statements';
 
@@ -9,32 +8,12 @@ const INFO = "(replace(info_json, '\\u0000', '\\ufffd')::jsonb)";
 const PG_AGENT_SEARCH = `((${INFO} ->> 'hostname') ILIKE ? ESCAPE '\\' OR (${INFO} ->> 'user') ILIKE ? ESCAPE '\\')`;
 
 /**
- * Agents table on PostgreSQL: the SQLite repository's portable queries, plus `online_node`: the
- * node holding an agent's connection, so going offline (a disconnect, a node's start-up) only ever
- * concerns the agents of the node that says so.
+ * Agents table on PostgreSQL: the portable queries with this node's id (`online_node`), plus bulk
+ * acked-seq updates through unnest.
  */
 export function pgAgentRepository(sql: PgStatements, nodeId: string): AgentRepository {
   return {
-    ...sqliteAgentRepository(sql, PG_AGENT_SEARCH),
-    async recordHello(id, hello) {
-      const params: SqlParam[] = [JSON.stringify(hello.info), hello.policySerial, hello.seenAt, nodeId];
-      let capabilities = '';
-      if (hello.capabilities) {
-        capabilities = ', capabilities_json = ?';
-        params.push(JSON.stringify(hello.capabilities));
-      }
-      capabilities += clockAssignment(params, hello.clock);
-      params.push(id);
-      await sql.run(`UPDATE agents SET info_json = ?, policy_serial = ?, last_seen_at = ?, online = 1, online_node = ?${capabilities} WHERE id = ?`, params);
-    },
-    async setOffline(id) {
-      // A late disconnect on this node must not undo a reconnection the agent made to another one.
-      await sql.run('UPDATE agents SET online = 0 WHERE id = ? AND online_node = ?', [id, nodeId]);
-    },
-    async setAllOffline() {
-      // Only this node's connections died with it; other nodes still serve theirs.
-      await sql.run('UPDATE agents SET online = 0 WHERE online <> 0 AND online_node = ?', [nodeId]);
-    },
+    ...sqlAgentRepository(sql, { searchClause: PG_AGENT_SEARCH, nodeId }),
     async advanceAckedSeqs(updates, seenAt) {
       if (updates.size === 0) return;
       // Two arrays instead of a VALUES list: one statement text whatever the number of agents.

@@ -1,7 +1,7 @@
 import type { StoredEvent } from '@dlp/shared';
 import type { SqlParam } from '@dlp/shared/node';
-import { RollupDeltas } from '../sqlite/event-rollup-queries';
-import { eventTimeMs, INSERT_COLUMNS, pushEventRow, rollupInput } from '../sqlite/event-queries';
+import { RollupDeltas } from '../sql/event-rollup-queries';
+import { eventTimeMs, INSERT_COLUMNS, pushEventRow, rollupInput } from '../sql/event-queries';
 import { isUniqueViolation } from '../store-errors';
 import { copyRow } from './pg-copy-text';
 import type { PgStatements } from './pg-statements';

@@ -1,7 +1,7 @@
 import type { StoredEvent } from '@dlp/shared';
 import type { EventKey, EventRepository } from '../store';
 import type { SqlParam } from '@dlp/shared/node';
-import { eventColumns, eventFromRow, eventTimeMs, INSERT_COLUMNS, pushEventRow, rollupInput, sqliteEventRepository, type EventColumnsRow } from '../sqlite/event-queries';
+import { eventColumns, eventFromRow, eventTimeMs, INSERT_COLUMNS, pushEventRow, rollupInput, sqlEventRepository, type EventColumnsRow } from '../sql/event-queries';
 import { copyEvents, type PgCopyStatements } from './pg-event-copy';
 import { PG_INGEST_SQL } from './pg-event-ingest-sql';
 import type { PgParam, PgStatements } from './pg-statements';
@@ -46,7 +46,7 @@ function canCopy(sql: PgStatements): sql is PgCopyStatements {
 export function pgEventRepository(sql: PgStatements): EventRepository {
   return {
     // Queries are portable; only ingest differs.
-    ...sqliteEventRepository(sql),
+    ...sqlEventRepository(sql),
     async insertEvents(events) {
       const inserted: EventKey[] = [];
       if (events.length === 0) return inserted;

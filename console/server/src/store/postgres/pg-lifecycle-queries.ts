@@ -1,7 +1,7 @@
 import type { AuditRepository } from '../store';
 import type { ExceptionRecord, ExceptionRepository } from '../lifecycle-store';
-import { sqliteAuditRepository } from '../sqlite/audit-queries';
-import { sqliteExceptionRepository } from '../sqlite/exception-queries';
+import { sqlAuditRepository } from '../sql/audit-queries';
+import { sqlExceptionRepository } from '../sql/exception-queries';
 import type { PgStatements } from './pg-statements';
 
 /** Advisory-lock key serialising audit appends across connections and nodes. */
@@ -14,7 +14,7 @@ const AUDIT_CHAIN_LOCK = 0x646c7061; // "dlpa"
  * released as soon as the statement ends, which is harmless.
  */
 export function pgAuditRepository(sql: PgStatements): AuditRepository {
-  const portable = sqliteAuditRepository(sql);
+  const portable = sqlAuditRepository(sql);
   return {
     ...portable,
     async last() {
@@ -26,7 +26,7 @@ export function pgAuditRepository(sql: PgStatements): AuditRepository {
 
 /** The portable exception repository; only the null-safe comparison needs PostgreSQL's spelling. */
 export function pgExceptionRepository(sql: PgStatements): ExceptionRepository {
-  const portable = sqliteExceptionRepository(sql);
+  const portable = sqlExceptionRepository(sql);
   return {
     ...portable,
     async unconfirmedRevokesForAgent(agentId, nowMs): Promise<ExceptionRecord[]> {

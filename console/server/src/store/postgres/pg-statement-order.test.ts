@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { dropTestSchema, randomSchemaName, TEST_DATABASE_URL } from '../../testing/postgres-schema';
-import { RollupDeltas } from '../sqlite/event-rollup-queries';
+import { RollupDeltas } from '../sql/event-rollup-queries';
 import { InFlightQueries } from './pg-in-flight';
 import { pgTransactionStatements } from './pg-statements';
 import { openPostgresStore } from './postgres-store';

@@ -1,15 +1,15 @@
 import { finished } from 'node:stream/promises';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
-import type { RunResult, SqlParam, SqliteStatements } from '@dlp/shared/node';
+import type { RunResult, SqlParam, SqlStatements } from '@dlp/shared/node';
 import { decodeText, encodeText } from '../stored-text';
 import type { InFlightQueries } from './pg-in-flight';
 
 /** node-postgres also binds arrays (to `text[]`, `bigint[]` …), which `unnest` turns into rows. */
 export type PgParam = SqlParam | readonly string[] | readonly number[] | readonly (string | number | null)[];
 
-/** `SqliteStatements` with array parameters; usable wherever `SqliteStatements` is expected. */
-export interface PgStatements extends SqliteStatements {
+/** `SqlStatements` with array parameters; usable wherever `SqlStatements` is expected. */
+export interface PgStatements extends SqlStatements {
   run(sql: string, params?: PgParam[]): Promise<RunResult>;
   get<T>(sql: string, params?: PgParam[]): Promise<T | undefined>;
   all<T>(sql: string, params?: PgParam[]): Promise<T[]>;
@@ -125,7 +125,7 @@ function statementsOver(db: PgQueryable, send: StatementSender, inFlight?: InFli
 }
 
 /**
- * The `SqliteStatements` shape over node-postgres, so repositories whose SQL is portable serve both
+ * The `SqlStatements` shape over node-postgres, so repositories whose SQL is portable serve both
  * stores. `lastId` has no PostgreSQL equivalent and is always 0: repositories that need generated
  * ids use RETURNING in their PostgreSQL-specific versions. Text goes through `encodeText` and comes
  * back through `decodeText`. Over the pool, statements sent together run concurrently (each on a

@@ -1,4 +1,4 @@
-import { sqliteTriageRepository, toAnnotation, TRIAGE_STATE_COLUMNS, triageStateJoins, type AnnotationRow, type TriageSql } from '../sqlite/triage-queries';
+import { sqlTriageRepository, toAnnotation, TRIAGE_STATE_COLUMNS, triageStateJoins, type AnnotationRow, type TriageSql } from '../sql/triage-queries';
 import type { TriageRepository } from '../triage-store';
 import type { PgStatements } from './pg-statements';
 
@@ -6,7 +6,7 @@ import type { PgStatements } from './pg-statements';
 const field = (path: string): string => `(d.doc #>> '{${path}}')`;
 
 /**
- * The subject's identity, exactly as sqlite/triage-queries.ts computes it: a hash when the agent
+ * The subject's identity, exactly as sqlite/sqlite-triage-queries.ts computes it: a hash when the agent
  * sent one (a renamed binary is the same program), else the path; USB vendor:product:serial; …
  */
 const SUBJECT_KEY_SQL = `(CASE ${field('subject,kind')}
@@ -28,18 +28,18 @@ const PG_TRIAGE_SQL: TriageSql = {
 
 /** Triage on PostgreSQL: the portable repository with jsonb reads, many-keys annotate and RETURNING ids. */
 export function pgTriageRepository(sql: PgStatements): TriageRepository {
+  const annotate: TriageRepository['annotate'] = async (keys) => {
+    if (keys.length === 0) return [];
+    // The keys drive the join and each probes the (agent_id, seq) unique index.
+    const rows = await sql.all<AnnotationRow>(
+      `SELECT ${PG_TRIAGE_SQL.columns} FROM unnest(?::text[], ?::bigint[]) AS k (agent_id, seq)
+         JOIN events e ON e.agent_id = k.agent_id AND e.seq = k.seq ${PG_TRIAGE_SQL.joins}`,
+      [keys.map((k) => k.agentId), keys.map((k) => k.seq)],
+    );
+    return rows.map(toAnnotation);
+  };
   return {
-    ...sqliteTriageRepository(sql, PG_TRIAGE_SQL),
-    async annotate(keys) {
-      if (keys.length === 0) return [];
-      // The keys drive the join and each probes the (agent_id, seq) unique index.
-      const rows = await sql.all<AnnotationRow>(
-        `SELECT ${PG_TRIAGE_SQL.columns} FROM unnest(?::text[], ?::bigint[]) AS k (agent_id, seq)
-           JOIN events e ON e.agent_id = k.agent_id AND e.seq = k.seq ${PG_TRIAGE_SQL.joins}`,
-        [keys.map((k) => k.agentId), keys.map((k) => k.seq)],
-      );
-      return rows.map(toAnnotation);
-    },
+    ...sqlTriageRepository(sql, PG_TRIAGE_SQL, annotate),
     async appendHistory(entry) {
       // lastId has no PostgreSQL equivalent: the id comes back through RETURNING.
       const row = await sql.get<{ id: number }>(

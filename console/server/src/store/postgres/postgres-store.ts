@@ -1,28 +1,21 @@
 import { hostname } from 'node:os';
 import pg from 'pg';
 import type { ConsoleStore, StoreRepositories } from '../store';
-import { PG_ALERT_MIGRATIONS } from '../sqlite/alert-migrations';
-import { AGENT_CLOCK_MIGRATIONS } from '../sqlite/agent-clock-migrations';
-import { GROUP_BINDING_MIGRATIONS } from '../sqlite/group-binding-migrations';
-import { API_TOKEN_MIGRATIONS } from '../sqlite/api-token-migrations';
-import { ENROLLMENT_MIGRATIONS } from '../sqlite/enrollment-migrations';
-import { EVENT_DETAIL_MIGRATIONS } from '../sqlite/event-detail-migrations';
-import { sqliteAlertRepository } from '../sqlite/alert-queries';
-import { sqliteApiTokenRepository, sqliteSettingsRepository } from '../sqlite/api-token-queries';
-import { sqliteDraftRepository } from '../sqlite/draft-queries';
-import { sqliteEnrollSecretRepository } from '../sqlite/enroll-secret-queries';
-import { sqliteEventSearchRepository } from '../sqlite/event-search-queries';
-import { sqliteGroupRepository } from '../sqlite/group-queries';
-import { sqlitePolicyRepository } from '../sqlite/policy-queries';
-import { sqliteReportScheduleRepository } from '../sqlite/report-schedule-queries';
-import { sqliteUnlockKeyRepository } from '../sqlite/unlock-key-queries';
-import { sqliteSessionRepository, sqliteUserRepository } from '../sqlite/user-queries';
+import { sqlAlertRepository } from '../sql/alert-queries';
+import { sqlApiTokenRepository, sqlSettingsRepository } from '../sql/api-token-queries';
+import { sqlDraftRepository } from '../sql/draft-queries';
+import { sqlEnrollSecretRepository } from '../sql/enroll-secret-queries';
+import { sqlEventSearchRepository } from '../sql/event-search-queries';
+import { sqlGroupRepository } from '../sql/group-queries';
+import { sqlPolicyRepository } from '../sql/policy-queries';
+import { sqlReportScheduleRepository } from '../sql/report-schedule-queries';
+import { sqlUnlockKeyRepository } from '../sql/unlock-key-queries';
+import { sqlSessionRepository, sqlUserRepository } from '../sql/user-queries';
 import { pgAgentRepository } from './pg-agent-queries';
 import { pgEventRepository } from './pg-event-queries';
 import { pgAuditRepository, pgExceptionRepository } from './pg-lifecycle-queries';
 import { migratePostgres } from './pg-migrate';
-import { PG_CONSOLE_MIGRATIONS } from './pg-migrations';
-import { PG_REPORT_MIGRATIONS } from './pg-report-migrations';
+import { PG_MIGRATIONS } from '../schema/console-schema';
 import { connectionUnusable, InFlightQueries } from './pg-in-flight';
 import { pgStatements, pgTransactionStatements, type PgStatements } from './pg-statements';
 import { pgTriageRepository } from './pg-triage-queries';
@@ -84,31 +77,31 @@ const types: pg.CustomTypesConfig = {
 
 /** The repositories over the pool's statements (autocommit) or a transaction's (one client). */
 function repositories(sql: PgStatements, nodeId: string): StoreRepositories {
-  const users = sqliteUserRepository(sql);
+  const users = sqlUserRepository(sql);
   // Repositories whose SQL is portable are shared with SQLite; dialect-specific ones are pg-*.
   return {
     users,
-    sessions: sqliteSessionRepository(sql),
-    enrollSecrets: sqliteEnrollSecretRepository(sql),
+    sessions: sqlSessionRepository(sql),
+    enrollSecrets: sqlEnrollSecretRepository(sql),
     agents: pgAgentRepository(sql, nodeId),
-    groups: sqliteGroupRepository(sql),
-    policies: sqlitePolicyRepository(sql),
+    groups: sqlGroupRepository(sql),
+    policies: sqlPolicyRepository(sql),
     events: pgEventRepository(sql),
-    eventSearch: sqliteEventSearchRepository(sql),
+    eventSearch: sqlEventSearchRepository(sql),
     audit: pgAuditRepository(sql),
-    apiTokens: sqliteApiTokenRepository(sql, (id) => users.findById(id)),
-    settings: sqliteSettingsRepository(sql),
-    drafts: sqliteDraftRepository(sql),
+    apiTokens: sqlApiTokenRepository(sql, (id) => users.findById(id)),
+    settings: sqlSettingsRepository(sql),
+    drafts: sqlDraftRepository(sql),
     exceptions: pgExceptionRepository(sql),
-    unlockKeys: sqliteUnlockKeyRepository(sql),
-    alerts: sqliteAlertRepository(sql),
+    unlockKeys: sqlUnlockKeyRepository(sql),
+    alerts: sqlAlertRepository(sql),
     triage: pgTriageRepository(sql),
-    reportSchedules: sqliteReportScheduleRepository(sql),
+    reportSchedules: sqlReportScheduleRepository(sql),
   };
 }
 
-/** Every PostgreSQL migration, all areas: applied in id order. */
-export const PG_MIGRATIONS = [...PG_CONSOLE_MIGRATIONS, ...PG_REPORT_MIGRATIONS, ...PG_ALERT_MIGRATIONS, ...EVENT_DETAIL_MIGRATIONS, ...API_TOKEN_MIGRATIONS, ...AGENT_CLOCK_MIGRATIONS, ...GROUP_BINDING_MIGRATIONS, ...ENROLLMENT_MIGRATIONS];
+/** Every PostgreSQL migration: the one schema source rendered for PostgreSQL, applied in id order. */
+export { PG_MIGRATIONS };
 
 /** Opens a pool on the database, creates the schema if asked, and applies pending migrations. */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresConsoleStore> {

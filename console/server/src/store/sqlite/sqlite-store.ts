@@ -1,31 +1,28 @@
-import { migrate, type SqliteStatements } from '@dlp/shared/node';
+import { migrate, type SqlStatements } from '@dlp/shared/node';
 import type { ConsoleStore, StoreRepositories } from '../store';
-import { sqliteAgentRepository } from './agent-queries';
-import { ALERT_MIGRATIONS } from './alert-migrations';
-import { sqliteAlertRepository } from './alert-queries';
-import { sqliteDraftRepository } from './draft-queries';
-import { sqliteExceptionRepository } from './exception-queries';
-import { sqliteUnlockKeyRepository } from './unlock-key-queries';
+import { sqlAgentRepository } from '../sql/agent-queries';
+import { sqlAlertRepository } from '../sql/alert-queries';
+import { sqlDraftRepository } from '../sql/draft-queries';
+import { sqlExceptionRepository } from '../sql/exception-queries';
+import { sqlUnlockKeyRepository } from '../sql/unlock-key-queries';
 import { SqliteWorkerDatabase } from './sqlite-worker-db';
-import { sqliteApiTokenRepository, sqliteSettingsRepository } from './api-token-queries';
-import { sqliteAuditRepository } from './audit-queries';
-import { sqliteEnrollSecretRepository } from './enroll-secret-queries';
-import { sqliteEventRepository } from './event-queries';
-import { AGENT_CLOCK_MIGRATIONS } from './agent-clock-migrations';
-import { GROUP_BINDING_MIGRATIONS } from './group-binding-migrations';
-import { API_TOKEN_MIGRATIONS } from './api-token-migrations';
-import { ENROLLMENT_MIGRATIONS } from './enrollment-migrations';
-import { EVENT_DETAIL_MIGRATIONS } from './event-detail-migrations';
-import { EVENT_SEARCH_MIGRATIONS } from './event-search-migrations';
-import { sqliteEventSearchRepository } from './event-search-queries';
-import { sqliteGroupRepository } from './group-queries';
-import { CONSOLE_MIGRATIONS } from './migrations';
-import { LIFECYCLE_MIGRATIONS } from './lifecycle-migrations';
-import { REPORT_MIGRATIONS } from './report-migrations';
-import { sqliteTriageRepository } from './triage-queries';
-import { sqliteReportScheduleRepository } from './report-schedule-queries';
-import { sqlitePolicyRepository } from './policy-queries';
-import { sqliteSessionRepository, sqliteUserRepository } from './user-queries';
+import { sqlApiTokenRepository, sqlSettingsRepository } from '../sql/api-token-queries';
+import { sqlAuditRepository } from '../sql/audit-queries';
+import { sqlEnrollSecretRepository } from '../sql/enroll-secret-queries';
+import { sqlEventRepository } from '../sql/event-queries';
+import { sqlEventSearchRepository } from '../sql/event-search-queries';
+import { sqlGroupRepository } from '../sql/group-queries';
+import { sqliteTriageRepository } from './sqlite-triage-queries';
+import { SQLITE_MIGRATIONS } from '../schema/console-schema';
+import { sqlReportScheduleRepository } from '../sql/report-schedule-queries';
+import { sqlPolicyRepository } from '../sql/policy-queries';
+import { sqlSessionRepository, sqlUserRepository } from '../sql/user-queries';
+
+/**
+ * The agents list's free-text condition on the host and user names in info_json, with two `?` for
+ * the escaped `%pattern%`. LIKE is case-insensitive for ASCII in SQLite (PostgreSQL uses ILIKE).
+ */
+const SQLITE_AGENT_SEARCH = "(json_extract(info_json, '$.hostname') LIKE ? ESCAPE '\\' OR json_extract(info_json, '$.user') LIKE ? ESCAPE '\\')";
 
 export interface SqliteStoreOptions {
   /** Path of console.sqlite. */
@@ -34,31 +31,31 @@ export interface SqliteStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
 }
 
-function repositories(sql: SqliteStatements): StoreRepositories {
-  const users = sqliteUserRepository(sql);
+function repositories(sql: SqlStatements): StoreRepositories {
+  const users = sqlUserRepository(sql);
   return {
     users,
-    sessions: sqliteSessionRepository(sql),
-    enrollSecrets: sqliteEnrollSecretRepository(sql),
-    agents: sqliteAgentRepository(sql),
-    groups: sqliteGroupRepository(sql),
-    policies: sqlitePolicyRepository(sql),
-    events: sqliteEventRepository(sql),
-    eventSearch: sqliteEventSearchRepository(sql),
-    audit: sqliteAuditRepository(sql),
-    apiTokens: sqliteApiTokenRepository(sql, (id) => users.findById(id)),
-    settings: sqliteSettingsRepository(sql),
-    drafts: sqliteDraftRepository(sql),
-    exceptions: sqliteExceptionRepository(sql),
-    unlockKeys: sqliteUnlockKeyRepository(sql),
-    alerts: sqliteAlertRepository(sql),
+    sessions: sqlSessionRepository(sql),
+    enrollSecrets: sqlEnrollSecretRepository(sql),
+    agents: sqlAgentRepository(sql, { searchClause: SQLITE_AGENT_SEARCH }),
+    groups: sqlGroupRepository(sql),
+    policies: sqlPolicyRepository(sql),
+    events: sqlEventRepository(sql),
+    eventSearch: sqlEventSearchRepository(sql),
+    audit: sqlAuditRepository(sql),
+    apiTokens: sqlApiTokenRepository(sql, (id) => users.findById(id)),
+    settings: sqlSettingsRepository(sql),
+    drafts: sqlDraftRepository(sql),
+    exceptions: sqlExceptionRepository(sql),
+    unlockKeys: sqlUnlockKeyRepository(sql),
+    alerts: sqlAlertRepository(sql),
     triage: sqliteTriageRepository(sql),
-    reportSchedules: sqliteReportScheduleRepository(sql),
+    reportSchedules: sqlReportScheduleRepository(sql),
   };
 }
 
-/** Every migration of console.sqlite, all areas (ids are unique across the lists). */
-export const SQLITE_MIGRATIONS = [...CONSOLE_MIGRATIONS, ...LIFECYCLE_MIGRATIONS, ...EVENT_SEARCH_MIGRATIONS, ...REPORT_MIGRATIONS, ...ALERT_MIGRATIONS, ...EVENT_DETAIL_MIGRATIONS, ...API_TOKEN_MIGRATIONS, ...AGENT_CLOCK_MIGRATIONS, ...GROUP_BINDING_MIGRATIONS, ...ENROLLMENT_MIGRATIONS];
+/** Every migration of console.sqlite: the one schema source rendered for SQLite. */
+export { SQLITE_MIGRATIONS };
 
 /** The SQLite store and what its file is made of (logged at start). */
 export interface SqliteConsoleStore extends ConsoleStore {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { QueuedSqliteConnection, type RunResult, type SqlParam, type SqliteStatements } from '@dlp/shared/node';
+import { QueuedSqliteConnection, type RunResult, type SqlParam, type SqlStatements } from '@dlp/shared/node';
 import { sqliteWorkerMain, type WorkerSetup } from './sqlite-worker-main';
 
 export interface SqliteWorkerOptions {
@@ -132,7 +132,7 @@ export class SqliteWorkerDatabase extends QueuedSqliteConnection {
    * work (a frame being parsed), so fewer waits per transaction is what keeps ingest flowing.
    * (A failed COMMIT is rolled back by the worker before it reads on.)
    */
-  transaction<T>(fn: (tx: SqliteStatements) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T> {
     let committed: Promise<unknown> = Promise.resolve();
     const body = this.exclusive(async () => {
       const begun = this.request('exec', 'BEGIN IMMEDIATE', []);
@@ -168,7 +168,7 @@ export class SqliteWorkerDatabase extends QueuedSqliteConnection {
   }
 
   /** Statement helpers that bypass the queue: only for use inside `transaction`/`exclusive`. */
-  readonly statements: SqliteStatements = {
+  readonly statements: SqlStatements = {
     run: (sql, params = []) => this.request('run', sql, params) as Promise<RunResult>,
     get: <T>(sql: string, params: SqlParam[] = []) => this.request('get', sql, params) as Promise<T | undefined>,
     all: <T>(sql: string, params: SqlParam[] = []) => this.request('all', sql, params) as Promise<T[]>,

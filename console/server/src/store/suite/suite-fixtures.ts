@@ -1,6 +1,6 @@
 import { policyDocument, sampleEvent, uuidv7, type AgentInfo, type PolicyMode, type StoredEvent } from '@dlp/shared';
 import { generateSigningKeyPair, signPolicyBundle, type SqlParam } from '@dlp/shared/node';
-import { INSERT_COLUMNS, pushEventRow, rollupInput } from '../sqlite/event-queries';
+import { INSERT_COLUMNS, pushEventRow, rollupInput } from '../sql/event-queries';
 import type { ConsoleStore, PolicyVersionRecord, StoreRepositories } from '../store';
 
 /** Shared builders for the store suites: rows as the services would write them. */

@@ -1,5 +1,5 @@
 import type { EventSubject } from '@dlp/shared';
-import { triageGroupKey } from '../../services/triage-fingerprint';
+import { triageGroupKey } from '../triage-fingerprint';
 import type { TriageStateRecord } from '../triage-store';
 import type { StoreSuite } from './store-suite';
 import { seedAgent, storedEvent } from './suite-fixtures';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { AgentSummary } from '@dlp/shared';
+import { roleMay, type AgentSummary } from '@dlp/shared';
 import { ErrorBanner } from '../../components/error-banner';
 import { useNow } from '../../hooks/use-now';
 import { formatDateTime, useI18n } from '../../i18n';
@@ -12,7 +12,7 @@ import { useAgentList } from './use-agent-list';
 /** Every enrolled agent, refreshed automatically; explains enrollment while there are none. */
 export function AgentsPage() {
   const { t, language } = useI18n();
-  const isAdmin = useCurrentUser()?.role === 'admin';
+  const isAdmin = roleMay('administration', useCurrentUser()?.role);
   const list = useAgentList(isAdmin);
   const [moving, setMoving] = useState<AgentSummary | null>(null);
   const now = useNow(15_000);

@@ -1,3 +1,4 @@
+import { roleMay } from '@dlp/shared';
 import { useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
 import { useLoader } from '../../hooks/use-loader';
@@ -15,8 +16,8 @@ export function AlertsPage() {
   const { t } = useI18n();
   const api = useApi();
   const role = useCurrentUser()?.role;
-  const isAdmin = role === 'admin';
-  const readsDestinations = role === 'admin' || role === 'auditor';
+  const isAdmin = roleMay('administration', role);
+  const readsDestinations = roleMay('configurationView', role);
   const destinations = useLoader(() => (readsDestinations ? api.alerts.destinations() : Promise.resolve(null)), `alert-destinations:${String(readsDestinations)}`);
   return (
     <main className="page">

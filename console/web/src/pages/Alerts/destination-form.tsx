@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { createAlertDestinationRequest, describeIssues, updateAlertDestinationRequest, type AlertDestination, type CreateAlertDestinationRequest } from '@dlp/shared';
+import { ALERT_DESTINATION_KINDS, alertDestinationKind, createAlertDestinationRequest, describeIssues, updateAlertDestinationRequest, type AlertDestination, type AlertDestinationKind, type CreateAlertDestinationRequest } from '@dlp/shared';
 import { useApi } from '../../api';
 import { FormProblems } from '../../components/form-problems';
 import { useAction } from '../../hooks/use-action';
@@ -24,7 +24,7 @@ export function DestinationForm({ destination, onSaved, onCancel }: { destinatio
   const save = useAction();
   const config = destination?.config;
   const [name, setName] = useState(destination?.name ?? '');
-  const [kind, setKind] = useState<'webhook' | 'syslog'>(config?.kind ?? 'webhook');
+  const [kind, setKind] = useState<AlertDestinationKind>(config?.kind ?? 'webhook');
   const [url, setUrl] = useState(config?.kind === 'webhook' ? config.url : 'https://');
   const [caCertificate, setCaCertificate] = useState(config?.kind === 'webhook' ? (config.caCertificate ?? '') : '');
   const [host, setHost] = useState(config?.kind === 'syslog' ? config.host : '');
@@ -65,9 +65,12 @@ export function DestinationForm({ destination, onSaved, onCancel }: { destinatio
       </label>
       <label className="inline-field">
         <span>{t('alerts.dest.kind')}</span>
-        <select name="destination-kind" value={kind} disabled={destination !== undefined} title={destination !== undefined ? t('alerts.dest.kindFixed') : undefined} onChange={(e) => setKind(e.target.value as 'webhook' | 'syslog')}>
-          <option value="webhook">{t('alerts.dest.kind.webhook')}</option>
-          <option value="syslog">{t('alerts.dest.kind.syslog')}</option>
+        <select name="destination-kind" value={kind} disabled={destination !== undefined} title={destination !== undefined ? t('alerts.dest.kindFixed') : undefined} onChange={(e) => setKind(alertDestinationKind.parse(e.target.value))}>
+          {ALERT_DESTINATION_KINDS.map((option) => (
+            <option key={option} value={option}>
+              {t(`alerts.dest.kind.${option}`)}
+            </option>
+          ))}
         </select>
       </label>
       {kind === 'webhook' ? (

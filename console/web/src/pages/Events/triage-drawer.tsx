@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { triageState as triageStates, type StoredEvent, type TriageDetail, type TriageScope, type TriageState } from '@dlp/shared';
+import { roleMay, triageState as triageStates, type StoredEvent, type TriageDetail, type TriageScope, type TriageState } from '@dlp/shared';
 import { useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
 import { useAction } from '../../hooks/use-action';
@@ -17,7 +17,7 @@ export function TriageDrawer({ event, onClose, onChanged }: { event: StoredEvent
   const { t, language } = useI18n();
   const api = useApi();
   const user = useCurrentUser();
-  const canTriage = user?.role === 'officer' || user?.role === 'admin';
+  const canTriage = roleMay('triage', user?.role);
   const titleId = useId();
   const detail = useLoader(() => api.triage.detail(event.agentId, event.seq), `${event.agentId}/${event.seq}`);
   const save = useAction();

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { exceptionState, type ExceptionState, type ExceptionView } from '@dlp/shared';
+import { exceptionState, roleMay, type ExceptionState, type ExceptionView } from '@dlp/shared';
 import { useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
 import { EnumOptions } from '../../components/enum-options';
@@ -20,7 +20,7 @@ export function ExceptionsPage() {
   const { t } = useI18n();
   const api = useApi();
   const role = useCurrentUser()?.role;
-  const canDecide = role === 'admin' || role === 'officer';
+  const canDecide = roleMay('exceptionDecisions', role);
   const [state, setState] = useState<ExceptionState | null>('pending');
   const [deciding, setDeciding] = useState<{ exception: ExceptionView; kind: DecisionKind } | null>(null);
   const [issuingCode, setIssuingCode] = useState(false);

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { roleMay } from '@dlp/shared';
 import { useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
 import { useAction } from '../../hooks/use-action';
@@ -15,7 +16,7 @@ const REFRESH_MS = 10_000;
 export function GroupsPage() {
   const { t } = useI18n();
   const api = useApi();
-  const isAdmin = useCurrentUser()?.role === 'admin';
+  const isAdmin = roleMay('administration', useCurrentUser()?.role);
   const data = useLoader(
     async () => {
       const [groups, rollout, policies] = await Promise.all([api.groups.list(), api.groups.rollout(), api.policies.list()]);

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { roleMay } from '@dlp/shared';
 import { isApiRequestError, useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
 import { useAction } from '../../hooks/use-action';
@@ -17,7 +18,7 @@ import { policyPaths } from './policy-paths';
 export function DraftPage({ policyId, draftId }: { policyId: string; draftId: string }) {
   const { t, language } = useI18n();
   const api = useApi();
-  const isAdmin = useCurrentUser()?.role === 'admin';
+  const isAdmin = roleMay('administration', useCurrentUser()?.role);
   const draft = useLoader(() => api.policies.getDraft(draftId), draftId);
   const [text, setText] = useState('');
   const [dirty, setDirty] = useState(false);

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { roleMay } from '@dlp/shared';
 import { useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
 import { useAction } from '../../hooks/use-action';
@@ -16,7 +17,7 @@ import { VersionsTable } from './versions-table';
 export function PolicyDetailPage({ policyId }: { policyId: string }) {
   const { t, language } = useI18n();
   const api = useApi();
-  const isAdmin = useCurrentUser()?.role === 'admin';
+  const isAdmin = roleMay('administration', useCurrentUser()?.role);
   const detail = useLoader(async () => {
     const [current, versions, drafts] = await Promise.all([api.policies.get(policyId), api.policies.versions(policyId), api.policies.drafts(policyId)]);
     return { current, versions, drafts };

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { ReportDimension } from '@dlp/shared';
+import { roleMay, type ReportDimension } from '@dlp/shared';
 import { useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
 import { useLoader } from '../../hooks/use-loader';
@@ -99,7 +99,7 @@ export function ReportsPage() {
         </div>
       )}
       {entity && <EntityHistory key={`${entity.dimension}/${entity.key}`} dimension={entity.dimension} entityKey={entity.key} range={range} dayLabel={dayLabel} onClose={() => setEntity(null)} />}
-      {user?.role === 'admin' && <ReportSchedules />}
+      {roleMay('administration', user?.role) && <ReportSchedules />}
     </main>
   );
 }

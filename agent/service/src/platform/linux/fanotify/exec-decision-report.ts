@@ -1,12 +1,6 @@
-import { compileAppRules, type AppMatcher, type AppsSection, type PolicyMode } from '@dlp/shared';
+import { compileAppRules, EXCEPTION_RULE_PREFIX, type AppMatcher, type AppsSection, type PolicyMode } from '@dlp/shared';
 import type { AppDecisionReport } from '../../../enforce/apps/app-control';
 import { processSubjectOf, type ExecDecision } from './exec-guard-types';
-
-/**
- * Rule ids the exceptions get when they travel to the helper as allow rules (shared
- * `exceptionAllowRules` names them `exception:<exception id>`).
- */
-export const EXCEPTION_RULE_PREFIX = 'exception:';
 
 /** What the control sent the helper as one rule-set generation: what a decision under it means. */
 export interface SentRuleSet {

@@ -19,4 +19,4 @@ export { locateExecGuardHelper, probeExecGuard, HELPER_PATH_ENV, INSTALLED_HELPE
 export { compileRuleSet, percentEncode } from './rule-compiler';
 export { FanotifyAppControl, helperRulesOf, type FanotifyAppControlOptions } from './fanotify-app-control';
 export { fanotifyPreExec, type FanotifyPreExecOptions } from './fanotify-pre-exec';
-export { appDecisionOf, EXCEPTION_RULE_PREFIX } from './exec-decision-report';
+export { appDecisionOf } from './exec-decision-report';

@@ -1,0 +1,65 @@
+import { addColumn, col, createIndex, createTable, postgresOnlyTable, required, sql, type SchemaMigration } from '../schema-source';
+
+/** Enrollment hygiene (63), agent clocks (64), group binding (65), cluster node liveness (90). */
+export const FLEET_MIGRATIONS: readonly SchemaMigration[] = [
+  {
+    id: 63,
+    name: 'enroll secret limits and approval',
+    // Enroll secrets get an optional use limit, expiry, approval and rate; agents that used a secret
+    // needing approval wait in enroll_requests. Existing secrets keep no limits; their uses are
+    // counted from agents.
+    steps: [
+      addColumn('enroll_secrets', 'max_uses', col.integer()),
+      addColumn('enroll_secrets', 'use_count', col.integer({ ...required, default: 0 })),
+      addColumn('enroll_secrets', 'expires_at', col.text()),
+      addColumn('enroll_secrets', 'needs_approval', col.flag({ ...required, default: 0 })),
+      addColumn('enroll_secrets', 'rate_per_minute', col.integer()),
+      sql('UPDATE enroll_secrets SET use_count = (SELECT COUNT(*) FROM agents WHERE agents.enroll_secret_id = enroll_secrets.id)'),
+      createTable('enroll_requests', {
+        columns: {
+          id: col.text({ primaryKey: true }),
+          enroll_secret_id: col.text(required),
+          request_key_hash: col.text(required),
+          hostname: col.text(required),
+          agent_info: col.text(required),
+          remote_address: col.text(),
+          requested_at: col.text(required),
+          last_seen_at: col.text(required),
+          status: col.text({ ...required, oneOf: ['pending', 'approved', 'rejected', 'enrolled'] }),
+          decided_by: col.text(),
+          decided_at: col.text(),
+          agent_id: col.text(),
+        },
+        unique: [['enroll_secret_id', 'request_key_hash']],
+      }),
+      createIndex('enroll_requests_by_status', 'enroll_requests', ['status', 'requested_at']),
+    ],
+  },
+  {
+    id: 64,
+    name: 'agent clock offsets',
+    // Agent clock − console clock in ms, smoothed over hello and heartbeats, and when it was last
+    // measured. bigint: an agent a year off does not fit PostgreSQL's INTEGER.
+    steps: [addColumn('agents', 'clock_offset_ms', col.bigint()), addColumn('agents', 'clock_measured_at', col.text())],
+  },
+  {
+    id: 65,
+    name: 'agent group serial',
+    // Each agent's move counter: the serial of the signed "agent X is in group G" statement the
+    // gateway sends. Existing agents start at 1.
+    steps: [addColumn('agents', 'group_serial', col.bigint({ ...required, default: 1 }))],
+  },
+  {
+    id: 90,
+    name: 'cluster node liveness',
+    // Each node stamps its row every few seconds; the others mark agents held by a silent node
+    // offline, so a node that died for good does not leave its agents "online" (cluster/node-liveness.ts).
+    steps: [
+      postgresOnlyTable(
+        'cluster_nodes',
+        { columns: { node_id: col.text({ primaryKey: true }), seen_at_ms: col.bigint(required) } },
+        'several console nodes share one PostgreSQL; a SQLite console is one node',
+      ),
+    ],
+  },
+];
