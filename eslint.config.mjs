@@ -2,14 +2,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
-
-const nodeBuiltins = ['fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https', 'stream', 'util', 'events', 'url', 'zlib', 'worker_threads', 'dgram', 'tls'];
-const noNodeInBrowser = [
-  { group: ['node:*'], message: 'Browser-safe code must not use Node built-ins.' },
-  // An exact, case-sensitive match on the import specifier: a gitignore-style group such as `events`
-  // would also match any path segment, e.g. the UI's `./pages/Events/...` folder.
-  { regex: `^(${nodeBuiltins.join('|')})(/.*)?$`, caseSensitive: true, message: 'Browser-safe code must not use Node built-ins.' },
-];
+import { noNodeInBrowser } from './eslint/browser-safe.mjs';
+import { consoleLayerConfigs } from './eslint/console-layers.mjs';
 const sharedOnly = { group: ['**/agent/**', '**/console/**', '@dlp/agent*', '@dlp/console*'], message: 'shared/ imports nothing from agent/ or console/ (handbook §4).' };
 
 export default tseslint.config(
@@ -80,27 +74,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['console/server/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/agent/**', '@dlp/agent*'], message: 'The console talks to agents only through the protocol in @dlp/shared.' }, { group: ['**/console/web/**', '@dlp/console-web*'], message: 'The server does not import the web UI.' }, { group: ['**/shared/src/**'], message: 'Import @dlp/shared or @dlp/shared/node, not shared/src paths.' }] }] },
-  },
-  {
     // The simulator is a stand-in for agents: it may only know the protocol (its test may start a console).
     files: ['tools/simulator/**/*.ts'],
     ignores: ['tools/simulator/**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/agent/**', '**/console/**', '@dlp/agent*', '@dlp/console*'], message: 'The simulator speaks only the protocol in @dlp/shared.' }, { group: ['**/shared/src/**'], message: 'Import @dlp/shared or @dlp/shared/node, not shared/src paths.' }] }] },
   },
-  {
-    files: ['console/web/**/*.{ts,tsx}'],
-    languageOptions: { globals: { ...globals.browser } },
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['**/console/server/**', '@dlp/console-server*', '../server/*', '../../server/*'], message: 'console/web never imports console/server: types come through @dlp/shared (handbook §4).' },
-        { group: ['@dlp/shared/node'], message: 'The web UI uses only the browser-safe @dlp/shared entry.' },
-        { group: ['**/agent/**', '@dlp/agent*'], message: 'The web UI does not import the agent.' },
-        ...noNodeInBrowser,
-      ] }],
-    },
-  },
+  // The console server's layers and feature folders, web pages, and no import loops anywhere.
+  ...consoleLayerConfigs,
   {
     files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     languageOptions: { globals: { ...globals.node } },

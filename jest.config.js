@@ -3,7 +3,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/shared', '<rootDir>/agent', '<rootDir>/console', '<rootDir>/test', '<rootDir>/tools'],
+  roots: ['<rootDir>/shared', '<rootDir>/agent', '<rootDir>/console', '<rootDir>/test', '<rootDir>/tools', '<rootDir>/installers'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: {

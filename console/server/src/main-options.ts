@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAddressList } from './ops/metrics-access';
-import { parseTrustedProxies } from './routes/trusted-proxies';
+import { parseTrustedProxies } from './http/trusted-proxies';
 
 export interface MainOptions {
   dataDir: string;

@@ -15,9 +15,9 @@ import {
 } from '@dlp/shared';
 import { randomBytes, X509Certificate } from 'node:crypto';
 import type { z } from 'zod';
-import type { AuditEntryInput, AuditService } from '../services/audit-service';
-import { decodeIdCursor, encodeIdCursor } from '../services/cursor';
-import { notFound, ServiceError } from '../services/service-error';
+import type { AuditEntryInput, AuditService } from '../audit/audit-service';
+import { decodeIdCursor, encodeIdCursor } from '../service-kit/cursor';
+import { notFound, ServiceError } from '../service-kit/service-error';
 import type { AlertDestinationRecord, AlertRuleRecord, FiredAlertFilter } from '../store/alert-store';
 import type { ConsoleStore, StoreRepositories } from '../store/store';
 import type { AlertDispatcher } from './alert-dispatcher';

@@ -1,7 +1,7 @@
 import type { DeliveryCounters } from '@dlp/shared';
 import type { Logger } from '../logging/logger';
-import type { AuditService } from '../services/audit-service';
-import type { ConsoleEvents } from '../services/console-events';
+import type { AuditService } from '../audit/audit-service';
+import type { ConsoleEvents } from '../service-kit/console-events';
 import type { ConsoleStore } from '../store/store';
 import { AlertDispatcher, type DispatcherOptions } from './alert-dispatcher';
 import { AlertEngine } from './alert-engine';

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { AuditService } from '../services/audit-service';
-import { auditCsvLines } from '../services/audit-csv';
+import { AuditService } from '../audit/audit-service';
+import { auditCsvLines } from '../audit/audit-csv';
 import type { ConsoleStore } from '../store/store';
 import type { CliIo } from './cli-io';
 import { CLI_CONTEXT, cliOperator } from './enrollment-commands';

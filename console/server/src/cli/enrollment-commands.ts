@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
-import { AuditService } from '../services/audit-service';
-import { EnrollmentService, type EnrollSecretLimits } from '../services/enrollment-service';
-import { ServiceError } from '../services/service-error';
+import { AuditService } from '../audit/audit-service';
+import { EnrollmentService, type EnrollSecretLimits } from '../enrollment/enrollment-service';
+import { ServiceError } from '../service-kit/service-error';
 import type { ConsoleStore } from '../store/store';
 import type { CliIo } from './cli-io';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { uuidv7, type StoredEvent } from '@dlp/shared';
-import { ConsoleEvents } from '../services/console-events';
+import { ConsoleEvents } from '../service-kit/console-events';
 import { openPostgresStore, type PostgresConsoleStore } from '../store/postgres/postgres-store';
 import { pgEventsInRanges } from '../store/postgres/pg-event-queries';
 import { pgStatements } from '../store/postgres/pg-statements';

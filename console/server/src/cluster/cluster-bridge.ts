@@ -1,7 +1,7 @@
 import type { SignedPolicy, StoredEvent } from '@dlp/shared';
 import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
-import type { ConsoleEvents } from '../services/console-events';
+import type { ConsoleEvents } from '../service-kit/console-events';
 import type { EventSeqRange } from '../store/postgres/pg-event-queries';
 import type { StoreRepositories } from '../store/store';
 import type { ClusterBus, ClusterMessage } from './cluster-bus';

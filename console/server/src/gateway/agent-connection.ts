@@ -14,7 +14,7 @@ import {
 import WebSocket from 'ws';
 import { canonicalHash } from '@dlp/shared/node';
 import { errorFields, type LogFields } from '../logging/logger';
-import type { IngestResult } from '../services/event-service';
+import type { IngestResult } from '../events/event-service';
 import { handleAgentReport } from './agent-reports';
 import type { ConnectionServices } from './connection-context';
 import { answerEnroll } from './enrollment-answer';

@@ -1,6 +1,6 @@
 import { BlockList } from 'node:net';
 import { PROTOCOL_VERSION as v, type EnrollRequestSummary } from '@dlp/shared';
-import { forwardedClientAddress, parseTrustedProxies } from '../routes/trusted-proxies';
+import { forwardedClientAddress, parseTrustedProxies } from '../http/trusted-proxies';
 import { AgentPeer, TEST_AGENT_INFO } from '../testing/agent-peer';
 import { startTestConsole, type TestConsole } from '../testing/test-console';
 

@@ -4,15 +4,15 @@ import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, LIMITS } from '@dlp/shared';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { errorFields, type Logger } from '../logging/logger';
-import type { AgentService } from '../services/agent-service';
-import type { ConsoleEvents } from '../services/console-events';
-import type { EnrollmentService } from '../services/enrollment-service';
-import type { EventService } from '../services/event-service';
-import type { ExceptionService } from '../services/exception-service';
-import type { PolicyService } from '../services/policy-service';
-import { forwardedClientAddress } from '../routes/trusted-proxies';
+import type { AgentService } from '../agents/agent-service';
+import type { ConsoleEvents } from '../service-kit/console-events';
+import type { EnrollmentService } from '../enrollment/enrollment-service';
+import type { EventService } from '../events/event-service';
+import type { ExceptionService } from '../exceptions/exception-service';
+import type { PolicyService } from '../policies/policy-service';
+import { forwardedClientAddress } from '../http/trusted-proxies';
 import { AgentConnection, type ConnectionContext } from './agent-connection';
-import { NO_GATEWAY_METRICS, type GatewayMetrics, type OutboxBacklog } from './gateway-metrics';
+import { NO_GATEWAY_METRICS, type GatewayMetrics, type OutboxBacklog } from '../ops/gateway-metrics';
 
 /** The path agents connect to. */
 export const AGENT_PATH = '/agent';

@@ -1,10 +1,10 @@
 import type { Logger } from '../logging/logger';
-import type { AgentService } from '../services/agent-service';
-import type { EnrollmentService } from '../services/enrollment-service';
-import type { EventService } from '../services/event-service';
-import type { ExceptionService } from '../services/exception-service';
-import type { PolicyService } from '../services/policy-service';
-import type { GatewayMetrics } from './gateway-metrics';
+import type { AgentService } from '../agents/agent-service';
+import type { EnrollmentService } from '../enrollment/enrollment-service';
+import type { EventService } from '../events/event-service';
+import type { ExceptionService } from '../exceptions/exception-service';
+import type { PolicyService } from '../policies/policy-service';
+import type { GatewayMetrics } from '../ops/gateway-metrics';
 
 /**
  * What a connection's message handlers need from the rest of the console. The connection registry

@@ -1,4 +1,4 @@
-import type { GatewayMetrics, OutboxBacklog } from '../gateway/gateway-metrics';
+import type { GatewayMetrics, OutboxBacklog } from './gateway-metrics';
 import { MetricsRegistry } from './metrics-registry';
 import { registerProcessMetrics } from './process-metrics';
 

@@ -1,6 +1,6 @@
 import type { EventSubject, ReportLanguage } from '@dlp/shared';
-import type { ExportedEvent } from '../services/triage-walk';
-import type { CsvValue } from '../services/csv-format';
+import type { ExportedEvent } from '../triage/triage-walk';
+import type { CsvValue } from '../service-kit/csv-format';
 
 
 const HEADERS: Record<ReportLanguage, readonly string[]> = {

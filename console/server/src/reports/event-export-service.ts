@@ -1,6 +1,6 @@
 import type { EventExportQuery } from '@dlp/shared';
-import { csvLine, UTF8_BOM } from '../services/csv-format';
-import { TriageWalk } from '../services/triage-walk';
+import { csvLine, UTF8_BOM } from '../service-kit/csv-format';
+import { TriageWalk } from '../triage/triage-walk';
 import type { ConsoleStore } from '../store/store';
 import { eventCsvFields, eventCsvHeader, localTimeFormatter } from './event-csv';
 

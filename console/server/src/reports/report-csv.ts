@@ -1,5 +1,5 @@
 import { eventAction, eventType } from '@dlp/shared';
-import { csvLine, UTF8_BOM } from '../services/csv-format';
+import { csvLine, UTF8_BOM } from '../service-kit/csv-format';
 import type { ReportSummary } from './report-summary';
 import { REPORT_TEXTS } from './report-texts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ReportSchedule } from '@dlp/shared';
-import { EventReportService } from '../services/event-report-service';
+import { EventReportService } from '../events/event-report-service';
 import { openSqliteStore } from '../store/sqlite/sqlite-store';
 import type { ConsoleStore } from '../store/store';
 import { createMemoryLogger } from '../testing/memory-logger';

@@ -1,6 +1,6 @@
 import type { ReportSchedule } from '@dlp/shared';
 import { errorFields, type Logger } from '../logging/logger';
-import type { EventReportService } from '../services/event-report-service';
+import type { EventReportService } from '../events/event-report-service';
 import type { ReportRunRecord } from '../store/report-store';
 import type { ConsoleStore } from '../store/store';
 import { renderReportCsv } from './report-csv';

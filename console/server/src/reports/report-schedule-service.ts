@@ -1,6 +1,6 @@
 import { uuidv7, type ReportRun, type ReportScheduleInput, type ReportScheduleView } from '@dlp/shared';
-import type { AuditEntryInput, AuditService } from '../services/audit-service';
-import { ServiceError } from '../services/service-error';
+import type { AuditEntryInput, AuditService } from '../audit/audit-service';
+import { ServiceError } from '../service-kit/service-error';
 import type { ReportRunRecord } from '../store/report-store';
 import type { ConsoleStore } from '../store/store';
 import type { ReportRunner } from './report-runner';

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Logger } from '../logging/logger';
-import type { AuditService } from '../services/audit-service';
-import { EventReportService } from '../services/event-report-service';
-import { TriageService } from '../services/triage-service';
+import type { AuditService } from '../audit/audit-service';
+import { EventReportService } from '../events/event-report-service';
+import { TriageService } from '../triage/triage-service';
 import type { ConsoleStore } from '../store/store';
 import { EventExportService } from './event-export-service';
 import { createReportDeliverer, type ReportDeliverer, type SmtpConfig } from './report-delivery';

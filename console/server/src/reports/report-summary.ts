@@ -1,5 +1,5 @@
 import { eventAction, eventType, type EventAction, type EventType, type ReportLanguage } from '@dlp/shared';
-import type { EventReportService } from '../services/event-report-service';
+import type { EventReportService } from '../events/event-report-service';
 import { dayLabel, zonedParts, zoneOffsetMs } from './report-schedule-time';
 
 /** What a scheduled report says about one period. */

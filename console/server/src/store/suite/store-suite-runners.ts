@@ -18,6 +18,29 @@ export interface NamedStoreSuite {
   suite: StoreSuite;
 }
 
+/** The store a suite's tests see, opened before each test and reopened on request with `open`. */
+function openedStore(open: () => Promise<ConsoleStore>): StoreSuiteContext & { start(): Promise<void>; stop(): Promise<void> } {
+  let current: ConsoleStore | undefined;
+  return {
+    get store(): ConsoleStore {
+      if (!current) throw new Error('store not open');
+      return current;
+    },
+    async reopen() {
+      await current?.close();
+      current = await open();
+      return current;
+    },
+    async start() {
+      current = await open();
+    },
+    async stop() {
+      await current?.close();
+      current = undefined;
+    },
+  };
+}
+
 /** The PostgreSQL these tests use (trust auth on loopback on the build machines). */
 const DATABASE_URL = process.env.DLP_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
@@ -25,31 +48,16 @@ const DATABASE_URL = process.env.DLP_TEST_DATABASE_URL ?? 'postgres://root@127.0
 export function runStoreSuitesOnPostgres(title: string, suites: readonly NamedStoreSuite[]): void {
   describe(title, () => {
     let schema = '';
-    let current: ConsoleStore | undefined;
-
-    const open = (): Promise<ConsoleStore> => openPostgresStore({ connectionString: DATABASE_URL, schema, maxConnections: 4, nodeId: 'suite-node' });
-
-    const context: StoreSuiteContext = {
-      get store(): ConsoleStore {
-        if (!current) throw new Error('store not open');
-        return current;
-      },
-      async reopen() {
-        await current?.close();
-        current = await open();
-        return current;
-      },
-    };
+    const context = openedStore(() => openPostgresStore({ connectionString: DATABASE_URL, schema, maxConnections: 4, nodeId: 'suite-node' }));
 
     beforeEach(async () => {
       // A schema of its own per test: tests never see each other's rows and leave nothing behind.
       schema = `dlp_t_${randomBytes(6).toString('hex')}`;
-      current = await open();
+      await context.start();
     });
 
     afterEach(async () => {
-      await current?.close();
-      current = undefined;
+      await context.stop();
       const admin = new pg.Client({ connectionString: DATABASE_URL });
       await admin.connect();
       try {
@@ -67,30 +75,15 @@ export function runStoreSuitesOnPostgres(title: string, suites: readonly NamedSt
 export function runStoreSuitesOnSqlite(title: string, suites: readonly NamedStoreSuite[]): void {
   describe(title, () => {
     let dir = '';
-    let dbPath = '';
-    let current: ConsoleStore | undefined;
-
-    const context: StoreSuiteContext = {
-      get store(): ConsoleStore {
-        if (!current) throw new Error('store not open');
-        return current;
-      },
-      async reopen() {
-        await current?.close();
-        current = await openSqliteStore({ path: dbPath });
-        return current;
-      },
-    };
+    const context = openedStore(() => openSqliteStore({ path: path.join(dir, 'console.sqlite') }));
 
     beforeEach(async () => {
       dir = mkdtempSync(path.join(tmpdir(), 'dlp-store-suite-'));
-      dbPath = path.join(dir, 'console.sqlite');
-      current = await openSqliteStore({ path: dbPath });
+      await context.start();
     });
 
     afterEach(async () => {
-      await current?.close();
-      current = undefined;
+      await context.stop();
       rmSync(dir, { recursive: true, force: true });
     });
 

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useApi } from '../../api';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session/session-context';
-import { passwordProblems } from './password-problems';
+import { passwordProblems } from '../../components/password-problems';
 
 /**
  * Current password, new password twice. On success the session is told (a forced change then opens

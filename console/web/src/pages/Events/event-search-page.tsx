@@ -5,8 +5,9 @@ import { PagedList } from '../../components/paged-list';
 import { EnumOptions } from '../../components/enum-options';
 import { useCursorPages } from '../../hooks/use-cursor-pages';
 import { formatDateTime, useI18n, type MessageKey } from '../../i18n';
-import { EventCells, EventColumnHeaders, type EventColumn } from './event-cells';
-import { browserTimeZone, NO_SEARCH_FILTERS, toTriageFilters, type SearchFormInput } from './search-filters';
+import { EventCells, EventColumnHeaders, type EventColumn } from '../../components/event-cells';
+import { browserTimeZone } from '../../components/time-zone';
+import { NO_SEARCH_FILTERS, toTriageFilters, type SearchFormInput } from './search-filters';
 import { TriageChip } from './triage-chip';
 import { TriageDrawer } from './triage-drawer';
 

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '@dlp/shared';
 import { formatDateTime, formatTimeOfDay, isSameLocalDay, useI18n } from '../../i18n';
-import { EventCells, EventColumnHeaders, type EventColumn } from './event-cells';
+import { EventCells, EventColumnHeaders, type EventColumn } from '../../components/event-cells';
 
 const COLUMNS: readonly EventColumn[] = ['host', 'user', 'type', 'action', 'severity', 'rule', 'subject'];
 

@@ -57,8 +57,3 @@ export function toTriageFilters(input: SearchFormInput): TriageFilters {
   }
   return out as TriageFilters;
 }
-
-/** The browser's IANA time zone, for the export's local-time column. */
-export function browserTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-}

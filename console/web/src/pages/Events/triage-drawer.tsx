@@ -6,7 +6,7 @@ import { useAction } from '../../hooks/use-action';
 import { useLoader } from '../../hooks/use-loader';
 import { formatDateTime, useI18n } from '../../i18n';
 import { useCurrentUser } from '../../session/session-context';
-import { EventSubjectSummary } from './event-subject';
+import { EventSubjectSummary } from '../../components/event-subject';
 import { TriageChip } from './triage-chip';
 
 /**

@@ -3,7 +3,7 @@ import { useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
 import { useLoader } from '../../hooks/use-loader';
 import { formatDateTime, useI18n } from '../../i18n';
-import { EventCells, type EventColumn } from '../Events/event-cells';
+import { EventCells, type EventColumn } from '../../components/event-cells';
 import { browserOffset, dailyBars } from './report-range';
 import { StackedBarChart, TopList } from './stacked-bar-chart';
 

@@ -3,7 +3,7 @@ import { describeIssues, reportScheduleInput, type ReportFrequency, type ReportL
 import { useApi } from '../../api';
 import { useAction } from '../../hooks/use-action';
 import { useI18n, type Language } from '../../i18n';
-import { browserTimeZone } from '../Events/search-filters';
+import { browserTimeZone } from '../../components/time-zone';
 import { FormProblems } from '../../components/form-problems';
 
 /** The schedule form's fields, as the inputs hold them. */

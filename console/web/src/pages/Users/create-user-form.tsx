@@ -5,7 +5,7 @@ import { ErrorBanner } from '../../components/error-banner';
 import { EnumOptions } from '../../components/enum-options';
 import { useAction } from '../../hooks/use-action';
 import { useI18n } from '../../i18n';
-import { passwordRuleProblems } from '../Account/password-problems';
+import { passwordRuleProblems } from '../../components/password-problems';
 
 /** A new personal account; the initial password must be changed at the user's first sign-in. */
 export function CreateUserForm({ onCreated }: { onCreated(): void }) {

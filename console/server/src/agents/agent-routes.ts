@@ -1,0 +1,32 @@
+import { agentQuery, idParam, ROUTE_ROLES } from '@dlp/shared';
+import { Router } from 'express';
+import type { AgentService } from './agent-service';
+import type { AuditService } from '../audit/audit-service';
+import { auditContext } from '../audit/audit-context';
+import { endpoint, requireUser } from '../http/endpoint';
+
+/** Agents: list and read (all roles), revoke (admins). */
+export function agentRoutes(agents: AgentService, audit: AuditService): Router {
+  const router = Router();
+
+  router.get(
+    '/agents',
+    endpoint({ access: ROUTE_ROLES.monitoring, query: agentQuery }, async ({ query }) => ({ status: 200, body: await agents.list(query) })),
+  );
+
+  router.get(
+    '/agents/:id',
+    endpoint({ access: ROUTE_ROLES.monitoring, params: idParam }, async ({ params }) => ({ status: 200, body: { agent: await agents.get(params.id) } })),
+  );
+
+  router.post(
+    '/agents/:id/revoke',
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam }, async ({ params, user, req }) => {
+      const agent = await agents.revoke(params.id);
+      await audit.record({ ...auditContext(requireUser(user), req), action: 'agent.revoke', target: { type: 'agent', id: params.id }, after: { hostname: agent.info.hostname } });
+      return { status: 200, body: { agent } };
+    }),
+  );
+
+  return router;
+}
