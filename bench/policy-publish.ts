@@ -32,6 +32,8 @@ async function throughConsole(count: number): Promise<PushRun & { bytes: string 
     const secret = (await admin.json<{ secret: string }>('POST', '/api/v1/enroll-secrets', { label: 'bench', ratePerMinute: 100_000 })).body.secret;
     const creds = await ensureEnrolled({ url: running.agentUrl, count, secret, dir: path.join(dir, 'sim'), tlsInsecure: false });
     const agents = await startPushAgents(__filename, 'agents', { mode: 'protocol', url: running.agentUrl, count, creds, heartbeatMs: HEARTBEAT_MS });
+    // A push timed against agents still reconnecting would measure their back-off, not the push.
+    if (agents.connected !== count) throw new Error(`only ${agents.connected} of ${count} agents connected before the publish`);
     try {
       return await publishAndTime(admin, agents, count);
     } finally {

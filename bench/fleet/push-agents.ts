@@ -50,11 +50,18 @@ export function runPushAgentsChild(): void {
   process.on('disconnect', () => process.exit(0));
 }
 
+/**
+ * Agents connecting at once: below the gateway's 128 pending handshakes (DEFAULT_MAX_PENDING_HANDSHAKES),
+ * beyond which it answers 503 and the agent retries seconds later, so a push would be timed against
+ * agents that are not connected yet.
+ */
+const CONNECT_CONCURRENCY = 100;
+
 async function protocolAgents(message: Extract<ToChild, { type: 'start' }>, arrived: (serial: number, atMs: number) => void): Promise<number> {
   const fleet = new Fleet(message.creds, { url: message.url, batch: 500, heartbeatMs: message.heartbeatMs, tlsInsecure: false }, 0);
   // Arrival is stamped when the frame arrives, before parsing (the agent's own work is not the console's).
   fleet.onPolicy(arrived);
-  await fleet.connectAll(200);
+  await fleet.connectAll(CONNECT_CONCURRENCY);
   return fleet.take().connected;
 }
 
@@ -73,7 +80,7 @@ async function rawClients(message: Extract<ToChild, { type: 'start' }>, arrived:
     });
     connected += 1;
   };
-  for (let i = 0; i < message.count; i += 200) await Promise.all(Array.from({ length: Math.min(200, message.count - i) }, connectOne));
+  for (let i = 0; i < message.count; i += CONNECT_CONCURRENCY) await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, message.count - i) }, connectOne));
   return connected;
 }
 
