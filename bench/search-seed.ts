@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import sqlite3 from 'sqlite3';
-import type { EventAction, EventType, Severity, StoredEvent } from '@dlp/shared';
+import { seededRandom, type EventAction, type EventType, type Severity, type StoredEvent } from '@dlp/shared';
 import type { SqlParam } from '@dlp/shared/node';
 import { INSERT_COLUMNS, pushEventRow, rollupInput } from '../console/server/src/store/sql/event-queries';
 
@@ -15,17 +15,8 @@ export const DAYS = 90;
 const DAY_MS = 86_400_000;
 const ROWS_PER_STATEMENT = 500;
 
-/** Deterministic PRNG (mulberry32) so two runs seed the same history. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG so two runs seed the same history. */
+export const prng = seededRandom;
 
 /** Zipf-like skew: small indexes are much more frequent (a few heavy offenders, popular tools). */
 export function skewed(random: () => number, n: number): number {

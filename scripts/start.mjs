@@ -59,7 +59,9 @@ function run(name, args, env) {
 }
 
 const secret = flags['no-agent'] ? undefined : localEnrollSecret();
-const consoleProc = run('console', ['dist/console/server.js', '--data-dir', consoleDir, '--port', flags.port, '--host', flags.host], secret ? { DLP_LOCAL_ENROLL_SECRET: secret } : {});
+// --demo-rule: a new console's first policy reports a program named dlp-demo-blocked (monitor mode),
+// so the banner below can name one command that makes a first event.
+const consoleProc = run('console', ['dist/console/server.js', '--data-dir', consoleDir, '--port', flags.port, '--host', flags.host, '--demo-rule'], secret ? { DLP_LOCAL_ENROLL_SECRET: secret } : {});
 
 let buffered = '';
 consoleProc.stdout.on('data', (chunk) => {
@@ -90,4 +92,7 @@ function onConsoleReady(url) {
   const agent = run('agent', ['dist/agent/service.js', '--config', configPath]);
   agent.stdout.on('data', (chunk) => process.stdout.write(chunk));
   console.log('Local agent: starting in monitor mode (reports what it would block, never blocks)');
+  console.log('First event: run   cp /bin/sleep /tmp/dlp-demo-blocked && /tmp/dlp-demo-blocked 3');
+  console.log(`             then open ${url}/#/events: a "would block" event for dlp-demo-blocked appears within seconds`);
+  console.log('             (rule "demo-first-event" of the Default policy; delete it there when you are done)');
 }

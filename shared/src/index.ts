@@ -4,6 +4,7 @@
  */
 export * from './limits';
 export * from './ids';
+export * from './seeded-random';
 export * from './canonical-json';
 export * from './validation';
 export * from './protocol-codec';
@@ -13,6 +14,7 @@ export * from './schemas/event';
 export * from './schemas/agent-info';
 export * from './schemas/protocol';
 export * from './api/rest';
+export * from './api/agent-fleet-api';
 export * from './api/event-search-api';
 export * from './api/console-api';
 export * from './api/enrollment-api';
@@ -38,3 +40,4 @@ export * from './api/report-api';
 export * from './api/ops-api';
 export * from './api/route-roles';
 export * from './api/event-stream-api';
+export * from './content';

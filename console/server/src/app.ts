@@ -49,6 +49,8 @@ export interface ConsoleOptions {
   adminPassword?: string;
   /** Registered as the "local agent" enroll secret if not yet known. */
   localEnrollSecret?: string;
+  /** A new console's first policy reports a program named dlp-demo-blocked (`--demo-rule`). */
+  demoRule?: boolean;
   /** Serve HTTPS (and wss) with this certificate; session cookies then get the Secure flag. */
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Without `tls`: serve HTTPS/wss with a self-signed certificate made on first start (kept in dataDir/tls). */
@@ -174,6 +176,7 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
       {
         ...(options.adminPassword !== undefined ? { adminPassword: options.adminPassword } : {}),
         ...(options.localEnrollSecret !== undefined ? { localEnrollSecret: options.localEnrollSecret } : {}),
+        demoRule: options.demoRule === true,
         announce: options.announce ?? ((line) => void process.stdout.write(`${line}\n`)),
       },
     );

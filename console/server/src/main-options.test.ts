@@ -8,6 +8,12 @@ describe('console command line', () => {
     expect(() => parseMainOptions(['--tls', 'self-signed', '--tls-cert', '/c', '--tls-key', '/k'], {}, '/nowhere')).toThrow(/exclude each other/);
   });
 
+  it('turns on the first-event demo rule only when asked (--demo-rule, what npm start passes)', () => {
+    expect(parseMainOptions(['--demo-rule'], {}, '/nowhere').demoRule).toBe(true);
+    expect(parseMainOptions([], {}, '/nowhere').demoRule).toBeUndefined();
+    expect(USAGE).toContain('--demo-rule');
+  });
+
   it('takes a /metrics allow list from --metrics-allow or DLP_METRICS_ALLOW and refuses a bad one at start', () => {
     expect(parseMainOptions(['--metrics-allow', '10.0.0.0/8'], {}, '/nowhere').metricsAllow).toBe('10.0.0.0/8');
     expect(parseMainOptions([], { DLP_METRICS_ALLOW: '192.0.2.7' }, '/nowhere').metricsAllow).toBe('192.0.2.7');

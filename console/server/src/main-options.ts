@@ -35,6 +35,8 @@ export interface MainOptions {
   trustProxy?: string;
   /** `--enroll-rate N`: enrollments per minute per enroll secret unless the secret sets its own. */
   enrollRatePerMinute?: number;
+  /** `--demo-rule`: the first-start policy reports a program named dlp-demo-blocked (what `npm start` uses). */
+  demoRule?: boolean;
 }
 
 /** Bounds of `--ingest-transactions`: each one holds a pooled connection (the pool has 10). */
@@ -69,6 +71,8 @@ export const USAGE = `Usage: node dist/console/server.js [options]
                    10.0.0.2,10.8.0.0/24 (env DLP_TRUST_PROXY; default none: the TCP peer is the client)
   --enroll-rate N  agent enrollments per minute per enroll secret, 1-100000, unless the secret
                    sets its own (env DLP_ENROLL_RATE; default 60)
+  --demo-rule      a new console's first policy (monitor mode) reports a program named
+                   dlp-demo-blocked, so a first event is one command away (npm start uses it)
 Env: DLP_ADMIN_PASSWORD (first admin's password), DLP_LOCAL_ENROLL_SECRET (enroll secret for a local agent)`;
 
 /** Where the web UI is when no --web-dir is given: next to the bundle, or dist/ when run from source. */
@@ -96,6 +100,7 @@ const OPTION_SPEC = {
   'max-connections': { type: 'string' },
   'trust-proxy': { type: 'string' },
   'enroll-rate': { type: 'string' },
+  'demo-rule': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -128,6 +133,7 @@ export function parseMainOptions(argv: string[], env: NodeJS.ProcessEnv, moduleD
   if (values['tls-cert'] !== undefined) options.tlsCertFile = path.resolve(values['tls-cert']);
   if (values['tls-key'] !== undefined) options.tlsKeyFile = path.resolve(values['tls-key']);
   if (values.tls === 'self-signed') options.selfSignedTls = true;
+  if (values['demo-rule'] === true) options.demoRule = true;
   const metricsAllow = values['metrics-allow'] ?? env.DLP_METRICS_ALLOW;
   if (metricsAllow !== undefined && metricsAllow.trim() !== '') {
     parseAddressList(metricsAllow);

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   if (parsed.maxConnections !== undefined) options.serverLimits = { maxConnections: parsed.maxConnections };
   if (parsed.trustProxy !== undefined) options.trustProxy = parsed.trustProxy;
   if (parsed.enrollRatePerMinute !== undefined) options.enrollRatePerMinute = parsed.enrollRatePerMinute;
+  if (parsed.demoRule === true) options.demoRule = true;
   options.reports = parsed.reports;
 
   const running = await createConsole(options);

@@ -4,7 +4,7 @@ import { AppHeader } from './components/app-header';
 import { useI18n } from './i18n';
 import { ForcedPasswordChangeScreen } from './pages/Account/change-password-page';
 import { LoginPage } from './pages/Login/login-page';
-import { DEFAULT_PATH, findRoute, routesFor } from './routes';
+import { findRoute, landingPathFor, routesFor } from './routes';
 import { navigate, useHashPath } from './router/hash-router';
 import { useSession } from './session/session-context';
 
@@ -23,8 +23,8 @@ function SignedInShell({ user }: { user: CurrentUser }) {
   const routes = routesFor(user.role);
   const route = findRoute(routes, path);
   useEffect(() => {
-    if (!route) navigate(DEFAULT_PATH);
-  }, [route]);
+    if (!route) navigate(landingPathFor(user.role));
+  }, [route, user.role]);
   return (
     <div className="app-shell">
       <AppHeader navItems={routes.filter((item) => !item.hiddenFromNav)} activePath={path} />

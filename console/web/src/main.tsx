@@ -9,6 +9,7 @@ import './styles/base.css';
 import './styles/data.css';
 import './styles/manage.css';
 import './styles/reports.css';
+import './styles/fleet.css';
 
 // zod compiles parsers with `new Function` unless told not to; jitless keeps the UI working under a
 // Content-Security-Policy without 'unsafe-eval'.

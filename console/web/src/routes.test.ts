@@ -1,5 +1,5 @@
 import { ROUTE_ROLES, type RouteFamily } from '@dlp/shared';
-import { ROUTES, routesFor } from './routes';
+import { DEFAULT_PATH, ROUTES, landingPathFor, routesFor } from './routes';
 
 /**
  * The family of the shared ROUTE_ROLES table each page is shown by. The server's
@@ -41,5 +41,11 @@ describe('web routes', () => {
     expect(officer).toEqual(expect.arrayContaining(['/events', '/exceptions', '/account/password']));
     for (const page of ['/policies', '/groups', '/audit', '/users', '/settings']) expect(officer).not.toContain(page);
     expect(routesFor('admin')).toHaveLength(ROUTES.length);
+  });
+
+  it('land admins on the fleet overview (Agents) and the others on events', () => {
+    expect(landingPathFor('admin')).toBe('/agents');
+    expect(landingPathFor('officer')).toBe(DEFAULT_PATH);
+    expect(landingPathFor('auditor')).toBe(DEFAULT_PATH);
   });
 });

@@ -45,6 +45,14 @@ export const ROUTES: readonly RouteDefinition[] = [
 /** Where a signed-in user lands when the address names no known page. */
 export const DEFAULT_PATH = '/events';
 
+/**
+ * Admins land on the Agents page, whose fleet overview is their start of the day (issue 17 item 1);
+ * officers and auditors, who work on events, land on the live events.
+ */
+export function landingPathFor(role: Role): string {
+  return role === 'admin' ? '/agents' : DEFAULT_PATH;
+}
+
 /** The routes a role may open. */
 export function routesFor(role: Role): RouteDefinition[] {
   return ROUTES.filter((route) => route.roles.includes(role));

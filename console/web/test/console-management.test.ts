@@ -80,7 +80,8 @@ describe('console management UI', () => {
       await page.getByLabel('New password', { exact: true }).fill(chosen);
       await page.getByLabel('Repeat the new password').fill(chosen);
       await page.getByRole('button', { name: 'Change password' }).click();
-      await page.getByRole('heading', { name: 'Events' }).waitFor();
+      // Admins land on the Agents page, their fleet overview (issue 17 item 1).
+      await page.getByRole('heading', { name: 'Agents', exact: true }).waitFor();
       await page.getByRole('link', { name: 'Policies' }).click();
       await page.getByRole('link', { name: 'Default' }).waitFor();
 
@@ -241,6 +242,8 @@ describe('console management UI', () => {
       // A group without a policy counts its agents as applied; assigning one pushes it at once.
       await row.getByRole('img', { name: /Applied 1, Pending 0, Failed 0, Offline 0/ }).waitFor({ timeout: UI_TIMEOUT_MS });
       await row.getByLabel('Policy of group Branch 7').selectOption({ index: 1 });
+      // The select asks first (issue 17 item 7): nothing is pushed until the admin applies.
+      await page.getByRole('dialog', { name: 'Confirm the change' }).getByRole('button', { name: 'Apply' }).click();
       await second.applyPushedPolicy();
       await row.getByRole('img', { name: /Applied 1, Pending 0/ }).waitFor({ timeout: UI_TIMEOUT_MS });
       await row.getByText(/serial \d+/).waitFor();

@@ -118,8 +118,11 @@ describe('console web UI', () => {
     expect(text).toContain('Linux');
     expect(text).toContain('alice');
     expect(text).toContain('Default v1');
-    expect(text).toContain('App control: /proc scan (after start)');
-    expect(text).toContain('Window capture exclusion: not available on Linux');
+    // The compact row (one line) keeps the capability report in its details, one click away.
+    await row.getByRole('button', { name: `Details of ${WORKSTATION.hostname}` }).click();
+    const details = await page.locator('tr.agent-details-row').innerText();
+    expect(details).toContain('App control: /proc scan (after start)');
+    expect(details).toContain('Window capture exclusion: not available on Linux');
     await expect(page.getByRole('banner').innerText()).resolves.toMatch(/admin\s+Administrator/);
     await screenshot(page, 'agents-1280');
     await page.setViewportSize({ width: 1920, height: 1080 });

@@ -137,6 +137,14 @@ export class SimulatedAgent {
     return policy;
   }
 
+  /** Waits for the pushed policy and refuses it with `error`, as an agent does when verification fails. */
+  async rejectPushedPolicy(error: string): Promise<SignedPolicy> {
+    const { policy } = await this.link.next('policy');
+    const hash = createHash('sha256').update(canonicalJson(policy.bundle)).digest('hex');
+    this.link.send({ v: PROTOCOL_VERSION, type: 'policy-receipt', serial: policy.bundle.serial, hash, status: 'rejected', error });
+    return policy;
+  }
+
   /** Sends one batch and resolves with the acked sequence number (the console acks after commit). */
   async sendEvents(events: AgentEvent[]): Promise<number> {
     const message = eventsMessage.parse({ v: PROTOCOL_VERSION, type: 'events', events });

@@ -1,7 +1,9 @@
 // Turns a staged tree into a .deb with dpkg-deb (no debhelper needed on the build machine): control
-// file, maintainer scripts with the response-file checks inlined, md5sums, changelog, copyright.
+// file, maintainer scripts with the response-file checks inlined, md5sums, changelog, copyright,
+// lintian overrides.
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { filesUnder, LIB_DIR, withResponseFunctions } from './stage-agent.mjs';
@@ -14,19 +16,26 @@ function stagedFiles(stageRoot) {
   return filesUnder(stageRoot).map((file) => path.relative(stageRoot, file));
 }
 
-/** Highest GLIBC_x.y version our compiled files require (their ELF version references): the libc6 dependency. */
-function glibcNeeded(stageRoot) {
-  const binaries = [`${LIB_DIR}/node`, `${LIB_DIR}/dlp-exec-guard`, ...stagedFiles(stageRoot).filter((file) => file.endsWith('.node'))];
-  let highest = '2.17';
-  for (const binary of binaries) {
-    const symbols = run('objdump', ['-p', path.join(stageRoot, binary)], { capture: true });
-    for (const match of symbols.matchAll(/GLIBC_(\d+)\.(\d+)/g)) {
-      const version = `${match[1]}.${match[2]}`;
-      const [a, b] = [version, highest].map((v) => v.split('.').map(Number));
-      if (a[0] > b[0] || (a[0] === b[0] && a[1] > b[1])) highest = version;
-    }
+/**
+ * The shared-library dependencies of our ELF files (node, the helper, the native modules) as Debian
+ * package relations, computed by dpkg-shlibdeps from the build machine's package database, e.g.
+ * `libc6 (>= 2.34), libgcc-s1 (>= 3.4), libstdc++6 (>= 11), libudev1 (>= 183)`.
+ */
+function sharedLibraryDepends(stageRoot) {
+  const elfFiles = [`${LIB_DIR}/node`, `${LIB_DIR}/dlp-exec-guard`, ...stagedFiles(stageRoot).filter((file) => file.endsWith('.node'))];
+  // dpkg-shlibdeps wants a source tree: a minimal debian/control in a scratch folder is enough.
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'dlp-agent-shlibs-'));
+  try {
+    mkdirSync(path.join(scratch, 'debian'));
+    writeFileSync(path.join(scratch, 'debian/control'), 'Source: dlp-agent\n\nPackage: dlp-agent\nArchitecture: any\n');
+    // Its warnings are about N-API symbols the addons get from node at load time (plugins): expected.
+    const output = run('dpkg-shlibdeps', ['-O', ...elfFiles.map((file) => `-e${path.join(stageRoot, file)}`)], { cwd: scratch, capture: true, quiet: true });
+    const depends = /^shlibs:Depends=(.*)$/m.exec(output)?.[1];
+    if (!depends) throw new Error(`dpkg-shlibdeps gave no dependencies: ${output}`);
+    return depends;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-  return highest;
 }
 
 /**
@@ -37,6 +46,9 @@ export function buildDeb({ repoRoot, stageRoot, outDir, version, arch, maintaine
   const here = path.join(repoRoot, 'installers/linux/debian');
   const doc = path.join(stageRoot, 'usr/share/doc/dlp-agent');
   copyFileSync(path.join(here, 'copyright'), path.join(doc, 'copyright'));
+  // Accepted lintian tags, each with its reason (installers/linux/README.md lists them too).
+  mkdirSync(path.join(stageRoot, 'usr/share/lintian/overrides'), { recursive: true });
+  copyFileSync(path.join(here, 'lintian-overrides'), path.join(stageRoot, 'usr/share/lintian/overrides/dlp-agent'));
   const date = new Date(Number(process.env.SOURCE_DATE_EPOCH ?? Math.floor(Date.now() / 1000)) * 1000).toUTCString().replace('GMT', '+0000');
   const changelog = `dlp-agent (${version}) unstable; urgency=medium\n\n  * Built from commit ${commit}.\n\n -- ${maintainer}  ${date}\n`;
   writeFileSync(path.join(doc, 'changelog.gz'), gzipSync(changelog, { level: 9 }));
@@ -45,7 +57,7 @@ export function buildDeb({ repoRoot, stageRoot, outDir, version, arch, maintaine
   mkdirSync(control, { recursive: true });
   const files = stagedFiles(stageRoot).filter((file) => !file.startsWith('DEBIAN/'));
   const installedKiB = Math.ceil(files.reduce((sum, file) => sum + statSync(path.join(stageRoot, file)).size, 0) / 1024);
-  const fields = { VERSION: version, ARCH: arch, MAINTAINER: maintainer, INSTALLED_SIZE: String(installedKiB), GLIBC: glibcNeeded(stageRoot) };
+  const fields = { VERSION: version, ARCH: arch, MAINTAINER: maintainer, INSTALLED_SIZE: String(installedKiB), SHLIBS_DEPENDS: sharedLibraryDepends(stageRoot) };
   const fill = (text) => text.replace(/#([A-Z_]+)#/g, (whole, name) => fields[name] ?? whole);
   writeFileSync(path.join(control, 'control'), fill(readFileSync(path.join(here, 'control.in'), 'utf8')));
   for (const script of MAINTAINER_SCRIPTS) {

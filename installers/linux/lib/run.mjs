@@ -5,14 +5,14 @@ import { spawnSync } from 'node:child_process';
  * Runs `command args` (stdio inherited unless `capture`), throws when it fails.
  * @param {string} command
  * @param {string[]} args
- * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, capture?: boolean }} [options]
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, capture?: boolean, quiet?: boolean }} [options] quiet: drop stderr
  * @returns {string} stdout when captured, else ''
  */
 export function run(command, args, options = {}) {
   const result = spawnSync(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
-    stdio: options.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+    stdio: ['ignore', options.capture ? 'pipe' : 'inherit', options.quiet ? 'ignore' : 'inherit'],
     encoding: 'utf8',
   });
   if (result.error) throw new Error(`${command}: ${result.error.message}`);

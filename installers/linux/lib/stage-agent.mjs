@@ -53,7 +53,7 @@ export async function stageAgent({ repoRoot, stageRoot, runtimeTarball, nodeArch
     run('tar', ['-xzf', runtimeTarball, '-C', scratch, 'package/bin/node', 'package/LICENSE']);
     copyFileSync(path.join(scratch, 'package/bin/node'), path.join(lib, 'node'));
     // Only the symbol table goes: native modules link against .dynsym, which strip keeps.
-    run('strip', ['--strip-unneeded', path.join(lib, 'node')]);
+    run('strip', ['--strip-unneeded', '--remove-section=.comment', path.join(lib, 'node')]);
     copyFileSync(path.join(scratch, 'package/LICENSE'), path.join(doc, 'node-LICENSE'));
 
     await bundleNode(path.join(repoRoot, 'agent/service/src/main.ts'), path.join(lib, 'service.js'), { sourcemap: false });

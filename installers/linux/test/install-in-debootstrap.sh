@@ -1,23 +1,33 @@
 #!/bin/bash
-# Installs the agent .deb into a clean Debian root (debootstrap, no compiler, no Node) and runs the
+# Installs the agent package into a clean Debian root (debootstrap, no compiler, no Node) and runs the
 # installed agent there with its unit's ExecStart against a console started from this checkout: it
-# must enroll and show online at the console. Also: bad response files stop the install with the
+# must enroll, show online, apply a published policy and block a program before it starts, with the
+# event at the console. Also: bad response files stop the install with the
 # exact reason and leave nothing behind; a reinstall keeps the enrollment; a downgrade is refused;
-# purge removes the data.
+# purge removes the data. With --rpm the .rpm is installed into the same root with `rpm --root`
+# (--nodeps: the root's libraries are dpkg's); its scriptlets run inside the root.
 #
 # usage (root; it mounts /proc, /sys, /dev into the root, hence the kernel lock):
-#   flock /tmp/dlp-kernel.lock installers/linux/test/install-in-debootstrap.sh [--make-root] [DEB]
+#   flock /tmp/dlp-kernel.lock installers/linux/test/install-in-debootstrap.sh [--make-root] [--rpm] [PACKAGE]
 # The clean root is cached in /var/cache/dlp-debootstrap/bookworm-minbase (made once with
-# --make-root: about 1 minute and 240 MB here); each run works on a copy of it.
+# --make-root: 1 to 1.5 minutes and 240 MB here); each run works on a copy of it.
 # Exit: 0 passed, 1 failed, 77 skipped (no cached root and no --make-root).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../../.." && pwd)
-CACHE=/var/cache/dlp-debootstrap/bookworm-minbase
+CACHE=${DLP_DEBOOTSTRAP_ROOT:-/var/cache/dlp-debootstrap/bookworm-minbase}
 MAKE_ROOT=no
+FORMAT=deb
 if [ "${1:-}" = --make-root ]; then MAKE_ROOT=yes; shift; fi
-DEB=${1:-$(ls "$REPO"/dist/packages/dlp-agent_*_amd64.deb 2>/dev/null | head -n 1)}
+if [ "${1:-}" = --rpm ]; then FORMAT=rpm; shift; fi
+if [ $FORMAT = deb ]; then
+  DEB=${1:-$(ls "$REPO"/dist/packages/dlp-agent_*_amd64.deb 2>/dev/null | head -n 1)}
+else
+  DEB=${1:-$(ls "$REPO"/dist/packages/dlp-agent-*.x86_64.rpm 2>/dev/null | head -n 1)}
+fi
 HOST_NODE=$(command -v node)
+ADMIN="$REPO/installers/linux/test/console-admin.mjs"
+ADMIN_PASSWORD='install test admin password 2026'
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }
@@ -28,7 +38,7 @@ now_ms() { echo "$(( $(date +%s%N) / 1000000 ))"; }
 [ -f "$DEB" ] || fail "no package: run npm run package first (or pass the .deb)"
 if [ ! -d "$CACHE" ]; then
   if [ "$MAKE_ROOT" = no ]; then
-    echo "SKIP: no cached Debian root at $CACHE; make it once with: $0 --make-root (about 1 min, 240 MB download)"
+    echo "SKIP: no cached Debian root at $CACHE; make it once with: $0 --make-root (1 to 1.5 min, 240 MB download)"
     exit 77
   fi
   # The default mirror of debootstrap; minbase + systemd (for systemd-analyze), no compiler.
@@ -43,10 +53,16 @@ ROOT=$WORK/root
 CONSOLE_PID=
 AGENT_PID=
 cleanup() {
+  status=$?
   [ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null || true
   [ -n "$CONSOLE_PID" ] && kill "$CONSOLE_PID" 2>/dev/null || true
   wait 2>/dev/null || true
-  for mount in dev sys proc; do umount -l "$ROOT/$mount" 2>/dev/null || true; done
+  for mount in srv/dlp-test dev sys proc; do umount -l "$ROOT/$mount" 2>/dev/null || true; done
+  if [ "$status" != 0 ]; then
+    # Keep the logs (agent, console, package manager) of a failed run; the root copy goes.
+    mkdir -p "$WORK.logs" && find "$WORK" -maxdepth 1 -type f -exec cp {} "$WORK.logs/" \;
+    echo "logs of the failed run: $WORK.logs" >&2
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -56,7 +72,19 @@ mount -t proc proc "$ROOT/proc"
 mount -t sysfs sysfs "$ROOT/sys"
 mount --bind /dev "$ROOT/dev"
 in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
-cp "$DEB" "$ROOT/tmp/dlp-agent.deb"
+cp "$DEB" "$ROOT/tmp/dlp-agent.$FORMAT"
+# The package manager's verbs for both formats (rpm runs on the host with --root; dpkg in the root).
+pkg_install() { # FILE_IN_ROOT
+  if [ $FORMAT = deb ]; then in_root dpkg -i "$1"; else rpm --root "$ROOT" -i --replacepkgs --nodeps "$ROOT$1"; fi
+}
+pkg_status() { # prints installed or not-installed
+  if [ $FORMAT = deb ]; then
+    case $(in_root dpkg-query -W -f '${db:Status-Status}' dlp-agent 2>/dev/null || echo unknown) in installed) echo installed ;; *) echo not-installed ;; esac
+  else
+    rpm --root "$ROOT" -q dlp-agent > /dev/null 2>&1 && echo installed || echo not-installed
+  fi
+}
+[ $FORMAT = deb ] || rpm --root "$ROOT" --initdb
 
 for tool in cc gcc make node nodejs; do
   if in_root sh -c "command -v $tool" >/dev/null; then fail "the clean root has $tool"; fi
@@ -67,10 +95,9 @@ pass "clean root without a compiler or Node"
 expect_refused() { # NAME RESPONSE EXPECTED_MESSAGE
   mkdir -p "$ROOT/etc/dlp"
   printf '%s\n' "$2" > "$ROOT/etc/dlp/agent.conf"
-  if in_root dpkg -i /tmp/dlp-agent.deb > "$WORK/refused.log" 2>&1; then fail "$1: install accepted"; fi
+  if pkg_install "/tmp/dlp-agent.$FORMAT" > "$WORK/refused.log" 2>&1; then fail "$1: install accepted"; fi
   grep -qF -- "$3" "$WORK/refused.log" || { cat "$WORK/refused.log"; fail "$1: message not found: $3"; }
-  status=$(in_root dpkg-query -W -f '${db:Status-Status}' dlp-agent 2>/dev/null || echo unknown)
-  case $status in not-installed | unknown) ;; *) fail "$1: dpkg status is $status" ;; esac
+  [ "$(pkg_status)" = not-installed ] || fail "$1: the package manager says installed"
   [ ! -e "$ROOT/etc/dlp/agent.json" ] && [ ! -e "$ROOT/usr/lib/dlp-agent" ] && [ ! -e "$ROOT/var/lib/dlp-agent" ] || fail "$1: files left behind"
   pass "$1 refused: $3"
 }
@@ -87,10 +114,24 @@ GROUP=floor-3" 'GROUP cannot be set on the workstation'
 # --- a console from this checkout, with an enroll secret for the default group -------------------
 CONSOLE_JS=$REPO/dist/console/server.js
 [ -f "$CONSOLE_JS" ] || fail "$CONSOLE_JS missing: run npm run build"
-DLP_ADMIN_PASSWORD='install test admin password 2026' DLP_LOCAL_ENROLL_SECRET=$GOOD_SECRET \
-  "$HOST_NODE" "$CONSOLE_JS" --data-dir "$WORK/console" --port 0 --host 127.0.0.1 > "$WORK/console.out" 2> "$WORK/console.err" &
-CONSOLE_PID=$!
-for _ in $(seq 1 300); do grep -q DLP_CONSOLE_LISTENING "$WORK/console.out" && break; sleep 0.1; done
+start_console() { # PORT (0: any)
+  DLP_ADMIN_PASSWORD=$ADMIN_PASSWORD DLP_LOCAL_ENROLL_SECRET=$GOOD_SECRET \
+    "$HOST_NODE" "$CONSOLE_JS" --data-dir "$WORK/console" --port "$1" --host 127.0.0.1 > "$WORK/console.out" 2>> "$WORK/console.err" &
+  CONSOLE_PID=$!
+  for _ in $(seq 1 300); do grep -q DLP_CONSOLE_LISTENING "$WORK/console.out" && break; sleep 0.1; done
+}
+start_agent() {
+  # shellcheck disable=SC2086 # the unit's command line is split into words as systemd does (no quotes in it)
+  chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin $EXEC_START > "$WORK/agent.out" 2>> "$WORK/agent.err" &
+  AGENT_PID=$!
+}
+stop_agent() {
+  kill -TERM "$AGENT_PID"
+  wait "$AGENT_PID" && AGENT_STATUS=0 || AGENT_STATUS=$?
+  AGENT_PID=
+  [ "$AGENT_STATUS" = 0 ] || { tail -n 20 "$WORK/agent.err"; fail "agent exit code $AGENT_STATUS after SIGTERM"; }
+}
+start_console 0
 CONSOLE_URL=$(sed -n 's/^DLP_CONSOLE_LISTENING url=//p' "$WORK/console.out")
 [ -n "$CONSOLE_URL" ] || { cat "$WORK/console.err"; fail "console did not start"; }
 KEY_SHA256=$(grep -o '"signingKeySha256":"[0-9a-f]*"' "$WORK/console.err" | head -n 1 | cut -d'"' -f4)
@@ -106,7 +147,7 @@ ENROLL_SECRET="$GOOD_SECRET"
 CONSOLE_KEY_SHA256=$KEY_WITH_COLONS
 EOF
 started=$(now_ms)
-in_root dpkg -i /tmp/dlp-agent.deb > "$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; fail "install"; }
+pkg_install "/tmp/dlp-agent.$FORMAT" > "$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; fail "install"; }
 INSTALL_MS=$(elapsed "$started")
 grep -q 'configured from /etc/dlp/agent.conf' "$WORK/install.log" || fail "postinst did not configure"
 [ "$(stat -c %a "$ROOT/etc/dlp/agent.json")" = 600 ] || fail "agent.json is not 0600"
@@ -120,56 +161,86 @@ in_root systemd-analyze verify /lib/systemd/system/dlp-agent.service > "$WORK/ve
 pass "systemd-analyze verify: clean"
 
 # --- the unit's command line, in the root, with the bundled Node ---------------------------------
+mkdir -p "$ROOT/srv/dlp-test"
+mount -t tmpfs -o size=16m tmpfs "$ROOT/srv/dlp-test"
+cp "$ROOT/bin/sleep" "$ROOT/srv/dlp-test/dlp-install-test-tool"
+# Random bytes at the end give the copy a SHA-256 of its own: the agent shares this machine's /proc,
+# and its second line kills every running process with the blocked content, on the host too.
+head -c 32 /dev/urandom >> "$ROOT/srv/dlp-test/dlp-install-test-tool"
+TOOL_SHA256=$(sha256sum "$ROOT/srv/dlp-test/dlp-install-test-tool" | cut -d' ' -f1)
 EXEC_START=$(sed -n 's/^ExecStart=//p' "$ROOT/lib/systemd/system/dlp-agent.service")
 started=$(now_ms)
-# shellcheck disable=SC2086 # the unit's command line is split into words as systemd does (no quotes in it)
-chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin $EXEC_START > "$WORK/agent.out" 2> "$WORK/agent.err" &
-AGENT_PID=$!
-for _ in $(seq 1 300); do grep -q DLP_AGENT_READY "$WORK/agent.out" && break; sleep 0.1; done
+start_agent
+# READY: enforcing from disk; ENROLLED comes when the link to the console has enrolled (later).
+for _ in $(seq 1 300); do grep -q DLP_AGENT_READY "$WORK/agent.out" && grep -q DLP_AGENT_ENROLLED "$WORK/agent.out" && break; sleep 0.1; done
 grep -q DLP_AGENT_ENROLLED "$WORK/agent.out" || { tail -n 20 "$WORK/agent.err"; fail "agent did not enroll"; }
 grep -q DLP_AGENT_READY "$WORK/agent.out" || { tail -n 20 "$WORK/agent.err"; fail "agent not ready"; }
 AGENT_ID=$(sed -n 's/^DLP_AGENT_ENROLLED agentId=//p' "$WORK/agent.out")
-ONLINE=$("$HOST_NODE" -e '
-const [base, password, id] = process.argv.slice(1);
-(async () => {
-  const login = await fetch(`${base}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password }) });
-  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0];
-  for (let i = 0; i < 100; i++) {
-    const agents = await (await fetch(`${base}/api/v1/agents`, { headers: { cookie } })).json();
-    const agent = (agents.items ?? []).find((a) => a.id === id);
-    if (agent?.online) { console.log(JSON.stringify({ online: true, hostname: agent.hostname ?? agent.name })); return; }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  console.log(JSON.stringify({ online: false, status: login.status }));
-})();' "$CONSOLE_URL" 'install test admin password 2026' "$AGENT_ID")
+ONLINE=$("$HOST_NODE" "$ADMIN" "$CONSOLE_URL" "$ADMIN_PASSWORD" online "$AGENT_ID")
 case $ONLINE in *'"online":true'*) ;; *) fail "agent $AGENT_ID not online at the console: $ONLINE" ;; esac
 pass "agent $AGENT_ID enrolled and online at the console $(elapsed "$started") ms after start ($ONLINE)"
-grep -q '"consoleSigningKeySha256"' "$ROOT/etc/dlp/agent.json" && grep -q 'trust' "$WORK/agent.err" || true
+
+# --- a policy from the console blocks a program in the root, before it starts --------------------
+# The program lives on a tmpfs of the test's own: inside the chroot the agent's "all mounts" are that
+# tmpfs, /proc, /sys and /dev (the host's root file system is not visible there), so no other exec
+# on this machine is judged.
+started=$(now_ms)
+BLOCK=$("$HOST_NODE" "$ADMIN" "$CONSOLE_URL" "$ADMIN_PASSWORD" block "$AGENT_ID" "$TOOL_SHA256") || fail "policy not applied: $BLOCK"
+if in_root /srv/dlp-test/dlp-install-test-tool 0.1 2> "$WORK/tool.err"; then fail "the blocked program ran"; fi
+grep -q 'Operation not permitted\|Permission denied' "$WORK/tool.err" || { cat "$WORK/tool.err"; fail "the program was not refused by the kernel"; }
+EVENT=$("$HOST_NODE" "$ADMIN" "$CONSOLE_URL" "$ADMIN_PASSWORD" blocked-event "$AGENT_ID" "$TOOL_SHA256") || fail "no blocked event: $EVENT"
+pass "policy applied ($BLOCK), program refused by the kernel, event at the console $(elapsed "$started") ms after publishing ($EVENT)"
 
 in_root dlp-agent status > "$WORK/status.out" || { cat "$WORK/status.out"; fail "dlp-agent status"; }
 grep -q "enrolled: yes (agent $AGENT_ID" "$WORK/status.out" && grep -q 'running: yes' "$WORK/status.out" || { cat "$WORK/status.out"; fail "status output"; }
 pass "dlp-agent status: $(tr '\n' ';' < "$WORK/status.out")"
 
-kill -TERM "$AGENT_PID"
-wait "$AGENT_PID" && AGENT_STATUS=0 || AGENT_STATUS=$?
-AGENT_PID=
-[ "$AGENT_STATUS" = 0 ] || { tail -n 20 "$WORK/agent.err"; fail "agent exit code $AGENT_STATUS after SIGTERM"; }
-pass "agent stopped cleanly on SIGTERM"
+# --- upgrade with events queued in the outbox: none lost, none twice ------------------------------
+# The console goes away; three blocked execs queue in the agent's outbox; the agent stops (as the
+# package manager's upgrade stops it), the package is upgraded (.deb: to the same package repacked as
+# version <version>+1; .rpm: reinstalled over itself), the console comes back on its port and the agent
+# starts: exactly 1 + 3 blocked execs at the console, no event twice.
+repack_deb() { # VERSION OUTPUT_IN_ROOT: the package under test with another version number
+  rm -rf "$WORK/repack"
+  dpkg-deb -R "$DEB" "$WORK/repack"
+  sed -i "s/^Version: .*/Version: $1/" "$WORK/repack/DEBIAN/control"
+  sed -i "s/^package_version='.*'/package_version='$1'/" "$WORK/repack/DEBIAN/preinst"
+  dpkg-deb -Znone --root-owner-group -b "$WORK/repack" "$ROOT$2" > /dev/null
+}
+UPGRADE=/tmp/dlp-agent.$FORMAT
+PKG_VERSION=$(cat "$ROOT/usr/lib/dlp-agent/VERSION")
+NEWER_VERSION=$PKG_VERSION+1
+if [ $FORMAT = deb ]; then UPGRADE=/tmp/newer.deb; repack_deb "$NEWER_VERSION" "$UPGRADE"; fi
+CONSOLE_PORT=${CONSOLE_URL##*:}
+kill "$CONSOLE_PID"; wait "$CONSOLE_PID" 2>/dev/null || true; CONSOLE_PID=
+for _ in 1 2 3; do
+  if in_root /srv/dlp-test/dlp-install-test-tool 0.1 2>/dev/null; then fail "the blocked program ran while the console was away"; fi
+done
+stop_agent
+pass "agent stopped cleanly on SIGTERM, 3 blocked execs queued while the console was away"
+pkg_install "$UPGRADE" > "$WORK/upgrade.log" 2>&1 || { cat "$WORK/upgrade.log"; fail "upgrade"; }
+grep -q "\"agentId\": *\"$AGENT_ID\"" "$ROOT/var/lib/dlp-agent/credentials.json" || fail "upgrade lost the enrollment"
+: > "$WORK/console.out"
+start_console "$CONSOLE_PORT"
+grep -q "DLP_CONSOLE_LISTENING url=$CONSOLE_URL" "$WORK/console.out" || fail "console did not come back on port $CONSOLE_PORT"
+start_agent
+COUNT=$("$HOST_NODE" "$ADMIN" "$CONSOLE_URL" "$ADMIN_PASSWORD" blocked-count "$AGENT_ID" "$TOOL_SHA256" 4) || fail "after the upgrade: $COUNT"
+stop_agent
+pass "upgrade ($(basename "$UPGRADE")) kept the enrollment ($AGENT_ID) and the outbox: $COUNT"
 
-# --- reinstall (upgrade path) keeps the enrollment; a downgrade is refused; purge removes data ------
-in_root dpkg -i /tmp/dlp-agent.deb > "$WORK/reinstall.log" 2>&1 || { cat "$WORK/reinstall.log"; fail "reinstall"; }
-grep -q "\"agentId\": *\"$AGENT_ID\"" "$ROOT/var/lib/dlp-agent/credentials.json" || fail "reinstall lost the enrollment"
-pass "reinstall kept the enrollment ($AGENT_ID)"
-
-mkdir -p "$WORK/older"
-dpkg-deb -R "$DEB" "$WORK/older/tree"
-sed -i 's/^Version: .*/Version: 0.0.1/' "$WORK/older/tree/DEBIAN/control"
-sed -i "s/^package_version='.*'/package_version='0.0.1'/" "$WORK/older/tree/DEBIAN/preinst"
-dpkg-deb -Znone --root-owner-group -b "$WORK/older/tree" "$ROOT/tmp/older.deb" > /dev/null
-if in_root dpkg -i /tmp/older.deb > "$WORK/downgrade.log" 2>&1; then fail "downgrade accepted"; fi
-grep -q 'refusing to downgrade from 0.1.0 to 0.0.1' "$WORK/downgrade.log" || { cat "$WORK/downgrade.log"; fail "downgrade message"; }
-in_root dpkg-query -W -f '${Version} ${Status}\n' dlp-agent | grep -q '^0.1.0 install ok installed' || fail "downgrade attempt broke the installed package"
-pass "downgrade to 0.0.1 refused, 0.1.0 still installed"
+if [ $FORMAT = rpm ]; then
+  # rpm itself refuses an older package without --oldpackage; %pre's own check is not exercised here.
+  rpm --root "$ROOT" -e dlp-agent > "$WORK/erase.log" 2>&1 || { cat "$WORK/erase.log"; fail "rpm -e"; }
+  [ -e "$ROOT/var/lib/dlp-agent/credentials.json" ] && [ -e "$ROOT/etc/dlp/agent.json" ] && [ ! -e "$ROOT/usr/lib/dlp-agent" ] || fail "rpm -e: program files left, or enrollment lost"
+  pass "rpm -e removed the program and kept the enrollment (RPM has no purge)"
+  echo "PASS: $(basename "$DEB") ($(stat -c %s "$DEB") bytes), install ${INSTALL_MS} ms"
+  exit 0
+fi
+# The package under test over the upgraded <version>+1: refused, the newer one stays configured.
+if in_root dpkg -i /tmp/dlp-agent.deb > "$WORK/downgrade.log" 2>&1; then fail "downgrade accepted"; fi
+grep -qF "refusing to downgrade from $NEWER_VERSION to $PKG_VERSION" "$WORK/downgrade.log" || { cat "$WORK/downgrade.log"; fail "downgrade message"; }
+[ "$(in_root dpkg-query -W -f '${Version} ${Status}' dlp-agent)" = "$NEWER_VERSION install ok installed" ] || fail "the downgrade attempt broke the installed package"
+pass "downgrade from $NEWER_VERSION to $PKG_VERSION refused, $NEWER_VERSION still installed"
 
 in_root dpkg --purge dlp-agent > "$WORK/purge.log" 2>&1 || { cat "$WORK/purge.log"; fail "purge"; }
 [ ! -e "$ROOT/var/lib/dlp-agent" ] && [ ! -e "$ROOT/etc/dlp/agent.json" ] && [ -e "$ROOT/etc/dlp/agent.conf" ] || fail "purge left data or removed the admin's response file"

@@ -69,6 +69,9 @@ export type AssignGroupPolicyRequest = z.infer<typeof assignGroupPolicyRequest>;
 export const groupResponse = z.strictObject({ group: groupSummary });
 
 /** GET /api/v1/agents */
-export const agentPage = pageOf(agentSummary);
+export const agentPage = pageOf(agentSummary).extend({
+  /** Agents matching the filters in all: set by sorted/filtered listings (agentQuery's `offset` paging). */
+  total: z.number().int().min(0).optional(),
+});
 /** GET /api/v1/agents/:id and POST /api/v1/agents/:id/revoke */
 export const agentResponse = z.strictObject({ agent: agentSummary });

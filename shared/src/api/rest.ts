@@ -4,6 +4,7 @@ import { agentInfo, capabilityReport } from '../schemas/agent-info';
 import { storedEvent } from '../schemas/event';
 import { policyDocument } from '../schemas/policy';
 import { agentId, shortString, timestamp } from '../schemas/primitives';
+import { agentCondition, agentSortKey } from './agent-fleet-api';
 
 /** Every REST error has this shape; `error` is a stable code, `message` is for people. */
 export const apiError = z.strictObject({
@@ -56,6 +57,16 @@ export const agentQuery = z.strictObject({
   groupId: z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'must be a group id').optional(),
   /** Case-insensitive substring of the host name or the logged-in user. */
   search: z.string().min(1).max(LIMITS.maxShortString).optional(),
+  /** Only agents meeting this fleet-overview condition (agent-fleet-api.ts). */
+  condition: agentCondition.optional(),
+  os: agentInfo.shape.os.optional(),
+  /**
+   * With `condition`, `os`, `sort` or `offset` the answer is a sorted page at `offset` with the
+   * filtered `total` (the table's paging); without them, pages in id order by `cursor`.
+   */
+  sort: agentSortKey.optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+  offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
   cursor: cursor.optional(),
   limit: limitParam,
 });
@@ -94,6 +105,10 @@ export const agentSummary = z.strictObject({
    * hello and heartbeats; positive: the agent is ahead). Null until the agent reported its clock.
    */
   clock: z.strictObject({ offsetMs: z.number().int(), measuredAt: timestamp }).nullable().optional(),
+  /** Tamper events (refused policy or exception) from the agent in the last 24 h; set by sorted/filtered listings. */
+  tamperEvents24h: z.boolean().optional(),
+  /** Bypass events from the agent in the last 24 h; set by sorted/filtered listings. */
+  bypassEvents24h: z.boolean().optional(),
 });
 export type AgentSummary = z.infer<typeof agentSummary>;
 

@@ -17,6 +17,8 @@ export interface FleetOptions {
    * the fleet, so marks can name its folders.
    */
   appControl?: AgentConfigInput['appControl'] | ((fleet: Fleet) => AgentConfigInput['appControl']);
+  /** More console command-line flags (e.g. `--demo-rule`). */
+  consoleArgs?: readonly string[];
 }
 
 /** A real console process and a real agent process enrolled to it, each with its own temp data dir. */
@@ -39,7 +41,7 @@ export class Fleet {
   }
 
   async startConsole(port = 0): Promise<void> {
-    this.console = await startConsole({ dataDir: this.consoleDir, port, adminPassword: ADMIN_PASSWORD, enrollSecret: ENROLL_SECRET });
+    this.console = await startConsole({ dataDir: this.consoleDir, port, adminPassword: ADMIN_PASSWORD, enrollSecret: ENROLL_SECRET, args: this.options.consoleArgs ?? [] });
     this.admin = new RestClient(this.console.url);
     const login = await this.admin.login('admin', ADMIN_PASSWORD);
     if (login.status !== 200) throw new Error(`admin login failed: ${login.status}`);

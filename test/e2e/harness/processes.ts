@@ -80,10 +80,10 @@ export interface ConsoleProcess extends RunningProcess {
 }
 
 /** Starts the real console from dist/ on a free port with a known admin password. */
-export async function startConsole(opts: { dataDir: string; port?: number; adminPassword: string; enrollSecret?: string }): Promise<ConsoleProcess> {
+export async function startConsole(opts: { dataDir: string; port?: number; adminPassword: string; enrollSecret?: string; args?: readonly string[] }): Promise<ConsoleProcess> {
   const env: Record<string, string> = { DLP_ADMIN_PASSWORD: opts.adminPassword };
   if (opts.enrollSecret) env.DLP_LOCAL_ENROLL_SECRET = opts.enrollSecret;
-  const proc = runBundle('console/server.js', ['--data-dir', opts.dataDir, '--port', String(opts.port ?? 0), '--host', '127.0.0.1'], env);
+  const proc = runBundle('console/server.js', ['--data-dir', opts.dataDir, '--port', String(opts.port ?? 0), '--host', '127.0.0.1', ...(opts.args ?? [])], env);
   const match = await proc.waitForLine(/DLP_CONSOLE_LISTENING url=(http:\/\/127\.0\.0\.1:(\d+))/);
   return Object.assign(proc, { url: match[1] ?? '', port: Number(match[2]) });
 }

@@ -1,4 +1,4 @@
-import { agentQuery, idParam, ROUTE_ROLES } from '@dlp/shared';
+import { agentOverviewResponse, agentPage, agentQuery, idParam, ROUTE_ROLES } from '@dlp/shared';
 import { Router } from 'express';
 import type { AgentService } from './agent-service';
 import type { AuditService } from '../audit/audit-service';
@@ -9,9 +9,18 @@ import { endpoint, requireUser } from '../http/endpoint';
 export function agentRoutes(agents: AgentService, audit: AuditService): Router {
   const router = Router();
 
+  // Before /agents/:id, which would take "overview" for an id.
+  router.get(
+    '/agents/overview',
+    endpoint(
+      { access: ROUTE_ROLES.monitoring, response: agentOverviewResponse, summary: 'Fleet overview: agents per condition (compliant, policy pending/failed, offline > 24 h, fail-open, degraded, tamper and bypass in 24 h)' },
+      async () => ({ status: 200, body: await agents.overview() }),
+    ),
+  );
+
   router.get(
     '/agents',
-    endpoint({ access: ROUTE_ROLES.monitoring, query: agentQuery }, async ({ query }) => ({ status: 200, body: await agents.list(query) })),
+    endpoint({ access: ROUTE_ROLES.monitoring, query: agentQuery, response: agentPage }, async ({ query }) => ({ status: 200, body: await agents.list(query) })),
   );
 
   router.get(

@@ -1,11 +1,15 @@
-import type { AgentQuery, AgentSummary, CapabilityReport, HelloMessage, Page, PolicyReceiptMessage } from '@dlp/shared';
+import { FLEET_WINDOW_MS, type AgentFleetFacts, type AgentOverviewResponse, type AgentQuery, type AgentSummary, type CapabilityReport, type HelloMessage, type Page, type PolicyReceiptMessage } from '@dlp/shared';
 import { sameDigest, sha256Hex } from '../auth/secret-token';
 import type { AgentListFilter, AgentRecord, ConsoleStore } from '../store/store';
 import { AgentClocks } from './agent-clocks';
+import { countConditions, filterAgents, sortAgents, wantsFleetView } from './agent-fleet-view';
 import { BatchedWrites } from '../service-kit/batched-writes';
 import type { ConsoleEvents } from '../service-kit/console-events';
 import { decodeIdCursor, encodeIdCursor } from '../service-kit/cursor';
 import { notFound } from '../service-kit/service-error';
+
+/** No console holds more agents than this in one list (the fleet view reads them all). */
+const MAX_FLEET = 1_000_000;
 
 export type HelloVerdict = { ok: true; agent: AgentRecord } | { ok: false; reason: 'unknown_agent' | 'bad_token' | 'revoked' };
 
@@ -106,7 +110,8 @@ export class AgentService {
     });
   }
 
-  async list(query: AgentQuery): Promise<Page<AgentSummary>> {
+  async list(query: AgentQuery): Promise<Page<AgentSummary> & { total?: number }> {
+    if (wantsFleetView(query)) return this.fleetPage(query);
     const filter: AgentListFilter = { limit: query.limit + 1 };
     if (query.online !== undefined) filter.online = query.online === 'true';
     if (query.groupId !== undefined) filter.groupId = query.groupId;
@@ -117,6 +122,66 @@ export class AgentService {
     const last = page[page.length - 1];
     const groups = await this.groupView();
     return { items: page.map((a) => toSummary(a, groups)), nextCursor: rows.length > query.limit && last ? encodeIdCursor(last.id) : null };
+  }
+
+  /**
+   * Every agent matching the query (search, group, online in the store; condition and OS by the
+   * shared predicates), sorted, one page at `offset`, with the total.
+   */
+  private async fleetPage(query: AgentQuery): Promise<Page<AgentSummary> & { total: number }> {
+    const nowMs = Date.now();
+    const filter: AgentListFilter = { limit: MAX_FLEET };
+    if (query.online !== undefined) filter.online = query.online === 'true';
+    if (query.groupId !== undefined) filter.groupId = query.groupId;
+    if (query.search !== undefined) filter.search = query.search;
+    const matching = filterAgents(await this.fleetFacts(filter, nowMs), query, nowMs);
+    const sorted = query.sort === undefined ? matching : sortAgents(matching, query.sort, query.order ?? 'asc');
+    const offset = query.offset ?? 0;
+    const items = sorted.slice(offset, offset + query.limit);
+    // Offset paging: the next page is asked for by offset, not by cursor.
+    return { items, nextCursor: null, total: sorted.length };
+  }
+
+  /**
+   * The fleet overview: how many non-revoked agents meet each condition, by the list's own
+   * predicate (`meetsCondition`) over the same facts, read lean: only the columns and capability
+   * fields the conditions look at.
+   */
+  async overview(): Promise<AgentOverviewResponse> {
+    const nowMs = Date.now();
+    const [rows, groups, incidents] = await Promise.all([this.store.agents.listFleetRows(), this.groupView(), this.store.agents.incidentsSince(nowMs - FLEET_WINDOW_MS)]);
+    const facts = rows.map((row): AgentFleetFacts => {
+      const incident = incidents.get(row.id);
+      return {
+        online: row.online,
+        revoked: row.revoked,
+        lastSeenAt: row.lastSeenAt,
+        policySerial: row.policySerial,
+        expectedPolicySerial: groups.get(row.groupId)?.serial ?? null,
+        lastPolicyReceipt: row.receipt,
+        capabilities: row.capabilities,
+        tamperEvents24h: incident?.tamper ?? false,
+        bypassEvents24h: incident?.bypass ?? false,
+      };
+    });
+    const { total, counts } = countConditions(facts, nowMs);
+    return { at: new Date(nowMs).toISOString(), total, counts };
+  }
+
+  /** Agents as summaries with their incidents of the last day: what the condition predicates read. */
+  private async fleetFacts(filter: AgentListFilter, nowMs: number): Promise<AgentSummary[]> {
+    const [rows, groups, incidents] = await Promise.all([
+      this.store.agents.list(filter),
+      this.groupView(),
+      this.store.agents.incidentsSince(nowMs - FLEET_WINDOW_MS),
+    ]);
+    return rows.map((row) => {
+      const summary = toSummary(row, groups);
+      const incident = incidents.get(row.id);
+      summary.tamperEvents24h = incident?.tamper ?? false;
+      summary.bypassEvents24h = incident?.bypass ?? false;
+      return summary;
+    });
   }
 
   /** The stored record (group and move serial included), for the gateway; undefined when unknown. */

@@ -42,6 +42,18 @@ export function versionAuditView(version: PolicyVersionRecord): Record<string, u
  * Validates a policy document as an admin submitted it. Issue paths are relative to the document
  * (`apps.rules.0.value`), which is what a policy editor highlights.
  */
+/**
+ * The demo rule of `--demo-rule`: a program named dlp-demo-blocked, which no system has, is
+ * reported (monitor mode: "would block"). scripts/start.mjs prints the command that makes one.
+ */
+export const FIRST_EVENT_DEMO_RULE = {
+  id: 'demo-first-event',
+  action: 'block',
+  kind: 'name',
+  value: 'dlp-demo-blocked',
+  description: 'Demo from npm start: run a copy of any program named dlp-demo-blocked to see a first event. Safe to delete.',
+} as const;
+
 export function parsePolicyDocument(input: unknown): PolicyDocument {
   const parsed = policyDocument.safeParse(input);
   if (!parsed.success) {
@@ -181,7 +193,12 @@ export class PolicyService {
    * First start: the built-in `default` group with a `Default` policy in monitor mode (version 1,
    * serial 1), so a freshly enrolled agent reports what it would block and blocks nothing.
    */
-  async ensureDefaultGroup(): Promise<void> {
+  /**
+   * The built-in group and, on a new console, its Default policy: monitor mode, nothing blocked.
+   * `demoRule` adds one rule for a program nobody has (FIRST_EVENT_DEMO_RULE), so a newcomer's
+   * first event is one command away.
+   */
+  async ensureDefaultGroup(options: { demoRule?: boolean } = {}): Promise<void> {
     let group = await this.store.groups.findById(DEFAULT_GROUP_ID);
     if (!group) {
       group = { id: DEFAULT_GROUP_ID, name: 'default', policyId: null, builtIn: true, createdAt: new Date().toISOString() };
@@ -194,6 +211,7 @@ export class PolicyService {
         name: 'Default',
         description: 'Created at first start: reports what would be blocked and blocks nothing.',
         mode: 'monitor',
+        ...(options.demoRule === true ? { apps: { rules: [FIRST_EVENT_DEMO_RULE] } } : {}),
       }),
       FIRST_START,
     );

@@ -1,4 +1,4 @@
-import type { AgentInfo, CapabilityReport } from '@dlp/shared';
+import type { AgentInfo, CapabilityFacts, CapabilityReport } from '@dlp/shared';
 
 // Agents and their enrollment (enroll secrets, approval requests): records and repositories.
 // Re-exported by store.ts, which every caller imports.
@@ -157,4 +157,33 @@ export interface AgentRepository {
   setGroup(id: string, groupId: string): Promise<boolean>;
   /** Non-revoked agents per group id. */
   countActiveByGroup(): Promise<Map<string, number>>;
+  /**
+   * Agents with tamper events (`TAMPER_EVENT_TYPES` of @dlp/shared, action blocked) or bypass
+   * events that occurred at or after `sinceMs`, from the partial index that holds only those.
+   */
+  incidentsSince(sinceMs: number): Promise<Map<string, AgentIncidents>>;
+  /** Every non-revoked agent's overview columns (see AgentFleetRow), in no particular order. */
+  listFleetRows(): Promise<AgentFleetRow[]>;
+}
+
+/**
+ * What the fleet overview reads of every agent: the columns its conditions look at, and of the
+ * capability report only the fields they read (extracted by the engine's JSON functions, so ten
+ * thousand reports are not sent whole).
+ */
+export interface AgentFleetRow {
+  id: string;
+  groupId: string;
+  online: boolean;
+  revoked: boolean;
+  lastSeenAt: string | null;
+  policySerial: number | null;
+  receipt: { serial: number; status: 'applied' | 'rejected'; error: string | null } | null;
+  capabilities: CapabilityFacts | null;
+}
+
+/** Which kinds of incident an agent reported in a time window. */
+export interface AgentIncidents {
+  tamper: boolean;
+  bypass: boolean;
 }

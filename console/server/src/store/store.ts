@@ -21,6 +21,8 @@ export type {
   NewAgentRecord,
   AgentListFilter,
   AgentRepository,
+  AgentIncidents,
+  AgentFleetRow,
 } from './agent-store';
 
 /**

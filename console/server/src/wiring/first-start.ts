@@ -16,6 +16,8 @@ export interface FirstStartOptions {
   adminPassword?: string;
   /** An enroll secret to register for a local agent (label "local agent"). */
   localEnrollSecret?: string;
+  /** The Default policy of a new console gets the demo rule (`--demo-rule`, `npm start`). */
+  demoRule?: boolean;
   /** Where the one-time admin password line goes (stdout in the real process). */
   announce: (line: string) => void;
 }
@@ -36,7 +38,7 @@ export async function runFirstStart(services: FirstStartServices, options: First
   const { auth, agents, policies, enrollment, logger } = services;
   // Nobody is connected yet: whatever the last run left marked online is stale.
   await agents.markAllOffline();
-  await policies.ensureDefaultGroup();
+  await policies.ensureDefaultGroup({ demoRule: options.demoRule === true });
 
   if (!(await auth.hasUsers())) {
     if (options.adminPassword !== undefined) assertBootstrapPassword(options.adminPassword);

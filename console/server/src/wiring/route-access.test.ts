@@ -59,6 +59,7 @@ const ACCESS: Record<string, Rule> = {
   'POST /api/v1/enroll-requests/:id/reject': ADMIN,
 
   'GET /api/v1/agents': ALL_ROLES,
+  'GET /api/v1/agents/overview': ALL_ROLES,
   'GET /api/v1/agents/:id': ALL_ROLES,
   'POST /api/v1/agents/:id/revoke': ADMIN,
   'DELETE /api/v1/agents/:id': ADMIN,
@@ -131,6 +132,7 @@ const ACCESS: Record<string, Rule> = {
  */
 const FAMILY_OF_PAGE_READ: Record<string, RouteFamily> = {
   'GET /api/v1/agents': 'monitoring',
+  'GET /api/v1/agents/overview': 'monitoring',
   'GET /api/v1/events': 'monitoring',
   'GET /api/v1/reports/events/counts': 'monitoring',
   'GET /api/v1/exceptions': 'monitoring',

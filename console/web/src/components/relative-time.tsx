@@ -1,11 +1,16 @@
 import { formatDateTime, formatRelative, useI18n } from '../i18n';
 
-/** "3 minutes ago", with the absolute local date and time as tooltip and machine-readable value. */
-export function RelativeTime({ iso, now }: { iso: string; now: number }) {
+/**
+ * "3 minutes ago", with the absolute local date and time as tooltip and machine-readable value.
+ * `past`: the time cannot be in the future (last seen, received): a value newer than `now` (the
+ * page's clock ticks every few seconds, data refreshes in between) reads "now", not "in 20 seconds".
+ */
+export function RelativeTime({ iso, now, past = false }: { iso: string; now: number; past?: boolean }) {
   const { language } = useI18n();
+  const reference = past ? Math.max(now, Date.parse(iso) || now) : now;
   return (
     <time dateTime={iso} title={formatDateTime(iso, language)}>
-      {formatRelative(iso, now, language)}
+      {formatRelative(iso, reference, language)}
     </time>
   );
 }

@@ -12,6 +12,7 @@ import { alertsEn } from './catalogue/alerts-en';
 import { agentPlacementEn } from './catalogue/agent-placement-en';
 import { settingsEn } from './catalogue/settings-en';
 import { agentClockEn } from './catalogue/agent-clock-en';
+import { fleetEn } from './catalogue/fleet-en';
 
 /**
  * English UI texts. This object defines the set of message keys: every other language must provide
@@ -204,6 +205,7 @@ export const messagesEn = {
   ...agentPlacementEn,
   ...settingsEn,
   ...agentClockEn,
+  ...fleetEn,
 } as const;
 
 /** A key of the UI message catalogue. */

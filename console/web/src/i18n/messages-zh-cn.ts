@@ -12,6 +12,7 @@ import { alertsZhCn } from './catalogue/alerts-zh-cn';
 import { agentPlacementZhCn } from './catalogue/agent-placement-zh-cn';
 import { settingsZhCn } from './catalogue/settings-zh-cn';
 import { agentClockZhCn } from './catalogue/agent-clock-zh-cn';
+import { fleetZhCn } from './catalogue/fleet-zh-cn';
 import type { MessageKey } from './messages-en';
 
 /** Simplified Chinese UI texts; the type forces the same keys as the English catalogue. */
@@ -200,4 +201,5 @@ export const messagesZhCn: Record<MessageKey, string> = {
   ...agentPlacementZhCn,
   ...settingsZhCn,
   ...agentClockZhCn,
+  ...fleetZhCn,
 };

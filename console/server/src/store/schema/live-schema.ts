@@ -46,8 +46,17 @@ export type PgQuery = <T>(sql: string, params?: unknown[]) => Promise<T[]>;
 /** Tables that belong to the migration runner, not to the schema source. */
 const RUNNER_TABLES = new Set(['schema_migrations']);
 
+/**
+ * A partial index's condition in one spelling for both engines: lower case, no spaces or
+ * parentheses, and PostgreSQL's rewrites undone (`'x'::text` casts, `= ANY (ARRAY['a', 'b'])` for
+ * `IN ('a', 'b')`).
+ */
 function normaliseWhere(where: string | null | undefined): string {
-  return (where ?? '').toLowerCase().replace(/[()\s]/g, '');
+  return (where ?? '')
+    .toLowerCase()
+    .replace(/::[a-z]+/g, '')
+    .replace(/[()\s]/g, '')
+    .replace(/=anyarray\[([^\]]*)\]/g, 'in$1');
 }
 
 function normaliseDefault(value: string | null | undefined): string | null {

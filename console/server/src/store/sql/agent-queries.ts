@@ -1,6 +1,6 @@
-import type { AgentInfo, CapabilityReport } from '@dlp/shared';
+import { TAMPER_EVENT_TYPES, type AgentInfo, type CapabilityFacts, type CapabilityReport } from '@dlp/shared';
 import type { SqlParam, SqlStatements } from '@dlp/shared/node';
-import type { AgentClockRecord, AgentRecord, AgentRepository, PolicyReceiptRecord } from '../store';
+import type { AgentClockRecord, AgentIncidents, AgentRecord, AgentRepository, PolicyReceiptRecord } from '../store';
 
 /** A row of the agents table. */
 interface AgentRow {
@@ -55,6 +55,45 @@ function toAgent(row: AgentRow): AgentRecord {
   };
 }
 
+/** A row of the fleet overview's read: the agent's columns and the extracted capability fields. */
+interface FleetRow {
+  id: string;
+  group_id: string;
+  online: number;
+  last_seen_at: string | null;
+  policy_serial: number | null;
+  receipt_serial: number | null;
+  receipt_status: PolicyReceiptRecord['status'] | null;
+  receipt_error: string | null;
+  apps_method: CapabilityFacts['apps']['method'] | null;
+  fail_mode: CapabilityFacts['apps']['failMode'] | null;
+  helper_running: number | string | boolean | null;
+  usb_method: CapabilityFacts['usb']['method'] | null;
+  capture_tools: number | string | boolean | null;
+  hardening: string | null;
+}
+
+/** SQLite gives JSON booleans as 1/0, PostgreSQL's #>> as 'true'/'false'. */
+function jsonFlag(value: number | string | boolean | null): boolean | undefined {
+  if (value === null) return undefined;
+  return value === 1 || value === 'true' || value === true;
+}
+
+/**
+ * The report's fields as the predicates read them; null when the agent never reported (the
+ * stored report was written from a schema-checked message, so its fields are there).
+ */
+function capabilityFactsOf(row: FleetRow): CapabilityFacts | null {
+  if (row.apps_method === null || row.fail_mode === null || row.usb_method === null) return null;
+  const helperRunning = jsonFlag(row.helper_running);
+  return {
+    apps: { method: row.apps_method, failMode: row.fail_mode, ...(helperRunning === undefined ? {} : { helper: { running: helperRunning } }) },
+    usb: { method: row.usb_method },
+    screen: { captureToolBlocking: jsonFlag(row.capture_tools) === true },
+    ...(row.hardening === null ? {} : { hardening: JSON.parse(row.hardening) as CapabilityReport['hardening'] }),
+  };
+}
+
 /** `, clock_offset_ms = ?, clock_measured_at = ?` with its parameters when there is a clock to store. */
 export function clockAssignment(params: SqlParam[], clock: AgentClockRecord | undefined): string {
   if (clock === undefined) return '';
@@ -62,10 +101,23 @@ export function clockAssignment(params: SqlParam[], clock: AgentClockRecord | un
   return ', clock_offset_ms = ?, clock_measured_at = ?';
 }
 
+/**
+ * Tamper events (`TAMPER_EVENT_TYPES` of @dlp/shared with action blocked: a refused policy or
+ * exception) and bypass events. Verbatim the condition of the partial index `events_incidents`
+ * (migration 66); a test checks the two agree.
+ */
+export const INCIDENT_EVENTS_SQL = `type = 'bypass' OR (type IN (${TAMPER_EVENT_TYPES.map((t) => `'${t}'`).join(', ')}) AND action = 'blocked')`;
+
 /** What the agents queries need to know of the engine and the console node. */
 export interface AgentSql {
   /** The agents list's free-text condition on the host and user names in info_json, with two `?` for the escaped `%pattern%`. */
   searchClause: string;
+  /**
+   * Select-list columns of the capability fields the fleet overview reads, from `capabilities_json`:
+   * `apps_method`, `fail_mode`, `usb_method` (text), `helper_running`, `capture_tools` (true/false
+   * as the engine spells them, NULL when absent) and `hardening` (the array's JSON text or NULL).
+   */
+  capabilityFields: string;
   /**
    * Several nodes on one PostgreSQL: this node's id, stored in `online_node` of the agents that say
    * hello to it, so going offline (a disconnect, a node's start-up) only ever concerns its own agents.
@@ -79,7 +131,7 @@ export interface AgentSql {
  * are portable; `engine` holds the engine-specific pieces.
  */
 export function sqlAgentRepository(sql: SqlStatements, engine: AgentSql): AgentRepository {
-  const { searchClause, nodeId } = engine;
+  const { searchClause, capabilityFields, nodeId } = engine;
   const ofThisNode = nodeId !== undefined ? ' AND online_node = ?' : '';
   const nodeParam: SqlParam[] = nodeId !== undefined ? [nodeId] : [];
   return {
@@ -183,6 +235,36 @@ export function sqlAgentRepository(sql: SqlStatements, engine: AgentSql): AgentR
     async countActiveByGroup() {
       const rows = await sql.all<{ group_id: string; n: number }>('SELECT group_id, COUNT(*) AS n FROM agents WHERE revoked_at IS NULL GROUP BY group_id');
       return new Map(rows.map((r) => [r.group_id, r.n]));
+    },
+    async incidentsSince(sinceMs) {
+      // Written with literals, verbatim the partial index's condition (migration 66), so both
+      // planners answer from that small index. No GROUP BY: SQLite would then walk the whole table
+      // in agent order (the (agent_id, seq) index) to skip a sort; the rows are few, folded here.
+      const rows = await sql.all<{ agent_id: string; type: string }>(`SELECT agent_id, type FROM events WHERE occurred_at_ms >= ? AND (${INCIDENT_EVENTS_SQL})`, [sinceMs]);
+      const incidents = new Map<string, AgentIncidents>();
+      for (const row of rows) {
+        const seen = incidents.get(row.agent_id) ?? { tamper: false, bypass: false };
+        if (row.type === 'bypass') seen.bypass = true;
+        else seen.tamper = true;
+        incidents.set(row.agent_id, seen);
+      }
+      return incidents;
+    },
+    async listFleetRows() {
+      const rows = await sql.all<FleetRow>(
+        `SELECT id, group_id, online, last_seen_at, policy_serial, receipt_serial, receipt_status, receipt_error, ${capabilityFields}
+           FROM agents WHERE revoked_at IS NULL`,
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        groupId: r.group_id,
+        online: r.online !== 0,
+        revoked: false,
+        lastSeenAt: r.last_seen_at,
+        policySerial: r.policy_serial,
+        receipt: r.receipt_serial !== null && r.receipt_status !== null ? { serial: r.receipt_serial, status: r.receipt_status, error: r.receipt_error } : null,
+        capabilities: capabilityFactsOf(r),
+      }));
     },
   };
 }

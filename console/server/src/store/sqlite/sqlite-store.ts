@@ -23,6 +23,15 @@ import { sqlSessionRepository, sqlUserRepository } from '../sql/user-queries';
  * the escaped `%pattern%`. LIKE is case-insensitive for ASCII in SQLite (PostgreSQL uses ILIKE).
  */
 const SQLITE_AGENT_SEARCH = "(json_extract(info_json, '$.hostname') LIKE ? ESCAPE '\\' OR json_extract(info_json, '$.user') LIKE ? ESCAPE '\\')";
+/** The capability fields the fleet overview reads (AgentSql.capabilityFields). */
+const SQLITE_CAPABILITY_FIELDS = [
+  "json_extract(capabilities_json, '$.apps.method') AS apps_method",
+  "json_extract(capabilities_json, '$.apps.failMode') AS fail_mode",
+  "json_extract(capabilities_json, '$.apps.helper.running') AS helper_running",
+  "json_extract(capabilities_json, '$.usb.method') AS usb_method",
+  "json_extract(capabilities_json, '$.screen.captureToolBlocking') AS capture_tools",
+  "json_extract(capabilities_json, '$.hardening') AS hardening",
+].join(', ');
 
 export interface SqliteStoreOptions {
   /** Path of console.sqlite. */
@@ -37,7 +46,7 @@ function repositories(sql: SqlStatements): StoreRepositories {
     users,
     sessions: sqlSessionRepository(sql),
     enrollSecrets: sqlEnrollSecretRepository(sql),
-    agents: sqlAgentRepository(sql, { searchClause: SQLITE_AGENT_SEARCH }),
+    agents: sqlAgentRepository(sql, { searchClause: SQLITE_AGENT_SEARCH, capabilityFields: SQLITE_CAPABILITY_FIELDS }),
     groups: sqlGroupRepository(sql),
     policies: sqlPolicyRepository(sql),
     events: sqlEventRepository(sql),

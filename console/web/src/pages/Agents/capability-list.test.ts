@@ -30,6 +30,8 @@ describe('describeCapabilities', () => {
   it('never hides a control the OS cannot provide', () => {
     const texts = describeCapabilities(linuxFallback, 'linux', tEn).map((line) => line.text);
     expect(texts).toContain('Window capture exclusion: not available on Linux');
+    // A platform residual on Linux: shown, but never as a red ✕ of this host.
+    expect(describeCapabilities(linuxFallback, 'linux', tEn).find((line) => line.text.startsWith('Window capture'))?.level).toBe('residual');
     expect(texts).toContain('USB storage: sysfs authorization · with mount guard');
     const bare: CapabilityReport = { ...linuxFallback, apps: { method: 'none', preExec: false, failMode: 'open' }, usb: { method: 'none', mountGuard: false } };
     const levels = describeCapabilities(bare, 'windows', (key, params) => translate('zh-CN', key, params));

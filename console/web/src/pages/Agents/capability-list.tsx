@@ -2,15 +2,18 @@ import type { AgentInfo, CapabilityReport } from '@dlp/shared';
 import { useI18n, type I18n } from '../../i18n';
 import { OS_NAMES } from './os-names';
 
-/** in-force: works as intended; limited: works with a weaker guarantee; absent: not enforced. */
-type CapabilityLevel = 'in-force' | 'limited' | 'absent';
+/**
+ * in-force: works as intended; limited: works with a weaker guarantee; absent: not enforced on this
+ * host (a problem); residual: the platform offers no way to do it (information, never red).
+ */
+type CapabilityLevel = 'in-force' | 'limited' | 'absent' | 'residual';
 
 interface CapabilityLine {
   level: CapabilityLevel;
   text: string;
 }
 
-const LEVEL_MARKS: Record<CapabilityLevel, string> = { 'in-force': '✓', limited: '!', absent: '✕' };
+const LEVEL_MARKS: Record<CapabilityLevel, string> = { 'in-force': '✓', limited: '!', absent: '✕', residual: '–' };
 
 /**
  * The controls an agent says are really in force, worded honestly (handbook principle 6): a control
@@ -44,7 +47,8 @@ export function describeCapabilities(report: CapabilityReport, os: AgentInfo['os
   lines.push(
     report.screen.windowCaptureExclusion
       ? { level: 'in-force', text: t('cap.screen.exclusionOn') }
-      : { level: 'absent', text: t('cap.screen.exclusionOff', { os: OS_NAMES[os] }) },
+      : // No Linux API lets a window exclude itself from capture: a residual of the platform, not of this host.
+        { level: os === 'linux' ? 'residual' : 'absent', text: t('cap.screen.exclusionOff', { os: OS_NAMES[os] }) },
   );
   // Hardening is a problem only when the policy asks for it and it is not in force.
   for (const h of report.hardening ?? []) {

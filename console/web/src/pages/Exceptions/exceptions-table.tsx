@@ -40,7 +40,7 @@ export function ExceptionsTable({
           {exceptions.map((exception) => (
             <tr key={exception.id} data-exception-id={exception.id}>
               <td className="cell-nowrap">
-                <RelativeTime iso={exception.requestedAt} now={now} />
+                <RelativeTime iso={exception.requestedAt} now={now} past />
               </td>
               <th scope="row" className="cell-host">
                 {exception.hostname}

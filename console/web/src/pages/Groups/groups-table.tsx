@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { GroupRollout, GroupSummary, PolicySummary } from '@dlp/shared';
 import { useApi } from '../../api';
 import { Badge } from '../../components/badges';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorBanner } from '../../components/error-banner';
 import { useAction } from '../../hooks/use-action';
 import { useI18n } from '../../i18n';
@@ -29,16 +30,36 @@ export function GroupsTable({
   const api = useApi();
   const assign = useAction();
   const [dialog, setDialog] = useState<GroupDialogState | null>(null);
+  // A policy picked in a group's select waits here until the admin confirms (the select keeps the current one).
+  const [pendingAssignment, setPendingAssignment] = useState<{ group: GroupSummary; policy: PolicySummary } | null>(null);
   const rolloutByGroup = new Map(rollout.map((item) => [item.groupId, item]));
   const policyById = new Map(policies.map((policy) => [policy.id, policy]));
 
   const assignPolicy = async (groupId: string, policyId: string) => {
-    if (await assign.run(() => api.groups.assignPolicy(groupId, policyId))) onChanged();
+    if (await assign.run(() => api.groups.assignPolicy(groupId, policyId))) {
+      setPendingAssignment(null);
+      onChanged();
+    }
+  };
+
+  const askAssignment = (group: GroupSummary, policyId: string) => {
+    const policy = policyById.get(policyId);
+    if (!policy || policyId === group.policyId) return;
+    assign.clearError();
+    setPendingAssignment({ group, policy });
+  };
+
+  const assignmentMessage = (pending: { group: GroupSummary; policy: PolicySummary }): string => {
+    const policy = `${pending.policy.name} (v${pending.policy.version})`;
+    const count = pending.group.agentCount ?? rolloutByGroup.get(pending.group.id)?.total;
+    return count === undefined
+      ? t('confirm.groupPolicyUnknownCount', { policy, group: pending.group.name })
+      : t('confirm.groupPolicy', { policy, group: pending.group.name, count });
   };
 
   return (
     <>
-      {assign.error !== null && <ErrorBanner error={assign.error} />}
+      {assign.error !== null && pendingAssignment === null && <ErrorBanner error={assign.error} />}
       <div className="table-wrap">
         <table className="data-table groups-table">
           <thead>
@@ -67,7 +88,7 @@ export function GroupsTable({
                         aria-label={t('groups.assignFor', { group: group.name })}
                         value={group.policyId ?? ''}
                         disabled={assign.running}
-                        onChange={(event) => event.target.value !== '' && void assignPolicy(group.id, event.target.value)}
+                        onChange={(event) => askAssignment(group, event.target.value)}
                       >
                         {group.policyId === null && <option value="">{t('groups.noPolicy')}</option>}
                         {policies.map((option) => (
@@ -104,6 +125,15 @@ export function GroupsTable({
           </tbody>
         </table>
       </div>
+      {pendingAssignment && (
+        <ConfirmDialog
+          message={assignmentMessage(pendingAssignment)}
+          running={assign.running}
+          error={assign.error}
+          onConfirm={() => void assignPolicy(pendingAssignment.group.id, pendingAssignment.policy.id)}
+          onCancel={() => setPendingAssignment(null)}
+        />
+      )}
       {dialog && (
         <GroupDialog
           state={dialog}

@@ -1,6 +1,8 @@
+import { useState } from 'react';
 import { role as roleSchema, type Role, type UpdateUserRequest, type UserSummary } from '@dlp/shared';
 import { useApi } from '../../api';
 import { Badge } from '../../components/badges';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorBanner } from '../../components/error-banner';
 import { EnumOptions } from '../../components/enum-options';
 import { useAction } from '../../hooks/use-action';
@@ -14,13 +16,25 @@ export function UsersTable({ users, onChanged }: { users: readonly UserSummary[]
   const me = useCurrentUser();
   const update = useAction();
 
+  // A role picked in a user's select waits here until the admin confirms (the select keeps the current one).
+  const [pendingRole, setPendingRole] = useState<{ user: UserSummary; role: Role } | null>(null);
+
   const change = async (user: UserSummary, changes: UpdateUserRequest) => {
-    if (await update.run(() => api.users.update(user.id, changes))) onChanged();
+    if (await update.run(() => api.users.update(user.id, changes))) {
+      setPendingRole(null);
+      onChanged();
+    }
+  };
+
+  const askRole = (user: UserSummary, role: Role) => {
+    if (role === user.role) return;
+    update.clearError();
+    setPendingRole({ user, role });
   };
 
   return (
     <>
-      {update.error !== null && <ErrorBanner error={update.error} />}
+      {update.error !== null && pendingRole === null && <ErrorBanner error={update.error} />}
       <div className="table-wrap">
         <table className="data-table users-table">
           <thead>
@@ -44,7 +58,7 @@ export function UsersTable({ users, onChanged }: { users: readonly UserSummary[]
                     aria-label={t('users.roleOf', { username: user.username })}
                     value={user.role}
                     disabled={update.running}
-                    onChange={(event) => void change(user, { role: event.target.value as Role })}
+                    onChange={(event) => askRole(user, event.target.value as Role)}
                   >
                     <EnumOptions options={roleSchema.options} label={(option) => t(`role.${option}`)} />
                   </select>
@@ -70,6 +84,15 @@ export function UsersTable({ users, onChanged }: { users: readonly UserSummary[]
           </tbody>
         </table>
       </div>
+      {pendingRole && (
+        <ConfirmDialog
+          message={t('confirm.userRole', { user: pendingRole.user.username, from: t(`role.${pendingRole.user.role}`), to: t(`role.${pendingRole.role}`) })}
+          running={update.running}
+          error={update.error}
+          onConfirm={() => void change(pendingRole.user, { role: pendingRole.role })}
+          onCancel={() => setPendingRole(null)}
+        />
+      )}
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { addColumn, col, createIndex, createTable, postgresOnlyTable, required, sql, type SchemaMigration } from '../schema-source';
 
-/** Enrollment hygiene (63), agent clocks (64), group binding (65), cluster node liveness (90). */
+/** Enrollment hygiene (63), agent clocks (64), group binding (65), fleet incidents index (66), cluster node liveness (90). */
 export const FLEET_MIGRATIONS: readonly SchemaMigration[] = [
   {
     id: 63,
@@ -48,6 +48,16 @@ export const FLEET_MIGRATIONS: readonly SchemaMigration[] = [
     // Each agent's move counter: the serial of the signed "agent X is in group G" statement the
     // gateway sends. Existing agents start at 1.
     steps: [addColumn('agents', 'group_serial', col.bigint({ ...required, default: 1 }))],
+  },
+  {
+    id: 66,
+    name: 'fleet incidents index',
+    // The fleet overview asks which agents reported tamper (refused policy or exception) or bypass
+    // events in the last day. Those are rare: a partial index holds only them, so the question reads
+    // a handful of entries instead of a day of the time index, and ingest pays nothing for other
+    // events. The condition must stay verbatim the one in store/sql/agent-queries.ts
+    // (INCIDENT_EVENTS_SQL), or the planners cannot use the index.
+    steps: [createIndex('events_incidents', 'events', ['occurred_at_ms'], { where: "type = 'bypass' OR (type IN ('policy', 'agent') AND action = 'blocked')" })],
   },
   {
     id: 90,

@@ -1,0 +1,77 @@
+import {
+  AGENT_CONDITIONS,
+  meetsCondition,
+  policyState,
+  type AgentCondition,
+  type AgentFleetFacts,
+  type AgentQuery,
+  type AgentSortKey,
+  type AgentSummary,
+  type PolicyState,
+} from '@dlp/shared';
+
+// The fleet view of the agent list: condition and OS filters, sorting and offset paging, done in
+// memory over the whole (search/group/online-filtered) list so that the overview's counts and the
+// list's rows come from one predicate (`meetsCondition` in @dlp/shared) over the same facts.
+
+const POLICY_RANK: Record<PolicyState, number> = { rejected: 0, pending: 1, 'no-policy': 2, 'in-sync': 3 };
+
+/** Sort key of one agent for a column; strings compare by locale-independent code points after lower-casing. */
+function sortValue(agent: AgentSummary, key: AgentSortKey): string | number {
+  switch (key) {
+    case 'host':
+      return agent.info.hostname.toLowerCase();
+    case 'os':
+      return `${agent.info.os} ${agent.info.osVersion}`.toLowerCase();
+    case 'user':
+      return (agent.info.user ?? '').toLowerCase();
+    case 'group':
+      return (agent.group?.name ?? '').toLowerCase();
+    case 'version':
+      return agent.info.agentVersion;
+    case 'status':
+      // Online first, then offline, then revoked.
+      return agent.revoked ? 2 : agent.online ? 0 : 1;
+    case 'lastSeen':
+      return agent.lastSeenAt === null ? 0 : Date.parse(agent.lastSeenAt);
+    case 'policy':
+      return POLICY_RANK[policyState(agent)];
+  }
+}
+
+function compare(a: string | number, b: string | number): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}
+
+/** Sorted copy; ties keep id order (enrollment order), so pages are stable. */
+export function sortAgents(agents: readonly AgentSummary[], key: AgentSortKey, order: 'asc' | 'desc'): AgentSummary[] {
+  const sign = order === 'desc' ? -1 : 1;
+  const keyed = agents.map((agent) => ({ agent, value: sortValue(agent, key) }));
+  keyed.sort((x, y) => sign * compare(x.value, y.value) || compare(x.agent.id, y.agent.id));
+  return keyed.map((k) => k.agent);
+}
+
+/** Agents meeting the query's condition and OS (the filters the store does not apply). */
+export function filterAgents(agents: readonly AgentSummary[], query: Pick<AgentQuery, 'condition' | 'os'>, nowMs: number): AgentSummary[] {
+  return agents.filter(
+    (agent) => (query.os === undefined || agent.info.os === query.os) && (query.condition === undefined || meetsCondition(query.condition, agent, nowMs)),
+  );
+}
+
+/** Non-revoked agents, and how many meet each condition. */
+export function countConditions(agents: readonly AgentFleetFacts[], nowMs: number): { total: number; counts: Record<AgentCondition, number> } {
+  const counts = Object.fromEntries(AGENT_CONDITIONS.map((c) => [c, 0])) as Record<AgentCondition, number>;
+  let total = 0;
+  for (const agent of agents) {
+    if (agent.revoked) continue;
+    total++;
+    for (const condition of AGENT_CONDITIONS) if (meetsCondition(condition, agent, nowMs)) counts[condition]++;
+  }
+  return { total, counts };
+}
+
+/** Whether a query asks for the fleet view (sorted, filtered by condition or OS, offset paging). */
+export function wantsFleetView(query: AgentQuery): boolean {
+  return query.condition !== undefined || query.os !== undefined || query.sort !== undefined || query.offset !== undefined;
+}

@@ -1,0 +1,218 @@
+/**
+ * Streaming content scan: text arrives in chunks of any size; each match is counted exactly once,
+ * also when it straddles a chunk boundary, and memory stays bounded by the chunk plus a small carry.
+ * Raw matched values stay inside the scanner (distinct counting); the report has redacted samples only.
+ */
+import { BUILT_IN_DETECTORS, builtInDetector, type BuiltInDetectorId, type Detector } from './detectors';
+import { compileCustomRegex, customRegexDetector, keywordDetector, CUSTOM_REGEX_WINDOW } from './custom-patterns';
+import { normaliseText } from './normalize';
+
+export interface ContentScanOptions {
+  /** Built-in detectors to run; all of them when omitted. */
+  detectors?: readonly BuiltInDetectorId[];
+  keywords?: readonly string[];
+  regexes?: readonly { id: string; pattern: string; flags?: string }[];
+  /** "Today" for birth-date checks (tests pin it). */
+  now?: Date;
+  /** Distinct values remembered per detector; beyond it `distinct` is a lower bound. */
+  maxDistinctTracked?: number;
+  /** Redacted samples per detector (the event schema carries at most 5). */
+  maxSamples?: number;
+  /** Time each policy regex may take over the whole scan. */
+  customRegexBudgetMs?: number;
+}
+
+export interface DetectorFinding {
+  detector: string;
+  /** Distinct canonical values (separators removed), a lower bound when `distinctCapped`. */
+  distinct: number;
+  total: number;
+  /** 0–1: the detector's base confidence, raised by context words near matches or in the document. */
+  confidence: number;
+  /** Redacted, distinct, in order of first appearance. */
+  samples: string[];
+  distinctCapped?: boolean;
+}
+
+export interface ContentReport {
+  findings: DetectorFinding[];
+  /** UTF-16 units scanned. */
+  scannedChars: number;
+  /** Custom regexes refused by the safety check, with the reason; they did not run. */
+  rejectedPatterns: { id: string; reason: string }[];
+  /** Custom regexes (`regex:<id>`) that used up their time budget: their counts cover part of the text. */
+  exhaustedPatterns: string[];
+}
+
+export interface ContentScanner {
+  push(text: string): void;
+  finish(): ContentReport;
+}
+
+/** Characters kept from one round to the next: longer than any match plus its context window. */
+const CARRY = Math.max(512, CUSTOM_REGEX_WINDOW + 64);
+/** Characters at the end of a round whose matches wait for the next one (the text may continue). */
+const HOLD_BACK = 64;
+/** New characters gathered before a round runs. */
+const ROUND_MIN_NEW = 64 * 1024;
+const CONTEXT_BEFORE = 48;
+/** A value without a check character (15-digit legacy ID) needs its label within this many characters before it. */
+const LABEL_BEFORE = 16;
+/** Characters at the start of a document searched for labels (a header row). */
+const DOCUMENT_HEAD = 64 * 1024;
+const CONTEXT_AFTER = 16;
+
+interface Tally {
+  detector: Detector;
+  values: Set<number>;
+  distinct: number;
+  capped: boolean;
+  total: number;
+  nearContext: number;
+  documentContext: boolean;
+  samples: string[];
+}
+
+/** Is one of the context words within CONTEXT_BEFORE characters before the match or CONTEXT_AFTER after it? */
+function hasContextNear(context: RegExp, text: string, start: number, end: number): boolean {
+  context.lastIndex = 0;
+  if (context.test(text.slice(Math.max(0, start - CONTEXT_BEFORE), start))) return true;
+  context.lastIndex = 0;
+  return context.test(text.slice(end, end + CONTEXT_AFTER));
+}
+
+/**
+ * A 53-bit hash of a matched value (two FNV-1a variants): distinct values are counted by hash, so
+ * the scanner keeps no raw value in memory (nor, through V8's sliced strings, the text around it).
+ */
+function valueHash(value: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+}
+
+/** A flat copy, so a kept sample does not pin the chunk it was cut from. */
+const detach = (s: string): string => s.split('').join('');
+
+function confidenceOf(tally: Tally): number {
+  const base = tally.detector.baseConfidence;
+  const near = base + (1 - base) * 0.8;
+  const far = tally.documentContext ? base + (1 - base) * 0.4 : base;
+  const mean = (tally.nearContext * near + (tally.total - tally.nearContext) * far) / tally.total;
+  return Math.round(mean * 100) / 100;
+}
+
+export function createContentScanner(options: ContentScanOptions = {}): ContentScanner {
+  const today = options.now ?? new Date();
+  const maxDistinct = options.maxDistinctTracked ?? 200_000;
+  const maxSamples = options.maxSamples ?? 5;
+  const detectors: Detector[] = (options.detectors ?? BUILT_IN_DETECTORS).map(builtInDetector);
+  const rejectedPatterns: ContentReport['rejectedPatterns'] = [];
+  const keywords = keywordDetector(options.keywords ?? []);
+  if (keywords) detectors.push(keywords);
+  for (const { id, pattern, flags } of options.regexes ?? []) {
+    const compiled = compileCustomRegex(pattern, flags);
+    if (compiled.ok) detectors.push(customRegexDetector(id, compiled.regex, options.customRegexBudgetMs));
+    else rejectedPatterns.push({ id, reason: compiled.reason });
+  }
+  const tallies: Tally[] = detectors.map((detector) => ({ detector, values: new Set(), distinct: 0, capped: false, total: 0, nearContext: 0, documentContext: false, samples: [] }));
+
+  let pending = '';
+  /** Offset in `pending` up to which match ends were already counted. */
+  let countedUpTo = 0;
+  let scannedChars = 0;
+
+  function record(tally: Tally, value: string, near: boolean): void {
+    tally.total++;
+    if (near) tally.nearContext++;
+    const hash = valueHash(value);
+    if (tally.values.has(hash)) return;
+    if (tally.values.size >= maxDistinct) {
+      tally.capped = true;
+      return;
+    }
+    tally.values.add(hash);
+    tally.distinct++;
+    if (tally.samples.length < maxSamples) tally.samples.push(detach(tally.detector.redact(value)));
+  }
+
+  /** Reused between rounds: characters a higher-priority detector claimed (an ID is not also a card). */
+  let claimed = new Uint8Array(0);
+  let firstRound = true;
+
+  /** Scans `pending`, counting matches that end in (countedUpTo, limit]. */
+  function round(limit: number): void {
+    const text = pending;
+    if (claimed.length < text.length) claimed = new Uint8Array(text.length);
+    else claimed.fill(0, 0, text.length);
+    for (const tally of tallies) {
+      const { detector } = tally;
+      const context = detector.context;
+      if (detector.exhausted?.()) continue;
+      if (firstRound && context) {
+        // Document context: a label in the document's head (a table's header row) or near any match.
+        context.lastIndex = 0;
+        tally.documentContext = context.test(text.slice(0, DOCUMENT_HEAD));
+      }
+      const claims = !detector.independent;
+      const required = detector.requiredLabel;
+      detector.find(text, (start, end, value) => {
+        // Unlabelled, a legacy ID is no ID: its digits stay free for the next detector (an Amex card).
+        if (required?.appliesTo(value) && !required.label.test(text.slice(Math.max(0, start - LABEL_BEFORE), start))) return;
+        if (claims) {
+          for (let i = start; i < end; i++) if (claimed[i]) return;
+          claimed.fill(1, start, end);
+        }
+        if (end <= countedUpTo || end > limit) return;
+        const near = context !== undefined && hasContextNear(context, text, start, end);
+        if (near) tally.documentContext = true;
+        record(tally, value, near);
+      }, today);
+    }
+    firstRound = false;
+    countedUpTo = limit;
+  }
+
+  return {
+    push(chunk) {
+      if (chunk.length === 0) return;
+      scannedChars += chunk.length;
+      pending += normaliseText(chunk);
+      // Small pushes (XML text runs) are gathered first, so the carry is not rescanned per push.
+      if (pending.length < CARRY + HOLD_BACK + ROUND_MIN_NEW) return;
+      round(pending.length - HOLD_BACK);
+      const drop = pending.length - HOLD_BACK - CARRY;
+      pending = pending.slice(drop);
+      countedUpTo -= drop;
+    },
+    finish() {
+      round(pending.length);
+      pending = '';
+      return {
+        findings: tallies.filter((t) => t.total > 0).map((t) => ({
+          detector: t.detector.id,
+          distinct: t.distinct,
+          total: t.total,
+          confidence: confidenceOf(t),
+          samples: t.samples,
+          ...(t.capped ? { distinctCapped: true } : {}),
+        })),
+        scannedChars,
+        rejectedPatterns,
+        exhaustedPatterns: detectors.filter((d) => d.exhausted?.()).map((d) => d.id),
+      };
+    },
+  };
+}
+
+/** Scans one string in one go. */
+export function scanText(text: string, options: ContentScanOptions = {}): ContentReport {
+  const scanner = createContentScanner(options);
+  scanner.push(text);
+  return scanner.finish();
+}
