@@ -5,6 +5,7 @@ import { certificateSpkiSha256, keySha256Of } from '@dlp/shared/node';
 import { AGENT_PATH, AgentGateway, DEFAULT_GATEWAY_TIMINGS, type GatewayTimings } from './gateway/agent-gateway';
 import { createJsonLogger, errorFields, type Logger } from './logging/logger';
 import { DEFAULT_STREAM_TIMINGS, EventStreams, type EventStreamTimings } from './events/event-stream';
+import { LiveAccess } from './service-kit/live-access';
 import { ConsoleMetrics } from './ops/console-metrics';
 import { parseAddressList } from './ops/metrics-access';
 import { Readiness } from './ops/readiness';
@@ -65,7 +66,7 @@ export interface ConsoleOptions {
   /** Comment heartbeat interval of the SSE stream; 15 s by default. */
   sseHeartbeatMs?: number;
   /** Live streams: maximum lifetime (1 h) and access re-check interval (30 s); see EventStreamTimings. */
-  streams?: Partial<Pick<EventStreamTimings, 'maxLifetimeMs' | 'recheckMs'>>;
+  streams?: Partial<Pick<EventStreamTimings, 'maxLifetimeMs' | 'recheckMs' | 'epochPollMs'>>;
   /** SQLite durability; FULL by default because events are acked only after commit. */
   synchronous?: 'FULL' | 'NORMAL';
   /** postgres://… : use PostgreSQL (several console nodes may share it) instead of DATA_DIR/console.sqlite. */
@@ -183,7 +184,10 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
 
     const consoleKey = { keyId: signer.keyId, publicKey: signer.publicKey };
     const alerting = await startAlerting({ store, audit, bus, logger, ...options.alerts });
-    const streams = new EventStreams(events, bus, auth, { ...DEFAULT_STREAM_TIMINGS, ...(options.sseHeartbeatMs !== undefined ? { heartbeatMs: options.sseHeartbeatMs } : {}), ...options.streams }, logger);
+    const streamTimings = { ...DEFAULT_STREAM_TIMINGS, ...(options.sseHeartbeatMs !== undefined ? { heartbeatMs: options.sseHeartbeatMs } : {}), ...options.streams };
+    // Live streams and CSV downloads end with the credential they were opened with.
+    const liveAccess = new LiveAccess(bus, auth, streamTimings, logger, () => store.users.principalEpoch());
+    const streams = new EventStreams(events, liveAccess, streamTimings);
     const metrics = new ConsoleMetrics();
     // Alert delivery per destination on this node (read at scrape time; counters since start).
     metrics.registry.gauge(
@@ -223,7 +227,7 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
       ...(node.kind === 'postgres' ? [{ name: 'clusterBus', check: async () => (node.bus.listening ? undefined : 'reconnecting') }] : []),
     ]);
     const ops = { metrics, readiness, metricsAllow: options.metricsAllow ? parseAddressList(options.metricsAllow) : undefined };
-    const app = createHttpApp({ auth, audit, users, apiTokens, settings, agentRemoval, enrollment, agents, policies, lifecycle, events, streams, logger, webDir: options.webDir, reports, ops, alerts: alerting.service, trustedProxies });
+    const app = createHttpApp({ auth, audit, users, apiTokens, settings, agentRemoval, enrollment, agents, policies, lifecycle, events, streams, liveAccess, logger, webDir: options.webDir, reports, ops, alerts: alerting.service, trustedProxies });
     const server: Server = createConsoleServer({
       app,
       tls,
@@ -251,6 +255,7 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
         await alerting.close();
         await reports.close();
         streams.closeAll();
+        liveAccess.close();
         server.closeAllConnections();
         await serverClosed;
         await cluster.close();

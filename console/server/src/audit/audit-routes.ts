@@ -5,9 +5,10 @@ import type { AuditService } from './audit-service';
 import { auditContext } from './audit-context';
 import { endpoint, requireUser } from '../http/endpoint';
 import { writeLines } from '../http/write-lines';
+import type { LiveAccess } from '../service-kit/live-access';
 
 /** GET /audit, GET /audit/verify, GET /audit/export.csv */
-export function auditRoutes(audit: AuditService): Router {
+export function auditRoutes(audit: AuditService, liveAccess: LiveAccess): Router {
   const router = Router();
 
   router.get(
@@ -33,7 +34,8 @@ export function auditRoutes(audit: AuditService): Router {
         'Content-Disposition': `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`,
       });
       // Streamed with back-pressure: an export of any size holds one page of rows in memory.
-      await writeLines(res, auditCsvLines(audit.exportRows(query)));
+      // Held by the caller's credential: a revocation or lost access cuts the download.
+      await writeLines(res, auditCsvLines(audit.exportRows(query)), { access: liveAccess, req });
       return 'streamed';
     }),
   );

@@ -2,6 +2,7 @@ import { PROTOCOL_VERSION } from '@dlp/shared';
 import { createMemoryLogger } from '../testing/memory-logger';
 import { AgentPeer, TEST_AGENT_INFO } from '../testing/agent-peer';
 import { RestClient } from '../testing/rest-client';
+import { endReason, openTestStream } from '../testing/sse-reader';
 import { startTestConsole, TEST_ADMIN_PASSWORD, type TestConsole } from '../testing/test-console';
 import { runCli } from './dlp-commands';
 
@@ -18,6 +19,17 @@ describe('dlp admin CLI', () => {
   });
   afterEach(async () => {
     await t.stop();
+  });
+
+  it('ends the user’s live streams at once when it resets their password beside a running console', async () => {
+    await t.stop();
+    // The periodic re-check is far longer than the test: only the store's principal epoch, which the
+    // reset moves and the console reads every 100 ms here, can end the stream.
+    t = await startTestConsole({ streams: { recheckMs: 10 * 60_000, maxLifetimeMs: 60 * 60_000, epochPollMs: 100 } });
+    const stream = await openTestStream(t.console.url, { cookie: t.admin.cookie ?? '' });
+    expect(stream.status).toBe(200);
+    expect(await runCli(['reset-password', 'admin', '--data-dir', t.dataDir], io())).toBe(0);
+    expect(endReason(await stream.ended)).toBe('access');
   });
 
   it('resets a password while the console runs, showing it once and ending old sessions', async () => {

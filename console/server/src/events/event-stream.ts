@@ -1,10 +1,7 @@
 import { EVENT_STREAM_MESSAGES, type StoredEvent, type StreamEndReason } from '@dlp/shared';
 import type { Request, Response } from 'express';
-import { revocationApplies, streamSessionKey, type ConnectionHolder, type PrincipalRevocation } from '../auth/principal-revocation';
-import type { Logger } from '../logging/logger';
-import { errorFields } from '../logging/logger';
-import type { AuthService, Principal } from '../accounts/auth-service';
-import type { ConsoleEvents } from '../service-kit/console-events';
+import type { Principal } from '../auth/principal';
+import type { LiveAccess, LiveAccessTimings } from '../service-kit/live-access';
 import type { EventService } from './event-service';
 
 /**
@@ -13,50 +10,30 @@ import type { EventService } from './event-service';
  */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
-export interface EventStreamTimings {
+export interface EventStreamTimings extends LiveAccessTimings {
   /** Comment line interval, so proxies and browsers keep an idle connection open. */
   heartbeatMs: number;
   /** A stream ends after this long, minus up to 10 % (the client reconnects and is authenticated again). */
   maxLifetimeMs: number;
-  /** How often a stream's credential is resolved again: the second line behind revocation messages. */
-  recheckMs: number;
 }
 
-/** Documented defaults: 15 s heartbeat, 1 h lifetime, access re-checked every 30 s. */
-export const DEFAULT_STREAM_TIMINGS: EventStreamTimings = { heartbeatMs: 15_000, maxLifetimeMs: 60 * 60 * 1000, recheckMs: 30_000 };
-
-/** What `resolve` gives back for the credential a stream was opened with. */
-type Resolver = Pick<AuthService, 'principalForSession' | 'principalForApiToken'>;
-
-interface OpenStream {
-  holder: ConnectionHolder;
-  end(reason: StreamEndReason): void;
-}
-
-/** Whether `now` still grants what `opened` was given: same person and credential, same role, no forced password change. */
-function stillGranted(opened: Principal, now: Principal | undefined): boolean {
-  return now !== undefined && now.person.id === opened.person.id && now.user.id === opened.user.id && now.user.role === opened.user.role && !now.mustChangePassword;
-}
+/** Documented defaults: 15 s heartbeat, 1 h lifetime, access re-checked every 30 s and whenever the principal epoch moves (read every second). */
+export const DEFAULT_STREAM_TIMINGS: EventStreamTimings = { heartbeatMs: 15_000, maxLifetimeMs: 60 * 60 * 1000, recheckMs: 30_000, epochPollMs: 1_000 };
 
 /**
  * Live events over Server-Sent Events: one `event: events` message per committed batch, and a
- * comment line every `heartbeatMs`. A stream never outlives its credential: a revocation (on any
- * node, through the cluster bus) closes it at once, its credential is resolved again every
- * `recheckMs`, and it ends after `maxLifetimeMs` whatever happens.
+ * comment line every `heartbeatMs`. A stream never outlives its credential (LiveAccess: a
+ * revocation on any node closes it at once, a re-check every `recheckMs` and on every principal
+ * epoch move), and it ends after `maxLifetimeMs` whatever happens.
  */
 export class EventStreams {
-  private readonly open = new Set<OpenStream>();
-  private readonly unsubscribe: () => void;
+  private readonly open = new Set<{ end(reason: StreamEndReason): void }>();
 
   constructor(
     private readonly events: EventService,
-    bus: ConsoleEvents,
-    private readonly auth: Resolver,
-    private readonly timings: EventStreamTimings,
-    private readonly logger: Logger,
-  ) {
-    this.unsubscribe = bus.on('principal-revoked', (revocation) => this.revoke(revocation));
-  }
+    private readonly access: LiveAccess,
+    private readonly timings: Pick<EventStreamTimings, 'heartbeatMs' | 'maxLifetimeMs'>,
+  ) {}
 
   get size(): number {
     return this.open.size;
@@ -64,7 +41,7 @@ export class EventStreams {
 
   /**
    * Serves one stream to `principal`, who authenticated with `credential` (the session token or
-   * the API token, kept only in this closure to resolve it again).
+   * the API token, kept only by LiveAccess to resolve it again).
    */
   attach(req: Request, res: Response, principal: Principal, credential: string): void {
     res.status(200).set({
@@ -77,10 +54,6 @@ export class EventStreams {
     res.flushHeaders();
     res.write('retry: 3000\n: connected\n\n');
 
-    const holder: ConnectionHolder = { personId: principal.person.id };
-    if (principal.via === 'session') holder.sessionKey = streamSessionKey(credential);
-    if (principal.apiTokenId !== undefined) holder.tokenId = principal.apiTokenId;
-
     let ended = false;
     const write = (chunk: string): void => {
       if (ended) return;
@@ -91,37 +64,25 @@ export class EventStreams {
       }
       res.write(chunk);
     };
-    const stream: OpenStream = {
-      holder,
-      end: (reason) => {
+    const stream = {
+      end: (reason: StreamEndReason): void => {
         if (ended) return;
         write(`event: ${EVENT_STREAM_MESSAGES.end}\ndata: ${JSON.stringify({ reason })}\n\n`);
         stop();
         res.end();
       },
     };
+    const held = this.access.hold(principal, credential, (reason) => stream.end(reason));
     const unsubscribe = this.events.subscribe((batch: StoredEvent[]) => write(`event: ${EVENT_STREAM_MESSAGES.events}\ndata: ${JSON.stringify(batch)}\n\n`));
     const heartbeat = setInterval(() => write(': heartbeat\n\n'), this.timings.heartbeatMs);
     // Up to 10 % earlier, so streams opened together (after a deploy) do not all reconnect together.
     const lifetimeMs = this.timings.maxLifetimeMs - Math.floor(Math.random() * this.timings.maxLifetimeMs * 0.1);
     const lifetime = setTimeout(() => stream.end('lifetime'), lifetimeMs);
-    let checking = false;
-    const recheck = setInterval(() => {
-      if (checking) return;
-      checking = true;
-      this.resolve(principal, credential)
-        .then((now) => {
-          if (!stillGranted(principal, now)) stream.end('access');
-        })
-        // The database did not answer: keep the stream (revocation messages still close it) and ask again next time.
-        .catch((err: unknown) => this.logger.warn('live stream access re-check failed', errorFields(err)))
-        .finally(() => void (checking = false));
-    }, this.timings.recheckMs);
     const stop = (): void => {
       ended = true;
       clearInterval(heartbeat);
-      clearInterval(recheck);
       clearTimeout(lifetime);
+      held.release();
       unsubscribe();
       this.open.delete(stream);
     };
@@ -130,25 +91,8 @@ export class EventStreams {
     res.on('close', stop);
   }
 
-  /** Ends every stream the revocation names (called for revocations made on this node and relayed from others). */
-  revoke(revocation: PrincipalRevocation): number {
-    let closed = 0;
-    for (const stream of [...this.open]) {
-      if (!revocationApplies(revocation, stream.holder)) continue;
-      stream.end('revoked');
-      closed += 1;
-    }
-    if (closed > 0) this.logger.info('live streams closed', { scope: revocation.scope, reason: revocation.reason, streams: closed });
-    return closed;
-  }
-
   /** Ends every stream (shutdown), so the HTTP server can close. */
   closeAll(): void {
-    this.unsubscribe();
     for (const stream of [...this.open]) stream.end('shutdown');
-  }
-
-  private resolve(opened: Principal, credential: string): Promise<Principal | undefined> {
-    return opened.via === 'session' ? this.auth.principalForSession(credential) : this.auth.principalForApiToken(credential);
   }
 }

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { sampleEvent, type AuditEntry, type Page } from '@dlp/shared';
 import type { AgentPeer } from '../testing/agent-peer';
 import { parseCsv } from '../testing/csv-parse';
@@ -99,4 +100,47 @@ describe('CSV export of event searches', () => {
       expect({ qs, status: res.status }).toEqual({ qs, status: 400 });
     }
   });
+  it('cuts a download in progress when its user is disabled, and audits it as cut', async () => {
+    // Enough rows that the CSV cannot all sit in the socket buffers of a client that stops reading.
+    const { peer } = await connectTestAgent(t, 2);
+    peers.push(peer);
+    for (let batch = 0; batch < 80; batch++) {
+      await peer.sendEvents(Array.from({ length: 500 }, (_, i) => sampleEvent({ seq: batch * 500 + i + 1, occurredAt: '2026-05-03T00:00:00.000Z', host: `host-${i}`, user: `user-${'x'.repeat(200)}` })));
+    }
+    const url = new URL('/api/v1/exports/events.csv', t.console.url);
+    const ended = new Promise<{ bytes: number; aborted: boolean }>((resolve, reject) => {
+      const req = request(url, { headers: { cookie: auditor.client.cookie ?? '' } }, (res) => {
+        let bytes = 0;
+        let aborted = false;
+        res.once('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          // Stop reading: the console now waits on back-pressure, mid-download.
+          res.pause();
+          void t.admin.json('PATCH', `/api/v1/users/${auditor.id}`, { disabled: true }).then(() => res.resume());
+          res.on('data', (more: Buffer) => void (bytes += more.length));
+        });
+        res.on('aborted', () => void (aborted = true));
+        res.on('error', () => void (aborted = true));
+        res.on('close', () => resolve({ bytes, aborted: aborted || !res.complete }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    const result = await ended;
+    expect(result.aborted).toBe(true);
+    const finished = await waitForAudit(t, 'events.export_finished');
+    expect(finished.after).toMatchObject({ complete: false, cutBy: 'revoked' });
+    expect((finished.after as { rows: number }).rows).toBeLessThan(40_000);
+  });
 });
+
+/** The newest audit entry of `action`, once it exists (the export audits after its last byte). */
+async function waitForAudit(t: TestConsole, action: string): Promise<AuditEntry> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const page = await t.admin.json<Page<AuditEntry>>('GET', `/api/v1/audit?action=${action}`);
+    const entry = page.body.items[0];
+    if (entry) return entry;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no ${action} audit entry`);
+}

@@ -1,13 +1,14 @@
 import { eventExportQuery, ROUTE_ROLES } from '@dlp/shared';
 import { Router } from 'express';
 import type { EventExportService } from './event-export-service';
+import type { LiveAccess } from '../service-kit/live-access';
 import type { AuditService } from '../audit/audit-service';
 import { auditContext } from '../audit/audit-context';
 import { endpoint, requireUser } from '../http/endpoint';
 import { writeLines } from '../http/write-lines';
 
 /** GET /exports/events.csv: any event search as CSV, streamed. */
-export function exportRoutes(exports: EventExportService, audit: AuditService): Router {
+export function exportRoutes(exports: EventExportService, audit: AuditService, liveAccess: LiveAccess): Router {
   const router = Router();
 
   router.get(
@@ -22,8 +23,9 @@ export function exportRoutes(exports: EventExportService, audit: AuditService): 
         'Content-Disposition': `attachment; filename="events-${new Date().toISOString().slice(0, 10)}.csv"`,
       });
       const csv = exports.csv(query);
-      const written = await writeLines(res, csv.chunks);
-      await audit.record({ ...who, action: 'events.export_finished', target: null, after: { filters, rows: csv.rows(), complete: written.complete } });
+      // A download of customer data ends with the credential that started it (revocation, lost access).
+      const written = await writeLines(res, csv.chunks, { access: liveAccess, req });
+      await audit.record({ ...who, action: 'events.export_finished', target: null, after: { filters, rows: csv.rows(), complete: written.complete, ...(written.cutBy !== undefined ? { cutBy: written.cutBy } : {}) } });
       return 'streamed';
     }),
   );

@@ -82,6 +82,12 @@ export interface UserRepository {
   update(id: string, changes: { role?: Role; disabled?: boolean }): Promise<void>;
   setLoginState(id: string, failedLogins: number, lockedUntilMs: number | null): Promise<void>;
   countEnabledAdmins(): Promise<number>;
+  /**
+   * A number that grows with every password, role or enabled change (`setPassword`, `update`),
+   * whoever wrote it: another node, or the `dlp` CLI beside a running console. Console nodes poll
+   * it and re-check their live streams at once when it moves.
+   */
+  principalEpoch(): Promise<number>;
 }
 
 export interface SessionRecord {

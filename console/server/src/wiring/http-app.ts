@@ -38,6 +38,7 @@ import { loadSession } from '../http/session-cookie';
 import { settingsRoutes } from '../settings/settings-routes';
 import { userRoutes } from '../accounts/user-routes';
 import { webUi } from '../http/web-ui';
+import type { LiveAccess } from '../service-kit/live-access';
 import { applyTrustedProxies } from '../http/trusted-proxies';
 
 export interface HttpAppDeps {
@@ -55,6 +56,8 @@ export interface HttpAppDeps {
   lifecycle: LifecycleServices;
   events: EventService;
   streams: EventStreams;
+  /** What people hold open (streams, downloads) ends with their credential. */
+  liveAccess: LiveAccess;
   logger: Logger;
   webDir: string | undefined;
   /** Alert rules, destinations and fired alerts. */
@@ -131,7 +134,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   api.use(userRoutes(deps.users));
   api.use(apiTokenRoutes(deps.apiTokens));
   api.use(settingsRoutes(deps.settings));
-  api.use(auditRoutes(deps.audit));
+  api.use(auditRoutes(deps.audit, deps.liveAccess));
   api.use(agentRemovalRoutes(deps.agentRemoval));
   api.use(enrollSecretRoutes(deps.enrollment, deps.audit));
   api.use(policyRoutes(deps.policies));
@@ -140,7 +143,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   api.use(eventRoutes(deps.events, deps.streams));
   api.use(alertRoutes(deps.alerts));
   api.use(triageRoutes(deps.reports.triage));
-  api.use(exportRoutes(deps.reports.eventExport, deps.audit));
+  api.use(exportRoutes(deps.reports.eventExport, deps.audit, deps.liveAccess));
   api.use(reportScheduleRoutes(deps.reports.schedules));
   api.use(apiNotFound);
   api.use(apiErrorHandler(deps.logger));

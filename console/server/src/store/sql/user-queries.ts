@@ -2,6 +2,9 @@ import type { Role } from '@dlp/shared';
 import type { SqlParam, SqlStatements } from '@dlp/shared/node';
 import type { SessionRecord, SessionRepository, UserRecord, UserRepository } from '../store';
 
+/** Counts changes to people's access (see UserRepository.principalEpoch); the row appears with the first change. */
+const BUMP_PRINCIPAL_EPOCH = "INSERT INTO counters (name, value) VALUES ('principal_epoch', 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1";
+
 interface UserRow {
   id: string;
   username: string;
@@ -74,6 +77,7 @@ export function sqlUserRepository(sql: SqlStatements): UserRepository {
         mustChange ? 1 : 0,
         id,
       ]);
+      await sql.run(BUMP_PRINCIPAL_EPOCH);
     },
     async update(id, changes) {
       const sets: string[] = [];
@@ -88,6 +92,7 @@ export function sqlUserRepository(sql: SqlStatements): UserRepository {
       }
       if (sets.length === 0) return;
       await sql.run(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
+      await sql.run(BUMP_PRINCIPAL_EPOCH);
     },
     async setLoginState(id, failedLogins, lockedUntilMs) {
       await sql.run('UPDATE users SET failed_logins = ?, locked_until_ms = ? WHERE id = ?', [failedLogins, lockedUntilMs, id]);
@@ -95,6 +100,10 @@ export function sqlUserRepository(sql: SqlStatements): UserRepository {
     async countEnabledAdmins() {
       const row = await sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0");
       return row?.n ?? 0;
+    },
+    async principalEpoch() {
+      const row = await sql.get<{ value: number }>("SELECT value FROM counters WHERE name = 'principal_epoch'");
+      return row?.value ?? 0;
     },
   };
 }

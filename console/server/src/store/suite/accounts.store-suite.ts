@@ -46,6 +46,19 @@ export const accountsStoreSuite: StoreSuite = (context) => {
     expect((await store.users.findById('u1'))?.lockedUntilMs).toBeNull();
   });
 
+  it('moves the principal epoch on every password, role or enabled change, not on login bookkeeping', async () => {
+    const { store } = context;
+    const start = await store.users.principalEpoch();
+    await store.users.insert(user('u1', 'li'));
+    await store.users.setLoginState('u1', 3, null);
+    expect(await store.users.principalEpoch()).toBe(start);
+    await store.users.setPassword('u1', 'new-hash', '2026-02-01T00:00:00.000Z', false);
+    expect(await store.users.principalEpoch()).toBe(start + 1);
+    await store.users.update('u1', { role: 'auditor' });
+    await store.users.update('u1', { disabled: true });
+    expect(await store.users.principalEpoch()).toBe(start + 3);
+  });
+
   it('finds only live sessions of enabled users and ends them selectively', async () => {
     const { store } = context;
     await store.users.insert(user('u1', 'wang'));
