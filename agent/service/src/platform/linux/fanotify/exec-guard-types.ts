@@ -27,8 +27,11 @@ export interface ExecGuardOptions {
   reportIntervalMs?: number;
   /**
    * The watchdog allows the helper's heartbeat to be as old as the policy's decision timeout (plus
-   * one heartbeat period), but never less than this (ms, default 100): Node's own timers are not
-   * precise enough for the 10 ms a policy may ask for.
+   * one heartbeat period), but never less than this (ms, default 1000). The decision timeout is the
+   * helper's own business (it answers late events by the fail mode itself); the watchdog is only for
+   * a helper that stopped. A short floor killed healthy helpers on a loaded machine (a 10 ms policy
+   * gave 100 ms, less than a busy 2-core scheduler can promise), and every kill lets the events
+   * waiting in the kernel through: under load that was an allow of a blocked program.
    */
   watchdogFloorMs?: number;
   /** The main-thread-independent backstop never kills sooner than this (ms, default 1000). */

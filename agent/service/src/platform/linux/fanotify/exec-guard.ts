@@ -186,7 +186,7 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
   }
 
   private watchdogTimeoutMs(): number {
-    return Math.max(this.decisionTimeoutMs(), this.options.watchdogFloorMs ?? 100);
+    return Math.max(this.decisionTimeoutMs(), this.options.watchdogFloorMs ?? 1000);
   }
 
   private backstopLimitMs(): number {
