@@ -1,5 +1,6 @@
 import { useI18n } from '../i18n';
 import { Dialog } from './dialog';
+import { DialogActions } from './dialog-actions';
 import { ErrorBanner } from './error-banner';
 
 /**
@@ -25,14 +26,7 @@ export function ConfirmDialog({
     <Dialog title={t('confirm.title')} onClose={onCancel}>
       <p className="confirm-message">{message}</p>
       {error !== null && <ErrorBanner error={error} />}
-      <div className="form-actions">
-        <button type="button" className="button" onClick={onCancel} autoFocus>
-          {t('confirm.cancel')}
-        </button>
-        <button type="button" className="button button-primary" disabled={running} onClick={onConfirm}>
-          {running ? t('common.working') : t('confirm.apply')}
-        </button>
-      </div>
+      <DialogActions onCancel={onCancel} onSubmit={onConfirm} running={running} label={t('confirm.apply')} focusCancel />
     </Dialog>
   );
 }

@@ -54,7 +54,6 @@ export const fleetEn = {
 
   'confirm.title': 'Confirm the change',
   'confirm.apply': 'Apply',
-  'confirm.cancel': 'Cancel',
   'confirm.groupPolicy': 'Assign “{policy}” to group “{group}”? The console signs it and pushes it at once to the group’s {count} agents.',
   'confirm.groupPolicyUnknownCount': 'Assign “{policy}” to group “{group}”? The console signs it and pushes it at once to every agent of the group.',
   'confirm.userRole': 'Change the role of “{user}” from {from} to {to}? Their access changes at once.',

@@ -56,7 +56,6 @@ export const fleetZhCn: Record<keyof typeof fleetEn, string> = {
 
   'confirm.title': '确认更改',
   'confirm.apply': '应用',
-  'confirm.cancel': '取消',
   'confirm.groupPolicy': '将“{policy}”分配给分组“{group}”？控制台会立即签名并推送给该分组的 {count} 台终端。',
   'confirm.groupPolicyUnknownCount': '将“{policy}”分配给分组“{group}”？控制台会立即签名并推送给该分组的所有终端。',
   'confirm.userRole': '将“{user}”的角色从{from}改为{to}？其权限立即生效。',
