@@ -80,6 +80,29 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/agent/**', '**/console/**', '@dlp/agent*', '@dlp/console*'], message: 'The simulator speaks only the protocol in @dlp/shared.' }, { group: ['**/shared/src/**'], message: 'Import @dlp/shared or @dlp/shared/node, not shared/src paths.' }] }] },
   },
   // The console server's layers and feature folders, web pages, and no import loops anywhere.
+  {
+    // The tray's React pages are browser code behind contextIsolation: no Node, no Electron, and the
+    // main process only through window.dlpTray (agent/tray/src/common/tray-api.ts).
+    files: ['agent/tray/src/renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { 'no-restricted-imports': ['error', { patterns: [
+      ...noNodeInBrowser,
+      { group: ['@dlp/shared/node'], message: 'The tray renderer uses only the browser-safe @dlp/shared entry.' },
+      { group: ['electron', '**/main/**', '**/preload/**'], message: 'The renderer reaches the main process only through window.dlpTray (src/common/tray-api.ts).' },
+      { group: ['**/console/**', '@dlp/console*'], message: 'The agent talks to the console only through the protocol in @dlp/shared.' },
+      { group: ['**/shared/src/**'], message: 'Import @dlp/shared, not shared/src paths.' },
+    ] }] },
+  },
+  {
+    // The tray reaches the service only through the local socket's schema (handbook §4).
+    files: ['agent/tray/src/main/**/*.ts', 'agent/tray/src/preload/**/*.ts', 'agent/tray/src/common/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [
+      { group: ['**/service/**', '@dlp/agent*'], message: 'The tray talks to the agent service only over the local socket (schema in @dlp/shared).' },
+      { group: ['**/console/**', '@dlp/console*'], message: 'The agent talks to the console only through the protocol in @dlp/shared.' },
+      { group: ['**/shared/src/**'], message: 'Import @dlp/shared or @dlp/shared/node, not shared/src paths.' },
+      { group: ['**/renderer/**'], message: 'The main process does not import the renderer; it loads its built pages.' },
+    ] }] },
+  },
   ...consoleLayerConfigs,
   {
     files: ['**/*.mjs', '**/*.js', '**/*.cjs'],

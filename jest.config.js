@@ -8,7 +8,11 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: { isolatedModules: true, module: 'commonjs', moduleResolution: 'node10', jsx: 'react-jsx', esModuleInterop: true, target: 'ES2022' } }],
+    // chokidar 5 and its readdirp ship only ES modules; jest's CommonJS runtime needs them as CommonJS
+    // (the esbuild bundle converts them itself). Only these packages: the rest of node_modules is left as is.
+    '/node_modules/(chokidar|readdirp)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true, module: 'commonjs', moduleResolution: 'node10', esModuleInterop: true, target: 'ES2022' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!(chokidar|readdirp)/)'],
   moduleNameMapper: {
     '^@dlp/shared$': '<rootDir>/shared/src/index.ts',
     '^@dlp/shared/node$': '<rootDir>/shared/src/node/index.ts',

@@ -32,6 +32,14 @@ if (existsSync(path.join(root, 'console/web/index.html'))) {
   if (vite.status !== 0) process.exit(vite.status ?? 1);
 }
 
+// The tray app (issue 15): main process and preload (esbuild, Node) and its React pages (esbuild, browser).
+if (existsSync(path.join(root, 'agent/tray/build-main.mjs'))) {
+  const { buildTrayMain } = await import('../agent/tray/build-main.mjs');
+  const { buildTrayRenderer } = await import('../agent/tray/build-renderer.mjs');
+  await buildTrayMain();
+  await buildTrayRenderer();
+}
+
 if (existsSync(path.join(root, 'agent/service/native/Makefile'))) {
   const make = spawnSync('make', ['-s', '-C', path.join(root, 'agent/service/native')], { stdio: 'inherit' });
   if (make.status !== 0) process.exit(make.status ?? 1);

@@ -6,7 +6,7 @@ import { agentConfig, type DraftDetail, type ExceptionView, type GroupRollout, t
 import { startAgent, type RunningAgent } from '../../agent/service/src/agent';
 import { silentLogger } from '../../agent/service/src/core/logger';
 import { createFakePlatform, type FakePlatform } from '../../agent/service/src/platform/fake/fake-platform';
-import { runRequestExceptionCommand } from '../../agent/service/src/request-exception-command';
+import { runEmployeeCommand } from '../../agent/service/src/employee-cli/employee-cli';
 import { createEnrollSecret, startTestConsole, type TestConsole } from '../../console/server/src/testing/test-console';
 import { createTestUser } from '../../console/server/src/testing/test-users';
 import { waitFor } from '../../console/server/src/testing/wait-for';
@@ -88,9 +88,9 @@ describe('end to end in process: console and agent', () => {
 
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runRequestExceptionCommand(['--config', configPath, '--app', exePath, '--minutes', '60', '--reason', 'month-end reporting'], {
-      out: (l) => out.push(l),
-      err: (l) => err.push(l),
+    const code = await runEmployeeCommand('request-exception', ['--config', configPath, '--app', exePath, '--minutes', '60', '--reason', 'month-end reporting'], {
+      out: (l: string) => out.push(l),
+      err: (l: string) => err.push(l),
       env: {},
     });
     expect({ code, err }).toEqual({ code: 0, err: [] });

@@ -1,9 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { agentConfig, IPC_VERSION, type AgentEvent, type DeviceIdentity } from '@dlp/shared';
-import { generateSigningKeyPair, generateUnlockKey, issueUnlockCode } from '@dlp/shared/node';
+import { generateSigningKeyPair, generateUnlockKey, issueUnlockCode, sendIpcRequest } from '@dlp/shared/node';
 import { startAgent, type RunningAgent } from './agent';
-import { sendIpcRequest } from './core/ipc/ipc-client';
 import { silentLogger } from './core/logger';
 import { createFakePlatform, type FakePlatform } from './platform/fake/fake-platform';
 import { signException } from './platform/fake/usb/fake-usb-host';
@@ -107,7 +106,9 @@ describe('agent service: USB control, exceptions and unlock codes (fake sysfs, t
   it('accepts an unlock code through the local socket once, and refuses it the second time', async () => {
     const running = await startBlocking();
     const socketPath = running.ipcSocketPath() ?? '';
-    expect((await stat(socketPath)).mode & 0o777).toBe(0o600);
+    // Without `localSocket` it sits in the 0700 data dir: only root reaches it (whoever connects is asked by the kernel anyway).
+    expect((await stat(socketPath)).mode & 0o777).toBe(0o666);
+    expect((await stat(path.dirname(socketPath))).mode & 0o777).toBe(0o700);
     // The unlock key handed over at enrollment is kept with the other credentials, root-only.
     const credentialsFile = path.join(dir, 'data', 'credentials.json');
     expect((await stat(credentialsFile)).mode & 0o777).toBe(0o600);

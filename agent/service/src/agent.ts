@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentConfig, AgentInfo, CapabilityReport } from '@dlp/shared';
 import type { SqliteDatabase } from '@dlp/shared/node';
-import { buildCapabilityReport, CapabilityTracker, isAppsAllowlist } from './core/capabilities';
+import { buildCapabilityReport, CapabilityTracker, isAppsAllowlist, type TrayCaptureGuards } from './core/capabilities';
 import { ConfigError } from './core/config';
 import type { AgentControl } from './core/controls/agent-control';
 import { AppsAgentControl, defaultAppControl, type AppControlFactory } from './core/controls/apps-agent-control';
@@ -14,11 +14,9 @@ import { lockDataDir } from './core/data-dir-lock';
 import { EventFactory, sanitizeName } from './core/event-factory';
 import { EventRecorder } from './core/event-recorder';
 import { AgentExceptions } from './core/exceptions/agent-exceptions';
-import { agentSocketPath } from './core/ipc/ipc-client';
-import { IpcServer } from './core/ipc/ipc-server';
-import { createExceptionRequestHandler } from './core/ipc/exception-request-handler';
-import { dispatchIpc } from './core/ipc/ipc-dispatch';
+import { agentSocketPath } from './core/ipc/socket-path';
 import { createUnlockHandler } from './core/ipc/unlock-handler';
+import { openLocalChannel } from './core/local-channel/open-local-channel';
 import { ConsoleLink, type LinkState, type LinkTimings, type PolicyReceipt } from './core/link/console-link';
 import { createJsonLogger, type Logger } from './core/logger';
 import { Outbox } from './core/outbox';
@@ -57,8 +55,10 @@ export interface RunningAgent {
   linkState(): LinkState;
   /** Resolves once every event recorded so far is committed to the outbox. */
   flushEvents(): Promise<void>;
-  /** The local socket (unlock codes, later the tray), or null when it could not be opened. */
+  /** The local socket (the tray and `dlp-agent`), or null when it could not be opened. */
   ipcSocketPath(): string | null;
+  /** Trays (and other subscribers) connected for notices now. */
+  ipcSubscribers(): number;
 }
 
 /**
@@ -120,6 +120,9 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     if (credentials) await exceptions.open(credentials);
 
     let link: ConsoleLink | null = null;
+    // The trays redraw on policy, link and capability changes; set once the local socket is open.
+    let notifyTrays: () => void = () => undefined;
+    let trayGuards: () => TrayCaptureGuards | null | undefined = () => undefined;
     // Assigned once both controls exist; a change reported before that is covered by the first build.
     let capabilityTracker: CapabilityTracker | null = null;
     const apps = new AppsAgentControl({
@@ -146,8 +149,12 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
           appsAllowlist: isAppsAllowlist(store.current()?.signed.bundle.document.apps),
           hardening: hardening?.status() ?? [],
           trust: trustOrigins(config, credentials),
+          trayGuards: trayGuards(),
         }),
-      (report) => link?.sendCapabilities(report),
+      (report) => {
+        link?.sendCapabilities(report);
+        notifyTrays();
+      },
     );
     capabilityTracker = capabilities;
 
@@ -179,6 +186,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       await applyHardening(policy);
       for (const control of controls) await control.applyPolicy(policy);
       capabilities.refresh();
+      notifyTrays();
       log.info('applied a new policy', { serial: policy.serial, hash: policy.hash, mode: policy.signed.bundle.document.mode });
     };
 
@@ -196,23 +204,35 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       return { serial: result.serial, hash: result.hash, status: 'rejected', error: result.reason };
     };
 
-    const ipc = await IpcServer.listen(
-      agentSocketPath(config.dataDir),
-      dispatchIpc({
-        unlock: createUnlockHandler({ redeem: (code, candidates) => exceptions.redeem(code, candidates), restrictedDevices: () => usb.restrictedDevices(), presentDevices: () => usb.presentDevices(), log }),
-        requestException: createExceptionRequestHandler({
-          send: (request) => link?.sendExceptionRequest(request) ?? false,
-          enrolled: () => credentials !== null,
-          loggedInUser: () => platform.host.loggedInUser(),
-          log,
-        }),
-      }),
-      log.child({ component: 'ipc' }),
-    ).catch((err: unknown) => {
-      // Enforcement does not depend on it: without the socket only local unlock codes are unavailable.
-      log.error('cannot open the local socket', { path: agentSocketPath(config.dataDir), error: err instanceof Error ? err.message : String(err) });
+    const localChannel = await openLocalChannel({
+      socketPath: agentSocketPath(config),
+      dataDir: config.dataDir,
+      platform,
+      hostname,
+      agentVersion: AGENT_VERSION,
+      policy: () => {
+        const current = store.current();
+        return current ? { serial: current.serial, document: current.signed.bundle.document } : null;
+      },
+      link: () => ({ state: link?.state() ?? 'idle', lastHeardAt: link?.lastHeardAt() ?? null }),
+      enrolled: () => credentials !== null,
+      capabilities: () => capabilities.current(),
+      exceptions,
+      recorder,
+      record,
+      unlock: createUnlockHandler({ redeem: (code, candidates) => exceptions.redeem(code, candidates), restrictedDevices: () => usb.restrictedDevices(), presentDevices: () => usb.presentDevices(), log }),
+      sendExceptionRequest: (request) => link?.sendExceptionRequest(request) ?? false,
+      guardsChanged: () => capabilities.refresh(),
+      log: log.child({ component: 'ipc' }),
+    }).catch((err: unknown) => {
+      // Enforcement does not depend on it: without the socket the tray and `dlp-agent` cannot reach the agent.
+      log.error('cannot open the local socket', { path: agentSocketPath(config), error: err instanceof Error ? err.message : String(err) });
       return null;
     });
+    if (localChannel) {
+      notifyTrays = () => localChannel.statusChanged();
+      trayGuards = () => localChannel.trayGuards();
+    }
 
     const agentInfo = async (): Promise<AgentInfo> => ({
       hostname,
@@ -272,6 +292,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
         credentials = { ...credentials, consoleCertSha256: sha256 };
         await saveCredentials(config.dataDir, credentials);
       },
+      onStateChange: () => notifyTrays(),
       ...(deps.linkTimings ? { timings: deps.linkTimings } : {}),
       ...(deps.random ? { random: deps.random } : {}),
     });
@@ -283,7 +304,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       stop: () =>
         (stopping ??= (async () => {
           await runningLink.stop();
-          await ipc?.close();
+          await localChannel?.close();
           stopFeedingExceptions();
           for (const control of [...controls].reverse()) await control.stop();
           // A clean stop gives the host back its own sysctls; a crash leaves them hardened (safe side).
@@ -301,7 +322,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       capabilities: () => capabilities.current(),
       linkState: () => runningLink.state(),
       flushEvents: () => recorder.flush(),
-      ipcSocketPath: () => ipc?.socketPath ?? null,
+      ipcSocketPath: () => localChannel?.server.socketPath ?? null,
+      ipcSubscribers: () => localChannel?.server.subscriberCount() ?? 0,
     };
   }
 }

@@ -35,7 +35,9 @@ describe('agent service process (main.ts)', () => {
 
   function run(args: string[]): RunningProcess {
     // NODE_PATH lets the bundle in a temp folder find the native sqlite3 module it leaves external.
-    const child = spawn(process.execPath, [bundle, ...args], { env: { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The bundle lives in a temp folder: tell it where the built helper is (it identifies socket peers).
+    const env = { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules'), DLP_EXEC_GUARD_HELPER: path.join(repoRoot, 'agent/service/native/build/dlp-exec-guard') };
+    const child = spawn(process.execPath, [bundle, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let out = '';
     let err = '';
@@ -65,7 +67,7 @@ describe('agent service process (main.ts)', () => {
     await writeFile(configPath, JSON.stringify({ consoleUrl: 'ws://127.0.0.1:1/agent', dataDir: path.join(dir, 'idle-data') }));
     const proc = run(['unlock', 'ABCD-EFGH', '--config', configPath]);
     expect(await proc.exit).toBe(3);
-    expect(proc.stderr()).toContain(`cannot reach the agent at ${path.join(dir, 'idle-data', 'agent.sock')}: the agent service is not running`);
+    expect(proc.stderr()).toContain(`The DLP agent is not running on this computer: please tell your IT helpdesk. (${path.join(dir, 'idle-data', 'agent.sock')})`);
   });
 
   it('unlock: a code typed at the command line unlocks the blocked stick once, and is refused the second time', async () => {
@@ -92,13 +94,13 @@ describe('agent service process (main.ts)', () => {
 
       const { code } = issueUnlockCode(unlockKey, console_.agentId ?? '', stick, 60);
       const first = run(['unlock', ...code.split('-'), '--config', configPath]);
-      expect(await first.exit).toBe(0);
+      expect({ exit: await first.exit, stderr: first.stderr() }).toEqual({ exit: 0, stderr: '' });
       expect(first.stdout()).toMatch(/^Accepted: the USB device SanDisk Cruzer Blade \(0781:5567, serial 4C530001230512\) may be used until \d{4}-\d\d-\d\d \d\d:\d\d\.\n$/);
       await waitFor(() => tree.read('1-2', 'authorized') === '1', 'the unlocked stick to be bound', 15_000);
 
       const second = run(['unlock', code, '--config', configPath]);
       expect(await second.exit).toBe(1);
-      expect(second.stdout()).toBe('This code has already been used (each code works once): please ask for a new code.\n');
+      expect(second.stderr()).toBe('This code has already been used (each code works once): please ask for a new code.\n');
 
       agent.child.kill('SIGTERM');
       expect(await agent.exit).toBe(0);

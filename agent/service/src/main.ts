@@ -4,10 +4,9 @@
  * agent already runs on the same data dir, 1 otherwise.
  * stdout carries only the lines tests and installers wait for; logs go to stderr as JSON lines.
  *
- * `node dist/agent/service.js unlock <CODE> --config <path>` instead hands an offline unlock code
- * to the running service (see unlock-command.ts for its exit codes), and
- * `… request-exception --usb VVVV:PPPP:SERIAL | --app FILE --minutes N --reason TEXT --config <path>`
- * asks the console for an exception through it (see request-exception-command.ts).
+ * `node dist/agent/service.js <status|blocks|requests|request-exception|unlock> …` instead talks to
+ * the running service over its local socket as whoever runs it (employee-cli/employee-cli.ts, with
+ * its exit codes); the installed `dlp-agent` command is a wrapper around this.
  */
 import type { AgentConfig } from '@dlp/shared';
 import { startAgent, type RunningAgent } from './agent';
@@ -15,29 +14,16 @@ import { parseCliArgs, type CliArgs } from './cli-args';
 import { ConfigError, loadAgentConfig } from './core/config';
 import { DataDirLockedError } from './core/data-dir-lock';
 import { createJsonLogger } from './core/logger';
-import { REQUEST_EXCEPTION_EXIT, runRequestExceptionCommand } from './request-exception-command';
-import { runUnlockCommand, UNLOCK_EXIT } from './unlock-command';
+import { isEmployeeCommand, runEmployeeCommand } from './employee-cli/employee-cli';
 
 /** Exit code of an agent that found its data dir held by another agent process. */
 const DATA_DIR_LOCKED_EXIT = 3;
 
-async function unlock(configPath: string, code: string): Promise<never> {
-  try {
-    process.exit(await runUnlockCommand(configPath, code, { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) }));
-  } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError ? err.describe() : String(err)}\n`);
-    process.exit(UNLOCK_EXIT.badUsage);
-  }
-}
-
 async function main(): Promise<void> {
-  if (process.argv[2] === 'request-exception') {
+  const command = process.argv[2];
+  if (isEmployeeCommand(command)) {
     const io = { out: (line: string) => void process.stdout.write(`${line}\n`), err: (line: string) => void process.stderr.write(`${line}\n`), env: process.env };
-    const code = await runRequestExceptionCommand(process.argv.slice(3), io).catch((err: unknown) => {
-      io.err(err instanceof ConfigError ? err.describe() : String(err));
-      return REQUEST_EXCEPTION_EXIT.badUsage;
-    });
-    process.exit(code);
+    process.exit(await runEmployeeCommand(command, process.argv.slice(3), io));
   }
   let args: CliArgs;
   try {
@@ -46,7 +32,6 @@ async function main(): Promise<void> {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(2);
   }
-  if (args.command === 'unlock') return unlock(args.configPath, args.code);
   const configPath = args.configPath;
   let config: AgentConfig;
   try {

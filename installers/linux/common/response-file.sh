@@ -136,6 +136,8 @@ dlp_agent_json() {
   [ -n "$dlp_CONSOLE_KEY_SHA256" ] && printf '  "consoleSigningKeySha256": "%s",\n' "$dlp_CONSOLE_KEY_SHA256"
   [ -n "$dlp_CONSOLE_CERT_SHA256" ] && printf '  "consoleCertSha256": "%s",\n' "$dlp_CONSOLE_CERT_SHA256"
   printf '  "appControl": { "method": "%s" },\n' "${dlp_APP_CONTROL:-auto}"
+  # The socket the tray and `dlp-agent` use as any user (systemd makes /run/dlp-agent 0755).
+  printf '  "localSocket": "/run/dlp-agent/agent.sock",\n'
   printf '  "dataDir": "%s"\n}\n' "$1"
 }
 

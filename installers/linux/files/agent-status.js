@@ -1,5 +1,6 @@
-// `dlp-agent status`: what the agent's own files say, read without talking to the service (the
-// local socket has no status request yet; the tray issue adds one). Runs on the bundled Node.
+// `dlp-agent diagnose` (root): what the agent's own files say, read without talking to the service,
+// so it also answers when the service is down (`dlp-agent status` asks the running service). Runs
+// on the bundled Node.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');

@@ -12,7 +12,7 @@ function status(configPath: string): Promise<{ code: number; stdout: string }> {
   });
 }
 
-describe('dlp-agent status (installers/linux/files/agent-status.js)', () => {
+describe('dlp-agent diagnose (installers/linux/files/agent-status.js)', () => {
   let dir: string;
   let dataDir: string;
   let configPath: string;

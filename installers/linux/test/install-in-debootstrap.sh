@@ -191,9 +191,13 @@ grep -q 'Operation not permitted\|Permission denied' "$WORK/tool.err" || { cat "
 EVENT=$("$HOST_NODE" "$ADMIN" "$CONSOLE_URL" "$ADMIN_PASSWORD" blocked-event "$AGENT_ID" "$TOOL_SHA256") || fail "no blocked event: $EVENT"
 pass "policy applied ($BLOCK), program refused by the kernel, event at the console $(elapsed "$started") ms after publishing ($EVENT)"
 
-in_root dlp-agent status > "$WORK/status.out" || { cat "$WORK/status.out"; fail "dlp-agent status"; }
-grep -q "enrolled: yes (agent $AGENT_ID" "$WORK/status.out" && grep -q 'running: yes' "$WORK/status.out" || { cat "$WORK/status.out"; fail "status output"; }
-pass "dlp-agent status: $(tr '\n' ';' < "$WORK/status.out")"
+in_root dlp-agent diagnose > "$WORK/status.out" || { cat "$WORK/status.out"; fail "dlp-agent diagnose"; }
+grep -q "enrolled: yes (agent $AGENT_ID" "$WORK/status.out" && grep -q 'running: yes' "$WORK/status.out" || { cat "$WORK/status.out"; fail "diagnose output"; }
+pass "dlp-agent diagnose: $(tr '\n' ';' < "$WORK/status.out")"
+# An ordinary user asks the running agent over /run/dlp-agent/agent.sock, in Chinese.
+chroot --userspec=nobody:nogroup "$ROOT" /usr/bin/env -i PATH=/usr/bin:/bin LANG=zh_CN.UTF-8 dlp-agent status > "$WORK/user-status.out" 2>&1 || { cat "$WORK/user-status.out"; fail "dlp-agent status as nobody"; }
+grep -q '保护状态' "$WORK/user-status.out" && grep -q '当前用户: nobody' "$WORK/user-status.out" || { cat "$WORK/user-status.out"; fail "status as nobody"; }
+pass "dlp-agent status as nobody: $(tr '\n' ';' < "$WORK/user-status.out")"
 
 # --- upgrade with events queued in the outbox: none lost, none twice ------------------------------
 # The console goes away; three blocked execs queue in the agent's outbox; the agent stops (as the

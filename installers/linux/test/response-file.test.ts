@@ -41,6 +41,7 @@ describe('response file → agent.json (installers/linux/common/response-file.sh
       consoleSigningKeySha256: 'ab'.repeat(32),
       consoleCertSha256: KEY,
       appControl: { method: 'proc-scan' },
+      localSocket: '/run/dlp-agent/agent.sock',
       dataDir: path.join(dir, 'data'),
     });
   });

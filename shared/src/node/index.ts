@@ -4,3 +4,5 @@ export * from './sqlite';
 export * from './unlock-code';
 export * from './tls-pin';
 export * from './content';
+export * from './agent-ipc-client';
+export * from './line-reader';

@@ -23,6 +23,12 @@ export const agentConfig = z.strictObject({
   enrollSecret: z.string().min(16).max(128).optional(),
   /** Where credentials, the last good policy and the outbox live. */
   dataDir: absolutePath,
+  /**
+   * The local socket for the `dlp-agent` command and the tray. Every local user may connect; the
+   * agent asks the kernel who each peer is. The packages set `/run/dlp-agent/agent.sock`; absent:
+   * `<dataDir>/agent.sock`, which only root can reach (the data directory is 0700).
+   */
+  localSocket: absolutePath.optional(),
   /** How often the /proc scanner looks for new processes (fallback app control). */
   scanIntervalMs: z.number().int().min(20).max(250).default(250),
   /**

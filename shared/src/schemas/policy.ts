@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { policyNotice } from './ipc-employee';
 import { LIMITS } from '../limits';
 import { absolutePath, positiveInt, ruleId, shortString, text, timestamp, usbId } from './primitives';
 
@@ -73,7 +74,13 @@ export const screenSection = z.strictObject({
   /** Block the catalogue of screenshot and screen-recording tools through app control. */
   blockCaptureTools: z.boolean().default(false),
   watermark: z
-    .strictObject({ enabled: z.boolean().default(false), text: z.string().max(200).optional() })
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** A line of the firm's own (e.g. "内部资料 严禁外传"); the tray adds user, host and time. */
+      text: z.string().max(200).optional(),
+      /** 0.02 – 0.5; absent: 0.12. */
+      opacity: z.number().min(0.02).max(0.5).optional(),
+    })
     .default({ enabled: false }),
 });
 
@@ -83,6 +90,11 @@ export const contentSection = z.strictObject({
   detectors: z.array(piiDetector).max(16).default([]),
   watchedPaths: z.array(absolutePath).max(64).default([]),
   action: z.enum(['report', 'quarantine']).default('report'),
+  /**
+   * Bulk customer data: a file holds at least this many distinct values of one detector. Absent
+   * (no default filled in, so documents without it stay as they were): the agent uses 10.
+   */
+  minDistinct: z.number().int().min(1).max(1_000_000).optional(),
 });
 
 /**
@@ -124,6 +136,8 @@ export const policyDocument = z.strictObject({
   content: contentSection.default(contentSection.parse({})),
   /** Absent unless written (no default filled in), so documents without it stay as they were. */
   hardening: hardeningSection.optional(),
+  /** What the tray shows the employee with every block: the firm's message and a help link. */
+  notice: policyNotice.optional(),
 }).superRefine((doc, ctx) => {
   const seen = new Map<string, string>();
   for (const [section, rules] of [['apps', doc.apps.rules], ['usb', doc.usb.rules]] as const) {

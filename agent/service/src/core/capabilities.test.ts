@@ -31,6 +31,15 @@ describe('capability report', () => {
     expect(buildCapabilityReport({ ...base, captureToolsRequested: true }).notes).toEqual(expect.arrayContaining([expect.stringMatching(/^apps: blocked programs are killed after they start/), expect.stringMatching(/^screen: capture tools are stopped after they start/)]));
   });
 
+  it('claims window-capture exclusion only when the tray reports it effective, and names the clipboard guard', () => {
+    const linuxTray = buildCapabilityReport({ ...base, trayGuards: { windowCaptureExclusion: 'unavailable', clipboardGuard: 'on', imagesCleared: 3 } });
+    expect(linuxTray.screen.windowCaptureExclusion).toBe(false);
+    expect(linuxTray.notes).toContain("screen: tray clipboard guard on (3 captured images cleared); its windows' capture exclusion: unavailable");
+    const windowsTray = buildCapabilityReport({ ...base, os: 'windows', trayGuards: { windowCaptureExclusion: 'effective', clipboardGuard: 'off', imagesCleared: 0 } });
+    expect(windowsTray.screen.windowCaptureExclusion).toBe(true);
+    expect(buildCapabilityReport({ ...base, os: 'macos', trayGuards: { windowCaptureExclusion: 'partial', clipboardGuard: 'on', imagesCleared: 0 } }).screen.windowCaptureExclusion).toBe(false);
+  });
+
   it("carries the app control's own notes, cut to the schema's bounds", () => {
     const long = `apps: pre-exec blocking is unavailable (${'x'.repeat(300)})`;
     const report = buildCapabilityReport({ ...base, appsNotes: [long] });

@@ -20,6 +20,15 @@ export interface CapabilityInputs {
   hardening?: readonly HardeningStatus[];
   /** How the console key and certificate came to be trusted. */
   trust?: CapabilityReport['trust'];
+  /** The capture guards the logged-in user's tray reports (issue 15); null: no tray reports any. */
+  trayGuards?: TrayCaptureGuards | null;
+}
+
+/** What a tray says of its capture guards on this OS (`captureGuard` of the IPC `tray-report`). */
+export interface TrayCaptureGuards {
+  windowCaptureExclusion: 'effective' | 'partial' | 'unavailable';
+  clipboardGuard: 'on' | 'off';
+  imagesCleared: number;
 }
 
 /** The policy's app section makes an allowlist: enabled, and what no rule names is blocked. */
@@ -85,6 +94,9 @@ export function buildCapabilityReport(inputs: CapabilityInputs): CapabilityRepor
   if (inputs.captureToolsRequested && !appsRunning) notes.push('screen: the policy asks for capture-tool blocking, but no app control is running to do it');
   if (captureToolBlocking && !apps.preExec) notes.push('screen: capture tools are stopped after they start; tools run as scripts (kazam, shutter) are not recognised by name');
   if (inputs.os === 'linux') notes.push('screen: no window-exclusion API exists on Linux');
+  const tray = inputs.trayGuards;
+  // No tray at all is the watermark watch's business (an event when the policy wants a watermark).
+  if (tray) notes.push(`screen: tray clipboard guard ${tray.clipboardGuard}${tray.imagesCleared > 0 ? ` (${tray.imagesCleared} captured images cleared)` : ''}; its windows' capture exclusion: ${tray.windowCaptureExclusion}`);
   if (inputs.mode === 'monitor') notes.push('policy: monitor mode, controls report what they would block and block nothing');
   for (const h of inputs.hardening ?? []) {
     if (h.requested && (h.state === 'failed' || h.state === 'unavailable')) notes.push(`hardening: ${h.switch} is requested but ${h.state === 'failed' ? 'could not be applied' : 'not available on this kernel'}`);
@@ -94,7 +106,8 @@ export function buildCapabilityReport(inputs: CapabilityInputs): CapabilityRepor
   return {
     apps,
     usb,
-    screen: { captureToolBlocking, windowCaptureExclusion: false },
+    // Only a tray whose own windows the OS really keeps out of captures (Windows) counts.
+    screen: { captureToolBlocking, windowCaptureExclusion: inputs.trayGuards?.windowCaptureExclusion === 'effective' },
     // The schema's bounds: a report that failed validation would not reach the console at all.
     notes: notes.slice(0, 16).map((text) => (text.length <= 200 ? text : `${text.slice(0, 199)}…`)),
     ...(inputs.trust ? { trust: inputs.trust } : {}),

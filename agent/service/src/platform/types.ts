@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { HardeningSection, HardeningStatus, PolicyMode } from '@dlp/shared';
 import type { PreExecSupport } from '../enforce/apps/app-control';
 import type { ProcessTable, SelfInfo } from '../enforce/apps/app-platform';
@@ -23,6 +24,20 @@ export interface HostInfo {
 
 export type PlatformOs = 'linux' | 'windows' | 'macos';
 
+/** A process connected to the agent's local socket, as the kernel identifies it. */
+export interface LocalPeer {
+  pid: number;
+  uid: number;
+  gid: number;
+  /** The account name of `uid`, or null when the user database has none. */
+  name: string | null;
+}
+
+/** Asks the OS who is connected (Linux: SO_PEERCRED; Windows, in the design: the pipe client's token). */
+export interface PeerCredentialSource {
+  identify(socket: Socket): Promise<LocalPeer>;
+}
+
 /** Everything OS-specific, picked once at start-up (platform/index.ts). */
 export interface Platform {
   os: PlatformOs;
@@ -33,6 +48,8 @@ export interface Platform {
   usb: UsbPlatform;
   /** Blocking programs before they start, where the OS offers it (Linux: fanotify); absent otherwise. */
   preExec?: PreExecSupport;
+  /** Identifies the local socket's peers: the employee channel acts on nothing else. */
+  peers: PeerCredentialSource;
   /** Host hardening, keeping the host's previous values in `stateFile`; absent where the OS has none. */
   hardening?(stateFile: string): HostHardeningPort;
 }

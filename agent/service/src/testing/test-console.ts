@@ -19,6 +19,7 @@ import {
   type ConsoleToAgentMessage,
   type EnrollWaitCode,
   type ExceptionReceiptMessage,
+  ExceptionRequestMessage,
   type HelloMessage,
   type PolicyReceiptMessage,
   type SignedException,
@@ -46,6 +47,7 @@ export class TestConsole {
   readonly hellos: HelloMessage[] = [];
   readonly receipts: PolicyReceiptMessage[] = [];
   readonly exceptionReceipts: ExceptionReceiptMessage[] = [];
+  readonly exceptionRequests: ExceptionRequestMessage[] = [];
   /** Every `capabilities` message (reports sent after hello because something changed). */
   readonly capabilityReports: CapabilityReport[] = [];
   readonly heartbeats: number[] = [];
@@ -207,6 +209,9 @@ export class TestConsole {
           return;
         case 'exception-receipt':
           this.exceptionReceipts.push(message);
+          return;
+        case 'exception-request':
+          this.exceptionRequests.push(message);
           return;
       }
     });

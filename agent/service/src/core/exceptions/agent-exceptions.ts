@@ -1,4 +1,4 @@
-import { LIMITS, type DeviceIdentity, type ExceptionReceiptMessage } from '@dlp/shared';
+import { LIMITS, type DeviceIdentity, type ExceptionReceiptMessage, type PolicyException } from '@dlp/shared';
 import type { ActiveExceptions, EventSink } from '../controls/agent-control';
 import { NO_EXCEPTIONS } from '../controls/agent-control';
 import type { Logger } from '../logger';
@@ -60,6 +60,11 @@ export class AgentExceptions {
     if (!this.store) return NO_EXCEPTIONS;
     const apps = this.store.active().flatMap((e) => (e.target.kind === 'app' ? [{ id: e.id, sha256: e.target.sha256 }] : []));
     return { apps, usb: this.store.usbGrants() };
+  }
+
+  /** The signed exceptions in force now, whole (the employee channel matches requests to them). */
+  grantedNow(): PolicyException[] {
+    return this.store?.active() ?? [];
   }
 
   /** Calls `listener` whenever `active()` may have changed. Returns an unsubscribe. */

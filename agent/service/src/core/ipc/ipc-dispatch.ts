@@ -1,20 +1,37 @@
-import type { IpcExceptionRequest, IpcResponse, IpcUnlockRequest } from '@dlp/shared';
+import type { IpcExceptionRequest, IpcResponse, IpcTrayReport, IpcUnlockRequest } from '@dlp/shared';
+import type { LocalPeer } from '../../platform/types';
 import type { IpcHandler } from './ipc-server';
 
-/** One handler per IPC request type. */
+/** One handler per IPC request type; each gets the kernel's word on who asks. */
 export interface IpcHandlers {
-  unlock(request: IpcUnlockRequest): Promise<IpcResponse>;
-  requestException(request: IpcExceptionRequest): Promise<IpcResponse>;
+  unlock(request: IpcUnlockRequest, peer: LocalPeer): Promise<IpcResponse>;
+  requestException(request: IpcExceptionRequest, peer: LocalPeer): Promise<IpcResponse>;
+  status(peer: LocalPeer): Promise<IpcResponse>;
+  recentBlocks(limit: number, peer: LocalPeer): Promise<IpcResponse>;
+  myRequests(peer: LocalPeer): Promise<IpcResponse>;
+  /** Answers with `subscribed`; the server then streams notices to the connection. */
+  subscribe(peer: LocalPeer): Promise<IpcResponse>;
+  trayReport(request: IpcTrayReport, peer: LocalPeer): Promise<IpcResponse>;
 }
 
 /** Routes each validated request to its handler. */
 export function dispatchIpc(handlers: IpcHandlers): IpcHandler {
-  return (request) => {
+  return (request, peer) => {
     switch (request.type) {
       case 'unlock':
-        return handlers.unlock(request);
+        return handlers.unlock(request, peer);
       case 'request-exception':
-        return handlers.requestException(request);
+        return handlers.requestException(request, peer);
+      case 'status':
+        return handlers.status(peer);
+      case 'recent-blocks':
+        return handlers.recentBlocks(request.limit, peer);
+      case 'my-requests':
+        return handlers.myRequests(peer);
+      case 'subscribe':
+        return handlers.subscribe(peer);
+      case 'tray-report':
+        return handlers.trayReport(request, peer);
     }
   };
 }

@@ -1,111 +1,186 @@
-import { chmod, rm } from 'node:fs/promises';
+import { chmod, mkdir, rm } from 'node:fs/promises';
 import net from 'node:net';
-import { describeIssues, IPC_LIMITS, IPC_VERSION, ipcRequest, ipcResponse, type IpcRequest, type IpcResponse } from '@dlp/shared';
+import path from 'node:path';
+import { describeIssues, IPC_LIMITS, IPC_VERSION, ipcRequest, ipcResponse, type IpcNotice, type IpcRequest, type IpcResponse } from '@dlp/shared';
+import { readLines } from '@dlp/shared/node';
+import type { LocalPeer, PeerCredentialSource } from '../../platform/types';
+import { PeerRateLimit } from '../local-channel/peer-rate-limit';
 import type { Logger } from '../logger';
 
-/** Answers one validated request; throwing yields an `internal_error` response. */
-export type IpcHandler = (request: IpcRequest) => Promise<IpcResponse>;
+/** Answers one validated request from `peer`; throwing yields an `internal_error` response. */
+export type IpcHandler = (request: IpcRequest, peer: LocalPeer) => Promise<IpcResponse>;
 
 /** A connection that says nothing for this long is closed (a stuck client must not pin a slot). */
 const IDLE_TIMEOUT_MS = 60_000;
-const MAX_CONNECTIONS = 16;
+const MAX_CONNECTIONS = 64;
+/** Per account, so one user cannot take every slot (a tray holds one; each CLI call one briefly). */
+const MAX_CONNECTIONS_PER_UID = 8;
+const MAX_UNREAD_NOTICE_BYTES = 1024 * 1024;
+
+export interface IpcServerOptions {
+  socketPath: string;
+  handler: IpcHandler;
+  peers: PeerCredentialSource;
+  log: Logger;
+  rateLimit?: PeerRateLimit;
+}
+
+interface Subscriber {
+  socket: net.Socket;
+  peer: LocalPeer;
+}
 
 /**
- * The agent's local socket (`<dataDir>/agent.sock`): one JSON request per line, one response line
- * each, in order (the schema is `ipc.ts` in @dlp/shared). Root-only for now (mode 0600, inside the
- * 0700 data directory); the tray app will get its own access rule when it arrives.
+ * The agent's local socket: one JSON request per line, one response line each, in order (schema:
+ * `ipc.ts` in @dlp/shared). Any local user may connect (mode 0666); before reading a byte the
+ * agent asks the kernel who the peer is, and handlers act only on that identity. A `subscribe`
+ * turns the connection into a stream of notices for that peer.
  */
 export class IpcServer {
   private readonly sockets = new Set<net.Socket>();
+  private readonly perUid = new Map<number, number>();
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly rateLimit: PeerRateLimit;
 
   private constructor(
     private readonly server: net.Server,
-    readonly socketPath: string,
-    private readonly handler: IpcHandler,
-    private readonly log: Logger,
+    private readonly options: IpcServerOptions,
   ) {
+    this.rateLimit = options.rateLimit ?? new PeerRateLimit();
     server.maxConnections = MAX_CONNECTIONS;
-    server.on('connection', (socket) => this.serve(socket));
+    server.on('connection', (socket) => void this.accept(socket));
   }
 
-  /** Listens on `socketPath`, replacing a stale socket file left by an agent that did not stop cleanly. */
-  static async listen(socketPath: string, handler: IpcHandler, log: Logger): Promise<IpcServer> {
-    await rm(socketPath, { force: true });
+  get socketPath(): string {
+    return this.options.socketPath;
+  }
+
+  /** Listens on `socketPath` (its folder made 0755 if missing), replacing a stale socket file. */
+  static async listen(options: IpcServerOptions): Promise<IpcServer> {
+    await mkdir(path.dirname(options.socketPath), { recursive: true, mode: 0o755 });
+    await rm(options.socketPath, { force: true });
     const server = net.createServer();
-    const ipc = new IpcServer(server, socketPath, handler, log);
+    const ipc = new IpcServer(server, options);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(socketPath, () => {
+      server.listen(options.socketPath, () => {
         server.off('error', reject);
         resolve();
       });
     });
-    server.on('error', (err) => log.error('ipc socket error', { error: err.message }));
-    await chmod(socketPath, 0o600);
+    server.on('error', (err) => options.log.error('ipc socket error', { error: err.message }));
+    // Who may do what is decided per peer, not by the file mode; the folder decides who can reach it.
+    await chmod(options.socketPath, 0o666);
     return ipc;
   }
 
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    await rm(this.socketPath, { force: true });
+    await rm(this.options.socketPath, { force: true });
   }
 
-  private serve(socket: net.Socket): void {
+  /** Sends each subscriber the notice `noticeFor` builds for its peer (null: nothing for that one). */
+  publish(noticeFor: (peer: LocalPeer) => IpcNotice['notice'] | null): void {
+    for (const { socket, peer } of this.subscribers) {
+      const notice = noticeFor(peer);
+      if (!notice) continue;
+      // A tray that stopped reading must not make the agent buffer notices without end.
+      if (socket.writableLength > MAX_UNREAD_NOTICE_BYTES) {
+        this.options.log.warn('dropping a local subscriber that stopped reading', { uid: peer.uid });
+        socket.destroy();
+        continue;
+      }
+      this.write(socket, { v: IPC_VERSION, type: 'notice', notice });
+    }
+  }
+
+  subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  private async accept(socket: net.Socket): Promise<void> {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     socket.setTimeout(IDLE_TIMEOUT_MS, () => socket.destroy());
-    let buffered = '';
+    socket.pause();
+    let peer: LocalPeer;
+    try {
+      peer = await this.options.peers.identify(socket);
+    } catch (err) {
+      this.options.log.warn('refused a local connection: cannot tell who it is', { error: err instanceof Error ? err.message : String(err) });
+      this.write(socket, { v: IPC_VERSION, type: 'error', code: 'unauthenticated', message: 'the agent could not identify this connection' });
+      socket.end();
+      return;
+    }
+    const open = (this.perUid.get(peer.uid) ?? 0) + 1;
+    if (peer.uid !== 0 && open > MAX_CONNECTIONS_PER_UID) {
+      this.write(socket, { v: IPC_VERSION, type: 'error', code: 'rate_limited', message: `at most ${MAX_CONNECTIONS_PER_UID} connections per user`, retryAfterMs: 1000 });
+      socket.end();
+      return;
+    }
+    this.perUid.set(peer.uid, open);
+    socket.on('close', () => this.perUid.set(peer.uid, (this.perUid.get(peer.uid) ?? 1) - 1));
+    this.serve(socket, peer);
+    socket.resume();
+  }
+
+  private serve(socket: net.Socket, peer: LocalPeer): void {
     let queue: Promise<void> = Promise.resolve();
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        if (line.trim() === '') continue;
-        queue = queue.then(() => this.answer(socket, line));
-      }
-      if (Buffer.byteLength(buffered) > IPC_LIMITS.maxLineBytes) {
-        buffered = '';
+    let subscribed = false;
+    readLines(socket, IPC_LIMITS.maxLineBytes, {
+      line: (line) => {
+        queue = queue.then(async () => {
+          if (subscribed) return this.refuse(socket, 'bad_request', 'this connection receives notices; send requests on another connection');
+          const wait = this.rateLimit.take(peer.uid);
+          if (wait > 0) return this.write(socket, { v: IPC_VERSION, type: 'error', code: 'rate_limited', message: 'too many requests', retryAfterMs: wait });
+          const response = await this.answer(line, peer);
+          this.write(socket, response);
+          if (response.type === 'subscribed') {
+            subscribed = true;
+            socket.setTimeout(0);
+            const subscriber = { socket, peer };
+            this.subscribers.add(subscriber);
+            socket.on('close', () => this.subscribers.delete(subscriber));
+          }
+        });
+      },
+      tooLong: () => {
         queue = queue.then(() => {
-          this.write(socket, { v: IPC_VERSION, type: 'error', code: 'too_big', message: `a request line is at most ${IPC_LIMITS.maxLineBytes} bytes` });
+          this.refuse(socket, 'too_big', `a request line is at most ${IPC_LIMITS.maxLineBytes} bytes`);
           socket.end();
         });
-      }
+      },
     });
   }
 
-  private async answer(socket: net.Socket, line: string): Promise<void> {
+  private async answer(line: string, peer: LocalPeer): Promise<IpcResponse> {
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch {
-      this.write(socket, { v: IPC_VERSION, type: 'error', code: 'bad_request', message: 'the request is not valid JSON' });
-      return;
+      return { v: IPC_VERSION, type: 'error', code: 'bad_request', message: 'the request is not valid JSON' };
     }
     const parsed = ipcRequest.safeParse(value);
-    if (!parsed.success) {
-      this.write(socket, { v: IPC_VERSION, type: 'error', code: 'bad_request', message: describeIssues(parsed.error) });
-      return;
-    }
-    let response: IpcResponse;
+    if (!parsed.success) return { v: IPC_VERSION, type: 'error', code: 'bad_request', message: describeIssues(parsed.error) };
     try {
-      response = await this.handler(parsed.data);
+      return await this.options.handler(parsed.data, peer);
     } catch (err) {
-      this.log.error('ipc request failed', { type: parsed.data.type, error: err instanceof Error ? err.message : String(err) });
-      response = { v: IPC_VERSION, type: 'error', code: 'internal_error', message: 'the agent could not handle the request' };
+      this.options.log.error('ipc request failed', { type: parsed.data.type, uid: peer.uid, error: err instanceof Error ? err.message : String(err) });
+      return { v: IPC_VERSION, type: 'error', code: 'internal_error', message: 'the agent could not handle the request' };
     }
-    this.write(socket, response);
+  }
+
+  private refuse(socket: net.Socket, code: 'bad_request' | 'too_big', message: string): void {
+    this.write(socket, { v: IPC_VERSION, type: 'error', code, message });
   }
 
   private write(socket: net.Socket, response: IpcResponse): void {
     // Our own answers are validated too: a client must never have to cope with a malformed one.
     const checked = ipcResponse.safeParse(response);
     const safe: IpcResponse = checked.success ? checked.data : { v: IPC_VERSION, type: 'error', code: 'internal_error', message: 'the agent built an invalid response' };
-    if (!checked.success) this.log.error('not sending an invalid ipc response', { error: describeIssues(checked.error) });
-    if (!socket.destroyed) socket.write(`${JSON.stringify(safe)}\n`);
+    if (!checked.success) this.options.log.error('not sending an invalid ipc response', { error: describeIssues(checked.error) });
+    if (!socket.destroyed && socket.writable) socket.write(`${JSON.stringify(safe)}\n`);
   }
 }

@@ -106,6 +106,11 @@ export class ConsoleLink {
     return this.linkState;
   }
 
+  /** When the console was last heard from (any frame or ping), or null: the tray's "last contact". */
+  lastHeardAt(): number | null {
+    return this.lastReceivedAt === 0 ? null : this.lastReceivedAt;
+  }
+
   start(): void {
     if (this.linkState === 'idle') this.connect();
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { HostHardening } from '../linux/hardening';
 import { LinuxUsbPlatform } from '../linux/usb/linux-usb-platform';
 import { FakeProcessTable } from '../../testing/fake-process-table';
+import { HelperPeerCredentials } from '../linux/peer-credentials';
 import type { HostInfo, Platform } from '../types';
 import { FakeHotplug } from './usb/fake-hotplug';
 import { FakeSysfsTree } from './usb/fake-sysfs-tree';
@@ -71,6 +72,8 @@ export function createFakePlatform(options: FakePlatformOptions = {}): FakePlatf
     processes: new FakeProcessTable(),
     host: new FakeHostInfo(),
     self: { pid: 4242, ppid: 4241 },
+    // The real kernel answers who connected: tests connect as root or run a client as `nobody`.
+    peers: new HelperPeerCredentials(),
     usb: new LinuxUsbPlatform({ sysRoot, procRoot, hotplug, mountWatch: 'none' }),
     // The real sysctl code on the fake proc tree: a test writes `sys/...` files there to have switches.
     hardening: (stateFile) => new HostHardening({ procRoot, sysRoot, stateFile }),

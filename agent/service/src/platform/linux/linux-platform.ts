@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { FileIdentity, HostInfo, HostRoots, KillResult, Platform, ProcessSnapshot, ProcessTable } from '../types';
 import { fanotifyPreExec } from './fanotify/fanotify-pre-exec';
 import { HostHardening } from './hardening';
+import { HelperPeerCredentials } from './peer-credentials';
 import { cleanExeLink, parsePasswd, parseProcStat, parseStatusUid } from './proc-parsers';
 import { LinuxUsbPlatform } from './usb/linux-usb-platform';
 import { consoleUser, parseUtmp } from './utmp';
@@ -208,6 +209,7 @@ export function createLinuxPlatform(options: LinuxPlatformOptions): Platform {
     processes,
     host: new LinuxHostInfo(options.roots, options.utmpPath ?? '/run/utmp'),
     self: { pid: process.pid, ppid: process.ppid },
+    peers: new HelperPeerCredentials(),
     // Pre-exec blocking judges the real host's execs; an agent pointed at a fake proc tree is under
     // test and must not mark the mounts of the machine it happens to run on.
     ...(realHost ? { preExec: fanotifyPreExec({ agentPid: process.pid, processes }) } : {}),
