@@ -24,6 +24,8 @@ const benches = [
   { name: 'exec-overhead', args: async () => [path.join(root, 'bench/exec-overhead.mjs')] },
   { name: 'mount-guard', args: async () => [path.join(root, 'bench/mount-guard.mjs'), '--runs', '50'] },
   { name: 'agent-footprint', args: async () => [await bundle('agent-footprint')] },
+  // Root (fanotify on a tmpfs of its own); 200 blocked execs as nobody, each timed to the subscriber's notice (issue 15).
+  { name: 'block-notice', args: async () => [await bundle('block-notice'), '200'] },
   { name: 'policy-publish', args: async () => [await bundle('policy-publish'), '1000'] },
   { name: 'alerts', args: async () => [await bundle('alerts'), '8', '20', '20'] },
   // 10,000 agents in every state and 200,000 events of the last two days in a fresh console.sqlite.
@@ -38,6 +40,8 @@ const benches = [
   { name: 'connections', args: async () => [await bundle('connections'), '10000', '35', '30'] },
   // Content detectors: precision/recall on a 100,000-line labelled corpus; scan MB/s on 64 MiB of text and a 100,000-row xlsx.
   { name: 'content-scan', args: async () => [await bundle('content-scan'), '100000', '64'] },
+  // Watched folders: a 1 MB customer CSV's close to its finding (default 2 s settle), against a bare chokidar watcher.
+  { name: 'content-watch', args: async () => [await bundle('content-watch'), '5'] },
 ];
 
 console.log(JSON.stringify({ machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version }, at: new Date().toISOString() }));

@@ -21,8 +21,6 @@ export interface EmployeeChannelDeps {
   log: Logger;
   /** The trays' capture guards changed: the capability report is rebuilt. */
   guardsChanged?(): void;
-  /** Measures kernel-block-to-socket latency (bench): called after each block notice is written. */
-  noticeWritten?(event: Omit<AgentEvent, 'seq'>): void;
 }
 
 const isRoot = (peer: LocalPeer) => peer.uid === 0;
@@ -48,7 +46,6 @@ export class EmployeeChannel {
     this.blocks.add(owned);
     const notice = { kind: 'block' as const, block: owned.block };
     this.deps.publish((peer) => (isRoot(peer) || ownsBlock(owned, peer) ? notice : null));
-    this.deps.noticeWritten?.(event);
   }
 
   /** Policy, link or capability change: every tray redraws its status. */
