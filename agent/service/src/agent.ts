@@ -6,6 +6,7 @@ import { buildCapabilityReport, CapabilityTracker, isAppsAllowlist, type TrayCap
 import { ConfigError } from './core/config';
 import type { AgentControl } from './core/controls/agent-control';
 import { AppsAgentControl, defaultAppControl, type AppControlFactory } from './core/controls/apps-agent-control';
+import { ContentAgentControl } from './core/controls/content-agent-control';
 import { UsbAgentControl } from './core/controls/usb-agent-control';
 import { assertKeyConsistent, configuredKeyMatches, CredentialsError, loadCredentials, saveCredentials, trustOrigins, unlockKeyOf, type AgentCredentials } from './core/credentials';
 import { GroupAssignmentStore } from './core/group-assignment-store';
@@ -135,14 +136,15 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       hostRules: platform.os === 'linux' ? new HostRuleSources(config.hostRoots.root) : null,
     });
     const usb = new UsbAgentControl({ platform, record, log });
+    const content = new ContentAgentControl({ dataDir: config.dataDir, record, log: log.child({ component: 'content' }) });
     // Every control gets the same feed and the same sink; the order is the start order.
-    const controls: AgentControl[] = [apps, usb];
+    const controls: AgentControl[] = [apps, usb, content];
     const capabilities = new CapabilityTracker(
       () =>
         buildCapabilityReport({
           os: platform.os,
           apps: apps.capabilities(),
-          appsNotes: apps.capabilityNotes(),
+          appsNotes: [...apps.capabilityNotes(), ...content.capabilityNotes()],
           usb: usb.capabilities(),
           captureToolsRequested: apps.captureToolsRequested(),
           mode: store.current()?.signed.bundle.document.mode ?? null,

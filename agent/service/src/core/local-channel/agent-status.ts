@@ -32,8 +32,8 @@ function controlsInForce(document: PolicyDocument | null, caps: CapabilityReport
     { control: 'apps', state: controlState(document.apps.enabled && document.apps.rules.length + (document.apps.defaultAction === 'block' ? 1 : 0) > 0, monitor, appsWorking) },
     { control: 'usb', state: controlState(usbRestricts, monitor, caps.usb.method !== 'none') },
     { control: 'screen', state: controlState(document.screen.blockCaptureTools, monitor, caps.screen.captureToolBlocking) },
-    // The agent does not scan content yet (issue 16): a policy asking for it is not in force.
-    { control: 'content', state: controlState(document.content.enabled, monitor, false) },
+    // The agent scans watched folders (issue 16); removable media and on-demand scans are not built yet.
+    { control: 'content', state: controlState(document.content.enabled, monitor, document.content.watchedPaths.length > 0) },
   ];
 }
 

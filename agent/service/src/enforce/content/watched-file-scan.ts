@@ -1,0 +1,107 @@
+/**
+ * One file from a watched folder, start to finish: checked to be a regular file really inside the
+ * folder (no symlink, FIFO or swapped-in parent followed), scanned within the extraction limits,
+ * judged, hashed when there is something to report, and quarantined when the policy says so.
+ */
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { lstat, open, realpath } from 'node:fs/promises';
+import type { PolicyMode } from '@dlp/shared';
+import { scanFile, type ExtractionLimits } from '@dlp/shared/node';
+import { judgeScan, type ContentSettings, type UnreadableReason } from './content-verdict';
+import type { FileIdentity, FileQuarantine } from './file-quarantine';
+
+/** A file worth an event: bulk customer data, or a file that could not be read. Counts and redacted samples only. */
+export interface ContentFinding {
+  path: string;
+  ownerUid: number;
+  size: number;
+  sha256?: string;
+  verdict: 'bulk' | 'unreadable';
+  matches: Record<string, number>;
+  samples: string[];
+  unreadable?: UnreadableReason;
+  policySerial: number;
+  mode: PolicyMode;
+  /** `reported`: left where it is (report action, monitor mode, or unreadable). */
+  outcome: 'reported' | 'quarantined' | 'quarantine-failed';
+  /** The name in the quarantine folder, or why the move failed. */
+  quarantine?: { name: string } | { error: string };
+}
+
+export interface WatchedFileScanDeps {
+  settings: ContentSettings;
+  limits: Partial<ExtractionLimits>;
+  /** Files larger than this are reported without a hash (hashing reads the whole file). */
+  maxHashBytes: number;
+  quarantine: FileQuarantine;
+  /** Whether the real path is still one to scan (inside a watched folder, not the data dir). */
+  stillWatched: (realPath: string) => boolean;
+  /** Whether this path was already scanned as it is now (same scanKeyOf): then it is not scanned again. */
+  unchanged: (key: string) => boolean;
+  /** False once the channel is stopping: nothing more is moved. */
+  active: () => boolean;
+}
+
+/** SHA-256 of exactly the scanned file (no symlink followed, no FIFO opened), or undefined. */
+async function sha256Of(file: string, scanned: FileIdentity): Promise<string | undefined> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => null);
+  if (!handle) return undefined;
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile() || stats.dev !== scanned.dev || stats.ino !== scanned.ino) return undefined;
+    const hash = createHash('sha256');
+    for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Identity plus what changes when the content does: the same key means no new scan is needed. */
+export function scanKeyOf(stats: { dev: number; ino: number; size: number; mtimeMs: number; ctimeMs: number }): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
+}
+
+export type WatchedFileResult =
+  | { kind: 'skipped'; reason: 'not-a-regular-file' | 'outside-watched-folder' | 'gone' | 'unchanged' }
+  | { kind: 'clean'; key: string }
+  | { kind: 'finding'; key: string; finding: ContentFinding };
+
+export async function scanWatchedFile(file: string, deps: WatchedFileScanDeps): Promise<WatchedFileResult> {
+  const stats = await lstat(file).catch(() => null);
+  if (!stats) return { kind: 'skipped', reason: 'gone' };
+  if (!stats.isFile()) return { kind: 'skipped', reason: 'not-a-regular-file' };
+  // A parent swapped for a symlink would lead elsewhere: the real path must be the watched one.
+  const real = await realpath(file).catch(() => null);
+  if (real === null) return { kind: 'skipped', reason: 'gone' };
+  if (real !== file || !deps.stillWatched(real)) return { kind: 'skipped', reason: 'outside-watched-folder' };
+  const key = scanKeyOf(stats);
+  if (deps.unchanged(key)) return { kind: 'skipped', reason: 'unchanged' };
+  const { settings } = deps;
+  const result = await scanFile(file, { detectors: settings.detectors, limits: deps.limits });
+  const verdict = judgeScan(result, settings);
+  if (verdict.kind === 'clean') return { kind: 'clean', key };
+
+  const identity = { dev: stats.dev, ino: stats.ino };
+  const sha256 = stats.size <= deps.maxHashBytes ? await sha256Of(file, identity) : undefined;
+  const finding: ContentFinding = {
+    path: file,
+    ownerUid: stats.uid,
+    size: stats.size,
+    ...(sha256 ? { sha256 } : {}),
+    verdict: verdict.kind,
+    matches: verdict.matches,
+    samples: verdict.samples,
+    ...(verdict.unreadable ? { unreadable: verdict.unreadable } : {}),
+    policySerial: settings.serial,
+    mode: settings.mode,
+    outcome: 'reported',
+  };
+  if (verdict.kind === 'bulk' && settings.action === 'quarantine' && settings.mode === 'enforce' && deps.active()) {
+    const moved = await deps.quarantine.move(file, identity, { originalPath: file, size: stats.size, ...(sha256 ? { sha256 } : {}), ownerUid: stats.uid, matches: verdict.matches, policySerial: settings.serial });
+    finding.outcome = moved.ok ? 'quarantined' : 'quarantine-failed';
+    finding.quarantine = moved.ok ? { name: moved.name } : { error: moved.error };
+  }
+  return { kind: 'finding', key, finding };
+}
