@@ -2,7 +2,7 @@ import type { ComponentType } from 'react';
 import { ROUTE_ROLES, type Role } from '@dlp/shared';
 import type { NavItem } from './components/app-header';
 import { ChangePasswordPage } from './pages/Account/change-password-page';
-import { AgentsPage } from './pages/Agents/agents-page';
+import { AgentsRoute } from './pages/Agents/agents-route';
 import { AlertsPage } from './pages/Alerts/alerts-page';
 import { AuditPage } from './pages/Audit/audit-page';
 import { EventsPage } from './pages/Events/events-page';
@@ -28,7 +28,7 @@ export interface RouteDefinition extends NavItem {
 }
 
 export const ROUTES: readonly RouteDefinition[] = [
-  { path: '/agents', labelKey: 'nav.agents', Page: AgentsPage, roles: ROUTE_ROLES.monitoring },
+  { path: '/agents', labelKey: 'nav.agents', Page: AgentsRoute, roles: ROUTE_ROLES.monitoring },
   { path: '/events', labelKey: 'nav.events', Page: EventsPage, roles: ROUTE_ROLES.monitoring },
   { path: '/search', labelKey: 'nav.search', Page: EventSearchPage, roles: ROUTE_ROLES.monitoring },
   { path: '/reports', labelKey: 'nav.reports', Page: ReportsPage, roles: ROUTE_ROLES.monitoring },

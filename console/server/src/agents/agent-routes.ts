@@ -1,4 +1,4 @@
-import { agentOverviewResponse, agentPage, agentQuery, idParam, ROUTE_ROLES } from '@dlp/shared';
+import { agentOverviewResponse, agentPage, agentQuery, agentResponse, idParam, ROUTE_ROLES } from '@dlp/shared';
 import { Router } from 'express';
 import type { AgentService } from './agent-service';
 import type { AuditService } from '../audit/audit-service';
@@ -25,7 +25,10 @@ export function agentRoutes(agents: AgentService, audit: AuditService): Router {
 
   router.get(
     '/agents/:id',
-    endpoint({ access: ROUTE_ROLES.monitoring, params: idParam }, async ({ params }) => ({ status: 200, body: { agent: await agents.get(params.id) } })),
+    endpoint(
+      { access: ROUTE_ROLES.monitoring, params: idParam, response: agentResponse, summary: 'One agent: identity, group, policy applied against expected with the last receipt, capability report (the host page)' },
+      async ({ params }) => ({ status: 200, body: { agent: await agents.get(params.id) } }),
+    ),
   );
 
   router.post(

@@ -36,6 +36,8 @@ export interface AgentsApi {
   list(query?: AgentListQuery): Promise<Page<AgentSummary>>;
   /** One sorted, filtered page and the number of agents matching the filters. */
   table(query: AgentTableQuery): Promise<Page<AgentSummary> & { total?: number | undefined }>;
+  /** One agent (the host page); 404 `not_found` when the console does not know it. */
+  get(agentId: string): Promise<AgentSummary>;
   /** Agents per fleet condition, counted by the console with the list's own predicate. */
   overview(): Promise<AgentOverviewResponse>;
   /** Admins: moves the agent to `groupId`; the console pushes that group's policy to it at once. */
@@ -62,6 +64,7 @@ export function createAgentsApi(http: HttpClient): AgentsApi {
           limit: query.limit,
         },
       }),
+    get: async (agentId) => (await http.request('GET', `/api/v1/agents/${encodeURIComponent(agentId)}`, agentResponse)).agent,
     overview: () => http.request('GET', '/api/v1/agents/overview', agentOverviewResponse),
     moveToGroup: async (agentId, groupId) =>
       (await http.request('PUT', `/api/v1/agents/${encodeURIComponent(agentId)}/group`, agentResponse, { body: { groupId } })).agent,

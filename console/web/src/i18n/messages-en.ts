@@ -13,6 +13,7 @@ import { agentPlacementEn } from './catalogue/agent-placement-en';
 import { settingsEn } from './catalogue/settings-en';
 import { agentClockEn } from './catalogue/agent-clock-en';
 import { fleetEn } from './catalogue/fleet-en';
+import { hostEn } from './catalogue/host-en';
 
 /**
  * English UI texts. This object defines the set of message keys: every other language must provide
@@ -206,6 +207,7 @@ export const messagesEn = {
   ...settingsEn,
   ...agentClockEn,
   ...fleetEn,
+  ...hostEn,
 } as const;
 
 /** A key of the UI message catalogue. */

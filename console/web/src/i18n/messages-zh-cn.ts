@@ -13,6 +13,7 @@ import { agentPlacementZhCn } from './catalogue/agent-placement-zh-cn';
 import { settingsZhCn } from './catalogue/settings-zh-cn';
 import { agentClockZhCn } from './catalogue/agent-clock-zh-cn';
 import { fleetZhCn } from './catalogue/fleet-zh-cn';
+import { hostZhCn } from './catalogue/host-zh-cn';
 import type { MessageKey } from './messages-en';
 
 /** Simplified Chinese UI texts; the type forces the same keys as the English catalogue. */
@@ -202,4 +203,5 @@ export const messagesZhCn: Record<MessageKey, string> = {
   ...settingsZhCn,
   ...agentClockZhCn,
   ...fleetZhCn,
+  ...hostZhCn,
 };

@@ -67,3 +67,14 @@ export function replaceParams(path: string, params: Readonly<Record<string, stri
   window.history.replaceState(null, '', href);
   window.dispatchEvent(new HashChangeEvent('hashchange'));
 }
+
+/**
+ * Puts filters in the address as a new history entry (a search applied: Back returns to the one
+ * before) and tells the page, which re-reads them.
+ */
+export function pushParams(path: string, params: Readonly<Record<string, string | undefined>>): void {
+  const href = hrefWithParams(path, params);
+  if (href === window.location.hash) return;
+  window.history.pushState(null, '', href);
+  window.dispatchEvent(new HashChangeEvent('hashchange'));
+}

@@ -5,8 +5,9 @@ export const reportsEn = {
 
   'search.title': 'Event search and triage',
   'search.subtitle': 'Find events with any filter, set their triage state and export exactly what you see as CSV.',
-  'search.filter.fromDate': 'From',
-  'search.filter.toDate': 'To',
+  'search.filter.from': 'From',
+  'search.filter.to': 'To',
+  'search.filter.agentId': 'Agent ID',
   'search.filter.host': 'Host',
   'search.filter.user': 'User',
   'search.filter.type': 'Type',

@@ -7,8 +7,9 @@ export const reportsZhCn: Record<keyof typeof reportsEn, string> = {
 
   'search.title': '事件检索与处置',
   'search.subtitle': '按任意条件查找事件，设置处置状态，并将当前结果原样导出为 CSV。',
-  'search.filter.fromDate': '开始日期',
-  'search.filter.toDate': '结束日期',
+  'search.filter.from': '开始时间',
+  'search.filter.to': '结束时间',
+  'search.filter.agentId': '终端 ID',
   'search.filter.host': '主机',
   'search.filter.user': '用户',
   'search.filter.type': '类型',

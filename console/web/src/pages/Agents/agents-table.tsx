@@ -3,9 +3,11 @@ import type { AgentSortKey, AgentSummary, PolicySummary } from '@dlp/shared';
 import { Badge } from '../../components/badges';
 import { RelativeTime } from '../../components/relative-time';
 import { useI18n, type MessageKey } from '../../i18n';
+import { hrefFor } from '../../router/hash-router';
 import { AgentDetails } from './agent-details';
 import { ControlsCell, PolicyStateCell } from './agent-state-cells';
 import { ClockCell } from './clock-skew';
+import { hostPath } from './host-path';
 import { OS_NAMES } from './os-names';
 
 /** The sortable columns, in table order, with their headings. */
@@ -26,7 +28,8 @@ export interface AgentSort {
 
 /**
  * One line per agent (~36 px): who and where it is, its group, whether it is connected, its policy
- * state and what it enforces in a word each; the full capability report opens below the row.
+ * state and what it enforces in a word each; the full capability report opens below the row, and
+ * the host name opens the host page.
  * Sorting is the console's (the table shows one page of the sorted list). `onMove` (admins only)
  * adds a button that moves the agent to another group.
  */
@@ -103,7 +106,7 @@ export function AgentsTable({
                     </button>
                   </td>
                   <th scope="row" className="cell-host" title={agent.id}>
-                    {agent.info.hostname}
+                    <a href={hrefFor(hostPath(agent.id))}>{agent.info.hostname}</a>
                   </th>
                   <td title={`${OS_NAMES[agent.info.os]} ${agent.info.osVersion}`}>{OS_NAMES[agent.info.os]}</td>
                   <td className="cell-clip" title={agent.info.user ?? undefined}>

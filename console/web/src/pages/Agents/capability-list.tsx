@@ -74,8 +74,11 @@ export function describeIntegrityInfo(report: CapabilityReport, t: I18n['t']): s
   return info;
 }
 
-/** The capability summary cell of the agents table. */
-export function CapabilityList({ report, os }: { report: CapabilityReport | null; os: AgentInfo['os'] }) {
+/**
+ * The capability lines of an agent (the agent table's details, the host page). `residualsOpen`
+ * shows the residual limits unfolded (the host page, where they are part of the answer).
+ */
+export function CapabilityList({ report, os, residualsOpen = false }: { report: CapabilityReport | null; os: AgentInfo['os']; residualsOpen?: boolean }) {
   const { t } = useI18n();
   if (!report) return <span className="muted">{t('cap.notReported')}</span>;
   const integrity = describeIntegrityInfo(report, t);
@@ -96,7 +99,7 @@ export function CapabilityList({ report, os }: { report: CapabilityReport | null
       ))}
       {integrity.length > 0 && (
         <li className="capability capability-note">
-          <details>
+          <details open={residualsOpen}>
             <summary>{t('cap.residuals')}</summary>
             <ul>
               {integrity.map((line) => (

@@ -1,5 +1,6 @@
-import { AGENT_CONDITIONS, type AgentCondition, type AgentOverviewResponse } from '@dlp/shared';
+import { AGENT_CONDITIONS, FLEET_WINDOW_MS, type AgentCondition, type AgentOverviewResponse, type EventAction, type EventType } from '@dlp/shared';
 import { formatDateTime, useI18n } from '../../i18n';
+import { searchHref } from '../../router/event-search-link';
 import { hrefWithParams } from '../../router/hash-router';
 
 /** Conditions that are a problem when their count is above zero (compliant is the good one). */
@@ -15,8 +16,22 @@ const TONE: Record<AgentCondition, 'good' | 'problem' | 'warning'> = {
 };
 
 /**
+ * The searches behind the conditions that count events: a tamper is a refused policy (`policy`,
+ * blocked) or a refused exception (`agent`, blocked), a bypass any `bypass` event, in the day
+ * before the count (docs/API.md, fleet conditions). The search takes one type, so tamper has two.
+ */
+const EVENT_SEARCHES: Partial<Record<AgentCondition, ReadonlyArray<{ type: EventType; action?: EventAction }>>> = {
+  'tamper-24h': [
+    { type: 'policy', action: 'blocked' },
+    { type: 'agent', action: 'blocked' },
+  ],
+  'bypass-24h': [{ type: 'bypass' }],
+};
+
+/**
  * The fleet at a glance: one link per condition with the console's count; each opens the agent
  * list filtered by exactly that condition (in the address, so it survives reloads and bookmarks).
+ * The conditions that count events also link to those events in Search & triage.
  */
 export function FleetOverview({ overview, active }: { overview: AgentOverviewResponse; active: AgentCondition | undefined }) {
   const { t, language } = useI18n();
@@ -33,8 +48,10 @@ export function FleetOverview({ overview, active }: { overview: AgentOverviewRes
           const count = overview.counts[condition];
           const tone = count === 0 && TONE[condition] !== 'good' ? 'quiet' : TONE[condition];
           const label = t(`fleet.condition.${condition}`);
+          const searches = EVENT_SEARCHES[condition];
+          const from = new Date(Date.parse(overview.at) - FLEET_WINDOW_MS).toISOString();
           return (
-            <li key={condition}>
+            <li key={condition} className="fleet-count-item">
               <a
                 className={`fleet-count fleet-count-${tone}`}
                 href={hrefWithParams('/agents', { condition })}
@@ -45,6 +62,21 @@ export function FleetOverview({ overview, active }: { overview: AgentOverviewRes
                 <span className="fleet-count-value">{count}</span>
                 <span className="fleet-count-label">{label}</span>
               </a>
+              {searches && (
+                <span className="fleet-count-events small" data-events-of={condition} title={t('fleet.events.title')}>
+                  {t('fleet.events.label')}{' '}
+                  {searches.length === 1 ? (
+                    <a href={searchHref({ ...searches[0], from })}>{t('fleet.events.open')}</a>
+                  ) : (
+                    searches.map((search, index) => (
+                      <span key={search.type}>
+                        {index > 0 && ' · '}
+                        <a href={searchHref({ ...search, from })}>{t(`type.${search.type}`)}</a>
+                      </span>
+                    ))
+                  )}
+                </span>
+              )}
             </li>
           );
         })}

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { eventAction, eventType, severity as severities, triageState, type StoredEvent } from '@dlp/shared';
 import { useApi } from '../../api';
 import { PagedList } from '../../components/paged-list';
@@ -7,7 +7,9 @@ import { useCursorPages } from '../../hooks/use-cursor-pages';
 import { formatDateTime, useI18n, type MessageKey } from '../../i18n';
 import { EventCells, EventColumnHeaders, type EventColumn } from '../../components/event-cells';
 import { browserTimeZone } from '../../components/time-zone';
-import { NO_SEARCH_FILTERS, toTriageFilters, type SearchFormInput } from './search-filters';
+import { pushParams, replaceParams, useHashParams } from '../../router/hash-router';
+import { paramsOfSearch, SEARCH_PATH, searchFiltersFromParams, searchHref, selectedEventOf, type EventRef } from '../../router/event-search-link';
+import { formOfFilters, toTriageFilters, type SearchFormInput } from './search-filters';
 import { TriageChip } from './triage-chip';
 import { TriageDrawer } from './triage-drawer';
 
@@ -21,31 +23,56 @@ const SELECTS: Record<'type' | 'action' | 'severity' | 'triageState', { options:
   triageState: { options: triageState.options, prefix: 'triage.state' },
 };
 
-/** Officers' event search: every filter, triage state chips, the triage drawer and CSV export of the same search. */
+const sameEvent = (event: StoredEvent, ref: EventRef | null) => ref !== null && event.agentId === ref.agentId && event.seq === ref.seq;
+
+/**
+ * Officers' event search: every filter, triage state chips, the triage drawer and CSV export of the
+ * same search. The applied filters and the open drawer live in the address (issue 17 item 2): a
+ * reload, a bookmark or a link from another page opens the same search.
+ */
 export function EventSearchPage() {
   const { t, language } = useI18n();
   const api = useApi();
-  const [draft, setDraft] = useState<SearchFormInput>(NO_SEARCH_FILTERS);
-  const [applied, setApplied] = useState<SearchFormInput>(NO_SEARCH_FILTERS);
-  const [selected, setSelected] = useState<StoredEvent | null>(null);
-  const filters = toTriageFilters(applied);
-  const pages = useCursorPages((page) => api.triage.search(filters, page), JSON.stringify(filters), PAGE_SIZE);
+  const params = useHashParams();
+  const filters = searchFiltersFromParams(params);
+  const selectedRef = selectedEventOf(params);
+  const filtersKey = JSON.stringify(filters);
+  const pages = useCursorPages((page) => api.triage.search(filters, page), filtersKey, PAGE_SIZE);
+  const [draft, setDraft] = useState<SearchFormInput>(() => formOfFilters(filters));
+  // The form follows the address when it changes from outside (Back, a link): older pages go too.
+  const [draftOf, setDraftOf] = useState(filtersKey);
+  if (draftOf !== filtersKey) {
+    setDraftOf(filtersKey);
+    setDraft(formOfFilters(filters));
+    pages.reset();
+  }
+  const selected = pages.items.find(({ event }) => sameEvent(event, selectedRef))?.event ?? null;
+  const openDrawer = (event: StoredEvent | null) => replaceParams(SEARCH_PATH, paramsOfSearch(filters, event && { agentId: event.agentId, seq: event.seq }));
+
+  // A link to one event (from the host page) shows its row: scrolled to, once it is loaded.
+  const selectedKey = selected ? `${selected.agentId}/${selected.seq}` : '';
+  useEffect(() => {
+    if (selectedKey !== '') document.querySelector(`tr[data-event-key="${selectedKey}"]`)?.scrollIntoView({ block: 'center' });
+  }, [selectedKey]);
 
   const apply = (formEvent: FormEvent<HTMLFormElement>) => {
     formEvent.preventDefault();
-    pages.reset();
-    setApplied(draft);
+    const next = toTriageFilters(draft, filters);
+    // The same search again asks the console again (new events may have arrived).
+    if (searchHref(next) === searchHref(filters)) void pages.first.reload();
+    else pushParams(SEARCH_PATH, paramsOfSearch(next));
   };
+  // aria-label: the field's name alone (a wrapping label would add the chosen option's text).
   const text = (name: keyof SearchFormInput, type = 'text') => (
     <label className="inline-field">
       <span>{t(`search.filter.${name}` as MessageKey)}</span>
-      <input name={name} type={type} value={draft[name]} onChange={(change) => setDraft({ ...draft, [name]: change.target.value })} />
+      <input name={name} type={type} aria-label={t(`search.filter.${name}` as MessageKey)} value={draft[name]} onChange={(change) => setDraft({ ...draft, [name]: change.target.value })} />
     </label>
   );
   const select = (name: keyof typeof SELECTS) => (
     <label className="inline-field">
       <span>{t(`search.filter.${name}` as MessageKey)}</span>
-      <select name={name} value={draft[name]} onChange={(change) => setDraft({ ...draft, [name]: change.target.value })}>
+      <select name={name} aria-label={t(`search.filter.${name}` as MessageKey)} value={draft[name]} onChange={(change) => setDraft({ ...draft, [name]: change.target.value })}>
         <option value="">{t('events.filter.all')}</option>
         <EnumOptions options={SELECTS[name].options} label={(option) => t(`${SELECTS[name].prefix}.${option}` as MessageKey)} />
       </select>
@@ -64,8 +91,9 @@ export function EventSearchPage() {
         </a>
       </div>
       <form className="filter-bar filter-form" onSubmit={apply} aria-label={t('events.filters')}>
-        {text('fromDate', 'date')}
-        {text('toDate', 'date')}
+        {text('from', 'datetime-local')}
+        {text('to', 'datetime-local')}
+        {text('agentId')}
         {text('host')}
         {text('user')}
         {select('type')}
@@ -94,11 +122,16 @@ export function EventSearchPage() {
               </thead>
               <tbody>
                 {items.map(({ event, triage }) => (
-                  <tr key={`${event.agentId}/${event.seq}`} data-event-seq={event.seq}>
+                  <tr
+                    key={`${event.agentId}/${event.seq}`}
+                    data-event-seq={event.seq}
+                    data-event-key={`${event.agentId}/${event.seq}`}
+                    className={sameEvent(event, selectedRef) ? 'row-selected' : undefined}
+                  >
                     <td className="cell-time">{formatDateTime(event.placedAt ?? event.occurredAt, language)}</td>
                     <EventCells event={event} columns={COLUMNS} />
                     <td>
-                      <button type="button" className="chip-button" onClick={() => setSelected(event)} aria-label={t('search.openTriage', { seq: event.seq, host: event.host })}>
+                      <button type="button" className="chip-button" onClick={() => openDrawer(event)} aria-label={t('search.openTriage', { seq: event.seq, host: event.host })}>
                         <TriageChip triage={triage} />
                       </button>
                     </td>
@@ -113,7 +146,7 @@ export function EventSearchPage() {
         <TriageDrawer
           key={`${selected.agentId}/${selected.seq}`}
           event={selected}
-          onClose={() => setSelected(null)}
+          onClose={() => openDrawer(null)}
           onChanged={() => {
             pages.reset();
             void pages.first.reload();

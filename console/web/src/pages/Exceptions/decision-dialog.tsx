@@ -7,7 +7,7 @@ import { formatMinutes } from '../../components/duration';
 import { ErrorBanner } from '../../components/error-banner';
 import { useAction } from '../../hooks/use-action';
 import { useI18n } from '../../i18n';
-import { ExceptionTarget } from './exception-target';
+import { ExceptionTarget } from '../../components/exception-target';
 import type { DecisionKind } from './exceptions-table';
 
 /**

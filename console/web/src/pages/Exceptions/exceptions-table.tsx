@@ -2,8 +2,8 @@ import type { ExceptionView } from '@dlp/shared';
 import { formatMinutes } from '../../components/duration';
 import { RelativeTime } from '../../components/relative-time';
 import { formatDateTime, useI18n } from '../../i18n';
-import { ExceptionTarget } from './exception-target';
-import { DeliveryNote, ExceptionStateBadge } from './exception-state';
+import { ExceptionTarget } from '../../components/exception-target';
+import { DeliveryNote, ExceptionStateBadge } from '../../components/exception-state';
 
 /** The three decisions an officer can take from the queue. */
 export type DecisionKind = 'approve' | 'deny' | 'revoke';

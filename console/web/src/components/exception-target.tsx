@@ -1,5 +1,5 @@
 import type { ExceptionRequestTarget } from '@dlp/shared';
-import { useI18n } from '../../i18n';
+import { useI18n } from '../i18n';
 
 /** What an exception is for: one USB stick by identity, or one program by content. */
 export function ExceptionTarget({ target }: { target: ExceptionRequestTarget }) {

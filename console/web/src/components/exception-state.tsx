@@ -1,6 +1,6 @@
 import type { ExceptionState, ExceptionView } from '@dlp/shared';
-import { Badge, type BadgeTone } from '../../components/badges';
-import { useI18n } from '../../i18n';
+import { Badge, type BadgeTone } from './badges';
+import { useI18n } from '../i18n';
 
 const STATE_TONES: Record<ExceptionState, BadgeTone> = { pending: 'amber', approved: 'green', denied: 'red', revoked: 'grey', expired: 'grey' };
 
