@@ -21,6 +21,7 @@
 
 #include "backstop.h"
 #include "peer-cred.h"
+#include "sd-notify.h"
 #include "guard.h"
 #include "offline-modes.h"
 
@@ -71,7 +72,8 @@ static void usage(void) {
             "                      [--heartbeat-fd N] [--mount-scan-ms N] [--mark-only-source PREFIX (tests)]\n"
             "       dlp-exec-guard --probe | --decide | --sha256 FILE | --parse-mountinfo FILE\n"
             "       dlp-exec-guard --backstop --state-fd N --check-ms N\n"
-            "       dlp-exec-guard --peer-cred   (stdin: a connected Unix socket)\n");
+            "       dlp-exec-guard --peer-cred   (stdin: a connected Unix socket)\n"
+            "       dlp-exec-guard --sd-notify STATE   (one datagram to $NOTIFY_SOCKET, on behalf of the parent)\n");
 }
 
 static int parse_long(const char *text, long min, long max, long *out) {
@@ -230,6 +232,7 @@ int main(int argc, char **argv) {
         if (strcmp(arg, "--backstop") == 0) return backstop_main(argc - i - 1, argv + i + 1);
         if (strcmp(arg, "--decide") == 0) return run_decide_mode();
         if (strcmp(arg, "--peer-cred") == 0) return run_peer_cred_mode();
+        if (strcmp(arg, "--sd-notify") == 0 && value) return run_sd_notify_mode(value);
         if (strcmp(arg, "--sha256") == 0 && value) return run_sha256_mode(value);
         if (strcmp(arg, "--parse-mountinfo") == 0 && value) return run_parse_mountinfo_mode(value);
         /* Test-only: lets a kernel test run MARK_ALL without marking the host's own file systems. */

@@ -14,6 +14,7 @@ import { openAgentDatabase } from './core/agent-db';
 import { lockDataDir } from './core/data-dir-lock';
 import { EventFactory, sanitizeName } from './core/event-factory';
 import { EventRecorder } from './core/event-recorder';
+import { AgentLifecycle } from './core/lifecycle-events';
 import { AgentExceptions } from './core/exceptions/agent-exceptions';
 import { agentSocketPath } from './core/ipc/socket-path';
 import { createUnlockHandler } from './core/ipc/unlock-handler';
@@ -46,8 +47,12 @@ export interface AgentDeps {
 
 /** A running agent service. */
 export interface RunningAgent {
-  /** Stops the link and the controls, commits pending events, closes the database. */
-  stop(): Promise<void>;
+  /**
+   * Stops the link and the controls, commits pending events, closes the database. With the signal
+   * that asked for it (the service's SIGTERM/SIGINT), first records the stop event and gives the
+   * console a moment to ack it (core/lifecycle-events.ts).
+   */
+  stop(signal?: NodeJS.Signals): Promise<void>;
   agentId(): string | null;
   /** Serial of the policy in force (null: monitor mode, no rules). */
   policySerial(): number | null;
@@ -93,6 +98,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     const outbox = await Outbox.open(db, { maxEvents: config.outboxMaxEvents, gapEvent: (gap) => events.gapEvent(gap), log: log.child({ component: 'outbox' }) });
     const recorder = new EventRecorder(events, outbox, log);
     const record = recorder.record;
+    const lifecycle = await AgentLifecycle.begin({ dataDir: config.dataDir, record, log });
 
     const hardening = platform.hardening?.(path.join(config.dataDir, 'hardening-saved.json')) ?? null;
     const groups = await GroupAssignmentStore.open(db);
@@ -303,8 +309,9 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     const runningLink = link;
     let stopping: Promise<void> | null = null;
     return {
-      stop: () =>
+      stop: (signal) =>
         (stopping ??= (async () => {
+          if (signal) await lifecycle.stopping(signal, { flush: () => recorder.flush(), drain: (ms) => runningLink.drain(ms) });
           await runningLink.stop();
           await localChannel?.close();
           stopFeedingExceptions();
@@ -315,6 +322,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
           exceptions.close();
           await recorder.flush();
           await db.close();
+          await lifecycle.ended();
           await lock.release();
           log.info('agent stopped');
         })()),

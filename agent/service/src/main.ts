@@ -15,6 +15,7 @@ import { ConfigError, loadAgentConfig } from './core/config';
 import { DataDirLockedError } from './core/data-dir-lock';
 import { createJsonLogger } from './core/logger';
 import { isEmployeeCommand, runEmployeeCommand } from './employee-cli/employee-cli';
+import { enforcementWedged, SystemdNotifier } from './platform/linux/systemd-notify';
 
 /** Exit code of an agent that found its data dir held by another agent process. */
 const DATA_DIR_LOCKED_EXIT = 3;
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const log = createJsonLogger({ level: config.logLevel });
+  // Taken from the environment before the agent starts any child: only the agent speaks for the unit.
+  const systemd = SystemdNotifier.fromEnv(process.env, log);
   process.on('unhandledRejection', (reason) => {
     // A bug, not an expected failure: let the service manager restart us from a clean state.
     log.error('unhandled rejection; exiting', { error: reason instanceof Error ? reason.message : String(reason) });
@@ -64,10 +67,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   process.stdout.write('DLP_AGENT_READY\n');
+  systemd?.ready(() => enforcementWedged(agent.capabilities()));
 
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: NodeJS.Signals) => {
     log.info('stopping', { signal });
-    agent.stop().then(
+    // Both before exiting: the helper sending STOPPING=1 names this process as its sender.
+    Promise.all([systemd?.stopping(), agent.stop(signal)]).then(
       () => process.exit(0),
       (err: unknown) => {
         log.error('unclean stop', { error: err instanceof Error ? err.message : String(err) });

@@ -3,6 +3,7 @@
 //   node console-admin.mjs URL PASSWORD block AGENT_ID SHA256      → an enforce policy blocking SHA256 is applied by the agent
 //   node console-admin.mjs URL PASSWORD blocked-event AGENT_ID SHA256 → the agent reported the blocked exec
 //   node console-admin.mjs URL PASSWORD blocked-count AGENT_ID SHA256 N → exactly N blocked execs reported, no event twice
+//   node console-admin.mjs URL PASSWORD agent-event AGENT_ID MESSAGE → the agent reported an `agent` event with this message
 // Prints one JSON line; exits 1 when the condition is not met within 20 s.
 const [baseUrl, password, command, agentId, sha256] = process.argv.slice(2);
 const TIMEOUT_MS = 20_000;
@@ -78,6 +79,14 @@ async function main() {
     const seqs = new Set(events.map((event) => event.seq));
     if (execsIn(events) !== expected || seqs.size !== events.length) throw new Error(`expected ${expected} blocked execs, each event once; got ${describe(events)}`);
     return { blockedExecs: expected, events: describe(events) };
+  }
+  if (command === 'agent-event') {
+    const message = process.argv[6];
+    const agentEvents = async () => (await call(session, 'GET', `/api/v1/events?agentId=${agentId}&type=agent&limit=100`)).body.items;
+    const event = await waitFor(`the agent event "${message}"`, async () => (await agentEvents()).find((candidate) => candidate.subject?.message === message)).catch(async (err) => {
+      throw new Error(`${err.message}; seen ${JSON.stringify((await agentEvents()).map((e) => e.subject?.message))}`);
+    });
+    return { severity: event.severity, message: event.subject.message, details: event.subject.details };
   }
   throw new Error(`unknown command ${command}`);
 }

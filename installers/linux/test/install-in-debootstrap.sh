@@ -4,7 +4,9 @@
 # must enroll, show online, apply a published policy and block a program before it starts, with the
 # event at the console. Also: bad response files stop the install with the
 # exact reason and leave nothing behind; a reinstall keeps the enrollment; a downgrade is refused;
-# purge removes the data. With --rpm the .rpm is installed into the same root with `rpm --root`
+# purge removes the data. The agent runs with a NOTIFY_SOCKET (a datagram socket of the host's
+# python3, standing in for systemd): READY=1 and WATCHDOG=1 must come from its pid; its stop events
+# (one queued while the console was away, one for the package removal) must reach the console. With --rpm the .rpm is installed into the same root with `rpm --root`
 # (--nodeps: the root's libraries are dpkg's); its scriptlets run inside the root.
 #
 # usage (root; it mounts /proc, /sys, /dev into the root, hence the kernel lock):
@@ -35,6 +37,7 @@ elapsed() { echo "$(( $(date +%s%N) / 1000000 - $1 ))"; }
 now_ms() { echo "$(( $(date +%s%N) / 1000000 ))"; }
 
 [ "$(id -u)" = 0 ] || fail "must run as root (dpkg and chroot)"
+command -v python3 > /dev/null || fail "python3 is needed on this machine (it plays systemd's notification socket)"
 [ -f "$DEB" ] || fail "no package: run npm run package first (or pass the .deb)"
 if [ ! -d "$CACHE" ]; then
   if [ "$MAKE_ROOT" = no ]; then
@@ -52,9 +55,11 @@ WORK=$(mktemp -d /tmp/dlp-install-test.XXXXXX)
 ROOT=$WORK/root
 CONSOLE_PID=
 AGENT_PID=
+NOTIFY_PID=
 cleanup() {
   status=$?
   [ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null || true
+  [ -n "$NOTIFY_PID" ] && kill "$NOTIFY_PID" 2>/dev/null || true
   [ -n "$CONSOLE_PID" ] && kill "$CONSOLE_PID" 2>/dev/null || true
   wait 2>/dev/null || true
   for mount in srv/dlp-test dev sys proc; do umount -l "$ROOT/$mount" 2>/dev/null || true; done
@@ -120,10 +125,30 @@ start_console() { # PORT (0: any)
   CONSOLE_PID=$!
   for _ in $(seq 1 300); do grep -q DLP_CONSOLE_LISTENING "$WORK/console.out" && break; sleep 0.1; done
 }
+# systemd's notification socket, played by the host's python3 (the root has none): one JSON line per
+# datagram with the sender pid the kernel vouches for (SCM_CREDENTIALS), as systemd reads it.
+start_notify_receiver() {
+  python3 -c '
+import json, socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+s.bind(sys.argv[1])
+while True:
+    data, anc, _f, _a = s.recvmsg(4096, socket.CMSG_SPACE(12))
+    pid = [struct.unpack("iII", d[:12])[0] for (l, t, d) in anc if l == socket.SOL_SOCKET and t == socket.SCM_CREDENTIALS]
+    print(json.dumps({"state": data.decode(), "pid": pid[0] if pid else None}), flush=True)
+' "$ROOT/run/dlp-notify.sock" > "$WORK/notify.log" 2>&1 &
+  NOTIFY_PID=$!
+  for _ in $(seq 1 50); do [ -S "$ROOT/run/dlp-notify.sock" ] && break; sleep 0.1; done
+}
 start_agent() {
+  # As systemd starts it: NOTIFY_SOCKET, and WATCHDOG_USEC of 2 s here (pings every second).
   # shellcheck disable=SC2086 # the unit's command line is split into words as systemd does (no quotes in it)
-  chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin $EXEC_START > "$WORK/agent.out" 2>> "$WORK/agent.err" &
+  chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin NOTIFY_SOCKET=/run/dlp-notify.sock WATCHDOG_USEC=2000000 $EXEC_START > "$WORK/agent.out" 2>> "$WORK/agent.err" &
   AGENT_PID=$!
+}
+agent_event() { # MESSAGE: waits for the agent event with this message at the console, prints it
+  "$HOST_NODE" "$ADMIN" "$CONSOLE_URL" "$ADMIN_PASSWORD" agent-event "$AGENT_ID" "$1"
 }
 stop_agent() {
   kill -TERM "$AGENT_PID"
@@ -169,6 +194,8 @@ cp "$ROOT/bin/sleep" "$ROOT/srv/dlp-test/dlp-install-test-tool"
 head -c 32 /dev/urandom >> "$ROOT/srv/dlp-test/dlp-install-test-tool"
 TOOL_SHA256=$(sha256sum "$ROOT/srv/dlp-test/dlp-install-test-tool" | cut -d' ' -f1)
 EXEC_START=$(sed -n 's/^ExecStart=//p' "$ROOT/lib/systemd/system/dlp-agent.service")
+mkdir -p "$ROOT/run"
+start_notify_receiver
 started=$(now_ms)
 start_agent
 # READY: enforcing from disk; ENROLLED comes when the link to the console has enrolled (later).
@@ -179,6 +206,9 @@ AGENT_ID=$(sed -n 's/^DLP_AGENT_ENROLLED agentId=//p' "$WORK/agent.out")
 ONLINE=$("$HOST_NODE" "$ADMIN" "$CONSOLE_URL" "$ADMIN_PASSWORD" online "$AGENT_ID")
 case $ONLINE in *'"online":true'*) ;; *) fail "agent $AGENT_ID not online at the console: $ONLINE" ;; esac
 pass "agent $AGENT_ID enrolled and online at the console $(elapsed "$started") ms after start ($ONLINE)"
+for _ in $(seq 1 50); do grep -q "\"WATCHDOG=1\", \"pid\": $AGENT_PID}" "$WORK/notify.log" && break; sleep 0.1; done
+grep -q "\"READY=1\", \"pid\": $AGENT_PID}" "$WORK/notify.log" && grep -q "\"WATCHDOG=1\", \"pid\": $AGENT_PID}" "$WORK/notify.log" || { cat "$WORK/notify.log"; fail "no READY=1 and WATCHDOG=1 from the agent (pid $AGENT_PID) on NOTIFY_SOCKET"; }
+pass "sd_notify: READY=1 and WATCHDOG=1 from the agent's pid through the packaged helper"
 
 # --- a policy from the console blocks a program in the root, before it starts --------------------
 # The program lives on a tmpfs of the test's own: inside the chroot the agent's "all mounts" are that
@@ -229,8 +259,22 @@ start_console "$CONSOLE_PORT"
 grep -q "DLP_CONSOLE_LISTENING url=$CONSOLE_URL" "$WORK/console.out" || fail "console did not come back on port $CONSOLE_PORT"
 start_agent
 COUNT=$("$HOST_NODE" "$ADMIN" "$CONSOLE_URL" "$ADMIN_PASSWORD" blocked-count "$AGENT_ID" "$TOOL_SHA256" 4) || fail "after the upgrade: $COUNT"
-stop_agent
 pass "upgrade ($(basename "$UPGRADE")) kept the enrollment ($AGENT_ID) and the outbox: $COUNT"
+STOPPED=$(agent_event 'agent stopping (SIGTERM)') || fail "the stop while the console was away: $STOPPED"
+pass "the stop while the console was away reached it from the outbox: $STOPPED"
+
+# --- removal: the package's own removal script runs with the agent running, then SIGTERM (as its
+# systemctl stop does under systemd, which does not run here); the console learns it was a removal.
+if [ $FORMAT = deb ]; then
+  in_root /var/lib/dpkg/info/dlp-agent.prerm remove || fail "prerm remove"
+else
+  rpm --root "$ROOT" -q --queryformat '%{PREUN}' dlp-agent > "$ROOT/tmp/preun.sh"
+  in_root sh /tmp/preun.sh 0 || fail "%preun"
+fi
+stop_agent
+grep -q "\"STOPPING=1\", \"pid\": " "$WORK/notify.log" || { cat "$WORK/notify.log"; fail "no STOPPING=1"; }
+REMOVED=$(agent_event 'agent stopping for package removal (SIGTERM)') || fail "no removal event: $REMOVED"
+pass "removal script + stop: STOPPING=1, and the console shows $REMOVED"
 
 if [ $FORMAT = rpm ]; then
   # rpm itself refuses an older package without --oldpackage; %pre's own check is not exercised here.

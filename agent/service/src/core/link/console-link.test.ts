@@ -81,6 +81,35 @@ describe('console link', () => {
     expect(link?.state()).toBe('ready');
   });
 
+  it('drain: resolves true once the console acked everything, false at its deadline while acks are missing, and at once when disconnected', async () => {
+    startLink();
+    await waitFor(() => link?.state() === 'ready', 'the session');
+    await appendEvents(3);
+    expect(await link?.drain(2000)).toBe(true);
+    expect(outbox.depth()).toBe(0);
+    expect(console_.events.size).toBe(3);
+
+    console_.autoAck = false;
+    await appendEvents(1);
+    const started = Date.now();
+    expect(await link?.drain(300)).toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    // The console acks while we wait: the waiter wakes at the ack, long before its deadline.
+    const waiting = link?.drain(5000);
+    setTimeout(() => console_.ack(), 50);
+    const ackStarted = Date.now();
+    expect(await waiting).toBe(true);
+    expect(Date.now() - ackStarted).toBeLessThan(2000);
+
+    await console_.stop();
+    await waitFor(() => link?.state() === 'waiting', 'the link to notice the console is gone');
+    await appendEvents(1);
+    const downStarted = Date.now();
+    expect(await link?.drain(2000)).toBe(false);
+    expect(Date.now() - downStarted).toBeLessThan(200);
+    console_ = await TestConsole.start({ key }); // afterEach stops it
+  });
+
   it('resends everything unacked after a reconnect, in order, and loses nothing', async () => {
     console_.autoAck = false;
     await appendEvents(10);

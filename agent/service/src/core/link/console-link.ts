@@ -24,6 +24,7 @@ import { Backoff } from './backoff';
 import { CommandQueue } from './command-queue';
 import { EventSender } from './event-sender';
 import { frameText, rawField } from './frame-text';
+import { ProgressSignal, waitForDrain } from './outbox-drain';
 import { DEFAULT_LINK_TIMINGS, type LinkTimings } from './link-timings';
 import { reconnectDelay, upgradeRetryAfterMs } from './reconnect-delay';
 import { checkPeerPin, tlsClientOptions } from './tls-pin';
@@ -31,6 +32,9 @@ import { checkPeerPin, tlsClientOptions } from './tls-pin';
 export { DEFAULT_LINK_TIMINGS, type LinkTimings } from './link-timings';
 
 export type LinkState = 'idle' | 'connecting' | 'enrolling' | 'authenticating' | 'ready' | 'waiting' | 'stopped';
+
+/** States in which queued events are sent or about to be (an enrolled agent's session). */
+const DELIVERING_STATES: ReadonlySet<LinkState> = new Set(['connecting', 'authenticating', 'ready']);
 
 export type PolicyReceipt = Omit<PolicyReceiptMessage, 'v' | 'type'>;
 export type ExceptionReceipt = Omit<ExceptionReceiptMessage, 'v' | 'type'>;
@@ -91,6 +95,8 @@ export class ConsoleLink {
   /** SPKI sha256 of the console certificate on the current connection (null over ws://). */
   private peerPin: string | null = null;
   private pinRefused = false;
+  /** Notified on acks and state changes, for `drain`. */
+  private readonly progress = new ProgressSignal();
 
   constructor(private readonly options: ConsoleLinkOptions) {
     this.timings = { ...DEFAULT_LINK_TIMINGS, ...options.timings };
@@ -137,6 +143,12 @@ export class ConsoleLink {
     this.setState('stopped');
   }
 
+  /** At stop: waits (at most `timeoutMs`, not at all while disconnected) until the console acked the whole outbox. */
+  drain(timeoutMs: number): Promise<boolean> {
+    const deliverable = () => !this.stopped && DELIVERING_STATES.has(this.linkState);
+    return waitForDrain({ depth: () => this.options.outbox.depth(), deliverable, progress: this.progress, timeoutMs });
+  }
+
   /** The console certificate's key (SPKI sha256) on the current connection, to pin at enrollment. */
   peerCertSha256(): string | null {
     return this.peerPin;
@@ -163,6 +175,7 @@ export class ConsoleLink {
     if (this.linkState === state) return;
     this.linkState = state;
     this.options.onStateChange?.(state);
+    this.progress.notify();
   }
 
   private connect(): void {
@@ -270,6 +283,7 @@ export class ConsoleLink {
       }
       case 'ack':
         await this.sender?.acked(message.upTo);
+        this.progress.notify();
         return;
       case 'heartbeat':
         return;
