@@ -38,7 +38,21 @@ static void respond(struct guard *g, int fd, int allow) {
     else g->stats.denied++;
 }
 
-static void send_report(struct guard *g, pid_t pid, const char *path, const char *kind, int deny, int rule_index,
+/* Who made the exec, read from /proc BEFORE the kernel gets its answer: until then the process is
+ * held in exec and certainly exists; a refused one often exits at once, and a later read would
+ * report the block without its uid and user (seen under load). Costs one /proc read per report. */
+struct exec_process {
+    pid_t pid;
+    int64_t ppid, uid;
+};
+
+static struct exec_process exec_process_of(pid_t pid) {
+    struct exec_process process = {.pid = pid};
+    read_process_identity(pid, &process.ppid, &process.uid);
+    return process;
+}
+
+static void send_report(struct guard *g, const struct exec_process *process, const char *path, const char *kind, int deny, int rule_index,
                         const uint8_t *digest, const struct opener *opener) {
     struct decision_report report;
     memset(&report, 0, sizeof(report));
@@ -46,8 +60,9 @@ static void send_report(struct guard *g, pid_t pid, const char *path, const char
     if (opener) snprintf(report.interpreter, sizeof(report.interpreter), "%s", opener->interpreter);
     report.deny = deny;
     report.report = kind;
-    report.pid = pid;
-    read_process_identity(pid, &report.ppid, &report.uid);
+    report.pid = process->pid;
+    report.ppid = process->ppid;
+    report.uid = process->uid;
     /* An unknown path (see handle_permission_event) is reported under a name that says so. */
     report.path = (char *)(path[0] ? path : UNREADABLE_PATH); /* report_decision copies what it keeps */
     snprintf(report.rule_id, sizeof(report.rule_id), "%s", rule_set_rule_id(g->rules, rule_index));
@@ -82,11 +97,13 @@ static void finish(struct guard *g, int fd, pid_t pid, const char *path, const s
         }
     }
     int deny = blocked && !g->rules->monitor;
-    if (!blocked && kernel_cacheable && !is_exception_rule(g->rules, decision->rule_index)) kernel_cache_add(&g->kernel_cache, fd);
+    int exception_used = !blocked && is_exception_rule(g->rules, decision->rule_index);
+    if (!blocked && kernel_cacheable && !exception_used) kernel_cache_add(&g->kernel_cache, fd);
+    struct exec_process process = {.pid = pid, .ppid = -1, .uid = -1};
+    if (blocked || exception_used) process = exec_process_of(pid);
     respond(g, fd, !deny);
-    if (blocked) send_report(g, pid, path, deny ? "blocked" : "would-block", deny, decision->rule_index, digest, opener);
-    else if (is_exception_rule(g->rules, decision->rule_index))
-        send_report(g, pid, path, "allowed", 0, decision->rule_index, digest, opener);
+    if (blocked) send_report(g, &process, path, deny ? "blocked" : "would-block", deny, decision->rule_index, digest, opener);
+    else if (exception_used) send_report(g, &process, path, "allowed", 0, decision->rule_index, digest, opener);
 }
 
 /* What the kernel gets when no decision can be made in time. Monitor mode never denies. */
@@ -94,8 +111,9 @@ static int fail_mode_denies(const struct guard *g) { return g->rules->fail_close
 
 static void answer_by_fail_mode(struct guard *g, int fd, pid_t pid, const char *path, const struct opener *opener) {
     int deny = fail_mode_denies(g);
+    struct exec_process process = exec_process_of(pid);
     respond(g, fd, !deny);
-    send_report(g, pid, path, "timeout", deny, -1, NULL, opener);
+    send_report(g, &process, path, "timeout", deny, -1, NULL, opener);
 }
 
 static void pending_unlink(struct guard *g, struct pending_exec *p) {
