@@ -83,6 +83,8 @@ int hash_pool_start(struct hash_pool *pool, int threads) {
     if (threads < 1) threads = 1;
     if (threads > HASH_POOL_MAX_THREADS) threads = HASH_POOL_MAX_THREADS;
     pool->queue_head = pool->queue_tail = pool->done = NULL;
+    pool->backlog_head = pool->backlog_tail = NULL;
+    pool->take_again = 0;
     pool->thread_count = 0;
     atomic_store(&pool->bytes_hashed, 0);
     atomic_store(&pool->busy, 0);
@@ -108,11 +110,21 @@ void hash_pool_submit(struct hash_pool *pool, struct hash_job *job) {
     job->error = 0;
     atomic_store(&job->bytes_done, 0);
     atomic_store(&job->last_progress_ms, now_ms()); /* a queued job's wait starts now */
-    pthread_mutex_lock(&pool->lock);
-    if (pool->queue_tail) pool->queue_tail->next = job;
-    else pool->queue_head = job;
-    pool->queue_tail = job;
-    pthread_cond_signal(&pool->wake);
+    if (pool->backlog_tail) pool->backlog_tail->next = job;
+    else pool->backlog_head = job;
+    pool->backlog_tail = job;
+    hash_pool_flush(pool);
+}
+
+void hash_pool_flush(struct hash_pool *pool) {
+    if (!pool->backlog_head || pthread_mutex_trylock(&pool->lock) != 0) return;
+    if (pool->queue_tail) pool->queue_tail->next = pool->backlog_head;
+    else pool->queue_head = pool->backlog_head;
+    pool->queue_tail = pool->backlog_tail;
+    int several = pool->backlog_head != pool->backlog_tail;
+    pool->backlog_head = pool->backlog_tail = NULL;
+    if (several) pthread_cond_broadcast(&pool->wake);
+    else pthread_cond_signal(&pool->wake);
     pthread_mutex_unlock(&pool->lock);
 }
 
@@ -120,9 +132,17 @@ struct hash_job *hash_pool_take_done(struct hash_pool *pool) {
     uint64_t count;
     ssize_t ignored = read(pool->done_eventfd, &count, sizeof(count));
     (void)ignored; /* EAGAIN just means another call already drained it */
-    pthread_mutex_lock(&pool->lock);
+    if (pthread_mutex_trylock(&pool->lock) != 0) {
+        pool->take_again = 1;
+        return NULL;
+    }
+    pool->take_again = 0;
     struct hash_job *done = pool->done;
     pool->done = NULL;
     pthread_mutex_unlock(&pool->lock);
     return done;
+}
+
+int hash_pool_retry_ms(const struct hash_pool *pool) {
+    return pool->backlog_head || pool->take_again ? HASH_POOL_RETRY_MS : -1;
 }

@@ -89,7 +89,14 @@ void marks_init(struct mount_marks *marks, int fanotify_fd, uint64_t mask) {
     marks->mask = mask;
     marks->scan_interval_ms = 1000;
     marks->stop_eventfd = -1;
-    pthread_mutex_init(&marks->lock, NULL);
+    /* Priority inheritance: the real-time decision thread waiting here (MARK, MARKS) lends its
+     * priority to the scanner holding the lock, which would otherwise finish its scan at whatever
+     * pace a CPU-starved machine leaves an ordinary thread. */
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_setprotocol(&attr, PTHREAD_PRIO_INHERIT);
+    pthread_mutex_init(&marks->lock, &attr);
+    pthread_mutexattr_destroy(&attr);
 }
 
 static struct superblock_mark *find_superblock(struct mount_marks *marks, unsigned major, unsigned minor) {
@@ -97,6 +104,17 @@ static struct superblock_mark *find_superblock(struct mount_marks *marks, unsign
         if (marks->superblocks[i].major == major && marks->superblocks[i].minor == minor) return &marks->superblocks[i];
     }
     return NULL;
+}
+
+/* Publishes the counters stats read without the lock (marks_counts), then unlocks. */
+static void unlock_and_publish(struct mount_marks *marks) {
+    uint64_t marked = 0;
+    for (size_t i = 0; i < marks->superblock_count; i++) marked += marks->superblocks[i].marked ? 1 : 0;
+    atomic_store(&marks->published_marked, marked);
+    atomic_store(&marks->published_refused, marks->superblock_count - marked);
+    atomic_store(&marks->published_namespaces, marks->namespace_count);
+    atomic_store(&marks->published_scans, marks->scans);
+    pthread_mutex_unlock(&marks->lock);
 }
 
 /* The entry for (major, minor), added if new; NULL when the table is full or out of memory. */
@@ -213,7 +231,7 @@ int marks_add_mount(struct mount_marks *marks, const char *path, char *error, si
             entry->explicit_mark = 1;
         }
     }
-    pthread_mutex_unlock(&marks->lock);
+    unlock_and_publish(marks);
     if (rc != 0) {
         snprintf(error, error_len, "fanotify_mark: %s", strerror(err));
         return -1;
@@ -230,7 +248,7 @@ int marks_remove_mount(struct mount_marks *marks, const char *path, char *error,
     int err = errno;
     struct superblock_mark *entry = find_superblock(marks, mount.major, mount.minor);
     if (rc == 0 && entry) *entry = marks->superblocks[--marks->superblock_count];
-    pthread_mutex_unlock(&marks->lock);
+    unlock_and_publish(marks);
     if (rc != 0) {
         snprintf(error, error_len, "fanotify_mark: %s", strerror(err));
         return -1;
@@ -391,7 +409,7 @@ static void *scanner_main(void *arg) {
         pthread_mutex_lock(&marks->lock);
         int all = marks->all;
         if (all) scan_all_namespaces(marks, &result);
-        pthread_mutex_unlock(&marks->lock);
+        unlock_and_publish(marks);
         if (!all) break;
     }
     if (mountinfo_fd >= 0) close(mountinfo_fd);
@@ -403,7 +421,7 @@ int marks_add_all(struct mount_marks *marks, struct mark_result *result, char *e
     marks->all = 1;
     scan_all_namespaces(marks, result);
     int start = !marks->scanner_started;
-    pthread_mutex_unlock(&marks->lock);
+    unlock_and_publish(marks);
     if (!start) return 0;
     marks->stop_eventfd = eventfd(0, EFD_CLOEXEC);
     int err = marks->stop_eventfd < 0 ? errno : pthread_create(&marks->scanner, NULL, scanner_main, marks);
@@ -433,7 +451,7 @@ int marks_remove_all(struct mount_marks *marks, char *error, size_t error_len) {
     int err = errno;
     marks->superblock_count = 0;
     marks->namespace_count = 0;
-    pthread_mutex_unlock(&marks->lock);
+    unlock_and_publish(marks);
     if (rc != 0) {
         snprintf(error, error_len, "fanotify_mark flush: %s", strerror(err));
         return -1;
@@ -455,15 +473,10 @@ void marks_widen(struct mount_marks *marks, uint64_t extra_mask) {
 }
 
 void marks_counts(struct mount_marks *marks, uint64_t *marked, uint64_t *refused, uint64_t *namespaces, uint64_t *scans) {
-    pthread_mutex_lock(&marks->lock);
-    *marked = *refused = 0;
-    for (size_t i = 0; i < marks->superblock_count; i++) {
-        if (marks->superblocks[i].marked) (*marked)++;
-        else (*refused)++;
-    }
-    *namespaces = marks->namespace_count;
-    *scans = marks->scans;
-    pthread_mutex_unlock(&marks->lock);
+    *marked = atomic_load(&marks->published_marked);
+    *refused = atomic_load(&marks->published_refused);
+    *namespaces = atomic_load(&marks->published_namespaces);
+    *scans = atomic_load(&marks->published_scans);
 }
 
 void marks_each(struct mount_marks *marks, void (*visit)(const struct superblock_mark *mark, void *ctx), void *ctx) {

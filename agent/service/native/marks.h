@@ -13,6 +13,7 @@
 #define DLP_MARKS_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,12 @@ struct mount_marks {
     struct mount_namespace_seen *namespaces;
     size_t namespace_count, namespace_capacity;
     uint64_t scans;
+    /* Copies of the counts, published at each unlock that may change them: the decision thread's
+     * stats read these and never wait for the lock. The scanner holds the lock through a whole scan
+     * of /proc, and at normal priority on a CPU-starved machine (an employee's hundreds of busy
+     * processes) a scan can take seconds: stats waiting on it stalled the decision loop, and its
+     * heartbeat, until the watchdog replaced the helper and the waiting execs ran unchecked. */
+    _Atomic uint64_t published_marked, published_refused, published_namespaces, published_scans;
 };
 
 struct mark_result {
@@ -69,10 +76,11 @@ int marks_add_all(struct mount_marks *marks, struct mark_result *result, char *e
 int marks_remove_all(struct mount_marks *marks, char *error, size_t error_len);
 /* Adds event bits (e.g. FAN_OPEN_PERM) to every mark placed so far and to later ones. */
 void marks_widen(struct mount_marks *marks, uint64_t extra_mask);
-/* Counters for stats (taken under the lock). */
+/* Counters for stats, as published at the last change: never waits for the lock. */
 void marks_counts(struct mount_marks *marks, uint64_t *marked, uint64_t *refused, uint64_t *namespaces,
                   uint64_t *scans);
-/* Calls visit for each superblock entry, under the lock (keep visit short). */
+/* Calls visit for each superblock entry, under the lock (keep visit short). On the decision thread
+ * (MARKS) this can wait for a scan in progress; only tests and diagnostics ask for MARKS. */
 void marks_each(struct mount_marks *marks, void (*visit)(const struct superblock_mark *mark, void *ctx), void *ctx);
 
 #endif

@@ -43,6 +43,14 @@ export const RESIDUAL_LIMITS = [
   'name-rules-by-resolved-name',
   /** Blocked programs are stopped after they start (/proc scan), not before. */
   'kill-after-start',
+  /**
+   * While the pre-exec helper is being replaced (it died, or the watchdog killed it after its
+   * decision loop stayed silent past the limit), execs run unchecked until the new helper's marks
+   * are in place: tens of milliseconds (docs/API.md has the figures). Ordinary CPU load does not
+   * provoke it while the helper's decision thread runs at SCHED_RR; where real-time is refused (a
+   * RestrictRealtime= unit, a container) it runs at nice -10, and enough busy processes could.
+   */
+  'helper-restart-window',
 ] as const;
 export const residualLimitId = z.enum(RESIDUAL_LIMITS);
 export type ResidualLimitId = z.infer<typeof residualLimitId>;

@@ -56,6 +56,7 @@ describe('capability report', () => {
     expect(scan['direct-loader']).toEqual({ id: 'direct-loader', state: 'open' });
     expect(scan['kill-after-start']).toEqual({ id: 'kill-after-start', state: 'open' });
     expect(scan['user-fuse-mounts']).toBeUndefined();
+    expect(scan['helper-restart-window']).toBeUndefined();
 
     // fanotify judging loader/interpreter opens, blocklist, no hardening.
     const blocklist = buildCapabilityReport({ ...base, apps: fanotify });
@@ -68,6 +69,7 @@ describe('capability report', () => {
       { id: 'renamed-interpreter-copy', state: 'open' },
       { id: 'write-before-exec', state: 'open' },
       { id: 'user-fuse-mounts', closedBy: 'fuseSysAdminAccess', state: 'open' },
+      { id: 'helper-restart-window', state: 'open' },
       { id: 'window-capture-exclusion-linux', state: 'open' },
       { id: 'name-rules-by-resolved-name', state: 'open' },
     ]);
@@ -82,6 +84,8 @@ describe('capability report', () => {
     // A helper that is down judges nothing: the loader is open again.
     const down = byId(buildCapabilityReport({ ...base, apps: { ...fanotify, helper: { ...fanotify.helper, running: false } } }));
     expect(down['direct-loader']?.state).toBe('open');
+    // Nothing closes the restart window, not even every switch.
+    expect(hardened['helper-restart-window']).toEqual({ id: 'helper-restart-window', state: 'open' });
   });
 
   it('sends a report only when it changed', () => {

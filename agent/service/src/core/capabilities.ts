@@ -66,7 +66,11 @@ export function linuxResiduals({ apps, allowlist, hardening }: ResidualInputs): 
   if (judgesOpens && allowlist) residuals.push({ id: 'allowlist-unmarked-scripts', state: open });
   if (apps.preExec) {
     residuals.push({ id: 'write-before-exec', state: open });
-    if (apps.method === 'fanotify') residuals.push({ id: 'user-fuse-mounts', closedBy: 'fuseSysAdminAccess', state: on('fuseSysAdminAccess') });
+    if (apps.method === 'fanotify') {
+      residuals.push({ id: 'user-fuse-mounts', closedBy: 'fuseSysAdminAccess', state: on('fuseSysAdminAccess') });
+      // A replaced helper's marks go with it; nothing judges execs until its successor's are placed.
+      residuals.push({ id: 'helper-restart-window', state: open });
+    }
   }
   residuals.push({ id: 'window-capture-exclusion-linux', state: open }, { id: 'name-rules-by-resolved-name', state: open });
   if (!apps.preExec) residuals.push({ id: 'kill-after-start', state: open });

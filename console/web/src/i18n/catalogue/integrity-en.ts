@@ -12,6 +12,7 @@ export const integrityEn = {
   'cap.residual.renamed-interpreter-copy': 'a renamed copy of an interpreter runs scripts unjudged (closed by allowlist mode or sha256 rules)',
   'cap.residual.write-before-exec': 'a write racing an exec to the microsecond is not seen',
   'cap.residual.user-fuse-mounts': 'programs on other users’ FUSE mounts are not judged',
+  'cap.residual.helper-restart-window': 'while the pre-exec helper is being restarted (tens of milliseconds), programs start unchecked',
   'cap.residual.closed': 'closed on this host',
   'cap.residual.closedBy': 'closed by hardening switch {switch}',
   'cap.residual.closableBy': 'hardening switch {switch} closes it',

@@ -14,6 +14,7 @@ export const integrityZhCn: Record<keyof typeof integrityEn, string> = {
   'cap.residual.renamed-interpreter-copy': '改名复制的解释器运行脚本不受判定（白名单模式或 sha256 规则可关闭）',
   'cap.residual.write-before-exec': '与执行在微秒级竞争的写入无法察觉',
   'cap.residual.user-fuse-mounts': '其他用户 FUSE 挂载上的程序不受判定',
+  'cap.residual.helper-restart-window': '执行前拦截助手重启期间（数十毫秒）启动的程序不受判定',
   'cap.residual.closed': '本机已关闭',
   'cap.residual.closedBy': '已由加固开关 {switch} 关闭',
   'cap.residual.closableBy': '可由加固开关 {switch} 关闭',

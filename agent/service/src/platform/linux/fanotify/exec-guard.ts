@@ -161,6 +161,18 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
     };
   }
 
+  /**
+   * How old the helper's heartbeat is (ms): what the watchdog judges. Null without a helper. For
+   * diagnostics and the CPU-starvation test, which records the worst age under load.
+   */
+  heartbeatAgeMs(): number | null {
+    if (!this.helper) return null;
+    // The clock first: a heartbeat written after it makes a negative age, never a stale one.
+    const now = process.hrtime.bigint();
+    const heartbeat = this.backstop.readHeartbeatNs();
+    return heartbeat === null ? null : Math.max(0, Number((now - heartbeat) / 1_000_000n));
+  }
+
   /** Stops supervising and lets the helper exit (its marks go with it). Safe to call again. */
   stop(): Promise<void> {
     this.stopped ??= this.shutDown();

@@ -54,9 +54,12 @@ export class HelperWatchdog {
     const loopWasLate = now - this.lastTickAt > this.intervalMs + Number(this.limitNs / 2_000_000n);
     this.lastTickAt = now;
     if (loopWasLate) return;
+    // The clock before the heartbeat: on a starved machine this thread can lose the CPU between the
+    // two reads for longer than the limit, and a heartbeat read first would then look that stale.
+    const readAt = process.hrtime.bigint();
     const heartbeat = this.readHeartbeatNs();
     if (heartbeat === null) return;
-    const silentNs = process.hrtime.bigint() - heartbeat;
+    const silentNs = readAt - heartbeat;
     if (silentNs <= this.limitNs) return;
     this.stop();
     this.onHung(Number(silentNs / 1_000_000n));
