@@ -1,3 +1,6 @@
+// Runs alone, after the rest of `npm test` (`npm run test:starvation`): its hundreds of busy
+// processes would starve whatever other suite shared the machine with it (on 2 cores, console
+// start-ups then time out), and that suite's load would slow its own exec attempts.
 import { chmodSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
