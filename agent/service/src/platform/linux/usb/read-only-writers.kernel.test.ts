@@ -141,6 +141,10 @@ describe('read-only and blocked sticks with writers holding files open (real loo
   it('stops a writer that keeps forking children which inherit the open file', async () => {
     const s = await plugAndMount();
     const w = await writer(s, 'fork');
+    // The writer forks on its own schedule: on a loaded machine enforcement could otherwise come
+    // before its first child exists, and there would be one writer to stop, not a family.
+    const pid = w.child.pid ?? 0;
+    await waitFor(() => readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim() !== '', 'the writer’s first child');
     await enforce(s, READ_ONLY);
     await waitFor(() => mountEvent(s) !== undefined, 'the read-only event');
     setPhase(s.phaseFile, 'AFTER-ENFORCEMENT-FORK');
