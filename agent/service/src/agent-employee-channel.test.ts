@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { agentConfig, type IpcResponse } from '@dlp/shared';
 import { generateSigningKeyPair } from '@dlp/shared/node';
 import { startAgent, type RunningAgent } from './agent';
@@ -11,6 +10,7 @@ import { createFakePlatform, fakeSha256, type FakePlatform } from './platform/fa
 import { signException } from './platform/fake/usb/fake-usb-host';
 import { NOBODY } from './platform/linux/fanotify/testing/kernel-fixtures';
 import { makeTempDir, signedPolicyFor, waitFor } from './testing/fixtures';
+import { bundleAgent } from './testing/agent-process';
 import { TestConsole } from './testing/test-console';
 
 const key = generateSigningKeyPair();
@@ -58,9 +58,8 @@ describe('the employee channel of a running agent (real socket, clients as nobod
   beforeAll(async () => {
     ({ dir, cleanup } = await makeTempDir('employee-channel'));
     await chmod(dir, 0o755);
-    cli = path.join(dir, 'service.js');
-    // The same bundling as `npm run build`, readable by nobody.
-    await build({ entryPoints: [path.join(__dirname, 'main.ts')], outfile: cli, bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['sqlite3'], logLevel: 'silent' });
+    // The same bundling as `npm run build`, in the 0755 folder so nobody can run it.
+    cli = await bundleAgent(dir);
   });
   afterAll(() => cleanup());
 

@@ -1,20 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { generateSigningKeyPair, generateUnlockKey, issueUnlockCode } from '@dlp/shared/node';
 import { FakeSysfsTree } from './platform/fake/usb/fake-sysfs-tree';
 import { makeTempDir, signedPolicyFor, waitFor } from './testing/fixtures';
+import { bundleAgent, runAgentProcess, type AgentProcess } from './testing/agent-process';
 import { TestConsole } from './testing/test-console';
 
-const repoRoot = path.resolve(__dirname, '../../..');
-
-interface RunningProcess {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
 
 describe('agent service process (main.ts)', () => {
   let dir: string;
@@ -24,27 +16,18 @@ describe('agent service process (main.ts)', () => {
 
   beforeAll(async () => {
     ({ dir, cleanup } = await makeTempDir('main'));
-    bundle = path.join(dir, 'service.js');
     // The same bundling as `npm run build`, into this test's own folder.
-    await build({ entryPoints: [path.join(__dirname, 'main.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['sqlite3'], logLevel: 'silent' });
+    bundle = await bundleAgent(dir);
   });
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await cleanup();
   });
 
-  function run(args: string[]): RunningProcess {
-    // NODE_PATH lets the bundle in a temp folder find the native sqlite3 module it leaves external.
-    // The bundle lives in a temp folder: tell it where the built helper is (it identifies socket peers).
-    const env = { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules'), DLP_EXEC_GUARD_HELPER: path.join(repoRoot, 'agent/service/native/build/dlp-exec-guard') };
-    const child = spawn(process.execPath, [bundle, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    return { child, stdout: () => out, stderr: () => err, exit };
+  function run(args: string[]): AgentProcess {
+    const started = runAgentProcess(bundle, args);
+    children.push(started.child);
+    return started;
   }
 
   it('exits 2 naming the field when the configuration is wrong', async () => {
