@@ -38,6 +38,8 @@ const benches = [
   { name: 'reconnect', args: async () => [await bundle('reconnect'), '1000', '60'] },
   // 10,000 agents against a console process from dist/ (built by `npm run bench`); needs ulimit -n ≥ 11,000.
   { name: 'connections', args: async () => [await bundle('connections'), '10000', '35', '30'] },
+  // The exec helper's BPF LSM: exec overhead with it on vs off, in the QEMU test VM (this kernel refuses BPF LSM programs).
+  { name: 'bpf-lsm', args: async () => [await bundle('bpf-lsm'), '300'] },
   // Content detectors: precision/recall on a 100,000-line labelled corpus; scan MB/s on 64 MiB of text and a 100,000-row xlsx.
   { name: 'content-scan', args: async () => [await bundle('content-scan'), '100000', '64'] },
   // Watched folders: a 1 MB customer CSV's close to its finding (default 2 s settle), against a bare chokidar watcher.

@@ -11,9 +11,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { entityHistoryQuery, eventCountsQuery, eventSearchQuery, topEntitiesQuery } from '@dlp/shared';
+import { entityHistoryQuery, eventCountsQuery, eventSearchQuery, topEntitiesQuery, TRIAGE_COUNT_MAX, triageEventQuery } from '@dlp/shared';
 import { EventReportService } from '../console/server/src/events/event-report-service';
 import { EventSearchService } from '../console/server/src/events/event-search-service';
+import { AuditService } from '../console/server/src/audit/audit-service';
+import { TriageService } from '../console/server/src/triage/triage-service';
 import { openSqliteStore } from '../console/server/src/store/sqlite/sqlite-store';
 import { SqliteWorkerDatabase } from '../console/server/src/store/sqlite/sqlite-worker-db';
 import { agentIdOf, deviceOf, exePath, HOSTS, hostName, prng, seed, sha256Of, userName } from './search-seed';
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
     const store = await openSqliteStore({ path: file });
     const search = new EventSearchService(store);
     const reports = new EventReportService(store);
+    const triage = new TriageService(store, new AuditService(store));
     const random = prng(7);
     // A random whole week inside the last 80 days; Shanghai midnight boundaries (16:00 UTC).
     const week = (): { from: string; to: string } => {
@@ -98,6 +101,11 @@ async function main(): Promise<void> {
           for (let page = 0; page < 5; page++) cursor = (await search.search(eventSearchQuery.parse({ ...w, ...(cursor ? { cursor } : {}) }))).nextCursor;
         },
       ],
+      // Search & triage (issue 17 item 3): the page with each row's group and policy version, and its result count.
+      ['triage.week_newest_page_with_context', () => triage.search(triageEventQuery.parse(week()))],
+      ['search.count_week', () => search.count(week(), TRIAGE_COUNT_MAX)],
+      ['search.count_agent', () => search.count({ ...week(), agentId: agentIdOf(host()) }, TRIAGE_COUNT_MAX)],
+      ['search.count_text_rare', () => search.count({ ...week(), q: exePath(250 + Math.floor(random() * 50)).slice(5, 18) }, TRIAGE_COUNT_MAX)],
       ['report.counts_day_tz8', () => reports.counts(eventCountsQuery.parse({ ...week(), tz: '+08:00' }))],
       ['report.counts_hour', () => reports.counts(eventCountsQuery.parse({ ...week(), bucket: 'hour', tz: '+08:00' }))],
       ['report.top_users', () => reports.top(topEntitiesQuery.parse({ ...week(), dimension: 'user' }))],

@@ -61,7 +61,27 @@ void guard_emit_stats(struct guard *g) {
     json_u64(&j, "superblocksRefused", refused);
     json_u64(&j, "mountNamespaces", namespaces);
     json_u64(&j, "mountScans", scans);
+    if (g->lsm.ring_fd >= 0) {
+        json_u64(&j, "lsmRefusals", g->lsm.refusals);
+        json_u64(&j, "lsmKnownBlocked", g->lsm.known_blocked_entries);
+        json_u64(&j, "lsmDropped", lsm_guard_dropped(&g->lsm));
+    }
     emit_json(g, &j);
+}
+
+void guard_emit_lsm_state(struct guard *g) {
+    struct json j;
+    json_begin(&j);
+    json_string(&j, "type", "lsm");
+    json_string(&j, "state", g->lsm.state);
+    if (g->lsm.message[0]) json_string(&j, "message", g->lsm.message);
+    emit_json(g, &j);
+}
+
+void guard_sync_lsm(struct guard *g) {
+    uint64_t marked, refused, namespaces, scans;
+    marks_counts(&g->marks, &marked, &refused, &namespaces, &scans);
+    lsm_guard_configure(&g->lsm, marked > 0, !g->rules->monitor);
 }
 
 static void emit_superblock(const struct superblock_mark *mark, void *ctx) {
@@ -124,6 +144,8 @@ static void swap_rules(struct guard *g, struct rule_set *completed) {
     g->epoch++;
     /* After the swap: an event read from now on is judged by the new rules before it can be cached again. */
     kernel_cache_flush(&g->kernel_cache);
+    lsm_guard_forget_blocked(&g->lsm);
+    guard_sync_lsm(g);
     struct json j;
     json_begin(&j);
     json_string(&j, "type", "ready");
@@ -144,6 +166,7 @@ static void handle_mark_command(struct guard *g, char **tokens, int count) {
         int marking = strcmp(verb, "MARK_ALL") == 0;
         int rc = marking ? marks_add_all(&g->marks, &result, error, sizeof(error))
                          : marks_remove_all(&g->marks, error, sizeof(error));
+        guard_sync_lsm(g);
         if (rc != 0) emit_mark_error(g, verb, "*", error);
         else emit_mark_result(g, marking ? "marked" : "unmarked", "*", marking ? &result : NULL);
         return;
@@ -156,6 +179,7 @@ static void handle_mark_command(struct guard *g, char **tokens, int count) {
     int marking = strcmp(verb, "MARK") == 0;
     int rc = marking ? marks_add_mount(&g->marks, path, error, sizeof(error))
                      : marks_remove_mount(&g->marks, path, error, sizeof(error));
+    guard_sync_lsm(g);
     if (rc != 0) emit_mark_error(g, verb, path, error);
     else emit_mark_result(g, marking ? "marked" : "unmarked", path, NULL);
 }

@@ -42,6 +42,7 @@ struct options {
     long mount_scan_ms;
     long hash_stall_test_ms;
     const char *mark_only_source;
+    int bpf_lsm;
 };
 
 static uint64_t monotonic_ns(void) {
@@ -71,7 +72,7 @@ uint64_t monotonic_ms(void) {
 static void usage(void) {
     fprintf(stderr,
             "usage: dlp-exec-guard [--agent-pid N] [--hash-threads N] [--stats-interval-ms N] [--report-interval-ms N]\n"
-            "                      [--heartbeat-fd N] [--mount-scan-ms N] [--mark-only-source PREFIX (tests)]\n"
+            "                      [--heartbeat-fd N] [--mount-scan-ms N] [--bpf-lsm on|off] [--mark-only-source PREFIX (tests)]\n"
             "       dlp-exec-guard --probe | --decide | --sha256 FILE | --parse-mountinfo FILE\n"
             "       dlp-exec-guard --backstop --state-fd N --check-ms N\n"
             "       dlp-exec-guard --peer-cred   (stdin: a connected Unix socket)\n"
@@ -196,6 +197,11 @@ static int guard_init(struct guard *g, const struct options *opts) {
         return -1;
     }
     raise_decision_thread_priority(g);
+    /* Before any mark: the LSM learns which file systems are marked from the marking itself. */
+    g->lsm.on_refusal = guard_report_lsm_refusal;
+    g->lsm.ctx = g;
+    lsm_guard_start(&g->lsm, opts->bpf_lsm, g->self_pid);
+    guard_emit_lsm_state(g);
     fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
     fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) | O_NONBLOCK);
     g->next_stats_ms = monotonic_ms() + g->stats_interval_ms;
@@ -208,7 +214,7 @@ static int min_wait(int current, int64_t candidate) {
     return current < 0 || candidate < current ? (int)candidate : current;
 }
 
-enum { POLL_FANOTIFY, POLL_HASHES, POLL_STDIN, POLL_STDOUT, POLL_COUNT };
+enum { POLL_FANOTIFY, POLL_HASHES, POLL_STDIN, POLL_STDOUT, POLL_LSM, POLL_COUNT };
 
 static void run_loop(struct guard *g) {
     while (!g->stdin_closed) {
@@ -230,6 +236,7 @@ static void run_loop(struct guard *g) {
             {g->pool.done_eventfd, POLLIN, 0},
             {STDIN_FILENO, POLLIN, 0},
             {output_has_pending(&g->out) ? STDOUT_FILENO : -1, POLLOUT, 0},
+            {g->lsm.ring_fd, POLLIN, 0},
         };
         int wait = -1;
         wait = min_wait(wait, guard_next_deadline(g, now));
@@ -246,11 +253,12 @@ static void run_loop(struct guard *g) {
         if (fds[POLL_HASHES].revents) guard_finish_hashes(g);
         if (fds[POLL_STDIN].revents) guard_read_stdin(g);
         if (fds[POLL_STDOUT].revents) output_flush(&g->out);
+        if (fds[POLL_LSM].revents) lsm_guard_drain(&g->lsm);
     }
 }
 
 int main(int argc, char **argv) {
-    struct options opts = {-1, 0, 2, 10000, 1000, 1000, 0, NULL};
+    struct options opts = {-1, 0, 2, 10000, 1000, 1000, 0, NULL, 0};
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -261,6 +269,11 @@ int main(int argc, char **argv) {
         if (strcmp(arg, "--sd-notify") == 0 && value) return run_sd_notify_mode(value);
         if (strcmp(arg, "--sha256") == 0 && value) return run_sha256_mode(value);
         if (strcmp(arg, "--parse-mountinfo") == 0 && value) return run_parse_mountinfo_mode(value);
+        if (strcmp(arg, "--bpf-lsm") == 0 && value && (strcmp(value, "on") == 0 || strcmp(value, "off") == 0)) {
+            opts.bpf_lsm = strcmp(value, "on") == 0;
+            i++;
+            continue;
+        }
         /* Test-only: lets a kernel test run MARK_ALL without marking the host's own file systems. */
         if (strcmp(arg, "--mark-only-source") == 0 && value && value[0]) {
             opts.mark_only_source = value;

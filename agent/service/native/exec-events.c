@@ -81,11 +81,24 @@ static int is_exception_rule(const struct rule_set *set, int rule_index) {
     return rule_index >= 0 && strncmp(rule_set_rule_id(set, rule_index), prefix, sizeof(prefix) - 1) == 0;
 }
 
+/* The BPF LSM refuses mapping this file as code from now on (until it changes or the rules do). */
+static void note_refused_for_lsm(struct guard *g, int fd, const char *path, int rule_index, const uint8_t *digest) {
+    char digest_hex[SHA256_HEX_BYTES];
+    if (digest) sha256_to_hex(digest, digest_hex);
+    lsm_guard_note_blocked(&g->lsm, fd, rule_set_rule_id(g->rules, rule_index), digest ? digest_hex : NULL, path[0] ? path : UNREADABLE_PATH);
+}
+
 /* Answers by a rule decision and reports what is worth reporting. An allow that needs no report may be
  * cached in the kernel (an exception's allow is reported on every use, so it never is). */
 static void finish(struct guard *g, int fd, pid_t pid, const char *path, const struct rule_decision *decision,
                    const uint8_t *digest, int kernel_cacheable, const struct opener *opener) {
     int blocked = decision->action == RULE_BLOCK;
+    if (opener->note_only) {
+        if (blocked && !opener->untrusted_fs) note_refused_for_lsm(g, fd, path, decision->rule_index, digest);
+        else if (!blocked && kernel_cacheable) kernel_cache_add(&g->kernel_cache, fd);
+        respond(g, fd, 1);
+        return;
+    }
     /* Allowlist mode, a file a loader or interpreter reads that no rule names: refused only when it
      * looks like code (executable, script extension, #! or ELF). Data files an interpreter reads are
      * not programs; a script that hides as data is a residual named in the README. */
@@ -101,6 +114,9 @@ static void finish(struct guard *g, int fd, pid_t pid, const char *path, const s
     if (!blocked && kernel_cacheable && !exception_used) kernel_cache_add(&g->kernel_cache, fd);
     struct exec_process process = {.pid = pid, .ppid = -1, .uid = -1};
     if (blocked || exception_used) process = exec_process_of(pid);
+    /* Mapping it as code (a loader of the user's own) meets the same refusal in the BPF LSM. Not for
+     * FUSE/network files: their stat fields are the server's to choose (and an fstat may stall). */
+    if (blocked && !opener->untrusted_fs) note_refused_for_lsm(g, fd, path, decision->rule_index, digest);
     respond(g, fd, !deny);
     if (blocked) send_report(g, &process, path, deny ? "blocked" : "would-block", deny, decision->rule_index, digest, opener);
     else if (exception_used) send_report(g, &process, path, "allowed", 0, decision->rule_index, digest, opener);
@@ -110,6 +126,10 @@ static void finish(struct guard *g, int fd, pid_t pid, const char *path, const s
 static int fail_mode_denies(const struct guard *g) { return g->rules->fail_closed && !g->rules->monitor; }
 
 static void answer_by_fail_mode(struct guard *g, int fd, pid_t pid, const char *path, const struct opener *opener) {
+    if (opener->note_only) {
+        respond(g, fd, 1);
+        return;
+    }
     int deny = fail_mode_denies(g);
     struct exec_process process = exec_process_of(pid);
     respond(g, fd, !deny);
@@ -170,7 +190,7 @@ static int wait_for_hash(struct guard *g, struct pending_exec *p) {
     return 0;
 }
 
-static const struct opener EXEC_OPENER = {"exec", "", 0};
+static const struct opener EXEC_OPENER = {"exec", "", 0, 0};
 
 static void handle_permission_event(struct guard *g, const struct fanotify_event_metadata *meta) {
     int fd = meta->fd;
@@ -429,7 +449,34 @@ void guard_answer_all_pending(struct guard *g) {
         struct pending_exec *p = g->pending_head;
         remove_waiter(p);
         pending_unlink(g, p);
-        respond(g, p->fd, !fail_mode_denies(g));
+        respond(g, p->fd, p->opener.note_only || !fail_mode_denies(g));
         pending_free(p);
     }
+}
+
+void guard_report_lsm_refusal(void *ctx, const struct lsm_guard_refusal *refusal) {
+    struct guard *g = ctx;
+    struct decision_report report;
+    memset(&report, 0, sizeof(report));
+    report.deny = refusal->denied;
+    report.report = refusal->denied ? "blocked" : "would-block";
+    report.pid = refusal->pid;
+    int64_t uid_now = -1;
+    read_process_identity(refusal->pid, &report.ppid, &uid_now);
+    report.uid = refusal->uid;
+    report.path = (char *)refusal->path;
+    snprintf(report.rule_id, sizeof(report.rule_id), "%s", refusal->rule_id);
+    report.has_digest = refusal->digest_hex != NULL;
+    if (refusal->digest_hex) snprintf(report.digest_hex, sizeof(report.digest_hex), "%s", refusal->digest_hex);
+    report.generation = g->rules->generation;
+    report.via = refusal->via;
+    report.lsm_reason = refusal->reason;
+    if (strcmp(refusal->via, "exec") != 0) {
+        /* The process that tried to map it: its program, while it still runs. */
+        char link[64];
+        snprintf(link, sizeof(link), "/proc/%d/exe", (int)refusal->pid);
+        ssize_t n = readlink(link, report.interpreter, sizeof(report.interpreter) - 1);
+        report.interpreter[n > 0 ? n : 0] = '\0';
+    }
+    report_decision(&g->limiter, &g->out, &report, monotonic_ms());
 }

@@ -10,6 +10,7 @@
 #include "decision-cache.h"
 #include "hash-pool.h"
 #include "kernel-cache.h"
+#include "lsm-guard.h"
 #include "marks.h"
 #include "mount-trust.h"
 #include "open-judging.h"
@@ -28,6 +29,10 @@ struct opener {
     const char *via;       /* "exec", "loader", "script" */
     char interpreter[128]; /* the opener's executable for loader/script; "" for exec */
     int untrusted_fs;      /* set by guard_judge: FUSE/network, never read on the decision thread */
+    /* An interpreter reading an ELF file while the BPF LSM runs: the read is always allowed (a copy
+     * in Python is no run), but a refused file is handed to the LSM, which then refuses mapping it
+     * as code (an ELF loader written in Python). Never reported, never denied. */
+    int note_only;
 };
 
 /* A permission event waiting for a content hash. The kernel holds the exec until we answer. */
@@ -91,6 +96,7 @@ struct guard {
     uint64_t last_heartbeat_ms;
     struct open_judging opens;
     struct mount_trust mount_trust;
+    struct lsm_guard lsm; /* the BPF LSM half, where the kernel runs it (lsm-guard.h) */
     char *stdin_buffer;
     size_t stdin_used;
     int stdin_discarding, stdin_closed;
@@ -119,5 +125,12 @@ void guard_answer_all_pending(struct guard *g);
 void guard_read_stdin(struct guard *g);
 void guard_emit_stats(struct guard *g);
 void guard_emit_error(struct guard *g, const char *message, uint64_t generation);
+/* The BPF LSM's state, once at start: {"type":"lsm","state","message"}. */
+void guard_emit_lsm_state(struct guard *g);
+/* Keeps the BPF LSM in step with the marks in force and the mode (after MARK*, UNMARK* and rule swaps). */
+void guard_sync_lsm(struct guard *g);
+
+/* exec-events.c: a refusal the BPF LSM reported, as a decision report. */
+void guard_report_lsm_refusal(void *ctx, const struct lsm_guard_refusal *refusal);
 
 #endif

@@ -145,9 +145,27 @@ static void record(struct superblock_mark *entry, const struct mount_line *mount
     entry->seen = 1;
 }
 
+/* Kernel interfaces: nothing is executed from them (an exec through /proc/self/fd/N reaches the
+ * target's own file system), and the helper reads /proc and /sys itself on its decision thread, so
+ * a permission mark there would make it wait on its own answer. Kernels from about 6.8 refuse such
+ * marks anyway; older ones (Debian 12's 6.1) accept some (sysfs). */
+static int is_kernel_interface_fs(const char *fstype) {
+    static const char *const types[] = {"proc",     "sysfs",  "cgroup", "cgroup2", "debugfs",     "tracefs", "securityfs", "bpf",
+                                        "configfs", "pstore", "efivarfs", "devpts", "mqueue", "fusectl", "binfmt_misc", "nsfs",
+                                        "selinuxfs", "autofs", "rpc_pipefs"};
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        if (strcmp(fstype, types[i]) == 0) return 1;
+    }
+    return 0;
+}
+
 /* Marks the file system mounted at `mount->mount_point` in the mount namespace of `pid` (0: ours).
  * The path is opened O_PATH and the mark placed through that fd: what was checked is what is marked. */
 static int mark_filesystem_at(struct mount_marks *marks, const struct mount_line *mount, int pid, int *err) {
+    if (is_kernel_interface_fs(mount->fstype)) {
+        *err = EOPNOTSUPP;
+        return -1;
+    }
     char path[PATH_MAX];
     int n = pid ? snprintf(path, sizeof(path), "/proc/%d/root%s", pid, mount->mount_point)
                 : snprintf(path, sizeof(path), "%s", mount->mount_point);
@@ -315,6 +333,30 @@ static struct mount_namespace_seen *namespace_entry(struct mount_marks *marks, u
     return entry;
 }
 
+/* Start time of a process (clock ticks after boot, /proc/PID/stat field 22); 0 if unknown. */
+static uint64_t process_start_time(int pid) {
+    char path[64];
+    snprintf(path, sizeof(path), pid ? "/proc/%d/stat" : "/proc/self/stat", pid);
+    size_t len = 0;
+    char *text = read_whole(path, &len);
+    if (!text) return 0;
+    uint64_t start = 0;
+    char *field = strrchr(text, ')'); /* the name (field 2) may hold spaces and parentheses */
+    for (int index = 2; field && index < 22; index++) field = strchr(field + 1, ' ');
+    if (field) start = strtoull(field + 1, NULL, 10);
+    free(text);
+    return start;
+}
+
+/* Is the namespace seen before still the one `pid` shows (see mount_namespace_seen)? */
+static int same_namespace(const struct mount_namespace_seen *seen, int pid, uint64_t inode, uint64_t start) {
+    if (seen->holder_pid == pid) return seen->holder_start == start;
+    char path[64];
+    struct stat ns;
+    snprintf(path, sizeof(path), seen->holder_pid ? "/proc/%d/ns/mnt" : "/proc/self/ns/mnt", seen->holder_pid);
+    return stat(path, &ns) == 0 && (uint64_t)ns.st_ino == inode && process_start_time(seen->holder_pid) == seen->holder_start;
+}
+
 /* Marks the file systems of one mount namespace (seen through `pid`; 0 for ours). When its
  * mountinfo is unchanged since the last pass only superblocks not known yet are marked; when it
  * changed, all of them are marked again (a new tmpfs can reuse an unmounted one's device number). */
@@ -332,8 +374,14 @@ static void scan_namespace(struct mount_marks *marks, int pid, struct mark_resul
     char *text = read_whole(path, &len);
     if (!text) return;
     uint64_t h = hash_text(text, len);
-    int changed = is_new || h != seen->mountinfo_hash;
+    uint64_t start = process_start_time(pid);
+    int reused = !is_new && !same_namespace(seen, pid, (uint64_t)ns.st_ino, start);
+    int changed = is_new || reused || h != seen->mountinfo_hash;
     seen->mountinfo_hash = h;
+    if (is_new || reused || seen->holder_pid != pid) {
+        seen->holder_pid = pid;
+        seen->holder_start = start;
+    }
     for (char *line = text; line && *line;) {
         char *next = strchr(line, '\n');
         if (next) *next++ = '\0';

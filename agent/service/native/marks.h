@@ -32,6 +32,11 @@ struct superblock_mark {
 struct mount_namespace_seen {
     uint64_t inode;
     uint64_t mountinfo_hash;
+    /* The process it was read through, and that process's start time: namespace inode numbers are
+     * reused, so a new namespace can show the old one's inode and, with a tmpfs given the old one's
+     * device number, the same mountinfo. It is the same namespace only while that process still is. */
+    int holder_pid;
+    uint64_t holder_start;
     int seen;
 };
 

@@ -118,7 +118,7 @@ void guard_handle_open(struct guard *g, const struct fanotify_event_metadata *me
         return;
     }
     /* Who opens first (only /proc is read): most opens are answered without touching the file. */
-    struct opener opener = {"script", "", 0};
+    struct opener opener = {"script", "", 0, 0};
     enum opener_class kind = classify(&g->opens, pid, opener.interpreter);
     if (kind == OPENER_OTHER) {
         g->stats.opens_fast++;
@@ -129,14 +129,20 @@ void guard_handle_open(struct guard *g, const struct fanotify_event_metadata *me
     int untrusted = mount_untrusted(&g->mount_trust, fd, pid);
     struct stat st;
     unsigned char magic[4];
+    /* Interpreters do not run ELF files (the loader and exec do, and both are judged): an
+     * interpreter reading a program as data (a copy in Python or Node) is let be. It could still
+     * map the code itself: where the BPF LSM runs, the file is judged without refusing the read,
+     * and a refused one is handed to the LSM (opener.note_only). */
+    int interpreter_reads_elf = !untrusted && kind == OPENER_INTERPRETER && pread(fd, magic, sizeof(magic), 0) == 4 &&
+                                memcmp(magic, "\x7f" "ELF", 4) == 0;
+    int lsm_judges_mappings = g->lsm.ring_fd >= 0 && g->lsm.active;
     if (!untrusted && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || is_exec_twin(&g->opens, pid, &st) ||
-                       /* Interpreters do not run ELF files (the loader and exec do, and both are judged):
-                        * an interpreter reading a program as data (a copy in Python or Node) is let be. */
-                       (kind == OPENER_INTERPRETER && pread(fd, magic, sizeof(magic), 0) == 4 && memcmp(magic, "\x7f" "ELF", 4) == 0))) {
+                       (interpreter_reads_elf && !lsm_judges_mappings))) {
         g->stats.opens_fast++;
         guard_respond(g, fd, 1);
         return;
     }
+    opener.note_only = interpreter_reads_elf;
     g->stats.opens_judged++;
     opener.via = kind == OPENER_LOADER ? "loader" : "script";
     opener.untrusted_fs = untrusted;

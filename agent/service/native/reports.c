@@ -34,6 +34,10 @@ static void emit(struct output *out, const struct decision_report *r, uint64_t s
     json_string(&j, "ruleId", strcmp(r->rule_id, "-") == 0 ? NULL : r->rule_id);
     json_u64(&j, "suppressed", suppressed);
     json_u64(&j, "generation", r->generation);
+    if (r->lsm_reason) {
+        json_string(&j, "method", "bpf-lsm");
+        json_string(&j, "lsmReason", r->lsm_reason);
+    }
     if (r->via && strcmp(r->via, "exec") != 0) {
         json_string(&j, "via", r->via);
         json_string(&j, "interpreter", r->interpreter);

@@ -23,6 +23,7 @@ struct decision_report {
     uint64_t generation;
     const char *via;      /* "exec", "loader" or "script" (static strings) */
     char interpreter[128]; /* the loader or interpreter that opened the file; "" for exec */
+    const char *lsm_reason; /* set for a refusal by the BPF LSM (method "bpf-lsm"); NULL for fanotify */
 };
 
 struct limiter_slot {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LIMITS } from '../limits';
 import { storedEvent } from '../schemas/event';
 import { eventSearchFilterShape } from './event-search-api';
-import { agentId, timestamp } from '../schemas/primitives';
+import { agentId, nonNegativeInt, positiveInt, timestamp } from '../schemas/primitives';
 import { cursor, pageOf } from './rest';
 
 /**
@@ -29,7 +29,18 @@ export const triageInfo = z.strictObject({
 });
 export type TriageInfo = z.infer<typeof triageInfo>;
 
-export const triagedEvent = z.strictObject({ event: storedEvent, triage: triageInfo });
+/**
+ * Why the event happened, as the console knows it: the group its agent was in when the event
+ * arrived (its name now, null when the group has been deleted since), and the policy version whose
+ * serial the agent reported (null when it reported none or the console has no such version).
+ */
+export const eventContext = z.strictObject({
+  group: z.strictObject({ id: z.string(), name: z.string().nullable() }).nullable(),
+  policy: z.strictObject({ id: z.string(), name: z.string(), version: positiveInt, serial: positiveInt }).nullable(),
+});
+export type EventContext = z.infer<typeof eventContext>;
+
+export const triagedEvent = z.strictObject({ event: storedEvent, triage: triageInfo, context: eventContext });
 export type TriagedEvent = z.infer<typeof triagedEvent>;
 
 export const triagedEventPage = pageOf(triagedEvent);
@@ -109,3 +120,42 @@ export type TriageUpdateRequest = z.infer<typeof triageUpdateRequest>;
 /** An event is named by its agent and sequence number (what ingest is idempotent on). */
 export const triageEventParams = z.strictObject({ agentId, seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 export type TriageEventParams = z.infer<typeof triageEventParams>;
+
+/** Most matches GET /triage/events/count counts before it answers "at least". */
+export const TRIAGE_COUNT_MAX = 10_000;
+
+/**
+ * GET /api/v1/triage/events/count: the search's filters (no paging) and `max`, the count at which
+ * the console stops and answers `exact: false` ("at least `count`").
+ */
+export const triageCountQuery = z
+  .strictObject({ ...triageFilterShape, max: z.coerce.number().int().min(1).max(TRIAGE_COUNT_MAX).default(TRIAGE_COUNT_MAX) })
+  .superRefine(checkRange);
+export type TriageCountQuery = z.infer<typeof triageCountQuery>;
+
+/** `exact: false`: at least `count` events match (the count stopped at `max` or at its time budget). */
+export const triageCount = z.strictObject({ count: nonNegativeInt, exact: z.boolean() });
+export type TriageCount = z.infer<typeof triageCount>;
+
+/** Most events one bulk triage request may name. */
+export const TRIAGE_BULK_MAX = 500;
+
+/** POST /api/v1/triage/events/bulk: one state and/or note for each of these events (their own state). */
+export const triageBulkRequest = z
+  .strictObject({
+    events: z
+      .array(z.strictObject({ agentId, seq: positiveInt }))
+      .min(1)
+      .max(TRIAGE_BULK_MAX)
+      .refine((events) => new Set(events.map((event) => `${event.agentId}/${event.seq}`)).size === events.length, 'must not name an event twice'),
+    state: triageState.optional(),
+    note: triageNote.optional(),
+  })
+  .refine((body) => body.state !== undefined || body.note !== undefined, { message: 'give a state, a note or both', path: ['state'] });
+export type TriageBulkRequest = z.infer<typeof triageBulkRequest>;
+
+/** Each named event with its effective state after the change, in the request's order (the fingerprint is unchanged). */
+export const triageBulkResult = z.strictObject({
+  items: z.array(z.strictObject({ agentId, seq: positiveInt, triage: triageInfo.omit({ fingerprint: true }) })),
+});
+export type TriageBulkResult = z.infer<typeof triageBulkResult>;

@@ -23,10 +23,19 @@ export const RESIDUAL_LIMITS = [
    * the file, so nothing judges it (`sh < x.sh` typed at a shell is judged: that shell opens it).
    */
   'stdin-scripts',
-  /** Code copied into memfd or anonymous memory and run from there. Closed by `memfdNoexec` (memfd only). */
+  /**
+   * Code copied into memfd or anonymous memory and run from there. Exec of a memfd is closed by
+   * `memfdNoexec` or by the helper's BPF LSM; code a process maps from anonymous memory itself (a JIT) stays open.
+   */
   'anonymous-exec-memory',
-  /** A filesystem created inside an unprivileged user namespace may run before it is marked. Closed by `restrictUserNamespaces`. */
+  /** A filesystem created inside an unprivileged user namespace may run before it is marked. Closed by `restrictUserNamespaces` or the BPF LSM (refused until marked). */
   'userns-new-filesystem-race',
+  /**
+   * A process that maps a program's file as code itself (an ELF loader written in Python) runs it
+   * without an exec. Closed where the BPF LSM runs: files the helper refused, and ELF files an
+   * interpreter opens (judged then), cannot be mapped as code.
+   */
+  'self-mapped-code',
   /** The dynamic loader run directly on a file (`ld.so ./x`) maps it without an exec event. Closed while the pre-exec helper judges loader and interpreter opens. */
   'direct-loader',
   /** Allowlist mode: a script without any code marker (no execute bit, script extension, `#!`) read by an interpreter (`sh notes.txt`) is taken for data. */
@@ -35,7 +44,7 @@ export const RESIDUAL_LIMITS = [
   'renamed-interpreter-copy',
   /** A write racing an exec in the instant between the kernel's question and the answer is not seen by the hash. */
   'write-before-exec',
-  /** Another user's FUSE mount cannot be marked by root. Closed by `fuseSysAdminAccess`. */
+  /** Another user's FUSE mount cannot be marked by root. Closed by `fuseSysAdminAccess`, or by the BPF LSM (programs there are refused, not judged). */
   'user-fuse-mounts',
   /** No API lets a window exclude itself from screen capture on Linux. */
   'window-capture-exclusion-linux',
@@ -100,6 +109,12 @@ export const capabilityReport = z.strictObject({
         cacheHitRate: z.number().min(0).max(1),
       })
       .optional(),
+    /**
+     * The pre-exec helper's BPF LSM programs (Linux): `active` where the kernel runs the BPF LSM and
+     * they loaded; `unavailable` (the kernel lacks it) or `failed` (it refused them) with the reason;
+     * `off` when not asked for. Absent from older agents and without pre-exec blocking.
+     */
+    lsm: z.strictObject({ state: z.enum(['active', 'off', 'unavailable', 'failed']), message: z.string().max(200).optional() }).optional(),
   }),
   usb: z.strictObject({
     method: z.enum(['sysfs-authorized', 'none']),

@@ -27,18 +27,22 @@ const processSubject = z.strictObject({
   exePath: absolutePath,
   name: shortString,
   sha256: sha256Hex.optional(),
-  /** How the decision was made: pre-exec in the kernel, or after start by the /proc scanner. */
-  method: z.enum(['fanotify', 'proc-scan']),
+  /**
+   * How the decision was made: pre-exec in the kernel (fanotify: the helper judged the content;
+   * bpf-lsm: the helper's BPF LSM programs refused it, e.g. an exec from memfd), or after start by
+   * the /proc scanner.
+   */
+  method: z.enum(['fanotify', 'bpf-lsm', 'proc-scan']),
   /** Identical decisions folded into this one by rate limiting. */
   suppressed: nonNegativeInt.optional(),
   /** With action `allowed`: the signed exception that let a program the policy blocks run. */
   exceptionId: z.string().max(64).optional(),
   /**
-   * Reached without an exec of the file: `loader` (the dynamic loader run on it) or `script` (an
-   * interpreter opened it as its script). Absent for an exec.
+   * Reached without an exec of the file: `loader` (the dynamic loader run on it), `script` (an
+   * interpreter opened it as its script) or `mapped` (a process mapped it as code itself). Absent for an exec.
    */
-  via: z.enum(['loader', 'script']).optional(),
-  /** With `via`: the real path of the loader or interpreter that opened the file. */
+  via: z.enum(['loader', 'script', 'mapped']).optional(),
+  /** With `via`: the real path of the loader, interpreter or mapping program. */
   interpreter: absolutePath.optional(),
 });
 

@@ -65,6 +65,7 @@ describe('capability report', () => {
       { id: 'stdin-scripts', state: 'open' },
       { id: 'anonymous-exec-memory', closedBy: 'memfdNoexec', state: 'open' },
       { id: 'userns-new-filesystem-race', closedBy: 'restrictUserNamespaces', state: 'open' },
+      { id: 'self-mapped-code', state: 'open' },
       { id: 'direct-loader', state: 'closed' },
       { id: 'renamed-interpreter-copy', state: 'open' },
       { id: 'write-before-exec', state: 'open' },
@@ -86,6 +87,27 @@ describe('capability report', () => {
     expect(down['direct-loader']?.state).toBe('open');
     // Nothing closes the restart window, not even every switch.
     expect(hardened['helper-restart-window']).toEqual({ id: 'helper-restart-window', state: 'open' });
+  });
+
+  it('closes what the BPF LSM closes only while it is in force with a running helper, and says why it is not', () => {
+    const helper = { running: true, restarts: 0, timeouts: 0, cacheHitRate: 1 };
+    const fanotify = { method: 'fanotify' as const, preExec: true, failMode: 'closed' as const, helper };
+    const withLsm = buildCapabilityReport({ ...base, apps: { ...fanotify, lsm: { state: 'active' } } });
+    const byId = (report: typeof withLsm) => new Map((report.residuals ?? []).map((r) => [r.id, r]));
+    for (const id of ['anonymous-exec-memory', 'userns-new-filesystem-race', 'user-fuse-mounts', 'self-mapped-code'] as const) {
+      // No switch named: the LSM needs none.
+      expect(byId(withLsm).get(id)).toEqual({ id, state: 'closed' });
+    }
+    expect(byId(withLsm).get('helper-restart-window')?.state).toBe('open');
+    expect(capabilityReport.safeParse(withLsm).success).toBe(true);
+
+    const helperDown = buildCapabilityReport({ ...base, apps: { ...fanotify, helper: { ...helper, running: false }, lsm: { state: 'active' } } });
+    expect(byId(helperDown).get('self-mapped-code')?.state).toBe('open');
+    expect(byId(helperDown).get('anonymous-exec-memory')).toEqual({ id: 'anonymous-exec-memory', closedBy: 'memfdNoexec', state: 'open' });
+
+    const failed = buildCapabilityReport({ ...base, apps: { ...fanotify, lsm: { state: 'failed', message: 'cannot load the BPF LSM programs (Operation not permitted)' } } });
+    expect(byId(failed).get('userns-new-filesystem-race')).toEqual({ id: 'userns-new-filesystem-race', closedBy: 'restrictUserNamespaces', state: 'open' });
+    expect(failed.notes).toContain('apps: BPF LSM not in force (cannot load the BPF LSM programs (Operation not permitted)); fanotify alone judges programs');
   });
 
   it('sends a report only when it changed', () => {

@@ -55,10 +55,15 @@ export function linuxResiduals({ apps, allowlist, hardening }: ResidualInputs): 
   const open = 'open' as const;
   // The fanotify helper judges the files the dynamic loader and known interpreters open (JUDGE_OPENS, always sent).
   const judgesOpens = apps.method === 'fanotify' && apps.preExec && apps.helper?.running !== false;
+  // The helper's BPF LSM programs (native/bpf/dlp-lsm.bpf.c): in force only while that helper runs.
+  const lsm = judgesOpens && apps.lsm?.state === 'active';
+  // Closed by the LSM: no switch is needed, so none is named (the console then says "closed on this host").
+  const bySwitchOrLsm = (id: ResidualLimit['id'], name: HardeningStatus['switch']): ResidualLimit => (lsm ? { id, state: 'closed' } : { id, closedBy: name, state: on(name) });
   const residuals: ResidualLimit[] = [
     { id: 'stdin-scripts', state: open },
-    { id: 'anonymous-exec-memory', closedBy: 'memfdNoexec', state: on('memfdNoexec') },
-    { id: 'userns-new-filesystem-race', closedBy: 'restrictUserNamespaces', state: on('restrictUserNamespaces') },
+    bySwitchOrLsm('anonymous-exec-memory', 'memfdNoexec'),
+    bySwitchOrLsm('userns-new-filesystem-race', 'restrictUserNamespaces'),
+    { id: 'self-mapped-code', state: lsm ? 'closed' : open },
     { id: 'direct-loader', state: judgesOpens ? 'closed' : open },
     // An allowlist refuses the copy itself (it is no trusted file), unless an allow rule names its content.
     { id: 'renamed-interpreter-copy', state: allowlist ? 'closed' : open },
@@ -67,7 +72,7 @@ export function linuxResiduals({ apps, allowlist, hardening }: ResidualInputs): 
   if (apps.preExec) {
     residuals.push({ id: 'write-before-exec', state: open });
     if (apps.method === 'fanotify') {
-      residuals.push({ id: 'user-fuse-mounts', closedBy: 'fuseSysAdminAccess', state: on('fuseSysAdminAccess') });
+      residuals.push(bySwitchOrLsm('user-fuse-mounts', 'fuseSysAdminAccess'));
       // A replaced helper's marks go with it; nothing judges execs until its successor's are placed.
       residuals.push({ id: 'helper-restart-window', state: open });
     }
@@ -91,6 +96,7 @@ export function buildCapabilityReport(inputs: CapabilityInputs): CapabilityRepor
   // A helper that is down has taken its fanotify marks with it: the kernel then lets every exec run.
   if (apps.helper && !apps.helper.running) notes.push('apps: the pre-exec helper is not running; programs start unchecked until it is back');
   notes.push(...(inputs.appsNotes ?? []));
+  if (apps.lsm && (apps.lsm.state === 'unavailable' || apps.lsm.state === 'failed')) notes.push(`apps: BPF LSM not in force (${apps.lsm.message ?? apps.lsm.state}); fanotify alone judges programs`);
 
   if (usb.method === 'none') notes.push('usb: USB storage is not controlled on this host (no USB sysfs, or USB control not running)');
 

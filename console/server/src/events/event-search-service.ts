@@ -2,6 +2,7 @@ import type { EventSearchFilter, EventSearchPage, EventSearchQuery, StoredEvent 
 import type { EventSearchPosition, EventSearchRepoFilter, EventSearchRow } from '../store/event-search-store';
 import type { ConsoleStore } from '../store/store';
 import { ServiceError } from '../service-kit/service-error';
+import type { EventWithGroup } from './event-context';
 
 /** Rows per page when walking a whole search (export): bounded memory whatever the result size. */
 export const SEARCH_WALK_PAGE = 1000;
@@ -93,6 +94,12 @@ export class EventSearchService {
 
   /** One page; `nextCursor` is null on the last page. */
   async search(query: EventSearchQuery): Promise<EventSearchPage> {
+    const page = await this.searchWithGroups(query);
+    return { items: page.items.map((item) => item.event), nextCursor: page.nextCursor };
+  }
+
+  /** One page as `search` finds it, each event with the group its agent was in when it arrived. */
+  async searchWithGroups(query: EventSearchQuery): Promise<{ items: EventWithGroup[]; nextCursor: string | null }> {
     const filter = toRepoFilter(query, query.limit + 1);
     if (query.cursor !== undefined) filter.after = decodeSearchCursor(query.cursor);
     // One extra row tells whether another page exists without a COUNT.
@@ -102,7 +109,34 @@ export class EventSearchService {
     let nextCursor: string | null = null;
     if (rows.length > query.limit && last) nextCursor = encodeSearchCursor(last);
     else if (resumeAt) nextCursor = encodeSearchCursor(resumeAt);
-    return { items: page.map((row) => row.event), nextCursor };
+    return { items: page.map((row) => ({ event: row.event, groupId: row.groupId })), nextCursor };
+  }
+
+  /**
+   * How many events match, counting at most `max`: `exact: false` means "at least `count`". A
+   * filter served by a selective index is one bounded count; other filters are counted window by
+   * window like a search page, within the same time budget, so a count never scans a whole table.
+   */
+  async count(filter: EventSearchFilter, max: number): Promise<{ count: number; exact: boolean }> {
+    const repoFilter = toRepoFilter(filter, max + 1);
+    const repo = this.store.eventSearch;
+    const answer = (counted: number, complete: boolean) => (counted > max ? { count: max, exact: false } : { count: counted, exact: complete });
+    if (!needsWindows(repoFilter)) return answer(await repo.count(repoFilter), true);
+    const deadline = this.now() + this.budgetMs;
+    let counted = 0;
+    let after: EventSearchPosition | undefined;
+    for (;;) {
+      const windowStart = await this.windowStart(repoFilter, after);
+      counted += await repo.count({
+        ...repoFilter,
+        ...(after ? { after } : {}),
+        ...(windowStart !== undefined ? { fromMs: windowStart } : {}),
+        limit: max + 1 - counted,
+      });
+      if (counted > max || windowStart === undefined) return answer(counted, true);
+      after = { occurredAtMs: windowStart - 1, rowId: MAX_ROW_ID };
+      if (this.now() >= deadline) return answer(counted, false);
+    }
   }
 
   /**

@@ -135,6 +135,38 @@ export const eventsSearchSuite: StoreSuite = (context) => {
     expect(all).toEqual(['B4', 'A2', 'A1', 'A5', 'A7']);
   });
 
+  it('counts what the search finds, exactly below max and as "at least max" above it', async () => {
+    const filters: Array<Record<string, string>> = [{}, { user: 'bob' }, { type: 'usb', from: '2026-02-22T00:00:00Z' }, { q: 'xclip' }, { groupId: seed.groupBlue }, { sha256: 'b'.repeat(64) }, { q: 'nothing-matches' }];
+    for (const fields of filters) {
+      const found = (await search.search(q(fields))).items.length;
+      const { limit: _limit, cursor: _cursor, ...filter } = q(fields);
+      expect([fields, await search.count(filter, 1000)]).toEqual([fields, { count: found, exact: true }]);
+      if (found > 1) expect([fields, await search.count(filter, found - 1)]).toEqual([fields, { count: found - 1, exact: false }]);
+    }
+    // Windows of ~2 events: the count crosses windows and stays exact; with no time left after the
+    // first window it is a lower bound ("at least").
+    const windowed = (budgetMs: number) => new EventSearchService(context.store, { windowEvents: 2, budgetMs });
+    expect(await windowed(10_000).count({ q: 'xclip' }, 100)).toEqual({ count: 5, exact: true });
+    const early = await windowed(0).count({ q: 'xclip' }, 100);
+    expect(early.exact).toBe(false);
+    expect(early.count).toBeLessThan(5);
+  });
+
+  it('tells the group each event arrived in', async () => {
+    const page = await search.searchWithGroups(q({ from: '2026-03-01T00:00:00Z' }));
+    expect(page.items.map(({ event, groupId }) => `${seed.label(event)}:${groupId === seed.groupBlue ? 'blue' : groupId === seed.groupRed ? 'red' : String(groupId)}`)).toEqual([
+      'B4:blue',
+      'A4:red',
+      'B5:blue',
+      'B3:blue',
+      'B2:blue',
+      'B1:blue',
+      'A3:red',
+      'A2:red',
+      'A1:red',
+    ]);
+  });
+
   it('walks a whole search in bounded pages for export', async () => {
     const pages: number[] = [];
     for await (const page of search.pages({}, 4)) pages.push(page.length);

@@ -40,6 +40,8 @@ export interface EventSearchRepoFilter {
 
 export interface EventSearchRow extends EventSearchPosition {
   event: StoredEvent;
+  /** The agent's group when the event was ingested (null for events stored before groups were recorded). */
+  groupId: string | null;
 }
 
 export interface TypeActionFilter {
@@ -77,6 +79,8 @@ export interface AggregateSources {
 export interface EventSearchRepository {
   /** Newest first by (occurredAt, row id), at most `limit` rows. */
   search(filter: EventSearchRepoFilter): Promise<EventSearchRow[]>;
+  /** How many events `search` would find without paging, counting at most `filter.limit` (`after` applies too). */
+  count(filter: EventSearchRepoFilter): Promise<number>;
   /**
    * Events per hour (all types) from the hourly roll-up, newest hour first, at most `limit` hours:
    * the search uses it to size scan windows.

@@ -161,6 +161,8 @@ export interface PolicyRepository {
   /** The current version of the policy assigned to a group. */
   effectiveForGroup(groupId: string): Promise<PolicyVersionRecord | undefined>;
   findVersion(id: string, version: number): Promise<PolicyVersionRecord | undefined>;
+  /** The published versions with these serials (any order; serials no version has are left out). */
+  findBySerials(serials: readonly number[]): Promise<PolicyRecord[]>;
   findByName(name: string): Promise<PolicyRecord | undefined>;
 }
 

@@ -1,4 +1,4 @@
-import type { Page, Role, TriageDetail, TriagedEvent, TriageEventQuery, TriageState, TriageUpdateRequest } from '@dlp/shared';
+import type { Page, TriageBulkRequest, TriageBulkResult, TriageCount, TriageCountQuery, TriageDetail, TriagedEvent, TriageEventQuery, TriageState, TriageUpdateRequest } from '@dlp/shared';
 import type { ConsoleStore } from '../store/store';
 import type { TriageHistoryRecord, TriageStateRecord } from '../store/triage-store';
 import type { AuditService } from '../audit/audit-service';
@@ -6,12 +6,10 @@ import { ServiceError } from '../service-kit/service-error';
 import { triageGroupKey } from '../store/triage-fingerprint';
 import { triageInfoOf } from './triage-info';
 import { TriageWalk } from './triage-walk';
+import type { TriageActor } from './triage-actor';
+import { bulkTriage } from './triage-bulk';
 
-/** The officer acting (a person or an API token) and where from. */
-export interface TriageActor {
-  actor: { id: string; username: string; role: Role };
-  sourceIp: string | null;
-}
+export type { TriageActor } from './triage-actor';
 
 function recordView(record: TriageStateRecord | null): TriageDetail['event'] {
   return record ? { state: record.state, updatedBy: record.updatedBy, updatedAt: record.updatedAt } : null;
@@ -52,6 +50,17 @@ export class TriageService {
     const { cursor, limit, triageState, ...filter } = query;
     const result = await this.walk.page(filter, triageState, limit, cursor);
     return { items: result.items, nextCursor: result.nextCursor };
+  }
+
+  /** How many events the search finds, up to `max` (`exact: false`: at least `count`). */
+  count(query: TriageCountQuery): Promise<TriageCount> {
+    const { max, triageState, ...filter } = query;
+    return this.walk.count(filter, triageState, max);
+  }
+
+  /** One state and/or note on each listed event, all or nothing, audited once (see triage-bulk.ts). */
+  bulkUpdate(request: TriageBulkRequest, who: TriageActor): Promise<TriageBulkResult> {
+    return bulkTriage(this.store, this.audit, request, who);
   }
 
   async detail(agentId: string, seq: number): Promise<TriageDetail> {

@@ -115,6 +115,8 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/reports/events/week-over-week': ALL_ROLES,
   'GET /api/v1/reports/events/entity': ALL_ROLES,
   'GET /api/v1/triage/events': ALL_ROLES,
+  'GET /api/v1/triage/events/count': ALL_ROLES,
+  'POST /api/v1/triage/events/bulk': OFFICER_ADMIN,
   'GET /api/v1/triage/events/:agentId/:seq': ALL_ROLES,
   'POST /api/v1/triage/events/:agentId/:seq': OFFICER_ADMIN,
   'GET /api/v1/exports/events.csv': ALL_ROLES,

@@ -14,6 +14,7 @@ import { settingsEn } from './catalogue/settings-en';
 import { agentClockEn } from './catalogue/agent-clock-en';
 import { fleetEn } from './catalogue/fleet-en';
 import { hostEn } from './catalogue/host-en';
+import { searchEn } from './catalogue/search-en';
 
 /**
  * English UI texts. This object defines the set of message keys: every other language must provide
@@ -208,6 +209,7 @@ export const messagesEn = {
   ...agentClockEn,
   ...fleetEn,
   ...hostEn,
+  ...searchEn,
 } as const;
 
 /** A key of the UI message catalogue. */

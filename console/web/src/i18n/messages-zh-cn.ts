@@ -14,6 +14,7 @@ import { settingsZhCn } from './catalogue/settings-zh-cn';
 import { agentClockZhCn } from './catalogue/agent-clock-zh-cn';
 import { fleetZhCn } from './catalogue/fleet-zh-cn';
 import { hostZhCn } from './catalogue/host-zh-cn';
+import { searchZhCn } from './catalogue/search-zh-cn';
 import type { MessageKey } from './messages-en';
 
 /** Simplified Chinese UI texts; the type forces the same keys as the English catalogue. */
@@ -204,4 +205,5 @@ export const messagesZhCn: Record<MessageKey, string> = {
   ...agentClockZhCn,
   ...fleetZhCn,
   ...hostZhCn,
+  ...searchZhCn,
 };

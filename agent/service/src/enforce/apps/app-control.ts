@@ -37,7 +37,7 @@ export interface AppDecisionReport {
   /** Found running by the /proc second line although pre-exec blocking is in force: a bypass. */
   secondLine?: boolean;
   policySerial: number | null;
-  method: 'fanotify' | 'proc-scan';
+  method: 'fanotify' | 'bpf-lsm' | 'proc-scan';
   process: {
     pid: number;
     ppid?: number;
@@ -48,7 +48,7 @@ export interface AppDecisionReport {
     /** Identical decisions folded into this one by rate limiting. */
     suppressed?: number;
     /** Not an exec: the dynamic loader (`loader`) or an interpreter (`script`) opened the file. */
-    via?: 'loader' | 'script';
+    via?: 'loader' | 'script' | 'mapped';
     /** With `via`: the loader's or interpreter's real path. */
     interpreter?: string;
   };

@@ -54,36 +54,49 @@ interface CountRow {
 
 const toBucket = (row: CountRow): BucketCount => ({ startMs: row.start_ms, type: row.type, action: row.action, count: row.count });
 
+/** The conditions of a search (every filter and the keyset position), shared by search and count. */
+function searchWhere(filter: EventSearchRepoFilter): Where {
+  const where = new Where();
+  where.add('occurred_at_ms >= ?', filter.fromMs);
+  where.add('occurred_at_ms < ?', filter.toMs);
+  where.add('group_id = ?', filter.groupId);
+  where.add('agent_id = ?', filter.agentId);
+  where.add('user_name = ?', filter.user);
+  where.add('host = ?', filter.host);
+  where.add('type = ?', filter.type);
+  where.add('action = ?', filter.action);
+  where.add('severity = ?', filter.severity);
+  where.add('rule_id = ?', filter.ruleId);
+  where.add('device_key = ?', filter.deviceKey);
+  // `vid:pid` and `vid:pid:<serial>` sort between `vid:pid` and `vid:pid;` (';' follows ':').
+  if (filter.deviceModel !== undefined) where.add('device_key >= ? AND device_key < ?', filter.deviceModel, `${filter.deviceModel};`);
+  if (filter.deviceSerial !== undefined) where.add("device_key LIKE ? ESCAPE '\\'", `____:____:${escapeLike(filter.deviceSerial)}`);
+  where.add('sha256 = ?', filter.sha256);
+  if (filter.text !== undefined) where.add("search_text LIKE ? ESCAPE '\\'", likeContains(filter.text));
+  if (filter.after) {
+    // Keyset: strictly after the last row of the previous page in (occurred_at_ms, row_id) DESC.
+    where.add('occurred_at_ms <= ? AND (occurred_at_ms < ? OR row_id < ?)', filter.after.occurredAtMs, filter.after.occurredAtMs, filter.after.rowId);
+  }
+  return where;
+}
+
 /** Search, aggregations and purges over the extracted event columns and the roll-up tables. */
 export function sqlEventSearchRepository(sql: SqlStatements): EventSearchRepository {
   return {
     async search(filter: EventSearchRepoFilter) {
-      const where = new Where();
-      where.add('occurred_at_ms >= ?', filter.fromMs);
-      where.add('occurred_at_ms < ?', filter.toMs);
-      where.add('group_id = ?', filter.groupId);
-      where.add('agent_id = ?', filter.agentId);
-      where.add('user_name = ?', filter.user);
-      where.add('host = ?', filter.host);
-      where.add('type = ?', filter.type);
-      where.add('action = ?', filter.action);
-      where.add('severity = ?', filter.severity);
-      where.add('rule_id = ?', filter.ruleId);
-      where.add('device_key = ?', filter.deviceKey);
-      // `vid:pid` and `vid:pid:<serial>` sort between `vid:pid` and `vid:pid;` (';' follows ':').
-      if (filter.deviceModel !== undefined) where.add('device_key >= ? AND device_key < ?', filter.deviceModel, `${filter.deviceModel};`);
-      if (filter.deviceSerial !== undefined) where.add("device_key LIKE ? ESCAPE '\\'", `____:____:${escapeLike(filter.deviceSerial)}`);
-      where.add('sha256 = ?', filter.sha256);
-      if (filter.text !== undefined) where.add("search_text LIKE ? ESCAPE '\\'", likeContains(filter.text));
-      if (filter.after) {
-        // Keyset: strictly after the last row of the previous page in (occurred_at_ms, row_id) DESC.
-        where.add('occurred_at_ms <= ? AND (occurred_at_ms < ? OR row_id < ?)', filter.after.occurredAtMs, filter.after.occurredAtMs, filter.after.rowId);
-      }
-      const rows = await sql.all<EventColumnsRow & { row_id: number }>(
-        `SELECT row_id, ${eventColumns()} FROM events ${where.sql} ORDER BY occurred_at_ms DESC, row_id DESC LIMIT ?`,
+      const where = searchWhere(filter);
+      const rows = await sql.all<EventColumnsRow & { row_id: number; group_id: string | null }>(
+        `SELECT row_id, group_id, ${eventColumns()} FROM events ${where.sql} ORDER BY occurred_at_ms DESC, row_id DESC LIMIT ?`,
         [...where.params, filter.limit],
       );
-      return rows.map((row) => ({ rowId: row.row_id, occurredAtMs: Number(row.occurred_at_ms), event: eventFromRow(row) }));
+      return rows.map((row) => ({ rowId: row.row_id, occurredAtMs: Number(row.occurred_at_ms), event: eventFromRow(row), groupId: row.group_id }));
+    },
+
+    async count(filter: EventSearchRepoFilter) {
+      const where = searchWhere(filter);
+      // The LIMIT inside bounds the work: the engine stops reading after `limit` matches.
+      const row = await sql.get<{ count: number }>(`SELECT count(*) AS count FROM (SELECT 1 AS one FROM events ${where.sql} LIMIT ?) AS capped`, [...where.params, filter.limit]);
+      return Number(row?.count ?? 0);
     },
 
     async hourTotals(range, limit) {

@@ -87,6 +87,14 @@ export function sqlPolicyRepository(sql: SqlStatements): PolicyRepository {
       const row = await sql.get<PolicyVersionRow>(`SELECT ${VERSION_COLUMNS} FROM policy_versions v WHERE v.policy_id = ? AND v.version = ?`, [id, version]);
       return row ? toVersion(row) : undefined;
     },
+    async findBySerials(serials) {
+      if (serials.length === 0) return [];
+      const rows = await sql.all<PolicyRow>(
+        `SELECT policy_id AS id, name, mode, version, serial, published_at FROM policy_versions WHERE serial IN (${serials.map(() => '?').join(', ')})`,
+        [...serials],
+      );
+      return rows.map(toPolicy);
+    },
     async findByName(name) {
       const row = await sql.get<PolicyRow>(`SELECT ${CURRENT_COLUMNS} FROM policies p WHERE p.name = ? ORDER BY p.published_at DESC LIMIT 1`, [name]);
       return row ? toPolicy(row) : undefined;

@@ -32,6 +32,9 @@ export function describeCapabilities(report: CapabilityReport, os: AgentInfo['os
   } else {
     lines.push({ level: 'absent', text: t('cap.apps.none') });
   }
+  // The BPF LSM adds to fanotify where the kernel runs it; a kernel without it is the platform's limit, not a fault.
+  if (apps.lsm?.state === 'active') lines.push({ level: 'in-force', text: t('cap.apps.lsmActive') });
+  else if (apps.lsm && apps.lsm.state !== 'off') lines.push({ level: 'residual', text: t('cap.apps.lsmMissing', { reason: apps.lsm.message ?? apps.lsm.state }) });
 
   if (report.usb.method === 'sysfs-authorized') {
     lines.push({ level: 'in-force', text: report.usb.mountGuard ? `${t('cap.usb.sysfs')} · ${t('cap.usb.mountGuard')}` : t('cap.usb.sysfs') });

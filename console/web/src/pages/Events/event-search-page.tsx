@@ -1,83 +1,145 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { eventAction, eventType, severity as severities, triageState, type StoredEvent } from '@dlp/shared';
+import { roleMay, type TriageBulkResult, type TriageDetail, type TriagedEvent } from '@dlp/shared';
 import { useApi } from '../../api';
 import { PagedList } from '../../components/paged-list';
-import { EnumOptions } from '../../components/enum-options';
 import { useCursorPages } from '../../hooks/use-cursor-pages';
-import { formatDateTime, useI18n, type MessageKey } from '../../i18n';
-import { EventCells, EventColumnHeaders, type EventColumn } from '../../components/event-cells';
+import { useLoader } from '../../hooks/use-loader';
+import { useI18n } from '../../i18n';
 import { browserTimeZone } from '../../components/time-zone';
-import { pushParams, replaceParams, useHashParams } from '../../router/hash-router';
-import { paramsOfSearch, SEARCH_PATH, searchFiltersFromParams, searchHref, selectedEventOf, type EventRef } from '../../router/event-search-link';
+import { hrefWithParams, pushParams, replaceParams, useHashParams } from '../../router/hash-router';
+import { SEARCH_PATH, selectedEventOf, type EventRef } from '../../router/event-search-link';
+import { useCurrentUser } from '../../session/session-context';
+import { BulkTriageBar } from './bulk-triage-bar';
+import { ResultCount } from './result-count';
+import { SearchFilterForm } from './search-filter-form';
 import { formOfFilters, toTriageFilters, type SearchFormInput } from './search-filters';
-import { TriageChip } from './triage-chip';
+import { addressSearchOf, paramsOfAddressSearch, resolvedFilters, type AddressSearch, type RangePreset } from './search-range';
+import { SearchResultsTable } from './search-results-table';
+import { clickAll, clickRow, NO_SELECTION } from './search-selection';
+import { eventKeyOf, NO_OVERRIDES, withBulk, withDetail } from './triage-overrides';
 import { TriageDrawer } from './triage-drawer';
+import { useSearchKeys } from './use-search-keys';
 
 const PAGE_SIZE = 100;
-const COLUMNS: readonly EventColumn[] = ['host', 'user', 'type', 'action', 'severity', 'subject'];
 
-const SELECTS: Record<'type' | 'action' | 'severity' | 'triageState', { options: readonly string[]; prefix: string }> = {
-  type: { options: eventType.options, prefix: 'type' },
-  action: { options: eventAction.options, prefix: 'action' },
-  severity: { options: severities.options, prefix: 'severity' },
-  triageState: { options: triageState.options, prefix: 'triage.state' },
-};
+/** The address of a search (canonical: the same search always gives the same text). */
+const hrefOf = (search: AddressSearch, selected: EventRef | null = null) => hrefWithParams(SEARCH_PATH, paramsOfAddressSearch(search, selected));
 
-const sameEvent = (event: StoredEvent, ref: EventRef | null) => ref !== null && event.agentId === ref.agentId && event.seq === ref.seq;
+/** Gives focus to an event's row (after its drawer closed, or when j/k reach it). */
+function focusRow(key: string): void {
+  document.querySelector<HTMLElement>(`tr[data-event-key="${key}"]`)?.focus();
+}
 
 /**
- * Officers' event search: every filter, triage state chips, the triage drawer and CSV export of the
- * same search. The applied filters and the open drawer live in the address (issue 17 item 2): a
- * reload, a bookmark or a link from another page opens the same search.
+ * Officers' event search: every filter with time presets, the result count, why each event happened,
+ * triage one at a time (drawer) or in bulk (ticked rows), and CSV export of the same search. The
+ * filters, the preset and the open drawer live in the address (issue 17 items 2 and 3). A triage
+ * change patches the rows in place: the loaded list and the scroll position stay.
  */
 export function EventSearchPage() {
   const { t, language } = useI18n();
   const api = useApi();
+  const canTriage = roleMay('triage', useCurrentUser()?.role);
   const params = useHashParams();
-  const filters = searchFiltersFromParams(params);
-  const selectedRef = selectedEventOf(params);
+  const address = addressSearchOf(params);
+  const addressKey = hrefOf(address);
+  // A preset is relative: "now" is taken when the search is applied (or applied again), not per render.
+  const [anchor, setAnchor] = useState(() => ({ key: addressKey, ms: Date.now() }));
+  if (anchor.key !== addressKey) setAnchor({ key: addressKey, ms: Date.now() });
+  const filters = resolvedFilters(address, anchor.ms);
   const filtersKey = JSON.stringify(filters);
+  const selectedRef = selectedEventOf(params);
   const pages = useCursorPages((page) => api.triage.search(filters, page), filtersKey, PAGE_SIZE);
+  const count = useLoader(() => api.triage.count(filters), filtersKey);
   const [draft, setDraft] = useState<SearchFormInput>(() => formOfFilters(filters));
-  // The form follows the address when it changes from outside (Back, a link): older pages go too.
+  const [draftPreset, setDraftPreset] = useState<RangePreset | null>(address.preset);
+  const [overrides, setOverrides] = useState(NO_OVERRIDES);
+  const [selection, setSelection] = useState(NO_SELECTION);
+  const [activeKey, setActiveKey] = useState<string | null>(null);
+  // Another search (the form, a preset, Back, a link): the form follows, older pages and marks go.
   const [draftOf, setDraftOf] = useState(filtersKey);
   if (draftOf !== filtersKey) {
     setDraftOf(filtersKey);
     setDraft(formOfFilters(filters));
+    setDraftPreset(address.preset);
+    setOverrides(NO_OVERRIDES);
+    setSelection(NO_SELECTION);
+    setActiveKey(null);
     pages.reset();
   }
-  const selected = pages.items.find(({ event }) => sameEvent(event, selectedRef))?.event ?? null;
-  const openDrawer = (event: StoredEvent | null) => replaceParams(SEARCH_PATH, paramsOfSearch(filters, event && { agentId: event.agentId, seq: event.seq }));
 
-  // A link to one event (from the host page) shows its row: scrolled to, once it is loaded.
-  const selectedKey = selected ? `${selected.agentId}/${selected.seq}` : '';
+  const items = pages.items;
+  const keys = items.map((item) => eventKeyOf(item.event));
+  const selected = selectedRef ? (items.find((item) => eventKeyOf(item.event) === eventKeyOf(selectedRef)) ?? null) : null;
+  const openKey = selected ? eventKeyOf(selected.event) : null;
+  const openDrawer = (item: TriagedEvent | null) => replaceParams(SEARCH_PATH, paramsOfAddressSearch(address, item && { agentId: item.event.agentId, seq: item.event.seq }));
+
+  // The open event's row is in view (a link from the host page, or j/k with the drawer open).
   useEffect(() => {
-    if (selectedKey !== '') document.querySelector(`tr[data-event-key="${selectedKey}"]`)?.scrollIntoView({ block: 'center' });
-  }, [selectedKey]);
+    if (openKey !== null) document.querySelector(`tr[data-event-key="${openKey}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [openKey]);
 
+  const open = (item: TriagedEvent) => {
+    setActiveKey(eventKeyOf(item.event));
+    openDrawer(item);
+  };
+  const close = () => {
+    openDrawer(null);
+    if (openKey !== null) focusRow(openKey);
+  };
+  useSearchKeys({
+    move: (step) => {
+      if (keys.length === 0) return;
+      const at = activeKey === null ? -1 : keys.indexOf(activeKey);
+      const index = at < 0 ? 0 : Math.min(keys.length - 1, Math.max(0, at + step));
+      const key = keys[index];
+      const item = items[index];
+      if (key === undefined || item === undefined) return;
+      setActiveKey(key);
+      // With the drawer open it follows (and takes focus); otherwise the row gets focus.
+      if (openKey !== null) openDrawer(item);
+      else focusRow(key);
+    },
+    toggle: () => {
+      if (canTriage && activeKey !== null) setSelection(clickRow(selection, keys, activeKey, false));
+    },
+  });
+
+  const go = (next: AddressSearch) => {
+    if (hrefOf(next) !== addressKey) {
+      pushParams(SEARCH_PATH, paramsOfAddressSearch(next));
+      return;
+    }
+    // The same search again asks the console again (new events may have arrived; a preset moves on).
+    if (address.preset !== null) {
+      setAnchor({ key: addressKey, ms: Date.now() });
+      return;
+    }
+    setOverrides(NO_OVERRIDES);
+    setSelection(NO_SELECTION);
+    pages.reset();
+    void pages.first.reload();
+    void count.reload();
+  };
+  const withoutTimes = (draftFilters: ReturnType<typeof toTriageFilters>) => {
+    const { from: _from, to: _to, ...rest } = draftFilters;
+    return rest;
+  };
   const apply = (formEvent: FormEvent<HTMLFormElement>) => {
     formEvent.preventDefault();
-    const next = toTriageFilters(draft, filters);
-    // The same search again asks the console again (new events may have arrived).
-    if (searchHref(next) === searchHref(filters)) void pages.first.reload();
-    else pushParams(SEARCH_PATH, paramsOfSearch(next));
+    const typed = toTriageFilters(draft, filters);
+    go(draftPreset === null ? { filters: typed, preset: null } : { filters: withoutTimes(typed), preset: draftPreset });
   };
-  // aria-label: the field's name alone (a wrapping label would add the chosen option's text).
-  const text = (name: keyof SearchFormInput, type = 'text') => (
-    <label className="inline-field">
-      <span>{t(`search.filter.${name}` as MessageKey)}</span>
-      <input name={name} type={type} aria-label={t(`search.filter.${name}` as MessageKey)} value={draft[name]} onChange={(change) => setDraft({ ...draft, [name]: change.target.value })} />
-    </label>
-  );
-  const select = (name: keyof typeof SELECTS) => (
-    <label className="inline-field">
-      <span>{t(`search.filter.${name}` as MessageKey)}</span>
-      <select name={name} aria-label={t(`search.filter.${name}` as MessageKey)} value={draft[name]} onChange={(change) => setDraft({ ...draft, [name]: change.target.value })}>
-        <option value="">{t('events.filter.all')}</option>
-        <EnumOptions options={SELECTS[name].options} label={(option) => t(`${SELECTS[name].prefix}.${option}` as MessageKey)} />
-      </select>
-    </label>
-  );
+
+  const onDrawerChanged = (detail: TriageDetail) => {
+    setOverrides((previous) => withDetail(previous, items, detail));
+    if (filters.triageState !== undefined) void count.reload();
+  };
+  const onBulkChanged = (result: TriageBulkResult) => {
+    setOverrides((previous) => withBulk(previous, items, result));
+    if (filters.triageState !== undefined) void count.reload();
+  };
+  const ticked = items.filter((item) => selection.keys.has(eventKeyOf(item.event))).map(({ event }) => ({ agentId: event.agentId, seq: event.seq }));
 
   return (
     <main className="page">
@@ -90,68 +152,39 @@ export function EventSearchPage() {
           {t('search.export')}
         </a>
       </div>
-      <form className="filter-bar filter-form" onSubmit={apply} aria-label={t('events.filters')}>
-        {text('from', 'datetime-local')}
-        {text('to', 'datetime-local')}
-        {text('agentId')}
-        {text('host')}
-        {text('user')}
-        {select('type')}
-        {select('action')}
-        {select('severity')}
-        {select('triageState')}
-        {text('ruleId')}
-        {text('device')}
-        {text('deviceSerial')}
-        {text('sha256')}
-        {text('q', 'search')}
-        <button type="submit" className="button">
-          {t('search.apply')}
-        </button>
-      </form>
+      <SearchFilterForm
+        draft={draft}
+        preset={draftPreset}
+        onDraft={(next, preset) => {
+          setDraft(next);
+          setDraftPreset(preset);
+        }}
+        onPreset={(preset) => go({ filters: withoutTimes(toTriageFilters(draft, filters)), preset })}
+        onSubmit={apply}
+      />
+      <div className="search-toolbar">
+        <ResultCount count={count} shown={items.length} />
+        <p className="muted small">{t('search.keys')}</p>
+      </div>
       <PagedList pages={pages} empty={t('search.empty')} olderLabel={t('events.loadOlder')}>
-        {(items) => (
-          <div className="table-wrap">
-            <table className="data-table events-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('events.col.time')}</th>
-                  <EventColumnHeaders columns={COLUMNS} />
-                  <th scope="col">{t('search.col.triage')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map(({ event, triage }) => (
-                  <tr
-                    key={`${event.agentId}/${event.seq}`}
-                    data-event-seq={event.seq}
-                    data-event-key={`${event.agentId}/${event.seq}`}
-                    className={sameEvent(event, selectedRef) ? 'row-selected' : undefined}
-                  >
-                    <td className="cell-time">{formatDateTime(event.placedAt ?? event.occurredAt, language)}</td>
-                    <EventCells event={event} columns={COLUMNS} />
-                    <td>
-                      <button type="button" className="chip-button" onClick={() => openDrawer(event)} aria-label={t('search.openTriage', { seq: event.seq, host: event.host })}>
-                        <TriageChip triage={triage} />
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+        {(shown) => (
+          <SearchResultsTable
+            items={shown}
+            overrides={overrides}
+            selection={canTriage ? selection : null}
+            onClickRow={(key, shift) => setSelection(clickRow(selection, keys, key, shift))}
+            onClickAll={() => setSelection(clickAll(selection, keys))}
+            activeKey={activeKey}
+            openKey={openKey}
+            onActivate={setActiveKey}
+            onOpen={open}
+          />
         )}
       </PagedList>
+      {/* After the list, sticky at the window's bottom: in reach wherever the ticked rows are. */}
+      {canTriage && <BulkTriageBar selected={ticked} onChanged={onBulkChanged} onClear={() => setSelection(NO_SELECTION)} />}
       {selected && (
-        <TriageDrawer
-          key={`${selected.agentId}/${selected.seq}`}
-          event={selected}
-          onClose={() => openDrawer(null)}
-          onChanged={() => {
-            pages.reset();
-            void pages.first.reload();
-          }}
-        />
+        <TriageDrawer key={eventKeyOf(selected.event)} event={selected.event} context={selected.context} onClose={close} onChanged={onDrawerChanged} />
       )}
     </main>
   );

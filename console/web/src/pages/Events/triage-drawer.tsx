@@ -1,5 +1,5 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
-import { roleMay, triageState as triageStates, type StoredEvent, type TriageDetail, type TriageScope, type TriageState } from '@dlp/shared';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { roleMay, triageState as triageStates, type EventContext, type StoredEvent, type TriageDetail, type TriageScope, type TriageState } from '@dlp/shared';
 import { useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
 import { useAction } from '../../hooks/use-action';
@@ -7,13 +7,17 @@ import { useLoader } from '../../hooks/use-loader';
 import { formatDateTime, useI18n } from '../../i18n';
 import { useCurrentUser } from '../../session/session-context';
 import { EventSubjectSummary } from '../../components/event-subject';
+import { ActionBadge, SeverityLabel } from '../../components/badges';
 import { TriageChip } from './triage-chip';
+import { groupText, policyText } from './event-why';
 
 /**
- * A side panel for one event: its effective triage state, a form to set the state of the event or of
- * every identical event and to add a note (officers and admins), and the history of both.
+ * A side panel for one event: what happened and why (rule, action, severity, policy version,
+ * group), its effective triage state, a form to set the state of the event or of every identical
+ * event and to add a note (officers and admins), and the history of both. It takes focus when it
+ * opens (keyboard users land in it, not 100 rows above); the page gives focus back to the row.
  */
-export function TriageDrawer({ event, onClose, onChanged }: { event: StoredEvent; onClose(): void; onChanged(detail: TriageDetail): void }) {
+export function TriageDrawer({ event, context, onClose, onChanged }: { event: StoredEvent; context: EventContext; onClose(): void; onChanged(detail: TriageDetail): void }) {
   const { t, language } = useI18n();
   const api = useApi();
   const user = useCurrentUser();
@@ -24,6 +28,12 @@ export function TriageDrawer({ event, onClose, onChanged }: { event: StoredEvent
   const [state, setState] = useState<TriageState | ''>('');
   const [scope, setScope] = useState<TriageScope>('event');
   const [note, setNote] = useState('');
+  const panel = useRef<HTMLElement>(null);
+  const policy = policyText(event, context, t);
+
+  useEffect(() => {
+    panel.current?.focus();
+  }, []);
 
   useEffect(() => {
     const onKey = (keyEvent: KeyboardEvent) => {
@@ -46,7 +56,7 @@ export function TriageDrawer({ event, onClose, onChanged }: { event: StoredEvent
 
   const current = detail.data;
   return (
-    <aside className="drawer" role="dialog" aria-modal="false" aria-labelledby={titleId}>
+    <aside ref={panel} tabIndex={-1} className="drawer" role="dialog" aria-modal="false" aria-labelledby={titleId} data-event-key={`${event.agentId}/${event.seq}`}>
       <div className="dialog-heading">
         <h2 id={titleId}>{t('triage.title')}</h2>
         <button type="button" className="button button-small" onClick={onClose}>
@@ -68,10 +78,31 @@ export function TriageDrawer({ event, onClose, onChanged }: { event: StoredEvent
         <dd>{event.host}</dd>
         <dt>{t('events.col.user')}</dt>
         <dd>{event.user ?? t('common.none')}</dd>
+        <dt>{t('events.col.type')}</dt>
+        <dd>{t(`type.${event.type}`)}</dd>
         <dt>{t('events.col.subject')}</dt>
         <dd>
           <EventSubjectSummary subject={event.subject} />
         </dd>
+      </dl>
+      <h3>{t('search.drawer.why')}</h3>
+      <dl className="drawer-facts" data-testid="drawer-why">
+        <dt>{t('events.col.rule')}</dt>
+        <dd className="mono">{event.ruleId ?? t('common.none')}</dd>
+        <dt>{t('events.col.action')}</dt>
+        <dd>
+          <ActionBadge action={event.action} />
+        </dd>
+        <dt>{t('events.col.severity')}</dt>
+        <dd>
+          <SeverityLabel severity={event.severity} />
+        </dd>
+        <dt>{t('search.col.policy')}</dt>
+        <dd>{policy.title !== undefined ? `${policy.text} · ${policy.title}` : policy.text}</dd>
+        <dt>{t('search.col.group')}</dt>
+        <dd>{groupText(context, t)}</dd>
+      </dl>
+      <dl className="drawer-facts">
         <dt>{t('triage.current')}</dt>
         <dd data-testid="triage-current">{current ? <TriageChip triage={current.effective} /> : t('app.loading')}</dd>
       </dl>

@@ -1,6 +1,6 @@
 import { appsSection } from '@dlp/shared';
 import { appDecisionOf, sentRuleSet } from './exec-decision-report';
-import type { ExecDecision } from './exec-guard-types';
+import { toExecDecision, type ExecDecision } from './exec-guard-types';
 
 const TOOL_SHA = 'ab'.repeat(32);
 const apps = appsSection.parse({ failMode: 'closed', rules: [{ id: 'no-tool', action: 'block', kind: 'name', value: 'tool' }] });
@@ -19,6 +19,8 @@ const decision = (overrides: Partial<ExecDecision>): ExecDecision => ({
   generation: 3,
   via: 'exec',
   interpreter: null,
+  method: 'fanotify',
+  lsmReason: null,
   ...overrides,
 });
 
@@ -62,5 +64,18 @@ describe('helper decisions as app decisions', () => {
 
   it('leave an exec without an absolute path to the caller', () => {
     expect(appDecisionOf(decision({ report: 'timeout', exePath: '(unknown)', name: '(unknown)' }), enforce)).toBeNull();
+  });
+
+  it('name the BPF LSM as the method, and its own reason as the rule where no policy rule refused the file', () => {
+    const lsm = toExecDecision({
+      type: 'decision', verdict: 'deny', report: 'blocked', pid: 12, uid: 65534, path: '/proc/self/fd/4', sha256: null, ruleId: null,
+      suppressed: 0, generation: 3, method: 'bpf-lsm', lsmReason: 'anonymous-exec',
+    });
+    expect(appDecisionOf(lsm, enforce)).toMatchObject({ action: 'blocked', method: 'bpf-lsm', ruleId: 'lsm:anonymous-exec' });
+    const mapped = toExecDecision({
+      type: 'decision', verdict: 'deny', report: 'blocked', pid: 12, uid: 65534, path: '/home/bob/tool', sha256: TOOL_SHA, ruleId: 'no-tool',
+      suppressed: 0, generation: 3, method: 'bpf-lsm', lsmReason: 'known-blocked', via: 'mapped', interpreter: '/usr/bin/python3.11',
+    });
+    expect(appDecisionOf(mapped, enforce)).toMatchObject({ method: 'bpf-lsm', ruleId: 'no-tool', process: { via: 'mapped', interpreter: '/usr/bin/python3.11', sha256: TOOL_SHA } });
   });
 });

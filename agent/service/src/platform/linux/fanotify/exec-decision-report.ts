@@ -51,7 +51,7 @@ export function appDecisionOf(decision: ExecDecision, sent: SentRuleSet | undefi
     ...(subject.via ? { via: subject.via } : {}),
     ...(subject.interpreter ? { interpreter: subject.interpreter } : {}),
   };
-  const base = { policySerial: sent?.serial ?? null, method: 'fanotify' as const, process };
+  const base = { policySerial: sent?.serial ?? null, method: decision.method, process };
   switch (decision.report) {
     case 'blocked':
     case 'would-block':

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { EventSubject } from '@dlp/shared';
-import type { HelperDecisionMessage, HelperStatsMessage } from './helper-messages';
+import type { HelperDecisionMessage, HelperLsmMessage, HelperStatsMessage, LsmRefusalReason } from './helper-messages';
 
 export interface ExecGuardOptions {
   /** The helper binary; defaults to locateExecGuardHelper(). */
@@ -12,6 +12,13 @@ export interface ExecGuardOptions {
   marks: 'all' | readonly string[];
   /** Execs by this pid are always allowed (default: this process). */
   agentPid?: number;
+  /**
+   * Load the helper's BPF LSM programs where the kernel runs the BPF LSM (native/bpf/dlp-lsm.bpf.c):
+   * memfd execs, file systems not yet marked and known-refused files mapped as code are refused
+   * in the kernel too. Default: on with `marks: 'all'` (production), off with a list (tests that
+   * mark a tmpfs of their own must not change how the rest of the host runs).
+   */
+  bpfLsm?: boolean;
   /** Threads hashing executables in the helper (default 2). */
   hashThreads?: number;
   /** How often the helper sends stats unasked, ms (default 10000; 0 = only on request). */
@@ -62,9 +69,15 @@ export interface ExecDecision {
   suppressed: number;
   /** The rule-set generation that decided (ExecGuard.applyPolicy's return value). */
   generation: number;
-  /** exec, or loader/script: the file was opened by the dynamic loader or an interpreter (`interpreter`). */
-  via: 'exec' | 'loader' | 'script';
+  /**
+   * exec; loader/script: the file was opened by the dynamic loader or an interpreter
+   * (`interpreter`); mapped: a process (`interpreter`) tried to map it as code (BPF LSM).
+   */
+  via: 'exec' | 'loader' | 'script' | 'mapped';
   interpreter: string | null;
+  /** fanotify (the helper's content decision) or bpf-lsm (the helper's BPF LSM programs refused it in the kernel). */
+  method: 'fanotify' | 'bpf-lsm';
+  lsmReason: LsmRefusalReason | null;
 }
 
 export type ExecGuardStats = Omit<HelperStatsMessage, 'type'>;
@@ -88,6 +101,8 @@ export interface ExecGuardDown {
 /** What the agent's capability report needs (CapabilityReport.apps.helper). */
 export interface ExecGuardStatus {
   running: boolean;
+  /** The BPF LSM half as the running helper reported it at start; null before it did. */
+  lsm: { state: HelperLsmMessage['state']; message?: string } | null;
   restarts: number;
   timeouts: number;
   cacheHitRate: number;
@@ -115,11 +130,14 @@ export function toExecDecision(message: HelperDecisionMessage): ExecDecision {
     exePath: message.path,
     name: path.posix.basename(message.path),
     sha256: message.sha256,
-    ruleId: message.ruleId,
+    // The LSM's own refusals (memfd, a file system not yet marked) have no policy rule: their rule is the LSM's.
+    ruleId: message.ruleId ?? (message.lsmReason && message.lsmReason !== 'known-blocked' ? `lsm:${message.lsmReason}` : null),
     suppressed: message.suppressed,
     generation: message.generation,
     via: message.via ?? 'exec',
     interpreter: message.interpreter ?? null,
+    method: message.method ?? 'fanotify',
+    lsmReason: message.lsmReason ?? null,
   };
 }
 
@@ -136,7 +154,7 @@ export function processSubjectOf(decision: ExecDecision): Extract<EventSubject, 
     exePath: decision.exePath,
     name: printableName,
     ...(decision.sha256 ? { sha256: decision.sha256 } : {}),
-    method: 'fanotify',
+    method: decision.method,
     ...(decision.suppressed > 0 ? { suppressed: decision.suppressed } : {}),
     // The helper sends these only for loader/script opens; a path it could not print stays out.
     ...(decision.via !== 'exec' ? { via: decision.via } : {}),

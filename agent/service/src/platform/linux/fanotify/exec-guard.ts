@@ -69,6 +69,7 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
   private stopping = false;
   private stopped: Promise<void> | null = null;
   private lastStats: ExecGuardStats | null = null;
+  private lsm: ExecGuardStatus['lsm'] = null;
   private timeoutsOfEarlierHelpers = 0;
   private backstopKillsSeen = 0;
 
@@ -154,6 +155,7 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
     const lookups = stats ? stats.cacheHits + stats.cacheMisses : 0;
     return {
       running: this.inForce,
+      lsm: this.lsm,
       restarts: this.restartCount,
       timeouts: this.timeoutsOfEarlierHelpers + (stats?.timeouts ?? 0),
       cacheHitRate: stats && lookups > 0 ? stats.cacheHits / lookups : 0,
@@ -216,6 +218,7 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
     if (this.options.hashThreads !== undefined) args.push('--hash-threads', String(this.options.hashThreads));
     args.push('--stats-interval-ms', String(this.options.statsIntervalMs ?? 10_000));
     args.push('--report-interval-ms', String(this.options.reportIntervalMs ?? 1000));
+    args.push('--bpf-lsm', (this.options.bpfLsm ?? this.options.marks === 'all') ? 'on' : 'off');
     return args;
   }
 
@@ -273,6 +276,10 @@ export class ExecGuard extends EventEmitter<ExecGuardEvents> {
       case 'marks':
         for (const waiter of this.marksWaiters.splice(0)) waiter.resolve(this.superblockLines);
         this.superblockLines = [];
+        return;
+      case 'lsm':
+        this.lsm = { state: message.state, ...(message.message ? { message: message.message } : {}) };
+        if (message.state === 'failed') this.emit('problem', `helper: BPF LSM not loaded: ${message.message ?? 'unknown reason'}`);
         return;
       case 'opens':
       case 'pong':

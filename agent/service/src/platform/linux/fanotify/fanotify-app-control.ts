@@ -131,6 +131,7 @@ export class FanotifyAppControl implements AppControl {
         // Rounded: the report is re-sent whenever it changes, and the third decimal is noise.
         cacheHitRate: Math.round(status.cacheHitRate * 100) / 100,
       },
+      ...(status.lsm ? { lsm: { state: status.lsm.state, ...(status.lsm.message ? { message: status.lsm.message.slice(0, 200) } : {}) } } : {}),
     };
   }
 

@@ -6,6 +6,18 @@ import { z } from 'zod';
  */
 const count = z.number().int().min(0);
 
+/** Why the helper's BPF LSM refused a file (see lsm-guard.c and docs/API.md). */
+export const LSM_REFUSAL_REASONS = ['anonymous-exec', 'unmarked-user-namespace-filesystem', 'unmarked-fuse', 'known-blocked'] as const;
+export type LsmRefusalReason = (typeof LSM_REFUSAL_REASONS)[number];
+
+/** Once at start: whether the BPF LSM half is in force, and why not. */
+export const helperLsmMessage = z.object({
+  type: z.literal('lsm'),
+  state: z.enum(['active', 'off', 'unavailable', 'failed']),
+  message: z.string().max(400).optional(),
+});
+export type HelperLsmMessage = z.infer<typeof helperLsmMessage>;
+
 /**
  * One decision worth reporting: a block, a would-block (monitor mode), a timeout, or an exec an
  * exception rule (`exception:<id>`) let through.
@@ -23,10 +35,16 @@ export const helperDecisionMessage = z.object({
   /** Identical decisions folded into this report by the helper's rate limiter. */
   suppressed: count,
   generation: count,
-  /** How the file was reached: absent or `exec` for an exec; `loader`/`script` when the dynamic loader or an interpreter opened it. */
-  via: z.enum(['exec', 'loader', 'script']).optional(),
-  /** The loader or interpreter that opened it. */
+  /**
+   * How the file was reached: absent or `exec` for an exec; `loader`/`script` when the dynamic loader
+   * or an interpreter opened it; `mapped` when a process mapped it as code (BPF LSM only).
+   */
+  via: z.enum(['exec', 'loader', 'script', 'mapped']).optional(),
+  /** The loader or interpreter that opened it, or the program that tried to map it as code. */
   interpreter: z.string().max(4096).optional(),
+  /** Present when the BPF LSM refused it (native/bpf/dlp-lsm.bpf.c), with its reason. */
+  method: z.literal('bpf-lsm').optional(),
+  lsmReason: z.enum(LSM_REFUSAL_REASONS).optional(),
 });
 export type HelperDecisionMessage = z.infer<typeof helperDecisionMessage>;
 
@@ -60,6 +78,10 @@ export const helperStatsMessage = z.object({
   superblocksRefused: count.optional(),
   mountNamespaces: count.optional(),
   mountScans: count.optional(),
+  /** BPF LSM: refusals reported, files refused before and now refused as code too, reports lost (ring buffer full). */
+  lsmRefusals: count.optional(),
+  lsmKnownBlocked: count.optional(),
+  lsmDropped: count.optional(),
 });
 export type HelperStatsMessage = z.infer<typeof helperStatsMessage>;
 
@@ -81,6 +103,7 @@ export type SuperblockMark = z.infer<typeof superblockMessage>;
 export const helperMessage = z.discriminatedUnion('type', [
   helperDecisionMessage,
   helperStatsMessage,
+  helperLsmMessage,
   z.object({ type: z.literal('ready'), generation: count, rules: count }),
   z.object({ type: z.literal('pong'), n: z.string() }),
   z.object({ type: z.literal('marked'), path: z.string(), mounts: count.optional(), failed: count.optional() }),

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { appsSection } from '@dlp/shared';
@@ -51,6 +51,15 @@ function inNamespace(pid: number, command: string[], timeoutMs = 15_000): Promis
   });
 }
 
+/** Kills a namespace holder and waits until it is gone, with its namespace. */
+async function killHolder(pid: number): Promise<void> {
+  const holder = holders.find((child) => child.pid === pid);
+  if (!holder || holder.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => holder.once('exit', () => resolve()));
+  holder.kill('SIGKILL');
+  await exited;
+}
+
 const execInNamespace = (pid: number, file: string) => inNamespace(pid, ['/bin/sh', '-c', 'exec "$0"', file]);
 
 /**
@@ -95,8 +104,21 @@ it('marks the file systems of every mount namespace, and ones that appear later 
   const userNamespace = await namespaceWithOwnTmpfs('dlp-mark-all-userns', path.join(scratch, 'userns'), 65534);
   await waitUntil(async () => (await execInNamespace(userNamespace, path.join(scratch, 'userns', 'blocked'))).denied, 10_000, "nobody's tmpfs to be marked");
 
+  // A namespace that dies and a new one made at once: the kernel reuses the namespace's inode number
+  // and the tmpfs's device number, so the new one can look exactly like the old (same mountinfo).
+  // It must be marked all the same (before, the scanner took it for the old one: its programs ran).
+  const reuseDir = path.join(scratch, 'reuse');
+  const first = await namespaceWithOwnTmpfs('dlp-mark-all-reuse', reuseDir, 65534);
+  await waitUntil(async () => (await execInNamespace(first, path.join(reuseDir, 'blocked'))).denied, 10_000, 'the first tmpfs to be marked');
+  const firstNamespace = statSync(`/proc/${first}/ns/mnt`).ino;
+  await killHolder(first);
+  rmSync(reuseDir, { recursive: true, force: true });
+  const second = await namespaceWithOwnTmpfs('dlp-mark-all-reuse', reuseDir, 65534);
+  const reused = statSync(`/proc/${second}/ns/mnt`).ino === firstNamespace;
+  await waitUntil(async () => (await execInNamespace(second, path.join(reuseDir, 'blocked'))).denied, 10_000, `the second tmpfs to be marked (namespace inode reused: ${reused})`);
+
   const superblocks = await guard.superblocks();
-  expect(superblocks.filter((s) => s.marked === 1 && s.fstype === 'tmpfs').length).toBe(3);
+  expect(superblocks.filter((s) => s.marked === 1 && s.fstype === 'tmpfs').length).toBe(4);
   expect(superblocks.some((s) => s.mountPoint === '/')).toBe(false);
   expect((await guard.stats()).mountNamespaces).toBeGreaterThanOrEqual(3);
 });
