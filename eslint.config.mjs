@@ -51,8 +51,6 @@ export default tseslint.config(
     // interfaces (app-platform.ts, usb-platform.ts, logger.ts), tests on testing/ fakes. This block
     // replaces the agent/** rule for these files, so it repeats its patterns.
     files: ['agent/service/src/enforce/**/*.ts'],
-    // Left to the USB mount guard's owner (uses the Linux USB platform on a fake sysfs): move it beside platform/linux/usb.
-    ignores: ['agent/service/src/enforce/usb/usb-control.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['**/console/**', '@dlp/console*'], message: 'The agent talks to the console only through the protocol in @dlp/shared.' },

@@ -11,6 +11,7 @@ import { fanotifyPreExec, type FanotifyPreExecOptions } from './platform/linux/f
 import { ensureHelperBuilt } from './platform/linux/fanotify/testing/helper-binary';
 import { mountTmpfs, sha256File, type TmpfsMount } from './platform/linux/fanotify/testing/kernel-fixtures';
 import { createLinuxPlatform } from './platform/linux/linux-platform';
+import { fakeDpkgHost } from './platform/linux/testing/fake-dpkg-host';
 import type { Platform } from './platform/types';
 import { makeTempDir, signedPolicyFor, waitFor } from './testing/fixtures';
 import { TestConsole } from './testing/test-console';
@@ -89,7 +90,7 @@ describe('agent service with pre-exec blocking (real kernel, tmpfs marks only)',
     await cleanup();
   });
 
-  async function start(tuning: Pick<FanotifyPreExecOptions, 'giveUpAfter' | 'helperPath'> = {}, waitForConsole = true): Promise<RunningAgent> {
+  async function start(tuning: Pick<FanotifyPreExecOptions, 'giveUpAfter' | 'helperPath'> = {}, waitForConsole = true, hostRoot?: string): Promise<RunningAgent> {
     // The real Linux adapter (real /proc, an empty sysfs so USB is off) with the helper built here.
     const linux = createLinuxPlatform({ roots: { proc: '/proc', sys: path.join(dir, 'sys'), etc: '/etc' } });
     const platform: Platform = {
@@ -102,6 +103,7 @@ describe('agent service with pre-exec blocking (real kernel, tmpfs marks only)',
       dataDir: path.join(dir, 'data'),
       scanIntervalMs: 50,
       appControl: { method: 'fanotify', fanotifyMarks: [mount.mountPoint] },
+      ...(hostRoot ? { hostRoots: { root: hostRoot } } : {}),
     });
     const running = await startAgent(config, { platform, log: silentLogger, linkTimings: { backoffBaseMs: 20, backoffCapMs: 200 } });
     agent = running;
@@ -146,6 +148,21 @@ describe('agent service with pre-exec blocking (real kernel, tmpfs marks only)',
     const allowed = await eventWhere('the allowed-by-exception event', (e) => e.type === 'screen-capture' && e.action === 'allowed');
     expect(allowed).toMatchObject({ ruleId: 'screen:flameshot', user: 'nobody', subject: { exePath: flameshot, sha256, exceptionId: exception.exception.id, method: 'fanotify' } });
     expect(eventsAtConsole().filter((e) => e.type === 'app')).toEqual([]);
+  });
+
+  it('refuses a renamed copy of an installed capture tool before it starts, by the content its package installed', async () => {
+    // The host's package database says flameshot installed /usr/bin/flameshot; the employee runs a copy under another name.
+    const hostRoot = path.join(dir, 'host');
+    fakeDpkgHost(hostRoot, { flameshot: { '/usr/bin/flameshot': '/bin/sleep' } });
+    const copy = mount.install(`capture-${randomBytes(3).toString('hex')}/quarterly-notes`, { source: path.join(hostRoot, 'usr/bin/flameshot') });
+    const sha256 = sha256File(copy);
+    await start({}, true, hostRoot);
+    await publish(4, { mode: 'enforce', screen: { blockCaptureTools: true } });
+
+    const refused = await runAsNobody(copy, ['5']);
+    expect(['EPERM', 'EACCES']).toContain(refused.error);
+    const blocked = await eventWhere('the screen-capture event', (e) => e.type === 'screen-capture' && e.action === 'blocked');
+    expect(blocked).toMatchObject({ ruleId: 'screen:flameshot', user: 'nobody', subject: { kind: 'process', exePath: copy, name: 'quarterly-notes', sha256, method: 'fanotify' } });
   });
 
   it('enforces the stored policy from the first exec after a restart, with the console gone', async () => {

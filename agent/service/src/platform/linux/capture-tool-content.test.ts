@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { randomBytes, createHash } from 'node:crypto';
-import { appendFileSync, chmodSync, copyFileSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { agentConfig } from '@dlp/shared';
 import { generateSigningKeyPair } from '@dlp/shared/node';
@@ -12,24 +12,10 @@ import { captureToolContentRules } from './capture-tool-content';
 import { HostRuleSources } from './host-rule-sources';
 import { createLinuxPlatform } from './linux-platform';
 import { dpkgDatabase, parseDpkgFileList, parseRpmFileList } from './package-files';
+import { fakeDpkgHost } from './testing/fake-dpkg-host';
 
 const key = generateSigningKeyPair();
 const NOBODY = { uid: 65534, gid: 65534 };
-
-/** A fake host root with dpkg's database: `packages` maps a package to the files it installs (host path → source to copy). */
-function fakeHost(root: string, packages: Record<string, Record<string, string>>): void {
-  mkdirSync(path.join(root, 'var/lib/dpkg/info'), { recursive: true });
-  writeFileSync(path.join(root, 'var/lib/dpkg/status'), 'Package: fake\n');
-  for (const [pkg, files] of Object.entries(packages)) {
-    writeFileSync(path.join(root, `var/lib/dpkg/info/${pkg}.list`), ['/.', '/usr', '/usr/bin', ...Object.keys(files)].join('\n') + '\n');
-    for (const [file, source] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-      copyFileSync(source, path.join(root, file));
-      appendFileSync(path.join(root, file), randomBytes(32));
-      chmodSync(path.join(root, file), 0o755);
-    }
-  }
-}
 
 const sha256Of = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -48,7 +34,7 @@ describe('capture tools by content (issue 12 item 6)', () => {
 
   it("hashes only the tool's own executables that its packages install, and notices package changes", async () => {
     const root = path.join(dir, 'root');
-    fakeHost(root, {
+    fakeDpkgHost(root, {
       flameshot: { '/usr/bin/flameshot': '/bin/sleep', '/usr/share/doc/flameshot/README': '/etc/hostname' },
       // mate-utils ships other programs too: only mate-screenshot is a capture tool.
       'mate-utils': { '/usr/bin/mate-screenshot': '/bin/true', '/usr/bin/mate-dictionary': '/bin/false' },
@@ -62,7 +48,7 @@ describe('capture tools by content (issue 12 item 6)', () => {
     const sources = new HostRuleSources(root);
     expect(await sources.captureToolContent()).toHaveLength(2);
     expect(await sources.packagesChanged()).toBe(false);
-    fakeHost(root, { scrot: { '/usr/bin/scrot': '/bin/true' } });
+    fakeDpkgHost(root, { scrot: { '/usr/bin/scrot': '/bin/true' } });
     utimesSync(path.join(root, 'var/lib/dpkg/status'), new Date(), new Date(Date.now() + 5000));
     expect(await sources.packagesChanged()).toBe(true);
     expect((await sources.captureToolContent()).map((r) => r.id)).toContain('screen:scrot');
@@ -70,7 +56,7 @@ describe('capture tools by content (issue 12 item 6)', () => {
 
   it('kills a renamed copy of an installed capture tool that nobody runs, and names the tool (proc-scan, real /proc)', async () => {
     const root = path.join(dir, 'root');
-    fakeHost(root, { flameshot: { '/usr/bin/flameshot': '/bin/sleep' } });
+    fakeDpkgHost(root, { flameshot: { '/usr/bin/flameshot': '/bin/sleep' } });
     const copy = path.join(dir, 'programs', 'quarterly-notes');
     mkdirSync(path.dirname(copy), { recursive: true });
     copyFileSync(path.join(root, 'usr/bin/flameshot'), copy);

@@ -6,6 +6,8 @@ import { runBpfLsmVm, type VmRun } from './testing/vm/bpf-lsm-vm';
  * host's kernel refuses BTF-attached BPF programs, so the guest is Debian's kernel under QEMU (see
  * testing/vm/bpf-lsm-vm.ts). Every attempt runs as nobody, with the helper's production marks
  * (MARK_ALL and its scanner): first with `--bpf-lsm on`, then `off`, which shows each attempt is real.
+ * Each mode has two phases (guest-init.sh): a scanner that never comes (the race is there to see), then
+ * one every 200 ms.
  */
 let run: VmRun;
 
@@ -19,9 +21,9 @@ function section(name: string): string {
   return text;
 }
 
-/** The helper's decision lines of one mode, validated by the agent's own schema. */
-function decisions(mode: 'on' | 'off'): HelperDecisionMessage[] {
-  return section(`${mode} helper`)
+/** The helper's decision lines of one mode and phase, validated by the agent's own schema. */
+function decisions(mode: 'on' | 'off', phase: 'helper' | 'helper-scan' = 'helper'): HelperDecisionMessage[] {
+  return section(`${mode} ${phase}`)
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => helperMessage.parse(JSON.parse(line)))
@@ -78,7 +80,7 @@ test('a file system made in a user namespace and used at once: refused until the
 test('once the scanner has marked that file system, fanotify judges it by content: blocked content refused, other programs run', () => {
   expect(section('on userns-after-scan')).toContain('userns-exec refused: Operation not permitted');
   expect(section('on userns-after-scan')).not.toContain('BLOCKED-RAN');
-  expect(decisions('on').some((d) => d.ruleId === 'r-blocked' && d.method === undefined && d.path === '/mnt/copy')).toBe(true);
+  expect(decisions('on', 'helper-scan').some((d) => d.ruleId === 'r-blocked' && d.method === undefined && d.path === '/mnt/copy')).toBe(true);
   // A new namespace that reuses the dead one's inode number and looks the same (Debian 12's kernel
   // reuses both numbers): before, the scanner took it for the old one and its programs ran.
   // (The earlier immediate attempts' namespaces are dead ones too: the first after-scan attempt also
@@ -89,7 +91,7 @@ test('once the scanner has marked that file system, fanotify judges it by conten
       expect(section(`${mode} ${attempt}`)).not.toContain('BLOCKED-RAN');
     }
   }
-  expect(decisions('off').filter((d) => d.ruleId === 'r-blocked' && d.path === '/mnt/copy').length).toBe(2);
+  expect(decisions('off', 'helper-scan').filter((d) => d.ruleId === 'r-blocked' && d.path === '/mnt/copy').length).toBe(2);
   // busybox run under another name: "applet not found" is busybox itself running.
   expect(section('on userns-harmless-after-scan')).toContain('applet not found');
 });

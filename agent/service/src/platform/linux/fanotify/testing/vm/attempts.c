@@ -4,6 +4,7 @@
  *   attempts map-code FILE        open FILE and map it PROT_EXEC (a loader of one's own)
  *   attempts userns-exec FILE     new user + mount namespace, a fresh tmpfs, copy FILE there, exec it at once
  *   attempts userns-exec-after MS FILE   the same, waiting MS milliseconds before the exec
+ *   attempts userns-exec-retry MS FILE   the same, trying the exec every 250 ms until it runs, for at most MS
  *   attempts as-nobody CMD ...    drop to uid/gid 65534, then exec CMD
  *   attempts exec-loop N FILE     fork+exec FILE N times; prints "exec-loop median_us p99_us" (the bench) */
 #define _GNU_SOURCE
@@ -73,7 +74,7 @@ static void write_file(const char *path, const char *text) {
     }
 }
 
-static int userns_exec(const char *path, unsigned wait_ms) {
+static int userns_exec(const char *path, unsigned wait_ms, unsigned retry_ms) {
     uid_t uid = getuid();
     gid_t gid = getgid();
     if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) {
@@ -99,7 +100,23 @@ static int userns_exec(const char *path, unsigned wait_ms) {
     /* 0: at once, before any scanner can see the new file system; else give the helper's scanner time. */
     if (wait_ms) usleep(wait_ms * 1000u);
     char *argv[] = {"copy", NULL};
-    execv("/mnt/copy", argv);
+    if (retry_ms) {
+        /* Until it runs (a refused exec is tried again every 250 ms), for at most retry_ms. */
+        for (unsigned waited = 0;; waited += 250) {
+            pid_t child = fork();
+            if (child == 0) {
+                execv("/mnt/copy", argv);
+                _exit(errno == EPERM ? 101 : 102);
+            }
+            int status = 0;
+            waitpid(child, &status, 0);
+            if (!WIFEXITED(status) || WEXITSTATUS(status) != 101) return 0;
+            if (waited >= retry_ms) break;
+            usleep(250000);
+        }
+    } else {
+        execv("/mnt/copy", argv);
+    }
     printf("userns-exec refused: %s\n", strerror(errno));
     return 1;
 }
@@ -144,8 +161,9 @@ int main(int argc, char **argv) {
     if (argc >= 3 && strcmp(argv[1], "memfd-exec") == 0) return memfd_exec(argv[2]);
     if (argc >= 4 && strcmp(argv[1], "exec-loop") == 0) return exec_loop(atoi(argv[2]), argv[3]);
     if (argc >= 3 && strcmp(argv[1], "map-code") == 0) return map_code(argv[2]);
-    if (argc >= 3 && strcmp(argv[1], "userns-exec") == 0) return userns_exec(argv[2], 0);
-    if (argc >= 4 && strcmp(argv[1], "userns-exec-after") == 0) return userns_exec(argv[3], (unsigned)atoi(argv[2]));
+    if (argc >= 3 && strcmp(argv[1], "userns-exec") == 0) return userns_exec(argv[2], 0, 0);
+    if (argc >= 4 && strcmp(argv[1], "userns-exec-after") == 0) return userns_exec(argv[3], (unsigned)atoi(argv[2]), 0);
+    if (argc >= 4 && strcmp(argv[1], "userns-exec-retry") == 0) return userns_exec(argv[3], 0, (unsigned)atoi(argv[2]));
     if (argc >= 3 && strcmp(argv[1], "as-nobody") == 0) {
         if (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0) {
             perror("as-nobody");
@@ -155,6 +173,6 @@ int main(int argc, char **argv) {
         perror(argv[2]);
         return 2;
     }
-    fprintf(stderr, "usage: attempts memfd-exec|map-code|userns-exec FILE | userns-exec-after MS FILE | as-nobody CMD...\n");
+    fprintf(stderr, "usage: attempts memfd-exec|map-code|userns-exec FILE | userns-exec-after|userns-exec-retry MS FILE | exec-loop N FILE | as-nobody CMD...\n");
     return 2;
 }

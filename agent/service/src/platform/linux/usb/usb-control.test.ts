@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { agentEvent, sampleEvent } from '@dlp/shared';
-import { FakeHotplug } from '../../platform/fake/usb/fake-hotplug';
-import { LinuxUsbPlatform } from '../../platform/linux/usb/linux-usb-platform';
-import { UsbControl } from './usb-control';
-import { fakeUsbHost, usbPolicy, waitFor } from '../../platform/fake/usb/fake-usb-host';
+import { FakeHotplug } from '../../fake/usb/fake-hotplug';
+import { LinuxUsbPlatform } from './linux-usb-platform';
+import { UsbControl } from '../../../enforce/usb/usb-control';
+import { fakeUsbHost, usbPolicy, waitFor } from '../../fake/usb/fake-usb-host';
 
 const STICK = { port: '1-2', vendorId: '0781', productId: '5567', serial: '4C530001230512', manufacturer: 'SanDisk', product: 'Cruzer Blade', interfaces: [8] };
 const KEYBOARD_WITH_STORAGE = { port: '1-3', vendorId: '046d', productId: 'c52b', serial: 'KB01', manufacturer: 'Logitech', product: 'Keyboard+Disk', interfaces: [3, 8] };
