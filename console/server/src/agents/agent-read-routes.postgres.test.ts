@@ -1,21 +1,6 @@
-import { dropTestSchema, randomSchemaName, TEST_DATABASE_URL } from '../testing/postgres-schema';
-import { startTestConsole, type TestConsole } from '../testing/test-console';
+import { postgresTestConsoles } from '../testing/postgres-consoles';
 import { describeAgentReadRoute } from './agent-read-routes-test-helpers';
 
-/** Each console gets its own schema, dropped after it stops. */
-const schemas = new WeakMap<TestConsole, string>();
+const consoles = postgresTestConsoles('dlp_agent_read');
 
-describeAgentReadRoute(
-  'PostgreSQL',
-  async () => {
-    const schema = randomSchemaName('dlp_agent_read');
-    const t = await startTestConsole({ databaseUrl: TEST_DATABASE_URL, databaseSchema: schema });
-    schemas.set(t, schema);
-    return t;
-  },
-  async (t) => {
-    await t.stop();
-    const schema = schemas.get(t);
-    if (schema !== undefined) await dropTestSchema(schema);
-  },
-);
+describeAgentReadRoute('PostgreSQL', consoles.start, consoles.stop);

@@ -84,6 +84,7 @@ export function buildInitramfs(work: string, script: VmScript = { init: 'guest-i
   const blockedSha256 = createHash('sha256').update(readFileSync(path.join(root, 'blocked'))).digest('hex');
   writeFileSync(path.join(root, 'blocked.sha'), `${blockedSha256}\n`);
   copyFileSync(path.join(VM_DIR, script.init), path.join(root, 'init'));
+  copyFileSync(path.join(VM_DIR, 'guest-setup.sh'), path.join(root, 'guest-setup.sh'));
   chmodSync(path.join(root, 'init'), 0o755);
   const initramfs = path.join(work, 'initramfs.cpio');
   const list = listFiles(root).join('\n');

@@ -1,19 +1,10 @@
 #!/bin/busybox sh
 # PID 1 of the BPF LSM bench VM (bench/bpf-lsm.ts): exec overhead of a user-owned program (never
 # kernel-cached) as nobody with no helper, the helper with the BPF LSM off, and with it on, in turns.
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t securityfs securityfs /sys/kernel/security
-mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs -o mode=1777 tmp /tmp
-mkdir -p /mnt /marked
-mount -t tmpfs -o mode=0755 marked /marked
+. /guest-setup.sh
 cp /harmless /marked/prog
 chown 65534:65534 /marked/prog
 chmod 755 /marked/prog
-sha=$(cat /blocked.sha)
 runs=$(cat /bench.runs)
 for round in 1 2 3; do
   echo "@@ none $round"

@@ -3,19 +3,10 @@
 # then off, and each time the employee's attempts as nobody. /attempts is announced as an
 # interpreter, so its opens are judged like those of python or node. Every section starts with
 # "@@ " so the test can split the serial console's output; "@@ end" last.
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t securityfs securityfs /sys/kernel/security
-mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs -o mode=1777 tmp /tmp
-mkdir -p /mnt /marked
-mount -t tmpfs -o mode=0755 marked /marked
+. /guest-setup.sh
 cp /blocked /marked/blocked
 chmod 755 /marked/blocked /blocked
 echo "@@ lsm $(cat /sys/kernel/security/lsm)"
-sha=$(cat /blocked.sha)
 
 # Starts the helper as in production (MARK_ALL: every file system of every mount namespace,
 # followed by its scanner every $2 ms) with the LSM $1; waits for its marks.
