@@ -30,6 +30,8 @@ const benches = [
   { name: 'alerts', args: async () => [await bundle('alerts'), '8', '20', '20'] },
   // 10,000 agents in every state and 200,000 events of the last two days in a fresh console.sqlite.
   { name: 'agents-overview', args: async () => [await bundle('agents-overview'), '--agents', '10000', '--events', '200000'] },
+  // The Agents page in Chromium (console from dist/): first render, filter change, scroll jump with 10,000 agents, against 100.
+  { name: 'agents-table', args: async () => [await bundle('agents-table'), '--agents', '10000', '--runs', '15'] },
   // A private PostgreSQL server (root; PostgreSQL 15's programs) stopped -m immediate under 20 agents' ingest, 5 rounds.
   { name: 'pg-recovery', args: async () => [await bundle('pg-recovery'), '20', '5'] },
   // Seeds 10 million events first (minutes); `node dist/bench/search.js --events 1000000` for a quick look.
@@ -44,6 +46,8 @@ const benches = [
   { name: 'content-scan', args: async () => [await bundle('content-scan'), '100000', '64'] },
   // Watched folders: a 1 MB customer CSV's close to its finding (default 2 s settle), against a bare chokidar watcher.
   { name: 'content-watch', args: async () => [await bundle('content-watch'), '5'] },
+  // dlp mask on a 256 MiB customer CSV (keep, then pseudonyms), against a streaming line copy of the same file; peak memory.
+  { name: 'mask', args: async () => [await bundle('mask'), '256'] },
 ];
 
 console.log(JSON.stringify({ machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version }, at: new Date().toISOString() }));

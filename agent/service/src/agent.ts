@@ -7,6 +7,12 @@ import { ConfigError } from './core/config';
 import type { AgentControl } from './core/controls/agent-control';
 import { AppsAgentControl, defaultAppControl, type AppControlFactory } from './core/controls/apps-agent-control';
 import { ContentAgentControl } from './core/controls/content-agent-control';
+import { ConsoleScans } from './core/content-scan/console-scans';
+import { OnDemandScans } from './core/content-scan/on-demand-scans';
+import { createScanIpcHandler } from './core/content-scan/scan-ipc-handler';
+import { scanCriteriaOf } from './core/content-scan/scan-event';
+import type { ContentScanTuning } from './core/content-scan/scan-tuning';
+import type { ScanWorkerCommand } from './core/content-scan/scan-worker-process';
 import { UsbAgentControl } from './core/controls/usb-agent-control';
 import { assertKeyConsistent, configuredKeyMatches, CredentialsError, loadCredentials, saveCredentials, trustOrigins, unlockKeyOf, type AgentCredentials } from './core/credentials';
 import { GroupAssignmentStore } from './core/group-assignment-store';
@@ -43,6 +49,11 @@ export interface AgentDeps {
   random?: () => number;
   /** Called once, right after credentials.json is written. */
   onEnrolled?: (agentId: string) => void;
+  /**
+   * On-demand scans (`dlp-agent scan`, console requests): how to start the worker (default: this
+   * bundle again, `node service.js __scan-worker`) and its limits. Tests under Jest pass a bundle.
+   */
+  contentScans?: { worker?: ScanWorkerCommand; tuning?: Partial<ContentScanTuning> };
 }
 
 /** A running agent service. */
@@ -145,6 +156,15 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     const content = new ContentAgentControl({ dataDir: config.dataDir, record, log: log.child({ component: 'content' }) });
     // Every control gets the same feed and the same sink; the order is the start order.
     const controls: AgentControl[] = [apps, usb, content];
+    const scans = new OnDemandScans({
+      criteria: () => scanCriteriaOf(store.current()),
+      record,
+      dataDir: config.dataDir,
+      log: log.child({ component: 'content-scan' }),
+      ...(deps.contentScans?.worker ? { worker: deps.contentScans.worker } : {}),
+      ...(deps.contentScans?.tuning ? { tuning: deps.contentScans.tuning } : {}),
+    });
+    const consoleScans = new ConsoleScans({ scans, send: (status) => link?.sendScanStatus(status) ?? false, log: log.child({ component: 'content-scan' }) });
     const capabilities = new CapabilityTracker(
       () =>
         buildCapabilityReport({
@@ -228,6 +248,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       exceptions,
       recorder,
       record,
+      scan: createScanIpcHandler(scans),
       unlock: createUnlockHandler({ redeem: (code, candidates) => exceptions.redeem(code, candidates), restrictedDevices: () => usb.restrictedDevices(), presentDevices: () => usb.presentDevices(), log }),
       sendExceptionRequest: (request) => link?.sendExceptionRequest(request) ?? false,
       guardsChanged: () => capabilities.refresh(),
@@ -300,7 +321,11 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
         credentials = { ...credentials, consoleCertSha256: sha256 };
         await saveCredentials(config.dataDir, credentials);
       },
-      onStateChange: () => notifyTrays(),
+      scanRequest: (message) => consoleScans.handle(message),
+      onStateChange: (state) => {
+        notifyTrays();
+        if (state === 'ready') consoleScans.linkReady();
+      },
       ...(deps.linkTimings ? { timings: deps.linkTimings } : {}),
       ...(deps.random ? { random: deps.random } : {}),
     });
@@ -314,6 +339,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
           if (signal) await lifecycle.stopping(signal, { flush: () => recorder.flush(), drain: (ms) => runningLink.drain(ms) });
           await runningLink.stop();
           await localChannel?.close();
+          consoleScans.stop();
+          await scans.stop();
           stopFeedingExceptions();
           for (const control of [...controls].reverse()) await control.stop();
           // A clean stop gives the host back its own sysctls; a crash leaves them hardened (safe side).

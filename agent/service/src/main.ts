@@ -14,6 +14,8 @@ import { parseCliArgs, type CliArgs } from './cli-args';
 import { ConfigError, loadAgentConfig } from './core/config';
 import { DataDirLockedError } from './core/data-dir-lock';
 import { createJsonLogger } from './core/logger';
+import { SCAN_WORKER_COMMAND } from './core/content-scan/scan-worker-protocol';
+import { runScanWorker } from './core/content-scan/scan-worker';
 import { isEmployeeCommand, runEmployeeCommand } from './employee-cli/employee-cli';
 import { enforcementWedged, SystemdNotifier } from './platform/linux/systemd-notify';
 
@@ -22,6 +24,8 @@ const DATA_DIR_LOCKED_EXIT = 3;
 
 async function main(): Promise<void> {
   const command = process.argv[2];
+  // The agent's own child for an on-demand scan (core/content-scan): not a command for people.
+  if (command === SCAN_WORKER_COMMAND) process.exit(await runScanWorker(process.stdin, process.stdout));
   if (isEmployeeCommand(command)) {
     const io = { out: (line: string) => void process.stdout.write(`${line}\n`), err: (line: string) => void process.stderr.write(`${line}\n`), env: process.env };
     process.exit(await runEmployeeCommand(command, process.argv.slice(3), io));

@@ -12,6 +12,7 @@ import { Readiness } from './ops/readiness';
 import { createHttpApp } from './wiring/http-app';
 import { startAlerting, type Alerting, type AlertingOptions } from './alerts/alerting';
 import { AgentRemovalService } from './agents/agent-removal-service';
+import { AgentScanService } from './agents/agent-scan-service';
 import { AgentService } from './agents/agent-service';
 import { ApiTokenService } from './accounts/api-token-service';
 import { AuditService } from './audit/audit-service';
@@ -168,6 +169,7 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
     const enrollment = new EnrollmentService(store, logger, { defaultRatePerMinute: options.enrollRatePerMinute });
     const agents = new AgentService(store, bus);
     const agentRemoval = new AgentRemovalService(store, bus, audit);
+    const agentScans = new AgentScanService(store, bus, audit);
     const policies = new PolicyService(store, signer, bus, audit);
     const events = new EventService(store, bus, agents.clocks);
     const reports = createReportServices({ store, audit, logger, dataDir: options.dataDir, nodeId: node.nodeId }, options.reports);
@@ -212,7 +214,7 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
     );
     const trustedProxies = options.trustProxy ? parseTrustedProxies(options.trustProxy) : undefined;
     const gateway = new AgentGateway(
-      { enrollment, agents, policies, events, exceptions: lifecycle.exceptions, bus, consoleKey, logger, metrics, trustedProxies },
+      { enrollment, agents, policies, events, exceptions: lifecycle.exceptions, bus, consoleKey, logger, metrics, trustedProxies, scans: agentScans },
       { ...DEFAULT_GATEWAY_TIMINGS, ...options.gateway },
     );
     metrics.setSources({ connectedAgents: () => gateway.connectedAgentCount, outboxBacklog: () => gateway.outboxBacklog() });
@@ -227,7 +229,7 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
       ...(node.kind === 'postgres' ? [{ name: 'clusterBus', check: async () => (node.bus.listening ? undefined : 'reconnecting') }] : []),
     ]);
     const ops = { metrics, readiness, metricsAllow: options.metricsAllow ? parseAddressList(options.metricsAllow) : undefined };
-    const app = createHttpApp({ auth, audit, users, apiTokens, settings, agentRemoval, enrollment, agents, policies, lifecycle, events, streams, liveAccess, logger, webDir: options.webDir, reports, ops, alerts: alerting.service, trustedProxies });
+    const app = createHttpApp({ auth, audit, users, apiTokens, settings, agentRemoval, agentScans, enrollment, agents, policies, lifecycle, events, streams, liveAccess, logger, webDir: options.webDir, reports, ops, alerts: alerting.service, trustedProxies });
     const server: Server = createConsoleServer({
       app,
       tls,
@@ -259,6 +261,7 @@ export async function createConsole(options: ConsoleOptions): Promise<RunningCon
         server.closeAllConnections();
         await serverClosed;
         await cluster.close();
+        agentScans.close();
         await node.close();
         logger.info('console stopped');
       })();

@@ -10,6 +10,7 @@ import './styles/data.css';
 import './styles/manage.css';
 import './styles/reports.css';
 import './styles/fleet.css';
+import './styles/agents-table.css';
 import './styles/search-triage.css';
 
 // zod compiles parsers with `new Function` unless told not to; jitless keeps the UI working under a

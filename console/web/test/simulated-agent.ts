@@ -13,6 +13,9 @@ import {
   type CapabilityReport,
   type ConsoleToAgentMessage,
   type ExceptionRequestTarget,
+  type ScanProgress,
+  type ScanRequestMessage,
+  type ScanStatusMessage,
   type SignedException,
   type SignedPolicy,
   uuidv7,
@@ -163,6 +166,13 @@ export class SimulatedAgent {
     const { exception } = await this.link.next('exception');
     this.link.send({ v: PROTOCOL_VERSION, type: 'exception-receipt', id: exception.exception.id, status: 'applied' });
     return exception;
+  }
+
+  /** Waits for the console's scan request and reports the scan ended in `state`, as a real agent does. */
+  async answerScan(state: ScanStatusMessage['state'], progress: ScanProgress, error?: string): Promise<ScanRequestMessage> {
+    const request = await this.link.next('scan-request');
+    this.link.send({ v: PROTOCOL_VERSION, type: 'scan-status', scanId: request.scanId, path: request.path, state, progress, ...(error ? { error } : {}), at: new Date().toISOString() });
+    return request;
   }
 
   close(): Promise<number> {

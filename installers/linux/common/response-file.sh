@@ -136,8 +136,9 @@ dlp_agent_json() {
   [ -n "$dlp_CONSOLE_KEY_SHA256" ] && printf '  "consoleSigningKeySha256": "%s",\n' "$dlp_CONSOLE_KEY_SHA256"
   [ -n "$dlp_CONSOLE_CERT_SHA256" ] && printf '  "consoleCertSha256": "%s",\n' "$dlp_CONSOLE_CERT_SHA256"
   printf '  "appControl": { "method": "%s" },\n' "${dlp_APP_CONTROL:-auto}"
-  # The socket the tray and `dlp-agent` use as any user (systemd makes /run/dlp-agent 0755).
-  printf '  "localSocket": "/run/dlp-agent/agent.sock",\n'
+  # The socket the tray and `dlp-agent` use as any user (systemd makes /run/dlp-agent 0755; the
+  # macOS package sets DLP_LOCAL_SOCKET, as / is read-only there).
+  printf '  "localSocket": "%s",\n' "${DLP_LOCAL_SOCKET:-/run/dlp-agent/agent.sock}"
   printf '  "dataDir": "%s"\n}\n' "$1"
 }
 

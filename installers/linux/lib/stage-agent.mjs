@@ -6,26 +6,31 @@
 //   /lib/systemd/system/dlp-agent.service
 //   /usr/share/doc/dlp-agent/   README.md, agent.conf.example, <module>-LICENSE (Node's and each module's)
 //   /usr/share/man/man1/dlp-agent.1.gz
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { bundleNode } from '../../../scripts/bundle-node.mjs';
 import { run } from './run.mjs';
+import { assertStaged, finishPermissions, SQLITE3_MODULES, stageModules, stageNodeBinary, stageProgram } from './stage-runtime.mjs';
 
 export const LIB_DIR = 'usr/lib/dlp-agent';
 
 /**
+ * What stageAgent puts in LIB_DIR (checked at the end of every build). The Windows and macOS package
+ * definitions take the agent's platform-neutral files (service.js, VERSION) from this staged tree.
+ */
+export const AGENT_PROGRAM_FILES = ['node', 'service.js', 'node_modules', 'dlp-exec-guard', 'configure-agent', 'agent-status.js', 'VERSION'];
+
+/**
  * Modules the agent bundle requires at run time (scripts/bundle-node.mjs keeps native modules
- * external), with only the files they load: sqlite3 (outbox, data dir lock) through `bindings`, and
- * usb (hotplug) through `node-gyp-build` with the prebuilt binary of the target only.
+ * external), with only the files they load: sqlite3 (outbox, data dir lock), and usb (hotplug)
+ * through `node-gyp-build` with the prebuilt binary of the target only.
  * @param {string} nodeArch x64 or arm64
  */
 function runtimeModules(nodeArch) {
   return [
-    { name: 'sqlite3', license: 'LICENSE', files: ['package.json', 'lib/sqlite3.js', 'lib/sqlite3-binding.js', 'lib/trace.js', 'build/Release/node_sqlite3.node'] },
-    { name: 'bindings', license: 'LICENSE.md', files: ['package.json', 'bindings.js'] },
-    { name: 'file-uri-to-path', license: 'LICENSE', files: ['package.json', 'index.js'] },
+    ...SQLITE3_MODULES,
     { name: 'usb', license: 'LICENSE', files: ['package.json', 'dist', `prebuilds/linux-${nodeArch}/node.napi.glibc.node`] },
     { name: 'node-gyp-build', license: 'LICENSE', files: ['package.json', 'index.js', 'node-gyp-build.js'] },
   ];
@@ -47,37 +52,16 @@ export async function stageAgent({ repoRoot, stageRoot, runtimeTarball, nodeArch
   const lib = path.join(stageRoot, LIB_DIR);
   const doc = path.join(stageRoot, 'usr/share/doc/dlp-agent');
   for (const dir of [lib, doc, path.join(stageRoot, 'usr/bin'), path.join(stageRoot, 'lib/systemd/system')]) mkdirSync(dir, { recursive: true });
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'dlp-agent-stage-'));
+  stageNodeBinary({ runtimeTarball, libDir: lib, docDir: doc });
+  await bundleNode(path.join(repoRoot, 'agent/service/src/main.ts'), path.join(lib, 'service.js'), { sourcemap: false });
+  stageModules({ repoRoot, libDir: lib, docDir: doc, modules: runtimeModules(nodeArch) });
+
+  // The native helper, compiled for the target from a clean object folder with Debian's flags.
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'dlp-agent-native-'));
   try {
-    // The runtime: only the node binary (no npm, headers or docs), without its debug sections.
-    run('tar', ['-xzf', runtimeTarball, '-C', scratch, 'package/bin/node', 'package/LICENSE']);
-    copyFileSync(path.join(scratch, 'package/bin/node'), path.join(lib, 'node'));
-    // Only the symbol table goes: native modules link against .dynsym, which strip keeps.
-    run('strip', ['--strip-unneeded', '--remove-section=.comment', path.join(lib, 'node')]);
-    copyFileSync(path.join(scratch, 'package/LICENSE'), path.join(doc, 'node-LICENSE'));
-
-    await bundleNode(path.join(repoRoot, 'agent/service/src/main.ts'), path.join(lib, 'service.js'), { sourcemap: false });
-
-    for (const module of runtimeModules(nodeArch)) {
-      for (const file of module.files) {
-        const from = path.join(repoRoot, 'node_modules', module.name, file);
-        if (!existsSync(from)) throw new Error(`${from} is missing: run npm ci (the package takes native modules from node_modules)`);
-        cpSync(from, path.join(lib, 'node_modules', module.name, file), { recursive: true, filter: (source) => !source.endsWith('.map') && !source.endsWith('.d.ts') });
-      }
-      // Licenses live with the package's documentation (Debian policy), one file per module.
-      copyFileSync(path.join(repoRoot, 'node_modules', module.name, module.license), path.join(doc, `${module.name}-LICENSE`));
-    }
-    for (const addon of filesUnder(path.join(lib, 'node_modules')).filter((file) => file.endsWith('.node'))) {
-      run('strip', ['--strip-unneeded', '--remove-section=.comment', addon]);
-      chmodSync(addon, 0o644);
-    }
-
-    // The native helper, compiled for the target from a clean object folder with Debian's flags.
     const flags = hardenedBuildFlags();
-    const build = path.join(scratch, 'native');
-    run('make', ['-s', '-C', path.join(repoRoot, 'agent/service/native'), `BUILD=${build}`], { env: { ...process.env, ...flags, ...(cc ? { CC: cc } : {}) } });
-    copyFileSync(path.join(build, 'dlp-exec-guard'), path.join(lib, 'dlp-exec-guard'));
-    run('strip', ['--strip-unneeded', '--remove-section=.comment', path.join(lib, 'dlp-exec-guard')]);
+    run('make', ['-s', '-C', path.join(repoRoot, 'agent/service/native'), `BUILD=${scratch}`], { env: { ...process.env, ...flags, ...(cc ? { CC: cc } : {}) } });
+    stageProgram(path.join(scratch, 'dlp-exec-guard'), path.join(lib, 'dlp-exec-guard'));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -94,21 +78,6 @@ export async function stageAgent({ repoRoot, stageRoot, runtimeTarball, nodeArch
   mkdirSync(path.join(stageRoot, 'usr/share/man/man1'), { recursive: true });
   writeFileSync(path.join(stageRoot, 'usr/share/man/man1/dlp-agent.1.gz'), gzipSync(readFileSync(path.join(here, 'files/dlp-agent.1')), { level: 9 }));
 
-  for (const executable of [path.join(lib, 'node'), path.join(lib, 'dlp-exec-guard'), path.join(lib, 'configure-agent'), path.join(stageRoot, 'usr/bin/dlp-agent')]) chmodSync(executable, 0o755);
-  run('chmod', ['-R', 'u+rwX,go+rX,go-w', stageRoot]);
-}
-
-/** Every regular file under `dir`, as absolute paths. */
-export function filesUnder(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return filesUnder(full);
-    return entry.isFile() ? [full] : [];
-  });
-}
-
-/** Inlines the response-file functions into a maintainer script template. */
-export function withResponseFunctions(repoRoot, template) {
-  const functions = readFileSync(path.join(repoRoot, 'installers/linux/common/response-file.sh'), 'utf8');
-  return template.replace('#RESPONSE_FILE_FUNCTIONS#', () => functions);
+  finishPermissions(stageRoot, [path.join(lib, 'node'), path.join(lib, 'dlp-exec-guard'), path.join(lib, 'configure-agent'), path.join(stageRoot, 'usr/bin/dlp-agent')]);
+  assertStaged(lib, AGENT_PROGRAM_FILES);
 }

@@ -2,15 +2,10 @@
 # /etc/dlp/agent.conf before anything is unpacked; a failing %pre installs nothing.
 set -e
 #RESPONSE_FILE_FUNCTIONS#
+#PACKAGE_VERSION_FUNCTIONS#
 package_version='#VERSION#'
-if [ "$1" -gt 1 ] && command -v rpm >/dev/null; then
-  installed=$(rpm -q --qf '%{VERSION}\n' dlp-agent 2>/dev/null | sort -V | tail -n 1)
-  newest=$(printf '%s\n%s\n' "$installed" "$package_version" | sort -V | tail -n 1)
-  if [ -n "$installed" ] && [ "$newest" != "$package_version" ]; then
-    echo "dlp-agent: refusing to downgrade from $installed to $package_version: the newer agent may have migrated its data (outbox, policies)" >&2
-    exit 1
-  fi
-fi
+# The newer agent may have migrated its outbox and policies.
+if [ "$1" -gt 1 ]; then dlp_refuse_rpm_downgrade dlp-agent "$package_version" || exit 1; fi
 if [ -e /etc/dlp/agent.conf ]; then
   if ! dlp_read_response_file /etc/dlp/agent.conf || ! dlp_check_response /var/lib/dlp-agent; then
     echo "dlp-agent: not installed: fix /etc/dlp/agent.conf (problems above) and install again" >&2

@@ -16,43 +16,15 @@
 # Exit: 0 passed, 1 failed, 77 skipped (no cached root and no --make-root).
 set -euo pipefail
 
-REPO=$(cd "$(dirname "$0")/../../.." && pwd)
-CACHE=${DLP_DEBOOTSTRAP_ROOT:-/var/cache/dlp-debootstrap/bookworm-minbase}
-MAKE_ROOT=no
-FORMAT=deb
-if [ "${1:-}" = --make-root ]; then MAKE_ROOT=yes; shift; fi
-if [ "${1:-}" = --rpm ]; then FORMAT=rpm; shift; fi
-if [ $FORMAT = deb ]; then
-  DEB=${1:-$(ls "$REPO"/dist/packages/dlp-agent_*_amd64.deb 2>/dev/null | head -n 1)}
-else
-  DEB=${1:-$(ls "$REPO"/dist/packages/dlp-agent-*.x86_64.rpm 2>/dev/null | head -n 1)}
-fi
-HOST_NODE=$(command -v node)
+PACKAGE_NAME=dlp-agent
+# shellcheck source=lib/clean-root.sh
+. "$(dirname "$0")/lib/clean-root.sh"
+clean_root_args "$@"
+DEB=$PACKAGE_FILE
 ADMIN="$REPO/installers/linux/test/console-admin.mjs"
 ADMIN_PASSWORD='install test admin password 2026'
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-pass() { echo "ok: $*"; }
-elapsed() { echo "$(( $(date +%s%N) / 1000000 - $1 ))"; }
-now_ms() { echo "$(( $(date +%s%N) / 1000000 ))"; }
-
-[ "$(id -u)" = 0 ] || fail "must run as root (dpkg and chroot)"
 command -v python3 > /dev/null || fail "python3 is needed on this machine (it plays systemd's notification socket)"
-[ -f "$DEB" ] || fail "no package: run npm run package first (or pass the .deb)"
-if [ ! -d "$CACHE" ]; then
-  if [ "$MAKE_ROOT" = no ]; then
-    echo "SKIP: no cached Debian root at $CACHE; make it once with: $0 --make-root (1 to 1.5 min, 240 MB download)"
-    exit 77
-  fi
-  # The default mirror of debootstrap; minbase + systemd (for systemd-analyze), no compiler.
-  started=$(now_ms)
-  debootstrap --variant=minbase --include=systemd bookworm "$CACHE.tmp"
-  mv "$CACHE.tmp" "$CACHE"
-  echo "made $CACHE in $(elapsed "$started") ms"
-fi
 
-WORK=$(mktemp -d /tmp/dlp-install-test.XXXXXX)
-ROOT=$WORK/root
 CONSOLE_PID=
 AGENT_PID=
 NOTIFY_PID=
@@ -62,39 +34,10 @@ cleanup() {
   [ -n "$NOTIFY_PID" ] && kill "$NOTIFY_PID" 2>/dev/null || true
   [ -n "$CONSOLE_PID" ] && kill "$CONSOLE_PID" 2>/dev/null || true
   wait 2>/dev/null || true
-  for mount in srv/dlp-test dev sys proc; do umount -l "$ROOT/$mount" 2>/dev/null || true; done
-  if [ "$status" != 0 ]; then
-    # Keep the logs (agent, console, package manager) of a failed run; the root copy goes.
-    mkdir -p "$WORK.logs" && find "$WORK" -maxdepth 1 -type f -exec cp {} "$WORK.logs/" \;
-    echo "logs of the failed run: $WORK.logs" >&2
-  fi
-  rm -rf "$WORK"
+  clean_root_cleanup "$status" srv/dlp-test
 }
 trap cleanup EXIT
-
-cp -a "$CACHE" "$ROOT"
-mount -t proc proc "$ROOT/proc"
-mount -t sysfs sysfs "$ROOT/sys"
-mount --bind /dev "$ROOT/dev"
-in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
-cp "$DEB" "$ROOT/tmp/dlp-agent.$FORMAT"
-# The package manager's verbs for both formats (rpm runs on the host with --root; dpkg in the root).
-pkg_install() { # FILE_IN_ROOT
-  if [ $FORMAT = deb ]; then in_root dpkg -i "$1"; else rpm --root "$ROOT" -i --replacepkgs --nodeps "$ROOT$1"; fi
-}
-pkg_status() { # prints installed or not-installed
-  if [ $FORMAT = deb ]; then
-    case $(in_root dpkg-query -W -f '${db:Status-Status}' dlp-agent 2>/dev/null || echo unknown) in installed) echo installed ;; *) echo not-installed ;; esac
-  else
-    rpm --root "$ROOT" -q dlp-agent > /dev/null 2>&1 && echo installed || echo not-installed
-  fi
-}
-[ $FORMAT = deb ] || rpm --root "$ROOT" --initdb
-
-for tool in cc gcc make node nodejs; do
-  if in_root sh -c "command -v $tool" >/dev/null; then fail "the clean root has $tool"; fi
-done
-pass "clean root without a compiler or Node"
+clean_root_prepare
 
 # --- bad response files: the exact message, and nothing installed or written ---------------------
 expect_refused() { # NAME RESPONSE EXPECTED_MESSAGE
@@ -234,13 +177,6 @@ pass "dlp-agent status as nobody: $(tr '\n' ';' < "$WORK/user-status.out")"
 # package manager's upgrade stops it), the package is upgraded (.deb: to the same package repacked as
 # version <version>+1; .rpm: reinstalled over itself), the console comes back on its port and the agent
 # starts: exactly 1 + 3 blocked execs at the console, no event twice.
-repack_deb() { # VERSION OUTPUT_IN_ROOT: the package under test with another version number
-  rm -rf "$WORK/repack"
-  dpkg-deb -R "$DEB" "$WORK/repack"
-  sed -i "s/^Version: .*/Version: $1/" "$WORK/repack/DEBIAN/control"
-  sed -i "s/^package_version='.*'/package_version='$1'/" "$WORK/repack/DEBIAN/preinst"
-  dpkg-deb -Znone --root-owner-group -b "$WORK/repack" "$ROOT$2" > /dev/null
-}
 UPGRADE=/tmp/dlp-agent.$FORMAT
 PKG_VERSION=$(cat "$ROOT/usr/lib/dlp-agent/VERSION")
 NEWER_VERSION=$PKG_VERSION+1
@@ -281,17 +217,14 @@ if [ $FORMAT = rpm ]; then
   rpm --root "$ROOT" -e dlp-agent > "$WORK/erase.log" 2>&1 || { cat "$WORK/erase.log"; fail "rpm -e"; }
   [ -e "$ROOT/var/lib/dlp-agent/credentials.json" ] && [ -e "$ROOT/etc/dlp/agent.json" ] && [ ! -e "$ROOT/usr/lib/dlp-agent" ] || fail "rpm -e: program files left, or enrollment lost"
   pass "rpm -e removed the program and kept the enrollment (RPM has no purge)"
-  echo "PASS: $(basename "$DEB") ($(stat -c %s "$DEB") bytes), install ${INSTALL_MS} ms"
+  report_passed "$INSTALL_MS"
   exit 0
 fi
 # The package under test over the upgraded <version>+1: refused, the newer one stays configured.
-if in_root dpkg -i /tmp/dlp-agent.deb > "$WORK/downgrade.log" 2>&1; then fail "downgrade accepted"; fi
-grep -qF "refusing to downgrade from $NEWER_VERSION to $PKG_VERSION" "$WORK/downgrade.log" || { cat "$WORK/downgrade.log"; fail "downgrade message"; }
-[ "$(in_root dpkg-query -W -f '${Version} ${Status}' dlp-agent)" = "$NEWER_VERSION install ok installed" ] || fail "the downgrade attempt broke the installed package"
-pass "downgrade from $NEWER_VERSION to $PKG_VERSION refused, $NEWER_VERSION still installed"
+expect_downgrade_refused "$NEWER_VERSION" "$PKG_VERSION"
 
 in_root dpkg --purge dlp-agent > "$WORK/purge.log" 2>&1 || { cat "$WORK/purge.log"; fail "purge"; }
 [ ! -e "$ROOT/var/lib/dlp-agent" ] && [ ! -e "$ROOT/etc/dlp/agent.json" ] && [ -e "$ROOT/etc/dlp/agent.conf" ] || fail "purge left data or removed the admin's response file"
 pass "purge removed data and agent.json, kept /etc/dlp/agent.conf"
 
-echo "PASS: $(basename "$DEB") ($(stat -c %s "$DEB") bytes), install ${INSTALL_MS} ms"
+report_passed "$INSTALL_MS"

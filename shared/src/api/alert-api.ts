@@ -245,8 +245,12 @@ export const deliveryStats = z.strictObject({ items: z.array(deliveryCounters) }
 export const testDeliveryResult = z.strictObject({ ok: z.boolean(), error: z.string().nullable(), durationMs: z.number() });
 export type TestDeliveryResult = z.infer<typeof testDeliveryResult>;
 
-export const alertState = z.enum(['open', 'resolved']);
+/** `acknowledged`: still open, but someone has taken it (issue 17); only people acknowledge. */
+export const alertState = z.enum(['open', 'acknowledged', 'resolved']);
 export type AlertState = z.infer<typeof alertState>;
+
+/** Who took an alert, when, and what they wrote. */
+export const alertAcknowledgement = z.strictObject({ at: timestamp, by: z.string(), note: z.string() });
 
 /** One fired alert. */
 export const firedAlert = z.strictObject({
@@ -261,9 +265,15 @@ export const firedAlert = z.strictObject({
   /** Events folded into this alert (more arrive while it is within its cooldown). */
   eventCount: z.number().int(),
   firedAt: timestamp,
-  /** `open` until resolved; agent-offline alerts resolve when the agent is back. */
+  /** `open` until acknowledged or resolved; agent-offline and clock-skew alerts resolve by themselves. */
   state: alertState,
   resolvedAt: timestamp.nullable(),
+  /** Alerts of one rule fired within a few minutes of each other share this key ("50 agents offline"). */
+  groupKey: z.string(),
+  acknowledged: alertAcknowledgement.nullable(),
+  /** The user who resolved it; null while open or when the console resolved it (the agent came back). */
+  resolvedBy: z.string().nullable(),
+  resolveNote: z.string().nullable(),
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });
 export type FiredAlert = z.infer<typeof firedAlert>;
@@ -280,6 +290,49 @@ export const alertQuery = z.strictObject({
 });
 export type AlertQuery = z.infer<typeof alertQuery>;
 export const alertPage = pageOf(firedAlert);
+
+/** Counting stops here: the answer is then "at least". */
+export const ALERT_COUNT_CAP = 10_000;
+
+/** One row of the alerts inbox: the alerts of one rule fired close together, newest first. */
+export const alertGroup = z.strictObject({
+  key: z.string(),
+  ruleId: z.string(),
+  ruleName: z.string(),
+  kind: alertRuleKind,
+  severity,
+  /** Alerts of the group that match the filter; `alerts` holds at most ALERT_GROUP_MEMBERS of them. */
+  count: z.number().int(),
+  firstFiredAt: timestamp,
+  lastFiredAt: timestamp,
+  alerts: z.array(firedAlert),
+});
+export type AlertGroup = z.infer<typeof alertGroup>;
+/** Members listed per group row. */
+export const ALERT_GROUP_MEMBERS = 500;
+
+/** GET /api/v1/alerts/groups answer: a page of groups, and how many alerts and groups match in all. */
+export const alertGroupPage = z.strictObject({
+  items: z.array(alertGroup),
+  nextCursor: z.string().nullable(),
+  total: z.strictObject({ alerts: z.number().int(), groups: z.number().int(), exact: z.boolean() }),
+});
+export type AlertGroupPage = z.infer<typeof alertGroupPage>;
+
+/** POST /api/v1/alerts/acknowledge and /resolve: these alerts (a group's, say), with a note for the audit log. */
+export const alertTriageRequest = z.strictObject({
+  ids: z
+    .array(id)
+    .min(1)
+    .max(ALERT_GROUP_MEMBERS)
+    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an id'),
+  note: z.string().trim().max(1000).default(''),
+});
+export type AlertTriageRequest = z.input<typeof alertTriageRequest>;
+
+/** The alerts after the change; `unchanged`: ids already in that state (or resolved, for acknowledge). */
+export const alertTriageResult = z.strictObject({ items: z.array(firedAlert), unchanged: z.array(z.string()) });
+export type AlertTriageResult = z.infer<typeof alertTriageResult>;
 
 /** The JSON body a webhook receives (also the data behind the syslog CEF line). */
 export const alertNotification = z.strictObject({

@@ -18,6 +18,8 @@ export const ROUTE_ROLES = {
   exceptionDecisions: ['admin', 'officer'],
   /** Setting the triage state of events. */
   triage: ['admin', 'officer'],
+  /** Asking an agent to scan a folder for customer data at rest (issue 16): officers' work (admins may too). */
+  contentScans: ['admin', 'officer'],
   /** Every change to configuration, users, API tokens, enrollment and settings. */
   administration: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -128,6 +128,12 @@ const fileSubject = z.strictObject({
   matches: z.record(z.string().max(64), nonNegativeInt),
   /** Redacted samples only (e.g. `110101********1234`). */
   samples: z.array(z.string().max(64)).max(5).default([]),
+  /**
+   * How the content agent came to the file: a watched folder, a copy onto removable media, or an
+   * on-demand scan of data at rest (`dlp-agent scan`, or a scan the console asked for). Absent
+   * from older agents (watched folders).
+   */
+  channel: z.enum(['watched-folder', 'removable-media', 'scan']).optional(),
 });
 
 const agentSubject = z.strictObject({

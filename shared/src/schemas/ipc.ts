@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { CONTENT_SCAN_LIMITS, scanCriteria, scannedFile, scanProgress, scanRefusal } from './content-scan';
 import { deviceIdentity } from './exception';
 import { exceptionJustification, exceptionRequestTarget, requestedMinutes } from './exception-request';
 import { agentStatus, blockNotice, exceptionRequestState } from './ipc-employee';
-import { shortString, text, timestamp } from './primitives';
+import { absolutePath, shortString, text, timestamp } from './primitives';
 
 /**
  * The local IPC between the agent service and the programs on the same workstation that talk to it
@@ -96,6 +97,22 @@ export type IpcTrayReport = z.infer<typeof ipcTrayReport>;
 
 /** Turns the connection into a stream of `notice` lines (block notices, status changes). */
 export const ipcSubscribeRequest = z.strictObject({ v, type: z.literal('subscribe') });
+
+/**
+ * Scan a file or folder tree for customer personal data (`dlp-agent scan PATH`), reading only what
+ * the asking user may read (root: anything). The agent answers with `scan-progress` and `scan-file`
+ * lines, then one `scan-result` (or an `error`: `busy` while a scan of this user runs). Closing the
+ * connection cancels the scan.
+ */
+export const ipcScanRequest = z.strictObject({
+  v,
+  type: z.literal('scan'),
+  /** Absolute: the client resolves a relative path against its own working folder. */
+  path: absolutePath,
+  /** Fewer files than the agent's limit, for a quick look. */
+  maxFiles: z.number().int().min(1).max(CONTENT_SCAN_LIMITS.maxFiles).optional(),
+});
+export type IpcScanRequest = z.infer<typeof ipcScanRequest>;
 export type IpcExceptionRequest = z.infer<typeof ipcExceptionRequest>;
 export type IpcUnlockRequest = z.infer<typeof ipcUnlockRequest>;
 
@@ -107,6 +124,7 @@ export const ipcRequest = z.discriminatedUnion('type', [
   ipcMyRequestsRequest,
   ipcSubscribeRequest,
   ipcTrayReport,
+  ipcScanRequest,
 ]);
 export type IpcRequest = z.infer<typeof ipcRequest>;
 
@@ -163,6 +181,8 @@ export const ipcError = z.strictObject({
     'rate_limited',
     /** The agent could not tell who is asking, so it answers nothing. */
     'unauthenticated',
+    /** A scan of this user is already running (one at a time per user), or the agent runs as many as it allows. */
+    'busy',
   ]),
   message: text,
   retryAfterMs: z.number().int().min(0).max(3_600_000).optional(),
@@ -204,6 +224,24 @@ export const ipcNotice = z.strictObject({
 });
 export type IpcNotice = z.infer<typeof ipcNotice>;
 
+/** How far a scan is: sent when something changed, at most a few times a second. */
+export const ipcScanProgress = z.strictObject({ v, type: z.literal('scan-progress'), progress: scanProgress });
+/** A file worth showing, as soon as it is judged. */
+export const ipcScanFile = z.strictObject({ v, type: z.literal('scan-file'), file: scannedFile });
+/** The last line of a scan: what it found in all, or why it did not start or could not finish. */
+export const ipcScanResult = z.strictObject({
+  v,
+  type: z.literal('scan-result'),
+  outcome: z.enum(['completed', 'refused', 'failed']),
+  /** With `refused`. */
+  refusal: scanRefusal.optional(),
+  /** English, for logs and scripts; the command says it in the user's language. */
+  message: text,
+  progress: scanProgress,
+  criteria: scanCriteria,
+});
+export type IpcScanResult = z.infer<typeof ipcScanResult>;
+
 export const ipcResponse = z.discriminatedUnion('type', [
   ipcUnlockResult,
   ipcExceptionRequestResult,
@@ -214,5 +252,8 @@ export const ipcResponse = z.discriminatedUnion('type', [
   ipcSubscribed,
   ipcNotice,
   ipcTrayReportResult,
+  ipcScanProgress,
+  ipcScanFile,
+  ipcScanResult,
 ]);
 export type IpcResponse = z.infer<typeof ipcResponse>;

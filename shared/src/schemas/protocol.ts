@@ -5,6 +5,7 @@ import { agentEvent } from './event';
 import { signedException } from './exception';
 import { exceptionRequestMessage } from './exception-request';
 import { signedGroupAssignment, signedPolicy } from './policy';
+import { scanRequestMessage, scanStatusMessage } from './protocol-scan';
 import { agentId, nonNegativeInt, positiveInt, sha256Hex, shortString, text, timestamp } from './primitives';
 
 /**
@@ -182,6 +183,7 @@ export const agentToConsoleMessage = z.discriminatedUnion('type', [
   heartbeatMessage,
   exceptionReceiptMessage,
   exceptionRequestMessage,
+  scanStatusMessage,
 ]);
 export type AgentToConsoleMessage = z.infer<typeof agentToConsoleMessage>;
 
@@ -195,6 +197,7 @@ export const consoleToAgentMessage = z.discriminatedUnion('type', [
   exceptionMessage,
   exceptionRevokeMessage,
   groupAssignmentMessage,
+  scanRequestMessage,
 ]);
 export type ConsoleToAgentMessage = z.infer<typeof consoleToAgentMessage>;
 

@@ -25,8 +25,10 @@ const USAGE = `usage: dlp-agent status                      what is in force her
        dlp-agent requests                      your exception requests and what became of them
        dlp-agent request-exception (--usb VVVV:PPPP:SERIAL | --app FILE) --minutes N --reason TEXT
        dlp-agent unlock CODE                   redeem an offline unlock code an officer gave you
+       dlp-agent scan PATH [--max-files N]     look for customer personal data in a file or folder you may read
 options: --json (the agent's answer as JSON, for scripts)   --socket PATH   --user NAME (root only)
-exit codes: 0 done, 1 refused, 2 bad usage, 3 agent not running, 4 not allowed, 5 too many requests`;
+exit codes: 0 done, 1 refused, 2 bad usage, 3 agent not running, 4 not allowed, 5 too many requests or busy,
+            6 scan found customer data, 130 interrupted (Ctrl-C)`;
 
 const en: CliText = {
   usage: USAGE,

@@ -2,24 +2,19 @@ import { parseArgs } from 'node:util';
 import { describeIssues, employeeText, IPC_VERSION, ipcRequest, localeFromEnv, type IpcRequest, type IpcResponse } from '@dlp/shared';
 import { agentNotRunning, sendIpcRequest } from '@dlp/shared/node';
 import { cliText, localTime } from './cli-text';
+import { EMPLOYEE_EXIT, type EmployeeCliIo } from './employee-exit';
 import { exceptionTarget, UsageError } from './exception-target';
 import { renderBlocks, renderRequests, renderStatus, type Words } from './render';
+import { runScanCommand } from './scan-command';
 import { chooseSocket } from './socket-choice';
 
-/** Exit codes of every `dlp-agent` employee command: scripts tell outcomes apart by them. */
-export const EMPLOYEE_EXIT = { done: 0, refused: 1, badUsage: 2, agentUnreachable: 3, forbidden: 4, rateLimited: 5 } as const;
+export { EMPLOYEE_EXIT, type EmployeeCliIo } from './employee-exit';
 
-export const EMPLOYEE_COMMANDS = ['status', 'blocks', 'requests', 'request-exception', 'unlock'] as const;
+export const EMPLOYEE_COMMANDS = ['status', 'blocks', 'requests', 'request-exception', 'unlock', 'scan'] as const;
 export type EmployeeCommand = (typeof EMPLOYEE_COMMANDS)[number];
 
 export function isEmployeeCommand(word: string | undefined): word is EmployeeCommand {
   return (EMPLOYEE_COMMANDS as readonly string[]).includes(word ?? '');
-}
-
-export interface EmployeeCliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  env: NodeJS.ProcessEnv;
 }
 
 const OPTIONS = {
@@ -48,6 +43,9 @@ async function buildRequest(command: EmployeeCommand, values: Values, positional
       // People copy codes in groups (`7K2M QX4P ...`): the groups may come as separate arguments.
       if (positionals.length === 0) throw new UsageError('unlock needs the code');
       return { v, type: 'unlock', code: positionals.join('') };
+    case 'scan':
+      // Streams its answers: runScanCommand handles it before this point.
+      throw new UsageError('scan is run by its own command');
     case 'request-exception': {
       if ((values.usb === undefined) === (values.app === undefined) || !values.minutes || values.reason === undefined) throw new UsageError('request-exception needs --usb or --app, --minutes and --reason');
       // Through sudo, a helpdesk script asks for the employee who called it; the agent honours a name only from root.
@@ -96,8 +94,9 @@ function present(response: IpcResponse, typed: IpcRequest, words: Words, io: Emp
   }
 }
 
-/** `dlp-agent <status|blocks|requests|request-exception|unlock> …` as any local user. Resolves with the exit code. */
+/** `dlp-agent <status|blocks|requests|request-exception|unlock|scan> …` as any local user. Resolves with the exit code. */
 export async function runEmployeeCommand(command: EmployeeCommand, argv: string[], io: EmployeeCliIo): Promise<number> {
+  if (command === 'scan') return runScanCommand(argv, io);
   const words: Words = { text: employeeText(localeFromEnv(io.env)), cli: cliText(localeFromEnv(io.env)) };
   let values: Values;
   let request: IpcRequest;

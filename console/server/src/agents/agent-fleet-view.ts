@@ -16,8 +16,14 @@ import {
 
 const POLICY_RANK: Record<PolicyState, number> = { rejected: 0, pending: 1, 'no-policy': 2, 'in-sync': 3 };
 
+/**
+ * What sorting reads of an agent: an AgentSummary is one, and so is the table's lean row (the
+ * identity and the condition facts, without the whole capability report).
+ */
+export type SortableAgent = AgentFleetFacts & Pick<AgentSummary, 'id' | 'info' | 'group'>;
+
 /** Sort key of one agent for a column; strings compare by locale-independent code points after lower-casing. */
-function sortValue(agent: AgentSummary, key: AgentSortKey): string | number {
+function sortValue(agent: SortableAgent, key: AgentSortKey): string | number {
   switch (key) {
     case 'host':
       return agent.info.hostname.toLowerCase();
@@ -45,7 +51,7 @@ function compare(a: string | number, b: string | number): number {
 }
 
 /** Sorted copy; ties keep id order (enrollment order), so pages are stable. */
-export function sortAgents(agents: readonly AgentSummary[], key: AgentSortKey, order: 'asc' | 'desc'): AgentSummary[] {
+export function sortAgents<T extends SortableAgent>(agents: readonly T[], key: AgentSortKey, order: 'asc' | 'desc'): T[] {
   const sign = order === 'desc' ? -1 : 1;
   const keyed = agents.map((agent) => ({ agent, value: sortValue(agent, key) }));
   keyed.sort((x, y) => sign * compare(x.value, y.value) || compare(x.agent.id, y.agent.id));
@@ -53,7 +59,7 @@ export function sortAgents(agents: readonly AgentSummary[], key: AgentSortKey, o
 }
 
 /** Agents meeting the query's condition and OS (the filters the store does not apply). */
-export function filterAgents(agents: readonly AgentSummary[], query: Pick<AgentQuery, 'condition' | 'os'>, nowMs: number): AgentSummary[] {
+export function filterAgents<T extends AgentFleetFacts & Pick<AgentSummary, 'info'>>(agents: readonly T[], query: Pick<AgentQuery, 'condition' | 'os'>, nowMs: number): T[] {
   return agents.filter(
     (agent) => (query.os === undefined || agent.info.os === query.os) && (query.condition === undefined || meetsCondition(query.condition, agent, nowMs)),
   );

@@ -1,4 +1,4 @@
-import { AGENT_CONDITIONS, FLEET_WINDOW_MS, uuidv7, type AgentCondition, type CapabilityReport } from '@dlp/shared';
+import { AGENT_CONDITIONS, AGENT_SORT_KEYS, FLEET_WINDOW_MS, uuidv7, type AgentCondition, type CapabilityReport } from '@dlp/shared';
 import { ConsoleEvents } from '../service-kit/console-events';
 import type { ConsoleStore } from '../store/store';
 import type { StoreSuite } from '../store/suite/store-suite';
@@ -124,6 +124,25 @@ export const agentOverviewSuite: StoreSuite = (context) => {
     expect(all.items.map((a) => a.info.hostname)).toEqual(all.items.map((a) => a.info.hostname).sort().reverse());
     expect((await service.list({ os: 'windows', limit: 100 })).total).toBe(0);
     expect((await service.list({ os: 'linux', search: 'ws-tamp', limit: 100 })).items.map((a) => a.tamperEvents24h)).toEqual([true]);
+  });
+
+  it('pages the table from its lean read exactly as the whole rows list, sort and filter (the CSV export’s read)', async () => {
+    const { store } = context;
+    await seedFleet(store, Date.now());
+    const service = new AgentService(store, new ConsoleEvents(() => undefined));
+    for (const sort of AGENT_SORT_KEYS) {
+      for (const condition of [undefined, ...AGENT_CONDITIONS]) {
+        const filters = { sort, order: 'desc' as const, ...(condition ? { condition } : {}) };
+        const whole = await service.matching(filters);
+        const lean = await service.list({ ...filters, offset: 2, limit: 4 });
+        expect({ sort, condition, total: lean.total, items: lean.items }).toEqual({ sort, condition, total: whole.length, items: whole.slice(2, 6) });
+      }
+    }
+    const revoked = await service.list({ search: 'ws-revoked', sort: 'host', limit: 10 });
+    expect(revoked.items.map((agent) => [agent.info.hostname, agent.revoked])).toEqual([['ws-revoked', true]]);
+    const [known] = revoked.items;
+    expect((await store.agents.findByIds([known?.id ?? '', uuidv7()])).map((record) => record.id)).toEqual([known?.id]);
+    expect(await store.agents.findByIds([])).toEqual([]);
   });
 
   it('asks for incidents with the partial index’s own condition, so the planner uses it', () => {

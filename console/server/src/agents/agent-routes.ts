@@ -4,8 +4,9 @@ import type { AgentService } from './agent-service';
 import type { AuditService } from '../audit/audit-service';
 import { auditContext } from '../audit/audit-context';
 import { endpoint, requireUser } from '../http/endpoint';
+import { agentViewRoutes } from './agent-view-routes';
 
-/** Agents: list and read (all roles), revoke (admins). */
+/** Agents: list and read (all roles), saved filters and CSV export (agent-view-routes.ts), revoke (admins). */
 export function agentRoutes(agents: AgentService, audit: AuditService): Router {
   const router = Router();
 
@@ -22,6 +23,9 @@ export function agentRoutes(agents: AgentService, audit: AuditService): Router {
     '/agents',
     endpoint({ access: ROUTE_ROLES.monitoring, query: agentQuery, response: agentPage }, async ({ query }) => ({ status: 200, body: await agents.list(query) })),
   );
+
+  // Saved filters and the CSV export: before /agents/:id too.
+  router.use(agentViewRoutes(agents, audit));
 
   router.get(
     '/agents/:id',

@@ -1,4 +1,4 @@
-import { FLEET_WINDOW_MS, type AgentFleetFacts, type AgentOverviewResponse, type AgentQuery, type AgentSummary, type CapabilityReport, type HelloMessage, type Page, type PolicyReceiptMessage } from '@dlp/shared';
+import { FLEET_WINDOW_MS, type AgentFilterSet, type AgentFleetFacts, type AgentOverviewResponse, type AgentQuery, type AgentSummary, type CapabilityReport, type HelloMessage, type Page, type PolicyReceiptMessage } from '@dlp/shared';
 import { sameDigest, sha256Hex } from '../auth/secret-token';
 import type { AgentListFilter, AgentRecord, ConsoleStore } from '../store/store';
 import { AgentClocks } from './agent-clocks';
@@ -7,6 +7,7 @@ import { BatchedWrites } from '../service-kit/batched-writes';
 import type { ConsoleEvents } from '../service-kit/console-events';
 import { decodeIdCursor, encodeIdCursor } from '../service-kit/cursor';
 import { notFound } from '../service-kit/service-error';
+import { SavedAgentFilters } from './saved-agent-filters';
 
 /** No console holds more agents than this in one list (the fleet view reads them all). */
 const MAX_FLEET = 1_000_000;
@@ -39,18 +40,30 @@ function toSummary(agent: AgentRecord, groups?: GroupView): AgentSummary {
   return summary;
 }
 
+/** The filters the store applies (online, group, search); condition and OS are the shared predicates'. */
+function storeFilterOf(filters: AgentFilterSet): Omit<AgentListFilter, 'limit' | 'afterId'> {
+  const filter: Omit<AgentListFilter, 'limit' | 'afterId'> = {};
+  if (filters.online !== undefined) filter.online = filters.online === 'true';
+  if (filters.groupId !== undefined) filter.groupId = filters.groupId;
+  if (filters.search !== undefined) filter.search = filters.search;
+  return filter;
+}
+
 /** Enrolled agents: credentials, liveness, what they report, revocation. */
 export class AgentService {
   /** Hellos, heartbeats, receipts and offline marks of many agents share commits. */
   private readonly batched: BatchedWrites;
   /** Clock offsets of the agents connected here (ingest places their events by them). */
   readonly clocks = new AgentClocks();
+  /** People's saved filter sets of the agent table. */
+  readonly savedFilters: SavedAgentFilters;
 
   constructor(
     private readonly store: ConsoleStore,
     private readonly events: ConsoleEvents,
   ) {
     this.batched = new BatchedWrites(store);
+    this.savedFilters = new SavedAgentFilters(store);
   }
 
   /** Checks a hello's credentials. A revoked agent is told so only if its token is right. */
@@ -126,20 +139,62 @@ export class AgentService {
 
   /**
    * Every agent matching the query (search, group, online in the store; condition and OS by the
-   * shared predicates), sorted, one page at `offset`, with the total.
+   * shared predicates), sorted, one page at `offset`, with the total. Filtering and sorting read
+   * the lean table rows (identity, state, the capability fields the conditions look at); only the
+   * page's agents are read whole.
    */
   private async fleetPage(query: AgentQuery): Promise<Page<AgentSummary> & { total: number }> {
     const nowMs = Date.now();
-    const filter: AgentListFilter = { limit: MAX_FLEET };
-    if (query.online !== undefined) filter.online = query.online === 'true';
-    if (query.groupId !== undefined) filter.groupId = query.groupId;
-    if (query.search !== undefined) filter.search = query.search;
-    const matching = filterAgents(await this.fleetFacts(filter, nowMs), query, nowMs);
+    const [rows, groups, incidents] = await Promise.all([
+      this.store.agents.listTableRows(storeFilterOf(query)),
+      this.groupView(),
+      this.store.agents.incidentsSince(nowMs - FLEET_WINDOW_MS),
+    ]);
+    const facts = rows.map((row) => {
+      const group = groups.get(row.groupId);
+      const incident = incidents.get(row.id);
+      return {
+        id: row.id,
+        info: row.info,
+        online: row.online,
+        revoked: row.revoked,
+        lastSeenAt: row.lastSeenAt,
+        policySerial: row.policySerial,
+        expectedPolicySerial: group?.serial ?? null,
+        lastPolicyReceipt: row.receipt,
+        capabilities: row.capabilities,
+        tamperEvents24h: incident?.tamper ?? false,
+        bypassEvents24h: incident?.bypass ?? false,
+        ...(group ? { group: { id: row.groupId, name: group.name } } : {}),
+      };
+    });
+    const matching = filterAgents(facts, query, nowMs);
     const sorted = query.sort === undefined ? matching : sortAgents(matching, query.sort, query.order ?? 'asc');
     const offset = query.offset ?? 0;
-    const items = sorted.slice(offset, offset + query.limit);
+    const pageIds = sorted.slice(offset, offset + query.limit).map((agent) => agent.id);
+    const records = new Map((await this.store.agents.findByIds(pageIds)).map((record) => [record.id, record]));
+    const items: AgentSummary[] = [];
+    for (const id of pageIds) {
+      const record = records.get(id);
+      // Removed between the two reads: left out of this page.
+      if (!record) continue;
+      const summary = toSummary(record, groups);
+      summary.tamperEvents24h = incidents.get(id)?.tamper ?? false;
+      summary.bypassEvents24h = incidents.get(id)?.bypass ?? false;
+      items.push(summary);
+    }
     // Offset paging: the next page is asked for by offset, not by cursor.
     return { items, nextCursor: null, total: sorted.length };
+  }
+
+  /**
+   * Every agent meeting the filters, in the filters' order (id order without `sort`): the rows of
+   * the table and of its CSV export, with their incidents of the last day.
+   */
+  async matching(filters: AgentFilterSet): Promise<AgentSummary[]> {
+    const nowMs = Date.now();
+    const matching = filterAgents(await this.fleetFacts({ ...storeFilterOf(filters), limit: MAX_FLEET }, nowMs), filters, nowMs);
+    return filters.sort === undefined ? matching : sortAgents(matching, filters.sort, filters.order ?? 'asc');
   }
 
   /**

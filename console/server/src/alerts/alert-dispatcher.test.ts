@@ -9,7 +9,7 @@ function destination(id: string, rateLimit = { perMinute: 6, burst: 2 }): AlertD
 }
 
 function alert(n: number): FiredAlert {
-  return { id: `a${n}`, ruleId: 'r', ruleName: 'r', kind: 'content', severity: 'high', entity: { type: 'agent', id: 'x', label: 'x' }, title: 't', eventCount: 1, firedAt: '2026-01-01T00:00:00.000Z', state: 'open', resolvedAt: null, details: {} };
+  return { id: `a${n}`, ruleId: 'r', ruleName: 'r', kind: 'content', severity: 'high', entity: { type: 'agent', id: 'x', label: 'x' }, title: 't', eventCount: 1, firedAt: '2026-01-01T00:00:00.000Z', state: 'open', resolvedAt: null, details: {}, groupKey: `a${n}`, acknowledged: null, resolvedBy: null, resolveNote: null };
 }
 
 describe('TokenBucket', () => {

@@ -175,4 +175,31 @@ describe('AlertEngine (real SQLite, injected clock)', () => {
     await Promise.all(dispatchers.map((d) => d.idle()));
     expect(received).toHaveLength(3);
   });
+  it('puts agents going offline within the group window into one group; a later one starts a new group', async () => {
+    await addRule({ params: { kind: 'agent-offline', afterMinutes: 10 } });
+    const engine = await node();
+    const hosts = ['ws-02', 'ws-03', 'ws-04'];
+    const ids = [agentId];
+    for (const hostname of hosts) {
+      const id = uuidv7();
+      ids.push(id);
+      await store.agents.insert({ id, tokenHash: 'cd'.repeat(32), groupId, info: { hostname, os: 'linux', osVersion: '12', agentVersion: '0.1.0', user: null }, enrolledAt: '', enrollSecretId: 'x' });
+    }
+    for (const id of ids.slice(0, 3)) await store.agents.touch(id, new Date(now).toISOString());
+    now += 11 * MINUTE;
+    await engine.scan();
+    // The fourth agent was seen later: its offline alert fires 5 minutes after the first ones.
+    await store.agents.touch(ids[3] ?? '', new Date(now - 6 * MINUTE).toISOString());
+    now += 5 * MINUTE;
+    await engine.scan();
+    const burst = await store.alerts.queryAlertGroups({ limit: 10 });
+    expect(burst.map((g) => g.count)).toEqual([4]);
+    // One more, 20 minutes after the group's first alert: a new group.
+    const late = uuidv7();
+    await store.agents.insert({ id: late, tokenHash: 'ef'.repeat(32), groupId, info: { hostname: 'ws-05', os: 'linux', osVersion: '12', agentVersion: '0.1.0', user: null }, enrolledAt: '', enrollSecretId: 'x' });
+    await store.agents.touch(late, new Date(now).toISOString());
+    now += 15 * MINUTE;
+    await engine.scan();
+    expect((await store.alerts.queryAlertGroups({ limit: 10 })).map((g) => g.count)).toEqual([1, 4]);
+  });
 });

@@ -23,6 +23,12 @@ function isAgentScanKind(kind: AlertRuleKind): boolean {
   return kind === 'agent-offline' || kind === 'clock-skew';
 }
 
+/**
+ * Alerts of one rule fired within this long after a group's first alert join that group (one inbox
+ * row: "50 agents offline"). Bounded from the first alert, so a rule that keeps firing starts new groups.
+ */
+export const ALERT_GROUP_WINDOW_MS = 15 * 60 * 1000;
+
 /** Threshold counters older than the longest possible window (24 h) plus slack are deleted. */
 const WINDOW_RETENTION_MS = 25 * 60 * 60 * 1000;
 
@@ -175,8 +181,11 @@ export class AlertEngine {
         return false;
       }
     }
+    const id = uuidv7(nowMs);
+    // Two nodes firing the same burst at once may each start a group: two rows instead of one, no loss.
+    const leader = await this.options.store.alerts.groupLeader(rule.id, new Date(nowMs - ALERT_GROUP_WINDOW_MS).toISOString());
     const record: FiredAlertRecord = {
-      id: uuidv7(nowMs),
+      id,
       dedupeKey: key ?? dedupeKey(rule, entity, nowMs),
       ruleId: rule.id,
       ruleName: rule.name,
@@ -191,6 +200,12 @@ export class AlertEngine {
       state: 'open',
       resolvedAt: null,
       details: what.details,
+      groupKey: leader ?? id,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      acknowledgeNote: null,
+      resolvedBy: null,
+      resolveNote: null,
     };
     if (!(await this.options.store.alerts.claimAlert(record))) {
       if (key === undefined) await this.options.store.alerts.addOccurrences(record.dedupeKey, eventCount);
@@ -289,6 +304,10 @@ export class AlertEngine {
       state: 'open',
       resolvedAt: null,
       details: {},
+      groupKey: 'test',
+      acknowledged: null,
+      resolvedBy: null,
+      resolveNote: null,
     };
   }
 }

@@ -2,10 +2,13 @@ import {
   alertDestination,
   alertDestinationCreated,
   alertDestinationList,
+  alertGroupPage,
   alertPage,
   alertQuery,
   alertRule,
   alertRuleList,
+  alertTriageRequest,
+  alertTriageResult,
   createAlertDestinationRequest,
   createAlertRuleRequest,
   deliveryStats,
@@ -22,12 +25,23 @@ import { endpoint } from '../http/endpoint';
 
 /**
  * Alerts: rules (readers see them, admins change them), destinations and delivery counters (admins
- * change, auditors read; the webhook secret is shown only once, at creation), fired alerts (readers).
+ * change, auditors read; the webhook secret is shown only once, at creation), fired alerts (readers;
+ * officers and admins acknowledge and resolve them).
  */
 export function alertRoutes(alerts: AlertService): Router {
   const router = Router();
 
   router.get('/alerts', endpoint({ access: ROUTE_ROLES.monitoring, query: alertQuery, response: alertPage, summary: 'Fired alerts, newest first' }, async ({ query }) => ({ status: 200, body: await alerts.listAlerts(query) })));
+
+  router.get('/alerts/groups', endpoint({ access: ROUTE_ROLES.monitoring, query: alertQuery, response: alertGroupPage, summary: 'The alerts inbox: alerts grouped by rule and burst, newest first, with totals' }, async ({ query }) => ({ status: 200, body: await alerts.inbox.listGroups(query) })));
+  router.post(
+    '/alerts/acknowledge',
+    auditedEndpoint({ access: ROUTE_ROLES.triage, body: alertTriageRequest, response: alertTriageResult, summary: 'Acknowledge open alerts with a note (audited)' }, ({ body }, audit) => alerts.inbox.acknowledge(body, audit)),
+  );
+  router.post(
+    '/alerts/resolve',
+    auditedEndpoint({ access: ROUTE_ROLES.triage, body: alertTriageRequest, response: alertTriageResult, summary: 'Resolve alerts with a note (audited)' }, ({ body }, audit) => alerts.inbox.resolve(body, audit)),
+  );
 
   router.get('/alerts/rules', endpoint({ access: ROUTE_ROLES.monitoring, response: alertRuleList, summary: 'Alert rules' }, async () => ({ status: 200, body: { items: await alerts.listRules() } })));
   router.post('/alerts/rules', auditedEndpoint({ access: ROUTE_ROLES.administration, status: 201, body: createAlertRuleRequest, response: alertRule, summary: 'Create an alert rule' }, ({ body }, audit) => alerts.createRule(body, audit)));

@@ -22,6 +22,7 @@ import type { AlertDestinationRecord, AlertRuleRecord, FiredAlertFilter } from '
 import type { ConsoleStore, StoreRepositories } from '../store/store';
 import type { AlertDispatcher } from './alert-dispatcher';
 import { AlertEngine } from './alert-engine';
+import { AlertInbox } from './alert-inbox';
 import { toAlertDestination, toAlertRule, toFiredAlert } from './alert-view';
 
 type Who = Pick<AuditEntryInput, 'actor' | 'sourceIp'>;
@@ -43,13 +44,18 @@ function auditedDestination(d: AlertDestinationRecord): unknown {
 
 /** Alert rules and destinations (admins, audited), fired alerts (readers), test sends and counters. */
 export class AlertService {
+  /** Grouped, paged inbox; acknowledge and resolve. */
+  readonly inbox: AlertInbox;
+
   constructor(
     private readonly store: ConsoleStore,
     private readonly audit: AuditService,
     private readonly engine: AlertEngine,
     private readonly dispatcher: AlertDispatcher,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.inbox = new AlertInbox(store, audit, now);
+  }
 
   async listRules(): Promise<AlertRule[]> {
     return (await this.store.alerts.listRules()).map(toAlertRule);

@@ -13,9 +13,13 @@ export function toFiredAlert(r: FiredAlertRecord): FiredAlert {
     title: r.title,
     eventCount: r.eventCount,
     firedAt: r.firedAt,
-    state: r.state,
+    state: r.state === 'open' && r.acknowledgedAt !== null ? 'acknowledged' : r.state,
     resolvedAt: r.resolvedAt,
     details: r.details,
+    groupKey: r.groupKey,
+    acknowledged: r.acknowledgedAt !== null ? { at: r.acknowledgedAt, by: r.acknowledgedBy ?? '', note: r.acknowledgeNote ?? '' } : null,
+    resolvedBy: r.resolvedBy,
+    resolveNote: r.resolveNote,
   };
 }
 

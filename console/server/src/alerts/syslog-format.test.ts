@@ -18,6 +18,10 @@ const notification: AlertNotification = {
     state: 'open',
     resolvedAt: null,
     details: {},
+    groupKey: '019a0000-0000-7000-8000-000000000001',
+    acknowledged: null,
+    resolvedBy: null,
+    resolveNote: null,
   },
 };
 

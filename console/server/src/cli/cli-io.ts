@@ -7,4 +7,6 @@ export interface CliIo {
   err(line: string): void;
   env: NodeJS.ProcessEnv;
   logger: Logger;
+  /** stderr for a progress bar redrawn in place (`dlp mask`); absent: no progress shown. */
+  terminal?: { isTTY: boolean; write(text: string): void };
 }

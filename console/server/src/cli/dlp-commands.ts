@@ -10,6 +10,7 @@ import { openSqliteStore } from '../store/sqlite/sqlite-store';
 import { auditExportCommand, auditVerifyCommand } from './audit-commands';
 import { CLI_CONTEXT, cliOperator, createEnrollSecretCommand, decideEnrollRequestCommand, listEnrollRequestsCommand } from './enrollment-commands';
 import { isRestCommand, REST_CLI_USAGE, runRestCommand } from './policy-commands';
+import { runMaskCommand } from './mask-command';
 import type { CliIo } from './cli-io';
 
 export type { CliIo } from './cli-io';
@@ -27,6 +28,10 @@ Commands (they work on the console's database, running or not):
   audit-verify                   check the audit log's hash chain: exit 0 intact, 1 broken (first
                                  broken row printed)
 --data-dir defaults to env DLP_DATA_DIR, then ./data/console
+Files (no console database needed):
+  mask IN --out OUT [options]    mask personal data in a CSV/TSV, xlsx, JSON lines or SQL dump for
+                                 outside vendors, re-scan the output (files only, no database);
+                                 \`dlp mask --help\` lists the options (docs/MASKING.md)
 
 ${REST_CLI_USAGE}`;
 
@@ -48,6 +53,8 @@ const COMMAND_ARITY: Readonly<Record<string, number>> = {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // Policy-as-code and enroll secrets for groups go through the running console's REST API.
   if (isRestCommand(argv)) return runRestCommand(argv, io);
+  // Masking works on files only: no console database, options of its own.
+  if (argv[0] === 'mask') return runMaskCommand(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({

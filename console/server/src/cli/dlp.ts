@@ -7,6 +7,7 @@ runCli(process.argv.slice(2), {
   err: (line) => void process.stderr.write(`${line}\n`),
   env: process.env,
   logger: createJsonLogger({ minLevel: 'warn' }),
+  terminal: { isTTY: process.stderr.isTTY === true, write: (text) => void process.stderr.write(text) },
 }).then(
   (code) => process.exit(code),
   (err: unknown) => {

@@ -91,6 +91,9 @@ export class ClusterBridge {
       events.on('exception-granted', ({ agentId, signed }) => this.send({ kind: 'exception-granted', agentId, exceptionId: signed.exception.id })),
       events.on('exception-revoked', ({ agentId, id, serial }) => this.send({ kind: 'exception-revoked', agentId, id, serial })),
       events.on('principal-revoked', (revocation) => this.send({ kind: 'principal-revoked', revocation })),
+      events.on('agent-scan-requested', (request) => this.send({ kind: 'agent-scan-requested', ...request })),
+      // The error is cut short: the message must stay below a NOTIFY's 8000 bytes.
+      events.on('agent-scan-status', ({ agentId, status }) => this.send({ kind: 'agent-scan-status', agentId, status: { ...status, ...(status.error ? { error: status.error.slice(0, 300) } : {}) } })),
       deps.bus.subscribe((message) => this.enqueue(() => this.receive(message))),
       deps.bus.onResync(() => this.enqueue(() => this.resync())),
     ];
@@ -176,6 +179,14 @@ export class ClusterBridge {
         return;
       case 'principal-revoked':
         this.emitLocal(() => events.emit('principal-revoked', message.revocation));
+        return;
+      case 'agent-scan-requested': {
+        const { kind: _kind, ...request } = message;
+        this.emitLocal(() => events.emit('agent-scan-requested', request));
+        return;
+      }
+      case 'agent-scan-status':
+        this.emitLocal(() => events.emit('agent-scan-status', { agentId: message.agentId, status: message.status }));
         return;
     }
   }

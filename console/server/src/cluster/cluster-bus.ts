@@ -1,3 +1,4 @@
+import { consoleScanPath, scanStatusMessage, shortString, timestamp } from '@dlp/shared';
 import { z } from 'zod';
 import { principalRevocation } from '../auth/principal-revocation';
 
@@ -21,6 +22,13 @@ export const clusterMessage = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('agent-revoked'), agentId: id }),
   z.strictObject({ kind: z.literal('exception-granted'), agentId: id, exceptionId: id }),
   z.strictObject({ kind: z.literal('exception-revoked'), agentId: id, id, serial: z.number().int().positive() }),
+  /**
+   * A scan request and an agent's scan reports are not rows in the database: they travel whole
+   * (bounded: a path of at most 1024 characters, counts, an error of at most 2000), so every node
+   * can send the request to the agent if it holds its connection, and show the scan's state.
+   */
+  z.strictObject({ kind: z.literal('agent-scan-requested'), agentId: id, scanId: id, path: consoleScanPath, requestedBy: shortString, requestedAt: timestamp }),
+  z.strictObject({ kind: z.literal('agent-scan-status'), agentId: id, status: scanStatusMessage }),
   /** A person's credentials ended: every node closes the live streams they hold there. */
   z.strictObject({ kind: z.literal('principal-revoked'), revocation: principalRevocation }),
 ]);

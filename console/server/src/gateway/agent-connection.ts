@@ -166,6 +166,13 @@ export class AgentConnection {
     this.ctx.logger.info('exception revoke sent', { agentId: this.agentIdValue, exceptionId: id, serial });
   }
 
+  /** Asks the agent to scan a folder (it answers with `scan-status`). Only on ready connections. */
+  offerScanRequest(request: { scanId: string; path: string; requestedBy: string }): void {
+    if (this.state !== 'ready') return;
+    this.send({ v: PROTOCOL_VERSION, type: 'scan-request', scanId: request.scanId, path: request.path, requestedBy: request.requestedBy });
+    this.ctx.logger.info('scan request sent', { agentId: this.agentIdValue, scanId: request.scanId });
+  }
+
   /** Tells the agent why, logs one line, and closes with an application close code. */
   refuse(closeCode: number, errorCode: string, message: string, fields: LogFields = {}): void {
     if (this.state === 'closed') return;
@@ -306,6 +313,7 @@ export class AgentConnection {
       case 'heartbeat':
       case 'exception-request':
       case 'exception-receipt':
+      case 'scan-status':
         return handleAgentReport(this.ctx, agentId, { send: (m) => this.send(m), noteOutboxDepth: (depth) => (this.outboxDepth = depth) }, message);
       case 'hello':
       case 'enroll':

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, LIMITS } from '@dlp/shared';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { errorFields, type Logger } from '../logging/logger';
+import type { AgentScanService } from '../agents/agent-scan-service';
 import type { AgentService } from '../agents/agent-service';
 import type { ConsoleEvents } from '../service-kit/console-events';
 import type { EnrollmentService } from '../enrollment/enrollment-service';
@@ -49,6 +50,8 @@ export interface GatewayDeps {
   metrics?: GatewayMetrics;
   /** `--trust-proxy`: whose X-Forwarded-For on the upgrade request names the agent's address (as for REST). */
   trustedProxies?: BlockList | undefined;
+  /** Console-requested scans: their reports are kept there (absent: only logged). */
+  scans?: AgentScanService | undefined;
 }
 
 /** How long shutdown waits for agents to finish the close handshake before cutting them off. */
@@ -87,6 +90,7 @@ export class AgentGateway {
       }),
       deps.bus.on('exception-granted', ({ agentId, signed }) => this.byAgent.get(agentId)?.offerException(signed)),
       deps.bus.on('exception-revoked', ({ agentId, id, serial }) => this.byAgent.get(agentId)?.offerExceptionRevoke(id, serial)),
+      deps.bus.on('agent-scan-requested', (request) => this.byAgent.get(request.agentId)?.offerScanRequest(request)),
     ];
   }
 
@@ -158,6 +162,7 @@ export class AgentGateway {
       policies: this.deps.policies,
       events: this.deps.events,
       exceptions: this.deps.exceptions,
+      scans: this.deps.scans,
       consoleKey: this.deps.consoleKey,
       logger: this.deps.logger,
       metrics: this.deps.metrics ?? NO_GATEWAY_METRICS,

@@ -4,7 +4,7 @@ import type { ConnectionServices } from './connection-context';
 /** What an authenticated agent reports besides events: receipts, capabilities, heartbeats, requests. */
 export type AgentReport = Extract<
   AgentToConsoleMessage,
-  { type: 'policy-receipt' | 'capabilities' | 'heartbeat' | 'exception-request' | 'exception-receipt' }
+  { type: 'policy-receipt' | 'capabilities' | 'heartbeat' | 'exception-request' | 'exception-receipt' | 'scan-status' }
 >;
 
 /** What handling a report needs from its connection. */
@@ -40,6 +40,10 @@ export async function handleAgentReport(ctx: ConnectionServices, agentId: string
       ctx.logger.info('exception requested', { agentId, exceptionId: filed.id, kind: message.target.kind });
       return;
     }
+    case 'scan-status':
+      if (message.state !== 'running') ctx.logger.info('agent scan ended', { agentId, scanId: message.scanId, state: message.state, files: message.progress.filesDone, flagged: message.progress.filesFlagged });
+      ctx.scans?.recordStatus(agentId, message);
+      return;
     case 'exception-receipt':
       if (!(await ctx.exceptions.recordReceipt(agentId, message))) {
         ctx.logger.warn('exception receipt for an unknown exception', { agentId, exceptionId: message.id });

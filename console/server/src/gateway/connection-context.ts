@@ -1,3 +1,4 @@
+import type { ScanStatusMessage } from '@dlp/shared';
 import type { Logger } from '../logging/logger';
 import type { AgentService } from '../agents/agent-service';
 import type { EnrollmentService } from '../enrollment/enrollment-service';
@@ -20,6 +21,8 @@ export interface ConnectionServices {
   consoleKey: { keyId: string; publicKey: string };
   logger: Logger;
   metrics: GatewayMetrics;
+  /** Keeps what agents report of console-requested scans (absent: such reports are only logged). */
+  scans?: { recordStatus(agentId: string, status: ScanStatusMessage): void } | undefined;
   /** Tracks background work (offline marks) so shutdown can wait for it before closing the store. */
   track(work: Promise<unknown>): void;
 }

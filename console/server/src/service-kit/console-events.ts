@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { SignedException, SignedPolicy, StoredEvent } from '@dlp/shared';
+import type { ScanStatusMessage, SignedException, SignedPolicy, StoredEvent } from '@dlp/shared';
 import type { PrincipalRevocation } from '../auth/principal-revocation';
 
 /** Things services announce and other parts (gateway, live streams) react to. */
@@ -21,6 +21,10 @@ export interface ConsoleEventMap {
   'exception-granted': [grant: { agentId: string; signed: SignedException }];
   /** An exception was withdrawn before it expired: tell its agent at once. */
   'exception-revoked': [revoke: { agentId: string; id: string; serial: number }];
+  /** Someone asked this agent to scan a folder (audited): the node holding its connection sends the request. */
+  'agent-scan-requested': [request: { agentId: string; scanId: string; path: string; requestedBy: string; requestedAt: string }];
+  /** An agent reported how a console-requested scan goes: every node keeps the latest state. */
+  'agent-scan-status': [report: { agentId: string; status: ScanStatusMessage }];
   /** A person's session, token or account changed (logout, disable, password, role, revoke): close their live streams. */
   'principal-revoked': [revocation: PrincipalRevocation];
 }

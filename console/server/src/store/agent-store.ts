@@ -164,6 +164,19 @@ export interface AgentRepository {
   incidentsSince(sinceMs: number): Promise<Map<string, AgentIncidents>>;
   /** Every non-revoked agent's overview columns (see AgentFleetRow), in no particular order. */
   listFleetRows(): Promise<AgentFleetRow[]>;
+  /**
+   * Every agent meeting `filter` (revoked ones too, unless `activeOnly`) with what the agent table
+   * sorts and filters by (see AgentTableRow), in no particular order: the table's lean read, whole
+   * rows only for the page it shows (`findByIds`).
+   */
+  listTableRows(filter: Omit<AgentListFilter, 'afterId' | 'limit'>): Promise<AgentTableRow[]>;
+  /** The agents with these ids, in no particular order; unknown ids are left out. */
+  findByIds(ids: readonly string[]): Promise<AgentRecord[]>;
+}
+
+/** What the agent table sorts and filters by: the overview's columns, the identity and revocation. */
+export interface AgentTableRow extends AgentFleetRow {
+  info: AgentInfo;
 }
 
 /**

@@ -42,9 +42,34 @@ export interface FiredAlertRecord {
   title: string;
   eventCount: number;
   firedAt: string;
-  state: AlertState;
+  /** As stored: an acknowledged alert is `open` with `acknowledgedAt` set. */
+  state: StoredAlertState;
   resolvedAt: string | null;
   details: AlertDetails;
+  /** The id of the group's first alert (the alert's own id when it starts a group). */
+  groupKey: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  acknowledgeNote: string | null;
+  /** Null when the console resolved it (agent back, clock corrected). */
+  resolvedBy: string | null;
+  resolveNote: string | null;
+}
+
+export type StoredAlertState = 'open' | 'resolved';
+
+/** A person's acknowledge or resolve of one alert. */
+export interface AlertTriageChange {
+  at: string;
+  by: string;
+  note: string;
+}
+
+/** One inbox row before its members are read: a group key, its newest alert id, and its size. */
+export interface AlertGroupHead {
+  groupKey: string;
+  lastId: string;
+  count: number;
 }
 
 export interface FiredAlertFilter {
@@ -58,6 +83,9 @@ export interface FiredAlertFilter {
   beforeId?: string;
   limit: number;
 }
+
+/** The filter of the inbox: groups are paged by their newest alert id (newest first). */
+export type AlertGroupFilter = Omit<FiredAlertFilter, 'beforeId'> & { beforeLastId?: string };
 
 /** An agent that is offline and was last seen before the cut-off. */
 export interface OfflineAgentRow {
@@ -117,6 +145,18 @@ export interface AlertRepository {
   listOpen(kind: AlertRuleKind): Promise<FiredAlertRecord[]>;
   /** Marks an open alert resolved; false when it was not open. */
   resolve(id: string, resolvedAt: string): Promise<boolean>;
+  /** The newest group leader of this rule fired at or after `since` (ISO): later alerts join its group. */
+  groupLeader(ruleId: string, since: string): Promise<string | undefined>;
+  /** Groups of alerts matching the filter (members are filtered too), newest first. */
+  queryAlertGroups(filter: AlertGroupFilter): Promise<AlertGroupHead[]>;
+  /** The newest `perGroup` matching alerts of each group, newest first. */
+  groupMembers(groupKeys: readonly string[], filter: Omit<FiredAlertFilter, 'beforeId' | 'limit'>, perGroup: number): Promise<FiredAlertRecord[]>;
+  /** Matching alerts and groups, counting at most `cap` alerts. */
+  countAlerts(filter: Omit<FiredAlertFilter, 'beforeId' | 'limit'>, cap: number): Promise<{ alerts: number; groups: number }>;
+  /** A person takes an open alert; false when it is not open or already acknowledged. */
+  acknowledge(id: string, change: AlertTriageChange): Promise<boolean>;
+  /** A person resolves an open (or acknowledged) alert; false when it was resolved already. */
+  resolveBy(id: string, change: AlertTriageChange): Promise<boolean>;
 
   /**
    * Adds `count` to the (rule, entity, bucket) counter and returns the sum of that rule and entity's

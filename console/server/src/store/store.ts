@@ -6,6 +6,7 @@ import type { EventSearchRepository } from './event-search-store';
 import type { TriageRepository } from './triage-store';
 import type { AgentRepository, EnrollSecretRepository } from './agent-store';
 import type { ReportScheduleRepository } from './report-store';
+import type { SavedFilterRepository } from './saved-filter-store';
 import type { PolicyMode, Role, SignedPolicy, StoredEvent } from '@dlp/shared';
 
 export type { NewUserRecord, UserRecord } from './user-record';
@@ -23,6 +24,7 @@ export type {
   AgentRepository,
   AgentIncidents,
   AgentFleetRow,
+  AgentTableRow,
 } from './agent-store';
 
 /**
@@ -65,6 +67,8 @@ export interface StoreRepositories {
   readonly alerts: AlertRepository;
   readonly triage: TriageRepository;
   readonly reportSchedules: ReportScheduleRepository;
+  /** People's named filter sets (the agent table's saved filters). */
+  readonly savedFilters: SavedFilterRepository;
 }
 
 /** The repositories handed to a `transaction` callback: pass it on so writes join the transaction. */

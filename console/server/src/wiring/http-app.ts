@@ -6,6 +6,7 @@ import type { ConsoleMetrics } from '../ops/console-metrics';
 import type { Readiness } from '../ops/readiness';
 import { requestLog } from '../ops/request-log';
 import type { AgentRemovalService } from '../agents/agent-removal-service';
+import type { AgentScanService } from '../agents/agent-scan-service';
 import type { AgentService } from '../agents/agent-service';
 import type { ApiTokenService } from '../accounts/api-token-service';
 import type { AuditService } from '../audit/audit-service';
@@ -19,6 +20,7 @@ import type { UserService } from '../accounts/user-service';
 import type { ReportServices } from '../reports/report-services';
 import { agentRemovalRoutes } from '../agents/agent-removal-routes';
 import { agentRoutes } from '../agents/agent-routes';
+import { agentScanRoutes } from '../agents/agent-scan-routes';
 import { alertRoutes } from '../alerts/alert-routes';
 import type { AlertService } from '../alerts/alert-service';
 import { apiTokenRoutes } from '../accounts/api-token-routes';
@@ -49,6 +51,8 @@ export interface HttpAppDeps {
   apiTokens: ApiTokenService;
   settings: SettingsService;
   agentRemoval: AgentRemovalService;
+  /** Scans of data at rest the console asks agents for. */
+  agentScans: AgentScanService;
   enrollment: EnrollmentService;
   agents: AgentService;
   policies: PolicyService;
@@ -139,6 +143,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   api.use(enrollSecretRoutes(deps.enrollment, deps.audit));
   api.use(policyRoutes(deps.policies));
   api.use(agentRoutes(deps.agents, deps.audit));
+  api.use(agentScanRoutes(deps.agentScans, deps.agents));
   api.use(lifecycleRoutes(deps.lifecycle));
   api.use(eventRoutes(deps.events, deps.streams));
   api.use(alertRoutes(deps.alerts));

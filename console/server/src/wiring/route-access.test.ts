@@ -61,11 +61,18 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/agents': ALL_ROLES,
   'GET /api/v1/agents/overview': ALL_ROLES,
   'GET /api/v1/agents/:id': ALL_ROLES,
+  // Saved filters are a person's own: an API token is nobody's.
+  'GET /api/v1/agents/saved-filters': { access: ['admin', 'officer', 'auditor'], sessionOnly: true },
+  'POST /api/v1/agents/saved-filters': { access: ['admin', 'officer', 'auditor'], sessionOnly: true },
+  'DELETE /api/v1/agents/saved-filters/:id': { access: ['admin', 'officer', 'auditor'], sessionOnly: true },
+  'GET /api/v1/agents/export.csv': ALL_ROLES,
   'POST /api/v1/agents/:id/revoke': ADMIN,
   'DELETE /api/v1/agents/:id': ADMIN,
   'PUT /api/v1/agents/:id/group': ADMIN,
   'GET /api/v1/agents/:id/effective-policy': ADMIN_AUDITOR,
   'POST /api/v1/agents/:id/unlock-codes': OFFICER_ADMIN,
+  'POST /api/v1/agents/:id/scans': OFFICER_ADMIN,
+  'GET /api/v1/agents/:id/scans': ALL_ROLES,
 
   'GET /api/v1/policies': ADMIN_AUDITOR,
   'POST /api/v1/policies': ADMIN,
@@ -98,6 +105,9 @@ const ACCESS: Record<string, Rule> = {
   'POST /api/v1/exceptions/:id/revoke': OFFICER_ADMIN,
 
   'GET /api/v1/alerts': ALL_ROLES,
+  'GET /api/v1/alerts/groups': ALL_ROLES,
+  'POST /api/v1/alerts/acknowledge': OFFICER_ADMIN,
+  'POST /api/v1/alerts/resolve': OFFICER_ADMIN,
   'GET /api/v1/alerts/rules': ALL_ROLES,
   'POST /api/v1/alerts/rules': ADMIN,
   'PATCH /api/v1/alerts/rules/:id': ADMIN,
@@ -148,7 +158,14 @@ const FAMILY_OF_PAGE_READ: Record<string, RouteFamily> = {
 };
 
 /** Auditors change nothing; these are the only state-changing routes they may call (their own session). */
-const AUDITOR_SELF_SERVICE = new Set(['POST /api/v1/auth/login', 'POST /api/v1/auth/logout', 'POST /api/v1/auth/password']);
+const AUDITOR_SELF_SERVICE = new Set([
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/logout',
+  'POST /api/v1/auth/password',
+  // One's own saved filters of the agent table: nobody else sees them.
+  'POST /api/v1/agents/saved-filters',
+  'DELETE /api/v1/agents/saved-filters/:id',
+]);
 
 /** A well-formed id that names nothing, so allowed callers get 400/404 and change nothing. */
 const NO_SUCH_ID = '0190aaaa-0000-7000-8000-000000000000';

@@ -2,14 +2,18 @@ import {
   alertDestination,
   alertDestinationCreated,
   alertDestinationList,
+  alertGroupPage,
   alertPage,
   alertRule,
   alertRuleList,
+  alertTriageResult,
   deliveryStats,
   testDeliveryResult,
   type AlertDestination,
+  type AlertGroupPage,
   type AlertQuery,
   type AlertRule,
+  type AlertTriageResult,
   type CreateAlertDestinationRequest,
   type CreateAlertRuleRequest,
   type DeliveryCounters,
@@ -27,6 +31,11 @@ export type AlertFilters = Partial<Pick<AlertQuery, 'state' | 'kind' | 'ruleId'>
 /** Alert rules and destinations (admins change them), fired alerts (every role reads them). */
 export interface AlertsApi {
   list(filters: AlertFilters, page?: { cursor?: string; limit?: number }): Promise<Page<FiredAlert>>;
+  /** The inbox: alerts grouped by rule and burst, newest first, with totals. */
+  groups(filters: AlertFilters, page?: { cursor?: string; limit?: number }): Promise<AlertGroupPage>;
+  /** Officers and admins: take these open alerts, with a note for the audit log. */
+  acknowledge(ids: readonly string[], note: string): Promise<AlertTriageResult>;
+  resolve(ids: readonly string[], note: string): Promise<AlertTriageResult>;
   rules(): Promise<AlertRule[]>;
   createRule(request: CreateAlertRuleRequest): Promise<AlertRule>;
   updateRule(id: string, changes: UpdateAlertRuleRequest): Promise<AlertRule>;
@@ -45,6 +54,9 @@ export function createAlertsApi(http: HttpClient): AlertsApi {
   const destination = (id: string): string => `/api/v1/alerts/destinations/${encodeURIComponent(id)}`;
   return {
     list: (filters, page = {}) => http.request('GET', '/api/v1/alerts', alertPage, { query: { ...filters, cursor: page.cursor, limit: page.limit } }),
+    groups: (filters, page = {}) => http.request('GET', '/api/v1/alerts/groups', alertGroupPage, { query: { ...filters, cursor: page.cursor, limit: page.limit } }),
+    acknowledge: (ids, note) => http.request('POST', '/api/v1/alerts/acknowledge', alertTriageResult, { body: { ids: [...ids], note } }),
+    resolve: (ids, note) => http.request('POST', '/api/v1/alerts/resolve', alertTriageResult, { body: { ids: [...ids], note } }),
     rules: async () => (await http.request('GET', '/api/v1/alerts/rules', alertRuleList)).items,
     createRule: (request) => http.request('POST', '/api/v1/alerts/rules', alertRule, { body: request }),
     updateRule: (id, changes) => http.request('PATCH', rule(id), alertRule, { body: changes }),

@@ -1,3 +1,4 @@
+import { createAgentScansApi, type AgentScansApi } from './agent-scans-api';
 import { createAgentsApi, type AgentsApi } from './agents-api';
 import { createAlertsApi, type AlertsApi } from './alerts-api';
 import { createAuditApi, type AuditApi } from './audit-api';
@@ -17,6 +18,8 @@ import { createUsersApi, type UsersApi } from './users-api';
 export interface ConsoleApi {
   auth: AuthApi;
   agents: AgentsApi;
+  /** Scans of data at rest asked of an agent. */
+  scans: AgentScansApi;
   events: EventsApi;
   policies: PoliciesApi;
   exceptions: ExceptionsApi;
@@ -44,7 +47,8 @@ export function createConsoleApi(options: HttpClientOptions = {}): ConsoleApi {
   const auth = createAuthApi(http);
   return {
     auth,
-    agents: createAgentsApi(http),
+    agents: createAgentsApi(http, options.baseUrl ?? ''),
+    scans: createAgentScansApi(http),
     events: createEventsApi(http),
     policies: createPoliciesApi(http),
     exceptions: createExceptionsApi(http),

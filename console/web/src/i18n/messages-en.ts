@@ -9,12 +9,15 @@ import { managementEn } from './catalogue/management-en';
 import { policiesEn } from './catalogue/policies-en';
 import { usersEn } from './catalogue/users-en';
 import { alertsEn } from './catalogue/alerts-en';
+import { alertsInboxEn } from './catalogue/alerts-inbox-en';
 import { agentPlacementEn } from './catalogue/agent-placement-en';
 import { settingsEn } from './catalogue/settings-en';
 import { agentClockEn } from './catalogue/agent-clock-en';
 import { fleetEn } from './catalogue/fleet-en';
 import { hostEn } from './catalogue/host-en';
+import { hostScanEn } from './catalogue/host-scan-en';
 import { searchEn } from './catalogue/search-en';
+import { agentTableEn } from './catalogue/agent-table-en';
 
 /**
  * English UI texts. This object defines the set of message keys: every other language must provide
@@ -204,12 +207,15 @@ export const messagesEn = {
   ...usersEn,
   ...reportsEn,
   ...alertsEn,
+  ...alertsInboxEn,
   ...agentPlacementEn,
   ...settingsEn,
   ...agentClockEn,
   ...fleetEn,
   ...hostEn,
+  ...hostScanEn,
   ...searchEn,
+  ...agentTableEn,
 } as const;
 
 /** A key of the UI message catalogue. */

@@ -9,12 +9,15 @@ import { managementZhCn } from './catalogue/management-zh-cn';
 import { policiesZhCn } from './catalogue/policies-zh-cn';
 import { usersZhCn } from './catalogue/users-zh-cn';
 import { alertsZhCn } from './catalogue/alerts-zh-cn';
+import { alertsInboxZhCn } from './catalogue/alerts-inbox-zh-cn';
 import { agentPlacementZhCn } from './catalogue/agent-placement-zh-cn';
 import { settingsZhCn } from './catalogue/settings-zh-cn';
 import { agentClockZhCn } from './catalogue/agent-clock-zh-cn';
 import { fleetZhCn } from './catalogue/fleet-zh-cn';
 import { hostZhCn } from './catalogue/host-zh-cn';
+import { hostScanZhCn } from './catalogue/host-scan-zh-cn';
 import { searchZhCn } from './catalogue/search-zh-cn';
+import { agentTableZhCn } from './catalogue/agent-table-zh-cn';
 import type { MessageKey } from './messages-en';
 
 /** Simplified Chinese UI texts; the type forces the same keys as the English catalogue. */
@@ -200,10 +203,13 @@ export const messagesZhCn: Record<MessageKey, string> = {
   ...usersZhCn,
   ...reportsZhCn,
   ...alertsZhCn,
+  ...alertsInboxZhCn,
   ...agentPlacementZhCn,
   ...settingsZhCn,
   ...agentClockZhCn,
   ...fleetZhCn,
   ...hostZhCn,
+  ...hostScanZhCn,
   ...searchZhCn,
+  ...agentTableZhCn,
 };

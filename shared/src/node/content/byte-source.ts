@@ -1,5 +1,5 @@
 /** Random access to bytes: a file on disk, or an archive entry already inflated into memory. */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 export interface ByteSource {
   readonly size: number;
@@ -19,21 +19,28 @@ export interface FileSource extends ByteSource {
 export async function openFileSource(path: string): Promise<FileSource> {
   const handle = await open(path, 'r');
   try {
-    const { size } = await handle.stat();
-    return {
-      size,
-      async read(position, length) {
-        const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - position)));
-        if (buffer.length === 0) return buffer;
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-        return buffer.subarray(0, bytesRead);
-      },
-      close: () => handle.close(),
-    };
+    return { ...(await handleSource(handle)), close: () => handle.close() };
   } catch (err) {
     await handle.close();
     throw err;
   }
+}
+
+/**
+ * A file the caller opened itself (with O_NOFOLLOW, after checking what it is): read by position,
+ * up to its size at this call. The caller closes the handle.
+ */
+export async function handleSource(handle: FileHandle): Promise<ByteSource> {
+  const { size } = await handle.stat();
+  return {
+    size,
+    async read(position, length) {
+      const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - position)));
+      if (buffer.length === 0) return buffer;
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      return buffer.subarray(0, bytesRead);
+    },
+  };
 }
 
 /** Reads the whole source in chunks, in order. */

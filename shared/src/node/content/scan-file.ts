@@ -4,8 +4,9 @@
  * encrypted, unparseable, over a limit — is a result, never an exception: the agent stays up and
  * policy decides what an unreadable file means. Only failing to open the file at all throws.
  */
+import type { FileHandle } from 'node:fs/promises';
 import { createContentScanner, type ContentReport, type ContentScanOptions, type ContentScanner } from '../../content';
-import { bufferSource, openFileSource, readChunks, type ByteSource } from './byte-source';
+import { bufferSource, handleSource, openFileSource, readChunks, type ByteSource } from './byte-source';
 import { DEFAULT_EXTRACTION_LIMITS, ExtractionBudget, LimitReached, type ExtractionLimits, type LimitName } from './extraction-limits';
 import { hasOoxmlExtension, isTextPart, sniffMagic, zipFormat, type FileFormat } from './file-formats';
 import { extractPdfText } from './pdf-text';
@@ -192,6 +193,14 @@ export async function scanFile(path: string, options: ScanFileOptions = {}): Pro
   } finally {
     await source.close();
   }
+}
+
+/**
+ * Scans a file the caller opened (e.g. with O_NOFOLLOW | O_NONBLOCK after checking it is a regular
+ * file), named by `name`; the caller closes the handle.
+ */
+export async function scanOpenFile(handle: FileHandle, name: string, options: ScanFileOptions = {}): Promise<FileScanResult> {
+  return scanWith(await handleSource(handle), name, options);
 }
 
 /** Scans bytes already in memory (an upload, a test), named like a file. */

@@ -1,6 +1,6 @@
-import type { IpcExceptionRequest, IpcResponse, IpcTrayReport, IpcUnlockRequest } from '@dlp/shared';
+import type { IpcExceptionRequest, IpcResponse, IpcScanRequest, IpcTrayReport, IpcUnlockRequest } from '@dlp/shared';
 import type { LocalPeer } from '../../platform/types';
-import type { IpcHandler } from './ipc-server';
+import type { IpcHandler, IpcStream } from './ipc-server';
 
 /** One handler per IPC request type; each gets the kernel's word on who asks. */
 export interface IpcHandlers {
@@ -12,11 +12,13 @@ export interface IpcHandlers {
   /** Answers with `subscribed`; the server then streams notices to the connection. */
   subscribe(peer: LocalPeer): Promise<IpcResponse>;
   trayReport(request: IpcTrayReport, peer: LocalPeer): Promise<IpcResponse>;
+  /** Streams progress and findings through `stream`, then answers with the result. */
+  scan(request: IpcScanRequest, peer: LocalPeer, stream: IpcStream): Promise<IpcResponse>;
 }
 
 /** Routes each validated request to its handler. */
 export function dispatchIpc(handlers: IpcHandlers): IpcHandler {
-  return (request, peer) => {
+  return (request, peer, stream) => {
     switch (request.type) {
       case 'unlock':
         return handlers.unlock(request, peer);
@@ -32,6 +34,8 @@ export function dispatchIpc(handlers: IpcHandlers): IpcHandler {
         return handlers.subscribe(peer);
       case 'tray-report':
         return handlers.trayReport(request, peer);
+      case 'scan':
+        return handlers.scan(request, peer, stream);
     }
   };
 }

@@ -141,7 +141,7 @@ describe('IpcServer (local socket, peers identified by the kernel)', () => {
 
   it('streams notices to subscribers, each only its own, and takes no more requests on that connection', async () => {
     // Answering `subscribed` is what turns a connection into a notice stream.
-    server = await listen(async (request, peer) => (request.type === 'subscribe' ? { v: IPC_VERSION, type: 'subscribed', status: sampleStatus() } : echo(request, peer)));
+    server = await listen(async (request, peer, stream) => (request.type === 'subscribe' ? { v: IPC_VERSION, type: 'subscribed', status: sampleStatus() } : echo(request, peer, stream)));
     const rootStream = converse(socketPath, `${JSON.stringify({ v: IPC_VERSION, type: 'subscribe' })}\n${JSON.stringify(unlock('LATE'))}\n`, 3);
     await waitUntil(() => server?.subscriberCount() === 1);
     server.publish((peer) => (peer.uid === 0 ? { kind: 'status', status: sampleStatus() } : null));

@@ -7,8 +7,23 @@ import type { LocalPeer, PeerCredentialSource } from '../../platform/types';
 import { PeerRateLimit } from '../local-channel/peer-rate-limit';
 import type { Logger } from '../logger';
 
+/**
+ * What a long request (a scan) may do before its answer: send more lines (progress) and learn that
+ * the client went away (closing the connection cancels it).
+ */
+export interface IpcStream {
+  send(response: IpcResponse): void;
+  /** Aborted when the connection closes. */
+  readonly signal: AbortSignal;
+  /** True while a long request (a scan) runs on the connection. */
+  running: boolean;
+}
+
 /** Answers one validated request from `peer`; throwing yields an `internal_error` response. */
-export type IpcHandler = (request: IpcRequest, peer: LocalPeer) => Promise<IpcResponse>;
+export type IpcHandler = (request: IpcRequest, peer: LocalPeer, stream: IpcStream) => Promise<IpcResponse>;
+
+/** Requests that may run for minutes while they stream progress: the idle timeout does not apply. */
+const LONG_REQUESTS: ReadonlySet<IpcRequest['type']> = new Set(['scan']);
 
 /** A connection that says nothing for this long is closed (a stuck client must not pin a slot). */
 const IDLE_TIMEOUT_MS = 60_000;
@@ -129,13 +144,33 @@ export class IpcServer {
   private serve(socket: net.Socket, peer: LocalPeer): void {
     let queue: Promise<void> = Promise.resolve();
     let subscribed = false;
+    const closed = new AbortController();
+    socket.on('close', () => closed.abort());
+    const stream: IpcStream = {
+      signal: closed.signal,
+      running: false,
+      send: (response) => {
+        // A client that stops reading a scan's progress must not make the agent buffer it without end.
+        if (socket.writableLength > MAX_UNREAD_NOTICE_BYTES) {
+          this.options.log.warn('dropping a local client that stopped reading', { uid: peer.uid });
+          socket.destroy();
+          return;
+        }
+        this.write(socket, response);
+      },
+    };
     readLines(socket, IPC_LIMITS.maxLineBytes, {
       line: (line) => {
+        // Lines sent while a scan streams would pile up for minutes: such a connection is closed (and the scan cancelled).
+        if (stream.running) {
+          socket.destroy();
+          return;
+        }
         queue = queue.then(async () => {
           if (subscribed) return this.refuse(socket, 'bad_request', 'this connection receives notices; send requests on another connection');
           const wait = this.rateLimit.take(peer.uid);
           if (wait > 0) return this.write(socket, { v: IPC_VERSION, type: 'error', code: 'rate_limited', message: 'too many requests', retryAfterMs: wait });
-          const response = await this.answer(line, peer);
+          const response = await this.answer(line, peer, socket, stream);
           this.write(socket, response);
           if (response.type === 'subscribed') {
             subscribed = true;
@@ -155,7 +190,7 @@ export class IpcServer {
     });
   }
 
-  private async answer(line: string, peer: LocalPeer): Promise<IpcResponse> {
+  private async answer(line: string, peer: LocalPeer, socket: net.Socket, stream: IpcStream): Promise<IpcResponse> {
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -164,11 +199,21 @@ export class IpcServer {
     }
     const parsed = ipcRequest.safeParse(value);
     if (!parsed.success) return { v: IPC_VERSION, type: 'error', code: 'bad_request', message: describeIssues(parsed.error) };
+    const long = LONG_REQUESTS.has(parsed.data.type);
+    if (long) {
+      socket.setTimeout(0);
+      stream.running = true;
+    }
     try {
-      return await this.options.handler(parsed.data, peer);
+      return await this.options.handler(parsed.data, peer, stream);
     } catch (err) {
       this.options.log.error('ipc request failed', { type: parsed.data.type, uid: peer.uid, error: err instanceof Error ? err.message : String(err) });
       return { v: IPC_VERSION, type: 'error', code: 'internal_error', message: 'the agent could not handle the request' };
+    } finally {
+      if (long) {
+        socket.setTimeout(IDLE_TIMEOUT_MS);
+        stream.running = false;
+      }
     }
   }
 

@@ -16,6 +16,8 @@ import {
   type ExceptionRequestMessage,
   type ExceptionReceiptMessage,
   type PolicyReceiptMessage,
+  type ScanRequestMessage,
+  type ScanStatusMessage,
 } from '@dlp/shared';
 import type { AgentCredentials } from '../credentials';
 import type { Logger } from '../logger';
@@ -58,6 +60,8 @@ export interface ConsoleLinkOptions {
   exceptionRevoke?(id: string): Promise<ExceptionReceipt>;
   /** Verifies and keeps a signed "you are in group G" (the raw JSON as received). */
   groupAssignment?(raw: unknown): Promise<void>;
+  /** The console asks for a scan of data at rest; the answer comes later through `sendScanStatus`. */
+  scanRequest?(message: ScanRequestMessage): void;
   timings?: Partial<LinkTimings>;
   random?: () => number;
   onStateChange?(state: LinkState): void;
@@ -158,6 +162,13 @@ export class ConsoleLink {
   sendExceptionRequest(request: Omit<ExceptionRequestMessage, 'v' | 'type'>): boolean {
     if (!this.ws || this.linkState !== 'ready') return false;
     this.send(this.ws, { v: PROTOCOL_VERSION, type: 'exception-request', ...request });
+    return true;
+  }
+
+  /** Reports a console-requested scan's state; false when the console is not reachable right now. */
+  sendScanStatus(status: Omit<ScanStatusMessage, 'v' | 'type'>): boolean {
+    if (!this.ws || this.linkState !== 'ready') return false;
+    this.send(this.ws, { v: PROTOCOL_VERSION, type: 'scan-status', ...status });
     return true;
   }
 
@@ -281,6 +292,10 @@ export class ConsoleLink {
         const raw = rawField(text, 'assignment');
         return this.commands.run('applying a group assignment', () => handler(raw));
       }
+      case 'scan-request':
+        // Not queued with policies: a scan runs for minutes and changes nothing the policy decides.
+        if (this.mode === 'hello') this.options.scanRequest?.(message);
+        return;
       case 'ack':
         await this.sender?.acked(message.upTo);
         this.progress.notify();

@@ -32,7 +32,7 @@ function controlsInForce(document: PolicyDocument | null, caps: CapabilityReport
     { control: 'apps', state: controlState(document.apps.enabled && document.apps.rules.length + (document.apps.defaultAction === 'block' ? 1 : 0) > 0, monitor, appsWorking) },
     { control: 'usb', state: controlState(usbRestricts, monitor, caps.usb.method !== 'none') },
     { control: 'screen', state: controlState(document.screen.blockCaptureTools, monitor, caps.screen.captureToolBlocking) },
-    // The agent scans watched folders (issue 16); removable media and on-demand scans are not built yet.
+    // In force where the policy watches folders (issue 16); on-demand scans (`dlp-agent scan`) work whatever this says.
     { control: 'content', state: controlState(document.content.enabled, monitor, document.content.watchedPaths.length > 0) },
   ];
 }

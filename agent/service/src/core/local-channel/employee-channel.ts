@@ -15,6 +15,8 @@ export interface EmployeeChannelDeps {
   requests: ExceptionRequestLog;
   watermark: WatermarkWatch;
   unlock: IpcHandlers['unlock'];
+  /** `dlp-agent scan` (core/content-scan): runs with the asking user's rights. */
+  scan: IpcHandlers['scan'];
   exceptionRequests: Omit<ExceptionRequestHandlerDeps, 'sent' | 'log'>;
   /** Delivers to each subscriber the notice `noticeFor` builds for it (null: none for that one). */
   publish(noticeFor: (peer: LocalPeer) => IpcNotice['notice'] | null): void;
@@ -63,6 +65,7 @@ export class EmployeeChannel {
     });
     return {
       unlock: this.deps.unlock,
+      scan: this.deps.scan,
       requestException,
       status: async (peer): Promise<IpcResponse> => ({ v, type: 'status-result', status: this.statusFor(peer) }),
       recentBlocks: async (limit, peer): Promise<IpcResponse> => ({

@@ -30,6 +30,7 @@ export interface LocalChannelDeps {
   recorder: EventRecorder;
   record: EventSink;
   unlock: IpcHandlers['unlock'];
+  scan: IpcHandlers['scan'];
   sendExceptionRequest: ExceptionRequestHandlerDeps['send'];
   /** The trays' capture guards changed (the capability report carries them). */
   guardsChanged(): void;
@@ -65,6 +66,7 @@ export async function openLocalChannel(deps: LocalChannelDeps): Promise<LocalCha
     requests,
     watermark,
     unlock: deps.unlock,
+    scan: deps.scan,
     exceptionRequests: { send: deps.sendExceptionRequest, enrolled: deps.enrolled, loggedInUser },
     publish: (noticeFor) => server?.publish(noticeFor),
     guardsChanged: deps.guardsChanged,

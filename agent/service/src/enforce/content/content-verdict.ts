@@ -69,6 +69,17 @@ export function judgeScan(result: FileScanResult, settings: Pick<ContentSettings
   return { kind: over.size > 0 ? 'bulk' : 'unreadable', matches, samples: pickSamples(findings, over), ...(unreadable ? { unreadable } : {}) };
 }
 
+/**
+ * What a file holds below the threshold: the policy's detectors that found something, and their
+ * samples; null when none did. An on-demand scan shows these to the person who asked.
+ */
+export function belowThreshold(result: FileScanResult, settings: Pick<ContentSettings, 'detectors'>): { matches: Record<string, number>; samples: string[] } | null {
+  const wanted = new Set<string>(settings.detectors);
+  const findings = result.report.findings.filter((f) => wanted.has(f.detector) && f.distinct > 0);
+  if (findings.length === 0) return null;
+  return { matches: Object.fromEntries(findings.map((f) => [f.detector, f.distinct])), samples: pickSamples(findings, new Set()) };
+}
+
 /** Severity of bulk customer data by how many distinct values the largest finding holds. */
 export function bulkSeverity(matches: Record<string, number>): 'medium' | 'high' | 'critical' {
   const most = Math.max(0, ...Object.values(matches));

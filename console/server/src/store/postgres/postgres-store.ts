@@ -9,6 +9,7 @@ import { sqlEventSearchRepository } from '../sql/event-search-queries';
 import { sqlGroupRepository } from '../sql/group-queries';
 import { sqlPolicyRepository } from '../sql/policy-queries';
 import { sqlReportScheduleRepository } from '../sql/report-schedule-queries';
+import { sqlSavedFilterRepository } from '../sql/saved-filter-queries';
 import { sqlUnlockKeyRepository } from '../sql/unlock-key-queries';
 import { sqlSessionRepository, sqlUserRepository } from '../sql/user-queries';
 import { pgAgentRepository } from './pg-agent-queries';
@@ -97,6 +98,7 @@ function repositories(sql: PgStatements, nodeId: string): StoreRepositories {
     alerts: sqlAlertRepository(sql),
     triage: pgTriageRepository(sql),
     reportSchedules: sqlReportScheduleRepository(sql),
+    savedFilters: sqlSavedFilterRepository(sql),
   };
 }
 

@@ -1,6 +1,6 @@
 import { TAMPER_EVENT_TYPES, type AgentInfo, type CapabilityFacts, type CapabilityReport } from '@dlp/shared';
 import type { SqlParam, SqlStatements } from '@dlp/shared/node';
-import type { AgentClockRecord, AgentIncidents, AgentRecord, AgentRepository, PolicyReceiptRecord } from '../store';
+import type { AgentClockRecord, AgentFleetRow, AgentIncidents, AgentListFilter, AgentRecord, AgentRepository, PolicyReceiptRecord } from '../store';
 
 /** A row of the agents table. */
 interface AgentRow {
@@ -94,6 +94,20 @@ function capabilityFactsOf(row: FleetRow): CapabilityFacts | null {
   };
 }
 
+/** An overview row as the conditions read it (revoked: the overview reads only agents that are not). */
+function fleetRowOf(r: FleetRow): AgentFleetRow {
+  return {
+    id: r.id,
+    groupId: r.group_id,
+    online: r.online !== 0,
+    revoked: false,
+    lastSeenAt: r.last_seen_at,
+    policySerial: r.policy_serial,
+    receipt: r.receipt_serial !== null && r.receipt_status !== null ? { serial: r.receipt_serial, status: r.receipt_status, error: r.receipt_error } : null,
+    capabilities: capabilityFactsOf(r),
+  };
+}
+
 /** `, clock_offset_ms = ?, clock_measured_at = ?` with its parameters when there is a clock to store. */
 export function clockAssignment(params: SqlParam[], clock: AgentClockRecord | undefined): string {
   if (clock === undefined) return '';
@@ -133,6 +147,27 @@ export interface AgentSql {
 export function sqlAgentRepository(sql: SqlStatements, engine: AgentSql): AgentRepository {
   const { searchClause, capabilityFields, nodeId } = engine;
   const ofThisNode = nodeId !== undefined ? ' AND online_node = ?' : '';
+  /** The list's conditions: online, group, active only, and the search on host and user names. */
+  const filterClause = (filter: Omit<AgentListFilter, 'afterId' | 'limit'>): { where: string[]; params: SqlParam[] } => {
+    const where: string[] = [];
+    const params: SqlParam[] = [];
+    if (filter.online !== undefined) {
+      where.push('online = ?');
+      params.push(filter.online ? 1 : 0);
+    }
+    if (filter.groupId !== undefined) {
+      where.push('group_id = ?');
+      params.push(filter.groupId);
+    }
+    if (filter.activeOnly === true) where.push('revoked_at IS NULL');
+    if (filter.search !== undefined) {
+      // The pattern's own wildcards are escaped.
+      const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push(searchClause);
+      params.push(pattern, pattern);
+    }
+    return { where, params };
+  };
   const nodeParam: SqlParam[] = nodeId !== undefined ? [nodeId] : [];
   return {
     async insert(agent) {
@@ -146,23 +181,7 @@ export function sqlAgentRepository(sql: SqlStatements, engine: AgentSql): AgentR
       return row ? toAgent(row) : undefined;
     },
     async list(filter) {
-      const where: string[] = [];
-      const params: SqlParam[] = [];
-      if (filter.online !== undefined) {
-        where.push('online = ?');
-        params.push(filter.online ? 1 : 0);
-      }
-      if (filter.groupId !== undefined) {
-        where.push('group_id = ?');
-        params.push(filter.groupId);
-      }
-      if (filter.activeOnly === true) where.push('revoked_at IS NULL');
-      if (filter.search !== undefined) {
-        // The pattern's own wildcards are escaped.
-        const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        where.push(searchClause);
-        params.push(pattern, pattern);
-      }
+      const { where, params } = filterClause(filter);
       if (filter.afterId !== undefined) {
         where.push('id > ?');
         params.push(filter.afterId);
@@ -171,6 +190,27 @@ export function sqlAgentRepository(sql: SqlStatements, engine: AgentSql): AgentR
       const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
       const rows = await sql.all<AgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents ${clause} ORDER BY id LIMIT ?`, params);
       return rows.map(toAgent);
+    },
+    async listTableRows(filter) {
+      const { where, params } = filterClause(filter);
+      const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+      const rows = await sql.all<FleetRow & { info_json: string; revoked_at: string | null }>(
+        `SELECT id, group_id, info_json, online, revoked_at, last_seen_at, policy_serial, receipt_serial, receipt_status, receipt_error, ${capabilityFields}
+           FROM agents ${clause}`,
+        params,
+      );
+      // Written by this module from schema-validated messages, so the stored JSON is trusted.
+      return rows.map((r) => ({ ...fleetRowOf(r), revoked: r.revoked_at !== null, info: JSON.parse(r.info_json) as AgentInfo }));
+    },
+    async findByIds(ids) {
+      const found: AgentRecord[] = [];
+      // A few hundred placeholders per statement at most (SQLite's limit is far above).
+      for (let start = 0; start < ids.length; start += 500) {
+        const chunk = ids.slice(start, start + 500);
+        const rows = await sql.all<AgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents WHERE id IN (${chunk.map(() => '?').join(', ')})`, [...chunk]);
+        found.push(...rows.map(toAgent));
+      }
+      return found;
     },
     async recordHello(id, hello) {
       const params: SqlParam[] = [JSON.stringify(hello.info), hello.policySerial, hello.seenAt, ...nodeParam];
@@ -255,16 +295,7 @@ export function sqlAgentRepository(sql: SqlStatements, engine: AgentSql): AgentR
         `SELECT id, group_id, online, last_seen_at, policy_serial, receipt_serial, receipt_status, receipt_error, ${capabilityFields}
            FROM agents WHERE revoked_at IS NULL`,
       );
-      return rows.map((r) => ({
-        id: r.id,
-        groupId: r.group_id,
-        online: r.online !== 0,
-        revoked: false,
-        lastSeenAt: r.last_seen_at,
-        policySerial: r.policy_serial,
-        receipt: r.receipt_serial !== null && r.receipt_status !== null ? { serial: r.receipt_serial, status: r.receipt_status, error: r.receipt_error } : null,
-        capabilities: capabilityFactsOf(r),
-      }));
+      return rows.map(fleetRowOf);
     },
   };
 }

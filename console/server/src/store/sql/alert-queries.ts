@@ -1,6 +1,6 @@
-import type { AlertRuleKind, AlertRuleParams, AlertState, DestinationConfig, Severity } from '@dlp/shared';
+import type { AlertRuleKind, AlertRuleParams, DestinationConfig, Severity } from '@dlp/shared';
 import type { SqlParam, SqlStatements } from '@dlp/shared/node';
-import type { AlertDestinationRecord, AlertDetails, AlertRepository, AlertRuleRecord, FiredAlertRecord } from '../alert-store';
+import type { AlertDestinationRecord, AlertDetails, AlertRepository, AlertRuleRecord, FiredAlertFilter, FiredAlertRecord, StoredAlertState } from '../alert-store';
 
 interface RuleRow {
   id: string;
@@ -39,13 +39,42 @@ interface AlertRow {
   title: string;
   event_count: number;
   fired_at: string;
-  state: AlertState;
+  state: StoredAlertState;
   resolved_at: string | null;
   details_json: string;
+  group_key: string | null;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  acknowledge_note: string | null;
+  resolved_by: string | null;
+  resolve_note: string | null;
 }
 
 const ALERT_COLUMNS =
-  'id, dedupe_key, rule_id, rule_name, kind, severity, entity_type, entity_id, entity_label, title, event_count, fired_at, state, resolved_at, details_json';
+  'id, dedupe_key, rule_id, rule_name, kind, severity, entity_type, entity_id, entity_label, title, event_count, fired_at, state, resolved_at, details_json, ' +
+  'group_key, acknowledged_at, acknowledged_by, acknowledge_note, resolved_by, resolve_note';
+
+/** Where-clause of an alert filter (without paging); `state` names what the API calls it. */
+function alertWhere(filter: Omit<FiredAlertFilter, 'beforeId' | 'limit'>): { clauses: string[]; params: SqlParam[] } {
+  const clauses: string[] = [];
+  const params: SqlParam[] = [];
+  const add = (clause: string, value: SqlParam): void => {
+    clauses.push(clause);
+    params.push(value);
+  };
+  if (filter.state === 'open') clauses.push("state = 'open' AND acknowledged_at IS NULL");
+  if (filter.state === 'acknowledged') clauses.push("state = 'open' AND acknowledged_at IS NOT NULL");
+  if (filter.state === 'resolved') clauses.push("state = 'resolved'");
+  if (filter.ruleId !== undefined) add('rule_id = ?', filter.ruleId);
+  if (filter.kind !== undefined) add('kind = ?', filter.kind);
+  if (filter.fromAt !== undefined) add('fired_at >= ?', filter.fromAt);
+  if (filter.toAt !== undefined) add('fired_at < ?', filter.toAt);
+  return { clauses, params };
+}
+
+function whereSql(clauses: readonly string[]): string {
+  return clauses.length > 0 ? `WHERE ${clauses.map((c) => `(${c})`).join(' AND ')}` : '';
+}
 
 // JSON columns are written by this module from schema-validated values.
 function toRule(row: RuleRow): AlertRuleRecord {
@@ -92,6 +121,12 @@ function toAlert(row: AlertRow): FiredAlertRecord {
     state: row.state,
     resolvedAt: row.resolved_at,
     details: JSON.parse(row.details_json) as AlertDetails,
+    groupKey: row.group_key ?? row.id,
+    acknowledgedAt: row.acknowledged_at,
+    acknowledgedBy: row.acknowledged_by,
+    acknowledgeNote: row.acknowledge_note,
+    resolvedBy: row.resolved_by,
+    resolveNote: row.resolve_note,
   };
 }
 
@@ -166,7 +201,7 @@ export function sqlAlertRepository(sql: SqlStatements): AlertRepository {
 
     async claimAlert(a) {
       const result = await sql.run(
-        `INSERT INTO fired_alerts (${ALERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+        `INSERT INTO fired_alerts (${ALERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
         [
           a.id,
           a.dedupeKey,
@@ -183,6 +218,12 @@ export function sqlAlertRepository(sql: SqlStatements): AlertRepository {
           a.state,
           a.resolvedAt,
           JSON.stringify(a.details),
+          a.groupKey,
+          a.acknowledgedAt,
+          a.acknowledgedBy,
+          a.acknowledgeNote,
+          a.resolvedBy,
+          a.resolveNote,
         ],
       );
       return result.changes === 1;
@@ -202,27 +243,72 @@ export function sqlAlertRepository(sql: SqlStatements): AlertRepository {
       return row ? toAlert(row) : undefined;
     },
     async queryAlerts(filter) {
-      const where: string[] = [];
-      const params: SqlParam[] = [];
-      const add = (clause: string, value: SqlParam): void => {
-        where.push(clause);
-        params.push(value);
-      };
-      if (filter.state !== undefined) add('state = ?', filter.state);
-      if (filter.ruleId !== undefined) add('rule_id = ?', filter.ruleId);
-      if (filter.kind !== undefined) add('kind = ?', filter.kind);
-      if (filter.fromAt !== undefined) add('fired_at >= ?', filter.fromAt);
-      if (filter.toAt !== undefined) add('fired_at < ?', filter.toAt);
-      if (filter.beforeId !== undefined) add('id < ?', filter.beforeId);
+      const { clauses, params } = alertWhere(filter);
+      if (filter.beforeId !== undefined) {
+        clauses.push('id < ?');
+        params.push(filter.beforeId);
+      }
       params.push(filter.limit);
-      const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-      return (await sql.all<AlertRow>(`SELECT ${ALERT_COLUMNS} FROM fired_alerts ${whereSql} ORDER BY id DESC LIMIT ?`, params)).map(toAlert);
+      return (await sql.all<AlertRow>(`SELECT ${ALERT_COLUMNS} FROM fired_alerts ${whereSql(clauses)} ORDER BY id DESC LIMIT ?`, params)).map(toAlert);
     },
     async listOpen(kind) {
       return (await sql.all<AlertRow>(`SELECT ${ALERT_COLUMNS} FROM fired_alerts WHERE kind = ? AND state = 'open' ORDER BY id`, [kind])).map(toAlert);
     },
     async resolve(id, resolvedAt) {
       return (await sql.run("UPDATE fired_alerts SET state = 'resolved', resolved_at = ? WHERE id = ? AND state = 'open'", [resolvedAt, id])).changes > 0;
+    },
+    async groupLeader(ruleId, since) {
+      const row = await sql.get<{ id: string }>('SELECT id FROM fired_alerts WHERE rule_id = ? AND fired_at >= ? AND group_key = id ORDER BY id DESC LIMIT 1', [ruleId, since]);
+      return row?.id;
+    },
+    async queryAlertGroups(filter) {
+      const { clauses, params } = alertWhere(filter);
+      const having = filter.beforeLastId !== undefined ? 'HAVING MAX(id) < ?' : '';
+      if (filter.beforeLastId !== undefined) params.push(filter.beforeLastId);
+      params.push(filter.limit);
+      const rows = await sql.all<{ group_key: string; last_id: string; n: number | string }>(
+        `SELECT group_key, MAX(id) AS last_id, COUNT(*) AS n FROM fired_alerts ${whereSql(clauses)} GROUP BY group_key ${having} ORDER BY last_id DESC LIMIT ?`,
+        params,
+      );
+      // PostgreSQL returns COUNT as a string.
+      return rows.map((r) => ({ groupKey: r.group_key, lastId: r.last_id, count: Number(r.n) }));
+    },
+    async groupMembers(groupKeys, filter, perGroup) {
+      if (groupKeys.length === 0) return [];
+      const { clauses, params } = alertWhere(filter);
+      clauses.push(`group_key IN (${groupKeys.map(() => '?').join(', ')})`);
+      params.push(...groupKeys, perGroup);
+      const rows = await sql.all<AlertRow>(
+        `SELECT ${ALERT_COLUMNS} FROM (SELECT ${ALERT_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY group_key ORDER BY id DESC) AS member_rank FROM fired_alerts ${whereSql(clauses)}) ranked
+         WHERE member_rank <= ? ORDER BY id DESC`,
+        params,
+      );
+      return rows.map(toAlert);
+    },
+    async countAlerts(filter, cap) {
+      const { clauses, params } = alertWhere(filter);
+      params.push(cap);
+      const row = await sql.get<{ alert_count: number | string; group_count: number | string }>(
+        `SELECT COUNT(*) AS alert_count, COUNT(DISTINCT group_key) AS group_count FROM (SELECT group_key FROM fired_alerts ${whereSql(clauses)} ORDER BY id DESC LIMIT ?) capped`,
+        params,
+      );
+      return { alerts: Number(row?.alert_count ?? 0), groups: Number(row?.group_count ?? 0) };
+    },
+    async acknowledge(id, change) {
+      const result = await sql.run(
+        "UPDATE fired_alerts SET acknowledged_at = ?, acknowledged_by = ?, acknowledge_note = ? WHERE id = ? AND state = 'open' AND acknowledged_at IS NULL",
+        [change.at, change.by, change.note, id],
+      );
+      return result.changes > 0;
+    },
+    async resolveBy(id, change) {
+      const result = await sql.run("UPDATE fired_alerts SET state = 'resolved', resolved_at = ?, resolved_by = ?, resolve_note = ? WHERE id = ? AND state = 'open'", [
+        change.at,
+        change.by,
+        change.note,
+        id,
+      ]);
+      return result.changes > 0;
     },
 
     async addToWindow(ruleId, entityId, bucket, count, fromBucket) {

@@ -15,6 +15,7 @@ import { sqlGroupRepository } from '../sql/group-queries';
 import { sqliteTriageRepository } from './sqlite-triage-queries';
 import { SQLITE_MIGRATIONS } from '../schema/console-schema';
 import { sqlReportScheduleRepository } from '../sql/report-schedule-queries';
+import { sqlSavedFilterRepository } from '../sql/saved-filter-queries';
 import { sqlPolicyRepository } from '../sql/policy-queries';
 import { sqlSessionRepository, sqlUserRepository } from '../sql/user-queries';
 
@@ -60,6 +61,7 @@ function repositories(sql: SqlStatements): StoreRepositories {
     alerts: sqlAlertRepository(sql),
     triage: sqliteTriageRepository(sql),
     reportSchedules: sqlReportScheduleRepository(sql),
+    savedFilters: sqlSavedFilterRepository(sql),
   };
 }
 

@@ -35,8 +35,9 @@ function destination(overrides: Partial<AlertDestinationRecord> = {}): AlertDest
 }
 
 function alert(overrides: Partial<FiredAlertRecord> = {}): FiredAlertRecord {
+  const id = overrides.id ?? uuidv7();
   return {
-    id: uuidv7(),
+    id,
     dedupeKey: `r1|host:a1|w${Math.random()}`,
     ruleId: 'r1',
     ruleName: 'Blocked burst',
@@ -51,6 +52,12 @@ function alert(overrides: Partial<FiredAlertRecord> = {}): FiredAlertRecord {
     state: 'open',
     resolvedAt: null,
     details: { host: 'ws-1', countInWindow: 5, user: null },
+    groupKey: id,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    acknowledgeNote: null,
+    resolvedBy: null,
+    resolveNote: null,
     ...overrides,
   };
 }
@@ -109,6 +116,37 @@ export const alertsStoreSuite: StoreSuite = (context) => {
     expect(await store.alerts.findAlert(newer.id)).toMatchObject({ state: 'resolved', resolvedAt: '2026-03-03T00:00:00.000Z' });
     expect(await store.alerts.listOpen('agent-offline')).toEqual([]);
     expect((await store.alerts.queryAlerts({ limit: 10, state: 'open' })).map((a) => a.id)).toEqual([older.id]);
+  });
+
+  it('groups alerts by group key for the inbox (paged, counted, members filtered) and records who acknowledged or resolved them', async () => {
+    const { store } = context;
+    const at = (minute: number): string => new Date(Date.parse('2026-04-01T00:00:00Z') + minute * 60_000).toISOString();
+    const leader = alert({ id: uuidv7(Date.parse(at(0))), firedAt: at(0), ruleId: 'off', kind: 'agent-offline', entityId: 'a0' });
+    const members = [1, 2, 3].map((m) => alert({ id: uuidv7(Date.parse(at(m))), firedAt: at(m), ruleId: 'off', kind: 'agent-offline', entityId: `a${m}`, groupKey: leader.id }));
+    const alone = alert({ id: uuidv7(Date.parse(at(30))), firedAt: at(30) });
+    for (const a of [leader, ...members, alone]) await store.alerts.claimAlert(a);
+    expect(await store.alerts.groupLeader('off', at(-15))).toBe(leader.id);
+    expect(await store.alerts.groupLeader('off', at(1))).toBeUndefined();
+
+    const firstPage = await store.alerts.queryAlertGroups({ limit: 1 });
+    expect(firstPage).toEqual([{ groupKey: alone.id, lastId: alone.id, count: 1 }]);
+    const secondPage = await store.alerts.queryAlertGroups({ limit: 1, beforeLastId: alone.id });
+    expect(secondPage).toEqual([{ groupKey: leader.id, lastId: members[2]?.id, count: 4 }]);
+    expect((await store.alerts.groupMembers([leader.id], {}, 2)).map((a) => a.entityId)).toEqual(['a3', 'a2']);
+    expect(await store.alerts.countAlerts({}, 100)).toEqual({ alerts: 5, groups: 2 });
+    expect(await store.alerts.countAlerts({}, 3)).toEqual({ alerts: 3, groups: 2 });
+
+    expect(await store.alerts.acknowledge(leader.id, { at: at(40), by: 'oscar', note: 'network outage, on it' })).toBe(true);
+    expect(await store.alerts.acknowledge(leader.id, { at: at(41), by: 'olga', note: '' })).toBe(false);
+    expect(await store.alerts.findAlert(leader.id)).toMatchObject({ state: 'open', acknowledgedAt: at(40), acknowledgedBy: 'oscar', acknowledgeNote: 'network outage, on it' });
+    expect((await store.alerts.queryAlerts({ limit: 10, state: 'acknowledged' })).map((a) => a.id)).toEqual([leader.id]);
+    expect(await store.alerts.countAlerts({ state: 'open' }, 100)).toEqual({ alerts: 4, groups: 2 });
+
+    expect(await store.alerts.resolveBy(leader.id, { at: at(50), by: 'oscar', note: 'switch replaced' })).toBe(true);
+    expect(await store.alerts.resolveBy(leader.id, { at: at(51), by: 'oscar', note: '' })).toBe(false);
+    expect(await store.alerts.acknowledge(leader.id, { at: at(52), by: 'oscar', note: '' })).toBe(false);
+    expect(await store.alerts.findAlert(leader.id)).toMatchObject({ state: 'resolved', resolvedAt: at(50), resolvedBy: 'oscar', resolveNote: 'switch replaced' });
+    expect(await store.alerts.queryAlertGroups({ limit: 5, state: 'resolved' })).toEqual([{ groupKey: leader.id, lastId: leader.id, count: 1 }]);
   });
 
   it('sums threshold windows across callers and prunes old buckets', async () => {

@@ -10,16 +10,25 @@ const SEARCH_DELAY_MS = 250;
 
 /**
  * Text search, state (a fleet-overview condition), group and OS. Every change goes to the address
- * through `onChange` (and back to page 1); `groups` is null when this reader may not list groups.
+ * through `onChange`: a choice as a new history entry (Back returns to the filters before), typing
+ * in place (`replace`); `groups` is null when this reader may not list groups.
  */
-export function AgentFilterBar({ filters, groups, onChange }: { filters: AgentFilters; groups: readonly GroupSummary[] | null; onChange(next: AgentFilters): void }) {
+export function AgentFilterBar({
+  filters,
+  groups,
+  onChange,
+}: {
+  filters: AgentFilters;
+  groups: readonly GroupSummary[] | null;
+  onChange(next: AgentFilters, how?: 'replace'): void;
+}) {
   const { t } = useI18n();
   const [text, setText] = useState(filters.q);
   // The address may change under us (a count clicked, back button): follow it.
   useEffect(() => setText(filters.q), [filters.q]);
   useEffect(() => {
     if (text === filters.q) return;
-    const timer = setTimeout(() => onChange({ ...filters, q: text, page: 1 }), SEARCH_DELAY_MS);
+    const timer = setTimeout(() => onChange({ ...filters, q: text }, 'replace'), SEARCH_DELAY_MS);
     return () => clearTimeout(timer);
   }, [text, filters, onChange]);
 
@@ -36,7 +45,7 @@ export function AgentFilterBar({ filters, groups, onChange }: { filters: AgentFi
           value={filters.condition ?? ''}
           onChange={(event) => {
             const parsed = agentCondition.safeParse(event.target.value);
-            onChange({ ...filters, condition: parsed.success ? parsed.data : undefined, page: 1 });
+            onChange({ ...filters, condition: parsed.success ? parsed.data : undefined });
           }}
         >
           <option value="">{t('fleet.filter.any')}</option>
@@ -46,7 +55,7 @@ export function AgentFilterBar({ filters, groups, onChange }: { filters: AgentFi
       {groups && (
         <label>
           {t('fleet.filter.group')}
-          <select aria-label={t('fleet.filter.group')} value={filters.group} onChange={(event) => onChange({ ...filters, group: event.target.value, page: 1 })}>
+          <select aria-label={t('fleet.filter.group')} value={filters.group} onChange={(event) => onChange({ ...filters, group: event.target.value })}>
             <option value="">{t('fleet.filter.any')}</option>
             {groups.map((group) => (
               <option key={group.id} value={group.id}>
@@ -63,7 +72,7 @@ export function AgentFilterBar({ filters, groups, onChange }: { filters: AgentFi
           value={filters.os ?? ''}
           onChange={(event) => {
             const parsed = agentInfo.shape.os.safeParse(event.target.value);
-            onChange({ ...filters, os: parsed.success ? parsed.data : undefined, page: 1 });
+            onChange({ ...filters, os: parsed.success ? parsed.data : undefined });
           }}
         >
           <option value="">{t('fleet.filter.any')}</option>

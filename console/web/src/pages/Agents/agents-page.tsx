@@ -1,45 +1,45 @@
-import { useCallback, useRef, useState } from 'react';
-import { roleMay, type AgentSummary } from '@dlp/shared';
-import type { AgentTableQuery } from '../../api/agents-api';
+import { useCallback, useState } from 'react';
+import { roleMay, type AgentFilterSet, type AgentSummary } from '@dlp/shared';
+import { useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
+import { browserTimeZone } from '../../components/time-zone';
 import { useNow } from '../../hooks/use-now';
 import { useI18n } from '../../i18n';
-import { replaceParams, useHashParams } from '../../router/hash-router';
+import { pushParams, replaceParams, useHashParams } from '../../router/hash-router';
 import { useCurrentUser } from '../../session/session-context';
 import { AgentFilterBar } from './agent-filter-bar';
-import { AGENT_PAGE_SIZE, filtersFromParams, isFiltered, paramsOfFilters, type AgentFilters } from './agent-filters';
+import { filterSetOf, filtersFromParams, isFiltered, paramsOfFilters, type AgentFilters } from './agent-filters';
 import { AgentsTable, type AgentSort } from './agents-table';
 import { EnrollInstructions } from './enroll-instructions';
 import { FleetOverview } from './fleet-overview';
 import { MoveAgentDialog } from './move-agent-dialog';
+import { SavedFilters } from './saved-filters';
+import { useAgentRows, type AgentRows } from './use-agent-rows';
 import { useAgentTable } from './use-agent-table';
 
 /**
  * The admin's landing page: the fleet overview (counts that open the filtered list), then the
- * compact agent table with search, state, group and OS filters, sorting and pages. Every filter is
- * in the address. Explains enrollment while there are no agents.
+ * compact agent table with search, state, group and OS filters, sorting, saved filters and CSV
+ * export. The table holds the whole filtered list and renders only the rows in view. Every filter
+ * is in the address (a reload, Back or a bookmark keeps it). Explains enrollment while there are no agents.
  */
 export function AgentsPage() {
   const { t } = useI18n();
   const role = useCurrentUser()?.role;
   const isAdmin = roleMay('administration', role);
   const filters = filtersFromParams(useHashParams());
-  const data = useAgentTable(filters, role);
+  const data = useAgentTable(role);
+  const rows = useAgentRows(filterSetOf(filters));
   const [moving, setMoving] = useState<AgentSummary | null>(null);
   const now = useNow(15_000);
-  const setFilters = useCallback((next: AgentFilters) => replaceParams('/agents', paramsOfFilters(next)), []);
-  const { page, overview } = data;
-  // While another page or filter loads, the last answer stays on screen (no flash, the search box keeps focus).
-  const lastPage = useRef(page.data);
-  if (page.data) lastPage.current = page.data;
-  const shown = page.data ?? lastPage.current;
-  const total = shown?.total ?? shown?.items.length ?? 0;
-  const error = page.error ?? overview.error;
+  const setFilters = useCallback((next: AgentFilters, how?: 'replace') => (how === 'replace' ? replaceParams : pushParams)('/agents', paramsOfFilters(next)), []);
+  const { overview } = data;
+  const error = rows.error ?? overview.error;
   const reload = () => {
-    void page.reload();
+    void rows.reload();
     void overview.reload();
   };
-  const emptyFleet = shown !== null && total === 0 && !isFiltered(filters);
+  const emptyFleet = rows.current && rows.total === 0 && !isFiltered(filters);
 
   return (
     <main className="page agents-page">
@@ -53,22 +53,23 @@ export function AgentsPage() {
       ) : (
         <>
           <AgentFilterBar filters={filters} groups={data.groups} onChange={setFilters} />
-          {shown === null ? (
-            page.error === null && (
+          <SavedFilters filters={filters} onApply={setFilters} />
+          {rows.answered === null ? (
+            rows.error === null && (
               <p className="muted" role="status">
                 {t('app.loading')}
               </p>
             )
           ) : (
             <>
-              <PageNavigation filters={filters} total={total} answered={page.data?.query} onChange={setFilters} />
-              {shown.items.length > 0 && (
+              <TableStatus rows={rows} answered={rows.answered} />
+              {rows.total > 0 && (
                 <AgentsTable
-                  agents={shown.items}
+                  rows={rows}
                   policies={data.policies}
                   now={now}
                   sort={{ sort: filters.sort, order: filters.order }}
-                  onSort={(sort: AgentSort) => setFilters({ ...filters, ...sort, page: 1 })}
+                  onSort={(sort: AgentSort) => setFilters({ ...filters, ...sort })}
                   onMove={isAdmin ? setMoving : undefined}
                 />
               )}
@@ -81,40 +82,27 @@ export function AgentsPage() {
   );
 }
 
-/** "1–100 of 523" with previous and next page buttons. */
-function PageNavigation({
-  filters,
-  total,
-  answered,
-  onChange,
-}: {
-  filters: AgentFilters;
-  total: number;
-  /** The query the rows on screen answer; undefined while the next one loads. */
-  answered: AgentTableQuery | undefined;
-  onChange(next: AgentFilters): void;
-}) {
-  const { t } = useI18n();
-  const from = (filters.page - 1) * AGENT_PAGE_SIZE + 1;
-  const to = Math.min(total, filters.page * AGENT_PAGE_SIZE);
+/** "523 agents" (the answer on screen, busy while the next one loads) and the CSV export of that list. */
+function TableStatus({ rows, answered }: { rows: AgentRows; answered: AgentFilterSet }) {
+  const { t, language } = useI18n();
+  const api = useApi();
   return (
     <div className="table-pager">
       <span
         className="agent-count"
         role="status"
-        aria-busy={answered === undefined}
-        data-total={answered === undefined ? undefined : total}
-        data-condition={answered?.condition ?? ''}
-        data-offset={answered?.offset}
+        aria-busy={!rows.current}
+        data-total={rows.current ? rows.total : undefined}
+        data-condition={answered.condition ?? ''}
+        data-query={JSON.stringify(answered)}
       >
-        {total === 0 ? t('fleet.count.none') : t('fleet.count', { from, to, total })}
+        {rows.total === 0 ? t('fleet.count.none') : t('agentTable.count', { total: rows.total })}
       </span>
-      <button type="button" className="button button-small" disabled={filters.page <= 1} onClick={() => onChange({ ...filters, page: filters.page - 1 })}>
-        {t('fleet.page.previous')}
-      </button>
-      <button type="button" className="button button-small" disabled={to >= total} onClick={() => onChange({ ...filters, page: filters.page + 1 })}>
-        {t('fleet.page.next')}
-      </button>
+      {rows.total > 0 && (
+        <a className="button button-small" href={api.agents.exportUrl(answered, { timeZone: browserTimeZone(), language })} title={t('agentTable.exportTitle', { total: rows.total })} download>
+          {t('agentTable.export')}
+        </a>
+      )}
     </div>
   );
 }

@@ -1,24 +1,28 @@
-import { Fragment, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { AgentSortKey, AgentSummary, PolicySummary } from '@dlp/shared';
-import { Badge } from '../../components/badges';
-import { RelativeTime } from '../../components/relative-time';
 import { useI18n, type MessageKey } from '../../i18n';
-import { hrefFor } from '../../router/hash-router';
 import { AgentDetails } from './agent-details';
-import { ControlsCell, PolicyStateCell } from './agent-state-cells';
-import { ClockCell } from './clock-skew';
-import { hostPath } from './host-path';
-import { OS_NAMES } from './os-names';
+import { AgentRow, LoadingRow } from './agent-row';
+import type { AgentRows } from './use-agent-rows';
+import { useRowWindow } from './use-row-window';
 
-/** The sortable columns, in table order, with their headings. */
-const SORTABLE: readonly { key: AgentSortKey; label: MessageKey }[] = [
-  { key: 'host', label: 'agents.col.host' },
-  { key: 'os', label: 'agents.col.os' },
-  { key: 'user', label: 'agents.col.user' },
-  { key: 'group', label: 'agents.col.group' },
-  { key: 'version', label: 'agents.col.version' },
-  { key: 'status', label: 'agents.col.status' },
-  { key: 'lastSeen', label: 'agents.col.lastSeen' },
+/** The height rows are styled with (styles/agents-table.css); the rendered height is measured. */
+const ROW_HEIGHT = 36;
+/** Until the opened details row is measured. */
+const DETAILS_GUESS = 220;
+
+/** The columns, in table order: sortable ones with their key, and their CSS width class. */
+const COLUMNS: readonly { label: MessageKey; sort?: AgentSortKey; width: string }[] = [
+  { label: 'agents.col.host', sort: 'host', width: 'col-host' },
+  { label: 'agents.col.os', sort: 'os', width: 'col-os' },
+  { label: 'agents.col.user', sort: 'user', width: 'col-user' },
+  { label: 'agents.col.group', sort: 'group', width: 'col-group' },
+  { label: 'agentTable.col.version', sort: 'version', width: 'col-version' },
+  { label: 'agents.col.status', sort: 'status', width: 'col-status' },
+  { label: 'agents.col.lastSeen', sort: 'lastSeen', width: 'col-seen' },
+  { label: 'agents.col.clock', width: 'col-clock' },
+  { label: 'agents.col.policy', sort: 'policy', width: 'col-policy' },
+  { label: 'fleet.col.controls', width: 'col-controls' },
 ];
 
 export interface AgentSort {
@@ -26,22 +30,42 @@ export interface AgentSort {
   order: 'asc' | 'desc';
 }
 
+/** Keys that move focus between rows, and how far. */
+function focusTarget(key: string, index: number, total: number, page: number): number | null {
+  switch (key) {
+    case 'ArrowDown':
+      return Math.min(total - 1, index + 1);
+    case 'ArrowUp':
+      return Math.max(0, index - 1);
+    case 'PageDown':
+      return Math.min(total - 1, index + page);
+    case 'PageUp':
+      return Math.max(0, index - page);
+    case 'Home':
+      return 0;
+    case 'End':
+      return total - 1;
+    default:
+      return null;
+  }
+}
+
 /**
- * One line per agent (~36 px): who and where it is, its group, whether it is connected, its policy
- * state and what it enforces in a word each; the full capability report opens below the row, and
- * the host name opens the host page.
- * Sorting is the console's (the table shows one page of the sorted list). `onMove` (admins only)
- * adds a button that moves the agent to another group.
+ * The whole filtered list in one scrolled box, one line of fixed height per agent, rendering only
+ * the rows in view (10,000 agents scroll like 10). The head stays in view; sorting is the
+ * console's. Arrow keys, Page Up/Down, Home and End move focus between rows (a row out of view is
+ * scrolled to and rendered first). One row at a time opens its full capability report below it.
+ * `onMove` (admins only) adds a button that moves the agent to another group.
  */
 export function AgentsTable({
-  agents,
+  rows,
   policies,
   now,
   sort,
   onSort,
   onMove,
 }: {
-  agents: readonly AgentSummary[];
+  rows: AgentRows;
   policies: readonly PolicySummary[] | null;
   now: number;
   sort: AgentSort;
@@ -49,21 +73,76 @@ export function AgentsTable({
   onMove?: ((agent: AgentSummary) => void) | undefined;
 }) {
   const { t } = useI18n();
-  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const [open, setOpen] = useState<{ id: string; index: number } | null>(null);
+  const [detailsHeight, setDetailsHeight] = useState(DETAILS_GUESS);
+  const total = rows.total;
+  const openAgent = open ? rows.rowAt(open.index) : undefined;
+  // The opened row stays open while the same agent is at that place of the list.
+  const expanded = open && openAgent?.id === open.id ? open : null;
+  const view = useRowWindow({ count: total, rowHeight: ROW_HEIGHT, extra: expanded ? { after: expanded.index, height: detailsHeight } : null });
+  const { containerRef, scrollToRow, start, end } = view;
   const policyBySerial = policies ? new Map(policies.map((policy) => [policy.serial, policy])) : null;
-  // Toggle, host, OS, user, group, version, status, last seen, clock, policy, controls (+ actions).
-  const columns = 11 + (onMove ? 1 : 0);
-  const toggle = (id: string) =>
-    setOpen((current) => {
-      const next = new Set(current);
-      if (!next.delete(id)) next.add(id);
-      return next;
-    });
+  const columns = COLUMNS.length + 1 + (onMove ? 1 : 0);
 
-  const header = (key: AgentSortKey, label: MessageKey) => {
+  const { show } = rows;
+  useEffect(() => show(start, end), [show, start, end]);
+
+  // Another answer (new filters or sort): back to the top, details closed.
+  const answeredKey = JSON.stringify(rows.answered);
+  useLayoutEffect(() => {
+    if (containerRef.current) containerRef.current.scrollTop = 0;
+    setOpen(null);
+  }, [answeredKey, containerRef]);
+
+  // Keyboard focus waiting for a row to be rendered (and loaded): moved there after the render.
+  const pendingFocus = useRef<{ index: number; cell: number } | null>(null);
+  const [, setFocusTick] = useState(0);
+  useEffect(() => {
+    const pending = pendingFocus.current;
+    const row = pending && containerRef.current?.querySelector<HTMLTableRowElement>(`tr[data-row-index="${pending.index}"]`);
+    if (!pending || !row) return;
+    if (row.classList.contains('row-loading')) {
+      row.focus();
+      return;
+    }
+    const cell = row.cells[pending.cell] ?? row.cells[1];
+    const focusable = cell?.querySelector<HTMLElement>('a, button') ?? row.querySelector<HTMLElement>('th a');
+    focusable?.focus();
+    pendingFocus.current = null;
+  });
+
+  const onKeyDown = useCallback(
+    (event: KeyboardEvent<HTMLDivElement>) => {
+      const origin = event.target instanceof HTMLElement ? event.target.closest<HTMLTableRowElement>('tr[data-row-index]') : null;
+      if (!origin || event.altKey || event.ctrlKey || event.metaKey) return;
+      const target = focusTarget(event.key, Number(origin.dataset.rowIndex), total, view.rowsPerPage);
+      if (target === null) return;
+      event.preventDefault();
+      const cell = event.target instanceof HTMLElement ? event.target.closest('td, th') : null;
+      pendingFocus.current = { index: target, cell: cell ? Array.from(origin.cells).indexOf(cell as HTMLTableCellElement) : 1 };
+      scrollToRow(target);
+      setFocusTick((tick) => tick + 1);
+    },
+    [total, view.rowsPerPage, scrollToRow],
+  );
+
+  // The opened details row reports its height, which pushes the rows below it down.
+  const detailsObserver = useRef<ResizeObserver | null>(null);
+  const detailsRef = useCallback((row: HTMLTableRowElement | null) => {
+    detailsObserver.current?.disconnect();
+    detailsObserver.current = null;
+    if (!row) return;
+    const measure = () => setDetailsHeight(Math.max(1, row.getBoundingClientRect().height));
+    measure();
+    detailsObserver.current = new ResizeObserver(measure);
+    detailsObserver.current.observe(row);
+  }, []);
+
+  const header = ({ label, sort: key }: (typeof COLUMNS)[number]) => {
+    if (!key) return <th key={label} scope="col" title={t(label)}>{t(label)}</th>;
     const active = sort.sort === key;
     return (
-      <th key={key} scope="col" aria-sort={active ? (sort.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
+      <th key={label} scope="col" aria-sort={active ? (sort.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
         <button
           type="button"
           className="sort-button"
@@ -79,78 +158,71 @@ export function AgentsTable({
     );
   };
 
+  const body = [];
+  for (let index = start; index < end; index++) {
+    const agent = rows.rowAt(index);
+    if (!agent) {
+      body.push(<LoadingRow key={`loading-${index}`} index={index} columns={columns} />);
+      continue;
+    }
+    const isOpen = expanded?.index === index;
+    body.push(
+      <AgentRow
+        key={agent.id}
+        agent={agent}
+        index={index}
+        expanded={isOpen}
+        now={now}
+        policyBySerial={policyBySerial}
+        onToggle={() => setOpen(isOpen ? null : { id: agent.id, index })}
+        onMove={onMove}
+      />,
+    );
+    if (isOpen) {
+      body.push(
+        <tr key={`details-${agent.id}`} ref={detailsRef} className="agent-details-row" data-details-of={agent.id}>
+          <td colSpan={columns}>
+            <AgentDetails agent={agent} policyBySerial={policyBySerial} />
+          </td>
+        </tr>,
+      );
+    }
+  }
+
   return (
-    <div className="table-wrap">
-      <table className="data-table agents-table compact-table">
+    <div className="agents-scroll" ref={containerRef} onKeyDown={onKeyDown} role="region" aria-label={t('agentTable.label')} aria-describedby="agents-table-keys">
+      <p id="agents-table-keys" className="visually-hidden">
+        {t('agentTable.keys')}
+      </p>
+      <table className="data-table agents-table compact-table virtual-table" aria-rowcount={total + 1}>
+        <colgroup>
+          <col className="col-toggle" />
+          {COLUMNS.map((column) => (
+            <col key={column.label} className={column.width} />
+          ))}
+          {onMove && <col className="col-actions" />}
+        </colgroup>
         <thead>
-          <tr>
+          <tr aria-rowindex={1}>
             <th scope="col" className="cell-toggle">
               <span className="visually-hidden">{t('fleet.details.show', { host: '' })}</span>
             </th>
-            {SORTABLE.map(({ key, label }) => header(key, label))}
-            <th scope="col">{t('agents.col.clock')}</th>
-            {header('policy', 'agents.col.policy')}
-            <th scope="col">{t('fleet.col.controls')}</th>
+            {COLUMNS.map(header)}
             {onMove && <th scope="col">{t('exceptions.col.actions')}</th>}
           </tr>
         </thead>
         <tbody>
-          {agents.map((agent) => {
-            const expanded = open.has(agent.id);
-            return (
-              <Fragment key={agent.id}>
-                <tr data-agent-id={agent.id} className={agent.revoked ? 'row-revoked' : undefined}>
-                  <td className="cell-toggle">
-                    <button type="button" className="toggle-button" aria-expanded={expanded} aria-label={t('fleet.details.show', { host: agent.info.hostname })} onClick={() => toggle(agent.id)}>
-                      {expanded ? '▾' : '▸'}
-                    </button>
-                  </td>
-                  <th scope="row" className="cell-host" title={agent.id}>
-                    <a href={hrefFor(hostPath(agent.id))}>{agent.info.hostname}</a>
-                  </th>
-                  <td title={`${OS_NAMES[agent.info.os]} ${agent.info.osVersion}`}>{OS_NAMES[agent.info.os]}</td>
-                  <td className="cell-clip" title={agent.info.user ?? undefined}>
-                    {agent.info.user ?? t('common.none')}
-                  </td>
-                  <td className="cell-group cell-clip">{agent.group?.name ?? t('common.none')}</td>
-                  <td className="mono">{agent.info.agentVersion}</td>
-                  <td>
-                    {agent.revoked ? (
-                      <Badge tone="red">{t('agents.status.revoked')}</Badge>
-                    ) : agent.online ? (
-                      <Badge tone="green">{t('agents.status.online')}</Badge>
-                    ) : (
-                      <Badge tone="grey">{t('agents.status.offline')}</Badge>
-                    )}
-                  </td>
-                  <td>{agent.lastSeenAt ? <RelativeTime iso={agent.lastSeenAt} now={now} past /> : <span className="muted">{t('agents.lastSeen.never')}</span>}</td>
-                  <td>
-                    <ClockCell clock={agent.clock} />
-                  </td>
-                  <td className="cell-clip">
-                    <PolicyStateCell agent={agent} policyBySerial={policyBySerial} />
-                  </td>
-                  <td className="cell-controls">
-                    <ControlsCell agent={agent} />
-                  </td>
-                  {onMove && (
-                    <td className="cell-actions">
-                      <button type="button" className="button button-small" aria-label={t('move.open', { host: agent.info.hostname })} onClick={() => onMove(agent)}>
-                        {t('move.button')}
-                      </button>
-                    </td>
-                  )}
-                </tr>
-                {expanded && (
-                  <tr className="agent-details-row" data-details-of={agent.id}>
-                    <td colSpan={columns}>
-                      <AgentDetails agent={agent} policyBySerial={policyBySerial} />
-                    </td>
-                  </tr>
-                )}
-              </Fragment>
-            );
-          })}
+          {view.padTop > 0 && (
+            <tr className="row-spacer" aria-hidden="true" style={{ height: view.padTop }}>
+              <td colSpan={columns} />
+            </tr>
+          )}
+          {body}
+          {view.padBottom > 0 && (
+            <tr className="row-spacer" aria-hidden="true" style={{ height: view.padBottom }}>
+              <td colSpan={columns} />
+            </tr>
+          )}
         </tbody>
       </table>
     </div>

@@ -10,6 +10,7 @@ import { HostEvents } from './host-events';
 import { HostExceptions } from './host-exceptions';
 import { HostIdentity, HostStateBadge } from './host-identity';
 import { HostPolicy } from './host-policy';
+import { HostScanPanel } from './host-scan-panel';
 import { HostTimeline } from './host-timeline';
 import { buildTimeline } from './host-timeline-model';
 import { OS_NAMES } from './os-names';
@@ -80,6 +81,7 @@ export function HostPage({ agentId }: { agentId: string }) {
           {data.exceptions.data && <HostExceptions exceptions={data.exceptions.data} now={now} />}
         </div>
       </div>
+      <HostScanPanel agent={agent} />
       {section(data.events)}
       {data.events.data && <HostEvents agentId={agent.id} events={data.events.data} />}
       {section(data.history)}

@@ -1,5 +1,5 @@
 import type { AlertRule, AlertRuleParams, FiredAlert } from '@dlp/shared';
-import type { I18n } from '../../i18n';
+import { formatDateTime, type I18n, type Language } from '../../i18n';
 
 type Translate = I18n['t'];
 
@@ -19,8 +19,8 @@ export function describeRule(params: AlertRuleParams, t: Translate): string {
   }
 }
 
-/** What happened, in the UI language (the stored title is English, for SIEMs). */
-export function describeAlert(alert: FiredAlert, t: Translate): string {
+/** What happened, in the UI language and local time (the stored title is English and UTC, for SIEMs). */
+export function describeAlert(alert: FiredAlert, t: Translate, language: Language): string {
   const d = alert.details;
   switch (alert.kind) {
     case 'threshold':
@@ -28,7 +28,7 @@ export function describeAlert(alert: FiredAlert, t: Translate): string {
     case 'content':
       return typeof d['path'] === 'string' ? t('alerts.what.contentIn', { path: d['path'] }) : t('alerts.what.content');
     case 'agent-offline':
-      return t('alerts.what.agent-offline', { since: typeof d['lastSeenAt'] === 'string' ? d['lastSeenAt'] : '?' });
+      return t('alerts.what.agent-offline', { since: typeof d['lastSeenAt'] === 'string' ? formatDateTime(d['lastSeenAt'], language) : '?' });
     case 'policy-tampering':
       return typeof d['reason'] === 'string' ? t('alerts.what.policy-tampering-reason', { reason: d['reason'] }) : t('alerts.what.policy-tampering');
     case 'fail-open-timeout':

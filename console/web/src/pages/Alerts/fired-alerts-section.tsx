@@ -1,37 +1,53 @@
-import { useState } from 'react';
-import type { AlertState } from '@dlp/shared';
-import { useApi } from '../../api';
-import { Badge, SeverityLabel } from '../../components/badges';
+import { roleMay, type AlertState } from '@dlp/shared';
 import { ErrorBanner } from '../../components/error-banner';
-import { useLoader } from '../../hooks/use-loader';
-import { formatDateTime, useI18n } from '../../i18n';
-import { describeAlert, describeEntity } from './alert-labels';
+import { useI18n } from '../../i18n';
+import { replaceParams, useHashParams } from '../../router/hash-router';
+import { useCurrentUser } from '../../session/session-context';
+import { AlertGroupRow } from './alert-group-row';
+import { useAlertInbox } from './use-alert-inbox';
 
-const REFRESH_MS = 15_000;
+const STATES: readonly AlertState[] = ['open', 'acknowledged', 'resolved'];
 
-/** Fired alerts, newest first, with their state; every role sees them. */
+/** The state filter as the address holds it (`#/alerts?state=open`); anything else means all. */
+function stateOf(params: URLSearchParams): AlertState | '' {
+  const value = params.get('state');
+  return STATES.find((s) => s === value) ?? '';
+}
+
+/**
+ * The alerts inbox: alerts grouped by rule and burst, newest first, page by page with a total; the
+ * state filter lives in the address. Officers and admins acknowledge and resolve with a note.
+ */
 export function FiredAlertsSection() {
-  const { t, language } = useI18n();
-  const api = useApi();
-  const [state, setState] = useState<AlertState | ''>('');
-  const alerts = useLoader(() => api.alerts.list(state === '' ? {} : { state }, { limit: 100 }), `alerts:${state}`, REFRESH_MS);
-  const items = alerts.data?.items ?? [];
+  const { t } = useI18n();
+  const state = stateOf(useHashParams());
+  const canTriage = roleMay('triage', useCurrentUser()?.role);
+  const inbox = useAlertInbox(state);
+  const total = inbox.total;
   return (
     <section className="card section-gap" aria-labelledby="fired-alerts-title">
       <div className="page-heading">
         <h2 id="fired-alerts-title">{t('alerts.fired.title')}</h2>
         <label className="inline-field">
           <span>{t('alerts.filter.state')}</span>
-          <select name="alert-state" value={state} onChange={(e) => setState(e.target.value as AlertState | '')}>
+          <select name="alert-state" value={state} onChange={(e) => replaceParams('/alerts', { state: e.target.value })}>
             <option value="">{t('common.all')}</option>
-            <option value="open">{t('alerts.state.open')}</option>
-            <option value="resolved">{t('alerts.state.resolved')}</option>
+            {STATES.map((s) => (
+              <option key={s} value={s}>
+                {t(`alerts.state.${s}`)}
+              </option>
+            ))}
           </select>
         </label>
       </div>
-      {alerts.error !== null && <ErrorBanner error={alerts.error} onRetry={() => void alerts.reload()} />}
-      {items.length === 0 ? (
-        !alerts.loading && <p className="muted">{t('alerts.fired.none')}</p>
+      {total && total.alerts > 0 && (
+        <p className="muted" data-testid="alerts-total">
+          {total.exact ? t('alertsInbox.total', { alerts: total.alerts, groups: total.groups }) : t('alertsInbox.totalAtLeast', { alerts: total.alerts })} · {t('alertsInbox.shown', { shown: inbox.groups.length })}
+        </p>
+      )}
+      {inbox.error !== null && <ErrorBanner error={inbox.error} onRetry={() => void inbox.reload()} />}
+      {inbox.groups.length === 0 ? (
+        !inbox.loading && <p className="muted">{t('alerts.fired.none')}</p>
       ) : (
         <table className="data-table compact-table" data-testid="fired-alerts">
           <thead>
@@ -46,27 +62,16 @@ export function FiredAlertsSection() {
             </tr>
           </thead>
           <tbody>
-            {items.map((alert) => (
-              <tr key={alert.id}>
-                <td className="cell-nowrap">{formatDateTime(alert.firedAt, language)}</td>
-                <td>
-                  {alert.ruleName}
-                  <div className="muted small">{t(`alerts.kind.${alert.kind}`)}</div>
-                </td>
-                <td>
-                  <SeverityLabel severity={alert.severity} />
-                </td>
-                <td>{describeEntity(alert.entity, t)}</td>
-                <td title={alert.title}>{describeAlert(alert, t)}</td>
-                <td>{alert.eventCount}</td>
-                <td>
-                  <Badge tone={alert.state === 'open' ? 'red' : 'green'}>{t(`alerts.state.${alert.state}`)}</Badge>
-                  {alert.resolvedAt && <div className="muted small">{formatDateTime(alert.resolvedAt, language)}</div>}
-                </td>
-              </tr>
+            {inbox.groups.map((group) => (
+              <AlertGroupRow key={group.key} group={group} canTriage={canTriage} onChanged={inbox.replaceAlerts} />
             ))}
           </tbody>
         </table>
+      )}
+      {inbox.hasMore && (
+        <button type="button" className="button section-gap" disabled={inbox.loadingMore} onClick={() => void inbox.loadMore()}>
+          {inbox.loadingMore ? t('alertsInbox.loadingMore') : t('alertsInbox.loadMore')}
+        </button>
       )}
     </section>
   );

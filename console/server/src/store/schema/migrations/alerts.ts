@@ -1,6 +1,6 @@
-import { col, createIndex, createTable, required, type SchemaMigration } from '../schema-source';
+import { addColumn, col, createIndex, createTable, required, sql, type SchemaMigration } from '../schema-source';
 
-/** Alert rules, destinations, fired alerts and threshold window counters (50–59). */
+/** Alert rules, destinations, fired alerts and threshold window counters (50–59); the alerts inbox (68). */
 export const ALERT_MIGRATIONS: readonly SchemaMigration[] = [
   {
     id: 50,
@@ -67,6 +67,25 @@ export const ALERT_MIGRATIONS: readonly SchemaMigration[] = [
         primaryKey: ['rule_id', 'entity_id', 'bucket_ms'],
       }),
       createIndex('alert_windows_bucket', 'alert_windows', ['bucket_ms']),
+    ],
+  },
+  {
+    id: 68,
+    name: 'alerts inbox',
+    // Issue 17: alerts are acknowledged and resolved by people (who, when, note; the audit log keeps
+    // the same), and alerts of one rule fired close together share a group key. `state` keeps its
+    // two stored values (acknowledged = open with acknowledged_at), so its CHECK needs no rebuild.
+    steps: [
+      addColumn('fired_alerts', 'group_key', col.text()),
+      addColumn('fired_alerts', 'acknowledged_at', col.text()),
+      addColumn('fired_alerts', 'acknowledged_by', col.text()),
+      addColumn('fired_alerts', 'acknowledge_note', col.text()),
+      addColumn('fired_alerts', 'resolved_by', col.text()),
+      addColumn('fired_alerts', 'resolve_note', col.text()),
+      // Alerts fired before this migration are groups of one.
+      sql('UPDATE fired_alerts SET group_key = id WHERE group_key IS NULL'),
+      createIndex('fired_alerts_group', 'fired_alerts', ['group_key', 'id']),
+      createIndex('fired_alerts_rule_time', 'fired_alerts', ['rule_id', 'fired_at']),
     ],
   },
 ];

@@ -1,6 +1,9 @@
 import { addColumn, col, createIndex, createTable, postgresOnlyTable, required, sql, type SchemaMigration } from '../schema-source';
 
-/** Enrollment hygiene (63), agent clocks (64), group binding (65), fleet incidents index (66), cluster node liveness (90). */
+/**
+ * Enrollment hygiene (63), agent clocks (64), group binding (65), fleet incidents index (66), saved
+ * filters (67), cluster node liveness (90).
+ */
 export const FLEET_MIGRATIONS: readonly SchemaMigration[] = [
   {
     id: 63,
@@ -58,6 +61,27 @@ export const FLEET_MIGRATIONS: readonly SchemaMigration[] = [
     // events. The condition must stay verbatim the one in store/sql/agent-queries.ts
     // (INCIDENT_EVENTS_SQL), or the planners cannot use the index.
     steps: [createIndex('events_incidents', 'events', ['occurred_at_ms'], { where: "type = 'bypass' OR (type IN ('policy', 'agent') AND action = 'blocked')" })],
+  },
+  {
+    id: 67,
+    name: 'saved filters',
+    // A person's named filter sets of a page (issue 17: the agent table's saved filters). Each row
+    // belongs to one user; names are unique per user and page, and sorted for the list.
+    steps: [
+      createTable('saved_filters', {
+        columns: {
+          id: col.text({ primaryKey: true }),
+          user_id: col.text({ ...required, references: { table: 'users', column: 'id' } }),
+          // The page the set filters ('agents'); no CHECK, so another page needs no migration.
+          page: col.text(required),
+          name: col.sortedText(required),
+          filters_json: col.text(required),
+          created_at: col.text(required),
+          updated_at: col.text(required),
+        },
+        unique: [['user_id', 'page', 'name']],
+      }),
+    ],
   },
   {
     id: 90,

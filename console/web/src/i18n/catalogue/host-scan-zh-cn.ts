@@ -1,0 +1,31 @@
+import type { hostScanEn } from './host-scan-en';
+
+/** 主机页面的“扫描文件夹”面板：控制台要求终端扫描存量数据（简体中文）。 */
+export const hostScanZhCn: Record<keyof typeof hostScanEn, string> = {
+  'hostScan.title': '扫描客户数据',
+  'hostScan.intro': '代理将读取该文件夹中的每个文件（以 root 身份，在其限制范围内），并把含客户个人信息的文件作为内容事件上报。仅上报数量和脱敏样例，任何证件号都不会离开这台计算机。',
+  'hostScan.path': '这台计算机上的文件夹或文件',
+  'hostScan.pathPlaceholder': '/home/zhang/文档',
+  'hostScan.submit': '扫描文件夹',
+  'hostScan.confirm': '要扫描 {host} 上的 {path} 吗？代理将读取其中的每个文件，并把含客户数据的文件上报给控制台。',
+  'hostScan.pathInvalid': '请输入以 / 开头的绝对路径，最长 1024 个字符。',
+  'hostScan.offline': '终端当前离线：待其连接后才能发起扫描。',
+  'hostScan.none': '控制台启动以来尚未要求此终端扫描。',
+  'hostScan.col.path': '路径',
+  'hostScan.col.state': '状态',
+  'hostScan.col.found': '发现',
+  'hostScan.col.asked': '发起',
+  'hostScan.state.requested': '已发送',
+  'hostScan.state.running': '扫描中',
+  'hostScan.state.done': '已完成',
+  'hostScan.state.failed': '失败',
+  'hostScan.state.refused': '已拒绝',
+  'hostScan.counts': '已扫描 {done}/{found} 个文件 · {flagged} 个含客户数据 · {below} 个含少量个人信息 · {unreadable} 个未能完整读取',
+  'hostScan.skipped': '已跳过：{symlinks} 个链接，{denied} 个无法读取，{special} 个特殊文件，{excluded} 个排除项',
+  'hostScan.limit': '达到文件数上限后停止',
+  'hostScan.askedBy': '{user}，{time}',
+  'hostScan.events': '此主机的内容事件',
+  'hostScan.error.agent_offline': '终端未连接：请在其上线后再试。',
+  'hostScan.error.scan_running': '此终端上仍有一个由控制台发起的扫描正在进行，请等待其完成。',
+  'hostScan.note': '控制台运行期间为每个终端保留最近 20 次扫描的状态；其余记录见审计日志和事件。',
+};

@@ -1,0 +1,84 @@
+/**
+ * Detector hits inside one value (a cell, a string literal, a line of free text), with the same rules
+ * as the content scanner: normalised text, the built-in priority (an ID's digits are not also a
+ * card), legacy 15-digit IDs only right after an ID label. Offsets are into the value as given:
+ * normalisation maps one UTF-16 unit to one.
+ */
+import { builtInDetector, normaliseText, type BuiltInDetectorId } from '../content';
+
+export interface Hit {
+  detector: BuiltInDetectorId;
+  start: number;
+  end: number;
+  /** The canonical value (separators removed, ID check letter upper-case, email domain lower-case). */
+  value: string;
+}
+
+const LABEL_BEFORE = 16;
+
+/**
+ * What a detector needs before it is worth running on a value: its shortest match, the longest run
+ * of digits any of its written forms has (an ID written 6-8-4 still has 8 in a row; a card in groups
+ * of four only 4), or an '@'. Most cells (names, amounts, dates, words) need no regex at all.
+ */
+const NEEDS: Record<BuiltInDetectorId, { minLength: number; minDigitRun: number; at?: boolean }> = {
+  'cn-resident-id': { minLength: 15, minDigitRun: 8 },
+  'bank-card': { minLength: 15, minDigitRun: 3 },
+  'cn-uscc': { minLength: 18, minDigitRun: 6 },
+  'cn-mobile': { minLength: 11, minDigitRun: 3 },
+  'cn-passport': { minLength: 9, minDigitRun: 7 },
+  email: { minLength: 5, minDigitRun: 0, at: true },
+};
+
+/** The longest run of (ASCII or full-width) digits, and whether there is an '@' (one pass, no regex). */
+function shapeOf(text: string): { digitRun: number; at: boolean } {
+  let run = 0;
+  let longest = 0;
+  let at = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19)) {
+      if (++run > longest) longest = run;
+    } else {
+      run = 0;
+      if (c === 64 || c === 0xff20) at = true;
+    }
+  }
+  return { digitRun: longest, at };
+}
+
+export interface HitFinder {
+  /** Hits in `text`, in order of position; empty when there are none. */
+  find(text: string): Hit[];
+}
+
+export function createHitFinder(detectors: readonly BuiltInDetectorId[], today: Date): HitFinder {
+  // In the scanner's priority order, whatever order the caller gave.
+  const ordered = (['cn-resident-id', 'bank-card', 'cn-uscc', 'cn-mobile', 'cn-passport', 'email'] as const).filter((d) => detectors.includes(d)).map((id) => ({ id, detector: builtInDetector(id) }));
+  let claimed = new Uint8Array(256);
+  return {
+    find(text) {
+      if (text.length < 5) return [];
+      const shape = shapeOf(text);
+      if (shape.digitRun < 3 && !shape.at) return [];
+      let normal: string | undefined;
+      if (claimed.length < text.length) claimed = new Uint8Array(text.length * 2);
+      else claimed.fill(0, 0, text.length);
+      const hits: Hit[] = [];
+      for (const { id, detector } of ordered) {
+        const needs = NEEDS[id];
+        if (text.length < needs.minLength || shape.digitRun < needs.minDigitRun || (needs.at && !shape.at)) continue;
+        normal ??= normaliseText(text);
+        const required = detector.requiredLabel;
+        const searched = normal;
+        detector.find(searched, (start, end, value) => {
+          if (required?.appliesTo(value) && !required.label.test(searched.slice(Math.max(0, start - LABEL_BEFORE), start))) return;
+          for (let i = start; i < end; i++) if (claimed[i]) return;
+          claimed.fill(1, start, end);
+          hits.push({ detector: id, start, end, value });
+        }, today);
+      }
+      return hits.length > 1 ? hits.sort((a, b) => a.start - b.start) : hits;
+    },
+  };
+}
