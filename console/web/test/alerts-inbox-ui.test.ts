@@ -60,7 +60,7 @@ describe('alerts inbox UI', () => {
     await page.goto(`${dlpConsole.url}/#/alerts`);
     const total = page.getByTestId('alerts-total');
     await total.waitFor();
-    expect(await total.innerText()).toContain(`${SINGLE_ALERTS + OFFLINE_BURST} alerts in ${SINGLE_ALERTS + 1} rows`);
+    expect(await total.innerText()).toContain(`Alerts: ${SINGLE_ALERTS + OFFLINE_BURST} · rows: ${SINGLE_ALERTS + 1}`);
 
     // More than 100 alerts: page through them all; the oldest one is reachable.
     await loadEverything(page, 'Load more');
@@ -90,7 +90,7 @@ describe('alerts inbox UI', () => {
     await page.waitForFunction(() => window.location.hash === '#/alerts?state=acknowledged');
     await page.reload();
     await total.waitFor();
-    expect(await total.innerText()).toContain(`${OFFLINE_BURST} alerts in 1 rows`);
+    expect(await total.innerText()).toContain(`Alerts: ${OFFLINE_BURST} · rows: 1`);
     expect(await page.getByRole('combobox', { name: 'State' }).inputValue()).toBe('acknowledged');
     await page.getByTestId('alert-group-row').getByRole('button', { name: /Show details/ }).click();
     expect(await page.getByTestId('alert-group-members').innerText()).toContain('Note: Branch uplink down, ticket 4411');

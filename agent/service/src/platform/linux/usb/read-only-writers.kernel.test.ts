@@ -150,8 +150,10 @@ describe('read-only and blocked sticks with writers holding files open (real loo
     setPhase(s.phaseFile, 'AFTER-ENFORCEMENT-FORK');
     const event = mountEvent(s);
     expect(event?.subject).toMatchObject({ outcome: 'read-only', writeProtection: 'writers-stopped' });
-    // The parent and the children it had at that moment.
-    expect(event?.subject.stoppedWriterCount).toBeGreaterThanOrEqual(2);
+    // The parent, and whichever children held the file at that moment: each child writes for about
+    // 0.1 s and exits, so on a loaded machine the scan can find none (seen in 2 of ~10 full runs). What
+    // matters is below: the family is gone and nothing written after enforcement reached the device.
+    expect(event?.subject.stoppedWriterCount).toBeGreaterThanOrEqual(1);
     expect(event?.subject.stoppedWriters).toContainEqual({ pid: w.child.pid, uid: 65534, name: 'python3' });
     expect(mountsOf(s.mountPoint)[0]?.readOnly).toBe(true);
     expect(alive(w.child)).toBe(false);
