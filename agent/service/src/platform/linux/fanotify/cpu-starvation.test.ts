@@ -62,7 +62,9 @@ afterAll(() => mount.cleanup());
 
 it(`refuses a blocked program every time while ${SPIN_LOOPS} spin loops as nobody starve the CPU, and the helper is never replaced`, async () => {
   const blocked = mount.install('starved/blocked', { source: '/bin/echo', append: 'cpu-starvation' });
-  const running = new ExecGuard({ helperPath, marks: 'all', statsIntervalMs: 1000, reportIntervalMs: 0 });
+  // No BPF LSM: with --mark-only-source only this test's mounts are marked, and the LSM would refuse
+  // programs on every other unmarked FUSE or user-namespace file system of the host meanwhile.
+  const running = new ExecGuard({ helperPath, marks: 'all', bpfLsm: false, statsIntervalMs: 1000, reportIntervalMs: 0 });
   guard = running;
   const decisions: ExecDecision[] = [];
   const downs: ExecGuardDown[] = [];
@@ -116,7 +118,7 @@ it(`refuses a blocked program every time while ${SPIN_LOOPS} spin loops as nobod
 
 it('is back with its marks soon after the watchdog replaced it: the restart window, for the record (residual helper-restart-window)', async () => {
   const blocked = mount.install('restart/blocked', { source: '/bin/echo', append: 'restart-window' });
-  const running = new ExecGuard({ helperPath, marks: 'all', statsIntervalMs: 0, reportIntervalMs: 0 });
+  const running = new ExecGuard({ helperPath, marks: 'all', bpfLsm: false, statsIntervalMs: 0, reportIntervalMs: 0 });
   guard = running;
   await running.applyPolicy(appsSection.parse({ rules: [{ id: 'no-blocked', action: 'block', kind: 'sha256', value: sha256File(blocked) }] }), 'enforce');
   await running.start();

@@ -87,7 +87,9 @@ it('marks the file systems of every mount namespace, and ones that appear later 
   chmodSync(wrapper, 0o755);
   const blocked = hostMount.install('blocked');
 
-  guard = new ExecGuard({ helperPath: wrapper, marks: 'all', statsIntervalMs: 0, reportIntervalMs: 0 });
+  // No BPF LSM: only this test's mounts are marked (--mark-only-source), and the LSM would refuse programs
+  // on every other unmarked FUSE or user-namespace file system of the host meanwhile.
+  guard = new ExecGuard({ helperPath: wrapper, marks: 'all', bpfLsm: false, statsIntervalMs: 0, reportIntervalMs: 0 });
   await guard.applyPolicy(appsSection.parse({ rules: [{ id: 'no-blocked', action: 'block', kind: 'name', value: 'blocked' }] }), 'enforce');
   await guard.start();
 
