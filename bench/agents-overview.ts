@@ -21,15 +21,10 @@ import { AgentService } from '../console/server/src/agents/agent-service';
 import { ConsoleEvents } from '../console/server/src/service-kit/console-events';
 import { openSqliteStore } from '../console/server/src/store/sqlite/sqlite-store';
 import type { ConsoleStore } from '../console/server/src/store/store';
+import { arg } from './bench-args';
 
 const HOUR_MS = 3_600_000;
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-  return value;
-}
 
 const HEALTHY: CapabilityReport = {
   apps: { method: 'fanotify', preExec: true, failMode: 'closed', helper: { running: true, restarts: 0, timeouts: 0, cacheHitRate: 0.93 } },

@@ -25,18 +25,13 @@ import type { Browser, Page } from 'playwright-core';
 import { uuidv7, type AgentInfo, type CapabilityReport } from '@dlp/shared';
 import { openSqliteStore } from '../console/server/src/store/sqlite/sqlite-store';
 import { startConsole, type RunningConsole } from '../console/web/test/console-process';
+import { arg } from './bench-args';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ADMIN_PASSWORD = 'Bench-Admin-Password-7319';
 const CHROMIUM = '/usr/lib/chromium/chromium';
 const HOUR_MS = 3_600_000;
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-  return value;
-}
 
 const HEALTHY: CapabilityReport = {
   apps: { method: 'fanotify', preExec: true, failMode: 'closed', helper: { running: true, restarts: 0, timeouts: 0, cacheHitRate: 0.93 } },

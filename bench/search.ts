@@ -19,17 +19,12 @@ import { TriageService } from '../console/server/src/triage/triage-service';
 import { openSqliteStore } from '../console/server/src/store/sqlite/sqlite-store';
 import { SqliteWorkerDatabase } from '../console/server/src/store/sqlite/sqlite-worker-db';
 import { agentIdOf, deviceOf, exePath, HOSTS, hostName, prng, seed, sha256Of, userName } from './search-seed';
+import { arg } from './bench-args';
 
 const DAY_MS = 86_400_000;
 /** Fixed end of the seeded history (a Saturday), so runs are comparable. */
 const END_MS = Date.parse('2026-11-28T00:00:00.000Z');
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-  return value;
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
