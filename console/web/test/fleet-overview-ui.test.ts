@@ -117,7 +117,11 @@ async function rowsOfList(page: Page, condition: AgentCondition | ''): Promise<s
       const height = element.querySelector('tbody tr[data-row-index]')?.getBoundingClientRect().height ?? 36;
       element.scrollTop = row * height;
     }, index);
+    // Wait for the last row of this stretch, not the first: the first is often already rendered
+    // (overscan) before the scroll is handled, and reading then misses the rows below it.
+    const last = Math.min(index + 9, total - 1);
     await page.locator(`tr[data-row-index="${index}"][data-agent-id]`).waitFor();
+    await page.locator(`tr[data-row-index="${last}"][data-agent-id]`).waitFor();
     const rendered = await page.locator('tr[data-row-index][data-agent-id]').evaluateAll((rows) => rows.map((row) => [Number(row.getAttribute('data-row-index')), row.querySelector('th[scope="row"]')?.textContent ?? ''] as const));
     for (const [at, host] of rendered) hosts.set(at, host);
   }
