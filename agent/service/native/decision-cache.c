@@ -50,6 +50,11 @@ struct cache_entry *decision_cache_find(struct decision_cache *cache, const stru
     return entry->used && same_identity(&entry->identity, identity) ? entry : NULL;
 }
 
+int cache_entry_digest_settled(const struct cache_entry *entry) {
+    int64_t changed_ns = entry->identity.ctime_sec * 1000000000LL + entry->identity.ctime_nsec;
+    return entry->has_digest && changed_ns < entry->hashed_at_ns - DIGEST_SETTLE_NS;
+}
+
 struct cache_entry *decision_cache_claim(struct decision_cache *cache, const struct file_identity *identity) {
     struct cache_entry *entry = &cache->slots[slot_of(cache, identity)];
     if (entry->used && same_identity(&entry->identity, identity)) return entry;

@@ -233,6 +233,12 @@ void guard_judge(struct guard *g, int fd, pid_t pid, const struct opener *opener
     file_identity_from_stat(&st, &identity);
     int cacheable = !untrusted && kernel_cache_eligible(&st, path);
     struct cache_entry *entry = untrusted ? NULL : decision_cache_find(&g->cache, &identity);
+    /* A file changed too shortly before its hash may have changed again within the same timestamp
+     * step: neither its digest nor a decision made with it says anything about this version. */
+    if (entry && entry->has_digest && !cache_entry_digest_settled(entry)) {
+        g->stats.unsettled_rehashes++;
+        entry = NULL;
+    }
     if (entry && entry->decision_epoch == g->epoch && entry->decided_path && strcmp(entry->decided_path, path) == 0) {
         g->stats.cache_hits++;
         finish(g, fd, pid, path, &entry->decision, entry->has_digest ? entry->digest : NULL, cacheable, opener);
@@ -352,6 +358,7 @@ void guard_finish_hashes(struct guard *g) {
             struct cache_entry *entry = decision_cache_claim(&g->cache, &h->identity);
             entry->has_digest = 1;
             memcpy(entry->digest, job->digest, SHA256_DIGEST_BYTES);
+            entry->hashed_at_ns = job->read_started_ns;
             digest = entry->digest;
             g->stats.hashes++;
         } else if (!unstable) {

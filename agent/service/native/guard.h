@@ -70,6 +70,7 @@ struct inflight_hash {
 struct guard_stats {
     uint64_t decisions, cache_hits, cache_misses, timeouts, hashes, hash_errors, exempt, allowed, denied;
     uint64_t changed_while_hashed; /* hashes of a file that changed meanwhile (not cached, hashed again) */
+    uint64_t unsettled_rehashes;   /* cache hits ignored: the file changed too shortly before its hash */
     uint64_t longest_wait_ms;       /* the longest an answered exec waited for its decision */
     uint64_t inflight_hashes;
     uint64_t opens_fast, opens_judged; /* FAN_OPEN_PERM: allowed at once (not a loader/interpreter) / judged */

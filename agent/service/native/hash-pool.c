@@ -41,6 +41,9 @@ static int hash_job_run(struct hash_pool *pool, struct hash_job *job, uint8_t *b
     struct stat before, after;
     if (fstat(job->fd, &before) != 0) return -errno;
     if (pool->stall_test_ms) usleep(pool->stall_test_ms * 1000u); /* a stalled file system, for tests */
+    struct timespec started;
+    clock_gettime(CLOCK_REALTIME, &started);
+    job->read_started_ns = (int64_t)started.tv_sec * 1000000000LL + started.tv_nsec;
     struct hash_progress progress = {pool, job};
     uint64_t read_bytes = 0;
     int rc = sha256_of_fd(job->fd, buffer, READ_CHUNK, job->digest, publish_progress, &progress, &read_bytes);

@@ -23,6 +23,10 @@ struct hash_job {
     void *owner; /* the main loop's in-flight record */
     int error;   /* 0 or -errno */
     int changed; /* size, mtime or ctime differed before and after: the digest is of no one version */
+    /* Wall-clock time just before the first byte was read (CLOCK_REALTIME, the clock file times
+     * come from): a later cache hit trusts the digest only if the file's ctime is older than this by
+     * more than any file system's timestamp step (decision-cache.h). */
+    int64_t read_started_ns;
     uint8_t digest[SHA256_DIGEST_BYTES];
     /* Progress, read by the main loop while the worker writes it: a hash that keeps reading keeps
      * its execs waiting; one that stops (a stalled file system) lets their deadline pass. */

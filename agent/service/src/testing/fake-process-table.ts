@@ -113,7 +113,7 @@ export class FakeProcessTable implements ProcessTable {
 
   async executableIdentity(pid: number): Promise<FileIdentity | null> {
     const p = this.procs.get(pid);
-    return p?.exePath ? { dev: 1, ino: p.ino, size: p.content.length, mtimeMs: 0 } : null;
+    return p?.exePath ? { dev: 1, ino: p.ino, size: p.content.length, ctimeNs: 0n } : null;
   }
 
   async hashExecutable(pid: number): Promise<string | null> {
@@ -125,7 +125,7 @@ export class FakeProcessTable implements ProcessTable {
 
   async fileIdentity(file: string): Promise<FileIdentity | null> {
     const f = this.files.get(file);
-    return f ? { dev: 1, ino: f.ino, size: f.content.length, mtimeMs: 0 } : null;
+    return f ? { dev: 1, ino: f.ino, size: f.content.length, ctimeNs: 0n } : null;
   }
 
   async hashFile(file: string): Promise<string | null> {

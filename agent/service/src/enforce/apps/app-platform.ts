@@ -20,12 +20,18 @@ export interface ProcessSnapshot {
   kernelThread: boolean;
 }
 
-/** What identifies the content of a file without reading it: a changed file changes one of these. */
+/**
+ * What identifies the content of a file without reading it: a changed file changes one of these.
+ * ctime, not mtime: an employee can set a file's mtime back (`touch -d`) after rewriting it, never
+ * its ctime. Within one timestamp step a rewrite may keep even ctime; ExecutableHashCache does not
+ * trust a hash of a file that changed that shortly before it.
+ */
 export interface FileIdentity {
   dev: number;
   ino: number;
   size: number;
-  mtimeMs: number;
+  /** Last status change, nanoseconds since the epoch (wall clock, the clock file times come from). */
+  ctimeNs: bigint;
 }
 
 export type KillResult = 'killed' | 'gone' | 'denied';

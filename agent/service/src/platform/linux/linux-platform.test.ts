@@ -1,12 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFile, chmod, copyFile, mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, copyFile, mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { appsSection } from '@dlp/shared';
 import { silentLogger } from '../../core/logger';
 import type { AppDecisionReport } from '../../enforce/apps/app-control';
+import { ExecutableHashCache, HASH_SETTLE_NS } from '../../enforce/apps/executable-hash-cache';
 import { ProcScanAppControl } from '../../enforce/apps/proc-scan-app-control';
 import { makeTempDir, waitFor } from '../../testing/fixtures';
+import { NOBODY, runAsNobody } from './fanotify/testing/kernel-fixtures';
 import { createLinuxPlatform, LinuxHostInfo } from './linux-platform';
 
 const realRoots = { proc: '/proc', sys: '/sys', etc: '/etc' };
@@ -104,5 +106,52 @@ describe('the /proc scanner on the real host (root)', () => {
     expect(await second.exited).toBe('SIGKILL');
     await waitFor(() => reports.length === 2, 'the second report');
     expect(reports[1]).toMatchObject({ action: 'blocked', process: { pid: second.child.pid, exePath: renamed, name: 'innocent-looking-name', sha256 } });
+  });
+});
+
+describe('hashes of running programs on the real host (root, the rewrite as nobody)', () => {
+  it('hashes again a program rewritten in place with its mtime set back (touch -r), keyed by ctime', async () => {
+    const temp = await makeTempDir('rewrite');
+    const children: ChildProcess[] = [];
+    try {
+      await chmod(temp.dir, 0o755);
+      const home = path.join(temp.dir, 'home');
+      await mkdir(home);
+      await chown(home, NOBODY.uid, NOBODY.gid);
+      const tool = path.join(home, 'tool');
+      const sleep = await readFile('/bin/sleep');
+      await writeFile(tool, Buffer.concat([sleep, Buffer.from('B')]), { mode: 0o755 });
+      await chown(tool, NOBODY.uid, NOBODY.gid);
+      const digestOf = (tail: string) => createHash('sha256').update(sleep).update(tail).digest('hex');
+      // Still for longer than any file system's timestamp step, so its hash may be reused.
+      await new Promise((resolve) => setTimeout(resolve, Number(HASH_SETTLE_NS / 1_000_000n) + 200));
+
+      const platform = createLinuxPlatform({ roots: realRoots });
+      const hashes = new ExecutableHashCache(platform.processes);
+      const start = () => {
+        const child = spawn(tool, ['30'], { ...NOBODY, stdio: 'ignore' });
+        children.push(child);
+        return child;
+      };
+      const first = start();
+      await waitFor(async () => (await platform.processes.exePath(first.pid ?? 0)) === tool, 'the first run');
+      expect(await hashes.sha256Of(first.pid ?? 0)).toBe(digestOf('B'));
+      first.kill('SIGKILL');
+      await new Promise((resolve) => first.once('exit', resolve));
+
+      // The employee's rewrite: the last byte in place (same size), then the old mtime back.
+      const before = await stat(tool, { bigint: true });
+      const rewrite = `touch -r "$1" "$1.times" && printf A | dd of="$1" bs=1 seek=${sleep.length} conv=notrunc status=none && touch -r "$1.times" "$1"`;
+      expect(await runAsNobody(['/bin/sh', '-c', rewrite, 'rewrite', tool])).toMatchObject({ code: 0 });
+      const after = await stat(tool, { bigint: true });
+      expect({ size: after.size, mtimeNs: after.mtimeNs }).toEqual({ size: before.size, mtimeNs: before.mtimeNs });
+
+      const second = start();
+      await waitFor(async () => (await platform.processes.exePath(second.pid ?? 0)) === tool, 'the second run');
+      expect(await hashes.sha256Of(second.pid ?? 0)).toBe(digestOf('A'));
+    } finally {
+      for (const child of children) child.kill('SIGKILL');
+      await temp.cleanup();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync, readlinkSync, type BigIntStats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
@@ -46,6 +46,10 @@ function readExeLinkOrNull(file: string): string | null {
     // ENOENT for kernel threads, zombies and processes that just exited.
     return null;
   }
+}
+
+function identityOf(st: BigIntStats): FileIdentity {
+  return { dev: Number(st.dev), ino: Number(st.ino), size: Number(st.size), ctimeNs: st.ctimeNs };
 }
 
 function sha256OfFile(file: string): Promise<string | null> {
@@ -113,8 +117,7 @@ export class LinuxProcessTable implements ProcessTable {
   async executableIdentity(pid: number): Promise<FileIdentity | null> {
     try {
       // stat() follows the magic link to the running image, even if its path was unlinked or replaced.
-      const st = await stat(this.pidPath(pid, 'exe'));
-      return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+      return identityOf(await stat(this.pidPath(pid, 'exe'), { bigint: true }));
     } catch {
       return null;
     }
@@ -126,8 +129,7 @@ export class LinuxProcessTable implements ProcessTable {
 
   async fileIdentity(file: string): Promise<FileIdentity | null> {
     try {
-      const st = await stat(file);
-      return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+      return identityOf(await stat(file, { bigint: true }));
     } catch {
       return null;
     }

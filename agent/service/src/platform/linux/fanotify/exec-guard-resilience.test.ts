@@ -7,7 +7,7 @@ import { ExecGuard } from './exec-guard';
 import type { ExecDecision, ExecGuardOptions, ExecGuardRestart } from './exec-guard-types';
 import { bundleGuardChild, startGuardChild, type GuardChild } from './testing/guard-child-process';
 import { ensureHelperBuilt } from './testing/helper-binary';
-import { mountTmpfs, nextEvent, runExec, sha256File, waitUntil, type TmpfsMount } from './testing/kernel-fixtures';
+import { mountTmpfs, nextEvent, runExec, sha256File, waitUntil, waitUntilSettled, type TmpfsMount } from './testing/kernel-fixtures';
 
 /**
  * "Never hang the workstation": whatever happens to the agent or the helper, every exec on a
@@ -205,6 +205,7 @@ describe('when a decision is not ready in time', () => {
 
   it('fails closed when the hash stalls: the exec is denied and counted, and the late hash still decides the next exec', async () => {
     const huge = mount.install('slow/closed', { append: padding(1) });
+    await waitUntilSettled(huge); // so the late hash may decide the next exec
     const { guard, decisions } = await startGuard({ failMode: 'closed', decisionTimeoutMs: 10, rules: [slowRule] }, { helperPath: stallingHelper() });
     expect((await runExec(huge)).denied).toBe(true);
     await waitUntil(() => decisions.some((d) => d.exePath === huge), 5000, 'the timeout report');

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { ExecGuard } from './exec-guard';
 import type { ExecDecision, ExecGuardOptions } from './exec-guard-types';
 import { ensureHelperBuilt } from './testing/helper-binary';
-import { mountTmpfs, nextEvent, ORDINARY_UID, runExec, sha256File, waitUntil, type TmpfsMount } from './testing/kernel-fixtures';
+import { mountTmpfs, nextEvent, ORDINARY_UID, runExec, sha256File, waitUntil, waitUntilSettled, type TmpfsMount } from './testing/kernel-fixtures';
 
 /**
  * Pre-exec blocking against the real kernel: a helper marks a tmpfs mounted for this file only,
@@ -121,15 +121,22 @@ describe('ExecGuard on a marked tmpfs', () => {
     await runExec(target);
     expect(await guard.stats()).toMatchObject({ hashes: 0, cacheMisses: 1, cacheHits: 1 });
 
+    await waitUntilSettled(target);
     await guard.applyPolicy(appsSection.parse({ rules: [{ id: 'sha', action: 'block', kind: 'sha256', value: 'ab'.repeat(32) }] }), 'enforce');
     for (let i = 0; i < 3; i++) expect(await runExec(target)).toMatchObject({ code: 0 });
-    expect(await guard.stats()).toMatchObject({ hashes: 1, cacheMisses: 2, cacheHits: 3 });
+    expect(await guard.stats()).toMatchObject({ hashes: 1, cacheMisses: 2, cacheHits: 3, unsettledRehashes: 0 });
     expect(guard.status()).toMatchObject({ running: true, restarts: 0, timeouts: 0 });
+
+    // A file written just now is hashed at each exec until it has been still for the settle time.
+    const fresh = mount.install('lazy/fresh');
+    for (let i = 0; i < 2; i++) expect(await runExec(fresh)).toMatchObject({ code: 0 });
+    expect(await guard.stats()).toMatchObject({ hashes: 3, unsettledRehashes: 1 });
   });
 
   it('hashes a new file once for concurrent execs, while cached decisions keep flowing', async () => {
     const big = mount.install('concurrent/big', { append: Buffer.alloc(448 * 1024 * 1024, 7) });
     const small = mount.install('concurrent/small');
+    await waitUntilSettled(small); // its digest is reused below
     // Portable SHA-256 keeps the helper busy with this file for about 1.5 s here: long enough for a
     // cached exec (a shell spawn) to be answered meanwhile even when the machine is loaded.
     process.env.DLP_SHA256_PORTABLE = '1';

@@ -71,6 +71,8 @@ export const helperStatsMessage = z.object({
   bytesHashed: count.optional(),
   hashesInFlight: count.optional(),
   changedWhileHashed: count.optional(),
+  /** Cache hits not trusted because the file changed within a timestamp step of its hash (native/decision-cache.h). */
+  unsettledRehashes: count.optional(),
   /** The longest any exec waited for its decision (answered or still waiting), ms. */
   longestWaitMs: count.optional(),
   /** File systems (superblocks) marked, refused by the kernel (pseudo file systems), mount namespaces followed. */

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -49,6 +49,20 @@ export function mountTmpfs(label: string, sizeMb = 512): TmpfsMount {
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The helper reuses a file's digest only once the file had been still for DIGEST_SETTLE_NS (3 s,
+ * native/decision-cache.h) before its hash: a rewrite inside one timestamp step keeps its ctime.
+ * Tests that count hashes of a cached file wait this long after writing it.
+ */
+export const HELPER_DIGEST_SETTLE_MS = 3000;
+
+/** Resolves once `file` last changed more than HELPER_DIGEST_SETTLE_MS ago (by its ctime). */
+export async function waitUntilSettled(file: string): Promise<void> {
+  const changedMs = Number(statSync(file, { bigint: true }).ctimeNs / 1_000_000n);
+  const wait = changedMs + HELPER_DIGEST_SETTLE_MS + 100 - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
 /** SHA-256 of the file, or of the file with `appended` bytes added (to block content it will have). */
