@@ -34,6 +34,8 @@ const benches = [
   { name: 'agents-table', args: async () => [await bundle('agents-table'), '--agents', '10000', '--runs', '15'] },
   // A private PostgreSQL server (root; PostgreSQL 15's programs) stopped -m immediate under 20 agents' ingest, 5 rounds.
   { name: 'pg-recovery', args: async () => [await bundle('pg-recovery'), '20', '5'] },
+  // Impact preview of a draft whose policy one of 10 groups uses: 1,000,000 events of 500 agents through ingest (issue 17 item 5).
+  { name: 'impact-preview', args: async () => [await bundle('impact-preview'), '--agents', '500', '--events', '1000000'] },
   // Seeds 10 million events first (minutes); `node dist/bench/search.js --events 1000000` for a quick look.
   { name: 'search', args: async () => [await bundle('search'), '--events', '10000000'] },
   // 1,000 agents reconnecting after a 60 s console outage (console from dist/), against the previous backoff.
@@ -46,6 +48,8 @@ const benches = [
   { name: 'content-scan', args: async () => [await bundle('content-scan'), '100000', '64'] },
   // Watched folders: a 1 MB customer CSV's close to its finding (default 2 s settle), against a bare chokidar watcher.
   { name: 'content-watch', args: async () => [await bundle('content-watch'), '5'] },
+  // Removable media: a 1 MB customer CSV's close on a watched mount to its finding (1 s settle), against a bare chokidar watcher.
+  { name: 'content-removable', args: async () => [await bundle('content-removable'), '5'] },
   // dlp mask on a 256 MiB customer CSV (keep, then pseudonyms), against a streaming line copy of the same file; peak memory.
   { name: 'mask', args: async () => [await bundle('mask'), '256'] },
 ];

@@ -1,6 +1,6 @@
 // `npm run package` (the agent) and `npm run package:console`: builds a Linux package's .deb and .rpm
 // into dist/packages/ from a fresh staging tree.
-//   node installers/linux/build-packages.mjs [--package agent|console] [--arch amd64] [--format deb,rpm] [--stage-only] [--web-dir DIR]
+//   node installers/linux/build-packages.mjs [--package agent|console] [--arch amd64|arm64] [--format deb,rpm] [--stage-only] [--web-dir DIR]
 // Needs: dpkg-deb, dpkg-shlibdeps, strip, and rpmbuild for the .rpm; for the agent also make, a C
 // compiler and dpkg-buildflags; `npm ci` done (modules are taken from node_modules). The pinned Node
 // runtime is fetched once into dist/packages/cache/. Without --format: the .deb, and the .rpm when
@@ -12,14 +12,13 @@ import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { assertCrossTools, BUILD_ARCH, isCross, TARGETS } from './lib/cross-target.mjs';
 import { buildDeb } from './lib/deb.mjs';
 import { nodeRuntimeTarball } from './lib/node-runtime.mjs';
 import { PACKAGES } from './lib/packages.mjs';
 import { buildRpm } from './lib/rpm.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** Debian architecture → the registry's Node package suffix and node-usb prebuild folder. */
-const NODE_ARCH = { amd64: 'x64', arm64: 'arm64' };
 
 const { values } = parseArgs({
   options: { package: { type: 'string', default: 'agent' }, arch: { type: 'string', default: 'amd64' }, format: { type: 'string' }, 'stage-only': { type: 'boolean' }, 'web-dir': { type: 'string' } },
@@ -27,7 +26,10 @@ const { values } = parseArgs({
 const pkg = PACKAGES[values.package];
 if (!pkg) throw new Error(`--package must be one of ${Object.keys(PACKAGES).join(', ')}`);
 const arch = values.arch;
-if (!(arch in NODE_ARCH)) throw new Error(`--arch must be one of ${Object.keys(NODE_ARCH).join(', ')}`);
+if (!(arch in TARGETS)) throw new Error(`--arch must be one of ${Object.keys(TARGETS).join(', ')}`);
+// The console's better-sqlite3 is compiled with the build machine's compiler (stage-runtime.mjs).
+if (values.package === 'console' && isCross(arch)) throw new Error(`the console package is built for this machine's architecture only (${BUILD_ARCH}), not ${arch}`);
+assertCrossTools(arch);
 const hasRpmbuild = spawnSync('rpmbuild', ['--version'], { stdio: 'ignore' }).status === 0;
 const formats = values['stage-only'] ? [] : (values.format ?? (hasRpmbuild ? 'deb,rpm' : 'deb')).split(',');
 for (const format of formats) if (format !== 'deb' && format !== 'rpm') throw new Error(`--format: deb or rpm, not ${format}`);
@@ -40,7 +42,7 @@ const stageRoot = path.join(outDir, 'stage', `${pkg.name}-${arch}`);
 rmSync(stageRoot, { recursive: true, force: true });
 
 const runtime = nodeRuntimeTarball({ pinFile: path.join(repoRoot, 'installers/linux/node-runtime.json'), arch, cacheDir: path.join(outDir, 'cache') });
-await pkg.stage({ repoRoot, stageRoot, runtimeTarball: runtime.tarball, runtimeVersion: runtime.version, nodeArch: NODE_ARCH[arch], cacheDir: path.join(outDir, 'cache'), version, cc: process.env.CC, webDir: values['web-dir'] && path.resolve(values['web-dir']) });
+await pkg.stage({ repoRoot, stageRoot, runtimeTarball: runtime.tarball, runtimeVersion: runtime.version, arch, nodeArch: TARGETS[arch].nodeArch, cacheDir: path.join(outDir, 'cache'), version, cc: process.env.CC, webDir: values['web-dir'] && path.resolve(values['web-dir']) });
 const commit = (() => {
   try {
     return execFileSync('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();

@@ -17,6 +17,8 @@ static void json_open_and_hash_counters(const struct guard *g, struct json *j) {
     json_u64(j, "hashesInFlight", g->stats.inflight_hashes);
     json_u64(j, "changedWhileHashed", g->stats.changed_while_hashed);
     json_u64(j, "unsettledRehashes", g->stats.unsettled_rehashes);
+    json_u64(j, "realtime", (uint64_t)g->priority.realtime);
+    json_u64(j, "realtimeSwitches", g->priority.switches);
     uint64_t longest = g->stats.longest_wait_ms, now = monotonic_ms();
     for (const struct pending_exec *p = g->pending_head; p; p = p->next) {
         if (now - p->arrived_ms > longest) longest = now - p->arrived_ms;

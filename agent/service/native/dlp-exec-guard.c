@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include "backstop.h"
+#include "close-write.h"
+#include "decision-priority.h"
 #include "peer-cred.h"
 #include "sd-notify.h"
 #include "guard.h"
@@ -30,8 +32,6 @@
 #define LIMITER_SLOTS 1024
 #define OUTPUT_BUFFER (1024 * 1024)
 #define HEARTBEAT_MS 100
-#define DECISION_THREAD_NICE (-10)
-#define DECISION_THREAD_RT_PRIORITY 1
 
 struct options {
     long heartbeat_fd;
@@ -141,28 +141,10 @@ static void raise_fd_limit(void) {
     }
 }
 
-/* Every exec on a marked file system waits for this thread, so no ordinary load may delay it: with
- * an employee's 1000 busy processes on 2 cores (kernel 6.18), a thread at nice -10 woke up to
- * ~0.4 s late (nice -20 no better), and a decision loop silent past the watchdog's limit gets the
- * helper replaced, letting the waiting execs, and those of the restart window, run unchecked. At
- * SCHED_RR it woke within 0.3 ms under the same load. The lowest real-time priority, and the
- * kernel's real-time throttling still leaves ordinary tasks their share should this loop ever spin
- * (its work per pass is bounded, and each exec costs its author more than its answer costs us).
- * RESET_ON_FORK: threads started later (the mount scanner) stay ordinary. Only this thread: the
- * hash workers, started before, keep normal priority. Where real-time is refused (a unit with
- * RestrictRealtime=, a container), a raised nice is what we can do, and the agent is told. */
-static void raise_decision_thread_priority(struct guard *g) {
-    struct sched_param param = {.sched_priority = DECISION_THREAD_RT_PRIORITY};
-    if (sched_setscheduler(gettid(), SCHED_RR | SCHED_RESET_ON_FORK, &param) == 0) return;
-    char message[160];
-    int rt_errno = errno;
-    if (setpriority(PRIO_PROCESS, (id_t)gettid(), DECISION_THREAD_NICE) == 0) {
-        snprintf(message, sizeof(message), "decision thread: real-time priority refused (%s); running at nice %d", strerror(rt_errno),
-                 DECISION_THREAD_NICE);
-    } else {
-        snprintf(message, sizeof(message), "decision thread: cannot raise its priority (%s)", strerror(errno));
-    }
-    guard_emit_error(g, message, 0);
+/* The decision thread's priority: nice -10, real-time while starved (decision-priority.c). */
+static void init_decision_thread_priority(struct guard *g) {
+    char message[200];
+    if (decision_priority_init(&g->priority, message, sizeof(message)) != 0) guard_emit_error(g, message, 0);
 }
 
 static int guard_init(struct guard *g, const struct options *opts) {
@@ -196,7 +178,7 @@ static int guard_init(struct guard *g, const struct options *opts) {
         fprintf(stderr, "dlp-exec-guard: cannot start hash threads: %s\n", strerror(errno));
         return -1;
     }
-    raise_decision_thread_priority(g);
+    init_decision_thread_priority(g);
     /* Before any mark: the LSM learns which file systems are marked from the marking itself. */
     g->lsm.on_refusal = guard_report_lsm_refusal;
     g->lsm.ctx = g;
@@ -229,6 +211,8 @@ static void run_loop(struct guard *g) {
         }
         report_limiter_flush(&g->limiter, &g->out, now, 0);
         write_heartbeat(g, now);
+        char priority_message[200];
+        if (decision_priority_update(&g->priority, now, priority_message, sizeof(priority_message))) guard_emit_error(g, priority_message, 0);
 
         struct pollfd fds[POLL_COUNT] = {
             /* A full pending table stops intake; the kernel keeps the rest queued meanwhile. */
@@ -244,6 +228,7 @@ static void run_loop(struct guard *g) {
         wait = min_wait(wait, report_limiter_next_due(&g->limiter, now));
         wait = min_wait(wait, hash_pool_retry_ms(&g->pool));
         if (g->heartbeat_fd >= 0) wait = min_wait(wait, (int64_t)(g->last_heartbeat_ms + HEARTBEAT_MS - now));
+        wait = min_wait(wait, decision_priority_next_ms(&g->priority, now));
         if (poll(fds, POLL_COUNT, wait) < 0) {
             if (errno == EINTR) continue;
             fprintf(stderr, "dlp-exec-guard: poll: %s\n", strerror(errno));
@@ -266,6 +251,7 @@ int main(int argc, char **argv) {
         if (strcmp(arg, "--backstop") == 0) return backstop_main(argc - i - 1, argv + i + 1);
         if (strcmp(arg, "--decide") == 0) return run_decide_mode();
         if (strcmp(arg, "--peer-cred") == 0) return run_peer_cred_mode();
+        if (strcmp(arg, "--close-write") == 0 && value) return run_close_write_mode(value);
         if (strcmp(arg, "--sd-notify") == 0 && value) return run_sd_notify_mode(value);
         if (strcmp(arg, "--sha256") == 0 && value) return run_sha256_mode(value);
         if (strcmp(arg, "--parse-mountinfo") == 0 && value) return run_parse_mountinfo_mode(value);

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "decision-cache.h"
+#include "decision-priority.h"
 #include "hash-pool.h"
 #include "kernel-cache.h"
 #include "lsm-guard.h"
@@ -78,6 +79,7 @@ struct guard_stats {
 
 struct guard {
     int fanotify_fd;
+    struct decision_priority priority;
     pid_t self_pid, agent_pid;
     struct rule_set *rules;
     uint64_t epoch; /* bumped on every swap; cached decisions from older epochs are ignored */

@@ -14,6 +14,7 @@ import { scanCriteriaOf } from './core/content-scan/scan-event';
 import type { ContentScanTuning } from './core/content-scan/scan-tuning';
 import type { ScanWorkerCommand } from './core/content-scan/scan-worker-process';
 import { UsbAgentControl } from './core/controls/usb-agent-control';
+import { RemovableScanControl, type RemovableScanTuning } from './core/removable-scan/removable-scan-control';
 import { assertKeyConsistent, configuredKeyMatches, CredentialsError, loadCredentials, saveCredentials, trustOrigins, unlockKeyOf, type AgentCredentials } from './core/credentials';
 import { GroupAssignmentStore } from './core/group-assignment-store';
 import { openAgentDatabase } from './core/agent-db';
@@ -54,6 +55,8 @@ export interface AgentDeps {
    * bundle again, `node service.js __scan-worker`) and its limits. Tests under Jest pass a bundle.
    */
   contentScans?: { worker?: ScanWorkerCommand; tuning?: Partial<ContentScanTuning> };
+  /** Bounds and waits of the removable-media channel (tests shorten the settle time). */
+  removableScanTuning?: Partial<RemovableScanTuning>;
 }
 
 /** A running agent service. */
@@ -154,8 +157,18 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     });
     const usb = new UsbAgentControl({ platform, record, log });
     const content = new ContentAgentControl({ dataDir: config.dataDir, record, log: log.child({ component: 'content' }) });
-    // Every control gets the same feed and the same sink; the order is the start order.
-    const controls: AgentControl[] = [apps, usb, content];
+    const removable = new RemovableScanControl({
+      usb: platform.usb,
+      dataDir: config.dataDir,
+      record,
+      log: log.child({ component: 'removable-content' }),
+      capabilitiesChanged: () => capabilityTracker?.refresh(),
+      ...(platform.closedFiles ? { source: platform.closedFiles } : {}),
+      ...(deps.removableScanTuning ? { tuning: deps.removableScanTuning } : {}),
+    });
+    // Every control gets the same feed and the same sink; the order is the start order (USB first:
+    // the mount guard settles what stays writable before the removable channel watches it).
+    const controls: AgentControl[] = [apps, usb, content, removable];
     const scans = new OnDemandScans({
       criteria: () => scanCriteriaOf(store.current()),
       record,
@@ -170,7 +183,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
         buildCapabilityReport({
           os: platform.os,
           apps: apps.capabilities(),
-          appsNotes: [...apps.capabilityNotes(), ...content.capabilityNotes()],
+          appsNotes: [...apps.capabilityNotes(), ...content.capabilityNotes(), ...removable.capabilityNotes()],
           usb: usb.capabilities(),
           captureToolsRequested: apps.captureToolsRequested(),
           mode: store.current()?.signed.bundle.document.mode ?? null,

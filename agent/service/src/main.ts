@@ -17,6 +17,7 @@ import { createJsonLogger } from './core/logger';
 import { SCAN_WORKER_COMMAND } from './core/content-scan/scan-worker-protocol';
 import { runScanWorker } from './core/content-scan/scan-worker';
 import { isEmployeeCommand, runEmployeeCommand } from './employee-cli/employee-cli';
+import { AUTHORIZE_UNINSTALL_COMMAND, runAuthorizeUninstall } from './admin-cli/authorize-uninstall';
 import { enforcementWedged, SystemdNotifier } from './platform/linux/systemd-notify';
 
 /** Exit code of an agent that found its data dir held by another agent process. */
@@ -26,10 +27,10 @@ async function main(): Promise<void> {
   const command = process.argv[2];
   // The agent's own child for an on-demand scan (core/content-scan): not a command for people.
   if (command === SCAN_WORKER_COMMAND) process.exit(await runScanWorker(process.stdin, process.stdout));
-  if (isEmployeeCommand(command)) {
-    const io = { out: (line: string) => void process.stdout.write(`${line}\n`), err: (line: string) => void process.stderr.write(`${line}\n`), env: process.env };
-    process.exit(await runEmployeeCommand(command, process.argv.slice(3), io));
-  }
+  const io = { out: (line: string) => void process.stdout.write(`${line}\n`), err: (line: string) => void process.stderr.write(`${line}\n`), env: process.env };
+  if (isEmployeeCommand(command)) process.exit(await runEmployeeCommand(command, process.argv.slice(3), io));
+  // The package's removal script (root): may this agent be removed now (an uninstall code in enforce mode)?
+  if (command === AUTHORIZE_UNINSTALL_COMMAND) process.exit(await runAuthorizeUninstall(process.argv.slice(3), io));
   let args: CliArgs;
   try {
     args = parseCliArgs(process.argv.slice(2));

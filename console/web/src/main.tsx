@@ -12,6 +12,7 @@ import './styles/reports.css';
 import './styles/fleet.css';
 import './styles/agents-table.css';
 import './styles/search-triage.css';
+import './styles/policy-form.css';
 
 // zod compiles parsers with `new Function` unless told not to; jitless keeps the UI working under a
 // Content-Security-Policy without 'unsafe-eval'.

@@ -155,7 +155,7 @@ describe('console management UI', () => {
     await context.close();
   });
 
-  it('edits a draft, shows the console\'s field errors, previews the impact as bars per rule, and publishes', async () => {
+  it('edits a draft, shows the console\'s field errors, previews the impact in hosts, users and events, and publishes', async () => {
     const { context, page, pageErrors } = await openPage(suite.browser, suite.dlpConsole.url, { width: 1440, height: 900 });
     await signIn(page, 'admin', ADMIN_PASSWORD);
     await page.getByRole('link', { name: 'Policies' }).click();
@@ -163,7 +163,9 @@ describe('console management UI', () => {
     await page.getByRole('heading', { name: /Default/ }).waitFor();
     await screenshot(page, suite.screenshotDir, 'policy-detail-1440');
     await page.getByRole('button', { name: 'New draft from current' }).click();
-    const editor = page.getByLabel('Policy document as JSON');
+    // The draft opens as a form; its JSON is the second tab (policy-form-ui.test.ts covers the form).
+    await page.getByRole('tab', { name: 'JSON' }).click();
+    const editor = page.locator('#draft-json');
     await editor.waitFor();
     const document = JSON.parse(await editor.inputValue()) as { apps: { rules: unknown[] } };
 
@@ -172,7 +174,7 @@ describe('console management UI', () => {
     await page.getByRole('button', { name: 'Save draft' }).click();
     const problems = page.getByRole('alert').filter({ hasText: 'The console refused the document' });
     await problems.locator('code', { hasText: 'apps.rules.0.value' }).waitFor();
-    expect(await problems.innerText()).toContain('sha256 rules need 64 lowercase hex characters');
+    expect(await problems.innerText()).toContain('A content hash is 64 lowercase hex characters');
 
     document.apps.rules = [{ id: 'block-wireshark', action: 'block', kind: 'name', value: 'wireshark', description: 'Packet capture' }];
     await editor.fill(JSON.stringify(document, null, 2));
@@ -181,14 +183,18 @@ describe('console management UI', () => {
 
     await page.getByLabel('Events from').selectOption('30');
     await page.getByRole('button', { name: 'Preview impact' }).click();
-    const chart = page.getByRole('img', { name: 'Program starts the draft would block, per rule' });
-    const bar = chart.locator('g[data-rule-id="block-wireshark"] rect.impact-bar');
+    // The two wireshark runs were only reported (would-block): newly blocked, on one host by one user.
+    const chart = page.getByRole('img', { name: 'Events per bucket, by group, type and reported action' });
+    const bar = chart.locator('g[data-bucket="newlyBlocked"] rect.impact-segment');
     await bar.waitFor();
     expect(Number(await bar.getAttribute('width'))).toBeGreaterThan(10);
-    await expect(chart.locator('desc').textContent()).resolves.toBe('block-wireshark: 2 (1 hosts, 1 users)');
+    await expect(chart.locator('desc').textContent()).resolves.toBe('Newly blocked: default · Application · reported Would block: 2 events');
+    const newly = page.locator('section[data-bucket="newlyBlocked"] > .impact-counts');
+    await expect(newly.locator('[data-count]').allInnerTexts()).resolves.toEqual(['1', '1', '2']);
     await screenshot(page, suite.screenshotDir, 'draft-impact-1440');
 
-    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Publish this draft?' }).getByRole('button', { name: 'Publish', exact: true }).click();
     await page.getByText(/^Version 2 · serial/).waitFor();
     await page.getByRole('button', { name: 'Compare v1 → v2' }).click();
     await page.locator('.diff-list li', { hasText: '$.apps.rules[0]' }).getByText('Added').waitFor();

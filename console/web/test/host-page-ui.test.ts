@@ -182,9 +182,40 @@ describe('host page', () => {
     await expect(page.locator('.banner-error').count()).resolves.toBe(0);
     expect(await widerThanWindow(page)).toEqual([]);
     await screenshot(page, suite.screenshotDir, 'host-page-healthy-officer-en-1280');
+    // Uninstall codes are for admins only.
+    await expect(page.getByRole('button', { name: 'Uninstall code' }).count()).resolves.toBe(0);
 
     await page.goto(`${suite.dlpConsole.url}/#/agents/01900000-0000-7000-8000-000000000000`);
     await page.getByText('The console does not know this agent').waitFor();
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('uninstall codes (issue 14)', () => {
+  it('lets an admin issue a code for this host once, with a reason that goes to the audit log, in Chinese', async () => {
+    const { context, page, pageErrors } = await openPage(suite.browser, `${suite.dlpConsole.url}/#/agents/${ids.ok}`, { width: 1280, height: 900 });
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await page.getByRole('heading', { name: /ws-ok-01/, level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Uninstall code' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Issue uninstall code' }).click();
+    await dialog.getByText('Give a reason').waitFor(); // no reason, no code
+    await dialog.getByLabel('Reason (kept in the audit log)').fill('Workstation goes back to the vendor');
+    await dialog.getByRole('button', { name: 'Issue uninstall code' }).click();
+    const code = await dialog.locator('[data-code]').getAttribute('data-code');
+    expect(code).toMatch(/^([0-9A-Z]{4}-){5}[0-9A-Z]{4}$/);
+    await expect(dialog.locator('pre').innerText()).resolves.toContain(`echo ${code ?? ''} | sudo tee /etc/dlp/uninstall-code`);
+    await screenshot(page, suite.screenshotDir, 'host-uninstall-code-en-1280');
+    const audit = (await admin.send('GET', '/audit?action=uninstall_code.issue')).body as { items: Array<{ target: { id: string }; after: { reason: string } }> };
+    expect(audit.items.map((entry) => [entry.target.id, entry.after.reason])).toEqual([[ids.ok, 'Workstation goes back to the vendor']]);
+    expect(JSON.stringify(audit)).not.toContain(code ?? 'no code');
+
+    await page.keyboard.press('Escape');
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByRole('button', { name: '卸载码' }).click();
+    await page.getByRole('dialog').getByText('卸载其软件包').waitFor();
+    await screenshot(page, suite.screenshotDir, 'host-uninstall-code-zh-1280');
     expect(pageErrors).toEqual([]);
     await context.close();
   });

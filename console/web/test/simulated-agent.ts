@@ -61,6 +61,11 @@ class AgentLink {
     this.socket.send(JSON.stringify(message));
   }
 
+  /** Sends a frame as written, unchecked: what a broken or hostile agent could put on the wire. */
+  sendUnchecked(frame: unknown): void {
+    this.socket.send(JSON.stringify(frame));
+  }
+
   /** The next message of `type`, skipping others (e.g. heartbeats). */
   next<T extends ConsoleToAgentMessage['type']>(type: T, timeoutMs = WAIT_MS): Promise<MessageOf<T>> {
     return new Promise((resolve, reject) => {
@@ -152,6 +157,16 @@ export class SimulatedAgent {
   async sendEvents(events: AgentEvent[]): Promise<number> {
     const message = eventsMessage.parse({ v: PROTOCOL_VERSION, type: 'events', events });
     this.link.send(message);
+    const ack = await this.link.next('ack');
+    return ack.upTo;
+  }
+
+  /**
+   * Sends one batch exactly as given, without the schema's parse (which would already mask raw
+   * content samples on this side), and resolves with the acked sequence number.
+   */
+  async sendEventsUnchecked(events: readonly unknown[]): Promise<number> {
+    this.link.sendUnchecked({ v: PROTOCOL_VERSION, type: 'events', events });
     const ack = await this.link.next('ack');
     return ack.upTo;
   }

@@ -6,6 +6,8 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { isCross } from './cross-target.mjs';
+import { foreignSharedLibraryDepends } from './foreign-depends.mjs';
 import { expandIncludes } from './packages.mjs';
 import { run } from './run.mjs';
 import { filesUnder } from './stage-runtime.mjs';
@@ -28,8 +30,10 @@ function isElf(file) {
  * Debian package relations, computed by dpkg-shlibdeps from the build machine's package database,
  * e.g. `libc6 (>= 2.34), libgcc-s1 (>= 3.4), libstdc++6 (>= 11), libudev1 (>= 183)`.
  */
-function sharedLibraryDepends(name, stageRoot) {
+function sharedLibraryDepends(name, stageRoot, arch) {
   const elfFiles = stagedFiles(stageRoot).filter((file) => isElf(path.join(stageRoot, file)));
+  // Another architecture's libraries are not installed here: the ELF files name them (foreign-depends.mjs).
+  if (isCross(arch)) return foreignSharedLibraryDepends(arch, elfFiles.map((file) => path.join(stageRoot, file)));
   // dpkg-shlibdeps wants a source tree: a minimal debian/control in a scratch folder is enough.
   const scratch = mkdtempSync(path.join(os.tmpdir(), `${name}-shlibs-`));
   try {
@@ -64,7 +68,7 @@ export function buildDeb({ repoRoot, pkg, stageRoot, outDir, version, arch, main
   mkdirSync(control, { recursive: true });
   const files = stagedFiles(stageRoot).filter((file) => !file.startsWith('DEBIAN/'));
   const installedKiB = Math.ceil(files.reduce((sum, file) => sum + statSync(path.join(stageRoot, file)).size, 0) / 1024);
-  const fields = { VERSION: version, ARCH: arch, MAINTAINER: maintainer, INSTALLED_SIZE: String(installedKiB), SHLIBS_DEPENDS: sharedLibraryDepends(pkg.name, stageRoot) };
+  const fields = { VERSION: version, ARCH: arch, MAINTAINER: maintainer, INSTALLED_SIZE: String(installedKiB), SHLIBS_DEPENDS: sharedLibraryDepends(pkg.name, stageRoot, arch) };
   const fill = (text) => text.replace(/#([A-Z_]+)#/g, (whole, name) => fields[name] ?? whole);
   writeFileSync(path.join(control, 'control'), fill(readFileSync(path.join(here, 'control.in'), 'utf8')));
   for (const script of MAINTAINER_SCRIPTS.filter((name) => existsSync(path.join(here, name)))) {

@@ -7,7 +7,7 @@ import { stageAgent } from './stage-agent.mjs';
 import { stageConsole } from './stage-console.mjs';
 
 /**
- * @typedef {{ repoRoot: string, stageRoot: string, runtimeTarball: string, runtimeVersion: string, nodeArch: string, cacheDir: string, version: string, cc?: string, webDir?: string }} StageOptions
+ * @typedef {{ repoRoot: string, stageRoot: string, runtimeTarball: string, runtimeVersion: string, arch: string, nodeArch: string, cacheDir: string, version: string, cc?: string, webDir?: string }} StageOptions
  * @typedef {{ name: string, templates: string, includes: Record<string, string>, stage: (options: StageOptions) => Promise<void> }} PackageDescription
  */
 

@@ -14,6 +14,8 @@ export function run(command, args, options = {}) {
     env: options.env ?? process.env,
     stdio: ['ignore', options.capture ? 'pipe' : 'inherit', options.quiet ? 'ignore' : 'inherit'],
     encoding: 'utf8',
+    // readelf -V of the Node binary prints every dynamic symbol's version: tens of MB.
+    maxBuffer: 256 * 1024 * 1024,
   });
   if (result.error) throw new Error(`${command}: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status}`);

@@ -6,13 +6,14 @@
 //   /lib/systemd/system/dlp-agent.service
 //   /usr/share/doc/dlp-agent/   README.md, agent.conf.example, <module>-LICENSE (Node's and each module's)
 //   /usr/share/man/man1/dlp-agent.1.gz
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { bundleNode } from '../../../scripts/bundle-node.mjs';
+import { archOfElf, isCross, sqlite3ForTarget, TARGETS, toolFor } from './cross-target.mjs';
 import { run } from './run.mjs';
-import { assertStaged, finishPermissions, SQLITE3_MODULES, stageModules, stageNodeBinary, stageProgram } from './stage-runtime.mjs';
+import { assertStaged, finishPermissions, SQLITE3_MODULES, stageModules, stageNodeBinary, stageProgram, stripElf } from './stage-runtime.mjs';
 
 export const LIB_DIR = 'usr/lib/dlp-agent';
 
@@ -26,44 +27,61 @@ export const AGENT_PROGRAM_FILES = ['node', 'service.js', 'node_modules', 'dlp-e
  * Modules the agent bundle requires at run time (scripts/bundle-node.mjs keeps native modules
  * external), with only the files they load: sqlite3 (outbox, data dir lock), and usb (hotplug)
  * through `node-gyp-build` with the prebuilt binary of the target only.
- * @param {string} nodeArch x64 or arm64
+ * @param {string} arch amd64 or arm64
  */
-function runtimeModules(nodeArch) {
+function runtimeModules(arch) {
+  const { nodeArch, usbPrebuild } = TARGETS[arch];
   return [
     ...SQLITE3_MODULES,
-    { name: 'usb', license: 'LICENSE', files: ['package.json', 'dist', `prebuilds/linux-${nodeArch}/node.napi.glibc.node`] },
+    { name: 'usb', license: 'LICENSE', files: ['package.json', 'dist', `prebuilds/linux-${nodeArch}/${usbPrebuild}`] },
     { name: 'node-gyp-build', license: 'LICENSE', files: ['package.json', 'index.js', 'node-gyp-build.js'] },
   ];
 }
 
-/** The C compiler flags Debian builds its own packages with (stack protector, fortify, relro, now). */
-function hardenedBuildFlags() {
-  const env = { ...process.env, DEB_BUILD_MAINT_OPTIONS: 'hardening=+all' };
+/** The C compiler flags Debian builds its own packages with for `arch` (stack protector, fortify, relro, now). */
+function hardenedBuildFlags(arch) {
+  const env = { ...process.env, DEB_BUILD_MAINT_OPTIONS: 'hardening=+all', DEB_HOST_ARCH: arch };
   const flag = (name) => run('dpkg-buildflags', ['--get', name], { env, capture: true }).trim();
   return { CFLAGS: `${flag('CFLAGS')} ${flag('CPPFLAGS')}`, LDFLAGS: flag('LDFLAGS') };
 }
 
 /**
- * Stages every installed file of the agent package under `stageRoot`.
- * @param {{ repoRoot: string, stageRoot: string, runtimeTarball: string, nodeArch: string, version: string, cc?: string }} options
+ * Stages every installed file of the agent package for `arch` under `stageRoot`.
+ * @param {{ repoRoot: string, stageRoot: string, runtimeTarball: string, runtimeVersion: string, arch: string, cacheDir: string, version: string, cc?: string }} options
  */
-export async function stageAgent({ repoRoot, stageRoot, runtimeTarball, nodeArch, version, cc }) {
+export async function stageAgent({ repoRoot, stageRoot, runtimeTarball, runtimeVersion, arch, cacheDir, version, cc }) {
   const here = path.join(repoRoot, 'installers/linux');
   const lib = path.join(stageRoot, LIB_DIR);
   const doc = path.join(stageRoot, 'usr/share/doc/dlp-agent');
   for (const dir of [lib, doc, path.join(stageRoot, 'usr/bin'), path.join(stageRoot, 'lib/systemd/system')]) mkdirSync(dir, { recursive: true });
   stageNodeBinary({ runtimeTarball, libDir: lib, docDir: doc });
   await bundleNode(path.join(repoRoot, 'agent/service/src/main.ts'), path.join(lib, 'service.js'), { sourcemap: false });
-  stageModules({ repoRoot, libDir: lib, docDir: doc, modules: runtimeModules(nodeArch) });
+  stageModules({ repoRoot, libDir: lib, docDir: doc, modules: runtimeModules(arch) });
+  if (isCross(arch)) {
+    // node_modules holds the build machine's sqlite3 binary: the target's is compiled (and cached).
+    const addon = path.join(lib, 'node_modules/sqlite3/build/Release/node_sqlite3.node');
+    copyFileSync(sqlite3ForTarget({ repoRoot, runtimeTarball, runtimeVersion, arch, cacheDir }), addon);
+    stripElf(addon);
+    // A module is loaded, not run (lintian: shared-library-is-executable), as stageModules leaves them.
+    chmodSync(addon, 0o644);
+  }
 
   // The native helper, compiled for the target from a clean object folder with Debian's flags.
+  // Across architectures without the BPF LSM half: its static libbpf/libelf/zlib and the kernel's
+  // BTF would have to be the target's (not installable beside the build machine's here); the
+  // helper then blocks with fanotify and reports "BPF LSM: not built in" in its capability.
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'dlp-agent-native-'));
   try {
-    const flags = hardenedBuildFlags();
-    run('make', ['-s', '-C', path.join(repoRoot, 'agent/service/native'), `BUILD=${scratch}`], { env: { ...process.env, ...flags, ...(cc ? { CC: cc } : {}) } });
+    const flags = hardenedBuildFlags(arch);
+    const compiler = cc ?? (isCross(arch) ? toolFor(arch, 'gcc') : undefined);
+    run('make', ['-s', '-C', path.join(repoRoot, 'agent/service/native'), `BUILD=${scratch}`], { env: { ...process.env, ...flags, ...(compiler ? { CC: compiler } : {}), ...(isCross(arch) ? { DLP_BPF_LSM: '0' } : {}) } });
     stageProgram(path.join(scratch, 'dlp-exec-guard'), path.join(lib, 'dlp-exec-guard'));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+  }
+  // Every compiled file must be the target's: a stray build-machine binary would not start there.
+  for (const file of [path.join(lib, 'node'), path.join(lib, 'dlp-exec-guard'), path.join(lib, 'node_modules/sqlite3/build/Release/node_sqlite3.node')]) {
+    if (archOfElf(file) !== arch) throw new Error(`${file} is not an ${arch} ELF file`);
   }
 
   copyFileSync(path.join(here, 'files/agent-status.js'), path.join(lib, 'agent-status.js'));

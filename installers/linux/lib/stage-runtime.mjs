@@ -4,6 +4,7 @@
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { archOfElf, toolFor } from './cross-target.mjs';
 import { run } from './run.mjs';
 
 /**
@@ -45,9 +46,13 @@ export function betterSqliteForRuntime({ repoRoot, runtimeTarball, runtimeVersio
   }
 }
 
-/** Strips the symbol table of an ELF file; `.dynsym`, which native modules link against, stays. */
+/**
+ * Strips the symbol table of an ELF file; `.dynsym`, which native modules link against, stays. The
+ * `strip` of the file's own architecture (the build machine's one does not know other machines').
+ */
 export function stripElf(file) {
-  run('strip', ['--strip-unneeded', '--remove-section=.comment', file]);
+  const arch = archOfElf(file);
+  run(arch === undefined ? 'strip' : toolFor(arch, 'strip'), ['--strip-unneeded', '--remove-section=.comment', file]);
 }
 
 /**

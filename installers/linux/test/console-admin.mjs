@@ -88,6 +88,11 @@ async function main() {
     });
     return { severity: event.severity, message: event.subject.message, details: event.subject.details };
   }
+  if (command === 'uninstall-code') {
+    const issued = await call(session, 'POST', `/api/v1/agents/${agentId}/uninstall-codes`, { durationMinutes: 60, reason: 'install test: removal' });
+    if (issued.status !== 201) throw new Error(`uninstall code: ${issued.status} ${JSON.stringify(issued.body)}`);
+    return { code: issued.body.code };
+  }
   throw new Error(`unknown command ${command}`);
 }
 

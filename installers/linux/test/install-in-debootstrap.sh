@@ -201,16 +201,33 @@ pass "the stop while the console was away reached it from the outbox: $STOPPED"
 
 # --- removal: the package's own removal script runs with the agent running, then SIGTERM (as its
 # systemctl stop does under systemd, which does not run here); the console learns it was a removal.
-if [ $FORMAT = deb ]; then
-  in_root /var/lib/dpkg/info/dlp-agent.prerm remove || fail "prerm remove"
-else
-  rpm --root "$ROOT" -q --queryformat '%{PREUN}' dlp-agent > "$ROOT/tmp/preun.sh"
-  in_root sh /tmp/preun.sh 0 || fail "%preun"
-fi
+# The agent enforces a policy, so the script first refuses without an uninstall code from the console.
+remove_script() {
+  if [ $FORMAT = deb ]; then
+    in_root /var/lib/dpkg/info/dlp-agent.prerm remove
+  else
+    rpm --root "$ROOT" -q --queryformat '%{PREUN}' dlp-agent > "$ROOT/tmp/preun.sh"
+    in_root sh /tmp/preun.sh 0
+  fi
+}
+# Writes a fresh uninstall code from the console where the removal script looks for it.
+uninstall_code() {
+  local issued
+  issued=$("$HOST_NODE" "$ADMIN" "$CONSOLE_URL" "$ADMIN_PASSWORD" uninstall-code "$AGENT_ID") || fail "no uninstall code: $issued"
+  (umask 077 && printf '%s\n' "$issued" | sed 's/.*"code":"\([^"]*\)".*/\1/' > "$ROOT/etc/dlp/uninstall-code")
+}
+if remove_script > "$WORK/refused.log" 2>&1; then fail "the removal script let an enforcing agent go without an uninstall code"; fi
+grep -q 'removal refused: this agent enforces a policy' "$WORK/refused.log" || { cat "$WORK/refused.log"; fail "no reason for the refusal"; }
+[ ! -e "$ROOT/var/lib/dlp-agent/stop-reason" ] && kill -0 "$AGENT_PID" || fail "a refused removal still stopped the agent or marked it as removed"
+pass "removal without an uninstall code refused in enforce mode: $(head -1 "$WORK/refused.log")"
+uninstall_code
+remove_script > "$WORK/removal.log" 2>&1 || { cat "$WORK/removal.log"; fail "removal script with the console's uninstall code"; }
 stop_agent
 grep -q "\"STOPPING=1\", \"pid\": " "$WORK/notify.log" || { cat "$WORK/notify.log"; fail "no STOPPING=1"; }
-REMOVED=$(agent_event 'agent stopping for package removal (SIGTERM)') || fail "no removal event: $REMOVED"
-pass "removal script + stop: STOPPING=1, and the console shows $REMOVED"
+REMOVED=$(agent_event 'agent stopping for package removal allowed by an uninstall code (SIGTERM)') || fail "no removal event: $REMOVED"
+pass "removal script with the console's uninstall code + stop: STOPPING=1, and the console shows $REMOVED"
+# The code worked once; the real removal below runs the script again and needs a new one.
+uninstall_code
 
 if [ $FORMAT = rpm ]; then
   # rpm itself refuses an older package without --oldpackage; %pre's own check is not exercised here.

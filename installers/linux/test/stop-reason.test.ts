@@ -65,6 +65,41 @@ describe('package removal tells the agent why it stops (debian/prerm, rpm/preun.
     expect(existsSync(path.join(root, 'var'))).toBe(false);
   });
 
+  /** An installed agent in the temp root whose `authorize-uninstall` answers `exit` (a stub of the bundled node). */
+  function installedAgent(exit: number): string {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    mkdirSync(path.join(root, 'etc/dlp'), { recursive: true });
+    writeFileSync(path.join(root, 'etc/dlp/agent.json'), '{}');
+    const lib = path.join(root, 'usr/lib/dlp-agent');
+    mkdirSync(lib, { recursive: true });
+    const calls = path.join(root, 'node-calls');
+    writeFileSync(path.join(lib, 'node'), `#!/bin/sh\necho "$*" >>"${calls}"\nexit ${exit}\n`);
+    chmodSync(path.join(lib, 'node'), 0o755);
+    return calls;
+  }
+
+  it.each([
+    ['prerm remove', prerm, 'remove'],
+    ['%preun on erase', preun, '0'],
+  ])('%s asks the agent first, and a refusal (enforce mode, no uninstall code) fails it before anything stops', async (_name, script, arg) => {
+    const calls = installedAgent(5);
+    writeFileSync(path.join(root, 'etc/dlp/uninstall-code'), 'XXXX\n');
+    const outcome = await runScript(root, script, arg);
+    expect(outcome).toEqual({ code: 1, systemctl: '' });
+    expect(readFileSync(calls, 'utf8')).toBe(`${root}/usr/lib/dlp-agent/service.js authorize-uninstall --config ${root}/etc/dlp/agent.json --code-file ${root}/etc/dlp/uninstall-code\n`);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it.each([
+    ['prerm remove', prerm, 'remove'],
+    ['%preun on erase', preun, '0'],
+  ])('%s goes on when the agent allows it, keeping the stop reason the code wrote', async (_name, script, arg) => {
+    installedAgent(0);
+    writeFileSync(marker, 'package-removal\nuninstall-code 0a1b2c3d\n', { mode: 0o600 });
+    expect((await runScript(root, script, arg)).code).toBe(0);
+    expect(readFileSync(marker, 'utf8')).toBe('package-removal\nuninstall-code 0a1b2c3d\n');
+  });
+
   it('the agent reads what the script wrote: its stop event says package removal', async () => {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const recorded: EventInput[] = [];

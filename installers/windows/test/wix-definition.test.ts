@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { allElements, parseXmlFile, type XmlElement } from '../../testing/xml-documents';
 import { agentProgramFiles, REPO_ROOT } from '../../testing/staged-layout';
+import { AUTHORIZE_UNINSTALL_COMMAND } from '../../../agent/service/src/admin-cli/authorize-uninstall';
 
 const HERE = path.join(REPO_ROOT, 'installers/windows');
 const wix = parseXmlFile(path.join(HERE, 'dlp-agent.wxs'));
@@ -69,6 +70,8 @@ describe('the Windows MSI source (WiX v4, not built here)', () => {
     const scheduled = named('Custom').find((custom) => custom.attrs.Action === 'CheckUninstallCode');
     expect(scheduled?.attrs).toMatchObject({ After: 'InstallInitialize', Condition: 'REMOVE="ALL" AND NOT UPGRADINGPRODUCTCODE' });
     expect(one('SetProperty', 'CheckUninstallCode').attrs.Value).toContain('[UNINSTALL_CODE]');
+    // A command the agent has (the one the Linux packages' removal scripts run).
+    expect(one('SetProperty', 'CheckUninstallCode').attrs.Value).toContain(`service.js" ${AUTHORIZE_UNINSTALL_COMMAND} --config`);
     expect(readme).toMatch(/msiexec \/x .* UNINSTALL_CODE=/);
   });
 

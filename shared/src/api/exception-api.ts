@@ -106,3 +106,18 @@ export type UnlockCodeRequest = z.infer<typeof unlockCodeRequest>;
 /** 201: the code is shown once (it is not stored; the audit log records that one was issued). */
 export const unlockCodeIssued = z.strictObject({ agentId, device: deviceIdentity, code: z.string(), expiresAt: timestamp });
 export type UnlockCodeIssued = z.infer<typeof unlockCodeIssued>;
+
+/**
+ * POST /api/v1/agents/:id/uninstall-codes (admins): a code the package's removal script accepts on
+ * that workstation, once, while the agent enforces a policy (issue 14). Up to 7 days
+ * (MAX_UNINSTALL_MINUTES in @dlp/shared/node).
+ */
+export const uninstallCodeRequest = z.strictObject({
+  durationMinutes: z.number().int().min(1).max(7 * 24 * 60),
+  reason: justification,
+});
+export type UninstallCodeRequest = z.infer<typeof uninstallCodeRequest>;
+
+/** 201: shown once, never stored; the audit log records who issued one, for which agent, until when. */
+export const uninstallCodeIssued = z.strictObject({ agentId, code: z.string(), expiresAt: timestamp });
+export type UninstallCodeIssued = z.infer<typeof uninstallCodeIssued>;

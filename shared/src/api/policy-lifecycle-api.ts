@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { LIMITS } from '../limits';
 import { policyDocument } from '../schemas/policy';
 import { positiveInt, timestamp } from '../schemas/primitives';
+import { impactBuckets, impactScope } from './impact-buckets-api';
+import { entityId } from './group-api';
 import { policySummary } from './rest';
 
 /**
@@ -75,8 +77,11 @@ export const policyDiff = z.strictObject({
 });
 export type PolicyDiff = z.infer<typeof policyDiff>;
 
-/** POST /api/v1/drafts/:id/impact */
-export const impactRequest = z.strictObject({ days: z.number().int().min(1).max(90) });
+/**
+ * POST /api/v1/drafts/:id/impact. Without `groupId` the preview replays the events of every group
+ * that uses the draft's policy; with it, that one group's (it need not use the policy yet).
+ */
+export const impactRequest = z.strictObject({ days: z.number().int().min(1).max(90), groupId: entityId.optional() });
 export type ImpactRequest = z.infer<typeof impactRequest>;
 
 /** One event the preview quotes, trimmed to what a reviewer needs. */
@@ -118,6 +123,10 @@ export const impactReport = z.strictObject({
   usbDevices: z.number().int(),
   /** True when more than LIMITS-bounded events existed and only the newest were replayed. */
   truncated: z.boolean(),
+  /** The groups whose events were replayed. */
+  scope: impactScope,
+  /** Hosts, users and events already blocked, newly blocked and no longer blocked, with drill-down filters. */
+  buckets: impactBuckets,
   apps: z.strictObject({
     /** Executions the draft would block, per rule. */
     wouldBlock: z.array(impactGroup),
@@ -137,3 +146,20 @@ export type ImpactReport = z.infer<typeof impactReport>;
 export const IMPACT_MAX_EVENTS = 200_000;
 /** Page size while replaying. */
 export const IMPACT_PAGE = Math.min(LIMITS.maxPageSize, 1000);
+
+export {
+  IMPACT_MAX_SLICES,
+  impactBucket,
+  impactBuckets,
+  impactPart,
+  impactScope,
+  impactScopeGroup,
+  impactSlice,
+  type ImpactBucket,
+  type ImpactBucketName,
+  type ImpactBuckets,
+  type ImpactPart,
+  type ImpactScope,
+  type ImpactScopeGroup,
+  type ImpactSlice,
+} from './impact-buckets-api';

@@ -11,7 +11,17 @@ export const apiError = z.strictObject({
   ok: z.literal(false),
   error: z.string(),
   message: z.string(),
-  issues: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
+  issues: z
+    .array(
+      z.strictObject({
+        path: z.string(),
+        message: z.string(),
+        /** zod's issue code or a console code, with what a sentence in the reader's language needs. */
+        code: z.string().max(64).optional(),
+        params: z.record(z.string().max(64), z.union([z.string().max(2000), z.number(), z.boolean()])).optional(),
+      }),
+    )
+    .optional(),
 });
 export type ApiError = z.infer<typeof apiError>;
 

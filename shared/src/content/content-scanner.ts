@@ -5,6 +5,7 @@
  */
 import { BUILT_IN_DETECTORS, builtInDetector, type BuiltInDetectorId, type Detector } from './detectors';
 import { compileCustomRegex, customRegexDetector, keywordDetector, CUSTOM_REGEX_WINDOW } from './custom-patterns';
+import { DistinctHashes, valueHashInto } from './distinct-hashes';
 import { normaliseText } from './normalize';
 
 export interface ContentScanOptions {
@@ -64,7 +65,7 @@ const CONTEXT_AFTER = 16;
 
 interface Tally {
   detector: Detector;
-  values: Set<number>;
+  values: DistinctHashes;
   distinct: number;
   capped: boolean;
   total: number;
@@ -82,19 +83,10 @@ function hasContextNear(context: RegExp, text: string, start: number, end: numbe
 }
 
 /**
- * A 53-bit hash of a matched value (two FNV-1a variants): distinct values are counted by hash, so
- * the scanner keeps no raw value in memory (nor, through V8's sliced strings, the text around it).
+ * Distinct values are counted by a 53-bit hash (two FNV-1a variants), so the scanner keeps no raw
+ * value in memory (nor, through V8's sliced strings, the text around it).
  */
-function valueHash(value: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
-  }
-  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
-}
+const HASH = new Int32Array(2);
 
 /** A flat copy, so a kept sample does not pin the chunk it was cut from. */
 const detach = (s: string): string => s.split('').join('');
@@ -120,7 +112,7 @@ export function createContentScanner(options: ContentScanOptions = {}): ContentS
     if (compiled.ok) detectors.push(customRegexDetector(id, compiled.regex, options.customRegexBudgetMs));
     else rejectedPatterns.push({ id, reason: compiled.reason });
   }
-  const tallies: Tally[] = detectors.map((detector) => ({ detector, values: new Set(), distinct: 0, capped: false, total: 0, nearContext: 0, documentContext: false, samples: [] }));
+  const tallies: Tally[] = detectors.map((detector) => ({ detector, values: new DistinctHashes(), distinct: 0, capped: false, total: 0, nearContext: 0, documentContext: false, samples: [] }));
 
   let pending = '';
   /** Offset in `pending` up to which match ends were already counted. */
@@ -130,13 +122,14 @@ export function createContentScanner(options: ContentScanOptions = {}): ContentS
   function record(tally: Tally, value: string, near: boolean): void {
     tally.total++;
     if (near) tally.nearContext++;
-    const hash = valueHash(value);
-    if (tally.values.has(hash)) return;
+    valueHashInto(value, HASH);
+    const a = HASH[0] ?? 0;
+    const b = HASH[1] ?? 0;
     if (tally.values.size >= maxDistinct) {
-      tally.capped = true;
+      if (!tally.values.has(a, b)) tally.capped = true;
       return;
     }
-    tally.values.add(hash);
+    if (!tally.values.add(a, b)) return;
     tally.distinct++;
     if (tally.samples.length < maxSamples) tally.samples.push(detach(tally.detector.redact(value)));
   }

@@ -80,7 +80,8 @@ const residentId = regexDetector({
   baseConfidence: 0.9,
   context: `身份证|证件号|身份号码|公民身份|居民身份|${NAME_WORDS}|\\bID\\b|id ?card|id ?no`,
   canonical: (raw, today) => {
-    const id = stripSeparators(raw).toUpperCase();
+    const stripped = stripSeparators(raw);
+    const id = stripped.charCodeAt(stripped.length - 1) === 120 ? stripped.toUpperCase() : stripped;
     return isValidResidentId(id, today) ? id : undefined;
   },
   redact: redactResidentId,
@@ -139,23 +140,36 @@ const passport = regexDetector({
   redact: redactGeneric,
 });
 
-const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
-const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
+/** Character classes by code (ASCII): 1 = domain character [A-Za-z0-9.-], 2 = local only [_%+]. */
+const EMAIL_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9.-]/.test(ch)) EMAIL_CHAR[c] = 1;
+  else if (/[_%+]/.test(ch)) EMAIL_CHAR[c] = 2;
+}
+const isLocalChar = (c: number): boolean => c < 128 && EMAIL_CHAR[c] !== 0;
+const isDomainChar = (c: number): boolean => c < 128 && EMAIL_CHAR[c] === 1;
 const DOMAIN_SHAPE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,24}$/;
+const DOT = 46;
+const DASH = 45;
 
-/** Addresses around each '@', expanded by hand so a long run without '@' costs linear time. */
+/**
+ * Addresses around each '@', expanded by hand so a long run without '@' costs linear time; the
+ * character classes are table look-ups (a regex test per character cost more than the rest).
+ */
 function findEmails(text: string, emit: EmitMatch): void {
   for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
     let start = at;
-    while (start > 0 && at - start < 64 && LOCAL_CHAR.test(text.charAt(start - 1))) start--;
-    if (start > 0 && LOCAL_CHAR.test(text.charAt(start - 1))) continue; // local part longer than 64
-    while (text.charAt(start) === '.') start++;
+    while (start > 0 && at - start < 64 && isLocalChar(text.charCodeAt(start - 1))) start--;
+    if (start > 0 && isLocalChar(text.charCodeAt(start - 1))) continue; // local part longer than 64
+    while (text.charCodeAt(start) === DOT) start++;
     let end = at + 1;
-    while (end < text.length && end - at <= 253 && DOMAIN_CHAR.test(text.charAt(end))) end++;
-    while (end > at + 1 && /[.-]/.test(text.charAt(end - 1))) end--;
+    while (end < text.length && end - at <= 253 && isDomainChar(text.charCodeAt(end))) end++;
+    while (end > at + 1 && (text.charCodeAt(end - 1) === DOT || text.charCodeAt(end - 1) === DASH)) end--;
+    if (start >= at || text.charCodeAt(at - 1) === DOT) continue;
     const local = text.slice(start, at);
     const domain = text.slice(at + 1, end);
-    if (local.length === 0 || local.endsWith('.') || local.includes('..') || !DOMAIN_SHAPE.test(domain)) continue;
+    if (local.includes('..') || !DOMAIN_SHAPE.test(domain)) continue;
     emit(start, end, `${local}@${domain.toLowerCase()}`);
   }
 }

@@ -30,13 +30,23 @@ const NEEDS: Record<BuiltInDetectorId, { minLength: number; minDigitRun: number;
   email: { minLength: 5, minDigitRun: 0, at: true },
 };
 
-/** The longest run of (ASCII or full-width) digits, and whether there is an '@' (one pass, no regex). */
-function shapeOf(text: string): { digitRun: number; at: boolean } {
+/** What shapeOf found (module variables: it runs once per cell, so no object per call). */
+let digitRun = 0;
+let hasAt = false;
+let needsNormalising = false;
+
+/**
+ * The longest run of (ASCII or full-width) digits, whether there is an '@', and whether any
+ * character is one normaliseText may replace (all are U+00A0 or above): one pass, no regex.
+ */
+function shapeOf(text: string): void {
   let run = 0;
   let longest = 0;
   let at = false;
+  let wide = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    if (c >= 0xa0) wide = true;
     if ((c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19)) {
       if (++run > longest) longest = run;
     } else {
@@ -44,7 +54,9 @@ function shapeOf(text: string): { digitRun: number; at: boolean } {
       if (c === 64 || c === 0xff20) at = true;
     }
   }
-  return { digitRun: longest, at };
+  digitRun = longest;
+  hasAt = at;
+  needsNormalising = wide;
 }
 
 export interface HitFinder {
@@ -59,16 +71,16 @@ export function createHitFinder(detectors: readonly BuiltInDetectorId[], today: 
   return {
     find(text) {
       if (text.length < 5) return [];
-      const shape = shapeOf(text);
-      if (shape.digitRun < 3 && !shape.at) return [];
+      shapeOf(text);
+      if (digitRun < 3 && !hasAt) return [];
       let normal: string | undefined;
       if (claimed.length < text.length) claimed = new Uint8Array(text.length * 2);
       else claimed.fill(0, 0, text.length);
       const hits: Hit[] = [];
       for (const { id, detector } of ordered) {
         const needs = NEEDS[id];
-        if (text.length < needs.minLength || shape.digitRun < needs.minDigitRun || (needs.at && !shape.at)) continue;
-        normal ??= normaliseText(text);
+        if (text.length < needs.minLength || digitRun < needs.minDigitRun || (needs.at === true && !hasAt)) continue;
+        normal ??= needsNormalising ? normaliseText(text) : text;
         const required = detector.requiredLabel;
         const searched = normal;
         detector.find(searched, (start, end, value) => {

@@ -25,3 +25,4 @@ export * from './gb18030-encoder';
 export * from './mask-report';
 export * from './mask-pipeline';
 export * from './hmac-sha256';
+export * from './siphash';

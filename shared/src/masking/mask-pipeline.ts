@@ -67,19 +67,23 @@ export function createTextTransform(format: TextFormat, sink: CellSink, emit: bo
   return createCsvTransform(sink, { delimiter: format === 'tsv' ? '\t' : ',', emit });
 }
 
-/** Runs one pass: every piece through the format's transform and the raw-text scanner. */
-async function runPass(pieces: AsyncIterable<string>, transform: () => FormatTransform, onRaw: Parameters<typeof createTextHitScanner>[1], finderFor: ReturnType<typeof createHitFinder>, write?: (text: string) => Promise<void> | void): Promise<FormatTransform> {
+/**
+ * Runs one pass: every piece through the format's transform and, when `onRaw` is given, the raw-text
+ * scanner. The masking pass has none: its raw-text hits would be thrown away (the survey already put
+ * them in the filter and the re-scan checks the output), and that scan costs as much as the rest.
+ */
+async function runPass(pieces: AsyncIterable<string>, transform: () => FormatTransform, onRaw: Parameters<typeof createTextHitScanner>[1] | undefined, finderFor: ReturnType<typeof createHitFinder>, write?: (text: string) => Promise<void> | void): Promise<FormatTransform> {
   let current: FormatTransform | undefined;
-  const scanner = createTextHitScanner(finderFor, onRaw);
+  const scanner = onRaw ? createTextHitScanner(finderFor, onRaw) : undefined;
   for await (const piece of pieces) {
     current ??= transform();
     const out = current.push(piece);
-    scanner.push(piece);
+    scanner?.push(piece);
     if (write && out !== '') await write(out);
   }
   current ??= transform();
   const last = current.end();
-  scanner.end();
+  scanner?.end();
   if (write && last !== '') await write(last);
   return current;
 }
@@ -108,7 +112,7 @@ export async function runTextPipeline(io: TextPipelineIo, options: PipelineOptio
 
   const masker = new ValueMasker(settings, options.keys, (value) => filter.mayHave(value));
   const sink = new MaskSink(plan, masker);
-  const masked = await runPass(input('mask'), () => createTextTransform(options.format, sink, true, dialect), () => undefined, finder, (text) => io.write(text));
+  const masked = await runPass(input('mask'), () => createTextTransform(options.format, sink, true, dialect), undefined, finder, (text) => io.write(text));
   await io.closeOutput();
 
   const checker = new OutputChecker(filter, options.seed ^ 0x2545f491);

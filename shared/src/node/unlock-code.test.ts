@@ -1,5 +1,5 @@
 import type { DeviceIdentity } from '../schemas/exception';
-import { generateUnlockKey, issueUnlockCode, normalizeTypedCode, unlockCodeCorrections, unlockCodeTypoPosition, verifyUnlockCode } from './unlock-code';
+import { generateUnlockKey, issueUninstallCode, issueUnlockCode, MAX_UNINSTALL_MINUTES, normalizeTypedCode, unlockCodeCorrections, unlockCodeTypoPosition, verifyUninstallCode, verifyUnlockCode } from './unlock-code';
 
 const agentA = '019ad0c4-7b5e-7c1a-8d2f-3a4b5c6d7e8f';
 const agentB = '019ad0c4-7b5e-7c1a-8d2f-3a4b5c6d7e90';
@@ -120,5 +120,34 @@ describe('offline unlock codes', () => {
   it('gives each code its own nonce', () => {
     const nonces = new Set(Array.from({ length: 50 }, () => issueUnlockCode(key, agentA, stick, 30, now).nonce));
     expect(nonces.size).toBe(50);
+  });
+});
+
+describe('uninstall codes', () => {
+  const key = generateUnlockKey();
+  const now = Date.UTC(2026, 11, 6, 9, 0);
+  const none = { has: () => false };
+
+  it('is accepted for its agent once, and refused for another agent or under another key', () => {
+    const issued = issueUninstallCode(key, 'agent-1', 60, now);
+    const verdict = verifyUninstallCode(key, 'agent-1', issued.code, now + 30 * 60_000, none);
+    expect(verdict).toEqual({ ok: true, nonce: issued.nonce, expiresAt: issued.expiresAt });
+    expect(verifyUninstallCode(key, 'agent-1', issued.code, now, { has: (n) => n === issued.nonce })).toMatchObject({ ok: false, reason: 'reused' });
+    expect(verifyUninstallCode(key, 'agent-2', issued.code, now, none)).toMatchObject({ ok: false, reason: 'not-valid', message: 'this code is not an uninstall code for this computer' });
+    expect(verifyUninstallCode(generateUnlockKey(), 'agent-1', issued.code, now, none)).toMatchObject({ ok: false, reason: 'not-valid' });
+    expect(verifyUninstallCode(key, 'agent-1', issued.code, issued.expiresAt.getTime(), none)).toMatchObject({ ok: false, reason: 'expired' });
+  });
+
+  it('never works as an unlock code, and an unlock code never removes the agent', () => {
+    const device = { vendorId: '0781', productId: '5581', serial: 'S1' };
+    const uninstall = issueUninstallCode(key, 'agent-1', 60, now);
+    const unlock = issueUnlockCode(key, 'agent-1', device, 60, now);
+    expect(verifyUnlockCode(key, 'agent-1', device, uninstall.code, now, none)).toMatchObject({ ok: false, reason: 'not-valid' });
+    expect(verifyUninstallCode(key, 'agent-1', unlock.code, now, none)).toMatchObject({ ok: false, reason: 'not-valid' });
+  });
+
+  it('is for a planned removal within a week, not a standing permission', () => {
+    expect(() => issueUninstallCode(key, 'agent-1', MAX_UNINSTALL_MINUTES + 1, now)).toThrow(RangeError);
+    expect(issueUninstallCode(key, 'agent-1', MAX_UNINSTALL_MINUTES, now).code).toMatch(/^([0-9A-Z]{4}-){5}[0-9A-Z]{4}$/);
   });
 });

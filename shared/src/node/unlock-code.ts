@@ -65,6 +65,15 @@ export function issueUnlockCode(
   durationMinutes: number,
   now: Date | number = Date.now(),
 ): IssuedUnlockCode {
+  return issueCode(key, unlockFields(agentId, device), durationMinutes, now);
+}
+
+/** What an unlock code's MAC covers besides expiry and nonce (the layout of dlp-unlock/v1). */
+function unlockFields(agentId: string, device: DeviceIdentity): unknown[] {
+  return [MAC_DOMAIN, agentId, device.vendorId.toLowerCase(), device.productId.toLowerCase(), device.serial];
+}
+
+function issueCode(key: Uint8Array, fields: readonly unknown[], durationMinutes: number, now: Date | number): IssuedUnlockCode {
   assertKey(key);
   if (!Number.isInteger(durationMinutes) || durationMinutes < 1 || durationMinutes > MAX_UNLOCK_MINUTES) {
     throw new RangeError(`durationMinutes must be an integer from 1 to ${MAX_UNLOCK_MINUTES}`);
@@ -73,7 +82,7 @@ export function issueUnlockCode(
   const expiryMinutes = Math.ceil(toMs(now) / MS_PER_MINUTE) + durationMinutes;
   if (BigInt(expiryMinutes) > mask(EXPIRY_BITS)) throw new RangeError('expiry does not fit the code');
   const nonce = randomBytes(4).toString('hex');
-  const mac = macBits(key, agentId, device, expiryMinutes, nonce);
+  const mac = macBits(key, fields, expiryMinutes, nonce);
   const data = (BigInt(expiryMinutes) << (NONCE_BITS + MAC_BITS)) | (BigInt(`0x${nonce}`) << MAC_BITS) | mac;
   const dataChars = toBase32(data, DATA_CHARS);
   const check = checksumOf(dataChars);
@@ -93,6 +102,10 @@ export function verifyUnlockCode(
   now: Date | number,
   usedNonces: UsedNonces,
 ): UnlockVerdict {
+  return verifyCode(key, unlockFields(agentId, device), code, now, usedNonces, 'this code is not valid for this device on this computer');
+}
+
+function verifyCode(key: Uint8Array, fields: readonly unknown[], code: string, now: Date | number, usedNonces: UsedNonces, notValid: string): UnlockVerdict {
   assertKey(key);
   const parsed = unlockCodeText.safeParse(normalizeTypedCode(code));
   if (!parsed.success) {
@@ -107,9 +120,9 @@ export function verifyUnlockCode(
   const mac = data & mask(MAC_BITS);
   const nonce = ((data >> MAC_BITS) & mask(NONCE_BITS)).toString(16).padStart(8, '0');
   const expiryMinutes = Number(data >> (NONCE_BITS + MAC_BITS));
-  const expected = macBits(key, agentId, device, expiryMinutes, nonce);
+  const expected = macBits(key, fields, expiryMinutes, nonce);
   if (!timingSafeEqual(bitsToBuffer(mac), bitsToBuffer(expected))) {
-    return { ok: false, reason: 'not-valid', message: 'this code is not valid for this device on this computer' };
+    return { ok: false, reason: 'not-valid', message: notValid };
   }
   const expiresAt = new Date(expiryMinutes * MS_PER_MINUTE);
   if (toMs(now) >= expiresAt.getTime()) {
@@ -119,6 +132,25 @@ export function verifyUnlockCode(
     return { ok: false, reason: 'reused', message: 'this code has already been used' };
   }
   return { ok: true, nonce, expiresAt };
+}
+
+/**
+ * Uninstall codes (issue 14): the same 24 characters, keyed by the same per-agent key, under their
+ * own MAC domain, so an uninstall code never unlocks a device and an unlock code never removes the
+ * agent. The console issues one for an agent; the package's removal script checks it on the
+ * workstation, offline, once (its nonce is remembered like an unlock code's).
+ */
+const UNINSTALL_DOMAIN = 'dlp-uninstall/v1';
+/** An uninstall code is for a planned removal today, not a standing permission. */
+export const MAX_UNINSTALL_MINUTES = 7 * 24 * 60;
+
+export function issueUninstallCode(key: Uint8Array, agentId: string, durationMinutes: number, now: Date | number = Date.now()): IssuedUnlockCode {
+  if (durationMinutes > MAX_UNINSTALL_MINUTES) throw new RangeError(`durationMinutes must be at most ${MAX_UNINSTALL_MINUTES}`);
+  return issueCode(key, [UNINSTALL_DOMAIN, agentId], durationMinutes, now);
+}
+
+export function verifyUninstallCode(key: Uint8Array, agentId: string, code: string, now: Date | number, usedNonces: UsedNonces): UnlockVerdict {
+  return verifyCode(key, [UNINSTALL_DOMAIN, agentId], code, now, usedNonces, 'this code is not an uninstall code for this computer');
 }
 
 /**
@@ -187,9 +219,9 @@ function checksumOf(dataChars: string): number {
   return sum % CHECK_MODULUS;
 }
 
-function macBits(key: Uint8Array, agentId: string, device: DeviceIdentity, expiryMinutes: number, nonce: string): bigint {
+function macBits(key: Uint8Array, fields: readonly unknown[], expiryMinutes: number, nonce: string): bigint {
   // Canonical JSON of an array is unambiguous: no field can bleed into the next.
-  const message = canonicalJson([MAC_DOMAIN, agentId, device.vendorId.toLowerCase(), device.productId.toLowerCase(), device.serial, expiryMinutes, nonce]);
+  const message = canonicalJson([...fields, expiryMinutes, nonce]);
   const digest = createHmac('sha256', key).update(message, 'utf8').digest();
   return BigInt(`0x${digest.subarray(0, 8).toString('hex')}`) >> (64n - MAC_BITS);
 }

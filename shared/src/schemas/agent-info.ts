@@ -19,8 +19,9 @@ export type AgentInfo = z.infer<typeof agentInfo>;
  */
 export const RESIDUAL_LIMITS = [
   /**
-   * A script fed on stdin by a process that is no interpreter (`cat x.sh | sh`): no interpreter opens
-   * the file, so nothing judges it (`sh < x.sh` typed at a shell is judged: that shell opens it).
+   * A script fed on stdin by a process that is no interpreter (`cat x.sh | sh`), or passed as text on
+   * the command line (`bash -c "$(cat x.sh)"`): no interpreter opens the file, so nothing judges it
+   * (`sh < x.sh` typed at a shell is judged: that shell opens it).
    */
   'stdin-scripts',
   /**
@@ -56,8 +57,8 @@ export const RESIDUAL_LIMITS = [
    * While the pre-exec helper is being replaced (it died, or the watchdog killed it after its
    * decision loop stayed silent past the limit), execs run unchecked until the new helper's marks
    * are in place: tens of milliseconds (docs/API.md has the figures). Ordinary CPU load does not
-   * provoke it while the helper's decision thread runs at SCHED_RR; where real-time is refused (a
-   * RestrictRealtime= unit, a container) it runs at nice -10, and enough busy processes could.
+   * provoke it while the helper's decision thread goes SCHED_RR when starved (native/decision-priority.c);
+   * where real-time is refused (a RestrictRealtime= unit, a container) it runs at nice -10, and enough busy processes could.
    */
   'helper-restart-window',
 ] as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits';
+import { redactedSampleOf } from '../content/sample-guard';
 import { absolutePath, nonNegativeInt, positiveInt, ruleId, sha256Hex, shortString, text, timestamp, usbId } from './primitives';
 
 /**
@@ -124,10 +125,19 @@ const fileSubject = z.strictObject({
   kind: z.literal('file'),
   path: absolutePath,
   sha256: sha256Hex.optional(),
+  /** The file's size in bytes when it was scanned (absent from older agents). */
+  size: nonNegativeInt.optional(),
   /** Detector name → match count. Matched values themselves are never sent. */
   matches: z.record(z.string().max(64), nonNegativeInt),
-  /** Redacted samples only (e.g. `110101********1234`). */
-  samples: z.array(z.string().max(64)).max(5).default([]),
+  /**
+   * Redacted samples only (e.g. `110101********1234`): a sample that does not look redacted is
+   * masked on parse (content/sample-guard.ts), so no raw value is stored, shown or sent on.
+   */
+  samples: z.array(z.string().max(64).transform(redactedSampleOf)).max(5).default([]),
+  /** The threshold that made the file bulk customer data: at least this many distinct values of one detector. */
+  minDistinct: positiveInt.optional(),
+  /** The highest confidence (0–1) among the detectors over the threshold. */
+  confidence: z.number().min(0).max(1).optional(),
   /**
    * How the content agent came to the file: a watched folder, a copy onto removable media, or an
    * on-demand scan of data at rest (`dlp-agent scan`, or a scan the console asked for). Absent

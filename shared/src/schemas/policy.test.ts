@@ -34,7 +34,7 @@ describe('policyDocument', () => {
   it('names the field of each mistake', () => {
     expect(issuesOf({ ...minimal, mode: 'panic' })).toEqual([expect.objectContaining({ path: 'mode' })]);
     expect(issuesOf({ ...minimal, apps: { rules: [{ id: 'x', action: 'block', kind: 'sha256', value: 'XYZ' }] } })).toEqual([
-      { path: 'apps.rules.0.value', message: 'sha256 rules need 64 lowercase hex characters' },
+      { path: 'apps.rules.0.value', message: 'sha256 rules need 64 lowercase hex characters', code: 'custom' },
     ]);
     expect(issuesOf({ ...minimal, apps: { rules: [{ id: 'x', action: 'block', kind: 'path', value: 'tmp/*' }] } })[0]?.path).toBe('apps.rules.0.value');
     expect(issuesOf({ ...minimal, apps: { rules: [{ id: 'x', action: 'block', kind: 'name', value: 'a/b' }] } })[0]?.path).toBe('apps.rules.0.value');
@@ -53,7 +53,7 @@ describe('policyDocument', () => {
       apps: { rules: [{ id: 'r1', action: 'block', kind: 'name', value: 'scrot' }] },
       usb: { rules: [{ id: 'r1', action: 'block', match: { interfaceClass: 8 } }] },
     });
-    expect(issues).toEqual([{ path: 'usb.rules.0.id', message: 'duplicate rule id (also in apps.rules.0)' }]);
+    expect(issues).toEqual([{ path: 'usb.rules.0.id', message: 'duplicate rule id (also in apps.rules.0)', code: 'custom' }]);
   });
 
   it('refuses a wrong schema tag and bad rule ids', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { policyNotice } from './ipc-employee';
 import { LIMITS } from '../limits';
+import { pathPatternPlatform } from './path-pattern';
 import { absolutePath, positiveInt, ruleId, shortString, text, timestamp, usbId } from './primitives';
 
 /** monitor: report what would be blocked, never block. enforce: block. */
@@ -9,7 +10,8 @@ export type PolicyMode = z.infer<typeof policyMode>;
 
 /**
  * An application rule matches one way: by content (sha256, survives renames), by path (glob over
- * the executable's absolute path; `*` stays within a segment, `**` crosses segments) or by name
+ * the executable's absolute path; `*` stays within a segment, `**` crosses segments; POSIX or
+ * Windows, see path-pattern.ts, each agent applying those of its platform) or by name
  * (the executable's file name, exact). First matching rule in list order wins.
  */
 export const appRule = z.strictObject({
@@ -22,8 +24,8 @@ export const appRule = z.strictObject({
   if (rule.kind === 'sha256' && !/^[0-9a-f]{64}$/.test(rule.value)) {
     ctx.addIssue({ code: 'custom', path: ['value'], message: 'sha256 rules need 64 lowercase hex characters' });
   }
-  if (rule.kind === 'path' && !rule.value.startsWith('/')) {
-    ctx.addIssue({ code: 'custom', path: ['value'], message: 'path rules need an absolute path or glob' });
+  if (rule.kind === 'path' && pathPatternPlatform(rule.value) === null) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: 'path rules need an absolute path or glob (/… or C:\\…)' });
   }
   if (rule.kind === 'name' && rule.value.includes('/')) {
     ctx.addIssue({ code: 'custom', path: ['value'], message: 'name rules match a file name, without "/"' });
@@ -95,6 +97,18 @@ export const contentSection = z.strictObject({
    * (no default filled in, so documents without it stay as they were): the agent uses 10.
    */
   minDistinct: z.number().int().min(1).max(1_000_000).optional(),
+  /**
+   * Files written onto removable media the USB section leaves writable are scanned when they are
+   * closed, with the detectors and threshold above: `report`, `quarantine` (moved into the agent's
+   * quarantine) or `delete` (the copy on the media is removed; the original stays). Absent (no
+   * default filled in, so documents without it stay as they were): off.
+   */
+  removableMedia: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      action: z.enum(['report', 'quarantine', 'delete']).default('report'),
+    })
+    .optional(),
 });
 
 /**

@@ -17,7 +17,11 @@ export const STOP_REASON_FILE = 'stop-reason';
 export const STOP_DELIVERY_MS = 2000;
 
 const KNOWN_STOP_REASONS = ['package-removal'] as const;
-type StopReason = (typeof KNOWN_STOP_REASONS)[number];
+/** Why, and for a removal the uninstall code that allowed it (its nonce: the console knows which code that was). */
+interface StopReason {
+  reason: (typeof KNOWN_STOP_REASONS)[number];
+  uninstallCode?: string;
+}
 
 interface RunningMarker {
   pid?: unknown;
@@ -102,8 +106,11 @@ export class AgentLifecycle {
     const text = await readFile(file, 'utf8').catch(() => null);
     if (text === null) return null;
     await rm(file, { force: true }).catch(() => undefined);
-    const word = text.trim();
-    return KNOWN_STOP_REASONS.find((known) => known === word) ?? null;
+    const [first = '', ...rest] = text.split('\n').map((line) => line.trim());
+    const reason = KNOWN_STOP_REASONS.find((known) => known === first);
+    if (!reason) return null;
+    const code = rest.map((line) => /^uninstall-code ([0-9a-f]{8})$/.exec(line)?.[1]).find((nonce) => nonce !== undefined);
+    return code ? { reason, uninstallCode: code } : { reason };
   }
 }
 
@@ -133,13 +140,18 @@ function uncleanStopEvent(previous: Record<string, string | number>): EventInput
   };
 }
 
-function stopEvent(signal: string, uptimeS: number, reason: StopReason | null): EventInput {
-  const removal = reason === 'package-removal';
+function stopEvent(signal: string, uptimeS: number, stop: StopReason | null): EventInput {
+  const removal = stop?.reason === 'package-removal';
+  const code = stop?.uninstallCode;
   return {
     type: 'agent',
     action: 'info',
     // An uninstall leaves the workstation unprotected for good; a stop is usually followed by a start.
     severity: removal ? 'high' : 'medium',
-    subject: { kind: 'agent', message: `agent stopping${removal ? ' for package removal' : ''} (${signal})`, details: { signal, uptimeS, packageRemoval: removal } },
+    subject: {
+      kind: 'agent',
+      message: `agent stopping${removal ? ' for package removal' : ''}${code ? ' allowed by an uninstall code' : ''} (${signal})`,
+      details: { signal, uptimeS, packageRemoval: removal, ...(code ? { uninstallCodeNonce: code } : {}) },
+    },
   };
 }

@@ -38,6 +38,26 @@ interface HighWater {
 const POLICY_FILE = /^(\d+)\.json$/;
 
 /**
+ * The newest stored policy that verifies under `pinnedPublicKey`, read without changing anything on
+ * disk (no file moved aside, no high-water mark written): for commands that run beside the agent,
+ * such as the uninstall check. Null when none verifies.
+ */
+export async function newestStoredPolicy(dataDir: string, pinnedPublicKey: string): Promise<VerifiedPolicy | null> {
+  const dir = path.join(dataDir, 'policies');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const files = names
+    .map((name) => ({ name, serial: Number(POLICY_FILE.exec(name)?.[1] ?? NaN) }))
+    .filter((file) => Number.isSafeInteger(file.serial))
+    .sort((a, b) => b.serial - a.serial);
+  for (const { name, serial } of files) {
+    const raw = await readFile(path.join(dir, name), 'utf8').then((text) => JSON.parse(text) as unknown, () => null);
+    const verdict = raw === null ? null : verifyPolicy(raw, pinnedPublicKey);
+    if (verdict?.ok && verdict.policy.serial === serial) return verdict.policy;
+  }
+  return null;
+}
+
+/**
  * The last good signed policies, on disk and in force (handbook principle 4). Refuses unsigned,
  * tampered, other-key, older-serial (rollback) and same-serial-other-content bundles. The highest
  * serial ever accepted lives in SQLite, so a rollback is refused even after a restart.

@@ -1,3 +1,4 @@
+import type { ClosedFileSource } from '../core/removable-scan/closed-file-watcher';
 import type { Socket } from 'node:net';
 import type { HardeningSection, HardeningStatus, PolicyMode } from '@dlp/shared';
 import type { PreExecSupport } from '../enforce/apps/app-control';
@@ -52,6 +53,8 @@ export interface Platform {
   peers: PeerCredentialSource;
   /** Host hardening, keeping the host's previous values in `stateFile`; absent where the OS has none. */
   hardening?(stateFile: string): HostHardeningPort;
+  /** Files written and closed on a mount, from the kernel (Linux: fanotify); absent: the agent watches with inotify. */
+  closedFiles?: ClosedFileSource;
 }
 
 /** The policy's hardening switches on this host (Linux sysctls under the platform's proc root). */

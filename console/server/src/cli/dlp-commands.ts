@@ -1,39 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AuthService } from '../accounts/auth-service';
 import { AuditService } from '../audit/audit-service';
 import { assertPasswordAcceptable } from '../accounts/password-rules';
 import { ServiceError } from '../service-kit/service-error';
-import { openSqliteStore } from '../store/sqlite/sqlite-store';
 import { auditExportCommand, auditVerifyCommand } from './audit-commands';
 import { CLI_CONTEXT, cliOperator, createEnrollSecretCommand, decideEnrollRequestCommand, listEnrollRequestsCommand } from './enrollment-commands';
-import { isRestCommand, REST_CLI_USAGE, runRestCommand } from './policy-commands';
+import { isRestCommand, runRestCommand } from './policy-commands';
+import { openCliDatabase } from './cli-database';
+import { cliLang, cliUsage, commandUsage, isKnownCommand, unknownCommandMessage } from './cli-usage';
 import { runMaskCommand } from './mask-command';
 import type { CliIo } from './cli-io';
 
 export type { CliIo } from './cli-io';
-
-export const CLI_USAGE = `Usage: node dist/console/dlp.js <command> [--data-dir DIR]
-Commands (they work on the console's database, running or not):
-  reset-password <username>      set a new random password (shown once; env DLP_NEW_PASSWORD sets it
-                                 instead) and end that user's sessions
-  create-enroll-secret <label>   create an enroll secret for the default group (shown once); limits:
-      [--max-uses N] [--expires 30d|12h|ISO-TIME] [--needs-approval] [--rate N (per minute)]
-  enroll-requests [--all]        agents waiting for approval (id, status, host, user, address, secret)
-  approve-enrollment <id>        let a waiting agent enroll (it does on its next try)
-  reject-enrollment <id>         refuse a waiting agent for good
-  audit-export [--out FILE]      the audit log as CSV (UTF-8 with BOM), to FILE or stdout
-  audit-verify                   check the audit log's hash chain: exit 0 intact, 1 broken (first
-                                 broken row printed)
---data-dir defaults to env DLP_DATA_DIR, then ./data/console
-Files (no console database needed):
-  mask IN --out OUT [options]    mask personal data in a CSV/TSV, xlsx, JSON lines or SQL dump for
-                                 outside vendors, re-scan the output (files only, no database);
-                                 \`dlp mask --help\` lists the options (docs/MASKING.md)
-
-${REST_CLI_USAGE}`;
 
 /** How many positional arguments each command takes after its name. */
 const COMMAND_ARITY: Readonly<Record<string, number>> = {
@@ -46,11 +26,51 @@ const COMMAND_ARITY: Readonly<Record<string, number>> = {
   'audit-verify': 0,
 };
 
-/** Every command writes an audit row in the hash chain (actor `cli`, with the OS user who ran it). */
+/** `--help`/`-h` (before a bare `--`), or `help` as the command. */
+function helpRequest(argv: readonly string[]): { topic: string | undefined } | undefined {
+  const end = argv.indexOf('--');
+  const args = end === -1 ? argv : argv.slice(0, end);
+  if (args[0] === 'help') return { topic: args[1] };
+  if (!args.some((arg) => arg === '--help' || arg === '-h')) return undefined;
+  // Option values (`--data-dir DIR --help`) are not topics; an unknown word typed first is one (exit 2).
+  const first = args[0];
+  return { topic: args.find(isKnownCommand) ?? (first !== undefined && !first.startsWith('-') ? first : undefined) };
+}
 
+/**
+ * Answers `dlp --help`, `dlp help [command]` and `dlp <command> --help` on stdout with exit 0, in the
+ * user's language; an unknown command exits 2. `dlp mask --help` has its own, longer text.
+ */
+async function answerHelp(topic: string | undefined, io: CliIo): Promise<number> {
+  const lang = cliLang(io.env);
+  if (topic === 'mask') return runMaskCommand(['--help'], io);
+  if (topic === undefined) {
+    io.out(cliUsage(lang));
+    return 0;
+  }
+  const usage = commandUsage(topic, lang);
+  if (usage === undefined) {
+    io.err(unknownCommandMessage(topic, lang));
+    return 2;
+  }
+  io.out(usage);
+  return 0;
+}
 
-/** Runs one admin command; returns the process exit code. */
+/**
+ * Runs one admin command; returns the process exit code. Every database command writes an audit row
+ * in the hash chain (actor `cli`, with the OS user who ran it).
+ */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const lang = cliLang(io.env);
+  // `dlp mask --help` prints mask's own option list.
+  const help = argv[0] === 'mask' ? undefined : helpRequest(argv);
+  if (help !== undefined) return answerHelp(help.topic, io);
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith('-') && !isKnownCommand(first)) {
+    io.err(unknownCommandMessage(first, lang));
+    return 2;
+  }
   // Policy-as-code and enroll secrets for groups go through the running console's REST API.
   if (isRestCommand(argv)) return runRestCommand(argv, io);
   // Masking works on files only: no console database, options of its own.
@@ -69,31 +89,36 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'needs-approval': { type: 'boolean' },
         rate: { type: 'string' },
         all: { type: 'boolean' },
+        'database-url': { type: 'string' },
+        'database-schema': { type: 'string' },
       },
     });
   } catch (err) {
-    io.err(`${err instanceof Error ? err.message : String(err)}\n${CLI_USAGE}`);
+    const command = argv.find((arg) => !arg.startsWith('-'));
+    io.err(`${err instanceof Error ? err.message : String(err)}\n${(command === undefined ? undefined : commandUsage(command, lang)) ?? cliUsage(lang)}`);
     return 2;
   }
   const [command, ...args] = parsed.positionals;
-  const arity = command === undefined ? undefined : COMMAND_ARITY[command];
-  if (command === undefined || (arity !== undefined && args.length !== arity)) {
-    io.err(CLI_USAGE);
+  if (command === undefined) {
+    io.err(cliUsage(lang));
     return 2;
   }
+  const arity = COMMAND_ARITY[command];
   if (arity === undefined) {
-    io.err(`unknown command ${command}\n${CLI_USAGE}`);
+    io.err(unknownCommandMessage(command, lang));
+    return 2;
+  }
+  if (args.length !== arity) {
+    io.err(commandUsage(command, lang) ?? cliUsage(lang));
     return 2;
   }
   const argument = args[0] ?? '';
-  const dataDir = path.resolve(parsed.values['data-dir'] ?? io.env.DLP_DATA_DIR ?? './data/console');
-  const dbPath = path.join(dataDir, 'console.sqlite');
-  // Never create an empty database by mistyping the data dir.
-  if (!existsSync(dbPath)) {
-    io.err(`no console database at ${dbPath} (start the console once, or pass --data-dir)`);
-    return 1;
+  const opened = await openCliDatabase(parsed.values, io.env, lang);
+  if (!opened.ok) {
+    io.err(opened.message);
+    return opened.exitCode;
   }
-  const store = await openSqliteStore({ path: dbPath });
+  const store = opened.store;
   try {
     switch (command) {
       case 'reset-password': {
@@ -131,7 +156,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'audit-verify':
         return await auditVerifyCommand(store, io);
       default:
-        io.err(`unknown command ${command}\n${CLI_USAGE}`);
+        io.err(unknownCommandMessage(command, lang));
         return 2;
     }
   } finally {

@@ -1,7 +1,7 @@
 import { createJsonLogger, errorFields } from '../logging/logger';
 import { runCli } from './dlp-commands';
 
-/** `dlp`: admin commands that work on the console's data dir (see CLI_USAGE). */
+/** `dlp`: admin commands that work on the console's data dir (`dlp --help`: cli-usage.ts). */
 runCli(process.argv.slice(2), {
   out: (line) => void process.stdout.write(`${line}\n`),
   err: (line) => void process.stderr.write(`${line}\n`),

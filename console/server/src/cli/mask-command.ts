@@ -13,7 +13,7 @@ import type { CliIo } from './cli-io';
 import { KeyFileError, readKeyFile, runKey, type PseudonymKey } from './mask-key';
 import { parseMaskArgs, type MaskRunOptions } from './mask-options';
 import { MaskProgress } from './mask-progress';
-import { describeInputError, MASK_USAGE, summaryLines } from './mask-text';
+import { describeInputError, MASK_USAGE, maskLang, summaryLines } from './mask-text';
 import { TextOutput, decodeFile, detectFormat, detectInputEncoding } from './mask-text-io';
 import { maskXlsx } from './mask-xlsx';
 
@@ -75,7 +75,8 @@ async function writeAtomically(file: string, text: string): Promise<void> {
 export async function runMaskCommand(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseMaskArgs(argv, io.env);
   if (!parsed.ok) {
-    const usage = MASK_USAGE[parsed.help ? (/^zh/i.test(io.env.LANG ?? '') ? 'zh-CN' : 'en') : 'en'];
+    // The user's language by LC_ALL, LC_MESSAGES, LANG, as the rest of dlp.
+    const usage = MASK_USAGE[maskLang(undefined, io.env)];
     if (parsed.help) {
       io.out(usage);
       return MASK_EXIT.ok;

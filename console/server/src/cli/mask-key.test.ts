@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { hmacSha256 } from '@dlp/shared';
-import { KeyFileError, readKeyFile } from './mask-key';
+import { hmacSha256, sipHash24 } from '@dlp/shared';
+import { KeyFileError, readKeyFile, runKey } from './mask-key';
 
 describe('the pseudonym key', () => {
   it('is used through an HMAC-SHA256 that matches node:crypto for every message and key length', () => {
@@ -33,5 +34,27 @@ describe('the pseudonym key', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('for format-keeping masks is a run key under SipHash-2-4-128 that matches OpenSSL for every length up to 40 bytes', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'dlp-siphash-'));
+    try {
+      const key = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');
+      const digest = sipHash24(key);
+      const labels = Array.from({ length: 41 }, (_, n) => 'cn-resident-id\u0000110105199001011234abcdefghij'.slice(0, n));
+      labels.push('person-name\u0000欧阳娜娜', 'email\u0000wang.fang@corp.example.cn');
+      const file = path.join(dir, 'message');
+      for (const label of labels) {
+        await writeFile(file, label, 'utf8');
+        const openssl = execFileSync('openssl', ['mac', '-macopt', `hexkey:${key.toString('hex')}`, '-macopt', 'size:16', '-in', file, 'SIPHASH'], { encoding: 'utf8' }).trim().toLowerCase();
+        expect(`${JSON.stringify(label)} ${Buffer.from(digest(label)).toString('hex')}`).toBe(`${JSON.stringify(label)} ${openssl}`);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    // Two runs draw differently; one run draws the same for the same label.
+    const [first, second] = [runKey(), runKey()];
+    expect(Buffer.from(first('cn-mobile\u000013812345678')).toString('hex')).toBe(Buffer.from(first('cn-mobile\u000013812345678')).toString('hex'));
+    expect(Buffer.from(first('cn-mobile\u000013812345678')).toString('hex')).not.toBe(Buffer.from(second('cn-mobile\u000013812345678')).toString('hex'));
   });
 });

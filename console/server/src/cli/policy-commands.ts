@@ -5,17 +5,7 @@ import { fieldIssues, policyDocument, type EnrollSecretSummary, type GroupSummar
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { callConsoleApi, describeApiError, type ApiReply, type ConsoleApiTarget } from './console-api-client';
 import type { CliIo } from './cli-io';
-
-export const REST_CLI_USAGE = `Commands that talk to a running console's REST API (policy-as-code):
-  enroll-secret create --group G [--label L]  create an enroll secret whose agents join group G
-                                              (name or id); the secret is printed once
-  policy apply FILE [--publish]               validate a policy (YAML or JSON, the dlp.policy/v1
-                                              schema) and save it as a draft of the policy with the
-                                              same name (a new name creates the policy, assigned to
-                                              no group); --publish signs it as the next version
-  policy export NAME [--format yaml|json]     print the current version of a policy
-Connection: --url URL (env DLP_CONSOLE_URL, default http://127.0.0.1:8080), env DLP_API_TOKEN (an API
-token with the admin role), --ca FILE (env DLP_CONSOLE_CA: a PEM to trust, e.g. DATA_DIR/tls/console-cert.pem)`;
+import { cliLang, restUsage } from './cli-usage';
 
 /** True for the commands this module runs. */
 export function isRestCommand(argv: readonly string[]): boolean {
@@ -114,6 +104,7 @@ async function exportPolicy(api: ConsoleApiTarget, name: string, format: string,
 
 /** Runs `enroll-secret …` or `policy …`; returns the exit code (2: bad usage or invalid file). */
 export async function runRestCommand(argv: string[], io: CliIo): Promise<number> {
+  const usage = restUsage(cliLang(io.env));
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -122,7 +113,7 @@ export async function runRestCommand(argv: string[], io: CliIo): Promise<number>
       options: { url: { type: 'string' }, ca: { type: 'string' }, group: { type: 'string' }, label: { type: 'string' }, publish: { type: 'boolean' }, format: { type: 'string' } },
     });
     const [noun, verb, argument, ...extra] = positionals;
-    if (extra.length > 0) throw new CliFailure(REST_CLI_USAGE, 2);
+    if (extra.length > 0) throw new CliFailure(usage, 2);
     if (noun === 'enroll-secret' && verb === 'create' && argument === undefined && values.group !== undefined) {
       return await createEnrollSecret(target(values, io.env), values.group, values.label, io);
     }
@@ -132,14 +123,14 @@ export async function runRestCommand(argv: string[], io: CliIo): Promise<number>
       return await applyPolicy(target(values, io.env), argument, values.publish === true, io);
     }
     if (noun === 'policy' && verb === 'export' && argument !== undefined) return await exportPolicy(target(values, io.env), argument, values.format ?? 'yaml', io);
-    throw new CliFailure(REST_CLI_USAGE, 2);
+    throw new CliFailure(usage, 2);
   } catch (err) {
     if (err instanceof CliFailure) {
       io.err(err.message);
       return err.exitCode;
     }
     if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`${err instanceof Error ? err.message : String(err)}\n${REST_CLI_USAGE}`);
+      io.err(`${err instanceof Error ? err.message : String(err)}\n${usage}`);
       return 2;
     }
     io.err(err instanceof Error ? err.message : String(err));

@@ -1,5 +1,5 @@
-import { PROTOCOL_VERSION, uuidv7, type ExceptionView, type UnlockCodeIssued } from '@dlp/shared';
-import { verifyCanonical, verifyUnlockCode } from '@dlp/shared/node';
+import { PROTOCOL_VERSION, uuidv7, type ExceptionView, type UninstallCodeIssued, type UnlockCodeIssued } from '@dlp/shared';
+import { verifyCanonical, verifyUninstallCode, verifyUnlockCode } from '@dlp/shared/node';
 import { enrollAgent, helloAgent, type AgentPeer } from '../testing/agent-peer';
 import { createEnrollSecret, startTestConsole, type TestConsole } from '../testing/test-console';
 import { createTestUser, type TestUser } from '../testing/test-users';
@@ -142,5 +142,20 @@ describe('exceptions and unlock codes', () => {
     const auditor = await createTestUser(t, 'auditor');
     expect((await auditor.client.json('POST', `/api/v1/agents/${creds.agentId}/unlock-codes`, { ...STICK, durationMinutes: 90, reason: 'x' })).status).toBe(403);
     expect((await auditor.client.json('GET', '/api/v1/exceptions')).status).toBe(200);
+  });
+
+  it('issues uninstall codes to admins only, which the agent accepts and an unlock check refuses', async () => {
+    const key = Buffer.from(creds.unlockKey ?? '', 'base64');
+    const issued = await t.admin.json<UninstallCodeIssued>('POST', `/api/v1/agents/${creds.agentId}/uninstall-codes`, { durationMinutes: 120, reason: 'workstation decommissioned' });
+    expect(issued).toMatchObject({ status: 201, body: { agentId: creds.agentId, code: expect.stringMatching(/^([0-9A-Z]{4}-){5}[0-9A-Z]{4}$/) } });
+    expect(verifyUninstallCode(key, creds.agentId, issued.body.code, Date.now(), new Set())).toMatchObject({ ok: true });
+    expect(verifyUnlockCode(key, creds.agentId, STICK, issued.body.code, Date.now(), new Set())).toMatchObject({ ok: false, reason: 'not-valid' });
+
+    const audit = await t.admin.json<{ items: unknown[] }>('GET', '/api/v1/audit?action=uninstall_code.issue');
+    expect(audit.body.items).toEqual([expect.objectContaining({ target: { type: 'agent', id: creds.agentId } })]);
+    expect(JSON.stringify(audit.body)).not.toContain(issued.body.code);
+    // Officers issue unlock codes, not uninstall codes; a week at most.
+    expect((await officer.client.json('POST', `/api/v1/agents/${creds.agentId}/uninstall-codes`, { durationMinutes: 60, reason: 'x' })).status).toBe(403);
+    expect(await t.admin.json('POST', `/api/v1/agents/${creds.agentId}/uninstall-codes`, { durationMinutes: 7 * 24 * 60 + 1, reason: 'x' })).toMatchObject({ status: 400, body: { issues: [expect.objectContaining({ path: 'durationMinutes' })] } });
   });
 });

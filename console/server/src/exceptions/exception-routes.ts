@@ -6,8 +6,10 @@ import {
   idParam,
   revokeExceptionRequest,
   ROUTE_ROLES,
+  uninstallCodeRequest,
   unlockCodeRequest,
   type CurrentUser,
+  type UninstallCodeIssued,
   type UnlockCodeIssued,
 } from '@dlp/shared';
 import type { Request } from 'express';
@@ -78,6 +80,14 @@ export function exceptionRoutes(exceptions: ExceptionService, unlockCodes: Unloc
     '/agents/:id/unlock-codes',
     endpoint({ access: ROUTE_ROLES.exceptionDecisions, params: idParam, body: unlockCodeRequest }, async ({ params, body, user, req }) => {
       const reply: UnlockCodeIssued = await unlockCodes.issue(params.id, body, actorOf(user, req));
+      return { status: 201, body: reply };
+    }),
+  );
+
+  router.post(
+    '/agents/:id/uninstall-codes',
+    endpoint({ access: ROUTE_ROLES.administration, params: idParam, body: uninstallCodeRequest, summary: 'Issue an uninstall code for an agent (shown once)' }, async ({ params, body, user, req }) => {
+      const reply: UninstallCodeIssued = await unlockCodes.issueUninstall(params.id, body, actorOf(user, req));
       return { status: 201, body: reply };
     }),
   );

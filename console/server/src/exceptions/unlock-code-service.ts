@@ -1,5 +1,5 @@
-import type { UnlockCodeIssued, UnlockCodeRequest } from '@dlp/shared';
-import { issueUnlockCode } from '@dlp/shared/node';
+import type { UninstallCodeIssued, UninstallCodeRequest, UnlockCodeIssued, UnlockCodeRequest } from '@dlp/shared';
+import { issueUninstallCode, issueUnlockCode } from '@dlp/shared/node';
 import type { ConsoleStore } from '../store/store';
 import type { AuditService } from '../audit/audit-service';
 import { actorRecord, assertNotOwnRequest, type ExceptionActor } from './exception-service';
@@ -22,11 +22,7 @@ export class UnlockCodeService {
   ) {}
 
   async issue(agentId: string, request: UnlockCodeRequest, actor: ExceptionActor): Promise<UnlockCodeIssued> {
-    const agent = await this.store.agents.findById(agentId);
-    if (!agent) throw notFound('agent', agentId);
-    if (agent.revokedAt !== null) throw new ServiceError('conflict', 'agent_revoked', 'This agent was revoked.');
-    const key = await this.store.unlockKeys.find(agentId);
-    if (!key) throw new ServiceError('conflict', 'no_unlock_key', 'This agent enrolled before unlock codes existed; re-enroll it to use them.');
+    const key = await this.keyOf(agentId);
     const device = { vendorId: request.vendorId, productId: request.productId, serial: request.serial };
     const requests = await this.store.exceptions.list({ agentId, nowMs: this.now(), limit: REQUESTS_CHECKED });
     for (const record of requests) {
@@ -44,5 +40,33 @@ export class UnlockCodeService {
       after: { device, durationMinutes: request.durationMinutes, expiresAt, nonce: issued.nonce, reason: request.reason, issuedBy: actorRecord(actor) },
     });
     return { agentId, device, code: issued.code, expiresAt };
+  }
+
+  /**
+   * An uninstall code (issue 14): what the agent package's removal script asks for while the agent
+   * enforces a policy. Same key and format as unlock codes, another MAC domain, so neither works as
+   * the other. Admins only (the route says so); shown once, audited.
+   */
+  async issueUninstall(agentId: string, request: UninstallCodeRequest, actor: ExceptionActor): Promise<UninstallCodeIssued> {
+    const key = await this.keyOf(agentId);
+    const issued = issueUninstallCode(key, agentId, request.durationMinutes, this.now());
+    const expiresAt = issued.expiresAt.toISOString();
+    await this.audit.record({
+      actor: { id: actor.id, username: actor.username, role: actor.role },
+      sourceIp: actor.sourceIp,
+      action: 'uninstall_code.issue',
+      target: { type: 'agent', id: agentId },
+      after: { durationMinutes: request.durationMinutes, expiresAt, nonce: issued.nonce, reason: request.reason, issuedBy: actorRecord(actor) },
+    });
+    return { agentId, code: issued.code, expiresAt };
+  }
+
+  private async keyOf(agentId: string): Promise<Uint8Array> {
+    const agent = await this.store.agents.findById(agentId);
+    if (!agent) throw notFound('agent', agentId);
+    if (agent.revokedAt !== null) throw new ServiceError('conflict', 'agent_revoked', 'This agent was revoked.');
+    const key = await this.store.unlockKeys.find(agentId);
+    if (!key) throw new ServiceError('conflict', 'no_unlock_key', 'This agent enrolled before unlock codes existed; re-enroll it to use them.');
+    return key;
   }
 }

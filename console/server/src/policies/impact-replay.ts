@@ -9,7 +9,9 @@ import {
   type ImpactGroup,
   type PolicyDocument,
   type StoredEvent,
+  type UsbPolicyVerdict,
 } from '@dlp/shared';
+import type { ImpactBucketTally } from './impact-buckets';
 
 /** Examples quoted per group. */
 const MAX_EXAMPLES = 5;
@@ -105,12 +107,22 @@ export class ImpactReplay {
   constructor(
     private readonly document: PolicyDocument,
     private readonly effectiveApps: EffectiveApps = APPS_AS_ENFORCED,
+    private readonly buckets?: ImpactBucketTally,
   ) {}
 
-  /** Feed events newest first; `os` is the reporting agent's OS. */
-  add(event: StoredEvent, os: string): void {
-    if (event.type === 'app' && event.subject.kind === 'process') this.addExecution(event, event.subject, os);
-    else if (event.type === 'usb' && event.subject.kind === 'device') this.addDeviceEvent(event, event.subject);
+  /** Feed events newest first; `os` is the reporting agent's OS, `groupId` its group when the event was recorded. */
+  add(event: StoredEvent, os: string, groupId = ''): void {
+    this.buckets?.see(event, groupId);
+    if (event.type === 'app' && event.subject.kind === 'process') this.addExecution(event, event.subject, os, groupId);
+    else if (event.type === 'usb' && event.subject.kind === 'device') this.addDeviceEvent(event, event.subject, groupId);
+  }
+
+  /** Puts one event in its bucket: blocked then and now, newly blocked, or no longer blocked. */
+  private judge(event: StoredEvent, groupId: string, blocksNow: boolean, ruleIdNow: string | null, subject: string): void {
+    if (!this.buckets) return;
+    const blockedThen = event.action === 'blocked';
+    if (blocksNow) this.buckets.add({ event, groupId, bucket: blockedThen ? 'alreadyBlocked' : 'newlyBlocked', ruleId: ruleIdNow, subject });
+    else if (blockedThen) this.buckets.add({ event, groupId, bucket: 'noLongerBlocked', ruleId: event.ruleId, subject });
   }
 
   get usbDevices(): number {
@@ -134,10 +146,11 @@ export class ImpactReplay {
     return matcher;
   }
 
-  private addExecution(event: StoredEvent, subject: Extract<StoredEvent['subject'], { kind: 'process' }>, os: string): void {
+  private addExecution(event: StoredEvent, subject: Extract<StoredEvent['subject'], { kind: 'process' }>, os: string, groupId: string): void {
     this.appEvents += 1;
     // Exceptions are per agent and time-boxed: the preview judges the policy alone.
     const decision = this.matcherFor(os).decide({ exePath: subject.exePath, name: subject.name, sha256: subject.sha256 ?? null });
+    this.judge(event, groupId, decision.action === 'block', decision.ruleId, subject.exePath);
     if (decision.action === 'block') {
       this.wouldBlock.get(decision.ruleId, 'block').add(event, subject.exePath, subject.sha256);
     } else if (wasRestricted(event)) {
@@ -145,7 +158,10 @@ export class ImpactReplay {
     }
   }
 
-  private addDeviceEvent(event: StoredEvent, subject: Extract<StoredEvent['subject'], { kind: 'device' }>): void {
+  private addDeviceEvent(event: StoredEvent, subject: Extract<StoredEvent['subject'], { kind: 'device' }>, groupId: string): void {
+    // Buckets count events: each sighting is judged (the sections below judge each device once).
+    const verdict = this.verdictOf(subject);
+    this.judge(event, groupId, verdict.action !== 'allow', verdict.ruleId, deviceLabel(subject));
     const key = [event.agentId, subject.vendorId, subject.productId, subject.serial ?? '', subject.port ?? ''].join('\u0000');
     const seen = this.devices.get(key);
     if (!seen) this.devices.set(key, { latest: event, restricted: wasRestricted(event) ? event : null });
@@ -154,9 +170,14 @@ export class ImpactReplay {
 
   private judgeDevice(latest: StoredEvent, restricted: StoredEvent | null): void {
     if (latest.subject.kind !== 'device') return;
-    const s = latest.subject;
-    const label = `${s.vendorId}:${s.productId}${s.serial ? ` ${s.serial}` : ''}${s.productName ? ` (${s.productName})` : ''}`;
-    const verdict = decideByPolicy(
+    const label = deviceLabel(latest.subject);
+    const verdict = this.verdictOf(latest.subject);
+    if (verdict.action !== 'allow') this.wouldRestrict.get(verdict.ruleId, verdict.action).add(latest, label, undefined);
+    else if (restricted) this.noLongerRestricted.get(restricted.ruleId, 'allow').add(restricted, label, undefined);
+  }
+
+  private verdictOf(s: DeviceSubject): UsbPolicyVerdict {
+    return decideByPolicy(
       {
         port: s.port ?? null,
         vendorId: s.vendorId,
@@ -168,7 +189,12 @@ export class ImpactReplay {
       },
       this.document.usb,
     );
-    if (verdict.action !== 'allow') this.wouldRestrict.get(verdict.ruleId, verdict.action).add(latest, label, undefined);
-    else if (restricted) this.noLongerRestricted.get(restricted.ruleId, 'allow').add(restricted, label, undefined);
   }
+}
+
+type DeviceSubject = Extract<StoredEvent['subject'], { kind: 'device' }>;
+
+/** `vvvv:pppp serial (product)`, as the preview names a device. */
+function deviceLabel(s: DeviceSubject): string {
+  return `${s.vendorId}:${s.productId}${s.serial ? ` ${s.serial}` : ''}${s.productName ? ` (${s.productName})` : ''}`;
 }

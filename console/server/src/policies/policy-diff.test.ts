@@ -70,3 +70,15 @@ describe('policy diff', () => {
     expect(diff({ ...base, description: 'gone' }, base).changes).toEqual([{ path: '$.description', kind: 'removed', section: 'document', before: 'gone' }]);
   });
 });
+
+describe('diffPolicyDocuments, optional sections', () => {
+  it('reports hardening and the employee notice, which publish sends to agents too', () => {
+    const bare = policyDocument.parse({ schema: 'dlp.policy/v1', name: 'P', mode: 'enforce' });
+    const next = policyDocument.parse({ ...bare, hardening: { memfdNoexec: true }, notice: { message: '请联系 IT' } });
+    const paths = diffPolicyDocuments(bare, next).changes.map((change) => [change.path, change.kind]);
+    expect(paths).toEqual([
+      ['$.hardening', 'added'],
+      ['$.notice', 'added'],
+    ]);
+  });
+});

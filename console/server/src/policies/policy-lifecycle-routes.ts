@@ -67,11 +67,11 @@ export function policyLifecycleRoutes(lifecycle: PolicyLifecycleService, impact:
     }),
   );
 
-  // A preview changes nothing, but it reads every host's history: admins only, like drafts.
+  // A preview changes nothing, but it reads the hosts' history: admins only, like drafts.
   router.post(
     '/drafts/:id/impact',
     endpoint({ access: ROUTE_ROLES.administration, params: idParam, body: impactRequest }, async ({ params, body }) => {
-      const reply: ImpactReport = await impact.preview(params.id, body.days);
+      const reply: ImpactReport = await impact.preview(params.id, body.days, body.groupId);
       return { status: 200, body: reply };
     }),
   );

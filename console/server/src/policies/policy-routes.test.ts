@@ -70,8 +70,9 @@ describe('policy REST API', () => {
       ok: false,
       error: 'invalid_policy',
       issues: expect.arrayContaining([
-        { path: 'apps.rules.0.value', message: expect.stringContaining('sha256') },
-        expect.objectContaining({ path: 'usb.defaultAction' }),
+        { path: 'apps.rules.0.value', message: expect.stringContaining('sha256'), code: 'custom' },
+        // The code and its values let the console's pages say it in the reader's language.
+        expect.objectContaining({ path: 'usb.defaultAction', code: 'invalid_value', params: { values: 'allow, block, read-only' } }),
       ]),
     });
     const missing = await t.admin.json('POST', '/api/v1/policies', {});

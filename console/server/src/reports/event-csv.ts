@@ -1,6 +1,28 @@
-import type { EventSubject, ReportLanguage } from '@dlp/shared';
+import type { EventAction, EventSubject, EventType, ReportLanguage, Severity, TriageState } from '@dlp/shared';
 import type { ExportedEvent } from '../triage/triage-walk';
 import type { CsvValue } from '../service-kit/csv-format';
+import { REPORT_TEXTS } from './report-texts';
+
+/** How the coded columns (type, action, severity, triage state) read in one language. */
+export interface CsvValueTexts {
+  type(value: EventType): string;
+  action(value: EventAction): string;
+  severity(value: Severity): string;
+  triageState(value: TriageState): string;
+}
+
+const SEVERITY_ZH: Record<Severity, string> = { low: '低', medium: '中', high: '高', critical: '严重' };
+const TRIAGE_ZH: Record<TriageState, string> = { new: '新', acknowledged: '已确认', 'false-positive': '误报', escalated: '已上报' };
+
+/**
+ * English keeps the codes themselves (what scripts and the API use); other languages get words,
+ * so a Chinese export has no English in its cells beyond names, paths and hashes.
+ */
+export function csvValueTexts(language: ReportLanguage): CsvValueTexts {
+  if (language === 'en') return { type: (v) => v, action: (v) => v, severity: (v) => v, triageState: (v) => v };
+  const texts = REPORT_TEXTS[language];
+  return { type: (v) => texts.types[v], action: (v) => texts.actions[v], severity: (v) => SEVERITY_ZH[v], triageState: (v) => TRIAGE_ZH[v] };
+}
 
 
 const HEADERS: Record<ReportLanguage, readonly string[]> = {
@@ -64,7 +86,7 @@ export function localTimeFormatter(timeZone: string): (iso: string) => string {
  * (`placedAt`: corrected for the agent's measured clock offset, as search and reports place it);
  * the agent's own `occurredAt` is kept beside them as evidence (docs/API.md, event times).
  */
-export function eventCsvFields(row: ExportedEvent, localTime: (iso: string) => string): CsvValue[] {
+export function eventCsvFields(row: ExportedEvent, localTime: (iso: string) => string, values: CsvValueTexts = csvValueTexts('en')): CsvValue[] {
   const { event, triage } = row;
   const placedAt = event.placedAt ?? event.occurredAt;
   return [
@@ -73,14 +95,14 @@ export function eventCsvFields(row: ExportedEvent, localTime: (iso: string) => s
     new Date(event.occurredAt).toISOString(),
     event.host,
     event.user,
-    event.type,
-    event.action,
-    event.severity,
+    values.type(event.type),
+    values.action(event.action),
+    values.severity(event.severity),
     event.ruleId,
     subjectText(event.subject),
     subjectSha256(event.subject),
     deviceText(event.subject),
-    triage.state,
+    values.triageState(triage.state),
     triage.updatedBy,
     event.agentId,
     event.seq,

@@ -2,7 +2,7 @@ import type { EventExportQuery } from '@dlp/shared';
 import { csvLine, UTF8_BOM } from '../service-kit/csv-format';
 import { TriageWalk } from '../triage/triage-walk';
 import type { ConsoleStore } from '../store/store';
-import { eventCsvFields, eventCsvHeader, localTimeFormatter } from './event-csv';
+import { csvValueTexts, eventCsvFields, eventCsvHeader, localTimeFormatter } from './event-csv';
 
 /** Streams any event search as CSV, newest first, one keyset page in memory at a time. */
 export class EventExportService {
@@ -20,13 +20,14 @@ export class EventExportService {
   csv(query: EventExportQuery): { chunks: AsyncGenerator<string>; rows(): number } {
     const { tz, lang, triageState, ...filter } = query;
     const localTime = localTimeFormatter(tz);
+    const values = csvValueTexts(lang);
     const walk = this.walk;
     let rows = 0;
     async function* chunks(): AsyncGenerator<string> {
       yield `${UTF8_BOM}${csvLine(eventCsvHeader(lang, tz))}`;
       for await (const page of walk.pages(filter, triageState)) {
         let chunk = '';
-        for (const row of page) chunk += csvLine(eventCsvFields(row, localTime));
+        for (const row of page) chunk += csvLine(eventCsvFields(row, localTime, values));
         rows += page.length;
         yield chunk;
       }

@@ -85,6 +85,9 @@ describe('CSV export of event searches', () => {
     const rows = parseCsv(text);
     expect(rows[0]?.slice(0, 3)).toEqual(['时间 (UTC)', '本地时间 (UTC)', '终端时钟 (UTC)']);
     expect(rows.slice(1).map((r) => r[15])).toEqual(['1']);
+    // Coded cells in words too (type, action, severity, triage state): no English in a Chinese export.
+    expect([rows[1]?.[5], rows[1]?.[6], rows[1]?.[12]]).toEqual(['应用程序', '已阻止', '已确认']);
+    expect(['低', '中', '高', '严重']).toContain(rows[1]?.[7]);
     const none = parseCsv((await (await auditor.client.call('GET', '/api/v1/exports/events.csv?type=usb&triageState=acknowledged')).text()));
     expect(none).toHaveLength(1);
 

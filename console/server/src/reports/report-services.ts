@@ -5,6 +5,7 @@ import { EventReportService } from '../events/event-report-service';
 import { TriageService } from '../triage/triage-service';
 import type { ConsoleStore } from '../store/store';
 import { EventExportService } from './event-export-service';
+import { ContentReportService } from './content-report-service';
 import { createReportDeliverer, type ReportDeliverer, type SmtpConfig } from './report-delivery';
 import { ReportRunner, type ReportRunnerOptions } from './report-runner';
 import { ReportScheduleService } from './report-schedule-service';
@@ -25,6 +26,8 @@ export interface ReportOptions {
 export interface ReportServices {
   triage: TriageService;
   eventExport: EventExportService;
+  /** Hosts and users by customer-data events. */
+  contentReport: ContentReportService;
   schedules: ReportScheduleService;
   runner: ReportRunner;
   close(): Promise<void>;
@@ -37,6 +40,7 @@ export function createReportServices(deps: { store: ConsoleStore; audit: AuditSe
   return {
     triage: new TriageService(deps.store, deps.audit),
     eventExport: new EventExportService(deps.store),
+    contentReport: new ContentReportService(deps.store),
     schedules: new ReportScheduleService(deps.store, deps.audit, runner),
     runner,
     close: () => runner.stop(),

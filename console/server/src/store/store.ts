@@ -7,6 +7,7 @@ import type { TriageRepository } from './triage-store';
 import type { AgentRepository, EnrollSecretRepository } from './agent-store';
 import type { ReportScheduleRepository } from './report-store';
 import type { SavedFilterRepository } from './saved-filter-store';
+import type { ContentReportRepository } from './content-report-store';
 import type { PolicyMode, Role, SignedPolicy, StoredEvent } from '@dlp/shared';
 
 export type { NewUserRecord, UserRecord } from './user-record';
@@ -69,6 +70,8 @@ export interface StoreRepositories {
   readonly reportSchedules: ReportScheduleRepository;
   /** People's named filter sets (the agent table's saved filters). */
   readonly savedFilters: SavedFilterRepository;
+  /** Customer-data (content event) aggregations for reports (see content-report-store.ts). */
+  readonly contentReport: ContentReportRepository;
 }
 
 /** The repositories handed to a `transaction` callback: pass it on so writes join the transaction. */

@@ -33,6 +33,7 @@ import { lifecycleRoutes } from './lifecycle-routes';
 import type { EventStreams } from '../events/event-stream';
 import { policyRoutes } from '../policies/policy-routes';
 import { exportRoutes } from '../reports/export-routes';
+import { contentReportRoutes } from '../reports/content-report-routes';
 import { triageRoutes } from '../triage/triage-routes';
 import { reportScheduleRoutes } from '../reports/report-schedule-routes';
 import { openApiRoutes, opsRoutes } from './ops-routes';
@@ -69,7 +70,7 @@ export interface HttpAppDeps {
   /** Proxies whose X-Forwarded-For names the client (`--trust-proxy`); none by default. */
   trustedProxies?: BlockList | undefined;
   /** Officers' triage, CSV export and scheduled reports. */
-  reports: Pick<ReportServices, 'triage' | 'eventExport' | 'schedules'>;
+  reports: Pick<ReportServices, 'triage' | 'eventExport' | 'schedules' | 'contentReport'>;
   /** /healthz, /readyz, /metrics, request logs and /api/v1/openapi.json. */
   ops: { metrics: ConsoleMetrics; readiness: Readiness; metricsAllow: BlockList | undefined };
 }
@@ -150,6 +151,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   api.use(triageRoutes(deps.reports.triage));
   api.use(exportRoutes(deps.reports.eventExport, deps.audit, deps.liveAccess));
   api.use(reportScheduleRoutes(deps.reports.schedules));
+  api.use(contentReportRoutes(deps.reports.contentReport));
   api.use(apiNotFound);
   api.use(apiErrorHandler(deps.logger));
   app.use('/api/v1', api);

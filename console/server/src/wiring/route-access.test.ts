@@ -71,6 +71,7 @@ const ACCESS: Record<string, Rule> = {
   'PUT /api/v1/agents/:id/group': ADMIN,
   'GET /api/v1/agents/:id/effective-policy': ADMIN_AUDITOR,
   'POST /api/v1/agents/:id/unlock-codes': OFFICER_ADMIN,
+  'POST /api/v1/agents/:id/uninstall-codes': ADMIN,
   'POST /api/v1/agents/:id/scans': OFFICER_ADMIN,
   'GET /api/v1/agents/:id/scans': ALL_ROLES,
 
@@ -124,6 +125,7 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/reports/events/top': ALL_ROLES,
   'GET /api/v1/reports/events/week-over-week': ALL_ROLES,
   'GET /api/v1/reports/events/entity': ALL_ROLES,
+  'GET /api/v1/reports/content/top': ALL_ROLES,
   'GET /api/v1/triage/events': ALL_ROLES,
   'GET /api/v1/triage/events/count': ALL_ROLES,
   'POST /api/v1/triage/events/bulk': OFFICER_ADMIN,

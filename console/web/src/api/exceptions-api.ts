@@ -1,12 +1,15 @@
 import {
   exceptionPage,
   exceptionResponse,
+  uninstallCodeIssued,
   unlockCodeIssued,
   type ApproveExceptionRequest,
   type CreateExceptionRequest,
   type ExceptionState,
   type ExceptionView,
   type Page,
+  type UninstallCodeIssued,
+  type UninstallCodeRequest,
   type UnlockCodeIssued,
   type UnlockCodeRequest,
 } from '@dlp/shared';
@@ -32,6 +35,8 @@ export interface ExceptionsApi {
   revoke(id: string, reason?: string): Promise<ExceptionView>;
   /** The code is shown once: the console does not keep it. */
   issueUnlockCode(agentId: string, request: UnlockCodeRequest): Promise<UnlockCodeIssued>;
+  /** Admins: a code the agent package's removal script accepts once while the agent enforces (issue 14). */
+  issueUninstallCode(agentId: string, request: UninstallCodeRequest): Promise<UninstallCodeIssued>;
 }
 
 /** The exceptions API over the shared HTTP client (answers parsed with the @dlp/shared schemas). */
@@ -46,5 +51,6 @@ export function createExceptionsApi(http: HttpClient): ExceptionsApi {
     deny: (id, reason) => decide(id, 'deny', { reason }),
     revoke: (id, reason) => decide(id, 'revoke', reason === undefined || reason === '' ? {} : { reason }),
     issueUnlockCode: (agentId, request) => http.request('POST', `/api/v1/agents/${encodeURIComponent(agentId)}/unlock-codes`, unlockCodeIssued, { body: request }),
+    issueUninstallCode: (agentId, request) => http.request('POST', `/api/v1/agents/${encodeURIComponent(agentId)}/uninstall-codes`, uninstallCodeIssued, { body: request }),
   };
 }

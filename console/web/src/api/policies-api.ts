@@ -37,7 +37,8 @@ export interface PoliciesApi {
   deleteDraft(draftId: string): Promise<void>;
   /** 409 `stale_draft` when another version was published since the draft was made. */
   publishDraft(draftId: string): Promise<PublishResponse>;
-  impact(draftId: string, days: number): Promise<ImpactReport>;
+  /** Without `groupId`: the groups that use the draft's policy. */
+  impact(draftId: string, days: number, groupId?: string): Promise<ImpactReport>;
 }
 
 /** The policies API over the shared HTTP client (answers parsed with the @dlp/shared schemas). */
@@ -54,6 +55,6 @@ export function createPoliciesApi(http: HttpClient): PoliciesApi {
     updateDraft: (draftId, document) => http.request('PUT', draftPath(draftId), draftDetail, { body: { document } }),
     deleteDraft: (draftId) => http.requestNoContent('DELETE', draftPath(draftId)),
     publishDraft: (draftId) => http.request('POST', `${draftPath(draftId)}/publish`, publishResponse, { body: {} }),
-    impact: (draftId, days) => http.request('POST', `${draftPath(draftId)}/impact`, impactReport, { body: { days } }),
+    impact: (draftId, days, groupId) => http.request('POST', `${draftPath(draftId)}/impact`, impactReport, { body: groupId === undefined ? { days } : { days, groupId } }),
   };
 }

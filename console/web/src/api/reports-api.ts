@@ -1,4 +1,7 @@
 import {
+  contentTopReport,
+  type ContentTopQuery,
+  type ContentTopReport,
   entityHistoryReport,
   eventCountsReport,
   reportRun,
@@ -25,6 +28,8 @@ export interface ReportsApi {
   top(query: Partial<TopEntitiesQuery> & Pick<TopEntitiesQuery, 'dimension' | 'from' | 'to'>): Promise<TopEntitiesReport>;
   weekOverWeek(to?: string): Promise<WeekOverWeekReport>;
   entity(query: Partial<EntityHistoryQuery> & Pick<EntityHistoryQuery, 'dimension' | 'key' | 'from' | 'to'>): Promise<EntityHistoryReport>;
+  /** Hosts and users by customer-data (content) events in a range (GET /reports/content/top). */
+  contentTop(query: Partial<ContentTopQuery> & Pick<ContentTopQuery, 'from' | 'to'>): Promise<ContentTopReport>;
   /** Scheduled reports (admins change them; auditors read). */
   schedules(): Promise<ReportScheduleView[]>;
   createSchedule(input: ReportScheduleInput): Promise<ReportScheduleView>;
@@ -40,6 +45,7 @@ export function createReportsApi(http: HttpClient): ReportsApi {
     top: (query) => http.request('GET', '/api/v1/reports/events/top', topEntitiesReport, { query: { ...query } }),
     weekOverWeek: (to) => http.request('GET', '/api/v1/reports/events/week-over-week', weekOverWeekReport, { query: { to } }),
     entity: (query) => http.request('GET', '/api/v1/reports/events/entity', entityHistoryReport, { query: { ...query } }),
+    contentTop: (query) => http.request('GET', '/api/v1/reports/content/top', contentTopReport, { query: { ...query } }),
     schedules: async () => (await http.request('GET', '/api/v1/report-schedules', reportScheduleList)).items,
     createSchedule: (input) => http.request('POST', '/api/v1/report-schedules', reportScheduleView, { body: input }),
     updateSchedule: (id, input) => http.request('PUT', `/api/v1/report-schedules/${encodeURIComponent(id)}`, reportScheduleView, { body: input }),

@@ -1,5 +1,6 @@
 import { isApiRequestError, isUnreachable } from '../api';
 import type { I18n, MessageKey } from '../i18n';
+import { describeIssueList, readsEnglish } from './issue-sentence';
 
 /** Console error codes with a sentence of their own; others fall back to the status's sentence. */
 const KNOWN_CODES = [
@@ -19,6 +20,21 @@ const KNOWN_CODES = [
   'last_admin',
   'password_expired',
   'not_found',
+  'agent_offline',
+  'scan_running',
+  'saved_filters_full',
+  'not_pending',
+  'not_a_user',
+  'too_many_attempts',
+  'csrf_failed',
+  'unauthenticated',
+  'concurrent_change',
+  'internal_error',
+  'unsupported_media_type',
+  'payload_too_large',
+  'invalid_json',
+  'invalid_body',
+  'request_aborted',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 
@@ -31,22 +47,28 @@ export function describeError(error: unknown, t: I18n['t']): string {
   if (!isApiRequestError(error)) return t('error.server', { message: error instanceof Error ? error.message : String(error) });
   if (isUnreachable(error)) return t('error.network');
   if (error.kind === 'invalid_response') return t('error.invalidResponse');
+  if (error.code === 'invalid_policy') return t('error.code.invalid_policy', { issues: describeIssueList(error.issues, t) });
   if (isKnownCode(error.code)) {
     const key: MessageKey = `error.code.${error.code}`;
     return t(key);
   }
   switch (error.status) {
     case 400:
-      return error.issues.length > 0
-        ? t('error.invalidInput', { issues: error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ') })
-        : t('error.server', { message: error.message });
+      if (error.issues.length > 0) return t('error.invalidInput', { issues: describeIssueList(error.issues, t) });
+      break;
     case 401:
       return t('error.sessionExpired');
     case 403:
       return t('error.forbidden');
+    case 404:
+      return t('error.status.404');
+    case 409:
+      return t('error.status.409');
+    case 413:
+      return t('error.status.413');
     case 429:
       return t('error.rateLimited');
-    default:
-      return t('error.server', { message: error.message });
   }
+  // The console's own words for English readers; never English in another language.
+  return readsEnglish(t) ? t('error.server', { message: error.message }) : t('error.status.other', { code: error.code });
 }

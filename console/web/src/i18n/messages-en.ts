@@ -18,6 +18,11 @@ import { hostEn } from './catalogue/host-en';
 import { hostScanEn } from './catalogue/host-scan-en';
 import { searchEn } from './catalogue/search-en';
 import { agentTableEn } from './catalogue/agent-table-en';
+import { contentEn } from './catalogue/content-en';
+import { policyFormEn } from './catalogue/policy-form-en';
+import { impactEn } from './catalogue/impact-en';
+import { errorsEn } from './catalogue/errors-en';
+import { uninstallEn } from './catalogue/uninstall-en';
 
 /**
  * English UI texts. This object defines the set of message keys: every other language must provide
@@ -216,6 +221,11 @@ export const messagesEn = {
   ...hostScanEn,
   ...searchEn,
   ...agentTableEn,
+  ...contentEn,
+  ...policyFormEn,
+  ...impactEn,
+  ...errorsEn,
+  ...uninstallEn,
 } as const;
 
 /** A key of the UI message catalogue. */

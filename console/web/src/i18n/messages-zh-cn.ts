@@ -18,7 +18,12 @@ import { hostZhCn } from './catalogue/host-zh-cn';
 import { hostScanZhCn } from './catalogue/host-scan-zh-cn';
 import { searchZhCn } from './catalogue/search-zh-cn';
 import { agentTableZhCn } from './catalogue/agent-table-zh-cn';
+import { contentZhCn } from './catalogue/content-zh-cn';
 import type { MessageKey } from './messages-en';
+import { policyFormZhCn } from './catalogue/policy-form-zh-cn';
+import { impactZhCn } from './catalogue/impact-zh-cn';
+import { errorsZhCn } from './catalogue/errors-zh-cn';
+import { uninstallZhCn } from './catalogue/uninstall-zh-cn';
 
 /** Simplified Chinese UI texts; the type forces the same keys as the English catalogue. */
 export const messagesZhCn: Record<MessageKey, string> = {
@@ -212,4 +217,9 @@ export const messagesZhCn: Record<MessageKey, string> = {
   ...hostScanZhCn,
   ...searchZhCn,
   ...agentTableZhCn,
+  ...contentZhCn,
+  ...policyFormZhCn,
+  ...impactZhCn,
+  ...errorsZhCn,
+  ...uninstallZhCn,
 };

@@ -11,6 +11,8 @@ describe('search filters in the address', () => {
     expect(searchFiltersFromParams(params)).toEqual({ agentId: AGENT, type: 'usb', ruleId: 'no-usb', triageState: 'new', from: '2026-05-01T00:00:00.000Z' });
     expect(selectedEventOf(params)).toEqual({ agentId: AGENT, seq: 7 });
     expect(paramsOfSearch({}).agent).toBeUndefined();
+    // The group filter (no field on the form) travels in links such as the impact preview's.
+    expect(searchFiltersFromParams(new URLSearchParams(searchHref({ groupId: 'g-1', action: 'blocked' }).split('?')[1]))).toEqual({ groupId: 'g-1', action: 'blocked' });
   });
 
   it('takes a hand-typed day as the start of that local day, and ignores unknown keys and bad event refs', () => {

@@ -7,7 +7,7 @@ export const SEARCH_PATH = '/search';
 /**
  * Each search filter's name in the address (`#/search?agent=…&type=usb&from=…`) against its name in
  * the console's query. Short names for people who read or edit a link; the rest are the API's.
- * (The group filter has no field on the form yet, so it has no place in the address either.)
+ * The group filter has no field on the form yet: links (the impact preview's drill-down) carry it.
  */
 const URL_KEY_OF_FILTER = {
   from: 'from',
@@ -24,7 +24,8 @@ const URL_KEY_OF_FILTER = {
   sha256: 'sha256',
   q: 'q',
   triageState: 'triage',
-} as const satisfies Record<Exclude<keyof TriageFilters, 'groupId'>, string>;
+  groupId: 'group',
+} as const satisfies Record<keyof TriageFilters, string>;
 
 type FilterKey = keyof typeof URL_KEY_OF_FILTER;
 const FILTER_KEYS = Object.keys(URL_KEY_OF_FILTER) as FilterKey[];

@@ -34,6 +34,7 @@ export function scanEventOf(file: ScannedFile, ownerUid: number, criteria: ScanC
       kind: 'file',
       path: file.path.slice(0, LIMITS.maxPath),
       ...(file.sha256 ? { sha256: file.sha256 } : {}),
+      size: file.size,
       matches: file.matches,
       samples: file.samples,
       channel: 'scan',

@@ -22,7 +22,7 @@ export const NO_EXCEPTIONS: ActiveExceptions = { apps: [], usb: [] };
  * and after every change — and reports through the same event sink.
  */
 export interface AgentControl {
-  readonly name: 'apps' | 'usb' | 'content';
+  readonly name: 'apps' | 'usb' | 'content' | 'removable-content';
   /** Null: no policy yet (monitor mode, nothing enforced). Called before `start` at boot. */
   applyPolicy(policy: VerifiedPolicy | null): Promise<void>;
   /** Called before `start` at boot and after every change to the exception store. */

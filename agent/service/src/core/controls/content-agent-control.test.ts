@@ -59,7 +59,7 @@ describe('content control: policy and events', () => {
       ruleId: 'content:bulk-pii',
       policySerial: 7,
       uid: 1000,
-      subject: { kind: 'file', path: '/srv/outbound/客户名单.csv', sha256: 'a'.repeat(64), matches: { 'cn-resident-id': 20 }, samples: ['110105********1234'] },
+      subject: { kind: 'file', path: '/srv/outbound/客户名单.csv', sha256: 'a'.repeat(64), size: 4096, matches: { 'cn-resident-id': 20 }, samples: ['110105********1234'] },
     });
     expect(contentEventOf(finding({ outcome: 'quarantined', matches: { 'bank-card': 150 } }))).toMatchObject({ action: 'blocked', severity: 'high', ruleId: 'content:quarantined' });
     expect(contentEventOf(finding({ matches: { 'cn-resident-id': 5000 } }))).toMatchObject({ severity: 'critical' });

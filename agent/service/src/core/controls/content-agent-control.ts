@@ -36,6 +36,18 @@ function ruleIdOf(finding: ContentFinding): string {
  * data is `blocked` once quarantined, `would-block` otherwise (report action, monitor mode, or the
  * move failed: then high severity at least); an unreadable file is `allowed` (it stays where it is).
  */
+/** The file subject of a content event: where, what, how much, redacted samples only (both channels). */
+export function contentFileSubject(finding: Pick<ContentFinding, 'path' | 'sha256' | 'size' | 'matches' | 'samples'>) {
+  return {
+    kind: 'file' as const,
+    path: finding.path.slice(0, LIMITS.maxPath),
+    ...(finding.sha256 ? { sha256: finding.sha256 } : {}),
+    size: finding.size,
+    matches: finding.matches,
+    samples: finding.samples,
+  };
+}
+
 export function contentEventOf(finding: ContentFinding): EventInput {
   const bulk = finding.verdict === 'bulk';
   const severity = !bulk ? (finding.unreadable === 'encrypted' ? 'medium' : 'low') : finding.outcome === 'quarantine-failed' && bulkSeverity(finding.matches) === 'medium' ? 'high' : bulkSeverity(finding.matches);
@@ -47,13 +59,7 @@ export function contentEventOf(finding: ContentFinding): EventInput {
     ruleId: ruleIdOf(finding),
     policySerial: finding.policySerial,
     uid: finding.ownerUid,
-    subject: {
-      kind: 'file',
-      path: finding.path.slice(0, LIMITS.maxPath),
-      ...(finding.sha256 ? { sha256: finding.sha256 } : {}),
-      matches: finding.matches,
-      samples: finding.samples,
-    },
+    subject: contentFileSubject(finding),
   };
 }
 

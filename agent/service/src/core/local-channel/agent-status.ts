@@ -32,8 +32,8 @@ function controlsInForce(document: PolicyDocument | null, caps: CapabilityReport
     { control: 'apps', state: controlState(document.apps.enabled && document.apps.rules.length + (document.apps.defaultAction === 'block' ? 1 : 0) > 0, monitor, appsWorking) },
     { control: 'usb', state: controlState(usbRestricts, monitor, caps.usb.method !== 'none') },
     { control: 'screen', state: controlState(document.screen.blockCaptureTools, monitor, caps.screen.captureToolBlocking) },
-    // In force where the policy watches folders (issue 16); on-demand scans (`dlp-agent scan`) work whatever this says.
-    { control: 'content', state: controlState(document.content.enabled, monitor, document.content.watchedPaths.length > 0) },
+    // In force where the policy watches folders or removable media (issue 16); on-demand scans (`dlp-agent scan`) work whatever this says.
+    { control: 'content', state: controlState(document.content.enabled, monitor, document.content.watchedPaths.length > 0 || document.content.removableMedia?.enabled === true) },
   ];
 }
 

@@ -5,9 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, chown, lstat, mkdir, open, rename, unlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, open, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 
 /** Which file was scanned: the move refuses a path that names another file by then. */
 export interface FileIdentity {
@@ -33,6 +32,20 @@ export type QuarantineOutcome = { ok: true; name: string } | { ok: false; error:
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 const sameFile = (a: FileIdentity, b: FileIdentity): boolean => a.dev === b.dev && a.ino === b.ino;
+
+/**
+ * Copies every byte, 1 MiB at a time. (A stream pipeline into a write stream with autoClose off
+ * never settles: it waits for a 'close' that only closing the handle gives, so the move hung.)
+ */
+async function copyContent(source: FileHandle, target: FileHandle): Promise<void> {
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  for (let position = 0; ; ) {
+    const { bytesRead } = await source.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) return;
+    for (let written = 0; written < bytesRead; ) written += (await target.write(buffer, written, bytesRead - written, position + written)).bytesWritten;
+    position += bytesRead;
+  }
+}
 
 /** `20260305T120000Z-1a2b3c4d-客户名单.csv`: sortable by time, unique, still recognisable. */
 function quarantineName(originalPath: string, now: Date): string {
@@ -95,7 +108,7 @@ export class FileQuarantine {
       if (!sameFile(await source.stat(), scanned)) throw new Error('the file was replaced after it was scanned');
       const copy = await open(target, 'wx', 0o600);
       try {
-        await pipeline(source.createReadStream({ autoClose: false }), copy.createWriteStream({ autoClose: false }));
+        await copyContent(source, copy);
         await copy.sync();
       } catch (err) {
         await unlink(target).catch(() => undefined); // no half copy left behind (disk full)

@@ -6,6 +6,7 @@ import type { UsbEventSink } from './usb-events';
 import type { UsbPlatform, WatchHandle } from './usb-platform';
 import type { UsbGrant, UsbPolicy } from './usb-types';
 import type { LockdownLimits } from './write-lockdown';
+import { ControlTimers } from '../control-timers';
 
 export interface UsbControlOptions {
   platform: UsbPlatform;
@@ -48,7 +49,7 @@ export class UsbControl {
   private watches: WatchHandle[] = [];
   private devicesLive = false;
   private mountsLive = false;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new ControlTimers(() => this.running);
   private pending = { devices: false, mounts: false };
   private draining: Promise<void> | null = null;
 
@@ -83,7 +84,6 @@ export class UsbControl {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await Promise.all(this.watches.map((w) => w.stop().catch(() => undefined)));
     this.watches = [];
@@ -127,7 +127,7 @@ export class UsbControl {
 
   private onHotplug(): void {
     void this.request('devices');
-    for (const delay of this.options.settleDelaysMs ?? [500, 2000]) this.after(delay, () => void this.request('devices'));
+    for (const delay of this.options.settleDelaysMs ?? [500, 2000]) this.timers.after(delay, () => void this.request('devices'));
   }
 
   /** Asks for a pass; passes run one at a time and requests made meanwhile are merged. */
@@ -188,32 +188,14 @@ export class UsbControl {
   private scheduleRescans(): void {
     const deviceMs = this.options.deviceRescanMs ?? { live: 30_000, polling: 3_000 };
     const mountMs = this.options.mountRescanMs ?? { live: 15_000, polling: 1_000 };
-    this.every(this.devicesLive ? deviceMs.live : deviceMs.polling, () => this.request('devices'));
-    this.every(this.mountsLive ? mountMs.live : mountMs.polling, () => this.request('mounts'));
+    this.timers.every(this.devicesLive ? deviceMs.live : deviceMs.polling, () => this.request('devices'));
+    this.timers.every(this.mountsLive ? mountMs.live : mountMs.polling, () => this.request('mounts'));
   }
 
   /** Re-judge when the next grant runs out, even if nobody tells us. */
   private scheduleGrantExpiry(): void {
     const now = this.now();
     const next = Math.min(...this.grants.map((g) => g.expiresAt.getTime()).filter((t) => t > now));
-    if (Number.isFinite(next)) this.after(Math.min(next - now + 10, 2 ** 31 - 1), () => void this.request('devices'));
-  }
-
-  private every(intervalMs: number, fn: () => Promise<void>): void {
-    const tick = () => {
-      if (!this.running) return;
-      void fn().finally(() => this.after(intervalMs, tick));
-    };
-    this.after(intervalMs, tick);
-  }
-
-  private after(delayMs: number, fn: () => void): void {
-    if (!this.running) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, delayMs);
-    timer.unref();
-    this.timers.add(timer);
+    if (Number.isFinite(next)) this.timers.after(Math.min(next - now + 10, 2 ** 31 - 1), () => void this.request('devices'));
   }
 }

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync, readFileSync, readlinkSync, type BigIntStats } from 'node:fs';
+import { accessSync, constants, createReadStream, readdirSync, readFileSync, readlinkSync, type BigIntStats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import type { FileIdentity, HostInfo, HostRoots, KillResult, Platform, ProcessSnapshot, ProcessTable } from '../types';
+import { FanotifyClosedFileSource } from './close-write-source';
 import { fanotifyPreExec } from './fanotify/fanotify-pre-exec';
+import { locateExecGuardHelper } from './fanotify/helper-location';
 import { HostHardening } from './hardening';
 import { HelperPeerCredentials } from './peer-credentials';
 import { cleanExeLink, parsePasswd, parseProcStat, parseStatusUid } from './proc-parsers';
@@ -45,6 +47,15 @@ function readExeLinkOrNull(file: string): string | null {
   } catch {
     // ENOENT for kernel threads, zombies and processes that just exited.
     return null;
+  }
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -215,6 +226,8 @@ export function createLinuxPlatform(options: LinuxPlatformOptions): Platform {
     // Pre-exec blocking judges the real host's execs; an agent pointed at a fake proc tree is under
     // test and must not mark the mounts of the machine it happens to run on.
     ...(realHost ? { preExec: fanotifyPreExec({ agentPid: process.pid, processes }) } : {}),
+    // The exec helper's close-write mode, as root where it is built or installed; else inotify.
+    ...(realHost && process.getuid?.() === 0 && isExecutable(locateExecGuardHelper()) ? { closedFiles: new FanotifyClosedFileSource(locateExecGuardHelper()) } : {}),
     hardening: (stateFile) => new HostHardening({ procRoot: options.roots.proc, sysRoot: options.roots.sys, stateFile }),
     usb: new LinuxUsbPlatform({
       sysRoot: options.roots.sys,

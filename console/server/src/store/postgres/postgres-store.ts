@@ -20,6 +20,7 @@ import { PG_MIGRATIONS } from '../schema/console-schema';
 import { connectionUnusable, InFlightQueries } from './pg-in-flight';
 import { pgStatements, pgTransactionStatements, type PgStatements } from './pg-statements';
 import { pgTriageRepository } from './pg-triage-queries';
+import { pgContentReportRepository } from './pg-content-report';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database (libpq URL; `?sslmode=…` is honoured by node-postgres). */
@@ -99,6 +100,7 @@ function repositories(sql: PgStatements, nodeId: string): StoreRepositories {
     triage: pgTriageRepository(sql),
     reportSchedules: sqlReportScheduleRepository(sql),
     savedFilters: sqlSavedFilterRepository(sql),
+    contentReport: pgContentReportRepository(sql),
   };
 }
 

@@ -13,6 +13,7 @@ import { sqlEventRepository } from '../sql/event-queries';
 import { sqlEventSearchRepository } from '../sql/event-search-queries';
 import { sqlGroupRepository } from '../sql/group-queries';
 import { sqliteTriageRepository } from './sqlite-triage-queries';
+import { sqliteContentReportRepository } from './sqlite-content-report';
 import { SQLITE_MIGRATIONS } from '../schema/console-schema';
 import { sqlReportScheduleRepository } from '../sql/report-schedule-queries';
 import { sqlSavedFilterRepository } from '../sql/saved-filter-queries';
@@ -62,6 +63,7 @@ function repositories(sql: SqlStatements): StoreRepositories {
     triage: sqliteTriageRepository(sql),
     reportSchedules: sqlReportScheduleRepository(sql),
     savedFilters: sqlSavedFilterRepository(sql),
+    contentReport: sqliteContentReportRepository(sql),
   };
 }
 

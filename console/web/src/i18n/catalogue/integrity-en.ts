@@ -1,7 +1,7 @@
 /** Endpoint integrity in the agents view: residual limits, hardening switches, key pinning (English). */
 export const integrityEn = {
   'cap.residuals': 'Residual limits (information)',
-  'cap.residual.stdin-scripts': 'scripts piped on stdin by a program that is no interpreter are not judged',
+  'cap.residual.stdin-scripts': 'scripts piped on stdin by a program that is no interpreter, or passed as command-line text (bash -c "$(cat x.sh)"), are not judged',
   'cap.residual.anonymous-exec-memory': 'code run from memfd or anonymous memory',
   'cap.residual.userns-new-filesystem-race': 'a filesystem made in a user namespace may run before it is watched',
   'cap.residual.direct-loader': 'the dynamic loader run directly on a file',

@@ -3,7 +3,7 @@ import type { integrityEn } from './integrity-en';
 /** 终端视图中的完整性信息：残余限制、加固开关、密钥固定（简体中文）。 */
 export const integrityZhCn: Record<keyof typeof integrityEn, string> = {
   'cap.residuals': '残余限制（提示信息）',
-  'cap.residual.stdin-scripts': '由非解释器程序通过标准输入传入的脚本无法判定',
+  'cap.residual.stdin-scripts': '由非解释器程序通过标准输入传入、或以命令行文本传入（bash -c "$(cat x.sh)"）的脚本无法判定',
   'cap.residual.anonymous-exec-memory': '从 memfd 或匿名内存运行的代码',
   'cap.residual.userns-new-filesystem-race': '在用户命名空间中新建的文件系统可能在被监视前运行',
   'cap.residual.direct-loader': '直接用动态加载器运行文件',

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { isApiRequestError } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
 import { useNow } from '../../hooks/use-now';
@@ -14,6 +15,7 @@ import { HostScanPanel } from './host-scan-panel';
 import { HostTimeline } from './host-timeline';
 import { buildTimeline } from './host-timeline-model';
 import { OS_NAMES } from './os-names';
+import { UninstallCodeDialog } from './uninstall-code-dialog';
 import { useHostData } from './use-host-data';
 
 /**
@@ -23,7 +25,9 @@ import { useHostData } from './use-host-data';
  */
 export function HostPage({ agentId }: { agentId: string }) {
   const { t } = useI18n();
-  const data = useHostData(agentId, useCurrentUser()?.role);
+  const role = useCurrentUser()?.role;
+  const data = useHostData(agentId, role);
+  const [uninstallOpen, setUninstallOpen] = useState(false);
   const now = useNow(15_000);
   const agent = data.agent.data;
   const breadcrumb = (
@@ -61,7 +65,13 @@ export function HostPage({ agentId }: { agentId: string }) {
             {[`${OS_NAMES[agent.info.os]} ${agent.info.osVersion}`, agent.info.user, agent.group?.name].filter((part) => part).join(' · ')}
           </p>
         </div>
+        {role === 'admin' && !agent.revoked && (
+          <button type="button" className="button" onClick={() => setUninstallOpen(true)}>
+            {t('uninstall.open')}
+          </button>
+        )}
       </div>
+      {uninstallOpen && <UninstallCodeDialog agentId={agent.id} hostname={agent.info.hostname} onClose={() => setUninstallOpen(false)} />}
       {section(data.agent)}
       <div className="host-grid">
         <HostIdentity agent={agent} now={now} />

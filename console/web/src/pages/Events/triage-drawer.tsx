@@ -7,6 +7,7 @@ import { useLoader } from '../../hooks/use-loader';
 import { formatDateTime, useI18n } from '../../i18n';
 import { useCurrentUser } from '../../session/session-context';
 import { EventSubjectSummary } from '../../components/event-subject';
+import { ContentEventDetail } from '../../components/content-event-detail';
 import { ActionBadge, SeverityLabel } from '../../components/badges';
 import { TriageChip } from './triage-chip';
 import { groupText, policyText } from './event-why';
@@ -85,6 +86,7 @@ export function TriageDrawer({ event, context, onClose, onChanged }: { event: St
           <EventSubjectSummary subject={event.subject} />
         </dd>
       </dl>
+      <ContentEventDetail event={event} />
       <h3>{t('search.drawer.why')}</h3>
       <dl className="drawer-facts" data-testid="drawer-why">
         <dt>{t('events.col.rule')}</dt>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { UnlockCodeIssued } from '@dlp/shared';
 import { formatDateTime, useI18n } from '../../i18n';
-import { codeGroups } from './unlock-code';
+import { codeGroups } from '../../components/code-groups';
 
 /** The code, once, big and in groups of four so it can be read out over the phone; with a copy button. */
 export function UnlockCodeDisplay({ issued, hostname }: { issued: UnlockCodeIssued; hostname: string }) {

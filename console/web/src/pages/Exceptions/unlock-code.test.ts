@@ -1,4 +1,5 @@
-import { codeGroups, normalizeUsbId } from './unlock-code';
+import { codeGroups } from '../../components/code-groups';
+import { normalizeUsbId } from './unlock-code';
 
 describe('codeGroups', () => {
   it('groups a code in fours whether or not it came with dashes', () => {

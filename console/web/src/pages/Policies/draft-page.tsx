@@ -7,58 +7,63 @@ import { useLoader } from '../../hooks/use-loader';
 import { formatDateTime, useI18n } from '../../i18n';
 import { hrefFor, navigate } from '../../router/hash-router';
 import { useCurrentUser } from '../../session/session-context';
-import { issuesByPath, parseDraftText } from './draft-json';
 import { ImpactPreview } from './impact-preview';
 import { policyPaths } from './policy-paths';
+import { PolicyEditor } from './policy-form/policy-editor';
+import { DeleteDraftDialog, PublishDialog } from './policy-form/publish-dialog';
+import { useDraftDocument } from './policy-form/use-draft-document';
 
 /**
- * Edits a draft as JSON. Saving sends it to the console, which validates it with the same schema
- * agents use and answers with document-relative field paths; publishing signs a new version.
+ * Edits a draft as a form or as JSON. Saving sends it to the console, which validates it with the
+ * same schema agents use and answers with document-relative field paths; publishing (after a
+ * confirmation that shows the changes and the groups and hosts reached) signs a new version.
  */
 export function DraftPage({ policyId, draftId }: { policyId: string; draftId: string }) {
   const { t, language } = useI18n();
   const api = useApi();
   const isAdmin = roleMay('administration', useCurrentUser()?.role);
   const draft = useLoader(() => api.policies.getDraft(draftId), draftId);
-  const [text, setText] = useState('');
-  const [dirty, setDirty] = useState(false);
-  const [jsonProblem, setJsonProblem] = useState<string | null>(null);
+  const editor = useDraftDocument();
   const [saved, setSaved] = useState(false);
+  const [asking, setAsking] = useState<'publish' | 'delete' | null>(null);
   const save = useAction();
   const publish = useAction();
   const remove = useAction();
+  const { load } = editor;
 
   useEffect(() => {
-    if (draft.data && !dirty) setText(JSON.stringify(draft.data.document, null, 2));
-  }, [draft.data, dirty]);
+    if (draft.data) load(draft.data.document);
+  }, [draft.data, load]);
 
   const saveDraft = async (): Promise<boolean> => {
     setSaved(false);
-    const parsed = parseDraftText(text);
-    if (!parsed.ok) {
-      setJsonProblem(parsed.message);
+    const current = editor.current();
+    if (!current.ok) {
+      // The JSON tab's text is not JSON: trying to leave the tab shows where the parser stopped.
+      editor.switchTab('form');
       return false;
     }
-    setJsonProblem(null);
     const ok = await save.run(async () => {
-      await api.policies.updateDraft(draftId, parsed.value);
-      setDirty(false);
+      await api.policies.updateDraft(draftId, current.document);
       await draft.reload();
     });
     setSaved(ok);
     return ok;
   };
 
+  const askPublish = async () => {
+    if (editor.dirty && !(await saveDraft())) return;
+    publish.clearError();
+    setAsking('publish');
+  };
   const publishDraft = async () => {
-    if (dirty && !(await saveDraft())) return;
     if (await publish.run(() => api.policies.publishDraft(draftId))) navigate(policyPaths.policy(policyId));
   };
-
   const deleteDraft = async () => {
     if (await remove.run(() => api.policies.deleteDraft(draftId))) navigate(policyPaths.policy(policyId));
   };
 
-  const issues = isApiRequestError(save.error) ? issuesByPath(save.error.issues) : [];
+  const issues = isApiRequestError(save.error) ? save.error.issues : [];
   const summary = draft.data?.draft;
   return (
     <main className="page">
@@ -68,91 +73,48 @@ export function DraftPage({ policyId, draftId }: { policyId: string; draftId: st
       <div className="page-heading">
         <div>
           <h1>{t('draft.title', { name: summary?.name ?? '' })}</h1>
-          {summary && (
-            <p className="muted">{t('draft.subtitle', { base: summary.baseVersion, author: summary.createdBy, time: formatDateTime(summary.updatedAt, language) })}</p>
-          )}
+          {summary && <p className="muted">{t('draft.subtitle', { base: summary.baseVersion, author: summary.createdBy, time: formatDateTime(summary.updatedAt, language) })}</p>}
         </div>
         {isAdmin && summary && (
           <div className="form-actions">
-            <button type="button" className="button button-danger" onClick={() => void deleteDraft()} disabled={remove.running}>
+            <button type="button" className="button button-danger" onClick={() => setAsking('delete')} disabled={remove.running}>
               {t('draft.delete')}
             </button>
-            <button type="button" className="button button-primary" onClick={() => void publishDraft()} disabled={publish.running || save.running}>
+            <button type="button" className="button button-primary" onClick={() => void askPublish()} disabled={publish.running || save.running}>
               {t('draft.publish')}
             </button>
           </div>
         )}
       </div>
       {draft.error !== null && <ErrorBanner error={draft.error} onRetry={() => void draft.reload()} />}
-      {publish.error !== null && <ErrorBanner error={publish.error} />}
-      {remove.error !== null && <ErrorBanner error={remove.error} />}
       {summary && (
         <div className="draft-layout">
           <section className="card draft-editor">
-            <h2>{t('draft.document')}</h2>
-            <details className="rules-help">
-              <summary>{t('draft.rulesHelp.title')}</summary>
-              <ul>
-                <li>{t('draft.rulesHelp.sha256')}</li>
-                <li>{t('draft.rulesHelp.name')}</li>
-                <li>{t('draft.rulesHelp.path')}</li>
-                <li>{t('draft.rulesHelp.hardening')}</li>
-              </ul>
-            </details>
-            <label className="visually-hidden" htmlFor="draft-json">
-              {t('draft.jsonLabel')}
-            </label>
-            <textarea
-              id="draft-json"
-              className="json-editor"
-              spellCheck={false}
-              value={text}
-              readOnly={!isAdmin}
-              aria-invalid={jsonProblem !== null || issues.length > 0}
-              aria-describedby="draft-problems"
-              onChange={(event) => {
-                setText(event.target.value);
-                setDirty(true);
-                setSaved(false);
-              }}
-            />
-            <div id="draft-problems">
-              {jsonProblem && (
-                <div className="banner banner-error" role="alert">
-                  {t('draft.notJson', { message: jsonProblem })}
-                </div>
-              )}
-              {issues.length > 0 ? (
-                <div className="banner banner-error issue-banner" role="alert">
-                  <p>{t('draft.invalid')}</p>
-                  <ul className="issue-list">
-                    {issues.map((issue) => (
-                      <li key={issue.path}>
-                        <code className="issue-path">{issue.path}</code> <span>{issue.messages.join('; ')}</span>
-                      </li>
-                    ))}
-                  </ul>
-                </div>
-              ) : (
-                save.error !== null && <ErrorBanner error={save.error} />
-              )}
-              {saved && !dirty && (
-                <div className="banner banner-success" role="status">
-                  {t('draft.saved')}
-                </div>
-              )}
-            </div>
+            <h2>{t('pf.document')}</h2>
+            <PolicyEditor draft={editor} issues={issues} readOnly={!isAdmin} />
+            {issues.length === 0 && save.error !== null && <ErrorBanner error={save.error} />}
+            {saved && !editor.dirty && (
+              <div className="banner banner-success" role="status">
+                {t('draft.saved')}
+              </div>
+            )}
             {isAdmin && (
               <div className="form-actions form-actions-start">
-                <button type="button" className="button button-primary" onClick={() => void saveDraft()} disabled={save.running || !dirty}>
+                <button type="button" className="button button-primary" onClick={() => void saveDraft()} disabled={save.running || !editor.dirty}>
                   {save.running ? t('common.working') : t('draft.save')}
                 </button>
-                {dirty && <span className="muted small">{t('draft.unsaved')}</span>}
+                {editor.dirty && <span className="muted small">{t('draft.unsaved')}</span>}
               </div>
             )}
           </section>
-          {isAdmin && <ImpactPreview draftId={draftId} stale={dirty} />}
+          {isAdmin && <ImpactPreview draftId={draftId} stale={editor.dirty} />}
         </div>
+      )}
+      {asking === 'publish' && draft.data && (
+        <PublishDialog policyId={policyId} document={draft.data.document} running={publish.running} error={publish.error} onConfirm={() => void publishDraft()} onCancel={() => setAsking(null)} />
+      )}
+      {asking === 'delete' && (
+        <DeleteDraftDialog policyId={policyId} running={remove.running} error={remove.error} onConfirm={() => void deleteDraft()} onCancel={() => setAsking(null)} />
       )}
     </main>
   );

@@ -1,103 +1,97 @@
 import { useState } from 'react';
-import type { ImpactGroup, ImpactReport } from '@dlp/shared';
+import type { ImpactReport } from '@dlp/shared';
 import { useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
 import { useAction } from '../../hooks/use-action';
-import { formatCount, formatDateTime, useI18n, type MessageKey } from '../../i18n';
-import { ImpactChart, useRuleLabel } from './impact-chart';
+import { useLoader } from '../../hooks/use-loader';
+import { formatDateTime, useI18n } from '../../i18n';
+import { ImpactBucketCard } from './impact-buckets-view';
+import { ImpactChart } from './impact-chart';
+import { BUCKET_NAMES } from './impact-links';
+import '../../styles/impact-preview.css';
 
 const DAY_CHOICES = [1, 7, 30, 90];
 
-/** What the draft would have done to the last days of real events, per deciding rule, with examples. */
-export function ImpactPreview({ draftId, stale }: { draftId: string; stale: boolean }) {
-  const { t, language } = useI18n();
+/** The group chooser's value for "the groups that use this policy". */
+const POLICY_GROUPS = '';
+
+/**
+ * What the saved draft would have done to the last days of real events of the groups that use its
+ * policy (or of one chosen group): hosts, users and events already blocked today, newly blocked and
+ * no longer blocked, each count a link to the search of those events (issue 17 item 5).
+ * Changing a select only prepares the preview: nothing runs until the button is pressed.
+ */
+export function ImpactPreview({ draftId, stale, policyId }: { draftId: string; stale: boolean; policyId?: string }) {
+  const { t } = useI18n();
   const api = useApi();
   const [days, setDays] = useState(7);
+  const [groupId, setGroupId] = useState(POLICY_GROUPS);
   const [report, setReport] = useState<ImpactReport | null>(null);
+  const groups = useLoader(() => api.groups.list(), 'impact-groups');
   const preview = useAction();
+  const ownPolicy = policyId ?? report?.policyId;
 
-  const run = () => preview.run(async () => setReport(await api.policies.impact(draftId, days)));
+  const run = () => preview.run(async () => setReport(await api.policies.impact(draftId, days, groupId === POLICY_GROUPS ? undefined : groupId)));
 
   return (
     <section className="card impact-preview" aria-labelledby="impact-title">
-      <h2 id="impact-title">{t('impact.title')}</h2>
-      <p className="muted small">{t('impact.intro')}</p>
-      <div className="toolbar toolbar-tight">
+      <h2 id="impact-title">{t('impactPreview.title')}</h2>
+      <p className="muted small">{t('impactPreview.intro')}</p>
+      <div className="toolbar toolbar-tight impact-toolbar">
         <label className="inline-field">
-          <span>{t('impact.days')}</span>
+          <span>{t('impactPreview.days')}</span>
           <select value={days} onChange={(event) => setDays(Number(event.target.value))}>
             {DAY_CHOICES.map((choice) => (
               <option key={choice} value={choice}>
-                {t('impact.lastDays', { count: choice })}
+                {t('impactPreview.lastDays', { count: choice })}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-field">
+          <span>{t('impactPreview.group')}</span>
+          <select value={groupId} onChange={(event) => setGroupId(event.target.value)} data-testid="impact-group">
+            <option value={POLICY_GROUPS}>{t('impactPreview.groupsUsingPolicy')}</option>
+            {(groups.data ?? []).map((group) => (
+              <option key={group.id} value={group.id}>
+                {t(group.policyId !== null && group.policyId === ownPolicy ? 'impactPreview.groupOptionUsing' : 'impactPreview.groupOption', { name: group.name })}
               </option>
             ))}
           </select>
         </label>
         <button type="button" className="button button-primary" onClick={() => void run()} disabled={preview.running}>
-          {preview.running ? t('common.working') : t('impact.run')}
+          {preview.running ? t('impactPreview.running') : t('impactPreview.run')}
         </button>
       </div>
-      {stale && <p className="muted small">{t('impact.staleHint')}</p>}
+      {stale && <p className="muted small">{t('impactPreview.staleHint')}</p>}
+      {groups.error !== null && <ErrorBanner error={groups.error} onRetry={() => void groups.reload()} />}
       {preview.error !== null && <ErrorBanner error={preview.error} />}
-      {report && (
-        <div className="impact-report" aria-live="polite">
-          <p>
-            {t('impact.summary', {
-              apps: formatCount(report.appEvents, language),
-              devices: formatCount(report.usbDevices, language),
-              from: formatDateTime(report.from, language),
-              to: formatDateTime(report.to, language),
-            })}{' '}
-            {t(report.mode === 'enforce' ? 'impact.modeEnforce' : 'impact.modeMonitor')}
-          </p>
-          {report.truncated && <p className="banner banner-warning">{t('impact.truncated')}</p>}
-          <ImpactSection titleKey="impact.apps.wouldBlock" groups={report.apps.wouldBlock} tone="block" />
-          <ImpactSection titleKey="impact.apps.noLongerBlocked" groups={report.apps.noLongerBlocked} tone="allow" />
-          <ImpactSection titleKey="impact.usb.wouldRestrict" groups={report.usb.wouldRestrict} tone="restrict" />
-          <ImpactSection titleKey="impact.usb.noLongerRestricted" groups={report.usb.noLongerRestricted} tone="allow" />
-          {report.apps.wouldBlock.length + report.apps.noLongerBlocked.length + report.usb.wouldRestrict.length + report.usb.noLongerRestricted.length === 0 && (
-            <p className="empty-inline">{t('impact.nothing')}</p>
-          )}
-        </div>
-      )}
+      {report && <ImpactReportView report={report} />}
     </section>
   );
 }
 
-function ImpactSection({ titleKey, groups, tone }: { titleKey: MessageKey; groups: readonly ImpactGroup[]; tone: 'block' | 'allow' | 'restrict' }) {
-  const { t } = useI18n();
-  if (groups.length === 0) return null;
-  return (
-    <div className="impact-section">
-      <ImpactChart title={t(titleKey)} groups={groups} tone={tone} />
-      <ImpactExamples groups={groups} />
-    </div>
-  );
-}
-
-/** Up to five real events per rule, so a reviewer sees which programs or devices are meant. */
-function ImpactExamples({ groups }: { groups: readonly ImpactGroup[] }) {
+/** The scope, the three buckets and the chart of one answer. */
+function ImpactReportView({ report: shown }: { report: ImpactReport }) {
   const { t, language } = useI18n();
-  const label = useRuleLabel();
+  const names = shown.scope.groups.map((group) => group.name).join(', ');
+  const changes = BUCKET_NAMES.some((name) => name !== 'alreadyBlocked' && shown.buckets[name].events > 0);
   return (
-    <details className="impact-examples">
-      <summary>{t('impact.examples')}</summary>
-      {groups.map((group) => (
-        <div key={`${group.ruleId ?? 'default'}-${group.action}`} className="impact-example-group">
-          <h4>
-            <span className="mono">{label(group.ruleId)}</span> · {t(`policy.action.${group.action}`)} ·{' '}
-            {t('impact.groupCounts', { count: group.events, hosts: group.hosts, users: group.users })}
-          </h4>
-          <ul className="plain-list small">
-            {group.examples.map((example) => (
-              <li key={example.eventId}>
-                <span className="mono">{example.subject}</span> — {example.host}
-                {example.user ? ` (${example.user})` : ''}, {formatDateTime(example.occurredAt, language)}, {t('impact.reported', { action: example.reportedAction })}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ))}
-    </details>
+    <div className="impact-report" aria-live="polite" data-testid="impact-report">
+      <p>
+        {shown.scope.groups.length === 0
+          ? t('impactPreview.scopeNone')
+          : t('impactPreview.scope', { groups: names, from: formatDateTime(shown.from, language), to: formatDateTime(shown.to, language) })}{' '}
+        {t(shown.mode === 'enforce' ? 'impactPreview.modeEnforce' : 'impactPreview.modeMonitor')}
+      </p>
+      {shown.truncated && <p className="banner banner-warning">{t('impactPreview.truncated')}</p>}
+      <div className="impact-buckets">
+        {BUCKET_NAMES.map((name) => (
+          <ImpactBucketCard key={name} name={name} bucket={shown.buckets[name]} report={shown} />
+        ))}
+      </div>
+      {!changes && <p className="empty-inline">{t('impactPreview.nothing')}</p>}
+      <ImpactChart report={shown} />
+    </div>
   );
 }

@@ -1,4 +1,4 @@
-import type { PolicyChange } from '@dlp/shared';
+import type { PolicyChange, PolicyDiff } from '@dlp/shared';
 import { useApi } from '../../api';
 import { Badge, type BadgeTone } from '../../components/badges';
 import { ErrorBanner } from '../../components/error-banner';
@@ -15,11 +15,23 @@ export function PolicyDiffView({ policyId, from, to }: { policyId: string; from:
   if (diff.loading) return <p className="muted">{t('app.loading')}</p>;
   if (diff.error !== null) return <ErrorBanner error={diff.error} onRetry={() => void diff.reload()} />;
   if (!diff.data) return null;
-  const { summary, changes } = diff.data;
-  const count = (rules: typeof summary.appRules) => t('policies.diff.counts', rules);
   return (
     <div className="policy-diff" aria-live="polite">
       <h3>{t('policies.diff.title', { from, to })}</h3>
+      <PolicyChangeList summary={diff.data.summary} changes={diff.data.changes} />
+    </div>
+  );
+}
+
+/**
+ * Rule counts and the list of changes (also what the draft editor shows before publishing,
+ * computed with the same shared diff).
+ */
+export function PolicyChangeList({ summary, changes }: Pick<PolicyDiff, 'summary' | 'changes'>) {
+  const { t } = useI18n();
+  const count = (rules: typeof summary.appRules) => t('policies.diff.counts', rules);
+  return (
+    <>
       <p className="muted small">
         {t('policy.section.apps')}: {count(summary.appRules)} · {t('policy.section.usb')}: {count(summary.usbRules)} · {t('policies.diff.settings', { count: summary.settings })}
       </p>
@@ -39,7 +51,7 @@ export function PolicyDiffView({ policyId, from, to }: { policyId: string; from:
           ))}
         </ul>
       )}
-    </div>
+    </>
   );
 }
 

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { PolicyDocument, UsbRule } from '@dlp/shared';
 import { Badge } from '../../components/badges';
 import { useI18n } from '../../i18n';
+import { ContentRulesHelp } from './content-rules-help';
 
 /** A policy document as people read it: each section's settings and its rules in order. */
 export function PolicyDocumentSummary({ document }: { document: PolicyDocument }) {
@@ -56,7 +57,9 @@ export function PolicyDocumentSummary({ document }: { document: PolicyDocument }
           {t('policy.enabled')}: {yesNo(content.enabled)} · {t('policy.detectors')}:{' '}
           {content.detectors.map((detector) => t(`detector.${detector}`)).join(', ') || t('common.none')} · {t('policy.watchedPaths')}:{' '}
           <span className="mono">{content.watchedPaths.join(' ') || t('common.none')}</span> · {t(`policy.contentAction.${content.action}`)}
+          {content.minDistinct !== undefined && <> · {t('content.detail.threshold', { minDistinct: content.minDistinct })}</>}
         </p>
+        <ContentRulesHelp />
       </section>
     </div>
   );

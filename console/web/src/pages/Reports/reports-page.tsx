@@ -5,6 +5,7 @@ import { ErrorBanner } from '../../components/error-banner';
 import { useLoader } from '../../hooks/use-loader';
 import { formatCount, useI18n } from '../../i18n';
 import { useCurrentUser } from '../../session/session-context';
+import { ContentTopReport } from './content-top-report';
 import { EntityHistory, type EntityDimension } from './entity-history';
 import { browserOffset, dailyBars, lastDays } from './report-range';
 import { ReportSchedules } from './report-schedules';
@@ -98,6 +99,7 @@ export function ReportsPage() {
           </section>
         </div>
       )}
+      <ContentTopReport range={range} />
       {entity && <EntityHistory key={`${entity.dimension}/${entity.key}`} dimension={entity.dimension} entityKey={entity.key} range={range} dayLabel={dayLabel} onClose={() => setEntity(null)} />}
       {roleMay('administration', user?.role) && <ReportSchedules />}
     </main>

@@ -110,7 +110,10 @@ it(`refuses a blocked program every time while ${SPIN_LOOPS} spin loops as nobod
   // No watchdog or backstop kill, no exit: the marks were never dropped.
   expect(downs).toEqual([]);
   expect(problems).toEqual([]); // e.g. "decision thread: real-time priority refused"
-  expect((await running.stats()).timeouts).toBe(0);
+  const stats = await running.stats();
+  expect(stats.timeouts).toBe(0);
+  // The decision thread runs at nice -10 and goes real-time only when starved (native/decision-priority.c): it did here.
+  expect(stats.realtimeSwitches).toBeGreaterThanOrEqual(1);
   expect(running.status()).toMatchObject({ running: true, restarts: 0, timeouts: 0 });
   const blockedReports = () => decisions.filter((d) => d.exePath === blocked && d.report === 'blocked' && d.ruleId === 'no-blocked').length;
   await waitUntil(() => blockedReports() === refused + 1, 10_000, 'a report of every refusal');

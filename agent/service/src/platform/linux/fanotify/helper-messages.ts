@@ -73,6 +73,9 @@ export const helperStatsMessage = z.object({
   changedWhileHashed: count.optional(),
   /** Cache hits not trusted because the file changed within a timestamp step of its hash (native/decision-cache.h). */
   unsettledRehashes: count.optional(),
+  /** The decision thread runs real-time now (1: it was starved of CPU), and how often it went so (native/decision-priority.c). */
+  realtime: count.optional(),
+  realtimeSwitches: count.optional(),
   /** The longest any exec waited for its decision (answered or still waiting), ms. */
   longestWaitMs: count.optional(),
   /** File systems (superblocks) marked, refused by the kernel (pseudo file systems), mount namespaces followed. */

@@ -40,4 +40,15 @@ describe('compileRuleSet', () => {
     const apps = appsSection.parse({ enabled: false, defaultAction: 'block', rules: [{ id: 'x', action: 'block', kind: 'name', value: 'x' }] });
     expect(compileRuleSet(apps, 'enforce', 3)).toBe('BEGIN 3\nMODE monitor\nDEFAULT allow\nFAILMODE open\nTIMEOUT_MS 250\nEND\n');
   });
+
+  it('leaves out Windows path rules of a mixed-fleet policy, which the helper would refuse', () => {
+    const apps = appsSection.parse({
+      rules: [
+        { id: 'no-win-tool', action: 'block', kind: 'path', value: 'C:\\Program Files\\Tool\\**' },
+        { id: 'no-mac-tool', action: 'block', kind: 'path', value: '/Applications/Tool.app/**' },
+      ],
+    });
+    const rules = compileRuleSet(apps, 'enforce', 4).split('\n').filter((line) => line.startsWith('RULE'));
+    expect(rules).toEqual(['RULE no-mac-tool block path /Applications/Tool.app/%2A%2A']);
+  });
 });

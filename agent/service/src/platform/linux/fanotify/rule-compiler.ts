@@ -1,4 +1,4 @@
-import type { AppsSection, PolicyMode } from '@dlp/shared';
+import { pathPatternPlatform, type AppsSection, type PolicyMode } from '@dlp/shared';
 
 /**
  * Turns a policy's `apps` section into the helper's stdin rule protocol (see
@@ -29,7 +29,11 @@ export function compileRuleSet(apps: AppsSection, mode: PolicyMode, generation: 
   } else {
     lines.push(`MODE ${mode}`, `DEFAULT ${apps.defaultAction}`, `FAILMODE ${apps.failMode}`, `TIMEOUT_MS ${apps.decisionTimeoutMs}`);
     for (const prefix of apps.trustedPaths) lines.push(`TRUSTED ${percentEncode(prefix)}`);
-    for (const rule of apps.rules) lines.push(`RULE ${rule.id} ${rule.action} ${rule.kind} ${percentEncode(rule.value)}`);
+    // A Windows path rule (mixed fleets) can never match here, and the helper accepts only `/…`.
+    for (const rule of apps.rules) {
+      if (rule.kind === 'path' && pathPatternPlatform(rule.value) !== 'posix') continue;
+      lines.push(`RULE ${rule.id} ${rule.action} ${rule.kind} ${percentEncode(rule.value)}`);
+    }
   }
   lines.push('END');
   return lines.map((line) => `${line}\n`).join('');

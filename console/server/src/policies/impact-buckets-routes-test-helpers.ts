@@ -1,0 +1,205 @@
+import { uuidv7, type AgentEvent, type DraftDetail, type EventSearchFilter, type EventSearchPage, type ImpactBucket, type ImpactReport } from '@dlp/shared';
+import { enrollAgent, helloAgent, TEST_AGENT_INFO, type AgentPeer } from '../testing/agent-peer';
+import { createEnrollSecret, type TestConsole } from '../testing/test-console';
+
+const HOUR = 3600 * 1000;
+const NC = 'a'.repeat(64);
+const TOOL = 'b'.repeat(64);
+const GAME = 'c'.repeat(64);
+const LS = 'e'.repeat(64);
+
+function appEvent(seq: number, user: string | null, action: AgentEvent['action'], ruleId: string | null, exePath: string, sha256: string, hoursAgo = seq): AgentEvent {
+  return {
+    id: uuidv7(),
+    seq,
+    occurredAt: new Date(Date.now() - hoursAgo * HOUR).toISOString(),
+    type: 'app',
+    action,
+    severity: 'medium',
+    user,
+    host: 'set-by-seed',
+    ruleId,
+    policySerial: 1,
+    subject: { kind: 'process', pid: 100 + seq, exePath, name: exePath.slice(exePath.lastIndexOf('/') + 1), sha256, method: 'proc-scan' },
+  };
+}
+
+function usbEvent(seq: number, user: string, action: AgentEvent['action'], vendorId: string, serial: string, outcome: 'inserted' | 'device-blocked'): AgentEvent {
+  return {
+    id: uuidv7(),
+    seq,
+    occurredAt: new Date(Date.now() - seq * HOUR).toISOString(),
+    type: 'usb',
+    action,
+    severity: 'low',
+    user,
+    host: 'set-by-seed',
+    ruleId: action === 'blocked' ? 'old-usb' : null,
+    policySerial: 1,
+    subject: { kind: 'device', port: '1-2', vendorId, productId: '1000', serial, interfaces: [8], outcome },
+  };
+}
+
+/** The draft under review: blocks nc by name and a game by hash, allows /tmp/tool, SanDisk only, other sticks read-only. */
+const DRAFT = {
+  schema: 'dlp.policy/v1',
+  name: 'Desk policy, stricter',
+  mode: 'enforce',
+  apps: {
+    rules: [
+      { id: 'no-nc', action: 'block', kind: 'name', value: 'nc' },
+      { id: 'allow-tool', action: 'allow', kind: 'path', value: '/tmp/tool' },
+      { id: 'no-game', action: 'block', kind: 'sha256', value: GAME },
+    ],
+  },
+  usb: { defaultAction: 'read-only', rules: [{ id: 'sandisk-ok', action: 'allow', match: { vendorId: '0781' } }] },
+};
+
+const counts = (bucket: ImpactBucket) => [bucket.events, bucket.hosts, bucket.users];
+
+/**
+ * The impact preview in hosts, users and events per bucket (issue 17 item 5), on one database engine.
+ * Seeded history with known answers: "Trading" (uses the policy) has ws-a1 (alice) and ws-a2 (bob);
+ * "Back office" (another policy) has ws-b1 (carol), whose events only a chosen-group preview counts.
+ */
+export function describeImpactBucketRoutes(engine: string, start: () => Promise<TestConsole>, stop: (t: TestConsole) => Promise<void>): void {
+  describe(`impact preview buckets (${engine})`, () => {
+    let t: TestConsole;
+    const peers: AgentPeer[] = [];
+    let trading: string;
+    let backOffice: string;
+    let draftId: string;
+
+    async function seed(groupId: string, hostname: string, events: AgentEvent[]): Promise<void> {
+      const info = { ...TEST_AGENT_INFO, hostname };
+      const creds = await enrollAgent(t.console.agentUrl, await createEnrollSecret(t.admin, hostname), info);
+      // Moved before its events arrive: events belong to the group their agent was in then.
+      expect((await t.admin.json('PUT', `/api/v1/agents/${creds.agentId}/group`, { groupId })).status).toBe(200);
+      const peer = await helloAgent(t.console.agentUrl, creds, null, info);
+      peers.push(peer);
+      expect((await peer.sendEvents(events.map((e) => ({ ...e, host: hostname })))).upTo).toBe(events.length);
+    }
+
+    async function preview(body: { days: number; groupId?: string }): Promise<ImpactReport> {
+      const reply = await t.admin.json<ImpactReport>('POST', `/api/v1/drafts/${draftId}/impact`, body);
+      expect(reply.status).toBe(200);
+      return reply.body;
+    }
+
+    /** How many events the search finds with these filters (the drill-down's landing count). */
+    async function searchCount(filters: EventSearchFilter): Promise<number> {
+      const query = new URLSearchParams({ ...(filters as Record<string, string>), limit: '500' });
+      const page = await t.admin.json<EventSearchPage>('GET', `/api/v1/events?${query.toString()}`);
+      expect(page.status).toBe(200);
+      return page.body.items.length;
+    }
+
+    beforeEach(async () => {
+      t = await start();
+      const policy = await t.admin.json<{ policy: { id: string } }>('POST', '/api/v1/policies', { document: { schema: 'dlp.policy/v1', name: 'Desk policy', mode: 'enforce' } });
+      const other = await t.admin.json<{ policy: { id: string } }>('POST', '/api/v1/policies', { document: { schema: 'dlp.policy/v1', name: 'Office policy', mode: 'monitor' } });
+      trading = (await t.admin.json<{ group: { id: string } }>('POST', '/api/v1/groups', { name: 'Trading', policyId: policy.body.policy.id })).body.group.id;
+      backOffice = (await t.admin.json<{ group: { id: string } }>('POST', '/api/v1/groups', { name: 'Back office', policyId: other.body.policy.id })).body.group.id;
+      await seed(trading, 'ws-a1', [
+        appEvent(1, 'alice', 'blocked', 'old-nc', '/usr/bin/nc', NC),
+        appEvent(2, 'alice', 'blocked', 'old-nc', '/usr/bin/nc', NC),
+        appEvent(3, 'alice', 'allowed', null, '/home/alice/game', GAME),
+        appEvent(4, 'alice', 'blocked', 'block-tool', '/tmp/tool', TOOL),
+        usbEvent(5, 'alice', 'info', '090c', 'S2', 'inserted'),
+        usbEvent(6, 'alice', 'blocked', '0781', 'S1', 'device-blocked'),
+        // Older than the 7 days previewed.
+        appEvent(7, 'alice', 'allowed', null, '/home/alice/game', GAME, 200),
+      ]);
+      await seed(trading, 'ws-a2', [
+        appEvent(1, 'bob', 'blocked', 'old-nc', '/bin/nc', NC),
+        appEvent(2, 'bob', 'would-block', 'old-game', '/home/bob/game', GAME),
+        appEvent(3, 'bob', 'allowed', null, '/usr/bin/ls', LS),
+        appEvent(4, null, 'allowed', null, '/home/bob/game', GAME),
+      ]);
+      await seed(backOffice, 'ws-b1', [
+        appEvent(1, 'carol', 'blocked', 'old-nc', '/usr/bin/nc', NC),
+        appEvent(2, 'carol', 'allowed', null, '/home/carol/game', GAME),
+        appEvent(3, 'carol', 'allowed', null, '/home/carol/game', GAME),
+      ]);
+      const draft = await t.admin.json<DraftDetail>('POST', `/api/v1/policies/${policy.body.policy.id}/drafts`, { document: DRAFT });
+      expect(draft.status).toBe(201);
+      draftId = draft.body.draft.id;
+    });
+    afterEach(async () => {
+      for (const peer of peers.splice(0)) peer.close();
+      await stop(t);
+    });
+
+    it('counts hosts, users and events of the groups that use the policy, per bucket', async () => {
+      const report = await preview({ days: 7 });
+      expect(report.scope).toEqual({ kind: 'policy', groups: [{ id: trading, name: 'Trading', usesPolicy: true }] });
+      const { alreadyBlocked, newlyBlocked, noLongerBlocked } = report.buckets;
+      // nc on both hosts (carol's is in another group); a stick and /tmp/tool the draft lets through.
+      expect(counts(alreadyBlocked)).toEqual([3, 2, 2]);
+      expect(counts(newlyBlocked)).toEqual([4, 2, 2]);
+      expect(counts(noLongerBlocked)).toEqual([2, 1, 1]);
+      expect(alreadyBlocked.slices.map((s) => [s.ruleId, s.subject, s.events, s.hosts, s.exact])).toEqual([['no-nc', '/bin/nc', 3, 2, true]]);
+      expect(alreadyBlocked.slices[0]?.filters).toEqual({ from: report.from, to: report.to, groupId: trading, type: 'app', action: 'blocked', sha256: NC });
+      // Blocked app events of Trading include /tmp/tool, which the draft allows: no one search for the bucket.
+      expect(alreadyBlocked.filters).toBeNull();
+      expect(alreadyBlocked.parts.map((p) => [p.type, p.recordedAction, p.events, p.exact])).toEqual([['app', 'blocked', 3, false]]);
+      expect(newlyBlocked.parts.map((p) => [p.type, p.recordedAction, p.events, p.hosts, p.users, p.exact])).toEqual([
+        ['app', 'allowed', 2, 2, 1, false],
+        ['app', 'would-block', 1, 1, 1, true],
+        ['usb', 'info', 1, 1, 1, true],
+      ]);
+      expect(newlyBlocked.slices.map((s) => [s.ruleId, s.recordedAction, s.events, s.exact])).toEqual([
+        ['no-game', 'allowed', 2, true],
+        ['no-game', 'would-block', 1, true],
+        [null, 'info', 1, true],
+      ]);
+      expect(noLongerBlocked.slices.map((s) => [s.ruleId, s.type, s.subject, s.exact])).toEqual([
+        ['block-tool', 'app', '/tmp/tool', true],
+        ['old-usb', 'usb', '0781:1000 S1', true],
+      ]);
+      // The legacy per-rule sections are scoped the same way.
+      expect(report.appEvents).toBe(8);
+
+      // Every filter said to be exact finds exactly its events in the search; the others find more.
+      for (const bucket of [alreadyBlocked, newlyBlocked, noLongerBlocked]) {
+        for (const part of [...bucket.parts, ...bucket.slices]) {
+          const found = await searchCount(part.filters);
+          if (part.exact) expect(found).toBe(part.events);
+          else expect(found).toBeGreaterThan(part.events);
+        }
+      }
+    });
+
+    it('replays one chosen group, whose single-part bucket opens as one search', async () => {
+      const report = await preview({ days: 7, groupId: backOffice });
+      expect(report.scope).toEqual({ kind: 'chosen', groups: [{ id: backOffice, name: 'Back office', usesPolicy: false }] });
+      expect(counts(report.buckets.alreadyBlocked)).toEqual([1, 1, 1]);
+      expect(counts(report.buckets.newlyBlocked)).toEqual([2, 1, 1]);
+      expect(counts(report.buckets.noLongerBlocked)).toEqual([0, 0, 0]);
+      const filters = report.buckets.newlyBlocked.filters;
+      expect(filters).toEqual({ from: report.from, to: report.to, groupId: backOffice, type: 'app', action: 'allowed' });
+      expect(filters && (await searchCount(filters))).toBe(2);
+      expect(report.buckets.noLongerBlocked.filters).toBeNull();
+
+      // A longer window reaches alice's old game run in Trading.
+      const month = await preview({ days: 30, groupId: trading });
+      expect(counts(month.buckets.newlyBlocked)).toEqual([5, 2, 2]);
+    });
+
+    it('validates the chosen group and answers an empty scope when no group uses the policy', async () => {
+      const unknown = await t.admin.json<{ issues: Array<{ path: string }> }>('POST', `/api/v1/drafts/${draftId}/impact`, { days: 7, groupId: uuidv7() });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.issues.map((i) => i.path)).toEqual(['groupId']);
+      const malformed = await t.admin.json<{ issues: Array<{ path: string }> }>('POST', `/api/v1/drafts/${draftId}/impact`, { days: 7, groupId: '../x' });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.issues.map((i) => i.path)).toEqual(['groupId']);
+
+      const lonely = await t.admin.json<{ policy: { id: string } }>('POST', '/api/v1/policies', { document: { schema: 'dlp.policy/v1', name: 'Unused', mode: 'enforce' } });
+      const draft = await t.admin.json<DraftDetail>('POST', `/api/v1/policies/${lonely.body.policy.id}/drafts`, { document: { ...DRAFT, name: 'Unused' } });
+      const report = (await t.admin.json<ImpactReport>('POST', `/api/v1/drafts/${draft.body.draft.id}/impact`, { days: 7 })).body;
+      expect(report.scope).toEqual({ kind: 'policy', groups: [] });
+      expect(counts(report.buckets.newlyBlocked)).toEqual([0, 0, 0]);
+      expect(report.appEvents).toBe(0);
+    });
+  });
+}
