@@ -37,7 +37,7 @@ function ruleIdOf(finding: ContentFinding): string {
  * move failed: then high severity at least); an unreadable file is `allowed` (it stays where it is).
  */
 /** The file subject of a content event: where, what, how much, redacted samples only (both channels). */
-export function contentFileSubject(finding: Pick<ContentFinding, 'path' | 'sha256' | 'size' | 'matches' | 'samples'>) {
+export function contentFileSubject(finding: Pick<ContentFinding, 'path' | 'sha256' | 'size' | 'matches' | 'samples' | 'minDistinct' | 'confidence'>) {
   return {
     kind: 'file' as const,
     path: finding.path.slice(0, LIMITS.maxPath),
@@ -45,6 +45,8 @@ export function contentFileSubject(finding: Pick<ContentFinding, 'path' | 'sha25
     size: finding.size,
     matches: finding.matches,
     samples: finding.samples,
+    ...(finding.minDistinct !== undefined ? { minDistinct: finding.minDistinct } : {}),
+    ...(finding.confidence !== undefined ? { confidence: finding.confidence } : {}),
   };
 }
 

@@ -23,6 +23,9 @@ export interface RemovableFinding {
   matches: Record<string, number>;
   samples: string[];
   unreadable?: UnreadableReason;
+  /** The threshold it was judged by, and the highest confidence over it (content-verdict.ts). */
+  minDistinct?: number;
+  confidence?: number;
   policySerial: number;
   /** `reported`: left on the media (report action, monitor mode, unreadable, or still changing). */
   outcome: 'reported' | 'quarantined' | 'deleted' | 'quarantine-failed' | 'delete-failed';
@@ -100,7 +103,7 @@ export async function scanRemovableFile(file: string, deps: RemovableScanDeps): 
   }
 }
 
-type Judged = { kind?: 'bulk' | 'unreadable'; matches: Record<string, number>; samples: string[]; unreadable?: UnreadableReason };
+type Judged = { kind?: 'bulk' | 'unreadable'; matches: Record<string, number>; samples: string[]; unreadable?: UnreadableReason; minDistinct?: number; confidence?: number };
 
 function baseFinding(file: string, stats: Stats, verdict: Judged, policy: RemovablePolicy): RemovableFinding {
   return {
@@ -111,6 +114,8 @@ function baseFinding(file: string, stats: Stats, verdict: Judged, policy: Remova
     matches: verdict.matches,
     samples: verdict.samples,
     ...(verdict.unreadable ? { unreadable: verdict.unreadable } : {}),
+    ...(verdict.minDistinct !== undefined ? { minDistinct: verdict.minDistinct } : {}),
+    ...(verdict.confidence !== undefined ? { confidence: verdict.confidence } : {}),
     policySerial: policy.serial,
     outcome: 'reported',
   };

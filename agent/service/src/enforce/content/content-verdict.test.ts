@@ -14,6 +14,10 @@ describe('content verdict', () => {
     expect(verdict.kind !== 'clean' && verdict.samples).toHaveLength(5);
     // The detector over the threshold gives the first sample.
     expect(verdict.kind !== 'clean' && verdict.samples[0]).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
+    // Why it was reported, for the officer: the threshold, and the confidence of the detector over it
+    // (a resident-ID column headed 身份证号 is raised by that context word).
+    expect(verdict).toMatchObject({ minDistinct: 10, confidence: expect.any(Number) });
+    expect(verdict.kind !== 'clean' && verdict.confidence).toBeGreaterThan(0.5);
   });
 
   it('counts only the detectors the policy names, and only distinct values', async () => {
@@ -27,7 +31,7 @@ describe('content verdict', () => {
   it('names an unreadable file by its outcome, or the limit that stopped the scan', async () => {
     const ole = Buffer.alloc(1024);
     Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(ole);
-    expect(judgeScan(await scanBytes(ole, 'secret.xlsx'), { ...settings, detectors: [...settings.detectors] })).toEqual({ kind: 'unreadable', matches: {}, samples: [], unreadable: 'encrypted' });
+    expect(judgeScan(await scanBytes(ole, 'secret.xlsx'), { ...settings, detectors: [...settings.detectors] })).toEqual({ kind: 'unreadable', matches: {}, samples: [], unreadable: 'encrypted', minDistinct: 10 });
     const big = Buffer.from(`身份证号\n${rows(40, () => pii.residentId())}\n`);
     const limited = await scanBytes(big, 'big.csv', { limits: { maxBytes: 64 } });
     expect(judgeScan(limited, { ...settings, detectors: [...settings.detectors] })).toMatchObject({ unreadable: 'limit-exceeded:max-bytes' });

@@ -34,6 +34,10 @@ export type ContentVerdict =
       samples: string[];
       /** Set when the scan did not read the whole file; with `unreadable`, why nothing could be judged. */
       unreadable?: UnreadableReason;
+      /** The threshold it was judged by (the event says why it was reported). */
+      minDistinct: number;
+      /** The highest confidence (0–1) among the detectors over the threshold; absent when none was. */
+      confidence?: number;
     };
 
 /** Why the file, or failing that one of its archive entries, could not be read in full. */
@@ -66,7 +70,15 @@ export function judgeScan(result: FileScanResult, settings: Pick<ContentSettings
   const unreadable = unreadableReason(result);
   if (over.size === 0 && unreadable === undefined) return { kind: 'clean' };
   const matches = Object.fromEntries(findings.map((f) => [f.detector, f.distinct]));
-  return { kind: over.size > 0 ? 'bulk' : 'unreadable', matches, samples: pickSamples(findings, over), ...(unreadable ? { unreadable } : {}) };
+  const confidences = findings.filter((f) => over.has(f.detector)).map((f) => f.confidence);
+  return {
+    kind: over.size > 0 ? 'bulk' : 'unreadable',
+    matches,
+    samples: pickSamples(findings, over),
+    ...(unreadable ? { unreadable } : {}),
+    minDistinct: settings.minDistinct,
+    ...(confidences.length > 0 ? { confidence: Math.round(Math.max(...confidences) * 100) / 100 } : {}),
+  };
 }
 
 /**

@@ -21,6 +21,9 @@ export interface ContentFinding {
   matches: Record<string, number>;
   samples: string[];
   unreadable?: UnreadableReason;
+  /** The threshold it was judged by, and the highest confidence over it (content-verdict.ts). */
+  minDistinct?: number;
+  confidence?: number;
   policySerial: number;
   mode: PolicyMode;
   /** `reported`: left where it is (report action, monitor mode, or unreadable). */
@@ -94,6 +97,8 @@ export async function scanWatchedFile(file: string, deps: WatchedFileScanDeps): 
     matches: verdict.matches,
     samples: verdict.samples,
     ...(verdict.unreadable ? { unreadable: verdict.unreadable } : {}),
+    minDistinct: verdict.minDistinct,
+    ...(verdict.confidence !== undefined ? { confidence: verdict.confidence } : {}),
     policySerial: settings.serial,
     mode: settings.mode,
     outcome: 'reported',
