@@ -7,7 +7,7 @@ export const SEARCH_PATH = '/search';
 /**
  * Each search filter's name in the address (`#/search?agent=…&type=usb&from=…`) against its name in
  * the console's query. Short names for people who read or edit a link; the rest are the API's.
- * The group filter has no field on the form yet: links (the impact preview's drill-down) carry it.
+ * The group filter comes from links (the impact preview's drill-down); the form keeps it as a removable chip.
  */
 const URL_KEY_OF_FILTER = {
   from: 'from',

@@ -67,6 +67,14 @@ export function SearchFilterForm({ draft, preset, onDraft, onPreset, onSubmit }:
       {text('deviceSerial')}
       {text('sha256')}
       {text('q', 'search')}
+      {draft.groupId !== '' && (
+        <span className="filter-chip" data-filter="groupId">
+          {t('search.filter.groupId', { group: draft.groupId })}{' '}
+          <button type="button" className="button-link" aria-label={t('search.filter.clearGroup')} onClick={() => change('groupId', '')}>
+            ×
+          </button>
+        </span>
+      )}
       <button type="submit" className="button">
         {t('search.apply')}
       </button>

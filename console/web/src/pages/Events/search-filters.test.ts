@@ -27,4 +27,12 @@ describe('search filters', () => {
     expect(toTriageFilters({ ...form, from: '2026-05-01T09:00' }, linked).from).toBe(new Date(2026, 4, 1, 9, 0).toISOString());
     expect(localInputOf('not a time')).toBe('');
   });
+
+  it('keeps a linked group filter through an edit of the form (the impact preview drills down by group)', () => {
+    const linked = { groupId: 'trading', type: 'app', action: 'blocked' } as const;
+    const form = formOfFilters(linked);
+    expect(form.groupId).toBe('trading');
+    expect(toTriageFilters({ ...form, host: 'ws-01' }, linked)).toEqual({ ...linked, host: 'ws-01' });
+    expect(toTriageFilters({ ...form, groupId: '' }, linked)).toEqual({ type: 'app', action: 'blocked' });
+  });
 });

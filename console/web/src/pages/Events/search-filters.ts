@@ -19,6 +19,8 @@ export interface SearchFormInput {
   sha256: string;
   q: string;
   triageState: string;
+  /** The group the events were recorded in: set by links (the impact preview's drill-down), shown as a removable chip. */
+  groupId: string;
 }
 
 export const NO_SEARCH_FILTERS: SearchFormInput = {
@@ -36,9 +38,10 @@ export const NO_SEARCH_FILTERS: SearchFormInput = {
   sha256: '',
   q: '',
   triageState: '',
+  groupId: '',
 };
 
-const TEXT_KEYS = ['agentId', 'host', 'user', 'type', 'action', 'severity', 'ruleId', 'device', 'deviceSerial', 'sha256', 'q', 'triageState'] as const;
+const TEXT_KEYS = ['agentId', 'host', 'user', 'type', 'action', 'severity', 'ruleId', 'device', 'deviceSerial', 'sha256', 'q', 'triageState', 'groupId'] as const;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
