@@ -13,6 +13,7 @@ import './styles/fleet.css';
 import './styles/agents-table.css';
 import './styles/search-triage.css';
 import './styles/policy-form.css';
+import './styles/impact-preview.css';
 
 // zod compiles parsers with `new Function` unless told not to; jitless keeps the UI working under a
 // Content-Security-Policy without 'unsafe-eval'.

@@ -61,7 +61,7 @@ describe('describeCapabilities', () => {
     ]);
     expect(describeIntegrityInfo(report, tEn)).toEqual([
       'Console key pinned on first use',
-      'scripts piped on stdin by a program that is no interpreter are not judged',
+      'scripts piped on stdin by a program that is no interpreter, or passed as command-line text (bash -c "$(cat x.sh)"), are not judged',
       'code run from memfd or anonymous memory · closed by hardening switch memfdNoexec',
       'the dynamic loader run directly on a file · closed on this host',
       'programs on other users’ FUSE mounts are not judged · hardening switch fuseSysAdminAccess closes it',

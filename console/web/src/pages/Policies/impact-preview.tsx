@@ -8,7 +8,6 @@ import { formatDateTime, useI18n } from '../../i18n';
 import { ImpactBucketCard } from './impact-buckets-view';
 import { ImpactChart } from './impact-chart';
 import { BUCKET_NAMES } from './impact-links';
-import '../../styles/impact-preview.css';
 
 const DAY_CHOICES = [1, 7, 30, 90];
 
