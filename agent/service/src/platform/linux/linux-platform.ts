@@ -217,6 +217,7 @@ export class LinuxHostInfo implements HostInfo {
 export function createLinuxPlatform(options: LinuxPlatformOptions): Platform {
   const realHost = path.resolve(options.roots.proc) === '/proc';
   const processes = new LinuxProcessTable(options.roots.proc);
+  const helperPath = locateExecGuardHelper();
   return {
     os: 'linux',
     processes,
@@ -227,7 +228,7 @@ export function createLinuxPlatform(options: LinuxPlatformOptions): Platform {
     // test and must not mark the mounts of the machine it happens to run on.
     ...(realHost ? { preExec: fanotifyPreExec({ agentPid: process.pid, processes }) } : {}),
     // The exec helper's close-write mode, as root where it is built or installed; else inotify.
-    ...(realHost && process.getuid?.() === 0 && isExecutable(locateExecGuardHelper()) ? { closedFiles: new FanotifyClosedFileSource(locateExecGuardHelper()) } : {}),
+    ...(realHost && process.getuid?.() === 0 && isExecutable(helperPath) ? { closedFiles: new FanotifyClosedFileSource(helperPath) } : {}),
     hardening: (stateFile) => new HostHardening({ procRoot: options.roots.proc, sysRoot: options.roots.sys, stateFile }),
     usb: new LinuxUsbPlatform({
       sysRoot: options.roots.sys,
