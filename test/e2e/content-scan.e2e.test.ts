@@ -44,6 +44,8 @@ describe('end to end: the console asks an agent to scan a folder', () => {
     });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ action: 'info', ruleId: 'content:bulk-pii', subject: { kind: 'file', path: list, channel: 'scan', matches: { 'cn-resident-id': 25 }, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    // Why it was reported, as on the other channels: the threshold it was judged by and the confidence over it.
+    expect(events[0]?.subject).toMatchObject({ minDistinct: expect.any(Number), confidence: expect.any(Number) });
     expect(events[0]?.subject.kind === 'file' && events[0].subject.samples).toHaveLength(5);
 
     // A path that is not there: the agent refuses, and says why.

@@ -202,12 +202,15 @@ static void handle_permission_event(struct guard *g, const struct fanotify_event
     }
     struct opener opener = EXEC_OPENER;
     opener.untrusted_fs = mount_untrusted(&g->mount_trust, fd, pid);
-    /* Its FAN_OPEN_PERM twin is recognised by inode: an fstat, never made on FUSE/network mounts. */
-    if (g->opens.enabled && !opener.untrusted_fs) open_judging_note_exec(&g->opens, pid, fd);
-    guard_judge(g, fd, pid, &opener);
+    /* One fstat (never on FUSE/network mounts) serves the twin below and the decision. */
+    struct stat st;
+    int have_stat = !opener.untrusted_fs && fstat(fd, &st) == 0;
+    /* Its FAN_OPEN_PERM twin is recognised by inode. */
+    if (g->opens.enabled && have_stat) open_judging_note_exec(&g->opens, pid, &st);
+    guard_judge(g, fd, pid, &opener, have_stat ? &st : NULL);
 }
 
-void guard_judge(struct guard *g, int fd, pid_t pid, const struct opener *opener) {
+void guard_judge(struct guard *g, int fd, pid_t pid, const struct opener *opener, const struct stat *known_stat) {
     /* FUSE and network file systems: their server chooses owner, mode, ctime and size, so neither
      * the decision cache, nor a remembered hash, nor the kernel cache may trust them (always
      * hashed); and their calls can stall, so this thread never makes one (no fstat: the hash
@@ -225,7 +228,8 @@ void guard_judge(struct guard *g, int fd, pid_t pid, const struct opener *opener
     path[len] = '\0';
     struct stat st;
     memset(&st, 0, sizeof(st));
-    if (!untrusted && fstat(fd, &st) != 0) {
+    if (!untrusted && known_stat) st = *known_stat;
+    else if (!untrusted && fstat(fd, &st) != 0) {
         answer_by_fail_mode(g, fd, pid, len ? path : "", opener);
         return;
     }

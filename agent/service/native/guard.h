@@ -113,8 +113,10 @@ uint64_t monotonic_ms(void);
 /* exec-events.c */
 void guard_read_fanotify(struct guard *g);
 /* Judges an opened file like an exec (rules, cache, hash) and answers; takes ownership of fd.
- * opener->untrusted_fs must be set (mount_untrusted). */
-void guard_judge(struct guard *g, int fd, pid_t pid, const struct opener *opener);
+ * opener->untrusted_fs must be set (mount_untrusted); known_stat: the caller's fstat of fd on a
+ * trusted mount, or NULL (then it is made here). */
+struct stat;
+void guard_judge(struct guard *g, int fd, pid_t pid, const struct opener *opener, const struct stat *known_stat);
 /* Answers at once without counting a decision; fd is closed. */
 void guard_respond(struct guard *g, int fd, int allow);
 void guard_finish_hashes(struct guard *g);

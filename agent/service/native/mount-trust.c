@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -57,19 +58,37 @@ static int find(const struct mount_trust *t, int mount_id) {
     return -1;
 }
 
-int mount_untrusted(struct mount_trust *t, int fd, pid_t pid) {
-    /* On every judged event: raw syscalls, no stdio. fdinfo starts "pos:\t…\nflags:\t…\nmnt_id:\t<id>". */
+/* The mount id of an event fd. name_to_handle_at with no room for the handle fails with EOVERFLOW
+ * but still reports the mount: it asks the file system only to encode a handle into zero bytes,
+ * which every export_operations does from the inode alone (FUSE and NFS included: no server call).
+ * ~1 µs against ~9 µs for the fdinfo read, which stays as the fallback for file systems that cannot
+ * encode handles at all (EOPNOTSUPP: 9p, proc, …). */
+static int mount_id_of(int fd) {
+    struct file_handle probe = {.handle_bytes = 0};
+    int mount_id = -1;
+    if (name_to_handle_at(fd, "", &probe, &mount_id, AT_EMPTY_PATH) == 0 || errno == EOVERFLOW) {
+        if (mount_id >= 0) return mount_id;
+    }
+    /* fdinfo starts "pos:\t…\nflags:\t…\nmnt_id:\t<id>": raw syscalls, no stdio. */
     char path[64], text[256];
     snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
     int info = open(path, O_RDONLY | O_CLOEXEC);
-    if (info < 0) return 1;
+    if (info < 0) return -1;
     ssize_t got = read(info, text, sizeof(text) - 1);
     close(info);
-    if (got <= 0) return 1;
+    if (got <= 0) return -1;
     text[got] = '\0';
     const char *field = strstr(text, "mnt_id:");
-    int mount_id = -1;
-    if (!field || sscanf(field, "mnt_id: %d", &mount_id) != 1 || mount_id < 0) return 1;
+    mount_id = -1;
+    if (!field || sscanf(field, "mnt_id: %d", &mount_id) != 1) return -1;
+    return mount_id;
+}
+
+int mount_untrusted(struct mount_trust *t, int fd, pid_t pid) {
+    /* On every judged event. */
+    char path[64];
+    int mount_id = mount_id_of(fd);
+    if (mount_id < 0) return 1;
     int known = find(t, mount_id);
     if (known >= 0) return known;
     load_mountinfo(t, "/proc/self/mountinfo");

@@ -38,13 +38,19 @@ int open_judging_add_interpreter(struct open_judging *o, const char *path, char 
     return 0;
 }
 
-void open_judging_note_exec(struct open_judging *o, pid_t pid, int fd) {
-    struct stat st;
-    if (!o->enabled || fstat(fd, &st) != 0) return;
+void open_judging_note_exec(struct open_judging *o, pid_t pid, const struct stat *st) {
+    if (!o->enabled) return;
     struct recent_exec *slot = &o->recent[o->recent_next++ % OPEN_RECENT_EXECS];
     slot->pid = pid;
-    slot->device = (uint64_t)st.st_dev;
-    slot->inode = (uint64_t)st.st_ino;
+    slot->device = (uint64_t)st->st_dev;
+    slot->inode = (uint64_t)st->st_ino;
+}
+
+static int has_recent_exec(const struct open_judging *o, pid_t pid) {
+    for (size_t i = 0; i < OPEN_RECENT_EXECS; i++) {
+        if (o->recent[i].pid == pid) return 1;
+    }
+    return 0;
 }
 
 /* Consumes the remembered exec of this file by this pid, if any. */
@@ -117,7 +123,22 @@ void guard_handle_open(struct guard *g, const struct fanotify_event_metadata *me
         guard_respond(g, fd, 1);
         return;
     }
-    /* Who opens first (only /proc is read): most opens are answered without touching the file. */
+    /* The twin of an exec just judged (the same open, seen again as FAN_OPEN_PERM) is recognised
+     * first, by inode, without reading /proc: an exec of a script or of a user's program comes
+     * back here once, and costs no more than the exec's own decision. */
+    int untrusted = -1; /* not yet known */
+    struct stat st;
+    int have_stat = 0;
+    if (has_recent_exec(&g->opens, pid)) {
+        untrusted = mount_untrusted(&g->mount_trust, fd, pid);
+        have_stat = !untrusted && fstat(fd, &st) == 0;
+        if (have_stat && S_ISREG(st.st_mode) && is_exec_twin(&g->opens, pid, &st)) {
+            g->stats.opens_fast++;
+            guard_respond(g, fd, 1);
+            return;
+        }
+    }
+    /* Who opens next (only /proc is read): most opens are answered without touching the file. */
     struct opener opener = {"script", "", 0, 0};
     enum opener_class kind = classify(&g->opens, pid, opener.interpreter);
     if (kind == OPENER_OTHER) {
@@ -126,8 +147,10 @@ void guard_handle_open(struct guard *g, const struct fanotify_event_metadata *me
         return;
     }
     /* Never a call into a FUSE or network file system on this thread (mount-trust.c). */
-    int untrusted = mount_untrusted(&g->mount_trust, fd, pid);
-    struct stat st;
+    if (untrusted < 0) {
+        untrusted = mount_untrusted(&g->mount_trust, fd, pid);
+        have_stat = !untrusted && fstat(fd, &st) == 0;
+    }
     unsigned char magic[4];
     /* Interpreters do not run ELF files (the loader and exec do, and both are judged): an
      * interpreter reading a program as data (a copy in Python or Node) is let be. It could still
@@ -136,7 +159,7 @@ void guard_handle_open(struct guard *g, const struct fanotify_event_metadata *me
     int interpreter_reads_elf = !untrusted && kind == OPENER_INTERPRETER && pread(fd, magic, sizeof(magic), 0) == 4 &&
                                 memcmp(magic, "\x7f" "ELF", 4) == 0;
     int lsm_judges_mappings = g->lsm.ring_fd >= 0 && g->lsm.active;
-    if (!untrusted && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || is_exec_twin(&g->opens, pid, &st) ||
+    if (!untrusted && (!have_stat || !S_ISREG(st.st_mode) || is_exec_twin(&g->opens, pid, &st) ||
                        (interpreter_reads_elf && !lsm_judges_mappings))) {
         g->stats.opens_fast++;
         guard_respond(g, fd, 1);
@@ -146,5 +169,5 @@ void guard_handle_open(struct guard *g, const struct fanotify_event_metadata *me
     g->stats.opens_judged++;
     opener.via = kind == OPENER_LOADER ? "loader" : "script";
     opener.untrusted_fs = untrusted;
-    guard_judge(g, fd, pid, &opener);
+    guard_judge(g, fd, pid, &opener, have_stat ? &st : NULL);
 }

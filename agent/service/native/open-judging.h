@@ -49,7 +49,8 @@ struct fanotify_event_metadata;
 /* `INTERPRETER <path>`: returns 0, or -1 with a reason. */
 int open_judging_add_interpreter(struct open_judging *o, const char *path, char *error, size_t error_len);
 /* Remembers an exec so its FAN_OPEN_PERM twin is allowed at once. */
-void open_judging_note_exec(struct open_judging *o, pid_t pid, int fd);
+struct stat;
+void open_judging_note_exec(struct open_judging *o, pid_t pid, const struct stat *st);
 /* Handles one FAN_OPEN_PERM event. */
 void guard_handle_open(struct guard *g, const struct fanotify_event_metadata *meta);
 /* Whether a file an interpreter opens looks like a script, for allowlist mode (see README). */

@@ -1,13 +1,13 @@
 /* The agent's local socket is open to every local user; what a peer may do depends on who it is.
  * Node has no SO_PEERCRED, so the agent hands each accepted connection to this mode as stdin and
  * reads one JSON line: the kernel's record of the peer (pid, uid, gid at connect time, translated
- * into our user namespace) and the account name the system's user database (NSS: files, LDAP,
- * sssd) gives that uid. Nothing is read from or written to the socket itself. */
+ * into our user namespace). Nothing is read from or written to the socket itself. The account name
+ * is the agent's to look up (`getent passwd`, with the system's NSS: files, LDAP, sssd): the
+ * packaged helper is static (Makefile, DLP_STATIC) and a static glibc cannot load NSS modules. */
 #define _GNU_SOURCE
 #include "peer-cred.h"
 
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,14 +33,10 @@ int run_peer_cred_mode(void) {
         print_line(&j);
         return 1;
     }
-    char buffer[16384];
-    struct passwd entry, *found = NULL;
-    int lookup = getpwuid_r(cred.uid, &entry, buffer, sizeof buffer, &found);
     json_u64(&j, "ok", 1);
     json_i64(&j, "pid", cred.pid);
     json_u64(&j, "uid", cred.uid);
     json_u64(&j, "gid", cred.gid);
-    json_string(&j, "name", lookup == 0 && found ? found->pw_name : NULL);
     print_line(&j);
     return 0;
 }

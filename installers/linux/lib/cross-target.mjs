@@ -1,9 +1,7 @@
 // The CPU architectures the Linux packages are built for, and what building for one that is not the
 // build machine's takes: the GNU cross tools (Debian: gcc-aarch64-linux-gnu g++-aarch64-linux-gnu
 // libc6-dev-arm64-cross, which bring binutils-aarch64-linux-gnu), and native modules compiled for it.
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, closeSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { openSync, readSync, closeSync } from 'node:fs';
 import { run } from './run.mjs';
 
 /**
@@ -57,36 +55,5 @@ export function assertCrossTools(arch) {
       const t = TARGETS[arch].triplet;
       throw new Error(`${toolFor(arch, tool)} is missing: building for ${arch} here needs apt-get install gcc-${t} g++-${t} libc6-dev-${arch}-cross`);
     }
-  }
-}
-
-/**
- * sqlite3 (N-API) compiled for `arch` with the cross compilers against the bundled runtime's own
- * headers, once per module version and architecture, into the cache folder: node_modules holds the
- * build machine's binary only.
- * @param {{ repoRoot: string, runtimeTarball: string, runtimeVersion: string, arch: string, cacheDir: string }} options
- * @returns {string} the compiled node_sqlite3.node
- */
-export function sqlite3ForTarget({ repoRoot, runtimeTarball, runtimeVersion, arch, cacheDir }) {
-  const source = path.join(repoRoot, 'node_modules/sqlite3');
-  const moduleVersion = JSON.parse(readFileSync(path.join(source, 'package.json'), 'utf8')).version;
-  const cached = path.join(cacheDir, `sqlite3-${moduleVersion}-node-${runtimeVersion}-linux-${TARGETS[arch].nodeArch}.node`);
-  if (existsSync(cached)) return cached;
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'dlp-sqlite3-cross-'));
-  try {
-    run('tar', ['-xzf', runtimeTarball, '-C', scratch, 'package/include']);
-    const moduleDir = path.join(scratch, 'sqlite3');
-    cpSync(source, moduleDir, { recursive: true, filter: (entry) => path.relative(source, entry) !== 'build' });
-    // An npm config's nodedir or arch (set on some machines for the default Node) must not win over ours.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_config_(nodedir|target|arch|runtime)$/i.test(name)));
-    Object.assign(env, { CC: toolFor(arch, 'gcc'), CXX: toolFor(arch, 'g++'), LINK: toolFor(arch, 'g++'), AR: toolFor(arch, 'ar'), NODE_PATH: path.join(repoRoot, 'node_modules') });
-    run(process.execPath, [path.join(repoRoot, 'node_modules/node-gyp/bin/node-gyp.js'), 'rebuild', '--release', `--nodedir=${path.join(scratch, 'package')}`, `--arch=${TARGETS[arch].nodeArch}`, `--jobs=${os.availableParallelism()}`], { cwd: moduleDir, env, capture: true, quiet: true });
-    const built = path.join(moduleDir, 'build/Release/node_sqlite3.node');
-    if (archOfElf(built) !== arch) throw new Error(`${built} was not built for ${arch}`);
-    mkdirSync(cacheDir, { recursive: true });
-    copyFileSync(built, cached);
-    return cached;
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
   }
 }

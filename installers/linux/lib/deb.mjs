@@ -2,11 +2,9 @@
 // file, maintainer scripts with their shared shell functions inlined, conffiles, md5sums, changelog,
 // copyright, lintian overrides. The same code builds every package of packages.mjs.
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { isCross } from './cross-target.mjs';
 import { foreignSharedLibraryDepends } from './foreign-depends.mjs';
 import { expandIncludes } from './packages.mjs';
 import { run } from './run.mjs';
@@ -26,26 +24,32 @@ function isElf(file) {
 }
 
 /**
- * The shared-library dependencies of the package's ELF files (node, helpers, native modules) as
- * Debian package relations, computed by dpkg-shlibdeps from the build machine's package database,
- * e.g. `libc6 (>= 2.34), libgcc-s1 (>= 3.4), libstdc++6 (>= 11), libudev1 (>= 183)`.
+ * The shared-library dependencies of the package's ELF files (node, the helper, native modules) as
+ * Debian package relations, from the symbol versions the files really need (foreign-depends.mjs),
+ * e.g. `libc6 (>= 2.28), libgcc-s1 (>= 3.0), libstdc++6 (>= 5), libudev1 (>= 183)`. Not
+ * dpkg-shlibdeps: on a Debian 12 build machine it asks libc6 (>= 2.34) of anything linked to
+ * libpthread.so.0 or libdl.so.2 (glibc 2.34 merged them into libc, and bookworm's shlibs say so
+ * for the whole library), the bundled Node included, which needs 2.28; that alone would keep the
+ * package off UOS 20 and Kylin V10. The same reading serves every architecture.
  */
-function sharedLibraryDepends(name, stageRoot, arch) {
+function sharedLibraryDepends(stageRoot, arch) {
   const elfFiles = stagedFiles(stageRoot).filter((file) => isElf(path.join(stageRoot, file)));
-  // Another architecture's libraries are not installed here: the ELF files name them (foreign-depends.mjs).
-  if (isCross(arch)) return foreignSharedLibraryDepends(arch, elfFiles.map((file) => path.join(stageRoot, file)));
-  // dpkg-shlibdeps wants a source tree: a minimal debian/control in a scratch folder is enough.
-  const scratch = mkdtempSync(path.join(os.tmpdir(), `${name}-shlibs-`));
-  try {
-    mkdirSync(path.join(scratch, 'debian'));
-    writeFileSync(path.join(scratch, 'debian/control'), `Source: ${name}\n\nPackage: ${name}\nArchitecture: any\n`);
-    // Its warnings are about N-API symbols the addons get from node at load time (plugins): expected.
-    const output = run('dpkg-shlibdeps', ['-O', ...elfFiles.map((file) => `-e${path.join(stageRoot, file)}`)], { cwd: scratch, capture: true, quiet: true });
-    const depends = /^shlibs:Depends=(.*)$/m.exec(output)?.[1];
-    if (!depends) throw new Error(`dpkg-shlibdeps gave no dependencies: ${output}`);
-    return depends;
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
+  return foreignSharedLibraryDepends(arch, elfFiles.map((file) => path.join(stageRoot, file)));
+}
+
+/**
+ * A package that promises a glibc (`pkg.glibcFloor`: the agent's 2.28, for UOS 20 and Kylin V10)
+ * must not need a newer one: a compiled file built against this machine's glibc that asks for its
+ * newer symbol versions would not start there, and the package would not even install.
+ * @param {import('./packages.mjs').PackageDescription} pkg
+ * @param {string} depends the Depends computed from the package's ELF files
+ */
+export function assertGlibcFloor(pkg, depends) {
+  if (!pkg.glibcFloor) return;
+  const needed = /(?:^|,\s*)libc6 \(>= (\d+)\.(\d+)\)/.exec(depends);
+  const [floorMajor, floorMinor] = pkg.glibcFloor.split('.').map(Number);
+  if (needed && (Number(needed[1]) > floorMajor || (Number(needed[1]) === floorMajor && Number(needed[2]) > floorMinor))) {
+    throw new Error(`${pkg.name} promises glibc ${pkg.glibcFloor} but its compiled files need ${needed[1]}.${needed[2]} (Depends: ${depends}); build them static or against an older glibc`);
   }
 }
 
@@ -68,7 +72,9 @@ export function buildDeb({ repoRoot, pkg, stageRoot, outDir, version, arch, main
   mkdirSync(control, { recursive: true });
   const files = stagedFiles(stageRoot).filter((file) => !file.startsWith('DEBIAN/'));
   const installedKiB = Math.ceil(files.reduce((sum, file) => sum + statSync(path.join(stageRoot, file)).size, 0) / 1024);
-  const fields = { VERSION: version, ARCH: arch, MAINTAINER: maintainer, INSTALLED_SIZE: String(installedKiB), SHLIBS_DEPENDS: sharedLibraryDepends(pkg.name, stageRoot, arch) };
+  const depends = sharedLibraryDepends(stageRoot, arch);
+  assertGlibcFloor(pkg, depends);
+  const fields = { VERSION: version, ARCH: arch, MAINTAINER: maintainer, INSTALLED_SIZE: String(installedKiB), SHLIBS_DEPENDS: depends };
   const fill = (text) => text.replace(/#([A-Z_]+)#/g, (whole, name) => fields[name] ?? whole);
   writeFileSync(path.join(control, 'control'), fill(readFileSync(path.join(here, 'control.in'), 'utf8')));
   for (const script of MAINTAINER_SCRIPTS.filter((name) => existsSync(path.join(here, name)))) {

@@ -1,6 +1,6 @@
-// The shared-library dependencies of a package built for another architecture than the build
-// machine's. dpkg-shlibdeps needs the target's libraries installed (libudev1:arm64 is not, here), so
-// the relations are found from the ELF files themselves: each needed soname names the Debian package
+// The shared-library dependencies of a package, for every architecture (deb.mjs). dpkg-shlibdeps
+// needs the target's libraries installed (libudev1:arm64 is not, here) and overstates glibc on a
+// Debian 12 build machine (deb.mjs), so the relations are found from the ELF files themselves: each needed soname names the Debian package
 // that ships it (the same name on every architecture; asked of the build machine's own package
 // database), and the newest symbol version each file needs from glibc and libstdc++ sets the
 // minimum version, as dpkg-shlibdeps would from their symbols files.

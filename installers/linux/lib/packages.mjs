@@ -8,7 +8,7 @@ import { stageConsole } from './stage-console.mjs';
 
 /**
  * @typedef {{ repoRoot: string, stageRoot: string, runtimeTarball: string, runtimeVersion: string, arch: string, nodeArch: string, cacheDir: string, version: string, cc?: string, webDir?: string }} StageOptions
- * @typedef {{ name: string, templates: string, includes: Record<string, string>, stage: (options: StageOptions) => Promise<void> }} PackageDescription
+ * @typedef {{ name: string, templates: string, includes: Record<string, string>, stage: (options: StageOptions) => Promise<void>, glibcFloor?: string }} PackageDescription
  */
 
 /** @type {Record<string, PackageDescription>} */
@@ -18,6 +18,9 @@ export const PACKAGES = {
     templates: 'installers/linux',
     includes: { RESPONSE_FILE_FUNCTIONS: 'installers/linux/common/response-file.sh', PACKAGE_VERSION_FUNCTIONS: 'installers/linux/common/package-version.sh' },
     stage: stageAgent,
+    // The oldest glibc of the desktops it installs on (UOS 20, Kylin V10; the bundled Node needs the
+    // same): the build fails when a compiled file needs a newer one (deb.mjs, assertGlibcFloor).
+    glibcFloor: '2.28',
   },
   console: {
     name: 'dlp-console',

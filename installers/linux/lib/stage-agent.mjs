@@ -6,14 +6,14 @@
 //   /lib/systemd/system/dlp-agent.service
 //   /usr/share/doc/dlp-agent/   README.md, agent.conf.example, <module>-LICENSE (Node's and each module's)
 //   /usr/share/man/man1/dlp-agent.1.gz
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { bundleNode } from '../../../scripts/bundle-node.mjs';
-import { archOfElf, isCross, sqlite3ForTarget, TARGETS, toolFor } from './cross-target.mjs';
+import { archOfElf, isCross, TARGETS, toolFor } from './cross-target.mjs';
 import { run } from './run.mjs';
-import { assertStaged, finishPermissions, SQLITE3_MODULES, stageModules, stageNodeBinary, stageProgram, stripElf } from './stage-runtime.mjs';
+import { assertStaged, finishPermissions, stageModules, stageNodeBinary, stageProgram } from './stage-runtime.mjs';
 
 export const LIB_DIR = 'usr/lib/dlp-agent';
 
@@ -25,14 +25,15 @@ export const AGENT_PROGRAM_FILES = ['node', 'service.js', 'node_modules', 'dlp-e
 
 /**
  * Modules the agent bundle requires at run time (scripts/bundle-node.mjs keeps native modules
- * external), with only the files they load: sqlite3 (outbox, data dir lock), and usb (hotplug)
- * through `node-gyp-build` with the prebuilt binary of the target only.
+ * external), with only the files they load: usb (hotplug) through `node-gyp-build` with the
+ * prebuilt binary of the target only. No SQLite module: on the bundled runtime (Node 22.23) the
+ * agent's database and data-dir lock use Node's own `node:sqlite` (shared/src/node/sqlite.ts), so
+ * the package carries no compiled module that would need a newer glibc than Node's own 2.28.
  * @param {string} arch amd64 or arm64
  */
 function runtimeModules(arch) {
   const { nodeArch, usbPrebuild } = TARGETS[arch];
   return [
-    ...SQLITE3_MODULES,
     { name: 'usb', license: 'LICENSE', files: ['package.json', 'dist', `prebuilds/linux-${nodeArch}/${usbPrebuild}`] },
     { name: 'node-gyp-build', license: 'LICENSE', files: ['package.json', 'index.js', 'node-gyp-build.js'] },
   ];
@@ -47,9 +48,9 @@ function hardenedBuildFlags(arch) {
 
 /**
  * Stages every installed file of the agent package for `arch` under `stageRoot`.
- * @param {{ repoRoot: string, stageRoot: string, runtimeTarball: string, runtimeVersion: string, arch: string, cacheDir: string, version: string, cc?: string }} options
+ * @param {{ repoRoot: string, stageRoot: string, runtimeTarball: string, arch: string, version: string, cc?: string }} options
  */
-export async function stageAgent({ repoRoot, stageRoot, runtimeTarball, runtimeVersion, arch, cacheDir, version, cc }) {
+export async function stageAgent({ repoRoot, stageRoot, runtimeTarball, arch, version, cc }) {
   const here = path.join(repoRoot, 'installers/linux');
   const lib = path.join(stageRoot, LIB_DIR);
   const doc = path.join(stageRoot, 'usr/share/doc/dlp-agent');
@@ -57,15 +58,6 @@ export async function stageAgent({ repoRoot, stageRoot, runtimeTarball, runtimeV
   stageNodeBinary({ runtimeTarball, libDir: lib, docDir: doc });
   await bundleNode(path.join(repoRoot, 'agent/service/src/main.ts'), path.join(lib, 'service.js'), { sourcemap: false });
   stageModules({ repoRoot, libDir: lib, docDir: doc, modules: runtimeModules(arch) });
-  if (isCross(arch)) {
-    // node_modules holds the build machine's sqlite3 binary: the target's is compiled (and cached).
-    const addon = path.join(lib, 'node_modules/sqlite3/build/Release/node_sqlite3.node');
-    copyFileSync(sqlite3ForTarget({ repoRoot, runtimeTarball, runtimeVersion, arch, cacheDir }), addon);
-    stripElf(addon);
-    // A module is loaded, not run (lintian: shared-library-is-executable), as stageModules leaves them.
-    chmodSync(addon, 0o644);
-  }
-
   // The native helper, compiled for the target from a clean object folder with Debian's flags.
   // Across architectures without the BPF LSM half: its static libbpf/libelf/zlib and the kernel's
   // BTF would have to be the target's (not installable beside the build machine's here); the
@@ -80,7 +72,7 @@ export async function stageAgent({ repoRoot, stageRoot, runtimeTarball, runtimeV
     rmSync(scratch, { recursive: true, force: true });
   }
   // Every compiled file must be the target's: a stray build-machine binary would not start there.
-  for (const file of [path.join(lib, 'node'), path.join(lib, 'dlp-exec-guard'), path.join(lib, 'node_modules/sqlite3/build/Release/node_sqlite3.node')]) {
+  for (const file of [path.join(lib, 'node'), path.join(lib, 'dlp-exec-guard')]) {
     if (archOfElf(file) !== arch) throw new Error(`${file} is not an ${arch} ELF file`);
   }
 

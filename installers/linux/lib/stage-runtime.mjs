@@ -8,8 +8,8 @@ import { archOfElf, toolFor } from './cross-target.mjs';
 import { run } from './run.mjs';
 
 /**
- * sqlite3 with only the files it loads (through `bindings`), shared by the agent (outbox) and the
- * console (its SQLite store); N-API, so the one binary loads in any Node major.
+ * sqlite3 with only the files it loads (through `bindings`), for the console (the agent uses the
+ * runtime's node:sqlite); N-API, so the one binary loads in any Node major.
  */
 export const SQLITE3_MODULES = [
   { name: 'sqlite3', license: 'LICENSE', files: ['package.json', 'lib/sqlite3.js', 'lib/sqlite3-binding.js', 'lib/trace.js', 'build/Release/node_sqlite3.node'] },

@@ -51,26 +51,28 @@ describe('arm64 agent packages (.deb, .rpm)', () => {
   it('says arm64 in the .deb’s control file, with the library dependencies of the arm64 files', () => {
     expect(text('dpkg-deb', ['-f', packages.deb, 'Package', 'Architecture']).trim()).toBe('Package: dlp-agent\nArchitecture: arm64');
     const depends = text('dpkg-deb', ['-f', packages.deb, 'Depends']);
-    expect(depends).toMatch(/libc6 \(>= 2\.\d+\)/);
+    // The oldest glibc of UOS 20 and Kylin V10, what the bundled Node itself needs; the helper is static.
+    expect(depends).toMatch(/libc6 \(>= 2\.(1\d|2[0-8])\)/);
     expect(depends).toMatch(/libstdc\+\+6 \(>= \d+\)/);
     expect(depends).toMatch(/libudev1 \(>= \d+\)/);
     expect(depends).toMatch(/libgcc-s1 \(>= \d+\.\d+\)/);
     expect(depends).not.toMatch(/-cross|:amd64|amd64/);
   });
 
-  it('holds only aarch64 programs and native modules: the bundled node, the helper, sqlite3 and usb', () => {
+  it('holds only aarch64 programs and native modules: the bundled node, the static helper and usb (no SQLite module: node:sqlite)', () => {
     const files = text('find', [root, '-type', 'f']).trim().split('\n');
     const elf = files.map((file) => ({ file: path.relative(root, file), machine: elfMachine(file) })).filter((f) => f.machine !== undefined);
     expect(elf.filter((f) => f.machine !== EM_AARCH64)).toEqual([]);
     expect(elf.map((f) => f.file).sort()).toEqual([
       `${LIB}/dlp-exec-guard`,
       `${LIB}/node`,
-      `${LIB}/node_modules/sqlite3/build/Release/node_sqlite3.node`,
       `${LIB}/node_modules/usb/prebuilds/linux-arm64/node.napi.armv8.node`,
     ]);
     // readelf, the binutils view of the same header.
     expect(text('readelf', ['-h', path.join(root, LIB, 'node')])).toMatch(/Machine:\s+AArch64/);
     expect(text('readelf', ['-h', path.join(root, LIB, 'dlp-exec-guard')])).toMatch(/Machine:\s+AArch64/);
+    // Static: it needs no glibc of the workstation (the package promises 2.28, installers/linux/lib/packages.mjs).
+    expect(text('readelf', ['-d', path.join(root, LIB, 'dlp-exec-guard')])).not.toMatch(/NEEDED/);
     expect(EM_X86_64).not.toBe(EM_AARCH64);
   });
 
@@ -97,22 +99,19 @@ describe('arm64 agent packages (.deb, .rpm)', () => {
       const [file = '', , , digest = ''] = line.split(' ');
       return [file, digest] as const;
     }));
-    for (const file of ['node', 'dlp-exec-guard', 'node_modules/sqlite3/build/Release/node_sqlite3.node', 'service.js']) {
+    for (const file of ['node', 'dlp-exec-guard', 'service.js']) {
       expect(digests.get(`/${LIB}/${file}`)).toBe(sha256(path.join(root, LIB, file)));
     }
   });
 
-  it('runs under qemu-user: the helper hashes a file as Node does, the bundled Node loads the packaged sqlite3', () => {
+  it('runs under qemu-user: the helper hashes a file as Node does, the bundled Node has the node:sqlite the agent uses', () => {
     const qemu = (args: string[]): string => text('qemu-aarch64-static', ['-L', ARM64_SYSROOT, ...args]);
     const sample = path.join(dir, 'sample.bin');
     writeFileSync(sample, Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 256)));
     expect(qemu([path.join(root, LIB, 'dlp-exec-guard'), '--sha256', sample]).trim()).toBe(sha256(sample));
-    const script = `const sqlite3 = require(${JSON.stringify(path.join(root, LIB, 'node_modules/sqlite3'))});
-const db = new sqlite3.Database(':memory:');
-db.get('SELECT sqlite_version() AS v, 6 * 7 AS answer', (err, row) => {
-  if (err) throw err;
-  console.log(JSON.stringify({ arch: process.arch, node: process.version, sqlite: row.v, answer: row.answer }));
-});`;
+    const script = `const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
+const row = new DatabaseSync(':memory:').prepare('SELECT sqlite_version() AS v, 6 * 7 AS answer').get();
+console.log(JSON.stringify({ arch: process.arch, node: process.version, sqlite: row.v, answer: row.answer }));`;
     const out = JSON.parse(qemu([path.join(root, LIB, 'node'), '-e', script])) as { arch: string; node: string; sqlite: string; answer: number };
     expect(out).toMatchObject({ arch: 'arm64', answer: 42 });
     expect(out.node).toBe(`v${(JSON.parse(readFileSync(path.join(__dirname, '../node-runtime.json'), 'utf8')) as { version: string }).version}`);

@@ -1,14 +1,26 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { migrate, SqliteDatabase } from './sqlite';
+import { builtinSqlite, migrate, SqliteDatabase, type SqliteDriverChoice } from './sqlite';
 
-describe('SqliteDatabase', () => {
+// Node's own SQLite is there without a flag from 22.13 (and in 24): the agent packages' runtime
+// uses it. On such a runtime both drivers must keep the contract; on Node 20 only sqlite3 exists.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+const runtimeHasBuiltin = major > 22 || (major === 22 && minor >= 13);
+
+it(`finds node:sqlite exactly when the runtime has it (Node ${process.versions.node})`, () => {
+  expect(builtinSqlite() !== undefined).toBe(runtimeHasBuiltin);
+});
+
+const drivers: [SqliteDriverChoice, string][] = [['sqlite3', 'sqlite3'], ...(runtimeHasBuiltin ? [['auto', 'node:sqlite'] as [SqliteDriverChoice, string]] : [])];
+
+describe.each(drivers)('SqliteDatabase (driver choice %s: %s)', (choice, driverName) => {
   let dir: string;
   let db: SqliteDatabase;
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'dlp-sqlite-'));
-    db = await SqliteDatabase.open(path.join(dir, 't.sqlite'));
+    db = await SqliteDatabase.open(path.join(dir, 't.sqlite'), { driver: choice });
+    expect(db.driver).toBe(driverName);
   });
   afterEach(async () => {
     await db.close();
@@ -65,5 +77,23 @@ describe('SqliteDatabase', () => {
     await expect(tx).rejects.toThrow('abort');
     expect(await outside).toEqual([]);
     expect(order).toEqual(['tx-insert', 'outside-read']);
+  });
+
+  it('gives blobs back as Buffers and numbers as numbers', async () => {
+    await db.exec('CREATE TABLE b (k INTEGER, v BLOB)');
+    await db.run('INSERT INTO b VALUES (?, ?)', [7, Buffer.from([1, 2, 3])]);
+    const row = await db.get<{ k: number; v: Buffer }>('SELECT k, v FROM b');
+    expect(Buffer.isBuffer(row?.v)).toBe(true);
+    expect(row).toEqual({ k: 7, v: Buffer.from([1, 2, 3]) });
+  });
+
+  it('refuses a second exclusive holder of a file with SQLITE_BUSY, and lets it in once the first closes', async () => {
+    const lockSql = 'PRAGMA busy_timeout = 0; PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY; BEGIN EXCLUSIVE;';
+    const file = path.join(dir, 'lock');
+    const first = await SqliteDatabase.openRaw(file, lockSql, choice);
+    await expect(SqliteDatabase.openRaw(file, lockSql, choice)).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+    await first.close();
+    const second = await SqliteDatabase.openRaw(file, lockSql, choice);
+    await second.close();
   });
 });

@@ -1,218 +1,43 @@
-import sqlite3 from 'sqlite3';
+import { BuiltinSqliteDatabase, builtinSqlite } from './sqlite-builtin';
+import type { QueuedSqliteConnection, SqliteOptions } from './sqlite-connection';
+import { Sqlite3Database } from './sqlite3-database';
 
-export type SqlParam = string | number | bigint | null | Buffer;
+export * from './sqlite-connection';
+export { builtinSqlite } from './sqlite-builtin';
 
-export interface RunResult {
-  changes: number;
-  lastId: number;
-}
+/** An open SQLite database in WAL mode, whichever driver serves it (see `SqliteDatabase.open`). */
+export type SqliteDatabase = QueuedSqliteConnection & {
+  readonly path: string;
+  readonly driver: 'node:sqlite' | 'sqlite3';
+  close(): Promise<void>;
+};
 
-export interface SqliteOptions {
+export type SqliteDriverChoice = 'auto' | 'sqlite3';
+
+export const SqliteDatabase = {
   /**
-   * FULL makes every commit durable against power loss (the console acks only after commit);
-   * NORMAL is durable against process crashes and much cheaper per commit.
+   * Opens `path` with the runtime's built-in SQLite (`node:sqlite`: Node 22.13+ and 24, the runtime
+   * the agent packages bundle) where there is one, else with the `sqlite3` package (Node 20). The
+   * two keep the same contract (shared/src/node/sqlite.test.ts runs it on both where both exist).
    */
-  synchronous?: 'FULL' | 'NORMAL';
-  busyTimeoutMs?: number;
-}
-
-/**
- * A promise-based SQLite connection (node `sqlite3`) in WAL mode. All statements go through one
- * queue so a transaction's statements are never interleaved with another caller's.
- */
-interface PreparedEntry {
-  stmt: sqlite3.Statement;
-  /** Settles when the driver has prepared the statement (rejects with the prepare error). */
-  ready: Promise<void>;
-  /** True once `ready` resolved: runs then bind in the caller's tick instead of a later one. */
-  isReady: boolean;
-}
-
-/** Most prepared write statements kept per connection (least recently used ones are finalized). */
-const PREPARED_CACHE_SIZE = 64;
-
-/**
- * One queue in front of a connection: `exclusive` runs callers one at a time, and run/get/all/exec
- * outside a transaction each take their turn. Subclasses supply the driver's `statements` (which
- * bypass the queue, for use inside `transaction`/`exclusive`) and `transaction`.
- */
-export abstract class QueuedSqliteConnection implements SqliteConnection {
-  private queue: Promise<unknown> = Promise.resolve();
-  abstract readonly statements: SqlStatements;
-  abstract transaction<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T>;
-
-  /** Runs `fn` alone on the connection: nothing else is sent to SQLite until it settles. */
-  exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(fn, fn);
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  run(sql: string, params: SqlParam[] = []): Promise<RunResult> {
-    return this.exclusive(() => this.statements.run(sql, params));
-  }
-
-  get<T>(sql: string, params: SqlParam[] = []): Promise<T | undefined> {
-    return this.exclusive(() => this.statements.get<T>(sql, params));
-  }
-
-  all<T>(sql: string, params: SqlParam[] = []): Promise<T[]> {
-    return this.exclusive(() => this.statements.all<T>(sql, params));
-  }
-
-  exec(sql: string): Promise<void> {
-    return this.exclusive(() => this.statements.exec(sql));
-  }
-}
-
-export class SqliteDatabase extends QueuedSqliteConnection {
-  /**
-   * Prepared statements for `run`, by SQL text. Re-preparing a multi-row INSERT (hundreds of
-   * placeholders) for every batch cost a measurable share of ingest time. Only `run` is cached:
-   * a cached `get` would keep its statement open mid-result and hold a read transaction.
-   */
-  private readonly prepared = new Map<string, PreparedEntry>();
-
-  private constructor(private readonly db: sqlite3.Database, readonly path: string) {
-    super();
-  }
-
-  static async open(path: string, options: SqliteOptions = {}): Promise<SqliteDatabase> {
-    const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-      const handle: sqlite3.Database = new sqlite3.Database(path, (err) => (err ? reject(err) : resolve(handle)));
-    });
-    const wrapped = new SqliteDatabase(db, path);
-    await wrapped.rawExec(
+  open(path: string, options: SqliteOptions & { driver?: SqliteDriverChoice } = {}): Promise<SqliteDatabase> {
+    const setup =
       `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? 'FULL'}; ` +
-        `PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000};`,
-    );
-    return wrapped;
-  }
+      `PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000};`;
+    return openWith(path, setup, options.driver);
+  },
 
-  /** BEGIN IMMEDIATE … COMMIT around `fn`, ROLLBACK if it throws. */
-  transaction<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T> {
-    return this.exclusive(async () => {
-      await this.rawExec('BEGIN IMMEDIATE');
-      try {
-        const result = await fn(this.statements);
-        await this.rawExec('COMMIT');
-        return result;
-      } catch (err) {
-        await this.rawExec('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-    });
-  }
+  /**
+   * Opens `path` running `setupSql` instead of the usual pragmas, for a file used as something
+   * else than a database (the agent's data-dir lock); a failed setup closes it again and rejects
+   * with the driver's error (`code` is sqlite3's name, e.g. SQLITE_BUSY, with either driver).
+   */
+  openRaw(path: string, setupSql: string, driver?: SqliteDriverChoice): Promise<SqliteDatabase> {
+    return openWith(path, setupSql, driver);
+  },
+};
 
-  close(): Promise<void> {
-    return this.exclusive(async () => {
-      // SQLite refuses to close a connection with unfinalized statements.
-      await Promise.all([...this.prepared.values()].map((entry) => new Promise<void>((resolve) => entry.stmt.finalize(() => resolve()))));
-      this.prepared.clear();
-      await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
-    });
-  }
-
-  private preparedFor(sql: string): PreparedEntry {
-    let entry = this.prepared.get(sql);
-    if (entry) {
-      // Map order is insertion order: re-insert to mark it most recently used.
-      this.prepared.delete(sql);
-    } else {
-      let settle: (err: Error | null) => void = () => undefined;
-      const ready = new Promise<void>((resolve, reject) => {
-        settle = (err) => (err ? reject(err) : resolve());
-      });
-      // The driver never calls back a run on a statement whose prepare failed: runs wait for
-      // `ready` instead, and a failed statement leaves the cache.
-      const stmt = this.db.prepare(sql, (err: Error | null) => {
-        if (err && this.prepared.get(sql) === entry) this.prepared.delete(sql);
-        else if (!err && entry) entry.isReady = true;
-        settle(err);
-      });
-      ready.catch(() => undefined);
-      entry = { stmt, ready, isReady: false };
-      const oldest = this.prepared.keys().next();
-      if (this.prepared.size >= PREPARED_CACHE_SIZE && oldest.done !== true) {
-        this.prepared.get(oldest.value)?.stmt.finalize();
-        this.prepared.delete(oldest.value);
-      }
-    }
-    this.prepared.set(sql, entry);
-    return entry;
-  }
-
-  /** Statement helpers that bypass the queue: only for use inside `transaction`/`exclusive`. */
-  readonly statements: SqlStatements = {
-    run: (sql, params = []) => {
-      const entry = this.preparedFor(sql);
-      // A prepared statement is bound and queued to SQLite's thread now, in the caller's tick,
-      // not a promise turn later: SQLite starts sooner (raw batched inserts measured 5–15 %
-      // faster). Order between statements is unchanged: a run whose statement is still being
-      // prepared always started after later runs of ready ones, so callers await between those.
-      if (entry.isReady) return runStatement(entry.stmt, params);
-      return entry.ready.then(() => runStatement(entry.stmt, params));
-    },
-    get: <T>(sql: string, params: SqlParam[] = []) =>
-      new Promise<T | undefined>((resolve, reject) => {
-        this.db.get(sql, params, (err: Error | null, row: T | undefined) => (err ? reject(err) : resolve(row)));
-      }),
-    all: <T>(sql: string, params: SqlParam[] = []) =>
-      new Promise<T[]>((resolve, reject) => {
-        this.db.all(sql, params, (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows)));
-      }),
-    exec: (sql) => this.rawExec(sql),
-  };
-
-  private rawExec(sql: string): Promise<void> {
-    return new Promise((resolve, reject) => this.db.exec(sql, (err) => (err ? reject(err) : resolve())));
-  }
-}
-
-function runStatement(stmt: sqlite3.Statement, params: SqlParam[]): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    stmt.run(params, function (this: sqlite3.RunResult, err: Error | null) {
-      if (err) reject(err);
-      else resolve({ changes: this.changes, lastId: this.lastID });
-    });
-  });
-}
-
-/**
- * Statements with `?` placeholders: what the portable repositories (console store/sql/) run. SQLite
- * connections implement it directly; the console's PostgreSQL layer numbers the placeholders.
- */
-export interface SqlStatements {
-  run(sql: string, params?: SqlParam[]): Promise<RunResult>;
-  get<T>(sql: string, params?: SqlParam[]): Promise<T | undefined>;
-  all<T>(sql: string, params?: SqlParam[]): Promise<T[]>;
-  exec(sql: string): Promise<void>;
-}
-
-/** A connection with a queue and transactions: what `migrate` needs (this class and the console's worker connection). */
-export interface SqliteConnection extends SqlStatements {
-  transaction<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T>;
-}
-
-export interface Migration {
-  /** Increasing integer; applied migrations are recorded and never re-run or edited. */
-  id: number;
-  name: string;
-  sql: string;
-}
-
-/** Applies pending migrations in order, each in its own transaction. Returns the ids applied. */
-export async function migrate(db: SqliteConnection, migrations: readonly Migration[]): Promise<number[]> {
-  await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const applied = new Set((await db.all<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => r.id));
-  const done: number[] = [];
-  for (const m of [...migrations].sort((a, b) => a.id - b.id)) {
-    if (applied.has(m.id)) continue;
-    await db.transaction(async (tx) => {
-      await tx.exec(m.sql);
-      await tx.run('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)', [m.id, m.name, new Date().toISOString()]);
-    });
-    done.push(m.id);
-  }
-  return done;
+function openWith(path: string, setupSql: string, driver: SqliteDriverChoice | undefined): Promise<SqliteDatabase> {
+  const builtin = driver === 'sqlite3' ? undefined : builtinSqlite();
+  return builtin ? BuiltinSqliteDatabase.open(builtin, path, setupSql) : Sqlite3Database.open(path, setupSql);
 }

@@ -70,6 +70,8 @@ export const scannedFile = z.strictObject({
   unreadable: z.string().max(64).optional(),
   /** Of bulk files up to 1 GiB: what the event carries. */
   sha256: sha256Hex.optional(),
+  /** Of bulk files: the highest confidence (0–1) among the detectors over the threshold (context words raise it). */
+  confidence: z.number().min(0).max(1).optional(),
 });
 export type ScannedFile = z.infer<typeof scannedFile>;
 

@@ -1,6 +1,6 @@
 import { chmod, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import sqlite3 from 'sqlite3';
+import { SqliteDatabase } from '@dlp/shared/node';
 import { writeFileAtomic } from './atomic-file';
 
 /** The file whose lock a running agent holds for its whole life. */
@@ -28,14 +28,6 @@ export interface DataDirLock {
   release(): Promise<void>;
 }
 
-function exec(db: sqlite3.Database, sql: string): Promise<void> {
-  return new Promise((resolve, reject) => db.exec(sql, (err) => (err ? reject(err) : resolve())));
-}
-
-function close(db: sqlite3.Database): Promise<void> {
-  return new Promise((resolve) => db.close(() => resolve()));
-}
-
 function isBusy(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && (err.code === 'SQLITE_BUSY' || err.code === 'SQLITE_LOCKED');
 }
@@ -54,15 +46,15 @@ async function holderPid(dataDir: string): Promise<number | null> {
  * process the same SQLite library refuses a second holder as well (tests start agents in-process).
  */
 export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
-  const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-    const handle: sqlite3.Database = new sqlite3.Database(path.join(dataDir, LOCK_FILE), (err) => (err ? reject(err) : resolve(handle)));
-  });
+  let db: SqliteDatabase;
   try {
     // busy_timeout 0: a second agent fails at once instead of waiting for the first to exit.
     // journal_mode MEMORY: the transaction writes nothing, so no journal file needs to exist.
-    await exec(db, 'PRAGMA busy_timeout = 0; PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY; BEGIN EXCLUSIVE;');
+    db = await SqliteDatabase.openRaw(
+      path.join(dataDir, LOCK_FILE),
+      'PRAGMA busy_timeout = 0; PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY; BEGIN EXCLUSIVE;',
+    );
   } catch (err) {
-    await close(db);
     if (isBusy(err)) throw new DataDirLockedError(dataDir, await holderPid(dataDir));
     throw err;
   }
@@ -74,7 +66,7 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
     release: () =>
       (released ??= (async () => {
         await rm(path.join(dataDir, PID_FILE), { force: true });
-        await close(db);
+        await db.close();
       })()),
   };
 }

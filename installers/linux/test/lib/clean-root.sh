@@ -7,9 +7,13 @@
 # `clean_root_cleanup` from its EXIT trap after stopping its own processes.
 # The clean root is cached in /var/cache/dlp-debootstrap/bookworm-minbase (DLP_DEBOOTSTRAP_ROOT), made
 # once with --make-root (1 to 1.5 minutes, 240 MB); each run works on a copy of it.
+# DLP_DEBOOTSTRAP_SUITE=bullseye makes and uses a Debian 11 root instead (glibc 2.31, older than this
+# machine's 2.36 and than the 2.34 a dynamically linked helper would need: the agent package
+# promises 2.28).
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
-CACHE=${DLP_DEBOOTSTRAP_ROOT:-/var/cache/dlp-debootstrap/bookworm-minbase}
+SUITE=${DLP_DEBOOTSTRAP_SUITE:-bookworm}
+CACHE=${DLP_DEBOOTSTRAP_ROOT:-/var/cache/dlp-debootstrap/$SUITE-minbase}
 HOST_NODE=$(command -v node)
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -44,7 +48,7 @@ clean_root_prepare() {
     fi
     local started
     started=$(now_ms)
-    debootstrap --variant=minbase --include=systemd bookworm "$CACHE.tmp"
+    debootstrap --variant=minbase --include=systemd "$SUITE" "$CACHE.tmp"
     mv "$CACHE.tmp" "$CACHE"
     echo "made $CACHE in $(elapsed "$started") ms"
   fi
@@ -60,7 +64,7 @@ clean_root_prepare() {
   for tool in cc gcc make node nodejs; do
     if in_root sh -c "command -v $tool" >/dev/null; then fail "the clean root has $tool"; fi
   done
-  pass "clean root without a compiler or Node"
+  pass "clean root without a compiler or Node (Debian $SUITE, $(in_root ldd --version | head -n 1))"
 }
 
 # clean_root_cleanup STATUS [EXTRA_MOUNT…]: unmounts, keeps the logs of a failed run, deletes the copy.

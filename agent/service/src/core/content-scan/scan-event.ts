@@ -1,5 +1,6 @@
-import { LIMITS, piiDetector, type ScanCriteria, type ScannedFile } from '@dlp/shared';
+import { piiDetector, type ScanCriteria, type ScannedFile } from '@dlp/shared';
 import { bulkSeverity, DEFAULT_MIN_DISTINCT } from '../../enforce/content/content-verdict';
+import { contentFileSubject } from '../controls/content-agent-control';
 import type { EventInput } from '../event-factory';
 import type { VerifiedPolicy } from '../policy-store';
 
@@ -19,8 +20,9 @@ export function scanCriteriaOf(policy: VerifiedPolicy | null): ScanCriteria {
 
 /**
  * A file with bulk customer data found at rest, as a `content` event (channel `scan`): the path,
- * hash, distinct values per detector and redacted samples, about the file's owner. Nothing was
- * moved or stopped, hence `info`; the severity grows with the count as for watched folders.
+ * hash, distinct values per detector, redacted samples, and the threshold and confidence it was
+ * judged by (as the other channels' events), about the file's owner. Nothing was moved or stopped,
+ * hence `info`; the severity grows with the count as for watched folders.
  */
 export function scanEventOf(file: ScannedFile, ownerUid: number, criteria: ScanCriteria): EventInput {
   return {
@@ -30,14 +32,6 @@ export function scanEventOf(file: ScannedFile, ownerUid: number, criteria: ScanC
     ruleId: 'content:bulk-pii',
     policySerial: criteria.policySerial,
     uid: ownerUid,
-    subject: {
-      kind: 'file',
-      path: file.path.slice(0, LIMITS.maxPath),
-      ...(file.sha256 ? { sha256: file.sha256 } : {}),
-      size: file.size,
-      matches: file.matches,
-      samples: file.samples,
-      channel: 'scan',
-    },
+    subject: { ...contentFileSubject({ ...file, minDistinct: criteria.minDistinct }), channel: 'scan' },
   };
 }

@@ -61,6 +61,7 @@ export async function scanOneFile(file: string, criteria: FileCriteria): Promise
         samples: verdict.samples,
         ...(verdict.unreadable ? { unreadable: verdict.unreadable } : {}),
         ...(sha256 ? { sha256 } : {}),
+        ...(verdict.kind === 'bulk' && verdict.confidence !== undefined ? { confidence: verdict.confidence } : {}),
       },
     };
   } finally {
