@@ -173,6 +173,13 @@ describe('console web UI', () => {
     await rows.filter({ hasText: '/usr/bin/nc' }).waitFor();
     expect(await rows.count()).toBe(1);
     expect(await rows.first().innerText()).toContain('/usr/bin/nc');
+
+    // A row that arrived live opens in Search & triage with its drawer: the rule, why, triage.
+    await rows.filter({ hasText: '/usr/bin/nc' }).getByRole('link', { name: /^Open this Application event of / }).click();
+    const drawer = page.locator('aside.drawer[role="dialog"]');
+    await drawer.waitFor();
+    expect(page.url()).toContain('#/search?');
+    expect(await drawer.innerText()).toContain('/usr/bin/nc');
     expect(pageErrors).toEqual([]);
     await context.close();
   });

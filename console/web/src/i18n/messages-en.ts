@@ -131,6 +131,7 @@ export const messagesEn = {
   'events.filter.all': 'All',
   'events.filters': 'Filters',
   'events.empty': 'No events match these filters yet. New events will appear here as they arrive.',
+  'events.open': 'Open this {type} event of {host} in Search & triage',
   'events.loadOlder': 'Load older events',
   'events.shown': 'Rows shown: {count}',
 

@@ -127,6 +127,7 @@ export const messagesZhCn: Record<MessageKey, string> = {
   'events.filter.all': '全部',
   'events.filters': '筛选',
   'events.empty': '暂无符合筛选条件的事件。新事件到达后会显示在这里。',
+  'events.open': '在“检索与处置”中打开 {host} 的这条{type}事件',
   'events.loadOlder': '加载更早的事件',
   'events.shown': '显示 {count} 行',
 

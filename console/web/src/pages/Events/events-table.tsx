@@ -1,6 +1,7 @@
 import type { StoredEvent } from '@dlp/shared';
 import { formatDateTime, formatTimeOfDay, isSameLocalDay, useI18n } from '../../i18n';
 import { EventCells, EventColumnHeaders, type EventColumn } from '../../components/event-cells';
+import { searchHref } from '../../router/event-search-link';
 
 const COLUMNS: readonly EventColumn[] = ['host', 'user', 'type', 'action', 'severity', 'rule', 'subject'];
 
@@ -9,7 +10,10 @@ function placedAt(event: StoredEvent): string {
   return event.placedAt ?? event.occurredAt;
 }
 
-/** The live events table, newest first. */
+/**
+ * The live events table, newest first. Each time is a link to the event in Search & triage (the
+ * search of its host with its drawer open: rule, why, triage), live rows included.
+ */
 export function EventsTable({ events, now }: { events: readonly StoredEvent[]; now: number }) {
   const { t, language } = useI18n();
   return (
@@ -25,9 +29,14 @@ export function EventsTable({ events, now }: { events: readonly StoredEvent[]; n
           {events.map((event) => (
             <tr key={event.id} data-event-id={event.id}>
               <td className="cell-time">
-                <time dateTime={placedAt(event)} title={formatDateTime(placedAt(event), language)}>
-                  {isSameLocalDay(placedAt(event), now) ? formatTimeOfDay(placedAt(event), language) : formatDateTime(placedAt(event), language)}
-                </time>
+                <a
+                  href={searchHref({ agentId: event.agentId }, { agentId: event.agentId, seq: event.seq })}
+                  aria-label={t('events.open', { type: t(`type.${event.type}`), host: event.host })}
+                >
+                  <time dateTime={placedAt(event)} title={formatDateTime(placedAt(event), language)}>
+                    {isSameLocalDay(placedAt(event), now) ? formatTimeOfDay(placedAt(event), language) : formatDateTime(placedAt(event), language)}
+                  </time>
+                </a>
               </td>
               <EventCells event={event} columns={COLUMNS} />
             </tr>
