@@ -193,6 +193,20 @@ describe('Search & triage in English', () => {
     await expect(page.getByRole('button', { name: 'Last 12 h', exact: true }).getAttribute('aria-pressed')).resolves.toBe('true');
     await expect(page.getByTestId('result-count').innerText()).resolves.toBe('1 events');
 
+    // The group picker, for officers too: every event here was recorded in GROUP, none in the default group.
+    await page.getByLabel('Type', { exact: true }).selectOption('');
+    const groupPicker = page.getByLabel('Group', { exact: true });
+    await expect(groupPicker.locator('option').allInnerTexts()).resolves.toEqual(expect.arrayContaining(['All', GROUP]));
+    await groupPicker.selectOption({ label: GROUP });
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await rowCount(page, 5);
+    expect(new URL(page.url()).hash).toMatch(/^#\/search\?group=[^&]+&range=12h$/);
+    await groupPicker.selectOption({ index: 1 }); // the built-in default group, listed first
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await rowCount(page, 0);
+    await expect(page.getByTestId('result-count').innerText()).resolves.toBe('0 events');
+    await groupPicker.selectOption('');
+
     // Exact times still apply; typing one drops the preset.
     const sixHoursAgo = await page.evaluate(() => {
       const d = new Date(Date.now() - 6 * 3_600_000);

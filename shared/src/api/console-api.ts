@@ -63,6 +63,14 @@ export type GroupSummary = z.infer<typeof groupSummary>;
 /** GET /api/v1/groups */
 export const groupList = z.strictObject({ items: z.array(groupSummary) });
 
+/**
+ * GET /api/v1/groups/names: every group's id and name, for search filters. Every signed-in role may
+ * read it (an officer filters events by group; events name their group anyway); the rest of a
+ * group (policy, agent count) stays configuration.
+ */
+export const groupNameList = z.strictObject({ items: z.array(z.strictObject({ id: z.string(), name: z.string() })) });
+export type GroupName = z.infer<typeof groupNameList>['items'][number];
+
 /** PUT /api/v1/groups/:id/policy → 200 { group: GroupSummary } */
 export const assignGroupPolicyRequest = z.strictObject({ policyId: z.string().min(1).max(64) });
 export type AssignGroupPolicyRequest = z.infer<typeof assignGroupPolicyRequest>;

@@ -166,6 +166,12 @@ describe('groups, agent placement and rollout', () => {
     expect((await auditor.client.json('GET', '/api/v1/groups')).status).toBe(200);
     expect((await auditor.client.json('GET', '/api/v1/rollout')).status).toBe(200);
     expect((await officer.client.json('GET', '/api/v1/groups')).status).toBe(403);
+    // Names only, for the search's group filter: every role.
+    for (const client of [officer.client, auditor.client, t.admin]) {
+      const names = await client.json<{ items: { id: string; name: string }[] }>('GET', '/api/v1/groups/names');
+      expect(names.status).toBe(200);
+      expect(names.body.items).toEqual([{ id: 'default', name: expect.any(String) }]);
+    }
     for (const client of [officer.client, auditor.client]) {
       expect((await client.json('POST', '/api/v1/groups', { name: 'x' })).status).toBe(403);
       expect((await client.json('PATCH', '/api/v1/groups/default', { name: 'x' })).status).toBe(403);

@@ -1,4 +1,4 @@
-import { createGroupRequest, idParam, moveAgentRequest, ROUTE_ROLES, updateGroupRequest, type EffectivePolicyResponse } from '@dlp/shared';
+import { createGroupRequest, groupNameList, idParam, moveAgentRequest, ROUTE_ROLES, updateGroupRequest, type EffectivePolicyResponse } from '@dlp/shared';
 import { Router } from 'express';
 import type { AgentService } from '../agents/agent-service';
 import type { GroupService } from './group-service';
@@ -12,6 +12,14 @@ export function groupRoutes(groups: GroupService, agents: AgentService): Router 
   router.get(
     '/groups',
     endpoint({ access: ROUTE_ROLES.configurationView }, async () => ({ status: 200, body: { items: await groups.list() } })),
+  );
+
+  router.get(
+    '/groups/names',
+    endpoint({ access: ROUTE_ROLES.monitoring, response: groupNameList, summary: 'Every group by id and name, for filters (every role)' }, async () => ({
+      status: 200,
+      body: { items: (await groups.list()).map(({ id, name }) => ({ id, name })) },
+    })),
   );
 
   router.post(

@@ -4,11 +4,13 @@ import {
   enrollSecretCreated,
   enrollSecretList,
   groupList,
+  groupNameList,
   groupResponse,
   rolloutList,
   type EnrollRequestStatus,
   type EnrollRequestSummary,
   type EnrollSecretSummary,
+  type GroupName,
   type GroupRollout,
   type GroupSummary,
 } from '@dlp/shared';
@@ -21,6 +23,8 @@ export type EnrollSecretCreated = z.infer<typeof enrollSecretCreated>;
 /** Groups, their policy, rollout progress and enroll secrets (admins change; auditors read groups). */
 export interface GroupsApi {
   list(): Promise<GroupSummary[]>;
+  /** Every group's id and name (every role: the search's group filter). */
+  names(): Promise<GroupName[]>;
   /** 409 `group_exists`. */
   create(name: string, policyId?: string): Promise<GroupSummary>;
   assignPolicy(groupId: string, policyId: string): Promise<GroupSummary>;
@@ -50,6 +54,7 @@ export interface EnrollSecretLimitsInput {
 export function createGroupsApi(http: HttpClient): GroupsApi {
   return {
     list: async () => (await http.request('GET', '/api/v1/groups', groupList)).items,
+    names: async () => (await http.request('GET', '/api/v1/groups/names', groupNameList)).items,
     create: async (name, policyId) => (await http.request('POST', '/api/v1/groups', groupResponse, { body: { name, policyId } })).group,
     assignPolicy: async (groupId, policyId) =>
       (await http.request('PUT', `/api/v1/groups/${encodeURIComponent(groupId)}/policy`, groupResponse, { body: { policyId } })).group,

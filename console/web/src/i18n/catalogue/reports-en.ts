@@ -18,6 +18,7 @@ export const reportsEn = {
   'search.filter.device': 'USB device (vid:pid[:serial])',
   'search.filter.deviceSerial': 'USB serial number',
   'search.filter.sha256': 'SHA-256',
+  'search.filter.group': 'Group',
   'search.filter.groupId': 'Group {group}',
   'search.filter.clearGroup': 'Remove the group filter',
   'search.filter.q': 'Text',

@@ -20,6 +20,7 @@ export const reportsZhCn: Record<keyof typeof reportsEn, string> = {
   'search.filter.device': 'USB 设备（vid:pid[:序列号]）',
   'search.filter.deviceSerial': 'USB 序列号',
   'search.filter.sha256': 'SHA-256 哈希',
+  'search.filter.group': '分组',
   'search.filter.groupId': '分组 {group}',
   'search.filter.clearGroup': '移除分组筛选',
   'search.filter.q': '关键字',

@@ -51,6 +51,7 @@ export function EventSearchPage() {
   const selectedRef = selectedEventOf(params);
   const pages = useCursorPages((page) => api.triage.search(filters, page), filtersKey, PAGE_SIZE);
   const count = useLoader(() => api.triage.count(filters), filtersKey);
+  const groupNames = useLoader(() => api.groups.names(), 'search-group-names');
   const [draft, setDraft] = useState<SearchFormInput>(() => formOfFilters(filters));
   const [draftPreset, setDraftPreset] = useState<RangePreset | null>(address.preset);
   const [overrides, setOverrides] = useState(NO_OVERRIDES);
@@ -161,6 +162,7 @@ export function EventSearchPage() {
         }}
         onPreset={(preset) => go({ filters: withoutTimes(toTriageFilters(draft, filters)), preset })}
         onSubmit={apply}
+        groups={groupNames.data ?? null}
       />
       <div className="search-toolbar">
         <ResultCount count={count} shown={items.length} />

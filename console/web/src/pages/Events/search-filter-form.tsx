@@ -1,5 +1,5 @@
 import type { FormEvent } from 'react';
-import { eventAction, eventType, severity as severities, triageState } from '@dlp/shared';
+import { eventAction, eventType, severity as severities, triageState, type GroupName } from '@dlp/shared';
 import { EnumOptions } from '../../components/enum-options';
 import { useI18n, type MessageKey } from '../../i18n';
 import { RANGE_PRESETS, type RangePreset } from './search-range';
@@ -21,10 +21,12 @@ export interface SearchFilterFormProps {
   /** A preset clicked: it applies at once, with the form's other fields. */
   onPreset(preset: RangePreset): void;
   onSubmit(formEvent: FormEvent<HTMLFormElement>): void;
+  /** The groups to pick from (null while they load or when they could not be read: a chip then). */
+  groups: readonly GroupName[] | null;
 }
 
 /** Every filter of the search: time presets, exact From/To, and the event's fields. */
-export function SearchFilterForm({ draft, preset, onDraft, onPreset, onSubmit }: SearchFilterFormProps) {
+export function SearchFilterForm({ draft, preset, onDraft, onPreset, onSubmit, groups }: SearchFilterFormProps) {
   const { t } = useI18n();
   const change = (name: keyof SearchFormInput, value: string) => onDraft({ ...draft, [name]: value }, name === 'from' || name === 'to' ? null : preset);
   // aria-label: the field's name alone (a wrapping label would add the chosen option's text).
@@ -67,13 +69,29 @@ export function SearchFilterForm({ draft, preset, onDraft, onPreset, onSubmit }:
       {text('deviceSerial')}
       {text('sha256')}
       {text('q', 'search')}
-      {draft.groupId !== '' && (
-        <span className="filter-chip" data-filter="groupId">
-          {t('search.filter.groupId', { group: draft.groupId })}{' '}
-          <button type="button" className="button-link" aria-label={t('search.filter.clearGroup')} onClick={() => change('groupId', '')}>
-            ×
-          </button>
-        </span>
+      {groups !== null ? (
+        <label className="inline-field">
+          <span>{t('search.filter.group')}</span>
+          <select name="groupId" aria-label={t('search.filter.group')} value={draft.groupId} onChange={(event) => change('groupId', event.target.value)}>
+            <option value="">{t('events.filter.all')}</option>
+            {groups.map((group) => (
+              <option key={group.id} value={group.id}>
+                {group.name}
+              </option>
+            ))}
+            {/* A link may name a group deleted since: it stays choosable, by its id. */}
+            {draft.groupId !== '' && !groups.some((group) => group.id === draft.groupId) && <option value={draft.groupId}>{t('search.filter.groupId', { group: draft.groupId })}</option>}
+          </select>
+        </label>
+      ) : (
+        draft.groupId !== '' && (
+          <span className="filter-chip" data-filter="groupId">
+            {t('search.filter.groupId', { group: draft.groupId })}{' '}
+            <button type="button" className="button-link" aria-label={t('search.filter.clearGroup')} onClick={() => change('groupId', '')}>
+              ×
+            </button>
+          </span>
+        )
       )}
       <button type="submit" className="button">
         {t('search.apply')}
