@@ -158,6 +158,8 @@ describe('Search & triage in English', () => {
       'New',
     ]);
     await expect(page.getByTestId('result-count').innerText()).resolves.toBe(`${TOTAL} events`);
+    // The one time rule: the reader's zone on the page, in full and in UTC on hover.
+    await expect(usbRow.locator('td.cell-time').getAttribute('title')).resolves.toMatch(/^\S+ \d{2}:\d{2}:\d{2} \(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\)$/);
     await screenshot(page, suite.screenshotDir, 'search-triage-en-1280');
     await viewShot(page, 'search-triage-en-1280-view');
     expect(await widerThanWindow(page)).toEqual([]);

@@ -1,4 +1,5 @@
-import { formatDateTime, formatRelative, useI18n } from '../i18n';
+import { formatRelative, useI18n } from '../i18n';
+import { fullTimeTitle } from './local-time';
 
 /**
  * "3 minutes ago", with the absolute local date and time as tooltip and machine-readable value.
@@ -9,7 +10,7 @@ export function RelativeTime({ iso, now, past = false }: { iso: string; now: num
   const { language } = useI18n();
   const reference = past ? Math.max(now, Date.parse(iso) || now) : now;
   return (
-    <time dateTime={iso} title={formatDateTime(iso, language)}>
+    <time dateTime={iso} title={fullTimeTitle(iso, language)}>
       {formatRelative(iso, reference, language)}
     </time>
   );

@@ -2,6 +2,7 @@ import type { AgentSummary, PolicySummary } from '@dlp/shared';
 import { formatDateTime, useI18n } from '../../i18n';
 import { CapabilityList } from './capability-list';
 import { OS_NAMES } from './os-names';
+import { LocalTime } from '../../components/local-time';
 
 /**
  * What a compact row leaves out: the full OS, the agent id, enrollment, the policy serials and the
@@ -21,7 +22,7 @@ export function AgentDetails({ agent, policyBySerial }: { agent: AgentSummary; p
         <dt>{t('details.agentId')}</dt>
         <dd className="mono">{agent.id}</dd>
         <dt>{t('details.enrolled')}</dt>
-        <dd>{formatDateTime(agent.enrolledAt, language)}</dd>
+        <dd><LocalTime iso={agent.enrolledAt} /></dd>
         <dt>{t('agents.col.policy')}</dt>
         <dd>
           {agent.policySerial === null

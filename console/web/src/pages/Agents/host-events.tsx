@@ -1,9 +1,10 @@
 import type { StoredEvent } from '@dlp/shared';
 import { SeverityLabel } from '../../components/badges';
 import { EventCells } from '../../components/event-cells';
-import { formatDateTime, useI18n } from '../../i18n';
+import { useI18n } from '../../i18n';
 import { searchHref } from '../../router/event-search-link';
 import { HOST_EVENT_COUNT } from './use-host-data';
+import { LocalTime } from '../../components/local-time';
 
 /**
  * The host's newest events, each a link to itself in Search & triage (the search of this host with
@@ -11,7 +12,7 @@ import { HOST_EVENT_COUNT } from './use-host-data';
  * job, not a problem of this host, so it gets no red.
  */
 export function HostEvents({ agentId, events }: { agentId: string; events: readonly StoredEvent[] }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   return (
     <section className="card host-card" aria-labelledby="host-events">
       <div className="host-card-heading">
@@ -43,7 +44,7 @@ export function HostEvents({ agentId, events }: { agentId: string; events: reado
                 <tr key={event.seq} data-event-seq={event.seq}>
                   <td className="cell-time">
                     <a href={searchHref({ agentId }, { agentId, seq: event.seq })} aria-label={t('host.events.open', { seq: event.seq })}>
-                      {formatDateTime(event.placedAt ?? event.occurredAt, language)}
+                      <LocalTime iso={event.placedAt ?? event.occurredAt} />
                     </a>
                   </td>
                   <td>{t(`type.${event.type}`)}</td>

@@ -2,7 +2,8 @@ import type { ExceptionView } from '@dlp/shared';
 import { DeliveryNote, ExceptionStateBadge } from '../../components/exception-state';
 import { ExceptionTarget } from '../../components/exception-target';
 import { RelativeTime } from '../../components/relative-time';
-import { formatDateTime, useI18n } from '../../i18n';
+import { useI18n } from '../../i18n';
+import { fullTimeTitle } from '../../components/local-time';
 
 /** The host's exceptions in force (approved) and waiting for a decision, with whether the agent has the grant. */
 export function HostExceptions({ exceptions, now }: { exceptions: readonly ExceptionView[]; now: number }) {
@@ -35,7 +36,7 @@ export function HostExceptions({ exceptions, now }: { exceptions: readonly Excep
                 </td>
                 <td className="cell-nowrap">
                   {exception.expiresAt ? (
-                    <span title={formatDateTime(exception.expiresAt, language)}>
+                    <span title={fullTimeTitle(exception.expiresAt, language)}>
                       <RelativeTime iso={exception.expiresAt} now={now} />
                     </span>
                   ) : (

@@ -1,9 +1,10 @@
 import { FLEET_WINDOW_MS, type AgentSummary } from '@dlp/shared';
 import { Badge } from '../../components/badges';
 import { RelativeTime } from '../../components/relative-time';
-import { formatDateTime, useI18n } from '../../i18n';
+import { useI18n } from '../../i18n';
 import { ClockCell } from './clock-skew';
 import { OS_NAMES } from './os-names';
+import { LocalTime } from '../../components/local-time';
 
 /** Connected (green), offline (grey; amber past a day), or revoked (red: this host can no longer report). */
 export function HostStateBadge({ agent, now }: { agent: AgentSummary; now: number }) {
@@ -22,7 +23,7 @@ export function HostStateBadge({ agent, now }: { agent: AgentSummary; now: numbe
 
 /** Who and what the host is, and when the console last heard from it. */
 export function HostIdentity({ agent, now }: { agent: AgentSummary; now: number }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   return (
     <section className="card host-card" aria-labelledby="host-identity">
       <h2 id="host-identity">{t('host.identity')}</h2>
@@ -38,7 +39,7 @@ export function HostIdentity({ agent, now }: { agent: AgentSummary; now: number 
         <dt>{t('agents.col.user')}</dt>
         <dd>{agent.info.user ?? t('common.none')}</dd>
         <dt>{t('details.enrolled')}</dt>
-        <dd>{formatDateTime(agent.enrolledAt, language)}</dd>
+        <dd><LocalTime iso={agent.enrolledAt} /></dd>
         <dt>{t('agents.col.status')}</dt>
         <dd>
           <HostStateBadge agent={agent} now={now} />

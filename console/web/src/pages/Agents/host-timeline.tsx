@@ -1,8 +1,9 @@
 import type { AuditEntry } from '@dlp/shared';
 import { EventSubjectSummary } from '../../components/event-subject';
-import { formatDateTime, useI18n, type I18n } from '../../i18n';
+import { useI18n, type I18n } from '../../i18n';
 import { searchHref } from '../../router/event-search-link';
 import type { TimelineEntry } from './host-timeline-model';
+import { LocalTime } from '../../components/local-time';
 
 const KNOWN_AUDIT = new Set(['agent.move', 'agent.revoke', 'unlock_code.issue']);
 
@@ -43,7 +44,7 @@ function EntryText({ entry, agentId }: { entry: TimelineEntry; agentId: string }
 
 /** The host's history, newest first; red marks only what went wrong on this host. */
 export function HostTimeline({ agentId, entries }: { agentId: string; entries: readonly TimelineEntry[] }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   return (
     <section className="card host-card" aria-labelledby="host-timeline">
       <h2 id="host-timeline">{t('host.timeline')}</h2>
@@ -55,7 +56,7 @@ export function HostTimeline({ agentId, entries }: { agentId: string; entries: r
           {entries.map((entry, index) => (
             <li key={`${entry.kind}/${entry.kind === 'event' ? entry.event.seq : entry.kind === 'audit' ? entry.entry.id : index}`} className={`timeline-entry timeline-${entry.tone}`} data-kind={entry.kind}>
               <time dateTime={entry.at} className="timeline-time">
-                {formatDateTime(entry.at, language)}
+                <LocalTime iso={entry.at} />
               </time>
               <span className="timeline-text">
                 <EntryText entry={entry} agentId={agentId} />

@@ -6,7 +6,7 @@ import { describeAlert, describeEntity } from './alert-labels';
 import { alertSearchHref } from './alert-links';
 import { AlertStateCell } from './alert-state-cell';
 import { AlertTriageForm } from './alert-triage-form';
-import { LocalTime } from './local-time';
+import { LocalTime } from '../../components/local-time';
 
 const COLUMNS = 7;
 

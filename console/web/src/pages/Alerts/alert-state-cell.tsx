@@ -1,7 +1,7 @@
 import type { FiredAlert } from '@dlp/shared';
 import { Badge } from '../../components/badges';
 import { formatDateTime, useI18n } from '../../i18n';
-import { utcTitle } from './local-time';
+import { utcTitle } from '../../components/local-time';
 
 const TONE = { open: 'red', acknowledged: 'amber', resolved: 'green' } as const;
 

@@ -1,9 +1,10 @@
 import type { AuditActor, AuditEntry } from '@dlp/shared';
-import { formatDateTime, useI18n } from '../../i18n';
+import { useI18n } from '../../i18n';
+import { LocalTime } from '../../components/local-time';
 
 /** Audit rows, newest first: when, who (in which role), what, on what, from where, and the chain hash. */
 export function AuditTable({ entries }: { entries: readonly AuditEntry[] }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   return (
     <div className="table-wrap">
       <table className="data-table audit-table">
@@ -23,7 +24,7 @@ export function AuditTable({ entries }: { entries: readonly AuditEntry[] }) {
           {entries.map((entry) => (
             <tr key={entry.id} data-audit-id={entry.id}>
               <td className="mono">{entry.id}</td>
-              <td className="cell-nowrap">{formatDateTime(entry.at, language)}</td>
+              <td className="cell-nowrap"><LocalTime iso={entry.at} /></td>
               <td>
                 <ActorCell actor={entry.actor} />
               </td>

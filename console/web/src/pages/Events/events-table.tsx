@@ -2,6 +2,7 @@ import type { StoredEvent } from '@dlp/shared';
 import { formatDateTime, formatTimeOfDay, isSameLocalDay, useI18n } from '../../i18n';
 import { EventCells, EventColumnHeaders, type EventColumn } from '../../components/event-cells';
 import { searchHref } from '../../router/event-search-link';
+import { fullTimeTitle } from '../../components/local-time';
 
 const COLUMNS: readonly EventColumn[] = ['host', 'user', 'type', 'action', 'severity', 'rule', 'subject'];
 
@@ -33,7 +34,7 @@ export function EventsTable({ events, now }: { events: readonly StoredEvent[]; n
                   href={searchHref({ agentId: event.agentId }, { agentId: event.agentId, seq: event.seq })}
                   aria-label={t('events.open', { type: t(`type.${event.type}`), host: event.host })}
                 >
-                  <time dateTime={placedAt(event)} title={formatDateTime(placedAt(event), language)}>
+                  <time dateTime={placedAt(event)} title={fullTimeTitle(placedAt(event), language)}>
                     {isSameLocalDay(placedAt(event), now) ? formatTimeOfDay(placedAt(event), language) : formatDateTime(placedAt(event), language)}
                   </time>
                 </a>

@@ -1,11 +1,12 @@
 import type { ChangeEvent } from 'react';
 import type { TriagedEvent } from '@dlp/shared';
-import { formatDateTime, formatTimeOfDay, useI18n, type Language } from '../../i18n';
+import { formatTimeOfDay, useI18n, type Language } from '../../i18n';
 import { EventCells, EventColumnHeaders, type EventColumn } from '../../components/event-cells';
 import { groupText, policyText } from './event-why';
 import type { RowSelection } from './search-selection';
 import { eventKeyOf, triageOf, type TriageOverrides } from './triage-overrides';
 import { TriageChip } from './triage-chip';
+import { fullTimeTitle } from '../../components/local-time';
 
 const WHAT: readonly EventColumn[] = ['type', 'action', 'severity'];
 const SUBJECT: readonly EventColumn[] = ['subject'];
@@ -90,7 +91,7 @@ export function SearchResultsTable({ items, overrides, selection, onClickRow, on
                     />
                   </td>
                 )}
-                <td className="cell-time" title={formatDateTime(placedAt, language)}>
+                <td className="cell-time" title={fullTimeTitle(placedAt, language)}>
                   <span className="block">{formatDate(placedAt, language)}</span>
                   <span className="muted">{formatTimeOfDay(placedAt, language)}</span>
                 </td>

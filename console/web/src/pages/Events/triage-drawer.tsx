@@ -4,13 +4,14 @@ import { useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
 import { useAction } from '../../hooks/use-action';
 import { useLoader } from '../../hooks/use-loader';
-import { formatDateTime, useI18n } from '../../i18n';
+import { useI18n } from '../../i18n';
 import { useCurrentUser } from '../../session/session-context';
 import { EventSubjectSummary } from '../../components/event-subject';
 import { ContentEventDetail } from '../../components/content-event-detail';
 import { ActionBadge, SeverityLabel } from '../../components/badges';
 import { TriageChip } from './triage-chip';
 import { groupText, policyText } from './event-why';
+import { LocalTime } from '../../components/local-time';
 
 /**
  * A side panel for one event: what happened and why (rule, action, severity, policy version,
@@ -19,7 +20,7 @@ import { groupText, policyText } from './event-why';
  * opens (keyboard users land in it, not 100 rows above); the page gives focus back to the row.
  */
 export function TriageDrawer({ event, context, onClose, onChanged }: { event: StoredEvent; context: EventContext; onClose(): void; onChanged(detail: TriageDetail): void }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const api = useApi();
   const user = useCurrentUser();
   const canTriage = roleMay('triage', user?.role);
@@ -66,15 +67,15 @@ export function TriageDrawer({ event, context, onClose, onChanged }: { event: St
       </div>
       <dl className="drawer-facts">
         <dt>{t('events.col.time')}</dt>
-        <dd>{formatDateTime(event.placedAt ?? event.occurredAt, language)}</dd>
+        <dd><LocalTime iso={event.placedAt ?? event.occurredAt} /></dd>
         {event.placedAt !== undefined && (
           <>
             <dt>{t('events.time.agent')}</dt>
-            <dd title={t('events.time.placedHint')}>{formatDateTime(event.occurredAt, language)}</dd>
+            <dd title={t('events.time.placedHint')}><LocalTime iso={event.occurredAt} /></dd>
           </>
         )}
         <dt>{t('events.time.received')}</dt>
-        <dd>{formatDateTime(event.receivedAt, language)}</dd>
+        <dd><LocalTime iso={event.receivedAt} /></dd>
         <dt>{t('events.col.host')}</dt>
         <dd>{event.host}</dd>
         <dt>{t('events.col.user')}</dt>
@@ -148,7 +149,7 @@ export function TriageDrawer({ event, context, onClose, onChanged }: { event: St
           .map((entry) => (
             <li key={entry.id}>
               <div className="muted small">
-                {formatDateTime(entry.at, language)} · {entry.actor.username} · {t(entry.scope === 'group' ? 'triage.scope.group' : 'triage.scope.event')}
+                <LocalTime iso={entry.at} /> · {entry.actor.username} · {t(entry.scope === 'group' ? 'triage.scope.group' : 'triage.scope.event')}
               </div>
               {entry.state !== null && (
                 <div>{t('triage.changed', { from: entry.previousState !== null ? t(`triage.state.${entry.previousState}`) : t('triage.state.new'), to: t(`triage.state.${entry.state}`) })}</div>

@@ -1,9 +1,10 @@
 import type { ExceptionView } from '@dlp/shared';
 import { formatMinutes } from '../../components/duration';
 import { RelativeTime } from '../../components/relative-time';
-import { formatDateTime, useI18n } from '../../i18n';
+import { useI18n } from '../../i18n';
 import { ExceptionTarget } from '../../components/exception-target';
 import { DeliveryNote, ExceptionStateBadge } from '../../components/exception-state';
+import { fullTimeTitle } from '../../components/local-time';
 
 /** The three decisions an officer can take from the queue. */
 export type DecisionKind = 'approve' | 'deny' | 'revoke';
@@ -72,7 +73,7 @@ export function ExceptionsTable({
                 )}
                 {exception.decisionNote && <span className="block muted">“{exception.decisionNote}”</span>}
                 {exception.expiresAt && exception.state === 'approved' && (
-                  <span className="block small" title={formatDateTime(exception.expiresAt, language)}>
+                  <span className="block small" title={fullTimeTitle(exception.expiresAt, language)}>
                     {t('exceptions.expires')} <RelativeTime iso={exception.expiresAt} now={now} />
                   </span>
                 )}

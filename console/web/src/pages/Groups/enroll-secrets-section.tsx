@@ -6,11 +6,12 @@ import { ErrorBanner } from '../../components/error-banner';
 import { SecretOnce } from '../../components/secret-once';
 import { useAction } from '../../hooks/use-action';
 import { useLoader } from '../../hooks/use-loader';
-import { formatDateTime, useI18n } from '../../i18n';
+import { useI18n } from '../../i18n';
+import { LocalTime } from '../../components/local-time';
 
 /** Enroll secrets per group: agents enrolled with a secret join its group. The secret is shown once. */
 export function EnrollSecretsSection({ groups }: { groups: readonly GroupSummary[] }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const api = useApi();
   const secrets = useLoader(() => api.groups.enrollSecrets(), 'enroll-secrets');
   const create = useAction();
@@ -111,10 +112,10 @@ export function EnrollSecretsSection({ groups }: { groups: readonly GroupSummary
               <tr key={secret.id}>
                 <th scope="row">{secret.label}</th>
                 <td>{groupName(secret.groupId)}</td>
-                <td className="cell-nowrap">{formatDateTime(secret.createdAt, language)}</td>
+                <td className="cell-nowrap"><LocalTime iso={secret.createdAt} /></td>
                 <td className="cell-nowrap">{secret.maxUses != null ? t('secrets.usesOf', { uses: String(secret.uses ?? 0), max: String(secret.maxUses) }) : String(secret.uses ?? 0)}</td>
                 <td className="cell-nowrap">
-                  {secret.expiresAt == null ? t('secrets.never') : Date.parse(secret.expiresAt) <= Date.now() ? t('secrets.expired') : formatDateTime(secret.expiresAt, language)}
+                  {secret.expiresAt == null ? t('secrets.never') : Date.parse(secret.expiresAt) <= Date.now() ? t('secrets.expired') : <LocalTime iso={secret.expiresAt} />}
                 </td>
                 <td>
                   {[

@@ -3,14 +3,15 @@ import { useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
 import { useAction } from '../../hooks/use-action';
 import { useLoader } from '../../hooks/use-loader';
-import { formatDateTime, useI18n } from '../../i18n';
+import { useI18n } from '../../i18n';
+import { LocalTime } from '../../components/local-time';
 
 /**
  * Agents that used an enroll secret needing approval: an admin approves (the agent enrolls on its
  * next try) or rejects (refused for good). Both are audited by the console.
  */
 export function PendingEnrollmentsSection() {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const api = useApi();
   const requests = useLoader(() => api.groups.enrollRequests('pending'), 'enroll-requests');
   const decide = useAction();
@@ -58,8 +59,8 @@ export function PendingEnrollmentsSection() {
                 <td>{request.agent.user ?? '—'}</td>
                 <td className="cell-nowrap">{request.remoteAddress ?? '—'}</td>
                 <td>{request.secretLabel}</td>
-                <td className="cell-nowrap">{formatDateTime(request.requestedAt, language)}</td>
-                <td className="cell-nowrap">{formatDateTime(request.lastSeenAt, language)}</td>
+                <td className="cell-nowrap"><LocalTime iso={request.requestedAt} /></td>
+                <td className="cell-nowrap"><LocalTime iso={request.lastSeenAt} /></td>
                 <td className="cell-nowrap">
                   <button type="button" className="button button-small button-primary" disabled={decide.running} onClick={() => void act(request.id, request.agent.hostname, 'approve')}>
                     {t('pending.approve')}

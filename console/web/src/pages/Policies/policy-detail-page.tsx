@@ -12,6 +12,7 @@ import { PolicyDocumentSummary } from './policy-document-summary';
 import { ModeBadge } from './policy-list-page';
 import { policyPaths } from './policy-paths';
 import { VersionsTable } from './versions-table';
+import { LocalTime } from '../../components/local-time';
 
 /** One policy: the current document (readable and raw), its versions with diff and rollback, and drafts. */
 export function PolicyDetailPage({ policyId }: { policyId: string }) {
@@ -76,7 +77,7 @@ export function PolicyDetailPage({ policyId }: { policyId: string }) {
                 {data.drafts.map((draft) => (
                   <li key={draft.id}>
                     <a href={hrefFor(policyPaths.draft(policyId, draft.id))}>{t('policies.draftLabel', { base: draft.baseVersion, author: draft.createdBy })}</a>{' '}
-                    <span className="muted small">{formatDateTime(draft.updatedAt, language)}</span>
+                    <span className="muted small"><LocalTime iso={draft.updatedAt} /></span>
                   </li>
                 ))}
               </ul>

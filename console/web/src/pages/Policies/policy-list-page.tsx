@@ -2,13 +2,14 @@ import { useApi } from '../../api';
 import { Badge } from '../../components/badges';
 import { ErrorBanner } from '../../components/error-banner';
 import { useLoader } from '../../hooks/use-loader';
-import { formatDateTime, useI18n } from '../../i18n';
+import { useI18n } from '../../i18n';
 import { hrefFor } from '../../router/hash-router';
 import { policyPaths } from './policy-paths';
+import { LocalTime } from '../../components/local-time';
 
 /** Every policy with its current version, console-wide serial and mode. */
 export function PolicyListPage() {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const api = useApi();
   const policies = useLoader(() => api.policies.list(), 'policies');
   return (
@@ -47,7 +48,7 @@ export function PolicyListPage() {
                   <td>
                     <ModeBadge mode={policy.mode} />
                   </td>
-                  <td className="cell-nowrap">{formatDateTime(policy.publishedAt, language)}</td>
+                  <td className="cell-nowrap"><LocalTime iso={policy.publishedAt} /></td>
                 </tr>
               ))}
             </tbody>

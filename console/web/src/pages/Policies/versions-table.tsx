@@ -3,8 +3,9 @@ import type { PolicySummary } from '@dlp/shared';
 import { useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
 import { useAction } from '../../hooks/use-action';
-import { formatDateTime, useI18n } from '../../i18n';
+import { useI18n } from '../../i18n';
 import { ModeBadge } from './policy-list-page';
+import { LocalTime } from '../../components/local-time';
 
 /**
  * Published versions, newest first. Two radio columns pick the versions to compare; an older
@@ -23,7 +24,7 @@ export function VersionsTable({
   onCompare(range: { from: number; to: number }): void;
   onRolledBack(): void;
 }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const api = useApi();
   const rollback = useAction();
   const current = versions[0]?.version ?? 1;
@@ -63,7 +64,7 @@ export function VersionsTable({
               <td>
                 <ModeBadge mode={version.mode} />
               </td>
-              <td className="cell-nowrap">{formatDateTime(version.publishedAt, language)}</td>
+              <td className="cell-nowrap"><LocalTime iso={version.publishedAt} /></td>
               <td>
                 <input type="radio" name="diff-from" aria-label={t('policies.diff.fromVersion', { version: version.version })} checked={from === version.version} onChange={() => setFrom(version.version)} />
               </td>

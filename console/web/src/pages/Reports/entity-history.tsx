@@ -2,10 +2,11 @@ import type { ReportDimension } from '@dlp/shared';
 import { useApi } from '../../api';
 import { ErrorBanner } from '../../components/error-banner';
 import { useLoader } from '../../hooks/use-loader';
-import { formatDateTime, useI18n } from '../../i18n';
+import { useI18n } from '../../i18n';
 import { EventCells, type EventColumn } from '../../components/event-cells';
 import { browserOffset, dailyBars } from './report-range';
 import { StackedBarChart, TopList } from './stacked-bar-chart';
+import { LocalTime } from '../../components/local-time';
 
 const RECENT_COLUMNS: readonly EventColumn[] = ['host', 'user', 'action', 'subject'];
 
@@ -13,7 +14,7 @@ export type EntityDimension = Exclude<ReportDimension, 'app'>;
 
 /** One user, host or device over the range: events per day, related hosts or users, latest events. */
 export function EntityHistory({ dimension, entityKey, range, dayLabel, onClose }: { dimension: EntityDimension; entityKey: string; range: { from: string; to: string }; dayLabel: (ms: number) => string; onClose(): void }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const api = useApi();
   const history = useLoader(
     () => api.reports.entity({ dimension, key: entityKey, from: range.from, to: range.to, bucket: 'day', tz: browserOffset(), recent: 10 }),
@@ -41,7 +42,7 @@ export function EntityHistory({ dimension, entityKey, range, dayLabel, onClose }
               <tbody>
                 {report.recent.map((event) => (
                   <tr key={`${event.agentId}/${event.seq}`}>
-                    <td className="cell-time">{formatDateTime(event.occurredAt, language)}</td>
+                    <td className="cell-time"><LocalTime iso={event.occurredAt} /></td>
                     <EventCells event={event} columns={RECENT_COLUMNS} />
                   </tr>
                 ))}

@@ -8,6 +8,7 @@ import { EnumOptions } from '../../components/enum-options';
 import { useAction } from '../../hooks/use-action';
 import { useLoader } from '../../hooks/use-loader';
 import { formatDateTime, useI18n } from '../../i18n';
+import { LocalTime } from '../../components/local-time';
 
 const EXPIRY_CHOICES = [30, 90, 365];
 
@@ -101,7 +102,7 @@ export function ApiTokensSection() {
                 <th scope="row">{token.name}</th>
                 <td>{t(`role.${token.role}`)}</td>
                 <td>{t(`tokens.scope.${token.scope}`)}</td>
-                <td className="cell-nowrap">{formatDateTime(token.createdAt, language)}</td>
+                <td className="cell-nowrap"><LocalTime iso={token.createdAt} /></td>
                 <td className="cell-nowrap">{token.expiresAt ? formatDateTime(token.expiresAt, language) : t('tokens.never')}</td>
                 <td className="cell-nowrap">{token.lastUsedAt ? formatDateTime(token.lastUsedAt, language) : t('tokens.neverUsed')}</td>
                 <td>

@@ -6,12 +6,13 @@ import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorBanner } from '../../components/error-banner';
 import { EnumOptions } from '../../components/enum-options';
 import { useAction } from '../../hooks/use-action';
-import { formatDateTime, useI18n } from '../../i18n';
+import { useI18n } from '../../i18n';
 import { useCurrentUser } from '../../session/session-context';
+import { LocalTime } from '../../components/local-time';
 
 /** Users with their state; admins change roles and disable or re-enable accounts here. */
 export function UsersTable({ users, onChanged }: { users: readonly UserSummary[]; onChanged(): void }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const api = useApi();
   const me = useCurrentUser();
   const update = useAction();
@@ -70,8 +71,8 @@ export function UsersTable({ users, onChanged }: { users: readonly UserSummary[]
                     {user.lockedUntil && <Badge tone="red">{t('users.locked')}</Badge>}
                   </span>
                 </td>
-                <td className="cell-nowrap">{formatDateTime(user.passwordChangedAt, language)}</td>
-                <td className="cell-nowrap">{formatDateTime(user.createdAt, language)}</td>
+                <td className="cell-nowrap"><LocalTime iso={user.passwordChangedAt} /></td>
+                <td className="cell-nowrap"><LocalTime iso={user.createdAt} /></td>
                 <td>
                   {user.id !== me?.id && (
                     <button type="button" className={`button button-small${user.disabled ? '' : ' button-danger'}`} disabled={update.running} onClick={() => void change(user, { disabled: !user.disabled })}>
