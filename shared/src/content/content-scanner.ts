@@ -3,6 +3,7 @@
  * also when it straddles a chunk boundary, and memory stays bounded by the chunk plus a small carry.
  * Raw matched values stay inside the scanner (distinct counting); the report has redacted samples only.
  */
+import { WINDOWED_MIN_TEXT, findCandidateWindows, newCandidateWindows } from './candidate-windows';
 import { BUILT_IN_DETECTORS, builtInDetector, type BuiltInDetectorId, type Detector } from './detectors';
 import { compileCustomRegex, customRegexDetector, keywordDetector, CUSTOM_REGEX_WINDOW } from './custom-patterns';
 import { DistinctHashes, valueHashInto } from './distinct-hashes';
@@ -137,12 +138,17 @@ export function createContentScanner(options: ContentScanOptions = {}): ContentS
   /** Reused between rounds: characters a higher-priority detector claimed (an ID is not also a card). */
   let claimed = new Uint8Array(0);
   let firstRound = true;
+  /** Reused between rounds: where the digit detectors can match, found once per round for all of them. */
+  const windows = newCandidateWindows();
 
   /** Scans `pending`, counting matches that end in (countedUpTo, limit]. */
   function round(limit: number): void {
     const text = pending;
     if (claimed.length < text.length) claimed = new Uint8Array(text.length);
     else claimed.fill(0, 0, text.length);
+    const candidates = text.length >= WINDOWED_MIN_TEXT ? findCandidateWindows(text, windows) : undefined;
+    // Every built-in detector claims what it emits (policy keywords and regexes take no windows).
+    windows.claimed = claimed;
     for (const tally of tallies) {
       const { detector } = tally;
       const context = detector.context;
@@ -165,7 +171,7 @@ export function createContentScanner(options: ContentScanOptions = {}): ContentS
         const near = context !== undefined && hasContextNear(context, text, start, end);
         if (near) tally.documentContext = true;
         record(tally, value, near);
-      }, today);
+      }, today, candidates);
     }
     firstRound = false;
     countedUpTo = limit;

@@ -2,6 +2,7 @@
  * The built-in detectors. Each finds candidates in normalised text and keeps only those whose
  * structure and check character hold, so an 18-digit order number or a 15-digit IMEI is not a hit.
  */
+import { isWindowClaimed, type CandidateWindows } from './candidate-windows';
 import { isValidBankCard, isValidResidentId, isValidUscc } from './checksums';
 import { redactBankCard, redactEmail, redactGeneric, redactMobile, redactResidentId, redactUscc } from './redaction';
 
@@ -32,9 +33,25 @@ export interface Detector {
    * these labels comes right before them.
    */
   requiredLabel?: { appliesTo(value: string): boolean; label: RegExp };
-  find(text: string, emit: EmitMatch, today: Date): void;
+  /**
+   * Emits every match in `text`, in order. With `windows` (findCandidateWindows of this same text),
+   * a digit detector searches only those windows: the same matches, without reading the rest.
+   */
+  find(text: string, emit: EmitMatch, today: Date, windows?: CandidateWindows): void;
   redact(value: string): string;
 }
+
+/** Windows a detector may match in: enough digits, characters, or a passport's first letter. */
+interface WindowNeeds {
+  minDigits: number;
+  minLength: number;
+  passportLetter?: boolean;
+  /** In a window of digits only, a match is the whole window: the lengths this detector's matches can have there. */
+  plainLengths: readonly number[];
+}
+
+/** Characters of margin around a window: the look-behinds reach two characters back (`\d\.`), the look-ahead two forward. */
+const WINDOW_MARGIN = 2;
 
 // A number is not a match when it continues a longer run of letters or digits, or is one side of a
 // decimal (`3.1415…`, `6222….50`): that is what makes "a digit run inside a longer run" no match.
@@ -52,18 +69,38 @@ function regexDetector(spec: {
   context: string;
   canonical: (raw: string, today: Date) => string | undefined;
   redact: (value: string) => string;
+  needs: WindowNeeds;
 }): Detector {
   const pattern = new RegExp(before(spec.first) + spec.pattern + AFTER, 'g');
+  const { minDigits, minLength, passportLetter } = spec.needs;
+  const plainLength = new Uint8Array(32);
+  for (const length of spec.needs.plainLengths) plainLength[length] = 1;
+  /** Matches in `text` (the whole text, or a window of it starting at `offset`). */
+  const search = (text: string, offset: number, emit: EmitMatch, today: Date): void => {
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+      const value = spec.canonical(m[0], today);
+      if (value !== undefined) emit(offset + m.index, offset + m.index + m[0].length, value);
+    }
+  };
   return {
     id: spec.id,
     baseConfidence: spec.baseConfidence,
     context: new RegExp(spec.context, 'gi'),
     redact: spec.redact,
-    find(text, emit, today) {
-      pattern.lastIndex = 0;
-      for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
-        const value = spec.canonical(m[0], today);
-        if (value !== undefined) emit(m.index, m.index + m[0].length, value);
+    find(text, emit, today, windows) {
+      if (!windows) {
+        search(text, 0, emit, today);
+        return;
+      }
+      for (let w = 0; w < windows.count; w++) {
+        const start = windows.starts[w] ?? 0;
+        const end = windows.ends[w] ?? 0;
+        const length = end - start;
+        if ((windows.digits[w] ?? 0) < minDigits || length < minLength || (passportLetter === true && windows.passportLetter[w] !== 1)) continue;
+        if ((windows.plainDigits[w] === 1 && (length >= 32 || plainLength[length] !== 1)) || isWindowClaimed(windows, w)) continue;
+        const from = Math.max(0, start - WINDOW_MARGIN);
+        search(text.slice(from, Math.min(text.length, end + WINDOW_MARGIN)), from, emit, today);
       }
     },
   };
@@ -85,6 +122,8 @@ const residentId = regexDetector({
     return isValidResidentId(id, today) ? id : undefined;
   },
   redact: redactResidentId,
+  // 17 digits and a check character, or 15 digits.
+  needs: { minDigits: 15, minLength: 15, plainLengths: [15, 18] },
 });
 // Legacy 15-digit IDs carry no check character: about 1 in 25 random 15-digit numbers with a
 // province prefix (IMEIs start with 35, Fujian) has a real date in the right place, so they count
@@ -101,6 +140,8 @@ const uscc = regexDetector({
   context: '信用代码|社会信用|税号|纳税人识别号|营业执照|uscc|credit code',
   canonical: (raw) => (isValidUscc(raw) ? raw : undefined),
   redact: redactUscc,
+  // 18 characters, 7 digits in a row among them.
+  needs: { minDigits: 7, minLength: 18, plainLengths: [18] },
 });
 
 const bankCard = regexDetector({
@@ -115,6 +156,7 @@ const bankCard = regexDetector({
     return isValidBankCard(digits) ? digits : undefined;
   },
   redact: redactBankCard,
+  needs: { minDigits: 15, minLength: 15, plainLengths: [15, 16, 17, 18, 19] },
 });
 
 const mobile = regexDetector({
@@ -127,6 +169,8 @@ const mobile = regexDetector({
   context: `手机|电话|联系方式|联系电话|${NAME_WORDS}|mobile|phone|\\btel\\b`,
   canonical: (raw) => stripSeparators(raw).slice(-11),
   redact: redactMobile,
+  // 11 digits, or 0086 and 11 digits.
+  needs: { minDigits: 11, minLength: 11, plainLengths: [11, 15] },
 });
 
 const passport = regexDetector({
@@ -138,6 +182,7 @@ const passport = regexDetector({
   context: `护照|${NAME_WORDS}|passport`,
   canonical: (raw) => raw,
   redact: redactGeneric,
+  needs: { minDigits: 7, minLength: 9, passportLetter: true, plainLengths: [] },
 });
 
 /** Character classes by code (ASCII): 1 = domain character [A-Za-z0-9.-], 2 = local only [_%+]. */

@@ -3,6 +3,7 @@ export * from './normalize';
 export * from './checksums';
 export * from './redaction';
 export * from './detectors';
+export * from './candidate-windows';
 export * from './custom-patterns';
 export * from './content-scanner';
 export * from './content-rule';

@@ -21,6 +21,11 @@ export interface CellSink {
    * Returns the replacement, or undefined to keep the value.
    */
   cell(table: string, column: number | string, line: number, role: CellRole, value: string, flags: number): string | undefined;
+  /**
+   * True when a verbatim value at this place would be ignored (the raw-text scan sees it): a format
+   * may then neither cut the value out nor call `cell`. Same side effects as `cell` up to that point.
+   */
+  skipsVerbatim?(table: string, column: number | string, role: CellRole): boolean;
 }
 
 /** An unquoted number: its replacement must stay a number. */

@@ -6,6 +6,7 @@
  * quote left open at the end are errors with the line they start on.
  */
 import { CELL_VERBATIM, MAX_VALUE_CHARS, MaskInputError, newCounts, type CellSink, type FormatTransform } from './cell-sink';
+import { OutputBuilder } from './output-builder';
 
 export interface CsvOptions {
   delimiter: ',' | '\t';
@@ -22,6 +23,7 @@ export function createCsvTransform(sink: CellSink, options: CsvOptions): FormatT
   const delimiter = options.delimiter.charCodeAt(0);
   const maxValue = options.maxValueChars ?? MAX_VALUE_CHARS;
   const counts = newCounts();
+  const skipsVerbatim = options.emit ? undefined : sink.skipsVerbatim?.bind(sink);
   let carry = '';
   let row = 0;
   let column = 0;
@@ -41,9 +43,10 @@ export function createCsvTransform(sink: CellSink, options: CsvOptions): FormatT
     counts.lines++;
   }
 
+  const out = new OutputBuilder();
+
   function run(input: string, final: boolean): string {
     const text = input;
-    let out = '';
     let copyFrom = 0;
     let i = 0;
     const n = text.length;
@@ -95,14 +98,16 @@ export function createCsvTransform(sink: CellSink, options: CsvOptions): FormatT
         }
         if (j >= n && !final) break;
         fieldEnd = j;
-        value = text.slice(i, j);
+        // The survey and re-scan passes ignore most plain fields: no string is cut out for those.
+        value = j > i && skipsVerbatim?.('', column, row === 0 ? 'first' : 'data') === true ? '' : text.slice(i, j);
       }
       if (fieldEnd - fieldStart > maxValue) throw new MaskInputError('value-too-long', { line: counts.lines }, `a field on line ${counts.lines} is longer than ${maxValue} characters`);
       inRecord = true;
       if (value !== '') {
         const replacement = sink.cell('', column, counts.lines, row === 0 ? 'first' : 'data', value, verbatim ? CELL_VERBATIM : 0);
         if (replacement !== undefined && replacement !== value && options.emit) {
-          out += text.slice(copyFrom, fieldStart) + (quoted || needsQuotes(replacement) ? quote(replacement) : replacement);
+          out.add(text.slice(copyFrom, fieldStart));
+          out.add(quoted || needsQuotes(replacement) ? quote(replacement) : replacement);
           copyFrom = fieldEnd;
         }
       }
@@ -133,12 +138,12 @@ export function createCsvTransform(sink: CellSink, options: CsvOptions): FormatT
       // An unfinished field waits for the next piece.
       if (n - i > maxValue) throw new MaskInputError('value-too-long', { line: counts.lines }, `a field on line ${counts.lines} is longer than ${maxValue} characters (a quote left open?)`);
       carry = text.slice(i);
-      if (options.emit) out += text.slice(copyFrom, i);
-      return out;
+      if (options.emit) out.add(text.slice(copyFrom, i));
+      return out.take();
     }
     carry = '';
-    if (options.emit) out += text.slice(copyFrom);
-    return out;
+    if (options.emit) out.add(text.slice(copyFrom));
+    return out.take();
   }
 
   return {

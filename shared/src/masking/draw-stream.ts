@@ -8,23 +8,56 @@
  */
 
 /** A keyed pseudo-random function: at least 16 bytes out per message. */
-export type KeyedDigest = (message: string) => Uint8Array;
+export interface KeyedDigest {
+  (message: string): Uint8Array;
+  /** The same digest written into `out` (`size` bytes), without a new array: the per-value path. */
+  readonly into?: (message: string, out: Uint8Array) => void;
+  readonly size?: number;
+}
+
+/** A KeyedDigest from its allocation-free form: calling it returns a new array of `size` bytes. */
+export function keyedDigest(size: number, into: (message: string, out: Uint8Array) => void): KeyedDigest {
+  const digest = (message: string): Uint8Array => {
+    const out = new Uint8Array(size);
+    into(message, out);
+    return out;
+  };
+  return Object.assign(digest, { into, size });
+}
 
 export class DrawStream {
-  private readonly bytes: Uint8Array;
+  private bytes: Uint8Array;
+  /** This stream's own buffer for digests that can write into one (reset reuses it). */
+  private own = new Uint8Array(0);
   private at = 0;
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+  private s0 = 1;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
 
   constructor(digest: KeyedDigest, label: string) {
-    this.bytes = digest(label);
-    const word = (i: number): number => ((this.bytes[i] ?? 0) | ((this.bytes[i + 1] ?? 0) << 8) | ((this.bytes[i + 2] ?? 0) << 16) | ((this.bytes[i + 3] ?? 0) << 24)) >>> 0;
-    this.s0 = word(0) || 1;
-    this.s1 = word(4);
-    this.s2 = word(8);
-    this.s3 = word(12);
+    this.bytes = this.own;
+    this.reset(digest, label);
+  }
+
+  /** Starts the stream again for `label`: what a new DrawStream(digest, label) would draw, without allocating one. */
+  reset(digest: KeyedDigest, label: string): this {
+    if (digest.into && digest.size !== undefined) {
+      if (this.own.length !== digest.size) this.own = new Uint8Array(digest.size);
+      digest.into(label, this.own);
+      this.bytes = this.own;
+    } else this.bytes = digest(label);
+    this.at = 0;
+    this.s0 = this.word(0) || 1;
+    this.s1 = this.word(4);
+    this.s2 = this.word(8);
+    this.s3 = this.word(12);
+    return this;
+  }
+
+  private word(i: number): number {
+    const b = this.bytes;
+    return ((b[i] ?? 0) | ((b[i + 1] ?? 0) << 8) | ((b[i + 2] ?? 0) << 16) | ((b[i + 3] ?? 0) << 24)) >>> 0;
   }
 
   private next32(): number {

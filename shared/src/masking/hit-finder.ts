@@ -4,7 +4,7 @@
  * card), legacy 15-digit IDs only right after an ID label. Offsets are into the value as given:
  * normalisation maps one UTF-16 unit to one.
  */
-import { builtInDetector, normaliseText, type BuiltInDetectorId } from '../content';
+import { WINDOWED_MIN_TEXT, builtInDetector, findCandidateWindows, newCandidateWindows, normaliseText, type BuiltInDetectorId, type CandidateWindows } from '../content';
 
 export interface Hit {
   detector: BuiltInDetectorId;
@@ -68,19 +68,36 @@ export function createHitFinder(detectors: readonly BuiltInDetectorId[], today: 
   // In the scanner's priority order, whatever order the caller gave.
   const ordered = (['cn-resident-id', 'bank-card', 'cn-uscc', 'cn-mobile', 'cn-passport', 'email'] as const).filter((d) => detectors.includes(d)).map((id) => ({ id, detector: builtInDetector(id) }));
   let claimed = new Uint8Array(256);
+  const windows = newCandidateWindows();
   return {
     find(text) {
       if (text.length < 5) return [];
-      shapeOf(text);
-      if (digitRun < 3 && !hasAt) return [];
+      if (text.length >= WINDOWED_MIN_TEXT) {
+        // A long text (a round of the raw-text scan) is searched by windows, which do this gating
+        // themselves: a pass of shapeOf over it would only cost time (emails are found by '@').
+        digitRun = text.length;
+        hasAt = true;
+        needsNormalising = true;
+      } else {
+        shapeOf(text);
+        if (digitRun < 3 && !hasAt) return [];
+      }
       let normal: string | undefined;
       if (claimed.length < text.length) claimed = new Uint8Array(text.length * 2);
       else claimed.fill(0, 0, text.length);
       const hits: Hit[] = [];
+      let candidates: CandidateWindows | undefined;
       for (const { id, detector } of ordered) {
         const needs = NEEDS[id];
         if (text.length < needs.minLength || digitRun < needs.minDigitRun || (needs.at === true && !hasAt)) continue;
-        normal ??= needsNormalising ? normaliseText(text) : text;
+        if (normal === undefined) {
+          normal = needsNormalising ? normaliseText(text) : text;
+          // Searched only where a digit detector can match: in a long text (a round of the raw-text
+          // scan) that skips most of it; in a cell (an order number, a timestamp) the windows' digit
+          // counts and lengths rule out most detectors without running their regexes.
+          candidates = findCandidateWindows(normal, windows);
+          windows.claimed = claimed;
+        }
         const required = detector.requiredLabel;
         const searched = normal;
         detector.find(searched, (start, end, value) => {
@@ -88,7 +105,7 @@ export function createHitFinder(detectors: readonly BuiltInDetectorId[], today: 
           for (let i = start; i < end; i++) if (claimed[i]) return;
           claimed.fill(1, start, end);
           hits.push({ detector: id, start, end, value });
-        }, today);
+        }, today, candidates);
       }
       return hits.length > 1 ? hits.sort((a, b) => a.start - b.start) : hits;
     },

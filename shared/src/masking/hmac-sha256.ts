@@ -4,7 +4,7 @@
  * values are short) instead of four plus a native object per call. Browser-safe; checked against
  * node:crypto in its test.
  */
-import type { KeyedDigest } from './draw-stream';
+import { keyedDigest, type KeyedDigest } from './draw-stream';
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
@@ -126,12 +126,13 @@ export function hmacSha256(key: Uint8Array): KeyedDigest {
   compress(inner, block.map((b) => b ^ 0x36), 0);
   compress(outer, block.map((b) => b ^ 0x5c), 0);
   block.fill(0);
-  return (message) => {
-    const innerDigest = new Uint8Array(32);
-    finish(inner, utf8Into(message), innerDigest);
-    scratch.set(innerDigest);
-    const out = new Uint8Array(32);
+  const into = (message: string, out: Uint8Array): void => {
+    finish(inner, utf8Into(message), INNER_DIGEST);
+    scratch.set(INNER_DIGEST);
     finish(outer, 32, out);
-    return out;
   };
+  return keyedDigest(32, into);
 }
+
+/** The inner hash of the message being digested (copied into scratch before the outer hash). */
+const INNER_DIGEST = new Uint8Array(32);

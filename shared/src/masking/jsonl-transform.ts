@@ -5,6 +5,7 @@
  * replaced tokens are written anew (JSON.stringify for strings); spacing and key order stay.
  */
 import { CELL_NUMERIC, CELL_VERBATIM, MAX_VALUE_CHARS, MaskInputError, newCounts, type CellSink, type FormatTransform } from './cell-sink';
+import { OutputBuilder } from './output-builder';
 
 interface Frame {
   array: boolean;
@@ -38,14 +39,16 @@ export function createJsonLinesTransform(sink: CellSink, options: { emit: boolea
     expect = stack.length === 0 ? 'eol' : 'comma-or-close';
   };
 
+  const out = new OutputBuilder();
+
   function run(text: string, final: boolean): string {
-    let out = '';
     let copyFrom = 0;
     let i = 0;
     const n = text.length;
     const replace = (start: number, end: number, replacement: string): void => {
       if (!options.emit) return;
-      out += text.slice(copyFrom, start) + replacement;
+      out.add(text.slice(copyFrom, start));
+      out.add(replacement);
       copyFrom = end;
     };
     while (i < n) {
@@ -168,8 +171,8 @@ export function createJsonLinesTransform(sink: CellSink, options: { emit: boolea
       i++;
     }
     carry = text.slice(i);
-    if (options.emit) out += text.slice(copyFrom, i);
-    return out;
+    if (options.emit) out.add(text.slice(copyFrom, i));
+    return out.take();
   }
 
   return {

@@ -52,7 +52,7 @@ export class MaskSink implements CellSink {
       for (const hit of hits) this.headerHits[hit.detector] = (this.headerHits[hit.detector] ?? 0) + 1;
       return this.masker.replaceHits(value, hits, numeric);
     }
-    const key = role === 'text' ? columnKey(table, 'text') : columnKey(table, column);
+    const key = role === 'text' ? columnKey(table, 'text') : this.keyOf(table, column);
     const planned = role === 'text' ? undefined : this.plan.columns.get(key);
     if (planned) {
       const masked = this.masker.maskColumnValue(planned.kind, value, numeric);
@@ -70,6 +70,20 @@ export class MaskSink implements CellSink {
     tally.masked++;
     this.count(tally, hits);
     return this.masker.replaceHits(value, hits, numeric);
+  }
+
+  /** Keys of numbered columns per table, made once (their hash then cached by V8), not per cell. */
+  private readonly numberedKeys = new Map<string, string[]>();
+
+  private keyOf(table: string, column: number | string): string {
+    if (typeof column !== 'number' || column >= MAX_TALLIED) return columnKey(table, column);
+    let keys = this.numberedKeys.get(table);
+    if (!keys) {
+      if (this.numberedKeys.size >= MAX_TALLIED) return columnKey(table, column);
+      keys = [];
+      this.numberedKeys.set(table, keys);
+    }
+    return (keys[column] ??= columnKey(table, column));
   }
 
   private count(tally: ColumnTally, hits: readonly Hit[]): void {

@@ -54,6 +54,10 @@ export class VerifySink implements CellSink {
 
   columns(): void {}
 
+  skipsVerbatim(): boolean {
+    return true;
+  }
+
   cell(table: string, _column: number | string, line: number, _role: unknown, value: string, flags: number): undefined {
     // A verbatim value is seen by the raw-text scan of the same output.
     if (flags & CELL_VERBATIM) return undefined;
@@ -73,6 +77,10 @@ export class ConfirmSink implements CellSink {
   ) {}
 
   columns(): void {}
+
+  skipsVerbatim(): boolean {
+    return true;
+  }
 
   cell(_table: string, _column: number | string, _line: number, _role: unknown, value: string, flags: number): undefined {
     if (flags & CELL_VERBATIM) return undefined;

@@ -5,7 +5,7 @@
  * tenth of HMAC-SHA256's work, which dominated masking. Pseudonyms keep HMAC-SHA256 with the firm's
  * key (documented, and comparable with other tools). Checked against OpenSSL's SIPHASH in its test.
  */
-import type { KeyedDigest } from './draw-stream';
+import { keyedDigest, type KeyedDigest } from './draw-stream';
 
 /**
  * The state as eight 32-bit halves (high, low) of v0…v3, in an Int32Array: module `let`s holding
@@ -162,9 +162,6 @@ export function sipHash24(key: Uint8Array): KeyedDigest {
   const k0h = word(key, 4);
   const k1l = word(key, 8);
   const k1h = word(key, 12);
-  return (message) => {
-    const out = new Uint8Array(16);
-    sipHash128(k0h, k0l, k1h, k1l, scratch, utf8Into(message), out);
-    return out;
-  };
+  const into = (message: string, out: Uint8Array): void => sipHash128(k0h, k0l, k1h, k1l, scratch, utf8Into(message), out);
+  return keyedDigest(16, into);
 }

@@ -6,6 +6,7 @@
  * only a replaced literal is written anew, escaped the same way.
  */
 import { CELL_NUMERIC, CELL_VERBATIM, MAX_VALUE_CHARS, MaskInputError, newCounts, type CellRole, type CellSink, type FormatTransform } from './cell-sink';
+import { OutputBuilder } from './output-builder';
 import { SqlStatements } from './sql-statements';
 
 export type SqlDialect = 'mysql' | 'postgres';
@@ -118,14 +119,16 @@ export function createSqlTransform(sink: CellSink, options: { dialect: SqlDialec
     return sink.cell(table, column ?? 'text', counts.lines, role, text, flags);
   }
 
+  const out = new OutputBuilder();
+
   function run(text: string, final: boolean): string {
-    let out = '';
     let copyFrom = 0;
     let i = 0;
     const n = text.length;
     const replace = (start: number, end: number, replacement: string): void => {
       if (!options.emit) return;
-      out += text.slice(copyFrom, start) + replacement;
+      out.add(text.slice(copyFrom, start));
+      out.add(replacement);
       copyFrom = end;
     };
     const countLines = (from: number, to: number): void => {
@@ -303,8 +306,8 @@ export function createSqlTransform(sink: CellSink, options: { dialect: SqlDialec
       continue;
     }
     carry = text.slice(i);
-    if (options.emit) out += text.slice(copyFrom, i);
-    return out;
+    if (options.emit) out.add(text.slice(copyFrom, i));
+    return out.take();
   }
 
   return {

@@ -51,6 +51,12 @@ export class SurveySink implements CellSink {
     if (this.names.has(table) || this.names.size < MAX_COLUMNS) this.names.set(table, names.map((n) => n.slice(0, MAX_HEADER_CHARS)));
   }
 
+  skipsVerbatim(table: string, column: number | string, role: CellRole): boolean {
+    if (role !== 'data') return false;
+    const sample = this.sampleFor(table, column);
+    return sample === undefined || sample.sampled >= this.options.sampleRows;
+  }
+
   cell(table: string, column: number | string, _line: number, role: CellRole, value: string, flags: number): undefined {
     const sample = role === 'data' ? this.sampleFor(table, column) : undefined;
     const sampling = role === 'first' || (sample !== undefined && sample.sampled < this.options.sampleRows);
@@ -75,7 +81,27 @@ export class SurveySink implements CellSink {
     return undefined;
   }
 
+  /** Samples of numbered columns per table, so a cell costs no key string and no map look-up. */
+  private readonly numbered = new Map<string, (ColumnSample | undefined)[]>();
+
   private sampleFor(table: string, column: number | string): ColumnSample | undefined {
+    if (typeof column !== 'number') return this.sampleByKey(table, column);
+    let byIndex = this.numbered.get(table);
+    const known = byIndex?.[column];
+    if (known) return known;
+    const sample = this.sampleByKey(table, column);
+    // Only columns that have a sample are remembered, so this stays as bounded as the samples.
+    if (sample && column < MAX_COLUMNS) {
+      if (!byIndex) {
+        byIndex = [];
+        this.numbered.set(table, byIndex);
+      }
+      byIndex[column] = sample;
+    }
+    return sample;
+  }
+
+  private sampleByKey(table: string, column: number | string): ColumnSample | undefined {
     const key = columnKey(table, column);
     let sample = this.samples.get(key);
     if (!sample && this.samples.size < MAX_COLUMNS) {

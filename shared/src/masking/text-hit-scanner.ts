@@ -10,7 +10,12 @@ import type { Hit, HitFinder } from './hit-finder';
 const CARRY = 512;
 /** The end of a round may continue in the next piece: hits ending there wait. */
 const HOLD_BACK = 64;
-const ROUND_MIN_NEW = 256 * 1024;
+/**
+ * New text per round. Pieces of a megabyte are scanned a round of this at a time: a round's hits
+ * (tens of thousands in a dense customer table) then die young, where a megabyte's worth lived
+ * through several young-generation GCs and copying them was most of a pass's GC time.
+ */
+const ROUND_MIN_NEW = 32 * 1024;
 
 export interface TextHitScanner {
   push(text: string): void;
@@ -39,16 +44,23 @@ export function createTextHitScanner(finder: HitFinder, onHit: (hit: Hit, line: 
     countedUpTo = limit;
   }
 
+  function pushPart(text: string): void {
+    pending += text;
+    if (pending.length < CARRY + HOLD_BACK + ROUND_MIN_NEW) return;
+    round(pending.length - HOLD_BACK);
+    const drop = pending.length - HOLD_BACK - CARRY;
+    for (let k = pending.indexOf('\n'); k !== -1 && k < drop; k = pending.indexOf('\n', k + 1)) line++;
+    pending = pending.slice(drop);
+    countedUpTo -= drop;
+  }
+
   return {
     push(text) {
-      if (text.length === 0) return;
-      pending += text;
-      if (pending.length < CARRY + HOLD_BACK + ROUND_MIN_NEW) return;
-      round(pending.length - HOLD_BACK);
-      const drop = pending.length - HOLD_BACK - CARRY;
-      for (let k = pending.indexOf('\n'); k !== -1 && k < drop; k = pending.indexOf('\n', k + 1)) line++;
-      pending = pending.slice(drop);
-      countedUpTo -= drop;
+      if (text.length <= ROUND_MIN_NEW) {
+        if (text.length > 0) pushPart(text);
+        return;
+      }
+      for (let at = 0; at < text.length; at += ROUND_MIN_NEW) pushPart(text.slice(at, at + ROUND_MIN_NEW));
     },
     end() {
       round(pending.length);

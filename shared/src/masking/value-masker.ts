@@ -9,7 +9,7 @@ import { isValidBankCard, isValidResidentId, isValidUscc, normaliseText } from '
 import { DrawStream, type KeyedDigest } from './draw-stream';
 import { createHitFinder, type Hit, type HitFinder } from './hit-finder';
 import type { KeepSpec, MaskKind, MaskStrategy } from './mask-kinds';
-import { generateValue, keepFlags } from './value-generators';
+import { generateValue, keepFlags, type GenerateRequest } from './value-generators';
 
 export interface MaskSettings {
   detectors: readonly BuiltInDetectorId[];
@@ -190,7 +190,7 @@ export class ValueMasker {
     const { digest, valid, maskChar } = this.strategyOf(hit.detector);
     if (raw === canonical && (maskChar === undefined || numeric)) {
       // Written as its canonical form (no separators, full-width digits or lower-case x): the new value as it is.
-      return this.draw(hit.detector, hit.detector === 'email' ? canonical.toLowerCase() : canonical, digest, (draw) => generateValue({ kind: hit.detector, original: canonical, keep, valid, draw, today: this.settings.today }), canonical);
+      return this.draw(hit.detector, hit.detector === 'email' ? canonical.toLowerCase() : canonical, digest, hit.detector, canonical, keep, valid);
     }
     const span = normaliseText(raw);
     const positions = canonicalPositions(hit.detector, span, canonical);
@@ -201,7 +201,7 @@ export class ValueMasker {
       return chars.join('');
     }
     const key = hit.detector === 'email' ? canonical.toLowerCase() : canonical;
-    const replacement = this.draw(hit.detector, key, digest, (draw) => generateValue({ kind: hit.detector, original: canonical, keep, valid, draw, today: this.settings.today }), canonical);
+    const replacement = this.draw(hit.detector, key, digest, hit.detector, canonical, keep, valid);
     for (let i = 0; i < canonical.length; i++) {
       const p = positions[i] ?? 0;
       if (!keep[i]) chars[p] = sameWidth(raw.charAt(p), replacement.charAt(i));
@@ -220,19 +220,33 @@ export class ValueMasker {
     const { digest, maskChar } = this.strategyOf(kind);
     if (maskChar !== undefined && !numeric) return core.split('').map((ch, i) => (keep[i] ? ch : maskChar)).join('');
     const generic = kind === 'person-name' ? 'person-name' : 'generic';
-    return this.draw(numeric ? `${generic}#` : generic, core, digest, (draw) => generateValue({ kind: generic, original: core, keep, valid: false, draw, today: this.settings.today }), core);
+    return this.draw(numeric ? `${generic}#` : generic, core, digest, generic, core, keep, false);
   }
 
-  /** Draws until the value differs from the original and from every raw value of the input. */
-  private draw(kind: string, value: string, digest: KeyedDigest, generate: (draw: DrawStream) => string | undefined, original: string): string {
+  private stream: DrawStream | undefined;
+  /** What draw generates from, refilled per value: no closure and no request object per value. */
+  private request: GenerateRequest | undefined;
+
+  /**
+   * Draws until the value differs from the original and from every raw value of the input: values
+   * of `generateKind` keeping the flagged characters of `original` (valid ones with `valid`).
+   */
+  private draw(kind: string, value: string, digest: KeyedDigest, generateKind: GenerateRequest['kind'], original: string, keep: readonly boolean[], valid: boolean): string {
     const cacheName = digest === this.keys.run ? kind : `${kind}@`;
     const slot = cacheSlot(cacheName, value);
     if (this.cacheKeys[slot] === value && this.cacheKinds[slot] === cacheName) return this.cacheValues[slot] ?? '';
     const label = `${kind.endsWith('#') ? kind.slice(0, -1) : kind}\u0000${value}`;
-    const stream = new DrawStream(digest, label);
+    // One stream per masker, reset per value: draw is never re-entered while a value is generated.
+    const stream = this.stream ? this.stream.reset(digest, label) : (this.stream = new DrawStream(digest, label));
+    const request = this.request ?? (this.request = { kind: generateKind, original, keep, valid, draw: stream, today: this.settings.today });
+    request.kind = generateKind;
+    request.original = original;
+    request.keep = keep;
+    request.valid = valid;
+    request.draw = stream;
     let result: string | undefined;
     for (let attempt = 0; attempt < MAX_DRAWS; attempt++) {
-      let candidate = generate(stream);
+      let candidate = generateValue(request);
       if (candidate === undefined) {
         this.shapeFallbacks++;
         candidate = generateValue({ kind: 'generic', original, keep: [...original].map(() => false), valid: false, draw: stream, today: this.settings.today });
