@@ -4,10 +4,14 @@
  * enforcing nothing) and E events of the last two days (default 200,000, a few of them tamper and
  * bypass events) into a fresh console.sqlite, then times through the real AgentService:
  * - the overview (every condition counted over the whole fleet, incidents of the last 24 h);
- * - one filtered, sorted page of the agent table (`condition=degraded`, sorted by host).
+ * - one filtered, sorted page of the agent table (`condition=degraded`, sorted by host);
+ * - the table's block in the middle of the whole fleet sorted by user, descending (what a scroll jump
+ *   asks for), and a search block (`search=ws-01`, sorted by host).
  * Baseline, same run: the store's read of every agent row (`agents.list`, what listing the whole
  * fleet costs), so the ratio holds on a busy shared machine where absolute figures swing 2-3×.
- * Also printed: the 200-agent page the Agents page asked for on each refresh before (stderr).
+ * Also printed (stderr): the 200-agent page the Agents page asked for on each refresh before, and
+ * the in-memory definition the SQL replaced (every agent's whole row read, then the shared
+ * predicates and sort: what the CSV export still does) for the overview and the degraded page.
  * Prints {"name","value","unit","baseline","ratio"} lines (p50 and p95, in ms).
  *
  *   node dist/bench/agents-overview.js [--agents N] [--events E] [--runs R] [--keep]
@@ -17,6 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { policyDocument, sampleEvent, uuidv7, type AgentInfo, type CapabilityReport, type StoredEvent } from '@dlp/shared';
 import { generateSigningKeyPair, signPolicyBundle } from '@dlp/shared/node';
+import { countConditions } from '../console/server/src/agents/agent-fleet-view';
 import { AgentService } from '../console/server/src/agents/agent-service';
 import { ConsoleEvents } from '../console/server/src/service-kit/console-events';
 import { openSqliteStore } from '../console/server/src/store/sqlite/sqlite-store';
@@ -130,14 +135,25 @@ async function main(): Promise<void> {
     process.stderr.write(`also (p50): incidents of 24 h ${incidents.p50.toFixed(1)} ms, first 200 agents by id ${oldPage.p50.toFixed(1)} ms\n`);
     const counted = await time(runs, () => service.overview());
     const page = await time(runs, () => service.list({ condition: 'degraded', sort: 'host', order: 'asc', offset: 0, limit: 100 }));
+    const middle = await time(runs, () => service.list({ sort: 'user', order: 'desc', offset: Math.floor(agentCount / 2), limit: 100 }));
+    const search = await time(runs, () => service.list({ search: 'ws-01', sort: 'host', order: 'asc', offset: 0, limit: 100 }));
+    const inMemoryOverview = await time(runs, async () => countConditions(await service.matching({}), Date.now()));
+    const inMemoryPage = await time(runs, async () => (await service.matching({ condition: 'degraded', sort: 'host', order: 'asc' })).slice(0, 100));
+    process.stderr.write(
+      `in memory (p50 / p95): overview ${inMemoryOverview.p50.toFixed(1)} / ${inMemoryOverview.p95.toFixed(1)} ms, degraded page ${inMemoryPage.p50.toFixed(1)} / ${inMemoryPage.p95.toFixed(1)} ms\n`,
+    );
     const round = (n: number): number => Number(n.toFixed(1));
     const figures = [
       { name: `console.agents_overview.${agentCount}_agents.p50`, value: round(counted.p50), baseline: round(baseline.p50) },
       { name: `console.agents_overview.${agentCount}_agents.p95`, value: round(counted.p95), baseline: round(baseline.p95) },
       { name: `console.agents_table_page.${agentCount}_agents.p50`, value: round(page.p50), baseline: round(baseline.p50) },
       { name: `console.agents_table_page.${agentCount}_agents.p95`, value: round(page.p95), baseline: round(baseline.p95) },
+      { name: `console.agents_table_middle_block.${agentCount}_agents.p50`, value: round(middle.p50), baseline: round(baseline.p50) },
+      { name: `console.agents_table_middle_block.${agentCount}_agents.p95`, value: round(middle.p95), baseline: round(baseline.p95) },
+      { name: `console.agents_table_search.${agentCount}_agents.p50`, value: round(search.p50), baseline: round(baseline.p50) },
+      { name: `console.agents_table_search.${agentCount}_agents.p95`, value: round(search.p95), baseline: round(baseline.p95) },
     ];
-    for (const f of figures) process.stdout.write(`${JSON.stringify({ name: f.name, value: f.value, unit: 'ms', baseline: f.baseline, ratio: round(f.value / f.baseline) })}\n`);
+    for (const f of figures) process.stdout.write(`${JSON.stringify({ name: f.name, value: f.value, unit: 'ms', baseline: f.baseline, ratio: Number((f.value / f.baseline).toFixed(3)) })}\n`);
   } finally {
     await store.close();
     // --keep leaves the database for a look at query plans.

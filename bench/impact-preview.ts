@@ -6,13 +6,17 @@
  * through the real ImpactService.
  * Baselines, same run, over the same rows (that group's events of the 7 days, all app or USB here):
  * - a plain `SELECT count(*)` (what counting them costs);
- * - reading them through the same store pages the preview reads (what fetching them costs), so
- *   the second ratio is the replay's own share.
+ * - reading them whole through the store's search pages: what the preview did before it read
+ *   them as sets of identical events grouped in SQL (one whole row per event; see
+ *   docs/BENCHMARKS.md for the figures before and after).
  * Prints {"name","value","unit","baseline","ratio"} lines (p50 and p95, in ms).
  *
- *   node dist/bench/impact-preview.js [--agents A] [--events E] [--runs R]
+ *   node dist/bench/impact-preview.js [--agents A] [--events E] [--runs R] [--keep DIR]
+ *
+ * `--keep DIR` seeds into DIR and keeps it (seed.json records the run's "now" and ids); a later run
+ * with the same DIR reuses it, so changes to the preview can be timed without seeding again.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { IMPACT_PAGE, policyDocument, uuidv7, type AgentEvent, type AgentInfo, type StoredEvent } from '@dlp/shared';
@@ -127,15 +131,28 @@ async function main(): Promise<void> {
   const agentCount = arg('agents', 500);
   const eventCount = arg('events', 1_000_000);
   const runs = arg('runs', 5);
-  const dir = mkdtempSync(path.join(tmpdir(), 'dlp-bench-impact-'));
+  const keepAt = process.argv.indexOf('--keep');
+  const kept = keepAt >= 0 ? process.argv[keepAt + 1] : undefined;
+  if (kept !== undefined) mkdirSync(kept, { recursive: true });
+  const dir = kept ?? mkdtempSync(path.join(tmpdir(), 'dlp-bench-impact-'));
   const file = path.join(dir, 'console.sqlite');
+  const seedFile = path.join(dir, 'seed.json');
+  const reused = kept !== undefined && existsSync(seedFile);
   const store = await openSqliteStore({ path: file });
   try {
-    // A fixed "now" for the whole run, so every preview and baseline reads the same window.
-    const nowMs = Date.now();
-    const seedStarted = Date.now();
-    const { groupId, draftId } = await seed(store, agentCount, eventCount, nowMs);
-    process.stderr.write(`seeded ${agentCount} agents and ${eventCount} events in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s\n`);
+    let seeded: { nowMs: number; groupId: string; draftId: string };
+    if (reused) {
+      seeded = JSON.parse(readFileSync(seedFile, 'utf8')) as typeof seeded;
+      process.stderr.write(`reusing the seeded database in ${dir}\n`);
+    } else {
+      // A fixed "now" for the whole run, so every preview and baseline reads the same window.
+      const nowMs = Date.now();
+      const seedStarted = Date.now();
+      seeded = { nowMs, ...(await seed(store, agentCount, eventCount, nowMs)) };
+      if (kept !== undefined) writeFileSync(seedFile, JSON.stringify(seeded));
+      process.stderr.write(`seeded ${agentCount} agents and ${eventCount} events in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s\n`);
+    }
+    const { nowMs, groupId, draftId } = seeded;
     const service = new ImpactService(store, undefined, () => nowMs);
     const fromMs = nowMs - 7 * DAY_MS;
     const report = await service.preview(draftId, 7);
@@ -173,7 +190,7 @@ async function main(): Promise<void> {
     for (const f of figures) process.stdout.write(`${JSON.stringify({ name: f.name, value: round(f.value), unit: 'ms', baseline: round(f.baseline), ratio: Number((f.value / f.baseline).toFixed(2)) })}\n`);
   } finally {
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (kept === undefined) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -10,9 +10,10 @@ import {
   type PolicyState,
 } from '@dlp/shared';
 
-// The fleet view of the agent list: condition and OS filters, sorting and offset paging, done in
-// memory over the whole (search/group/online-filtered) list so that the overview's counts and the
-// list's rows come from one predicate (`meetsCondition` in @dlp/shared) over the same facts.
+// The fleet view's definition in memory: condition and OS filters and sorting over whole agent
+// summaries, by the shared predicates (`meetsCondition` in @dlp/shared). The CSV export reads the
+// fleet this way; the table's blocks and the overview's counts are computed by the store in SQL
+// (store/sql/agent-fleet-sql.ts), and the store suites check them against these functions.
 
 const POLICY_RANK: Record<PolicyState, number> = { rejected: 0, pending: 1, 'no-policy': 2, 'in-sync': 3 };
 
@@ -65,7 +66,7 @@ export function filterAgents<T extends AgentFleetFacts & Pick<AgentSummary, 'inf
   );
 }
 
-/** Non-revoked agents, and how many meet each condition. */
+/** Non-revoked agents, and how many meet each condition: the overview by definition (the store counts in SQL). */
 export function countConditions(agents: readonly AgentFleetFacts[], nowMs: number): { total: number; counts: Record<AgentCondition, number> } {
   const counts = Object.fromEntries(AGENT_CONDITIONS.map((c) => [c, 0])) as Record<AgentCondition, number>;
   let total = 0;

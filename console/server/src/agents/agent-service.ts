@@ -1,8 +1,8 @@
-import { FLEET_WINDOW_MS, type AgentFilterSet, type AgentFleetFacts, type AgentOverviewResponse, type AgentQuery, type AgentSummary, type CapabilityReport, type HelloMessage, type Page, type PolicyReceiptMessage } from '@dlp/shared';
+import { FLEET_WINDOW_MS, type AgentFilterSet, type AgentOverviewResponse, type AgentQuery, type AgentSummary, type CapabilityReport, type HelloMessage, type Page, type PolicyReceiptMessage } from '@dlp/shared';
 import { sameDigest, sha256Hex } from '../auth/secret-token';
-import type { AgentListFilter, AgentRecord, ConsoleStore } from '../store/store';
+import type { AgentListFilter, AgentRecord, AgentTableQuery, ConsoleStore, FleetContext } from '../store/store';
 import { AgentClocks } from './agent-clocks';
-import { countConditions, filterAgents, sortAgents, wantsFleetView } from './agent-fleet-view';
+import { filterAgents, sortAgents, wantsFleetView } from './agent-fleet-view';
 import { BatchedWrites } from '../service-kit/batched-writes';
 import type { ConsoleEvents } from '../service-kit/console-events';
 import { decodeIdCursor, encodeIdCursor } from '../service-kit/cursor';
@@ -38,6 +38,21 @@ function toSummary(agent: AgentRecord, groups?: GroupView): AgentSummary {
     summary.policyInSync = group.serial === null || group.serial === agent.policySerial;
   }
   return summary;
+}
+
+/**
+ * What the store's fleet SQL reads of the groups: each one's expected serial, and its rank in the
+ * table's order of group names (lower-cased, compared as the in-memory sort does; no group sorts as
+ * the empty name).
+ */
+function fleetContext(groups: GroupView, nowMs: number): FleetContext {
+  const names = [...new Set(['', ...[...groups.values()].map((group) => group.name.toLowerCase())])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const rank = new Map(names.map((name, i) => [name, i]));
+  return {
+    nowMs,
+    groups: [...groups].map(([id, group]) => ({ id, expectedSerial: group.serial, nameRank: rank.get(group.name.toLowerCase()) ?? 0 })),
+    unknownGroupRank: rank.get('') ?? 0,
+  };
 }
 
 /** The filters the store applies (online, group, search); condition and OS are the shared predicates'. */
@@ -138,53 +153,29 @@ export class AgentService {
   }
 
   /**
-   * Every agent matching the query (search, group, online in the store; condition and OS by the
-   * shared predicates), sorted, one page at `offset`, with the total. Filtering and sorting read
-   * the lean table rows (identity, state, the capability fields the conditions look at); only the
-   * page's agents are read whole.
+   * Every agent matching the query, sorted, one page at `offset`, with the total: filtered, sorted
+   * and paged by the store in SQL (the conditions' predicates spelled over the agents' columns), so
+   * a page reads its own rows only.
    */
   private async fleetPage(query: AgentQuery): Promise<Page<AgentSummary> & { total: number }> {
     const nowMs = Date.now();
-    const [rows, groups, incidents] = await Promise.all([
-      this.store.agents.listTableRows(storeFilterOf(query)),
-      this.groupView(),
+    const groups = await this.groupView();
+    const tableQuery: AgentTableQuery = { ...storeFilterOf(query), order: query.order ?? 'asc', offset: query.offset ?? 0, limit: query.limit };
+    if (query.os !== undefined) tableQuery.os = query.os;
+    if (query.condition !== undefined) tableQuery.condition = query.condition;
+    if (query.sort !== undefined) tableQuery.sort = query.sort;
+    const [page, incidents] = await Promise.all([
+      this.store.agents.tablePage(tableQuery, fleetContext(groups, nowMs)),
       this.store.agents.incidentsSince(nowMs - FLEET_WINDOW_MS),
     ]);
-    const facts = rows.map((row) => {
-      const group = groups.get(row.groupId);
-      const incident = incidents.get(row.id);
-      return {
-        id: row.id,
-        info: row.info,
-        online: row.online,
-        revoked: row.revoked,
-        lastSeenAt: row.lastSeenAt,
-        policySerial: row.policySerial,
-        expectedPolicySerial: group?.serial ?? null,
-        lastPolicyReceipt: row.receipt,
-        capabilities: row.capabilities,
-        tamperEvents24h: incident?.tamper ?? false,
-        bypassEvents24h: incident?.bypass ?? false,
-        ...(group ? { group: { id: row.groupId, name: group.name } } : {}),
-      };
-    });
-    const matching = filterAgents(facts, query, nowMs);
-    const sorted = query.sort === undefined ? matching : sortAgents(matching, query.sort, query.order ?? 'asc');
-    const offset = query.offset ?? 0;
-    const pageIds = sorted.slice(offset, offset + query.limit).map((agent) => agent.id);
-    const records = new Map((await this.store.agents.findByIds(pageIds)).map((record) => [record.id, record]));
-    const items: AgentSummary[] = [];
-    for (const id of pageIds) {
-      const record = records.get(id);
-      // Removed between the two reads: left out of this page.
-      if (!record) continue;
+    const items = page.agents.map((record) => {
       const summary = toSummary(record, groups);
-      summary.tamperEvents24h = incidents.get(id)?.tamper ?? false;
-      summary.bypassEvents24h = incidents.get(id)?.bypass ?? false;
-      items.push(summary);
-    }
+      summary.tamperEvents24h = incidents.get(record.id)?.tamper ?? false;
+      summary.bypassEvents24h = incidents.get(record.id)?.bypass ?? false;
+      return summary;
+    });
     // Offset paging: the next page is asked for by offset, not by cursor.
-    return { items, nextCursor: null, total: sorted.length };
+    return { items, nextCursor: null, total: page.total };
   }
 
   /**
@@ -198,28 +189,12 @@ export class AgentService {
   }
 
   /**
-   * The fleet overview: how many non-revoked agents meet each condition, by the list's own
-   * predicate (`meetsCondition`) over the same facts, read lean: only the columns and capability
-   * fields the conditions look at.
+   * The fleet overview: how many non-revoked agents meet each condition, counted by the store in
+   * SQL with the same predicates the list filters by, so a count equals the list it opens.
    */
   async overview(): Promise<AgentOverviewResponse> {
     const nowMs = Date.now();
-    const [rows, groups, incidents] = await Promise.all([this.store.agents.listFleetRows(), this.groupView(), this.store.agents.incidentsSince(nowMs - FLEET_WINDOW_MS)]);
-    const facts = rows.map((row): AgentFleetFacts => {
-      const incident = incidents.get(row.id);
-      return {
-        online: row.online,
-        revoked: row.revoked,
-        lastSeenAt: row.lastSeenAt,
-        policySerial: row.policySerial,
-        expectedPolicySerial: groups.get(row.groupId)?.serial ?? null,
-        lastPolicyReceipt: row.receipt,
-        capabilities: row.capabilities,
-        tamperEvents24h: incident?.tamper ?? false,
-        bypassEvents24h: incident?.bypass ?? false,
-      };
-    });
-    const { total, counts } = countConditions(facts, nowMs);
+    const { total, counts } = await this.store.agents.countConditions(fleetContext(await this.groupView(), nowMs));
     return { at: new Date(nowMs).toISOString(), total, counts };
   }
 

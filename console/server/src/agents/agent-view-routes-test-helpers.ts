@@ -1,4 +1,4 @@
-import { MAX_SAVED_FILTERS, savedAgentFilterList, savedAgentFilterResponse, type AgentInfo, type AuditEntry, type Page } from '@dlp/shared';
+import { AGENT_CONDITIONS, AGENT_SORT_KEYS, MAX_SAVED_FILTERS, savedAgentFilterList, savedAgentFilterResponse, type AgentInfo, type AgentOverviewResponse, type AgentSummary, type AuditEntry, type Page } from '@dlp/shared';
 import { AgentPeer, enrollAgent, helloAgent } from '../testing/agent-peer';
 import { parseCsv } from '../testing/csv-parse';
 import { createEnrollSecret, type TestConsole } from '../testing/test-console';
@@ -86,6 +86,37 @@ export function describeAgentViewRoutes(engine: string, start: () => Promise<Tes
       const token = new BearerClient(t.console.url, await createTestApiToken(t, 'admin'));
       expect((await token.json('GET', '/api/v1/agents/saved-filters')).status).toBe(403);
       expect((await token.json('POST', '/api/v1/agents/saved-filters', { name: 'robot', filters: {} })).status).toBe(403);
+    });
+
+    it('pages the table (sorted and filtered in SQL) in the export’s order, and counts each condition as the list filters it', async () => {
+      const secret = await createEnrollSecret(t.admin);
+      for (const info of HOSTS) {
+        const creds = await enrollAgent(t.console.agentUrl, secret, info);
+        if (info.os === 'linux') peers.push(await helloAgent(t.console.agentUrl, creds, null, info));
+      }
+      const hostsOf = async (query: string): Promise<{ hosts: (string | undefined)[]; total: number | undefined }> => {
+        const page = (await t.admin.json<Page<AgentSummary> & { total?: number }>('GET', `/api/v1/agents?${query}`)).body;
+        return { hosts: page.items.map((agent) => agent.info.hostname), total: page.total };
+      };
+      for (const sort of AGENT_SORT_KEYS) {
+        for (const order of ['asc', 'desc']) {
+          // The export filters and sorts every agent in memory: the definition the SQL must follow.
+          const csv = parseCsv(Buffer.from(await (await t.admin.call('GET', `/api/v1/agents/export.csv?sort=${sort}&order=${order}`)).arrayBuffer()).toString('utf8').slice(1));
+          const exported = csv.slice(1).map((row) => row[0]);
+          expect({ sort, order, ...(await hostsOf(`sort=${sort}&order=${order}&offset=0&limit=10`)) }).toEqual({ sort, order, hosts: exported, total: 3 });
+          expect({ sort, order, ...(await hostsOf(`sort=${sort}&order=${order}&offset=1&limit=1`)) }).toEqual({ sort, order, hosts: exported.slice(1, 2), total: 3 });
+        }
+      }
+      const overview = (await t.admin.json<AgentOverviewResponse>('GET', '/api/v1/agents/overview')).body;
+      expect(overview.total).toBe(3);
+      for (const condition of AGENT_CONDITIONS) {
+        const listed = await hostsOf(`condition=${condition}&offset=0&limit=10`);
+        expect({ condition, count: overview.counts[condition] }).toEqual({ condition, count: listed.total });
+        expect({ condition, rows: listed.hosts.length }).toEqual({ condition, rows: listed.total });
+      }
+      // Never connected, no report: pending its group's policy, offline since ever; the other two pending too.
+      expect(overview.counts['offline-24h']).toBe(1);
+      expect(overview.counts['policy-pending']).toBe(3);
     });
 
     it('exports the filtered, sorted list as CSV with a BOM, in the reader’s language, audited', async () => {

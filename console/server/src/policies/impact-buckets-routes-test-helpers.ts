@@ -94,6 +94,18 @@ export function describeImpactBucketRoutes(engine: string, start: () => Promise<
       return page.body.items.length;
     }
 
+    /** Every filter said to be exact finds exactly its events in the search; the others find more. */
+    async function expectFiltersHoldTheirEvents(report: ImpactReport): Promise<void> {
+      const { alreadyBlocked, newlyBlocked, noLongerBlocked } = report.buckets;
+      for (const bucket of [alreadyBlocked, newlyBlocked, noLongerBlocked]) {
+        for (const part of [...bucket.parts, ...bucket.slices]) {
+          const found = await searchCount(part.filters);
+          if (part.exact) expect(found).toBe(part.events);
+          else expect(found).toBeGreaterThan(part.events);
+        }
+      }
+    }
+
     beforeEach(async () => {
       t = await start();
       const policy = await t.admin.json<{ policy: { id: string } }>('POST', '/api/v1/policies', { document: { schema: 'dlp.policy/v1', name: 'Desk policy', mode: 'enforce' } });
@@ -160,14 +172,47 @@ export function describeImpactBucketRoutes(engine: string, start: () => Promise<
       // The legacy per-rule sections are scoped the same way.
       expect(report.appEvents).toBe(8);
 
-      // Every filter said to be exact finds exactly its events in the search; the others find more.
-      for (const bucket of [alreadyBlocked, newlyBlocked, noLongerBlocked]) {
-        for (const part of [...bucket.parts, ...bucket.slices]) {
-          const found = await searchCount(part.filters);
-          if (part.exact) expect(found).toBe(part.events);
-          else expect(found).toBeGreaterThan(part.events);
-        }
-      }
+      await expectFiltersHoldTheirEvents(report);
+    });
+
+    it('counts many events of a few programs and one stick as the events, hosts and users they are', async () => {
+      // ws-a3 runs three programs 60 times between two users; the stick is seen twice in the same
+      // millisecond (inserted, then blocked), so only the store order says which sighting is its latest.
+      const at = new Date(Date.now() - HOUR / 2).toISOString();
+      await seed(trading, 'ws-a3', [
+        ...Array.from({ length: 30 }, (_, i) => appEvent(i + 1, i % 2 === 0 ? 'dave' : 'erin', 'blocked', 'old-nc', '/usr/bin/nc', NC, i + 1.5)),
+        ...Array.from({ length: 20 }, (_, i) => appEvent(i + 31, 'dave', 'allowed', null, '/home/dave/game', GAME)),
+        ...Array.from({ length: 10 }, (_, i) => appEvent(i + 51, 'erin', 'allowed', null, '/usr/bin/ls', LS)),
+        { ...usbEvent(61, 'erin', 'info', '090c', 'S9', 'inserted'), occurredAt: at },
+        { ...usbEvent(62, 'erin', 'blocked', '090c', 'S9', 'device-blocked'), occurredAt: at },
+      ]);
+      const report = await preview({ days: 7 });
+      const { alreadyBlocked, newlyBlocked, noLongerBlocked } = report.buckets;
+      // Before ws-a3: 3/2/2, 4/2/2 and 2/1/1 (the first case).
+      expect(counts(alreadyBlocked)).toEqual([34, 3, 4]);
+      expect(counts(newlyBlocked)).toEqual([25, 3, 4]);
+      expect(counts(noLongerBlocked)).toEqual([2, 1, 1]);
+      expect(report.appEvents).toBe(68);
+      expect(alreadyBlocked.slices.map((s) => [s.ruleId, s.subject, s.events, s.hosts, s.users, s.exact])).toEqual([
+        ['no-nc', '/bin/nc', 33, 3, 4, true],
+        [null, '090c:1000 S9', 1, 1, 1, true],
+      ]);
+      expect(report.apps.wouldBlock.map((g) => [g.ruleId, g.events, g.hosts, g.users])).toEqual([
+        ['no-nc', 33, 3, 4],
+        ['no-game', 23, 3, 3],
+      ]);
+      // Each executable quoted once, by its newest sighting (ws-a3's nc runs are all older).
+      expect(report.apps.wouldBlock[0]?.examples.map((e) => [e.host, e.subject])).toEqual([
+        ['ws-a2', '/bin/nc'],
+        ['ws-a1', '/usr/bin/nc'],
+      ]);
+      // The stick is judged once, by its latest sighting: the block stored after the insert.
+      expect(report.usb.wouldRestrict.map((g) => [g.action, g.events, g.hosts])).toEqual([['read-only', 2, 2]]);
+      expect(report.usb.wouldRestrict[0]?.examples.map((e) => [e.host, e.subject, e.reportedAction])).toEqual([
+        ['ws-a3', '090c:1000 S9', 'blocked'],
+        ['ws-a1', '090c:1000 S2', 'info'],
+      ]);
+      await expectFiltersHoldTheirEvents(report);
     });
 
     it('replays one chosen group, whose single-part bucket opens as one search', async () => {

@@ -6,16 +6,16 @@ import {
   type ImpactBuckets,
   type ImpactPart,
   type ImpactSlice,
-  type StoredEvent,
 } from '@dlp/shared';
+import type { ImpactSubject } from '../store/impact-read-store';
+import type { ReplayedSet } from './impact-sets';
 
 /** The free-text filter's longest value (a longer path cannot be searched for as a whole). */
 const MAX_TEXT_FILTER = 200;
 
-/** What one replayed event was judged, and what the search can select it by. */
-export interface JudgedEvent {
-  event: StoredEvent;
-  groupId: string;
+/** What one replayed set of identical events was judged, and what the search can select it by. */
+export interface JudgedSet {
+  set: ReplayedSet;
   bucket: ImpactBucketName;
   ruleId: string | null;
   /** The executable or `vvvv:pppp serial`, as people read it. */
@@ -28,10 +28,11 @@ class Distinct {
   private readonly hosts = new Set<string>();
   private readonly users = new Set<string>();
 
-  add(event: StoredEvent): void {
-    this.events += 1;
-    this.hosts.add(event.agentId);
-    if (event.user !== null) this.users.add(event.user);
+  /** A set is one agent's and one user's events, so the distinct counts stay exact. */
+  add(set: ReplayedSet): void {
+    this.events += set.events;
+    this.hosts.add(set.agentId);
+    if (set.user !== null) this.users.add(set.user);
   }
 
   counts(): { events: number; hosts: number; users: number } {
@@ -56,9 +57,8 @@ interface SliceTally extends PartTally {
   checkable: boolean;
 }
 
-/** The search's subject filter of an event and the signatures of every filter that selects it. */
-function subjectFiltersOf(event: StoredEvent): { filter: SliceTally['subjectFilter']; key: string; checkable: boolean; alsoMatches: string[] } {
-  const s = event.subject;
+/** The search's subject filter of a subject and the signatures of every filter that selects it. */
+function subjectFiltersOf(s: ImpactSubject): { filter: SliceTally['subjectFilter']; key: string; checkable: boolean; alsoMatches: string[] } {
   if (s.kind === 'device') {
     const model = `${s.vendorId}:${s.productId}`;
     // `vid:pid` selects every serial of the model; `vid:pid:serial` one device.
@@ -97,27 +97,27 @@ export class ImpactBucketTally {
     for (const name of ['alreadyBlocked', 'newlyBlocked', 'noLongerBlocked'] as const) this.buckets.set(name, { distinct: new Distinct(), parts: new Map(), slices: new Map() });
   }
 
-  /** Every replayed event of the scope, judged or not, so filters can be checked for exactness. */
-  see(event: StoredEvent, groupId: string): void {
-    const part = partSignature(groupId, event.type, event.action);
-    const subject = subjectFiltersOf(event);
-    for (const signature of [part, ...[subject.key, ...subject.alsoMatches].map((key) => `${part}\u0000${key}`)]) this.selected.set(signature, (this.selected.get(signature) ?? 0) + 1);
+  /** Every replayed set of the scope, judged or not, so filters can be checked for exactness. */
+  see(set: ReplayedSet): void {
+    const part = partSignature(set.groupId, set.type, set.action);
+    const subject = subjectFiltersOf(set.subject);
+    for (const signature of [part, ...[subject.key, ...subject.alsoMatches].map((key) => `${part}\u0000${key}`)]) this.selected.set(signature, (this.selected.get(signature) ?? 0) + set.events);
   }
 
-  /** An event that lands in a bucket (call `see` for it too). */
-  add(judged: JudgedEvent): void {
-    const { event, groupId } = judged;
+  /** A set that lands in a bucket (call `see` for it too). */
+  add(judged: JudgedSet): void {
+    const { set } = judged;
     const bucket = this.buckets.get(judged.bucket);
     if (!bucket) return;
-    bucket.distinct.add(event);
-    const signature = partSignature(groupId, event.type, event.action);
+    bucket.distinct.add(set);
+    const signature = partSignature(set.groupId, set.type, set.action);
     let part = bucket.parts.get(signature);
     if (!part) {
-      part = { groupId, type: event.type, recordedAction: event.action, distinct: new Distinct(), signature };
+      part = { groupId: set.groupId, type: set.type, recordedAction: set.action, distinct: new Distinct(), signature };
       bucket.parts.set(signature, part);
     }
-    part.distinct.add(event);
-    const subject = subjectFiltersOf(event);
+    part.distinct.add(set);
+    const subject = subjectFiltersOf(set.subject);
     const sliceSignature = `${signature}\u0000${subject.key}`;
     const sliceKey = `${sliceSignature}\u0000${judged.ruleId ?? ''}`;
     let slice = bucket.slices.get(sliceKey);
@@ -125,7 +125,7 @@ export class ImpactBucketTally {
       slice = { ...part, distinct: new Distinct(), signature: sliceSignature, ruleId: judged.ruleId, subject: judged.subject, subjectFilter: subject.filter, checkable: subject.checkable };
       bucket.slices.set(sliceKey, slice);
     }
-    slice.distinct.add(event);
+    slice.distinct.add(set);
   }
 
   /** The buckets; with `truncated` no filter is claimed exact (older events were not replayed). */

@@ -11,19 +11,28 @@ import {
   type StoredEvent,
   type UsbPolicyVerdict,
 } from '@dlp/shared';
+import type { ImpactProcessSubject, ImpactSubject } from '../store/impact-read-store';
 import type { ImpactBucketTally } from './impact-buckets';
+import type { ReplayedSet } from './impact-sets';
 
 /** Examples quoted per group. */
 const MAX_EXAMPLES = 5;
 
 type ImpactAction = ImpactGroup['action'];
 
+/** An example to quote: the newest event of a set, loaded by row id when the report is written. */
+interface ExampleRef {
+  rowId: number;
+  subject: string;
+  sha256: string | undefined;
+}
+
 /** Builds one impact group: counts, distinct hosts and users, a few distinct examples. */
 class GroupTally {
   events = 0;
   private readonly hosts = new Set<string>();
   private readonly users = new Set<string>();
-  private readonly examples: ImpactExample[] = [];
+  private readonly examples: ExampleRef[] = [];
   private readonly quoted = new Set<string>();
 
   constructor(
@@ -31,29 +40,33 @@ class GroupTally {
     readonly action: ImpactAction,
   ) {}
 
-  add(event: StoredEvent, subject: string, sha256: string | undefined): void {
-    this.events += 1;
-    this.hosts.add(event.agentId);
-    if (event.user !== null) this.users.add(event.user);
-    // Events arrive newest first: the first sighting of a subject is its latest.
+  /** `events` of the set count here (all of them, or one for a device judged once). */
+  add(set: ReplayedSet, events: number, subject: string, sha256: string | undefined): void {
+    this.events += events;
+    this.hosts.add(set.agentId);
+    if (set.user !== null) this.users.add(set.user);
+    // Sets arrive newest first: the first sighting of a subject is its latest.
     if (this.examples.length < MAX_EXAMPLES && !this.quoted.has(subject)) {
       this.quoted.add(subject);
-      const example: ImpactExample = {
-        eventId: event.id,
-        agentId: event.agentId,
-        host: event.host,
-        user: event.user,
-        occurredAt: event.occurredAt,
-        reportedAction: event.action,
-        subject,
-      };
-      if (sha256 !== undefined) example.sha256 = sha256;
-      this.examples.push(example);
+      this.examples.push({ rowId: set.latest.rowId, subject, sha256 });
     }
   }
 
-  result(): ImpactGroup {
-    return { ruleId: this.ruleId, action: this.action, events: this.events, hosts: this.hosts.size, users: this.users.size, examples: this.examples };
+  exampleRowIds(): number[] {
+    return this.examples.map((e) => e.rowId);
+  }
+
+  /** The group, its examples taken from `events` (an example purged meanwhile is left out). */
+  result(events: ReadonlyMap<number, StoredEvent>): ImpactGroup {
+    const examples: ImpactExample[] = [];
+    for (const ref of this.examples) {
+      const event = events.get(ref.rowId);
+      if (!event) continue;
+      const example: ImpactExample = { eventId: event.id, agentId: event.agentId, host: event.host, user: event.user, occurredAt: event.occurredAt, reportedAction: event.action, subject: ref.subject };
+      if (ref.sha256 !== undefined) example.sha256 = ref.sha256;
+      examples.push(example);
+    }
+    return { ruleId: this.ruleId, action: this.action, events: this.events, hosts: this.hosts.size, users: this.users.size, examples };
   }
 }
 
@@ -70,14 +83,18 @@ class Tallies {
     return tally;
   }
 
+  exampleRowIds(): number[] {
+    return [...this.byKey.values()].flatMap((t) => t.exampleRowIds());
+  }
+
   /** Most events first; ties by rule id so the report is stable. */
-  results(): ImpactGroup[] {
-    return [...this.byKey.values()].map((t) => t.result()).sort((a, b) => b.events - a.events || (a.ruleId ?? '').localeCompare(b.ruleId ?? ''));
+  results(events: ReadonlyMap<number, StoredEvent>): ImpactGroup[] {
+    return [...this.byKey.values()].map((t) => t.result(events)).sort((a, b) => b.events - a.events || (a.ruleId ?? '').localeCompare(b.ruleId ?? ''));
   }
 }
 
-function wasRestricted(event: StoredEvent): boolean {
-  return event.action === 'blocked' || event.action === 'would-block';
+function wasRestricted(set: ReplayedSet): boolean {
+  return set.action === 'blocked' || set.action === 'would-block';
 }
 
 /** The apps section the agent of `os` would enforce for a document (e.g. with capture-tool rules in front). */
@@ -94,6 +111,7 @@ export const APPS_AS_ENFORCED: EffectiveApps = (document, os) =>
  * Replays stored events against a draft with the agent's own decision code (@dlp/shared matchers):
  * app executions through the app matcher (first match; sha256 / path glob / name; default action
  * with trusted paths), USB devices (one sighting per device and agent) through the USB rules.
+ * Events come as sets of identical events (ReplayedSet): each set is judged once, for all its events.
  */
 export class ImpactReplay {
   appEvents = 0;
@@ -102,7 +120,7 @@ export class ImpactReplay {
   private readonly wouldRestrict = new Tallies();
   private readonly noLongerRestricted = new Tallies();
   private readonly matchers = new Map<string, AppMatcher>();
-  private readonly devices = new Map<string, { latest: StoredEvent; restricted: StoredEvent | null }>();
+  private readonly devices = new Map<string, { latest: DeviceSet; restricted: DeviceSet | null }>();
 
   constructor(
     private readonly document: PolicyDocument,
@@ -110,30 +128,36 @@ export class ImpactReplay {
     private readonly buckets?: ImpactBucketTally,
   ) {}
 
-  /** Feed events newest first; `os` is the reporting agent's OS, `groupId` its group when the event was recorded. */
-  add(event: StoredEvent, os: string, groupId = ''): void {
-    this.buckets?.see(event, groupId);
-    if (event.type === 'app' && event.subject.kind === 'process') this.addExecution(event, event.subject, os, groupId);
-    else if (event.type === 'usb' && event.subject.kind === 'device') this.addDeviceEvent(event, event.subject, groupId);
+  /** Feed sets in replay order (impact-sets.ts); `os` is the reporting agent's OS. */
+  add(set: ReplayedSet, os: string): void {
+    this.buckets?.see(set);
+    if (set.type === 'app' && set.subject.kind === 'process') this.addExecution(set, set.subject, os);
+    else if (set.type === 'usb' && set.subject.kind === 'device') this.addDeviceSet({ ...set, subject: set.subject });
   }
 
-  /** Puts one event in its bucket: blocked then and now, newly blocked, or no longer blocked. */
-  private judge(event: StoredEvent, groupId: string, blocksNow: boolean, ruleIdNow: string | null, subject: string): void {
+  /** Puts a set's events in their bucket: blocked then and now, newly blocked, or no longer blocked. */
+  private judge(set: ReplayedSet, blocksNow: boolean, ruleIdNow: string | null, subject: string): void {
     if (!this.buckets) return;
-    const blockedThen = event.action === 'blocked';
-    if (blocksNow) this.buckets.add({ event, groupId, bucket: blockedThen ? 'alreadyBlocked' : 'newlyBlocked', ruleId: ruleIdNow, subject });
-    else if (blockedThen) this.buckets.add({ event, groupId, bucket: 'noLongerBlocked', ruleId: event.ruleId, subject });
+    const blockedThen = set.action === 'blocked';
+    if (blocksNow) this.buckets.add({ set, bucket: blockedThen ? 'alreadyBlocked' : 'newlyBlocked', ruleId: ruleIdNow, subject });
+    else if (blockedThen) this.buckets.add({ set, bucket: 'noLongerBlocked', ruleId: set.ruleId, subject });
   }
 
   get usbDevices(): number {
     return this.devices.size;
   }
 
-  finish(): { apps: { wouldBlock: ImpactGroup[]; noLongerBlocked: ImpactGroup[] }; usb: { wouldRestrict: ImpactGroup[]; noLongerRestricted: ImpactGroup[] } } {
+  /** The per-rule sections; `load` fetches the quoted examples' events by row id (once, all at once). */
+  async finish(load: (rowIds: number[]) => Promise<ReadonlyMap<number, StoredEvent>>): Promise<{
+    apps: { wouldBlock: ImpactGroup[]; noLongerBlocked: ImpactGroup[] };
+    usb: { wouldRestrict: ImpactGroup[]; noLongerRestricted: ImpactGroup[] };
+  }> {
     for (const { latest, restricted } of this.devices.values()) this.judgeDevice(latest, restricted);
+    const sections = [this.wouldBlock, this.noLongerBlocked, this.wouldRestrict, this.noLongerRestricted];
+    const events = await load([...new Set(sections.flatMap((s) => s.exampleRowIds()))]);
     return {
-      apps: { wouldBlock: this.wouldBlock.results(), noLongerBlocked: this.noLongerBlocked.results() },
-      usb: { wouldRestrict: this.wouldRestrict.results(), noLongerRestricted: this.noLongerRestricted.results() },
+      apps: { wouldBlock: this.wouldBlock.results(events), noLongerBlocked: this.noLongerBlocked.results(events) },
+      usb: { wouldRestrict: this.wouldRestrict.results(events), noLongerRestricted: this.noLongerRestricted.results(events) },
     };
   }
 
@@ -146,34 +170,35 @@ export class ImpactReplay {
     return matcher;
   }
 
-  private addExecution(event: StoredEvent, subject: Extract<StoredEvent['subject'], { kind: 'process' }>, os: string, groupId: string): void {
-    this.appEvents += 1;
+  private addExecution(set: ReplayedSet, subject: ImpactProcessSubject, os: string): void {
+    this.appEvents += set.events;
     // Exceptions are per agent and time-boxed: the preview judges the policy alone.
     const decision = this.matcherFor(os).decide({ exePath: subject.exePath, name: subject.name, sha256: subject.sha256 ?? null });
-    this.judge(event, groupId, decision.action === 'block', decision.ruleId, subject.exePath);
+    this.judge(set, decision.action === 'block', decision.ruleId, subject.exePath);
     if (decision.action === 'block') {
-      this.wouldBlock.get(decision.ruleId, 'block').add(event, subject.exePath, subject.sha256);
-    } else if (wasRestricted(event)) {
-      this.noLongerBlocked.get(event.ruleId, 'allow').add(event, subject.exePath, subject.sha256);
+      this.wouldBlock.get(decision.ruleId, 'block').add(set, set.events, subject.exePath, subject.sha256);
+    } else if (wasRestricted(set)) {
+      this.noLongerBlocked.get(set.ruleId, 'allow').add(set, set.events, subject.exePath, subject.sha256);
     }
   }
 
-  private addDeviceEvent(event: StoredEvent, subject: Extract<StoredEvent['subject'], { kind: 'device' }>, groupId: string): void {
+  private addDeviceSet(set: DeviceSet): void {
     // Buckets count events: each sighting is judged (the sections below judge each device once).
-    const verdict = this.verdictOf(subject);
-    this.judge(event, groupId, verdict.action !== 'allow', verdict.ruleId, deviceLabel(subject));
-    const key = [event.agentId, subject.vendorId, subject.productId, subject.serial ?? '', subject.port ?? ''].join('\u0000');
+    const verdict = this.verdictOf(set.subject);
+    this.judge(set, verdict.action !== 'allow', verdict.ruleId, deviceLabel(set.subject));
+    const { subject } = set;
+    const key = [set.agentId, subject.vendorId, subject.productId, subject.serial ?? '', subject.port ?? ''].join('\u0000');
     const seen = this.devices.get(key);
-    if (!seen) this.devices.set(key, { latest: event, restricted: wasRestricted(event) ? event : null });
-    else if (seen.restricted === null && wasRestricted(event)) seen.restricted = event;
+    if (!seen) this.devices.set(key, { latest: set, restricted: wasRestricted(set) ? set : null });
+    else if (seen.restricted === null && wasRestricted(set)) seen.restricted = set;
   }
 
-  private judgeDevice(latest: StoredEvent, restricted: StoredEvent | null): void {
-    if (latest.subject.kind !== 'device') return;
+  /** A device counts once per section, by its latest sighting (and the latest that restricted it). */
+  private judgeDevice(latest: DeviceSet, restricted: DeviceSet | null): void {
     const label = deviceLabel(latest.subject);
     const verdict = this.verdictOf(latest.subject);
-    if (verdict.action !== 'allow') this.wouldRestrict.get(verdict.ruleId, verdict.action).add(latest, label, undefined);
-    else if (restricted) this.noLongerRestricted.get(restricted.ruleId, 'allow').add(restricted, label, undefined);
+    if (verdict.action !== 'allow') this.wouldRestrict.get(verdict.ruleId, verdict.action).add(latest, 1, label, undefined);
+    else if (restricted) this.noLongerRestricted.get(restricted.ruleId, 'allow').add(restricted, 1, label, undefined);
   }
 
   private verdictOf(s: DeviceSubject): UsbPolicyVerdict {
@@ -192,7 +217,8 @@ export class ImpactReplay {
   }
 }
 
-type DeviceSubject = Extract<StoredEvent['subject'], { kind: 'device' }>;
+type DeviceSubject = Extract<ImpactSubject, { kind: 'device' }>;
+type DeviceSet = ReplayedSet & { subject: DeviceSubject };
 
 /** `vvvv:pppp serial (product)`, as the preview names a device. */
 function deviceLabel(s: DeviceSubject): string {

@@ -1,8 +1,9 @@
-import { IMPACT_MAX_EVENTS, IMPACT_PAGE, type ImpactReport, type ImpactScope } from '@dlp/shared';
+import { IMPACT_MAX_EVENTS, type ImpactReport, type ImpactScope } from '@dlp/shared';
 import type { EventSearchPosition } from '../store/event-search-store';
 import type { ConsoleStore } from '../store/store';
 import { ImpactBucketTally } from './impact-buckets';
 import { APPS_AS_ENFORCED, ImpactReplay, type EffectiveApps } from './impact-replay';
+import { replayOrder, type ReplayedSet } from './impact-sets';
 import { notFound, ServiceError } from '../service-kit/service-error';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -28,28 +29,10 @@ export class ImpactService {
     const to = new Date(toMs).toISOString();
     const buckets = new ImpactBucketTally({ from, to });
     const replay = new ImpactReplay(draft.document, this.effectiveApps, buckets);
-    const osByAgent = new Map<string, string>();
-    let budget = IMPACT_MAX_EVENTS;
-    let truncated = false;
-    for (const group of scope.groups) {
-      let after: EventSearchPosition | undefined;
-      for (;;) {
-        if (budget <= 0) {
-          truncated = true;
-          break;
-        }
-        const limit = Math.min(IMPACT_PAGE, budget);
-        // One pass over the group's events, newest first on the (group, time) index: the type is not
-        // in that index, so a pass per type would fetch every row once per type. The replay skips
-        // what is neither an app nor a USB event.
-        const rows = await this.store.eventSearch.search({ groupId: group.id, fromMs, toMs, limit, ...(after ? { after } : {}) });
-        for (const row of rows) if (row.event.type === 'app' || row.event.type === 'usb') replay.add(row.event, await this.osOf(row.event.agentId, osByAgent), group.id);
-        budget -= rows.length;
-        const last = rows[rows.length - 1];
-        if (rows.length < limit || !last) break;
-        after = { occurredAtMs: last.occurredAtMs, rowId: last.rowId };
-      }
-    }
+    const { sets, truncated } = await this.readSets(scope, fromMs, toMs);
+    const osByAgent = await this.osOfAgents(new Set(sets.map((set) => set.agentId)));
+    for (const set of sets) replay.add(set, osByAgent.get(set.agentId) ?? 'linux');
+    const sections = await replay.finish((rowIds) => this.store.eventSearch.impact.eventsByRowId(rowIds));
     return {
       draftId,
       policyId: draft.policyId,
@@ -62,8 +45,37 @@ export class ImpactService {
       truncated,
       scope,
       buckets: buckets.finish(truncated),
-      ...replay.finish(),
+      ...sections,
     };
+  }
+
+  /**
+   * The scope's app and USB events as sets of identical events, in replay order. At most
+   * IMPACT_MAX_EVENTS events (of any type) are replayed, the scope's groups in turn and newest first
+   * within each: a group that reaches the limit is cut at its limit-th newest event, and the answer
+   * is marked truncated.
+   */
+  private async readSets(scope: ImpactScope, fromMs: number, toMs: number): Promise<{ sets: ReplayedSet[]; truncated: boolean }> {
+    const sets: ReplayedSet[] = [];
+    let budget = IMPACT_MAX_EVENTS;
+    let truncated = false;
+    for (const group of scope.groups) {
+      if (budget <= 0) {
+        truncated = true;
+        break;
+      }
+      // The count stops at the budget and reads the (group, time) index only.
+      const inScope = await this.store.eventSearch.count({ groupId: group.id, fromMs, toMs, limit: budget });
+      let oldest: EventSearchPosition | undefined;
+      if (inScope >= budget) {
+        truncated = true;
+        oldest = await this.store.eventSearch.impact.nthNewest(group.id, { fromMs, toMs }, budget);
+      }
+      budget -= inScope;
+      for (const set of await this.store.eventSearch.impact.subjectSets({ groupId: group.id, fromMs, toMs, ...(oldest ? { oldest } : {}) })) sets.push({ ...set, groupId: group.id });
+    }
+    sets.sort(replayOrder(new Map(scope.groups.map((g, i) => [g.id, i]))));
+    return { sets, truncated };
   }
 
   /** The groups that use the policy, or the chosen group (which must exist). */
@@ -77,12 +89,10 @@ export class ImpactService {
     return { kind: 'chosen', groups: [{ id: group.id, name: group.name, usesPolicy: group.policyId === policyId }] };
   }
 
-  private async osOf(agentId: string, cache: Map<string, string>): Promise<string> {
-    let os = cache.get(agentId);
-    if (os === undefined) {
-      os = (await this.store.agents.findById(agentId))?.info.os ?? 'linux';
-      cache.set(agentId, os);
-    }
-    return os;
+  /** Each agent's OS (an agent since removed counts as Linux), asked for all at once. */
+  private async osOfAgents(agentIds: ReadonlySet<string>): Promise<Map<string, string>> {
+    const ids = [...agentIds];
+    const agents = await Promise.all(ids.map((id) => this.store.agents.findById(id)));
+    return new Map(ids.map((id, i) => [id, agents[i]?.info.os ?? 'linux']));
   }
 }

@@ -1,4 +1,4 @@
-import type { AgentInfo, CapabilityFacts, CapabilityReport } from '@dlp/shared';
+import type { AgentCondition, AgentInfo, AgentSortKey, CapabilityReport } from '@dlp/shared';
 
 // Agents and their enrollment (enroll secrets, approval requests): records and repositories.
 // Re-exported by store.ts, which every caller imports.
@@ -162,37 +162,42 @@ export interface AgentRepository {
    * events that occurred at or after `sinceMs`, from the partial index that holds only those.
    */
   incidentsSince(sinceMs: number): Promise<Map<string, AgentIncidents>>;
-  /** Every non-revoked agent's overview columns (see AgentFleetRow), in no particular order. */
-  listFleetRows(): Promise<AgentFleetRow[]>;
   /**
-   * Every agent meeting `filter` (revoked ones too, unless `activeOnly`) with what the agent table
-   * sorts and filters by (see AgentTableRow), in no particular order: the table's lean read, whole
-   * rows only for the page it shows (`findByIds`).
+   * One page of the agent table: the agents meeting the query (revoked ones too, unless
+   * `activeOnly`; a condition is met by non-revoked agents only), sorted, from `offset`, with how
+   * many meet it. Filtered, sorted and paged in SQL, so a page reads its own rows only.
    */
-  listTableRows(filter: Omit<AgentListFilter, 'afterId' | 'limit'>): Promise<AgentTableRow[]>;
-  /** The agents with these ids, in no particular order; unknown ids are left out. */
-  findByIds(ids: readonly string[]): Promise<AgentRecord[]>;
+  tablePage(query: AgentTableQuery, context: FleetContext): Promise<{ agents: AgentRecord[]; total: number }>;
+  /** The fleet overview: non-revoked agents, and how many meet each condition, counted in SQL. */
+  countConditions(context: FleetContext): Promise<{ total: number; counts: Record<AgentCondition, number> }>;
 }
 
-/** What the agent table sorts and filters by: the overview's columns, the identity and revocation. */
-export interface AgentTableRow extends AgentFleetRow {
-  info: AgentInfo;
+/** The agent table's query: the list's filters, the OS and condition, the sort and the page. */
+export interface AgentTableQuery extends Omit<AgentListFilter, 'afterId' | 'limit'> {
+  /** `info.os` equals this. */
+  os?: string;
+  condition?: AgentCondition;
+  /** Absent: id order (enrollment order). */
+  sort?: AgentSortKey;
+  order: 'asc' | 'desc';
+  offset: number;
+  limit: number;
 }
 
-/**
- * What the fleet overview reads of every agent: the columns its conditions look at, and of the
- * capability report only the fields they read (extracted by the engine's JSON functions, so ten
- * thousand reports are not sent whole).
- */
-export interface AgentFleetRow {
+/** What the fleet conditions and the group sort read besides the agents' own columns. */
+export interface FleetContext {
+  nowMs: number;
+  /** Every group: the policy serial its agents should enforce (null: none) and its rank by name. */
+  groups: readonly FleetGroup[];
+  /** The rank of an agent whose group is not among them (as an empty group name). */
+  unknownGroupRank: number;
+}
+
+export interface FleetGroup {
   id: string;
-  groupId: string;
-  online: boolean;
-  revoked: boolean;
-  lastSeenAt: string | null;
-  policySerial: number | null;
-  receipt: { serial: number; status: 'applied' | 'rejected'; error: string | null } | null;
-  capabilities: CapabilityFacts | null;
+  expectedSerial: number | null;
+  /** Place in the table's group-name order (lower-cased names; equal names share a rank). */
+  nameRank: number;
 }
 
 /** Which kinds of incident an agent reported in a time window. */

@@ -1,4 +1,6 @@
 import type { EventAction, EventType, ReportDimension, StoredEvent } from '@dlp/shared';
+import type { EventSearchPosition } from './event-position';
+import type { ImpactReadRepository } from './impact-read-store';
 
 /**
  * Event search and aggregation primitives. Kept small and SQL-portable on purpose: the service
@@ -6,11 +8,8 @@ import type { EventAction, EventType, ReportDimension, StoredEvent } from '@dlp/
  * events, so each store only answers simple half-open range questions.
  */
 
-/** Keyset position: newest-first order is (occurredAtMs DESC, rowId DESC). */
-export interface EventSearchPosition {
-  occurredAtMs: number;
-  rowId: number;
-}
+/** The keyset position lives below this file and the impact read's (both use it); importable from here too. */
+export type { EventSearchPosition } from './event-position';
 
 /** Repository-level search filter: values already validated and normalized by the service. */
 export interface EventSearchRepoFilter {
@@ -103,6 +102,8 @@ export interface EventSearchRepository {
   purgeEventsBefore(beforeMs: number): Promise<number>;
   /** Deletes roll-up rows (hourly and daily) for days before `beforeMs`. */
   purgeRollupsBefore(beforeMs: number): Promise<number>;
+  /** The impact preview's grouped reads (see impact-read-store.ts). */
+  readonly impact: ImpactReadRepository;
 }
 
 export interface EntityRef {

@@ -24,8 +24,9 @@ export type {
   AgentListFilter,
   AgentRepository,
   AgentIncidents,
-  AgentFleetRow,
-  AgentTableRow,
+  AgentTableQuery,
+  FleetContext,
+  FleetGroup,
 } from './agent-store';
 
 /**

@@ -6,16 +6,6 @@ import type { PgStatements } from './pg-statements';
 // case-insensitive LIKE.
 const INFO = "(replace(info_json, '\\u0000', '\\ufffd')::jsonb)";
 const PG_AGENT_SEARCH = `((${INFO} ->> 'hostname') ILIKE ? ESCAPE '\\' OR (${INFO} ->> 'user') ILIKE ? ESCAPE '\\')`;
-/** The capability fields the fleet overview reads (AgentSql.capabilityFields); notes may carry NUL as INFO may. */
-const CAPS = "(replace(capabilities_json, '\\u0000', '\\ufffd')::jsonb)";
-const PG_CAPABILITY_FIELDS = [
-  `${CAPS} #>> '{apps,method}' AS apps_method`,
-  `${CAPS} #>> '{apps,failMode}' AS fail_mode`,
-  `${CAPS} #>> '{apps,helper,running}' AS helper_running`,
-  `${CAPS} #>> '{usb,method}' AS usb_method`,
-  `${CAPS} #>> '{screen,captureToolBlocking}' AS capture_tools`,
-  `${CAPS} #>> '{hardening}' AS hardening`,
-].join(', ');
 
 /**
  * Agents table on PostgreSQL: the portable queries with this node's id (`online_node`), plus bulk
@@ -23,7 +13,7 @@ const PG_CAPABILITY_FIELDS = [
  */
 export function pgAgentRepository(sql: PgStatements, nodeId: string): AgentRepository {
   return {
-    ...sqlAgentRepository(sql, { searchClause: PG_AGENT_SEARCH, capabilityFields: PG_CAPABILITY_FIELDS, nodeId }),
+    ...sqlAgentRepository(sql, { searchClause: PG_AGENT_SEARCH, nodeId }),
     async advanceAckedSeqs(updates, seenAt) {
       if (updates.size === 0) return;
       // Two arrays instead of a VALUES list: one statement text whatever the number of agents.

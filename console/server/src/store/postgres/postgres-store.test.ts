@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { AuditRecord } from '../store';
-import { encodeText } from '../stored-text';
+import { expectedFacts, FACTS_SQL, legacyAgentInsert, legacyAgents } from '../sql/agent-table-facts-test-helpers';
+import { decodeText, encodeText } from '../stored-text';
 import { legacyEventRow, legacyEvents, policyVersion } from '../suite/suite-fixtures';
 import { migratePostgres } from './pg-migrate';
 import { openPostgresStore, PG_MIGRATIONS, type PostgresConsoleStore } from './postgres-store';
@@ -103,6 +104,28 @@ describe('PostgreSQL console store', () => {
     }
     const store = await open();
     expect((await store.events.query({ limit: 10 })).map((r) => r.event)).toEqual([...events].reverse());
+  });
+
+  it('migration 69 gives agents stored before it the table facts the console writes', async () => {
+    const pool = new pg.Pool({ connectionString: DATABASE_URL, options: `-c search_path=${schema}`, max: 1 });
+    const agents = legacyAgents();
+    try {
+      await migratePostgres(pool, PG_MIGRATIONS.filter((m) => m.id < 69), schema);
+      await pool.query("INSERT INTO groups (id, name, policy_id, built_in, created_at) VALUES ('default', 'default', NULL, 1, '2026-01-01T00:00:00.000Z')");
+      for (const agent of agents) {
+        const insert = legacyAgentInsert(agent);
+        // As the store's statements bind text: NUL escaped (PostgreSQL text cannot hold it).
+        const values = insert.values.map((v) => (typeof v === 'string' ? encodeText(v) : v));
+        let placeholder = 0;
+        await pool.query(insert.sql.replace(/\?/g, () => `$${++placeholder}`), values);
+      }
+      await migratePostgres(pool, PG_MIGRATIONS, schema);
+      const read = await pool.query<Record<string, unknown>>(FACTS_SQL);
+      // Read back as the store reads text.
+      expect(read.rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' ? decodeText(v) : v])))).toEqual(expectedFacts(agents));
+    } finally {
+      await pool.end();
+    }
   });
 
   it('rejects a schema name that is not a plain identifier', async () => {

@@ -21,6 +21,7 @@ import { connectionUnusable, InFlightQueries } from './pg-in-flight';
 import { pgStatements, pgTransactionStatements, type PgStatements } from './pg-statements';
 import { pgTriageRepository } from './pg-triage-queries';
 import { pgContentReportRepository } from './pg-content-report';
+import { PG_IMPACT_SQL } from './pg-impact-sql';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database (libpq URL; `?sslmode=…` is honoured by node-postgres). */
@@ -89,7 +90,7 @@ function repositories(sql: PgStatements, nodeId: string): StoreRepositories {
     groups: sqlGroupRepository(sql),
     policies: sqlPolicyRepository(sql),
     events: pgEventRepository(sql),
-    eventSearch: sqlEventSearchRepository(sql),
+    eventSearch: sqlEventSearchRepository(sql, PG_IMPACT_SQL),
     audit: pgAuditRepository(sql),
     apiTokens: sqlApiTokenRepository(sql, (id) => users.findById(id)),
     settings: sqlSettingsRepository(sql),

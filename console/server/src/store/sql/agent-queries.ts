@@ -1,6 +1,8 @@
-import { TAMPER_EVENT_TYPES, type AgentInfo, type CapabilityFacts, type CapabilityReport } from '@dlp/shared';
+import { AGENT_CONDITIONS, TAMPER_EVENT_TYPES, type AgentCondition, type AgentInfo, type CapabilityReport } from '@dlp/shared';
 import type { SqlParam, SqlStatements } from '@dlp/shared/node';
-import type { AgentClockRecord, AgentFleetRow, AgentIncidents, AgentListFilter, AgentRecord, AgentRepository, PolicyReceiptRecord } from '../store';
+import type { AgentClockRecord, AgentIncidents, AgentListFilter, AgentRecord, AgentRepository, PolicyReceiptRecord } from '../store';
+import { conditionSql, orderBySql, selectFromAgents, type SqlPiece } from './agent-fleet-sql';
+import { capabilityFacts, infoFacts, infoFactsForInsert } from './agent-table-facts';
 
 /** A row of the agents table. */
 interface AgentRow {
@@ -55,59 +57,6 @@ function toAgent(row: AgentRow): AgentRecord {
   };
 }
 
-/** A row of the fleet overview's read: the agent's columns and the extracted capability fields. */
-interface FleetRow {
-  id: string;
-  group_id: string;
-  online: number;
-  last_seen_at: string | null;
-  policy_serial: number | null;
-  receipt_serial: number | null;
-  receipt_status: PolicyReceiptRecord['status'] | null;
-  receipt_error: string | null;
-  apps_method: CapabilityFacts['apps']['method'] | null;
-  fail_mode: CapabilityFacts['apps']['failMode'] | null;
-  helper_running: number | string | boolean | null;
-  usb_method: CapabilityFacts['usb']['method'] | null;
-  capture_tools: number | string | boolean | null;
-  hardening: string | null;
-}
-
-/** SQLite gives JSON booleans as 1/0, PostgreSQL's #>> as 'true'/'false'. */
-function jsonFlag(value: number | string | boolean | null): boolean | undefined {
-  if (value === null) return undefined;
-  return value === 1 || value === 'true' || value === true;
-}
-
-/**
- * The report's fields as the predicates read them; null when the agent never reported (the
- * stored report was written from a schema-checked message, so its fields are there).
- */
-function capabilityFactsOf(row: FleetRow): CapabilityFacts | null {
-  if (row.apps_method === null || row.fail_mode === null || row.usb_method === null) return null;
-  const helperRunning = jsonFlag(row.helper_running);
-  return {
-    apps: { method: row.apps_method, failMode: row.fail_mode, ...(helperRunning === undefined ? {} : { helper: { running: helperRunning } }) },
-    usb: { method: row.usb_method },
-    screen: { captureToolBlocking: jsonFlag(row.capture_tools) === true },
-    ...(row.hardening === null ? {} : { hardening: JSON.parse(row.hardening) as CapabilityReport['hardening'] }),
-  };
-}
-
-/** An overview row as the conditions read it (revoked: the overview reads only agents that are not). */
-function fleetRowOf(r: FleetRow): AgentFleetRow {
-  return {
-    id: r.id,
-    groupId: r.group_id,
-    online: r.online !== 0,
-    revoked: false,
-    lastSeenAt: r.last_seen_at,
-    policySerial: r.policy_serial,
-    receipt: r.receipt_serial !== null && r.receipt_status !== null ? { serial: r.receipt_serial, status: r.receipt_status, error: r.receipt_error } : null,
-    capabilities: capabilityFactsOf(r),
-  };
-}
-
 /** `, clock_offset_ms = ?, clock_measured_at = ?` with its parameters when there is a clock to store. */
 export function clockAssignment(params: SqlParam[], clock: AgentClockRecord | undefined): string {
   if (clock === undefined) return '';
@@ -127,12 +76,6 @@ export interface AgentSql {
   /** The agents list's free-text condition on the host and user names in info_json, with two `?` for the escaped `%pattern%`. */
   searchClause: string;
   /**
-   * Select-list columns of the capability fields the fleet overview reads, from `capabilities_json`:
-   * `apps_method`, `fail_mode`, `usb_method` (text), `helper_running`, `capture_tools` (true/false
-   * as the engine spells them, NULL when absent) and `hardening` (the array's JSON text or NULL).
-   */
-  capabilityFields: string;
-  /**
    * Several nodes on one PostgreSQL: this node's id, stored in `online_node` of the agents that say
    * hello to it, so going offline (a disconnect, a node's start-up) only ever concerns its own agents.
    * Absent on SQLite, a one-node console.
@@ -145,7 +88,7 @@ export interface AgentSql {
  * are portable; `engine` holds the engine-specific pieces.
  */
 export function sqlAgentRepository(sql: SqlStatements, engine: AgentSql): AgentRepository {
-  const { searchClause, capabilityFields, nodeId } = engine;
+  const { searchClause, nodeId } = engine;
   const ofThisNode = nodeId !== undefined ? ' AND online_node = ?' : '';
   /** The list's conditions: online, group, active only, and the search on host and user names. */
   const filterClause = (filter: Omit<AgentListFilter, 'afterId' | 'limit'>): { where: string[]; params: SqlParam[] } => {
@@ -169,11 +112,23 @@ export function sqlAgentRepository(sql: SqlStatements, engine: AgentSql): AgentR
     return { where, params };
   };
   const nodeParam: SqlParam[] = nodeId !== undefined ? [nodeId] : [];
+  /** The agents with these ids, in no particular order; unknown ids are left out. */
+  const findByIds = async (ids: readonly string[]): Promise<AgentRecord[]> => {
+    const found: AgentRecord[] = [];
+    // A few hundred placeholders per statement at most (SQLite's limit is far above).
+    for (let start = 0; start < ids.length; start += 500) {
+      const chunk = ids.slice(start, start + 500);
+      const rows = await sql.all<AgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents WHERE id IN (${chunk.map(() => '?').join(', ')})`, [...chunk]);
+      found.push(...rows.map(toAgent));
+    }
+    return found;
+  };
   return {
     async insert(agent) {
+      const facts = infoFactsForInsert(agent.info);
       await sql.run(
-        'INSERT INTO agents (id, token_hash, group_id, enroll_secret_id, info_json, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)',
-        [agent.id, agent.tokenHash, agent.groupId, agent.enrollSecretId, JSON.stringify(agent.info), agent.enrolledAt],
+        `INSERT INTO agents (id, token_hash, group_id, enroll_secret_id, info_json, enrolled_at, ${facts.names}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [agent.id, agent.tokenHash, agent.groupId, agent.enrollSecretId, JSON.stringify(agent.info), agent.enrolledAt, ...facts.params],
       );
     },
     async findById(id) {
@@ -191,33 +146,41 @@ export function sqlAgentRepository(sql: SqlStatements, engine: AgentSql): AgentR
       const rows = await sql.all<AgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents ${clause} ORDER BY id LIMIT ?`, params);
       return rows.map(toAgent);
     },
-    async listTableRows(filter) {
-      const { where, params } = filterClause(filter);
-      const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-      const rows = await sql.all<FleetRow & { info_json: string; revoked_at: string | null }>(
-        `SELECT id, group_id, info_json, online, revoked_at, last_seen_at, policy_serial, receipt_serial, receipt_status, receipt_error, ${capabilityFields}
-           FROM agents ${clause}`,
-        params,
-      );
-      // Written by this module from schema-validated messages, so the stored JSON is trusted.
-      return rows.map((r) => ({ ...fleetRowOf(r), revoked: r.revoked_at !== null, info: JSON.parse(r.info_json) as AgentInfo }));
-    },
-    async findByIds(ids) {
-      const found: AgentRecord[] = [];
-      // A few hundred placeholders per statement at most (SQLite's limit is far above).
-      for (let start = 0; start < ids.length; start += 500) {
-        const chunk = ids.slice(start, start + 500);
-        const rows = await sql.all<AgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents WHERE id IN (${chunk.map(() => '?').join(', ')})`, [...chunk]);
-        found.push(...rows.map(toAgent));
+    async tablePage(query, context) {
+      const { where, params } = filterClause(query);
+      const pieces: SqlPiece[] = [];
+      if (query.os !== undefined) {
+        where.push('os_name = ?');
+        params.push(query.os);
       }
-      return found;
+      if (query.condition !== undefined) {
+        const condition = conditionSql(query.condition, context.nowMs, INCIDENT_EVENTS_SQL);
+        pieces.push(condition);
+        where.push('revoked_at IS NULL', condition.sql);
+        params.push(...condition.params);
+      }
+      const order: SqlPiece = query.sort === undefined ? { sql: 'id', params: [] } : orderBySql(query.sort, query.order, context);
+      const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+      // The block's ids first, from the narrow sort (an index walk when the key has one), then
+      // their whole rows; the total apart (a window over the block's query would read every row).
+      const blockTail = { sql: `${clause} ORDER BY ${order.sql} LIMIT ? OFFSET ?`, params: [...params, ...order.params, query.limit, query.offset] };
+      const block = selectFromAgents({ sql: 'id', params: [] }, blockTail, [...pieces, order], context);
+      const count = selectFromAgents({ sql: 'COUNT(*) AS n', params: [] }, { sql: clause, params }, pieces, context);
+      const [ids, counted] = await Promise.all([sql.all<{ id: string }>(block.sql, block.params), sql.get<{ n: number | string }>(count.sql, count.params)]);
+      const rows = new Map((await findByIds(ids.map((row) => row.id))).map((agent) => [agent.id, agent]));
+      // Removed between the two reads: left out of this block.
+      const agents = ids.flatMap(({ id }) => rows.get(id) ?? []);
+      // PostgreSQL returns COUNT as a bigint string.
+      return { agents, total: Number(counted?.n ?? 0) };
     },
     async recordHello(id, hello) {
-      const params: SqlParam[] = [JSON.stringify(hello.info), hello.policySerial, hello.seenAt, ...nodeParam];
-      let assignments = nodeId !== undefined ? ', online_node = ?' : '';
+      const info = infoFacts(hello.info);
+      const params: SqlParam[] = [JSON.stringify(hello.info), hello.policySerial, hello.seenAt, ...nodeParam, ...info.params];
+      let assignments = `${nodeId !== undefined ? ', online_node = ?' : ''}, ${info.columns}`;
       if (hello.capabilities) {
-        assignments += ', capabilities_json = ?';
-        params.push(JSON.stringify(hello.capabilities));
+        const verdicts = capabilityFacts(hello.capabilities);
+        assignments += `, capabilities_json = ?, ${verdicts.columns}`;
+        params.push(JSON.stringify(hello.capabilities), ...verdicts.params);
       }
       assignments += clockAssignment(params, hello.clock);
       params.push(id);
@@ -238,7 +201,8 @@ export function sqlAgentRepository(sql: SqlStatements, engine: AgentSql): AgentR
       await sql.run(`UPDATE agents SET last_seen_at = ?${assignClock} WHERE id = ?`, params);
     },
     async recordCapabilities(id, capabilities, seenAt) {
-      await sql.run('UPDATE agents SET capabilities_json = ?, last_seen_at = ? WHERE id = ?', [JSON.stringify(capabilities), seenAt, id]);
+      const verdicts = capabilityFacts(capabilities);
+      await sql.run(`UPDATE agents SET capabilities_json = ?, ${verdicts.columns}, last_seen_at = ? WHERE id = ?`, [JSON.stringify(capabilities), ...verdicts.params, seenAt, id]);
     },
     async recordPolicyReceipt(id, receipt) {
       // An applied receipt also tells us what the agent enforces now.
@@ -290,12 +254,15 @@ export function sqlAgentRepository(sql: SqlStatements, engine: AgentSql): AgentR
       }
       return incidents;
     },
-    async listFleetRows() {
-      const rows = await sql.all<FleetRow>(
-        `SELECT id, group_id, online, last_seen_at, policy_serial, receipt_serial, receipt_status, receipt_error, ${capabilityFields}
-           FROM agents WHERE revoked_at IS NULL`,
-      );
-      return rows.map(fleetRowOf);
+    async countConditions(context) {
+      const conditions = AGENT_CONDITIONS.map((condition) => conditionSql(condition, context.nowMs, INCIDENT_EVENTS_SQL));
+      const sums = conditions.map((piece, i) => `SUM(CASE WHEN ${piece.sql} THEN 1 ELSE 0 END) AS c${i}`);
+      const select = { sql: `COUNT(*) AS total, ${sums.join(', ')}`, params: conditions.flatMap((piece) => piece.params) };
+      const query = selectFromAgents(select, { sql: 'WHERE revoked_at IS NULL', params: [] }, conditions, context);
+      const row = await sql.get<Record<string, number | string | null>>(query.sql, query.params);
+      // PostgreSQL returns COUNT and SUM as bigint strings; SUM over no row is NULL.
+      const counts = Object.fromEntries(AGENT_CONDITIONS.map((condition, i) => [condition, Number(row?.[`c${i}`] ?? 0)])) as Record<AgentCondition, number>;
+      return { total: Number(row?.total ?? 0), counts };
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { ReportDimension } from '@dlp/shared';
 import type { SqlParam, SqlStatements } from '@dlp/shared/node';
 import { eventColumns, eventFromRow, type EventColumnsRow } from './event-queries';
+import { sqlImpactReadRepository, type ImpactReadSql } from './impact-read-queries';
 import type { BucketCount, EntityRef, EventSearchRepoFilter, EventSearchRepository, MsRange, TypeActionFilter } from '../event-search-store';
 
 /** Events column per report dimension (a fixed whitelist: never built from input). */
@@ -80,9 +81,14 @@ function searchWhere(filter: EventSearchRepoFilter): Where {
   return where;
 }
 
-/** Search, aggregations and purges over the extracted event columns and the roll-up tables. */
-export function sqlEventSearchRepository(sql: SqlStatements): EventSearchRepository {
+/**
+ * Search, aggregations and purges over the extracted event columns and the roll-up tables; `impact`
+ * says how the engine reads the detail JSON for the impact preview.
+ */
+export function sqlEventSearchRepository(sql: SqlStatements, impact: ImpactReadSql): EventSearchRepository {
   return {
+    impact: sqlImpactReadRepository(sql, impact),
+
     async search(filter: EventSearchRepoFilter) {
       const where = searchWhere(filter);
       const rows = await sql.all<EventColumnsRow & { row_id: number; group_id: string | null }>(

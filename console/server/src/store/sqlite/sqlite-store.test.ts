@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { uuidv7 } from '@dlp/shared';
 import { migrate } from '@dlp/shared/node';
+import { expectedFacts, FACTS_SQL, legacyAgentInsert, legacyAgents } from '../sql/agent-table-facts-test-helpers';
 import { legacyEventRow, legacyEvents } from '../suite/suite-fixtures';
 import { SqliteWorkerDatabase } from './sqlite-worker-db';
 import type { ConsoleStore } from '../store';
@@ -60,6 +61,27 @@ describe('SQLite console store', () => {
       expect((await migrated.triage.findEvent(agentId, 1))?.event.occurredAt).toBe('2026-03-02T09:30:00+08:00');
     } finally {
       await migrated.close();
+    }
+  });
+
+  it('migration 69 gives agents stored before it the table facts the console writes', async () => {
+    const legacyPath = path.join(dir, 'legacy-agents.sqlite');
+    const db = await SqliteWorkerDatabase.open(legacyPath);
+    await migrate(db, SQLITE_MIGRATIONS.filter((m) => m.id < 69));
+    await db.run("INSERT INTO groups (id, name, policy_id, built_in, created_at) VALUES ('default', 'default', NULL, 1, '2026-01-01T00:00:00.000Z')");
+    const agents = legacyAgents();
+    for (const agent of agents) {
+      const insert = legacyAgentInsert(agent);
+      await db.run(insert.sql, insert.values);
+    }
+    await db.close();
+    const migrated = await openSqliteStore({ path: legacyPath });
+    await migrated.close();
+    const raw = await SqliteWorkerDatabase.open(legacyPath);
+    try {
+      expect(await raw.all(FACTS_SQL)).toEqual(expectedFacts(agents));
+    } finally {
+      await raw.close();
     }
   });
 

@@ -19,21 +19,13 @@ import { sqlReportScheduleRepository } from '../sql/report-schedule-queries';
 import { sqlSavedFilterRepository } from '../sql/saved-filter-queries';
 import { sqlPolicyRepository } from '../sql/policy-queries';
 import { sqlSessionRepository, sqlUserRepository } from '../sql/user-queries';
+import { SQLITE_IMPACT_SQL } from './sqlite-impact-sql';
 
 /**
  * The agents list's free-text condition on the host and user names in info_json, with two `?` for
  * the escaped `%pattern%`. LIKE is case-insensitive for ASCII in SQLite (PostgreSQL uses ILIKE).
  */
 const SQLITE_AGENT_SEARCH = "(json_extract(info_json, '$.hostname') LIKE ? ESCAPE '\\' OR json_extract(info_json, '$.user') LIKE ? ESCAPE '\\')";
-/** The capability fields the fleet overview reads (AgentSql.capabilityFields). */
-const SQLITE_CAPABILITY_FIELDS = [
-  "json_extract(capabilities_json, '$.apps.method') AS apps_method",
-  "json_extract(capabilities_json, '$.apps.failMode') AS fail_mode",
-  "json_extract(capabilities_json, '$.apps.helper.running') AS helper_running",
-  "json_extract(capabilities_json, '$.usb.method') AS usb_method",
-  "json_extract(capabilities_json, '$.screen.captureToolBlocking') AS capture_tools",
-  "json_extract(capabilities_json, '$.hardening') AS hardening",
-].join(', ');
 
 export interface SqliteStoreOptions {
   /** Path of console.sqlite. */
@@ -48,11 +40,11 @@ function repositories(sql: SqlStatements): StoreRepositories {
     users,
     sessions: sqlSessionRepository(sql),
     enrollSecrets: sqlEnrollSecretRepository(sql),
-    agents: sqlAgentRepository(sql, { searchClause: SQLITE_AGENT_SEARCH, capabilityFields: SQLITE_CAPABILITY_FIELDS }),
+    agents: sqlAgentRepository(sql, { searchClause: SQLITE_AGENT_SEARCH }),
     groups: sqlGroupRepository(sql),
     policies: sqlPolicyRepository(sql),
     events: sqlEventRepository(sql),
-    eventSearch: sqlEventSearchRepository(sql),
+    eventSearch: sqlEventSearchRepository(sql, SQLITE_IMPACT_SQL),
     audit: sqlAuditRepository(sql),
     apiTokens: sqlApiTokenRepository(sql, (id) => users.findById(id)),
     settings: sqlSettingsRepository(sql),

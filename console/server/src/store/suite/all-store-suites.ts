@@ -4,6 +4,7 @@ import { alertsStoreSuite } from './alerts.store-suite';
 import { auditStoreSuite } from './audit.store-suite';
 import { eventsStoreSuite } from './events.store-suite';
 import { groupsStoreSuite } from './groups.store-suite';
+import { impactReadStoreSuite } from './impact-read.store-suite';
 import { lifecycleStoreSuite } from './lifecycle.store-suite';
 import { policiesStoreSuite } from './policies.store-suite';
 import { reportSchedulesStoreSuite } from './report-schedules.store-suite';
@@ -22,6 +23,7 @@ export const ALL_STORE_SUITES: readonly NamedStoreSuite[] = [
   { name: 'audit', suite: auditStoreSuite },
   { name: 'events', suite: eventsStoreSuite },
   { name: 'groups', suite: groupsStoreSuite },
+  { name: 'impact read', suite: impactReadStoreSuite },
   { name: 'lifecycle', suite: lifecycleStoreSuite },
   { name: 'policies', suite: policiesStoreSuite },
   { name: 'triage', suite: triageStoreSuite },

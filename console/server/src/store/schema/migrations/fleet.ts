@@ -1,8 +1,9 @@
-import { addColumn, col, createIndex, createTable, postgresOnlyTable, required, sql, type SchemaMigration } from '../schema-source';
+import { addColumn, col, createIndex, createTable, dialectSql, postgresOnlyTable, required, sql, type SchemaMigration } from '../schema-source';
+import { AGENT_TABLE_FACTS_BACKFILL } from './agent-table-facts-backfill';
 
 /**
  * Enrollment hygiene (63), agent clocks (64), group binding (65), fleet incidents index (66), saved
- * filters (67), cluster node liveness (90).
+ * filters (67), agent table facts (69), cluster node liveness (90).
  */
 export const FLEET_MIGRATIONS: readonly SchemaMigration[] = [
   {
@@ -81,6 +82,30 @@ export const FLEET_MIGRATIONS: readonly SchemaMigration[] = [
         },
         unique: [['user_id', 'page', 'name']],
       }),
+    ],
+  },
+  {
+    id: 69,
+    name: 'agent table facts',
+    // The agent table filters, sorts and pages in SQL (issue 17): the values it sorts by and the
+    // capability verdicts its conditions read become columns, written by the console from the
+    // shared predicates at each hello or report (store/sql/agent-table-facts.ts), so both engines
+    // answer from plain columns exactly as the in-memory definition. Sort keys are sortedText (byte
+    // order on both). Existing rows are filled from their JSON here; the next hello rewrites them.
+    steps: [
+      addColumn('agents', 'host_key', col.sortedText({ ...required, default: '' })),
+      addColumn('agents', 'user_key', col.sortedText({ ...required, default: '' })),
+      addColumn('agents', 'os_key', col.sortedText({ ...required, default: '' })),
+      addColumn('agents', 'version_key', col.sortedText({ ...required, default: '' })),
+      addColumn('agents', 'os_name', col.text({ ...required, default: '' })),
+      // An agent that never reported enforces nothing, fails neither open nor degraded.
+      addColumn('agents', 'enforces_nothing', col.flag({ ...required, default: 1 })),
+      addColumn('agents', 'fails_open', col.flag({ ...required, default: 0 })),
+      addColumn('agents', 'degraded', col.flag({ ...required, default: 0 })),
+      dialectSql(AGENT_TABLE_FACTS_BACKFILL.sqlite, AGENT_TABLE_FACTS_BACKFILL.postgres),
+      // A block of the table sorted by a text column walks its index (id: the tie order) instead of
+      // sorting the fleet. Not on last_seen_at: every ingest commit rewrites it.
+      ...(['host_key', 'user_key', 'os_key', 'version_key'] as const).map((key) => createIndex(`agents_by_${key}`, 'agents', [key, 'id'])),
     ],
   },
   {
