@@ -91,6 +91,8 @@ const ACCESS: Record<string, Rule> = {
   'POST /api/v1/drafts/:id/impact': ADMIN,
 
   'GET /api/v1/groups': ADMIN_AUDITOR,
+  // Ids and names only, for the search's group filter: every role (events name their group anyway).
+  'GET /api/v1/groups/names': ALL_ROLES,
   'POST /api/v1/groups': ADMIN,
   'PATCH /api/v1/groups/:id': ADMIN,
   'DELETE /api/v1/groups/:id': ADMIN,
@@ -153,6 +155,7 @@ const FAMILY_OF_PAGE_READ: Record<string, RouteFamily> = {
   'GET /api/v1/alerts': 'monitoring',
   'GET /api/v1/policies': 'configurationView',
   'GET /api/v1/groups': 'configurationView',
+  'GET /api/v1/groups/names': 'monitoring',
   'GET /api/v1/audit': 'audit',
   'GET /api/v1/users': 'administration',
   'GET /api/v1/settings': 'administration',
