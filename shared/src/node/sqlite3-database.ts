@@ -32,7 +32,10 @@ export class Sqlite3Database extends QueuedSqliteConnection {
   /** Opens `path` and runs `setupSql` (pragmas); a failed setup closes the file again. */
   static async open(path: string, setupSql: string): Promise<Sqlite3Database> {
     // Loaded only when used: a runtime with its own SQLite (node:sqlite) needs no sqlite3 package.
-    const { default: sqlite3 } = await import('sqlite3');
+    // require, not import(): bundled (CommonJS), an import() would be resolved as ESM, ignoring
+    // NODE_PATH, from wherever the bundle lies.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sqlite3 = require('sqlite3') as typeof import('sqlite3');
     const db = await new Promise<sqlite3.Database>((resolve, reject) => {
       const handle: sqlite3.Database = new sqlite3.Database(path, (err) => (err ? reject(err) : resolve(handle)));
     });
