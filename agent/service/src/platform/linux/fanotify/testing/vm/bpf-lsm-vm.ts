@@ -99,8 +99,26 @@ export interface VmRun {
   blockedSha256: string;
 }
 
-/** Boots the guest (≈20 s under TCG here) and splits its console output into sections. */
+/**
+ * Boots the guest (≈20 s under TCG here) and splits its console output into sections. A guest that
+ * stops without a word — no "@@ end", no panic, no oops: seen once in a clean-clone `npm test` with
+ * other suites beside it (qemu exited mid-section; six runs alone did not repeat it), the signature of
+ * an emulated machine reset — is booted once more, and the first console is printed to stderr. A
+ * guest that panics or oopses fails at once with it.
+ */
 export async function runBpfLsmVm(script: VmScript = { init: 'guest-init.sh' }, timeoutMs = 300_000): Promise<VmRun> {
+  try {
+    return await runBpfLsmVmOnce(script, timeoutMs);
+  } catch (err) {
+    if (!(err instanceof SilentGuestStop)) throw err;
+    process.stderr.write(`bpf-lsm VM: ${err.message}; booting it once more\n`);
+    return runBpfLsmVmOnce(script, timeoutMs);
+  }
+}
+
+class SilentGuestStop extends Error {}
+
+async function runBpfLsmVmOnce(script: VmScript, timeoutMs: number): Promise<VmRun> {
   const qemu = requireTool('/usr/bin/qemu-system-x86_64', 'qemu-system-x86');
   if (process.arch !== 'x64') throw new Error(`the BPF LSM VM test boots an x86_64 guest; this host is ${process.arch}`);
   const kernel = findVmKernel();
@@ -134,7 +152,10 @@ export async function runBpfLsmVm(script: VmScript = { init: 'guest-init.sh' }, 
         sections.set(current, `${sections.get(current) ?? ''}${line}\n`);
       }
     }
-    if (!sections.has('end')) throw new Error(`the guest did not finish; its console:\n${console.slice(-4000)}`);
+    if (!sections.has('end')) {
+      const message = `the guest did not finish; its console:\n${console.slice(-4000)}`;
+      throw /Kernel panic|Oops|BUG:|general protection/.test(console) ? new Error(message) : new SilentGuestStop(message);
+    }
     return { sections, console, blockedSha256 };
   } finally {
     if (statSync(work, { throwIfNoEntry: false })) rmSync(work, { recursive: true, force: true });
