@@ -121,14 +121,14 @@ wait_restarted() { # OLD_PID EXPECTED_RESTARTS → prints the new main pid
   return 1
 }
 started=$(now_ms)
-IN kill -STOP "$MAIN"
+IN /bin/sh -c "kill -STOP $MAIN" # (the root has no /bin/kill: the shell's)
 NEW=$(wait_restarted "$MAIN" 1) || { IN journalctl -u dlp-agent --no-pager | tail -n 20; fail "no restart after the agent hung"; }
 IN journalctl -u dlp-agent --no-pager > "$WORK/journal.log" 2>&1 || true
 grep -q 'Watchdog timeout' "$WORK/journal.log" || { tail -n 20 "$WORK/journal.log"; fail "the restart was not the watchdog's"; }
 pass "hung agent (SIGSTOP): watchdog timeout, restarted as pid $NEW $(elapsed "$started") ms later (6 s watchdog + 5 s RestartSec)"
 
 started=$(now_ms)
-IN kill -KILL "$NEW"
+IN /bin/sh -c "kill -KILL $NEW"
 NEWER=$(wait_restarted "$NEW" 2) || fail "no restart after SIGKILL"
 pass "killed agent (SIGKILL): restarted as pid $NEWER $(elapsed "$started") ms later"
 
