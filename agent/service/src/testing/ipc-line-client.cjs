@@ -1,8 +1,9 @@
 // A minimal client of the agent's local socket, run by tests as another user (`nobody`), and in a
 // user namespace of its own, to show what the agent believes about who connects. Usage:
-//   node ipc-line-client.cjs SOCKET EXPECTED_LINES 'JSON' ['JSON' ...]
+//   node ipc-line-client.cjs SOCKET EXPECTED_LINES|until:TEXT 'JSON' ['JSON' ...]
 // Writes each request as one line, prints every response line it gets, and exits after
-// EXPECTED_LINES responses or when the agent closes the connection.
+// EXPECTED_LINES responses (or after the first line containing TEXT) or when the agent closes the
+// connection.
 'use strict';
 const net = require('node:net');
 
@@ -16,9 +17,10 @@ socket.on('data', (chunk) => {
   buffered += chunk;
   let newline;
   while ((newline = buffered.indexOf('\n')) >= 0) {
-    process.stdout.write(`${buffered.slice(0, newline)}\n`);
+    const lastLine = buffered.slice(0, newline);
+    process.stdout.write(`${lastLine}\n`);
     buffered = buffered.slice(newline + 1);
-    if (++received >= Number(expected)) socket.destroy();
+    if (expected.startsWith('until:') ? lastLine.includes(expected.slice('until:'.length)) : ++received >= Number(expected)) socket.destroy();
   }
 });
 socket.on('error', (err) => {
