@@ -159,7 +159,8 @@ void guard_handle_open(struct guard *g, const struct fanotify_event_metadata *me
     int interpreter_reads_elf = !untrusted && kind == OPENER_INTERPRETER && pread(fd, magic, sizeof(magic), 0) == 4 &&
                                 memcmp(magic, "\x7f" "ELF", 4) == 0;
     int lsm_judges_mappings = g->lsm.ring_fd >= 0 && g->lsm.active;
-    if (!untrusted && (!have_stat || !S_ISREG(st.st_mode) || is_exec_twin(&g->opens, pid, &st) ||
+    /* (The exec twin was looked for above: a pid with no recent exec has none.) */
+    if (!untrusted && (!have_stat || !S_ISREG(st.st_mode) ||
                        (interpreter_reads_elf && !lsm_judges_mappings))) {
         g->stats.opens_fast++;
         guard_respond(g, fd, 1);
