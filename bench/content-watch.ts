@@ -13,6 +13,8 @@ import { timeCloseToFinding } from './content/close-to-finding';
 import { silentLogger } from '../agent/service/src/enforce/logger';
 import { DEFAULT_WATCHED_FOLDER_TUNING, WatchedFolderControl } from '../agent/service/src/enforce/content/watched-folder-control';
 import type { ContentFinding } from '../agent/service/src/enforce/content/watched-file-scan';
+import { WATCHED_FILE_SCANS_MIGRATION, WatchedScanRecords } from '../agent/service/src/enforce/content/watched-scan-records';
+import { migrate, SqliteDatabase } from '@dlp/shared/node';
 
 const rounds = Number(process.argv[2] ?? 5);
 
@@ -23,12 +25,15 @@ async function main(): Promise<void> {
   mkdirSync(watched);
   mkdirSync(bare);
   let onFinding: (finding: ContentFinding) => void = () => undefined;
-  const control = new WatchedFolderControl({ quarantineDir: path.join(dir, 'quarantine'), excluded: [], report: (f) => onFinding(f), notice: () => undefined, log: silentLogger });
+  const db = await SqliteDatabase.open(path.join(dir, 'agent.sqlite'), { synchronous: 'NORMAL' });
+  await migrate(db, [{ id: 1, ...WATCHED_FILE_SCANS_MIGRATION }]);
+  const control = new WatchedFolderControl({ quarantineDir: path.join(dir, 'quarantine'), excluded: [], records: new WatchedScanRecords(db, 100_000), report: (f) => onFinding(f), notice: () => undefined, log: silentLogger });
   await control.apply({ settings: { serial: 1, mode: 'monitor', detectors: ['cn-resident-id', 'cn-mobile'], minDistinct: 10, action: 'report' }, watchedPaths: [watched] });
   await control.start();
   const { stabilityMs, pollMs } = DEFAULT_WATCHED_FOLDER_TUNING;
   await timeCloseToFinding({ name: 'content.watch.close-to-finding', rounds, channelDir: watched, bareDir: bare, settleMs: stabilityMs, pollMs, onNextFinding: (callback) => (onFinding = callback) });
   await control.stop();
+  await db.close();
   rmSync(dir, { recursive: true, force: true });
 }
 

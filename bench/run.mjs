@@ -46,8 +46,12 @@ const benches = [
   { name: 'bpf-lsm', args: async () => [await bundle('bpf-lsm'), '300'] },
   // Content detectors: precision/recall on a 100,000-line labelled corpus; scan MB/s on 64 MiB of text and a 100,000-row xlsx.
   { name: 'content-scan', args: async () => [await bundle('content-scan'), '100000', '64'] },
+  // PDF text: a Chromium-printed Chinese customer list (3,000 rows, Type0 and Type3 fonts), against inflating all its streams.
+  { name: 'content-pdf', args: async () => [await bundle('content-pdf'), '3000', '5'] },
   // Watched folders: a 1 MB customer CSV's close to its finding (default 2 s settle), against a bare chokidar watcher.
   { name: 'content-watch', args: async () => [await bundle('content-watch'), '5'] },
+  // Watched folders, files already there at start: first look at 10,000 small files against reading them; the look after a restart (stat only) against the first and a bare lstat walk.
+  { name: 'content-present-files', args: async () => [await bundle('content-present-files'), '10000'] },
   // Removable media: a 1 MB customer CSV's close on a watched mount to its finding (1 s settle), against a bare chokidar watcher.
   { name: 'content-removable', args: async () => [await bundle('content-removable'), '5'] },
   // dlp mask on a 256 MiB customer CSV (keep, then pseudonyms), against a streaming line copy of the same file; peak memory.

@@ -99,4 +99,32 @@ describe('watched folders in the whole agent (fake platform, test console)', () 
     const haystacks = [...(await Promise.all(elsewhere.map((f) => readFile(f)))), Buffer.from(JSON.stringify(lines))];
     for (const id of ids) for (const haystack of haystacks) expect(haystack.includes(id)).toBe(false);
   });
+
+  it('reports a customer list put in a watched folder while the agent was stopped, once across restarts', async () => {
+    const outbound = path.join(dir, 'outbound');
+    await mkdir(outbound);
+    const first = await startWith({ content: { enabled: true, detectors: ['cn-resident-id'], watchedPaths: [outbound] } });
+    await first.stop();
+    agent = null;
+    const file = path.join(outbound, 'copied-while-stopped.csv');
+    await writeCustomerCsv(file, residentIds(20));
+
+    // The policy comes from the agent's disk at boot, before any network (principle 1).
+    const config = agentConfig.parse({ consoleUrl: console_.url, dataDir: path.join(dir, 'data'), scanIntervalMs: 50 });
+    const restart = async (): Promise<RunningAgent> => {
+      const started = await startAgent(config, { platform: createFakePlatform({ root: path.join(dir, 'host') }), log: recordingLogger(lines), linkTimings: { backoffBaseMs: 20, backoffCapMs: 200 } });
+      agent = started;
+      await waitFor(() => started.capabilities().notes.find((n) => n.startsWith('content: files already in watched folders looked at')), 'the look at present files');
+      await started.flushEvents();
+      await waitFor(() => started.outboxDepth() === 0, 'every event acked by the console');
+      return started;
+    };
+    const second = await restart();
+    expect(contentEvents()).toEqual([expect.objectContaining({ action: 'would-block', ruleId: 'content:bulk-pii', subject: expect.objectContaining({ path: file, matches: { 'cn-resident-id': 20 } }) })]);
+    await second.stop();
+    agent = null;
+
+    await restart();
+    expect(contentEvents()).toHaveLength(1);
+  });
 });

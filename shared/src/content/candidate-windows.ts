@@ -93,6 +93,16 @@ export function newCandidateWindows(): CandidateWindows {
  */
 const DIGIT_CLUSTER = /\d(?:[ -]?\d){6}/g;
 
+/**
+ * Can a built-in detector match in a window? Its needs (detectors.ts) in one test: eleven digits
+ * (mobile; ID and card need fifteen), eighteen characters (credit code) or E/G (passport); in a
+ * window of digits only, a length some detector's whole-window match can have.
+ */
+function isUseful(length: number, digits: number, passportLetter: number): boolean {
+  if (digits === length) return length === 11 || (length >= 15 && length <= 19);
+  return digits >= 11 || length >= 18 || passportLetter === 1;
+}
+
 /** Is the character at `p` part of a window (a separator only between two digits)? */
 function inWindow(text: string, p: number): boolean {
   const c = text.charCodeAt(p);
@@ -109,6 +119,7 @@ export function findCandidateWindows(text: string, windows: CandidateWindows): C
   // test(), not exec(): no match array per cluster; the window is found from the cluster's end.
   while (DIGIT_CLUSTER.test(text)) {
     const clusterEnd = DIGIT_CLUSTER.lastIndex;
+    // Every character of a cluster is a window character, its last one included.
     let start = clusterEnd - 1;
     while (start > 0 && inWindow(text, start - 1)) start--;
     let end = clusterEnd;
@@ -121,7 +132,7 @@ export function findCandidateWindows(text: string, windows: CandidateWindows): C
       if (isDigitCode(c)) digits++;
       else if (c === 69 || c === 71) passportLetter = 1;
     }
-    if (end - start < MIN_LENGTH) continue;
+    if (end - start < MIN_LENGTH || !isUseful(end - start, digits, passportLetter)) continue;
     if (windows.count === windows.starts.length) grow(windows);
     const w = windows.count++;
     windows.starts[w] = start;

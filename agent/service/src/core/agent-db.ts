@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { migrate, SqliteDatabase, type Migration } from '@dlp/shared/node';
+import { WATCHED_FILE_SCANS_MIGRATION } from '../enforce/content/watched-scan-records';
 
 const MIGRATIONS: Migration[] = [
   {
@@ -38,6 +39,8 @@ const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  // What the watched-folder channel judged (path, file version, criteria), so a restart does not scan it again.
+  { id: 3, ...WATCHED_FILE_SCANS_MIGRATION },
 ];
 
 /**

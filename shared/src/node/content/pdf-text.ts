@@ -1,69 +1,115 @@
 /**
- * Best-effort PDF text: the strings shown by text operators in uncompressed and Flate content
- * streams, read as single-byte text. Fonts with two-byte codes (Identity-H, how nearly every
- * Chinese PDF embeds its fonts) need the font's ToUnicode map, which is not read yet, so their text
- * is not found: the result says how many streams were read so a caller can tell.
+ * PDF text, page by page: the page tree from the catalog (or, when it is damaged, every object typed
+ * /Page), each page's content streams run with its fonts, so text in two-byte Type0/CID fonts
+ * (Identity-H, how nearly every Chinese PDF and every PDF printed by Chromium, Word or LibreOffice
+ * embeds its fonts) is read through the fonts' ToUnicode maps. Codes no map explains are counted, so
+ * the caller can say the file was not fully read. A PDF without readable pages falls back to reading
+ * shown strings from every stream as single-byte text.
  */
-import { inflateSync } from 'node:zlib';
+import { LimitReached, type LimitName } from './extraction-limits';
+import { readContentText, TextSink } from './pdf-content';
+import { PdfDocument, type PdfReadLimits } from './pdf-objects';
+import { scanStreamsForText } from './pdf-stream-scan';
+import { PdfRef, PdfStream, isDict, type PdfDict, type PdfValue } from './pdf-syntax';
 
-export type PdfText = { kind: 'text'; text: string; streams: number } | { kind: 'encrypted' } | { kind: 'unparseable'; detail: string };
-
-/** Literal strings `( … )` with escapes, and hex strings `< … >`, in a content stream. */
-function showText(content: string): string {
-  const out: string[] = [];
-  const strings = /\((?:\\[\s\S]|[^\\)])*\)|<([0-9A-Fa-f\s]+)>/g;
-  let previousEnd = 0;
-  for (let m = strings.exec(content); m !== null; m = strings.exec(content)) {
-    // Pieces of one TJ array are separated by kerning numbers only and belong together; anything
-    // else between two strings is an operator (Tj, Td, …), so a line break keeps values apart.
-    if (out.length > 0 && !/^[\s\d.-]*$/.test(content.slice(previousEnd, m.index))) out.push('\n');
-    previousEnd = m.index + m[0].length;
-    if (m[1] !== undefined) {
-      const hex = m[1].replace(/\s/g, '');
-      out.push(Buffer.from(hex.length % 2 ? `${hex}0` : hex, 'hex').toString('latin1'));
-      continue;
+export type PdfText =
+  | {
+      kind: 'text';
+      text: string;
+      /** Pages (or, in the fallback, streams) that showed text. */
+      streams: number;
+      /** Character codes in composite fonts with no ToUnicode map (their text is missing). */
+      unmappedCodes: number;
+      /** Set when a limit stopped extraction; `text` holds what was read before. */
+      limit?: LimitName;
     }
-    out.push(m[0].slice(1, -1).replace(/\\([nrtbf()\\]|[0-7]{1,3}|\r?\n)/g, (_w, e: string) => {
-      if (/^[0-7]+$/.test(e)) return String.fromCharCode(parseInt(e, 8) & 0xff);
-      return ({ n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' } as Record<string, string>)[e] ?? (e.startsWith('\r') || e === '\n' ? '' : e);
-    }));
-  }
-  return out.join('');
+  | { kind: 'encrypted' }
+  | { kind: 'unparseable'; detail: string };
+
+export type PdfTextLimits = PdfReadLimits;
+
+/** Pages kept per file; beyond it the rest of a (hostile) page tree is not walked. */
+const MAX_PAGES = 100_000;
+
+interface PageRef {
+  page: PdfDict;
+  resources: PdfDict | undefined;
 }
 
-export function extractPdfText(pdf: Buffer, maxInflatedBytes: number): PdfText {
+/** Pages in reading order, with inherited /Resources; loops and repeated nodes are visited once. */
+function pagesOf(doc: PdfDocument): PageRef[] {
+  const pages: PageRef[] = [];
+  const seen = new Set<PdfValue>();
+  const walk: { node: PdfValue | undefined; resources: PdfDict | undefined }[] = [{ node: doc.catalog()?.get('Pages'), resources: undefined }];
+  while (walk.length > 0 && pages.length < MAX_PAGES) {
+    const { node, resources } = walk.pop() as (typeof walk)[number];
+    const key = node instanceof PdfRef ? node.num : node;
+    if (key === undefined || seen.has(key)) continue;
+    seen.add(key);
+    const dict = doc.dict(node);
+    if (!dict) continue;
+    const own = doc.dict(dict.get('Resources')) ?? resources;
+    const kids = doc.resolve(dict.get('Kids'));
+    if (Array.isArray(kids)) {
+      for (let i = kids.length - 1; i >= 0; i--) walk.push({ node: kids[i], resources: own });
+    } else if (dict.get('Type') === 'Page' || dict.has('Contents')) {
+      pages.push({ page: dict, resources: own });
+    }
+  }
+  if (pages.length > 0) return pages;
+  // No usable tree (truncated file): every page object, in file order, with its own resources.
+  for (const v of doc.allObjects()) {
+    if (isDict(v) && v.get('Type') === 'Page' && pages.length < MAX_PAGES) pages.push({ page: v, resources: doc.dict(v.get('Resources')) });
+  }
+  return pages;
+}
+
+/** A page's content: one stream or an array of them, joined as the spec says (a token may span two). */
+function pageContent(doc: PdfDocument, page: PdfDict): Buffer | undefined {
+  const contents = doc.resolve(page.get('Contents'));
+  const streams = Array.isArray(contents) ? contents.map((c) => doc.resolve(c)) : [contents];
+  const parts: Buffer[] = [];
+  for (const stream of streams) {
+    if (!(stream instanceof PdfStream)) continue;
+    const bytes = doc.decode(stream);
+    if (bytes) parts.push(bytes, Buffer.from('\n'));
+  }
+  return parts.length > 0 ? Buffer.concat(parts) : undefined;
+}
+
+function readPages(doc: PdfDocument, pages: PageRef[], sink: TextSink): number {
+  let withText = 0;
+  for (const { page, resources } of pages) {
+    const content = pageContent(doc, page);
+    if (!content) continue;
+    if (readContentText(doc, sink, content, resources) > 0) withText++;
+    sink.push('\n');
+  }
+  return withText;
+}
+
+/**
+ * Extracts the text of `pdf` within `limits` (inflated bytes; `spend` also checks the scan's
+ * clock). Never throws: a limit gives the text read so far with `limit` set.
+ */
+export function extractPdfText(pdf: Buffer, limits: PdfTextLimits): PdfText {
   const latin = pdf.toString('latin1');
   if (!latin.startsWith('%PDF-')) return { kind: 'unparseable', detail: 'no PDF header' };
   if (/\/Encrypt\s/.test(latin.slice(-4096)) || /\/Encrypt\s+\d+\s+\d+\s+R/.test(latin)) return { kind: 'encrypted' };
-  const texts: string[] = [];
-  let streams = 0;
-  let inflatedTotal = 0;
-  const streamStart = /(?<![a-z])stream\r?\n/g;
-  for (let m = streamStart.exec(latin); m !== null; m = streamStart.exec(latin)) {
-    const dictStart = latin.lastIndexOf('<<', m.index);
-    const dict = dictStart === -1 ? '' : latin.slice(dictStart, m.index);
-    const end = latin.indexOf('endstream', m.index + m[0].length);
-    if (end === -1) break;
-    const body = pdf.subarray(m.index + m[0].length, end);
-    streamStart.lastIndex = end + 'endstream'.length;
-    if (/\/Subtype\s*\/Image|\/Type\s*\/XObject|\/Length1|\/FontFile/.test(dict)) continue;
-    let content: string;
-    if (/\/Filter\s*\/FlateDecode/.test(dict)) {
-      try {
-        const inflated = inflateSync(body, { maxOutputLength: Math.max(1, maxInflatedBytes - inflatedTotal) });
-        inflatedTotal += inflated.length;
-        content = inflated.toString('latin1');
-      } catch {
-        continue; // a broken or over-limit stream; the others may still be read
-      }
-    } else if (/\/Filter/.test(dict)) {
-      continue;
-    } else {
-      content = body.toString('latin1');
+  let doc: PdfDocument | undefined;
+  let sink: TextSink | undefined;
+  try {
+    doc = new PdfDocument(pdf, limits, latin);
+    sink = new TextSink(doc);
+    const pages = pagesOf(doc);
+    if (pages.length === 0) {
+      const fallback = scanStreamsForText(pdf, limits.maxInflatedBytes - doc.inflated, limits.spend);
+      return { kind: 'text', text: fallback.text, streams: fallback.streams, unmappedCodes: 0 };
     }
-    if (!/\bBT\b/.test(content)) continue;
-    streams++;
-    for (const block of content.match(/\bBT\b[\s\S]*?\bET\b/g) ?? []) texts.push(showText(block));
+    const streams = readPages(doc, pages, sink);
+    return { kind: 'text', text: sink.parts.join(''), streams, unmappedCodes: sink.unmapped };
+  } catch (err) {
+    if (!(err instanceof LimitReached)) return { kind: 'unparseable', detail: `pdf: ${err instanceof Error ? err.message : String(err)}` };
+    return { kind: 'text', text: sink?.parts.join('') ?? '', streams: 0, unmappedCodes: sink?.unmapped ?? 0, limit: err.limit };
   }
-  return { kind: 'text', text: texts.join('\n'), streams };
 }

@@ -5,12 +5,13 @@
  * policy decides what an unreadable file means. Only failing to open the file at all throws.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { createContentScanner, type ContentReport, type ContentScanOptions, type ContentScanner } from '../../content';
+import { createScanEngine, textRounds, type ContentReport, type ContentScanOptions, type ScanEngine, type TextRounds } from '../../content';
 import { bufferSource, handleSource, openFileSource, readChunks, type ByteSource } from './byte-source';
 import { DEFAULT_EXTRACTION_LIMITS, ExtractionBudget, LimitReached, type ExtractionLimits, type LimitName } from './extraction-limits';
 import { hasOoxmlExtension, isTextPart, sniffMagic, zipFormat, type FileFormat } from './file-formats';
 import { extractPdfText } from './pdf-text';
 import { createStreamDecoder, detectEncoding, looksBinary, type TextEncodingName } from './text-decoding';
+import { utf8Rounds, type Utf8Rounds } from './utf8-rounds';
 import { createXmlTextExtractor } from './xml-text';
 import { readZipDirectory, readZipEntry, type ZipEntry } from './zip-reader';
 
@@ -37,10 +38,19 @@ export interface FileScanResult extends PartScanResult {
 
 export interface ScanFileOptions extends ContentScanOptions {
   limits?: Partial<ExtractionLimits>;
+  /** Bytes per read of a text file (1 MiB); tests make it small to put values across reads. */
+  readChunkBytes?: number;
+  /** Decode every chunk of a UTF-8 file instead of searching its bytes (tests compare the two). */
+  decodeUtf8?: boolean;
 }
 
 interface ScanContext {
-  scanner: ContentScanner;
+  engine: ScanEngine;
+  /** Decoded text into the engine's rounds (one stream for the file and all its entries). */
+  scanner: TextRounds;
+  /** A UTF-8 text file's bytes go to utf8Rounds instead of being decoded (built-in detectors only). */
+  utf8Bytes: boolean;
+  readChunkBytes?: number;
   budget: ExtractionBudget;
   entries: PartScanResult[];
 }
@@ -48,21 +58,32 @@ interface ScanContext {
 /** Limits that end the whole scan, as opposed to the one entry that reached them. */
 const SCAN_WIDE: ReadonlySet<LimitName> = new Set(['max-bytes', 'max-time', 'max-total-inflated']);
 
-/** Decodes and scans text; `countBytes` for file reads (zip entries are counted as they inflate). */
-async function scanTextChunks(chunks: AsyncIterable<Buffer>, first: Buffer | undefined, ctx: ScanContext, countBytes: boolean): Promise<TextEncodingName> {
+/**
+ * Decodes and scans text; `countBytes` for file reads (zip entries are counted as they inflate).
+ * `bytesOk` when nothing was scanned before this text: a UTF-8 text is then searched as bytes
+ * (utf8Rounds), with the same findings as decoding it.
+ */
+async function scanTextChunks(chunks: AsyncIterable<Buffer>, first: Buffer | undefined, ctx: ScanContext, countBytes: boolean, bytesOk = false): Promise<TextEncodingName> {
   let decoder: ReturnType<typeof createStreamDecoder> | undefined;
+  let bytes: Utf8Rounds | undefined;
   let encoding: TextEncodingName = 'utf-8';
   const take = (chunk: Buffer): void => {
-    if (!decoder) {
+    if (!decoder && !bytes) {
       encoding = detectEncoding(chunk);
-      decoder = createStreamDecoder(encoding);
+      if (encoding === 'utf-8' && bytesOk && ctx.utf8Bytes) bytes = utf8Rounds(ctx.engine);
+      else decoder = createStreamDecoder(encoding);
     }
-    ctx.scanner.push(decoder.decode(chunk));
+    if (bytes) bytes.push(chunk);
+    else ctx.scanner.push(decoder?.decode(chunk) ?? '');
   };
   if (first) take(first);
   for await (const chunk of chunks) {
     if (countBytes) ctx.budget.spend(chunk.length, false);
     take(chunk);
+  }
+  if (bytes) {
+    bytes.finish(); // ends with the newline too
+    return encoding;
   }
   if (decoder) ctx.scanner.push(decoder.end());
   ctx.scanner.push('\n'); // the next file or entry never continues this one's last value
@@ -144,11 +165,14 @@ async function scanPdf(source: ByteSource, ctx: ScanContext): Promise<Omit<PartS
   if (source.size > ctx.budget.limits.maxInMemoryBytes) return { format: 'pdf', outcome: 'limit-exceeded', limit: 'max-in-memory' };
   const bytes = await source.read(0, source.size);
   ctx.budget.spend(bytes.length, false);
-  const pdf = extractPdfText(bytes, ctx.budget.limits.maxEntryInflatedBytes);
+  const pdf = extractPdfText(bytes, { maxInflatedBytes: ctx.budget.limits.maxEntryInflatedBytes, spend: (inflated) => ctx.budget.spend(inflated, true) });
   if (pdf.kind !== 'text') return { format: 'pdf', outcome: pdf.kind, ...(pdf.kind === 'unparseable' ? { detail: pdf.detail } : {}) };
   ctx.scanner.push(`${pdf.text}\n`);
-  // Two-byte (Type0) fonts need their ToUnicode maps, not read yet: say so rather than claim a clean file.
-  if (bytes.includes('/Type0')) return { format: 'pdf', outcome: 'unsupported', detail: 'pdf: text in two-byte (Type0/CID) fonts not extracted' };
+  // What was read before a limit is in the report; a scan-wide limit also ends the scan of a zip around it.
+  if (pdf.limit && SCAN_WIDE.has(pdf.limit)) throw new LimitReached(pdf.limit);
+  if (pdf.limit) return { format: 'pdf', outcome: 'limit-exceeded', limit: pdf.limit };
+  // Two-byte (Type0) fonts without a ToUnicode map: their text is unknown, so do not claim a clean file.
+  if (pdf.unmappedCodes > 0) return { format: 'pdf', outcome: 'unsupported', detail: `pdf: ${pdf.unmappedCodes} characters in two-byte (Type0/CID) fonts without a ToUnicode map not extracted` };
   return { format: 'pdf', outcome: 'scanned', ...(pdf.streams === 0 ? { detail: 'pdf: no text streams (scanned images?)' } : {}) };
 }
 
@@ -161,7 +185,8 @@ async function scanSource(source: ByteSource, name: string, depth: number, ctx: 
     return hasOoxmlExtension(name) ? { format: extensionFormat(name), outcome: 'encrypted' } : { format: 'legacy-office', outcome: 'unsupported', detail: 'legacy Office (OLE) formats are not read' };
   }
   if (looksBinary(head)) return { format: 'binary', outcome: 'unsupported' };
-  const encoding = await scanTextChunks(readChunks(source), undefined, ctx, true);
+  // Only the file itself is text here (entries go through scanZipEntry): nothing was scanned before it.
+  const encoding = await scanTextChunks(readChunks(source, ctx.readChunkBytes), undefined, ctx, true, depth === 0);
   return { format: 'text', outcome: 'scanned', encoding };
 }
 
@@ -172,8 +197,16 @@ function extensionFormat(name: string): FileFormat {
 
 async function scanWith(source: ByteSource, name: string, options: ScanFileOptions): Promise<FileScanResult> {
   const started = Date.now();
-  const { limits, ...scanOptions } = options;
-  const ctx: ScanContext = { scanner: createContentScanner(scanOptions), budget: new ExtractionBudget({ ...DEFAULT_EXTRACTION_LIMITS, ...limits }), entries: [] };
+  const { limits, readChunkBytes, decodeUtf8, ...scanOptions } = options;
+  const engine = createScanEngine(scanOptions);
+  const ctx: ScanContext = {
+    engine,
+    scanner: textRounds(engine),
+    utf8Bytes: engine.builtInOnly && decodeUtf8 !== true,
+    ...(readChunkBytes !== undefined ? { readChunkBytes: Math.max(1, Math.floor(readChunkBytes)) } : {}),
+    budget: new ExtractionBudget({ ...DEFAULT_EXTRACTION_LIMITS, ...limits }),
+    entries: [],
+  };
   let part: Omit<PartScanResult, 'name'>;
   try {
     part = await scanSource(source, name, 0, ctx);
@@ -182,7 +215,8 @@ async function scanWith(source: ByteSource, name: string, options: ScanFileOptio
       ? { format: 'binary', outcome: 'limit-exceeded', limit: err.limit }
       : { format: 'binary', outcome: 'unparseable', detail: err instanceof Error ? err.message : String(err) };
   }
-  return { name: '', ...part, size: source.size, entries: ctx.entries, report: ctx.scanner.finish(), elapsedMs: Date.now() - started };
+  ctx.scanner.flush();
+  return { name: '', ...part, size: source.size, entries: ctx.entries, report: engine.report(), elapsedMs: Date.now() - started };
 }
 
 /** Scans the file at `path` (its name decides only what an OLE file is taken for). */

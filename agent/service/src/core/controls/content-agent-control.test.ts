@@ -1,11 +1,12 @@
 import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { agentEvent, type PolicyDocumentInput } from '@dlp/shared';
-import { generateSigningKeyPair } from '@dlp/shared/node';
+import { generateSigningKeyPair, type SqliteDatabase } from '@dlp/shared/node';
 import type { ContentFinding } from '../../enforce/content/watched-file-scan';
 import { runAsNobody } from '../../platform/linux/fanotify/testing/kernel-fixtures';
 import { residentIds, writeCustomerCsv } from '../../testing/content-fixtures';
 import { makeTempDir, signedPolicyFor, waitFor } from '../../testing/fixtures';
+import { openAgentDatabase } from '../agent-db';
 import { silentLogger } from '../logger';
 import { verifyPolicy, type VerifiedPolicy } from '../policy-verifier';
 import { EventFactory, type EventInput } from '../event-factory';
@@ -76,9 +77,11 @@ describe('content control: the quarantine folder', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
   let control: ContentAgentControl | null = null;
+  let db: SqliteDatabase | null = null;
   beforeEach(async () => ({ dir, cleanup } = await makeTempDir('content-quarantine')));
   afterEach(async () => {
     await control?.stop();
+    await db?.close();
     await cleanup();
   });
 
@@ -91,7 +94,8 @@ describe('content control: the quarantine folder', () => {
     await Promise.all([dir, dataDir, outbound].map((d) => chmod(d, 0o755)));
     await writeFile(path.join(dataDir, 'probe.txt'), 'readable\n', { mode: 0o644 });
     const events: EventInput[] = [];
-    control = new ContentAgentControl({ dataDir, record: (e) => events.push(e), log: silentLogger, tuning: { stabilityMs: 200, pollMs: 50 } });
+    db = await openAgentDatabase(dataDir);
+    control = new ContentAgentControl({ dataDir, db, record: (e) => void events.push(e), log: silentLogger, tuning: { stabilityMs: 200, pollMs: 50 } });
     await control.applyPolicy(verified(5, { mode: 'enforce', content: { enabled: true, watchedPaths: [outbound], action: 'quarantine' } }));
     await control.start();
     await writeCustomerCsv(path.join(outbound, 'export.csv'), residentIds(20));

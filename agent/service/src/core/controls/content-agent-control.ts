@@ -2,7 +2,10 @@ import path from 'node:path';
 import { LIMITS, piiDetector } from '@dlp/shared';
 import { bulkSeverity, DEFAULT_MIN_DISTINCT, type ContentSettings } from '../../enforce/content/content-verdict';
 import type { ContentFinding } from '../../enforce/content/watched-file-scan';
+import type { SqliteConnection } from '@dlp/shared/node';
+import type { PresentFilesProgress } from '../../enforce/content/present-files-pass';
 import { WatchedFolderControl, type WatchedFolderNotice, type WatchedFolderPolicy, type WatchedFolderTuning } from '../../enforce/content/watched-folder-control';
+import { DEFAULT_MAX_SCAN_RECORDS, WatchedScanRecords } from '../../enforce/content/watched-scan-records';
 import type { EventInput } from '../event-factory';
 import type { Logger } from '../logger';
 import type { VerifiedPolicy } from '../policy-store';
@@ -72,9 +75,26 @@ export function contentNoticeEventOf(notice: WatchedFolderNotice): EventInput {
 
 export interface ContentAgentControlOptions {
   dataDir: string;
+  /** The agent's database: what was judged is kept there across restarts (table watched_file_scans). */
+  db: SqliteConnection;
   record: EventSink;
+  /** Resolves once every recorded event is in the outbox: a file is recorded as judged only after its event. */
+  flushEvents?: () => Promise<void>;
+  /** The look at files already present moved on: the capability report's note changes. */
+  capabilitiesChanged?: () => void;
   log: Logger;
   tuning?: Partial<WatchedFolderTuning>;
+  maxScanRecords?: number;
+}
+
+/** The capability note on the look at files already in the watched folders (at start, on a new policy). */
+export function presentFilesNote(progress: PresentFilesProgress | null): string | null {
+  if (!progress) return null;
+  const { state, filesFound, filesUnchanged, filesQueued, filesScanned } = progress;
+  const counts = `${filesFound} file(s) found, ${filesUnchanged} unchanged since judged, ${filesScanned} of ${filesQueued} to scan scanned`;
+  if (state === 'done') return `content: files already in watched folders looked at: ${counts}`;
+  if (state === 'stopped') return `content: look at files already in watched folders stopped: ${counts}`;
+  return `content: looking at files already in watched folders (${state}): ${counts}`;
 }
 
 /** Content inspection of watched folders (issue 16 item 3) in the service's control list. */
@@ -86,13 +106,18 @@ export class ContentAgentControl implements AgentControl {
     this.control = new WatchedFolderControl({
       quarantineDir: path.join(options.dataDir, 'quarantine'),
       excluded: [path.resolve(options.dataDir)],
-      report: (finding) => {
+      records: new WatchedScanRecords(options.db, options.maxScanRecords ?? DEFAULT_MAX_SCAN_RECORDS, (err) =>
+        options.log.warn('could not keep watched-folder scan records', { error: err instanceof Error ? err.message : String(err) }),
+      ),
+      report: async (finding) => {
         if (finding.outcome === 'quarantine-failed' && finding.quarantine && 'error' in finding.quarantine) {
           options.log.error('could not quarantine a file with customer data', { path: finding.path, error: finding.quarantine.error });
         }
         options.record(contentEventOf(finding));
+        await options.flushEvents?.();
       },
       notice: (notice) => options.record(contentNoticeEventOf(notice)),
+      progressed: () => options.capabilitiesChanged?.(),
       log: options.log,
       ...(options.tuning ? { tuning: options.tuning } : {}),
     });
@@ -115,10 +140,17 @@ export class ContentAgentControl implements AgentControl {
 
   /** For the capability report's notes: what is watched, and what the policy asked for that is not. */
   capabilityNotes(): string[] {
-    const { watching, refused } = this.control.status();
+    const { watching, refused, presentFiles } = this.control.status();
     const notes = watching.length > 0 ? [`content: watching ${watching.length} folder(s) for customer data`] : [];
+    const present = watching.length > 0 ? presentFilesNote(presentFiles) : null;
+    if (present) notes.push(present);
     for (const r of refused) notes.push(`content: watched folder ${r.pattern} refused: ${r.reason}`.slice(0, 200));
     return notes;
+  }
+
+  /** The channel's figures: folders, the look at present files, the queue. */
+  status(): ReturnType<WatchedFolderControl['status']> {
+    return this.control.status();
   }
 
   /** Resolves once no file waits to be scanned (tests). */

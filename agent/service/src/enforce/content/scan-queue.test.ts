@@ -41,4 +41,28 @@ describe('scan queue', () => {
     queue.clear();
     expect(queue.size).toBe(0);
   });
+
+  it('lets a producer wait for room instead of overflowing, and wakes it on clear', async () => {
+    const releases: (() => void)[] = [];
+    const queue = new ScanQueue({ maxPending: 4, concurrency: 1, run: () => new Promise<void>((resolve) => releases.push(resolve)), overflowed: () => undefined });
+    queue.add('/running');
+    queue.add('/a');
+    queue.add('/b');
+    let roomed = false;
+    const room = queue.waitForRoom(2).then(() => (roomed = true));
+    await Promise.resolve();
+    expect(roomed).toBe(false); // two wait: no room below 2
+    releases.shift()?.(); // '/running' ends, '/a' starts: one waits
+    await room;
+    expect(queue.size).toBe(1);
+    expect(queue.active).toBe(1);
+
+    queue.add('/c');
+    const cleared = queue.waitForRoom(2);
+    queue.clear();
+    await cleared;
+    expect(queue.size).toBe(0);
+    for (const release of releases) release();
+    await queue.idle();
+  });
 });

@@ -17,6 +17,8 @@ export class ScanQueue {
   private readonly pending = new Set<string>();
   private readonly running = new Set<Promise<void>>();
   private dropped = 0;
+  /** Producers waiting until fewer than `limit` paths wait (waitForRoom). */
+  private roomWaiters: { limit: number; resolve: () => void }[] = [];
 
   constructor(private readonly options: ScanQueueOptions) {}
 
@@ -35,12 +37,34 @@ export class ScanQueue {
   /** Drops every waiting path (a scan already running finishes). */
   clear(): void {
     this.pending.clear();
+    this.wakeProducers();
     if (this.dropped > 0) this.options.overflowed(this.dropped);
     this.dropped = 0;
   }
 
   get size(): number {
     return this.pending.size;
+  }
+
+  /** Scans running now. */
+  get active(): number {
+    return this.running.size;
+  }
+
+  /**
+   * Resolves once fewer than `limit` paths wait: a producer with many files (the walk of a watched
+   * folder at start) adds at this pace instead of overflowing the queue.
+   */
+  waitForRoom(limit: number): Promise<void> {
+    if (this.pending.size < limit) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push({ limit, resolve }));
+  }
+
+  private wakeProducers(): void {
+    if (this.roomWaiters.length === 0) return;
+    const waiting = this.roomWaiters;
+    this.roomWaiters = waiting.filter((w) => this.pending.size >= w.limit);
+    for (const w of waiting) if (this.pending.size < w.limit) w.resolve();
   }
 
   /** Resolves once nothing runs and nothing waits. */
@@ -53,6 +77,7 @@ export class ScanQueue {
       const next = this.pending.values().next();
       if (next.done) return;
       this.pending.delete(next.value);
+      this.wakeProducers();
       if (this.pending.size === 0 && this.dropped > 0) {
         // The burst is over: one report for it, and the next overflow is counted anew.
         this.options.overflowed(this.dropped);

@@ -10,6 +10,7 @@ import type { PolicyMode } from '@dlp/shared';
 import { scanFile, type ExtractionLimits } from '@dlp/shared/node';
 import { judgeScan, type ContentSettings, type UnreadableReason } from './content-verdict';
 import type { FileIdentity, FileQuarantine } from './file-quarantine';
+import { scanVersionOf } from './watched-scan-records';
 
 /** A file worth an event: bulk customer data, or a file that could not be read. Counts and redacted samples only. */
 export interface ContentFinding {
@@ -40,8 +41,8 @@ export interface WatchedFileScanDeps {
   quarantine: FileQuarantine;
   /** Whether the real path is still one to scan (inside a watched folder, not the data dir). */
   stillWatched: (realPath: string) => boolean;
-  /** Whether this path was already scanned as it is now (same scanKeyOf): then it is not scanned again. */
-  unchanged: (key: string) => boolean;
+  /** Whether this path was already scanned as it is now (same scanVersionOf): then it is not scanned again. */
+  unchanged: (version: string) => boolean | Promise<boolean>;
   /** False once the channel is stopping: nothing more is moved. */
   active: () => boolean;
 }
@@ -61,31 +62,35 @@ async function sha256Of(file: string, scanned: FileIdentity): Promise<string | u
   }
 }
 
-/** Identity plus what changes when the content does: the same key means no new scan is needed. */
-export function scanKeyOf(stats: { dev: number; ino: number; size: number; mtimeMs: number; ctimeMs: number }): string {
-  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
-}
-
 export type WatchedFileResult =
   | { kind: 'skipped'; reason: 'not-a-regular-file' | 'outside-watched-folder' | 'gone' | 'unchanged' }
-  | { kind: 'clean'; key: string }
-  | { kind: 'finding'; key: string; finding: ContentFinding };
+  | { kind: 'clean'; version: Version }
+  | { kind: 'finding'; version: Version; finding: ContentFinding };
+
+/** The file's version when it was scanned, and its ctime (how far it is settled: versionToKeep). */
+export interface Version {
+  key: string;
+  ctimeNs: bigint;
+}
 
 export async function scanWatchedFile(file: string, deps: WatchedFileScanDeps): Promise<WatchedFileResult> {
-  const stats = await lstat(file).catch(() => null);
-  if (!stats) return { kind: 'skipped', reason: 'gone' };
-  if (!stats.isFile()) return { kind: 'skipped', reason: 'not-a-regular-file' };
+  // BigInt stats: ctime to the ns, so a rewrite within the same ms still gives a new version.
+  const big = await lstat(file, { bigint: true }).catch(() => null);
+  if (!big) return { kind: 'skipped', reason: 'gone' };
+  if (!big.isFile()) return { kind: 'skipped', reason: 'not-a-regular-file' };
   // A parent swapped for a symlink would lead elsewhere: the real path must be the watched one.
   const real = await realpath(file).catch(() => null);
   if (real === null) return { kind: 'skipped', reason: 'gone' };
   if (real !== file || !deps.stillWatched(real)) return { kind: 'skipped', reason: 'outside-watched-folder' };
-  const key = scanKeyOf(stats);
-  if (deps.unchanged(key)) return { kind: 'skipped', reason: 'unchanged' };
+  const version: Version = { key: scanVersionOf(big), ctimeNs: big.ctimeNs };
+  if (await deps.unchanged(version.key)) return { kind: 'skipped', reason: 'unchanged' };
   const { settings } = deps;
   const result = await scanFile(file, { detectors: settings.detectors, limits: deps.limits });
   const verdict = judgeScan(result, settings);
-  if (verdict.kind === 'clean') return { kind: 'clean', key };
+  if (verdict.kind === 'clean') return { kind: 'clean', version };
 
+  // The numbers Node's plain stats give, which the quarantine compares with.
+  const stats = { dev: Number(big.dev), ino: Number(big.ino), size: Number(big.size), uid: Number(big.uid) };
   const identity = { dev: stats.dev, ino: stats.ino };
   const sha256 = stats.size <= deps.maxHashBytes ? await sha256Of(file, identity) : undefined;
   const finding: ContentFinding = {
@@ -108,5 +113,5 @@ export async function scanWatchedFile(file: string, deps: WatchedFileScanDeps): 
     finding.outcome = moved.ok ? 'quarantined' : 'quarantine-failed';
     finding.quarantine = moved.ok ? { name: moved.name } : { error: moved.error };
   }
-  return { kind: 'finding', key, finding };
+  return { kind: 'finding', version, finding };
 }

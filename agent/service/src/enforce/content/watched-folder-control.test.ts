@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { migrate, SqliteDatabase } from '@dlp/shared/node';
 import { customerCsv, encryptedXlsxBytes, residentIds, writeCustomerCsv, writeSlowly } from '../../testing/content-fixtures';
 import { makeTempDir, waitFor } from '../../testing/fixtures';
 import { recordingLogger, type RecordedLine } from '../../testing/recording-logger';
 import type { ContentSettings } from './content-verdict';
 import type { ContentFinding } from './watched-file-scan';
 import { WatchedFolderControl, type WatchedFolderNotice, type WatchedFolderTuning } from './watched-folder-control';
+import { WATCHED_FILE_SCANS_MIGRATION, WatchedScanRecords } from './watched-scan-records';
 
 const STABILITY_MS = 300;
 const fast: Partial<WatchedFolderTuning> = { stabilityMs: STABILITY_MS, pollMs: 50 };
@@ -19,6 +21,7 @@ describe('watched-folder channel (real files, chokidar)', () => {
   let notices: WatchedFolderNotice[];
   let lines: RecordedLine[];
   let control: WatchedFolderControl | null;
+  let db: SqliteDatabase;
 
   beforeEach(async () => {
     ({ dir, cleanup } = await makeTempDir('content-watch'));
@@ -26,9 +29,14 @@ describe('watched-folder channel (real files, chokidar)', () => {
     notices = [];
     lines = [];
     control = null;
+    await mkdir(path.join(dir, 'data'));
+    // The table as the agent's database has it (core/agent-db.ts runs the same migration).
+    db = await SqliteDatabase.open(path.join(dir, 'data', 'agent.sqlite'));
+    await migrate(db, [{ id: 1, ...WATCHED_FILE_SCANS_MIGRATION }]);
   });
   afterEach(async () => {
     await control?.stop();
+    await db.close();
     await cleanup();
   });
 
@@ -37,7 +45,8 @@ describe('watched-folder channel (real files, chokidar)', () => {
     const started = new WatchedFolderControl({
       quarantineDir: path.join(dir, 'data', 'quarantine'),
       excluded: [path.join(dir, 'data')],
-      report: (finding) => findings.push(finding),
+      records: new WatchedScanRecords(db, 10_000),
+      report: (finding) => void findings.push(finding),
       notice: (notice) => notices.push(notice),
       log: recordingLogger(lines),
       tuning,
