@@ -15,7 +15,8 @@ import type { ContentScanTuning } from './core/content-scan/scan-tuning';
 import type { ScanWorkerCommand } from './core/content-scan/scan-worker-process';
 import { UsbAgentControl } from './core/controls/usb-agent-control';
 import { RemovableScanControl, type RemovableScanTuning } from './core/removable-scan/removable-scan-control';
-import { assertKeyConsistent, configuredKeyMatches, CredentialsError, loadCredentials, saveCredentials, trustOrigins, unlockKeyOf, type AgentCredentials } from './core/credentials';
+import { configuredKeyMatches, loadCredentials, saveCredentials, trustOrigins, unlockKeyOf, type AgentCredentials } from './core/credentials';
+import { credentialsFromEnrollment, enrollRequestKey } from './core/enrollment-credentials';
 import { GroupAssignmentStore } from './core/group-assignment-store';
 import { openAgentDatabase } from './core/agent-db';
 import { lockDataDir } from './core/data-dir-lock';
@@ -156,7 +157,14 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       hostRules: platform.os === 'linux' ? new HostRuleSources(config.hostRoots.root) : null,
     });
     const usb = new UsbAgentControl({ platform, record, log });
-    const content = new ContentAgentControl({ dataDir: config.dataDir, record, log: log.child({ component: 'content' }) });
+    const content = new ContentAgentControl({
+      dataDir: config.dataDir,
+      db,
+      record,
+      flushEvents: () => recorder.flush(),
+      capabilitiesChanged: () => capabilityTracker?.refresh(),
+      log: log.child({ component: 'content' }),
+    });
     const removable = new RemovableScanControl({
       usb: platform.usb,
       dataDir: config.dataDir,
@@ -289,22 +297,10 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       log: log.child({ component: 'link' }),
       outbox,
       ...(config.enrollSecret ? { enrollSecret: config.enrollSecret } : {}),
+      ...(credentials ? {} : { enrollRequestKey: await enrollRequestKey(config.dataDir) }),
       credentials: () => credentials,
       enrolled: async (message) => {
-        assertKeyConsistent(message.consoleKey);
-        if (!configuredKeyMatches(config, message.consoleKey.publicKey)) {
-          throw new CredentialsError(`the console offered signing key ${message.consoleKey.keyId}, not the one configured in consoleSigningKeySha256: not enrolling`);
-        }
-        const saved: AgentCredentials = {
-          agentId: message.agentId,
-          token: message.token,
-          consoleKey: message.consoleKey,
-          enrolledAt: new Date().toISOString(),
-          ...(message.unlockKey ? { unlockKey: message.unlockKey } : {}),
-        };
-        // The key of the certificate this enrollment came over is the one we trust from now on.
-        const certPin = config.consoleCertSha256 ?? link?.peerCertSha256() ?? null;
-        if (certPin !== null) saved.consoleCertSha256 = certPin;
+        const saved = credentialsFromEnrollment(config, message, link?.peerCertSha256() ?? null);
         await saveCredentials(config.dataDir, saved);
         credentials = saved;
         store.pin(saved.consoleKey.publicKey);

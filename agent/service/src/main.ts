@@ -18,6 +18,7 @@ import { SCAN_WORKER_COMMAND } from './core/content-scan/scan-worker-protocol';
 import { runScanWorker } from './core/content-scan/scan-worker';
 import { isEmployeeCommand, runEmployeeCommand } from './employee-cli/employee-cli';
 import { AUTHORIZE_UNINSTALL_COMMAND, runAuthorizeUninstall } from './admin-cli/authorize-uninstall';
+import { ENROLL_COMMAND, runEnrollOnce } from './admin-cli/enroll-once';
 import { enforcementWedged, SystemdNotifier } from './platform/linux/systemd-notify';
 
 /** Exit code of an agent that found its data dir held by another agent process. */
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
   if (isEmployeeCommand(command)) process.exit(await runEmployeeCommand(command, process.argv.slice(3), io));
   // The package's removal script (root): may this agent be removed now (an uninstall code in enforce mode)?
   if (command === AUTHORIZE_UNINSTALL_COMMAND) process.exit(await runAuthorizeUninstall(process.argv.slice(3), io));
+  // The package's configure step (root): enroll now, so a refused secret fails the installation.
+  if (command === ENROLL_COMMAND) process.exit(await runEnrollOnce(process.argv.slice(3), io));
   let args: CliArgs;
   try {
     args = parseCliArgs(process.argv.slice(2));

@@ -11,6 +11,7 @@ if ! dlp_configure "$response" /etc/dlp/agent.json /var/lib/dlp-agent; then
   exit 1
 fi
 echo "dlp-agent configure: wrote /etc/dlp/agent.json from $response"
+dlp_enroll_now /etc/dlp/agent.json /var/lib/dlp-agent || exit 3
 if [ -d /run/systemd/system ]; then
   systemctl enable dlp-agent.service >/dev/null 2>&1 || true
   systemctl restart dlp-agent.service

@@ -8,7 +8,7 @@
 # below needs no escaping; the agent's own schema (shared/src/schemas/agent-config.ts) checks the
 # written file again when it starts.
 
-DLP_RESPONSE_KEYS="CONSOLE_URL ENROLL_SECRET CONSOLE_KEY_SHA256 CONSOLE_CERT_SHA256 APP_CONTROL"
+DLP_RESPONSE_KEYS="CONSOLE_URL ENROLL_SECRET CONSOLE_KEY_SHA256 CONSOLE_CERT_SHA256 APP_CONTROL ENROLL_AT_INSTALL"
 
 # dlp_response_error MESSAGE: one problem, on stderr, prefixed with the file it is about.
 dlp_response_error() {
@@ -70,6 +70,7 @@ dlp_set_value() {
     CONSOLE_KEY_SHA256) dlp_CONSOLE_KEY_SHA256=$2 ;;
     CONSOLE_CERT_SHA256) dlp_CONSOLE_CERT_SHA256=$2 ;;
     APP_CONTROL) dlp_APP_CONTROL=$2 ;;
+    ENROLL_AT_INSTALL) dlp_ENROLL_AT_INSTALL=$2 ;;
   esac
 }
 
@@ -126,6 +127,10 @@ dlp_check_response() {
     auto | fanotify | proc-scan) ;;
     *) dlp_response_error "APP_CONTROL must be auto, fanotify or proc-scan; got \"$dlp_APP_CONTROL\"" ;;
   esac
+  case ${dlp_ENROLL_AT_INSTALL:-yes} in
+    yes | no) ;;
+    *) dlp_response_error "ENROLL_AT_INSTALL must be yes or no; got \"$dlp_ENROLL_AT_INSTALL\"" ;;
+  esac
   [ "$dlp_response_problems" -eq 0 ]
 }
 
@@ -156,4 +161,28 @@ dlp_configure() {
     return 1
   fi
   mv -f "$tmp" "$2"
+}
+
+# dlp_enroll_now CONFIG_JSON DATA_DIR: after dlp_configure, enrolls with the console once
+# (`dlp-agent enroll`), so that a secret or key the console refuses fails this step with the
+# console's own words instead of leaving an agent that never enrolls. Enrolled, waiting for an
+# admin's approval, or console not reachable now (the service enrolls by itself later): success.
+# Refused: CONFIG_JSON is removed again (nothing starts from a configuration the console refused)
+# and it returns 1. Skipped when already enrolled or with ENROLL_AT_INSTALL=no (golden images: the
+# image must not carry one machine's enrollment). DLP_AGENT_LIB: where node and service.js are.
+dlp_enroll_now() {
+  [ -e "$2/credentials.json" ] && return 0
+  if [ "${dlp_ENROLL_AT_INSTALL:-yes}" = no ]; then
+    echo "dlp-agent: not enrolling now (ENROLL_AT_INSTALL=no): the service enrolls when it first starts"
+    return 0
+  fi
+  dlp_lib=${DLP_AGENT_LIB:-/usr/lib/dlp-agent}
+  dlp_enroll_status=0
+  "$dlp_lib/node" "$dlp_lib/service.js" enroll --config "$1" || dlp_enroll_status=$?
+  case $dlp_enroll_status in
+    0 | 10 | 75) return 0 ;;
+  esac
+  rm -f "$1"
+  echo "dlp-agent: not configured, the console refused this workstation (above); fix $dlp_response_file and run: dlp-agent configure" >&2
+  return 1
 }

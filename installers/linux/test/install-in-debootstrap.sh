@@ -106,6 +106,14 @@ KEY_SHA256=$(grep -o '"signingKeySha256":"[0-9a-f]*"' "$WORK/console.err" | head
 [ ${#KEY_SHA256} = 64 ] || fail "no signingKeySha256 in the console log"
 pass "console at $CONSOLE_URL, signing key $KEY_SHA256"
 
+# --- a secret the console refuses fails the install with the console's words; nothing starts ----
+printf 'CONSOLE_URL=%s/agent\nENROLL_SECRET=%s\n' "${CONSOLE_URL/http:/ws:}" refused-secret-0123456789abcdef > "$ROOT/etc/dlp/agent.conf"
+if pkg_install "/tmp/dlp-agent.$FORMAT" > "$WORK/refused-secret.log" 2>&1; then cat "$WORK/refused-secret.log"; fail "install with a refused enroll secret succeeded"; fi
+grep -qF 'the console refused the enrollment (bad_enroll_secret): the enroll secret is not valid' "$WORK/refused-secret.log" || { cat "$WORK/refused-secret.log"; fail "the console's refusal is not in the install output"; }
+[ ! -e "$ROOT/etc/dlp/agent.json" ] && [ ! -e "$ROOT/var/lib/dlp-agent/credentials.json" ] || fail "a refused enrollment left agent.json or credentials"
+[ ! -L "$ROOT/etc/systemd/system/multi-user.target.wants/dlp-agent.service" ] || fail "a refused enrollment enabled the unit"
+pass "a refused enroll secret fails the install ($(pkg_status)) with: $(grep -F 'the console refused' "$WORK/refused-secret.log" | head -n 1)"
+
 # --- install with a good response file (fingerprint as tools print it: upper case with colons) ----
 KEY_WITH_COLONS=$(printf '%s' "$KEY_SHA256" | tr 'a-f' 'A-F' | sed 's/../&:/g; s/:$//')
 cat > "$ROOT/etc/dlp/agent.conf" <<EOF
@@ -118,11 +126,14 @@ started=$(now_ms)
 pkg_install "/tmp/dlp-agent.$FORMAT" > "$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; fail "install"; }
 INSTALL_MS=$(elapsed "$started")
 grep -q 'configured from /etc/dlp/agent.conf' "$WORK/install.log" || fail "postinst did not configure"
+AGENT_ID=$(sed -n 's/^enrolled with the console as agent //p' "$WORK/install.log")
+[ -n "$AGENT_ID" ] || { cat "$WORK/install.log"; fail "the configure step did not enroll"; }
+grep -q "\"agentId\": *\"$AGENT_ID\"" "$ROOT/var/lib/dlp-agent/credentials.json" || fail "credentials.json does not name $AGENT_ID"
 [ "$(stat -c %a "$ROOT/etc/dlp/agent.json")" = 600 ] || fail "agent.json is not 0600"
 [ "$(stat -c %a "$ROOT/var/lib/dlp-agent")" = 700 ] || fail "data dir is not 0700"
 grep -q "\"consoleSigningKeySha256\": \"$KEY_SHA256\"" "$ROOT/etc/dlp/agent.json" || fail "fingerprint not normalized into agent.json"
 [ -L "$ROOT/etc/systemd/system/multi-user.target.wants/dlp-agent.service" ] || fail "unit not enabled"
-pass "installed in $INSTALL_MS ms, agent.json 0600, data dir 0700, unit enabled"
+pass "installed and enrolled (agent $AGENT_ID) in $INSTALL_MS ms, agent.json 0600, data dir 0700, unit enabled"
 
 if in_root systemd-analyze verify /lib/systemd/system/dlp-agent.service > "$WORK/verify.log" 2>&1; then
   [ ! -s "$WORK/verify.log" ] || { cat "$WORK/verify.log"; fail "systemd-analyze verify printed warnings"; }
@@ -149,14 +160,12 @@ mkdir -p "$ROOT/run"
 start_notify_receiver
 started=$(now_ms)
 start_agent
-# READY: enforcing from disk; ENROLLED comes when the link to the console has enrolled (later).
-for _ in $(seq 1 300); do grep -q DLP_AGENT_READY "$WORK/agent.out" && grep -q DLP_AGENT_ENROLLED "$WORK/agent.out" && break; sleep 0.1; done
-grep -q DLP_AGENT_ENROLLED "$WORK/agent.out" || { tail -n 20 "$WORK/agent.err"; fail "agent did not enroll"; }
+# Enrolled by the package's configure step already (dlp-agent enroll); READY: enforcing from disk.
+for _ in $(seq 1 300); do grep -q DLP_AGENT_READY "$WORK/agent.out" && break; sleep 0.1; done
 grep -q DLP_AGENT_READY "$WORK/agent.out" || { tail -n 20 "$WORK/agent.err"; fail "agent not ready"; }
-AGENT_ID=$(sed -n 's/^DLP_AGENT_ENROLLED agentId=//p' "$WORK/agent.out")
 ONLINE=$("$HOST_NODE" "$ADMIN" "$CONSOLE_URL" "$ADMIN_PASSWORD" online "$AGENT_ID")
 case $ONLINE in *'"online":true'*) ;; *) fail "agent $AGENT_ID not online at the console: $ONLINE" ;; esac
-pass "agent $AGENT_ID enrolled and online at the console $(elapsed "$started") ms after start ($ONLINE)"
+pass "agent $AGENT_ID online at the console $(elapsed "$started") ms after start ($ONLINE)"
 for _ in $(seq 1 50); do grep -q "\"WATCHDOG=1\", \"pid\": $AGENT_PID}" "$WORK/notify.log" && break; sleep 0.1; done
 grep -q "\"READY=1\", \"pid\": $AGENT_PID}" "$WORK/notify.log" && grep -q "\"WATCHDOG=1\", \"pid\": $AGENT_PID}" "$WORK/notify.log" || { cat "$WORK/notify.log"; fail "no READY=1 and WATCHDOG=1 from the agent (pid $AGENT_PID) on NOTIFY_SOCKET"; }
 pass "sd_notify: READY=1 and WATCHDOG=1 from the agent's pid through the packaged helper"

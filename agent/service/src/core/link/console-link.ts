@@ -46,6 +46,8 @@ export interface ConsoleLinkOptions {
   log: Logger;
   outbox: Outbox;
   enrollSecret?: string;
+  /** Names this workstation's enrollment request (kept in the data dir: core/enrollment-credentials). */
+  enrollRequestKey?: string;
   credentials(): AgentCredentials | null;
   /** Persists and pins what the console sent at enrollment; throws if it cannot be trusted. */
   enrolled(message: EnrolledMessage): Promise<void>;
@@ -85,8 +87,8 @@ export class ConsoleLink {
   private linkState: LinkState = 'idle';
   private stopped = false;
   private justEnrolled = false;
-  /** Names this agent's enrollment request while a secret that needs approval keeps it waiting. */
-  private readonly enrollRequestKey = randomBytes(24).toString('base64url');
+  /** Names this agent's enrollment request while a secret that needs approval keeps it waiting (one per process unless given). */
+  private readonly enrollRequestKey: string;
   /** `retryAfterMs` of the console's last error (pending approval, rate limited), for the close that follows. */
   private consoleRetryAfterMs: number | null = null;
   private savingEnrollment: Promise<void> | null = null;
@@ -104,6 +106,7 @@ export class ConsoleLink {
 
   constructor(private readonly options: ConsoleLinkOptions) {
     this.timings = { ...DEFAULT_LINK_TIMINGS, ...options.timings };
+    this.enrollRequestKey = options.enrollRequestKey ?? randomBytes(24).toString('base64url');
     this.commands = new CommandQueue(options.log);
     this.backoff = new Backoff(this.timings.backoffBaseMs, this.timings.backoffCapMs, options.random, {
       fastCapMs: this.timings.outageBackoffCapMs,
