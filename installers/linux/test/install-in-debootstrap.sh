@@ -108,7 +108,10 @@ pass "console at $CONSOLE_URL, signing key $KEY_SHA256"
 
 # --- a secret the console refuses fails the install with the console's words; nothing starts ----
 printf 'CONSOLE_URL=%s/agent\nENROLL_SECRET=%s\n' "${CONSOLE_URL/http:/ws:}" refused-secret-0123456789abcdef > "$ROOT/etc/dlp/agent.conf"
-if pkg_install "/tmp/dlp-agent.$FORMAT" > "$WORK/refused-secret.log" 2>&1; then cat "$WORK/refused-secret.log"; fail "install with a refused enroll secret succeeded"; fi
+if pkg_install "/tmp/dlp-agent.$FORMAT" > "$WORK/refused-secret.log" 2>&1; then
+  # rpm cannot fail an install once the files are in place: a failed %post is a warning, exit 0.
+  [ "$FORMAT" = rpm ] && grep -q '%post(dlp-agent.*) scriptlet failed, exit status 1' "$WORK/refused-secret.log" || { cat "$WORK/refused-secret.log"; fail "install with a refused enroll secret succeeded"; }
+fi
 grep -qF 'the console refused the enrollment (bad_enroll_secret): the enroll secret is not valid' "$WORK/refused-secret.log" || { cat "$WORK/refused-secret.log"; fail "the console's refusal is not in the install output"; }
 [ ! -e "$ROOT/etc/dlp/agent.json" ] && [ ! -e "$ROOT/var/lib/dlp-agent/credentials.json" ] || fail "a refused enrollment left agent.json or credentials"
 [ ! -L "$ROOT/etc/systemd/system/multi-user.target.wants/dlp-agent.service" ] || fail "a refused enrollment enabled the unit"
