@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createPiiGenerator, type PolicyDocumentInput, type StoredEvent } from '@dlp/shared';
 import { ENROLL_SECRET, Fleet, waitFor } from './harness/fleet';
@@ -175,6 +175,24 @@ describe('end to end: files written to an ext4 stick are scanned when written', 
     expect(statSync(list.source).isFile()).toBe(true);
     expect(statSync(few.copy).isFile()).toBe(true);
     expect((await t.removableEvents()).some((e) => e.subject.kind === 'file' && e.subject.path === few.copy)).toBe(false);
+
+    // Through a bind mount of the stick (made by root; the write is nobody's): the event names the bind
+    // mount's path and the copy is deleted there, whether the agent has read the new mount table yet
+    // or only the stick's file-system mark saw the write (that case: removable-scan-control.test.ts).
+    const bind = mkdtempSync('/tmp/dlp-stick-bind-');
+    execFileSync('mount', ['--bind', t.media(), bind]);
+    try {
+      const source = path.join(t.home(), 'bind-delete.csv');
+      writeFileSync(source, customerCsv(t.ids(13)), { mode: 0o644 });
+      const throughBind = path.join(bind, 'bind-delete.csv');
+      asNobody('cp', source, throughBind);
+      const viaBind = await t.eventFor(throughBind);
+      expect(viaBind).toMatchObject({ action: 'blocked', ruleId: 'content:deleted', subject: { path: throughBind, matches: { 'cn-resident-id': 13 } } });
+      expect(() => statSync(path.join(t.media(), 'bind-delete.csv'))).toThrow(/ENOENT/);
+    } finally {
+      execFileSync('umount', [bind]);
+      rmdirSync(bind);
+    }
 
     // The raw IDs stayed on the workstation's files: not in events, logs, or the data of either side (but the quarantined file).
     const haystacks = [JSON.stringify(await t.removableEvents()), fleet.console.stderr(), fleet.agent.stderr(), fleet.agent.stdout(), ...contentsUnder(fleet.consoleDir), ...contentsUnder(fleet.agentDir, path.join(fleet.agentDir, 'quarantine'))];

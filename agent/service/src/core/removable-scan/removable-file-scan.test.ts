@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FileQuarantine } from '../../enforce/content/file-quarantine';
 import { residentIds, writeCustomerCsv } from '../../testing/content-fixtures';
@@ -22,6 +22,7 @@ describe('scanRemovableFile: one file written onto removable media', () => {
     quarantine: new FileQuarantine(quarantineDir),
     alreadyJudged: () => false,
     active: () => true,
+    onRemovableMedia: () => true,
     ...overrides,
   });
 
@@ -100,6 +101,28 @@ describe('scanRemovableFile: one file written onto removable media', () => {
       const name = result.kind === 'finding' ? (result.finding.quarantineName ?? '') : '';
       expect(await readFile(path.join(quarantineDir, name), 'utf8')).toBe(content);
       expect((await stat(path.join(quarantineDir, name))).mode & 0o777).toBe(0o600);
+    } finally {
+      await rm(media, { recursive: true, force: true });
+    }
+  });
+
+  it('acts only on a file on a watched stick: a stick folder swapped for a symbolic link cannot aim it at a file elsewhere', async () => {
+    // The close was on the stick (/dev/shm here); before the scan, the user replaced the folder the
+    // file was in with a link to a folder off the stick holding a customer list of someone else's.
+    const media = await mkdtemp('/dev/shm/dlp-removable-media-');
+    try {
+      const stickDev = (await stat(media)).dev;
+      const elsewhere = path.join(dir, 'elsewhere');
+      await mkdir(elsewhere);
+      await writeCustomerCsv(path.join(elsewhere, 'list.csv'), residentIds(15));
+      await symlink(elsewhere, path.join(media, 'exports'));
+      const onStick = deps({ policy: policy({ action: 'delete' }), onRemovableMedia: (dev) => dev === stickDev });
+      expect(await scanRemovableFile(path.join(media, 'exports', 'list.csv'), onStick)).toEqual({ kind: 'skipped', reason: 'not-on-removable-media' });
+      await expect(stat(path.join(elsewhere, 'list.csv'))).resolves.toBeTruthy();
+
+      // The same list really on the stick is deleted.
+      await writeCustomerCsv(path.join(media, 'list.csv'), residentIds(15));
+      expect(await scanRemovableFile(path.join(media, 'list.csv'), onStick)).toMatchObject({ kind: 'finding', finding: { outcome: 'deleted' } });
     } finally {
       await rm(media, { recursive: true, force: true });
     }

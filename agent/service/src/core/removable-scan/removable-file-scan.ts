@@ -1,6 +1,6 @@
 /**
  * One file written onto removable media, start to finish: opened without following a symbolic
- * link or blocking on a FIFO, checked to be a regular file, scanned within the extraction limits
+ * link or blocking on a FIFO, checked to be a regular file on a watched stick's file system, scanned within the extraction limits
  * through that one descriptor, checked not to have changed meanwhile, judged, hashed, and then —
  * only once the scan confirmed the threshold and the path still names that same unchanged file —
  * reported, moved into the agent's quarantine, or deleted from the media.
@@ -45,10 +45,16 @@ export interface RemovableScanDeps {
   alreadyJudged: (key: string) => boolean;
   /** False once the channel stops: nothing more is moved or deleted. */
   active: () => boolean;
+  /**
+   * Whether a file system (st_dev) is a watched stick's. The opened file must be on one: a
+   * directory on the stick swapped for a symbolic link after the close would otherwise point the
+   * agent (root) at a file elsewhere, to scan, quarantine or delete it.
+   */
+  onRemovableMedia: (dev: number) => boolean;
 }
 
 export type RemovableScanResult =
-  | { kind: 'skipped'; reason: 'gone' | 'symlink' | 'not-a-regular-file' | 'denied' | 'already-judged' }
+  | { kind: 'skipped'; reason: 'gone' | 'symlink' | 'not-a-regular-file' | 'not-on-removable-media' | 'denied' | 'already-judged' }
   /** The file changed while it was read (still being written): scan it again later. */
   | { kind: 'changed'; key: string; finding: RemovableFinding }
   | { kind: 'clean'; key: string }
@@ -81,6 +87,7 @@ export async function scanRemovableFile(file: string, deps: RemovableScanDeps): 
   try {
     const before = await handle.stat();
     if (!before.isFile()) return { kind: 'skipped', reason: 'not-a-regular-file' };
+    if (!deps.onRemovableMedia(before.dev)) return { kind: 'skipped', reason: 'not-on-removable-media' };
     const key = versionKeyOf(before);
     if (deps.alreadyJudged(key)) return { kind: 'skipped', reason: 'already-judged' };
     const { policy } = deps;

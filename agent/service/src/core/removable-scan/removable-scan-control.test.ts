@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateSigningKeyPair } from '@dlp/shared/node';
 import type { MountEntry } from '../../enforce/usb/usb-types';
@@ -23,6 +23,10 @@ class ScriptedSource implements ClosedFileSource {
   }
   closed(file: string): void {
     for (const [mount, onClosed] of this.watching) if (file.startsWith(`${mount}/`)) onClosed(file);
+  }
+  /** A close seen by the watch of `mount` under a path of another mount (the kernel's view: a bind mount). */
+  closedThrough(mount: string, file: string): void {
+    this.watching.get(mount)?.(file);
   }
 }
 
@@ -74,6 +78,30 @@ describe('RemovableScanControl: the queue, rescans and the policy switch (script
     await control.applyPolicy(policy(3, undefined));
     expect(control.watchedMounts()).toEqual([]);
     expect(source.watching.size).toBe(0);
+  });
+
+  it('scans a file reported under a path outside the mount point (a write through a bind mount), never one on another file system', async () => {
+    await startControl();
+    await control.applyPolicy(policy(2, { action: 'report' }));
+    // Same file system as the stick's mount point (one temp dir here), another path: a bind mount's view.
+    const bindView = path.join(dir, 'bind-view');
+    await mkdir(bindView);
+    const throughBind = path.join(bindView, 'list.csv');
+    await writeCustomerCsv(throughBind, residentIds(12));
+    source.closedThrough(media, throughBind);
+    await waitFor(() => events.some((e) => e.subject.kind === 'file' && e.subject.path === throughBind), 'the event for the file written through the bind mount');
+
+    // A path that resolves to another file system (a folder swapped for a link, a forged report) is not the stick's.
+    const elsewhere = await mkdtemp('/dev/shm/dlp-not-the-stick-');
+    try {
+      const offStick = path.join(elsewhere, 'list.csv');
+      await writeCustomerCsv(offStick, residentIds(12));
+      source.closedThrough(media, offStick);
+      await control.idle();
+      expect(events.filter((e) => e.subject.kind === 'file' && e.subject.path === offStick)).toEqual([]);
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('bounds the queue and says how many files it dropped', async () => {

@@ -5,6 +5,7 @@
  * quarantine or deleted from the media by the policy's action. Files already on a stick when it is
  * mounted are data at rest (`dlp-agent scan`), not writes.
  */
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExtractionLimits } from '@dlp/shared/node';
 import { DEFAULT_WATCHED_FOLDER_TUNING } from '../../enforce/content/watched-folder-control';
@@ -80,6 +81,8 @@ export class RemovableScanControl implements AgentControl {
   private policy: RemovablePolicy | null = null;
   private running = false;
   private readonly watches = new Map<string, ClosedFileWatch>();
+  /** The file system (st_dev) behind each watched mount point: a scanned file must be on one of them. */
+  private readonly devices = new Map<string, number>();
   private mountWatch: WatchHandle | null = null;
   private readonly timers = new ControlTimers(() => this.running);
   private changing: Promise<void> = Promise.resolve();
@@ -178,12 +181,16 @@ export class RemovableScanControl implements AgentControl {
     for (const [target, watch] of this.watches) {
       if (wanted.includes(target)) continue;
       this.watches.delete(target);
+      this.devices.delete(target);
       await watch.close().catch(() => undefined);
       this.options.log.info('removable media: stopped watching a mount', { mountPoint: target });
       changed = true;
     }
     for (const target of wanted) {
       if (this.watches.has(target)) continue;
+      const device = await stat(target).catch(() => null);
+      if (!device) continue; // unmounted meanwhile: the next pass sees the table without it
+      this.devices.set(target, device.dev);
       const watch = await this.source.watchMount(
         target,
         (file) => this.closed(target, file),
@@ -196,18 +203,24 @@ export class RemovableScanControl implements AgentControl {
     if (changed || before !== this.watches.size) this.options.capabilitiesChanged?.();
   }
 
+  /**
+   * A file closed after writing on a watched stick's file system. The path may lie outside the mount
+   * point: the close-write mark is on the file system, so a write through a bind mount of the stick
+   * is reported under the bind mount's path. Scanning checks the opened file's st_dev, not the path.
+   */
   private closed(mount: string, file: string): void {
-    if (!this.policy || !this.watches.has(mount) || !within(file, mount) || within(file, this.excluded)) return;
+    if (!this.policy || !this.watches.has(mount) || within(file, this.excluded)) return;
     this.queue.add(file);
   }
 
-  private onWatchedMount(file: string): boolean {
-    return [...this.watches.keys()].some((mount) => within(file, mount)) && !within(file, this.excluded);
+  private onWatchedMedia(dev: number): boolean {
+    for (const watched of this.devices.values()) if (watched === dev) return true;
+    return false;
   }
 
   private async scan(file: string): Promise<void> {
     const policy = this.policy;
-    if (!policy || !this.running || !this.onWatchedMount(file)) return;
+    if (!policy || !this.running || this.devices.size === 0 || within(file, this.excluded)) return;
     try {
       const result = await scanRemovableFile(file, {
         policy,
@@ -217,6 +230,7 @@ export class RemovableScanControl implements AgentControl {
         alreadyJudged: (key) => this.judged.get(file) === key,
         // Stopping, or the policy turned the channel off meanwhile: nothing more is moved or deleted.
         active: () => this.running && this.policy !== null,
+        onRemovableMedia: (dev) => this.onWatchedMedia(dev),
       });
       if (result.kind === 'skipped') return;
       if (result.kind === 'changed') {
