@@ -9,7 +9,11 @@
 #     (Restart=always); the watchdog period is shortened to 6 s by a drop-in for the test (the
 #     unit's 60 s otherwise: the same mechanism, one minute longer);
 #   - `systemctl stop` stops it cleanly and the console shows the stop event;
-#   - `systemd-analyze security` of the unit: its exposure score, printed.
+#   - a policy from the console blocks a program run as nobody in the container, under the unit's
+#     hardening (CapabilityBoundingSet and the rest);
+#   - `systemd-analyze security` of the unit: its exposure score, printed;
+#   - where the kernel has the cap_capable tracepoint (6.14+): which capabilities the agent's
+#     processes asked for in this run, granted or refused (lib/capability-trace.sh), printed.
 #
 # usage (root; needs systemd-container, and the kernel lock: it mounts and boots a container):
 #   flock /tmp/dlp-kernel.lock installers/linux/test/install-under-systemd.sh [--make-root] [PACKAGE.deb]
@@ -19,6 +23,8 @@ set -euo pipefail
 PACKAGE_NAME=dlp-agent
 # shellcheck source=lib/clean-root.sh
 . "$(dirname "$0")/lib/clean-root.sh"
+# shellcheck source=lib/capability-trace.sh
+. "$(dirname "$0")/lib/capability-trace.sh"
 clean_root_args "$@"
 [ "$FORMAT" = deb ] || fail "the .deb only (the container is a Debian root)"
 command -v systemd-nspawn > /dev/null || fail "systemd-nspawn is needed: apt-get install systemd-container"
@@ -28,8 +34,10 @@ SECRET=systemd-test-secret-0123456789abcdef
 
 CONSOLE_PID=
 NSPAWN_PID=
+TRACING=
 cleanup() {
   status=$?
+  [ -n "$TRACING" ] && cap_trace_stop /dev/null
   [ -n "$NSPAWN_PID" ] && kill "$NSPAWN_PID" 2>/dev/null && sleep 2
   [ -n "$CONSOLE_PID" ] && kill "$CONSOLE_PID" 2>/dev/null || true
   wait 2>/dev/null || true
@@ -76,8 +84,16 @@ printf '[Service]\nWatchdogSec=6s\n' > "$ROOT/etc/systemd/system/dlp-agent.servi
 pass "installed with the response file, unit enabled"
 
 # --- boot: systemd as PID 1 of the container, this machine's network (the console is on loopback) ---
+# A program for the policy to block, with a SHA-256 of its own (random bytes at the end).
+mkdir -p "$ROOT/srv"
+cp "$ROOT/bin/sleep" "$ROOT/srv/dlp-systemd-test-tool"
+head -c 32 /dev/urandom >> "$ROOT/srv/dlp-systemd-test-tool"
+TOOL_SHA256=$(sha256sum "$ROOT/srv/dlp-systemd-test-tool" | cut -d' ' -f1)
+
 started=$(now_ms)
-systemd-nspawn --register=no --keep-unit --capability=all -D "$ROOT" -b > "$WORK/boot.log" 2>&1 &
+if cap_trace_available; then TRACING=yes; fi
+# The subshell traces itself from before it becomes systemd-nspawn: every task of the container.
+( [ -z "$TRACING" ] || cap_trace_start "$BASHPID"; exec systemd-nspawn --register=no --keep-unit --capability=all --system-call-filter="fanotify_init fanotify_mark bpf" -D "$ROOT" -b ) > "$WORK/boot.log" 2>&1 &
 NSPAWN_PID=$!
 INIT=
 for _ in $(seq 1 100); do
@@ -110,6 +126,13 @@ ONLINE=$("$HOST_NODE" "$ADMIN" "$CONSOLE_URL" "$ADMIN_PASSWORD" online "$AGENT_I
 case $ONLINE in *'"online":true'*) ;; *) fail "agent $AGENT_ID not online at the console: $ONLINE" ;; esac
 pass "boot → unit active (READY=1 from the agent, Type=notify) in $ACTIVE_MS ms; main pid $MAIN; online at the console"
 
+# --- a policy blocks a program run as nobody, under the unit's hardening ---------------------------
+BLOCK=$("$HOST_NODE" "$ADMIN" "$CONSOLE_URL" "$ADMIN_PASSWORD" block "$AGENT_ID" "$TOOL_SHA256") || fail "policy not applied: $BLOCK"
+if IN setpriv --reuid=65534 --regid=65534 --clear-groups /srv/dlp-systemd-test-tool 0.1 2> "$WORK/tool.err"; then IN journalctl -u dlp-agent --no-pager | tail -n 30; IN dlp-agent status --json | head -c 3000; fail "the blocked program ran under systemd"; fi
+grep -q 'Operation not permitted' "$WORK/tool.err" || { cat "$WORK/tool.err"; IN journalctl -u dlp-agent --no-pager | tail -n 30; fail "the program failed for another reason than the block"; }
+EVENT=$("$HOST_NODE" "$ADMIN" "$CONSOLE_URL" "$ADMIN_PASSWORD" blocked-event "$AGENT_ID" "$TOOL_SHA256") || fail "no blocked event: $EVENT"
+pass "policy applied ($BLOCK), program refused by the kernel as nobody, event at the console: $EVENT"
+
 # --- a hung agent: systemd's watchdog kills it, Restart=always starts it again ---------------------
 wait_restarted() { # OLD_PID EXPECTED_RESTARTS → prints the new main pid
   local pid restarts
@@ -140,4 +163,20 @@ pass "systemctl stop: inactive, and the console shows $STOPPED"
 
 SECURITY=$(IN systemd-analyze security dlp-agent --no-pager 2>&1 | tail -n 1)
 pass "systemd-analyze security: $SECURITY"
+if [ -n "$TRACING" ]; then
+  cap_trace_stop "$WORK/cap-trace.txt"
+  TRACING=
+  cap_trace_report "$WORK/cap-trace.txt" /usr/lib/dlp-agent/node > "$WORK/caps.txt"
+  [ -s "$WORK/caps.txt" ] || fail "no capability check of the agent was traced"
+  pass "capabilities the agent's processes asked for in this run (cap_capable tracepoint):"
+  sed 's/^/    /' "$WORK/caps.txt"
+  # A capability asked for and refused that the unit does not keep: the bounding set is too narrow.
+  KEPT=" $(show CapabilityBoundingSet | tr 'a-z' 'A-Z') "
+  while read -r cap counts; do
+    case $counts in *' refused=0 '*) continue ;; esac
+    case $KEPT in *" $cap "*) ;; *) fail "the agent asked for $cap, which the unit's CapabilityBoundingSet takes away ($counts)" ;; esac
+  done < "$WORK/caps.txt"
+else
+  echo "SKIP: capability measurement (no capability:cap_capable tracepoint in this kernel)"
+fi
 echo "PASS: $(basename "$PACKAGE_FILE") under systemd $(IN systemctl --version | head -n 1 | cut -d' ' -f2)"
