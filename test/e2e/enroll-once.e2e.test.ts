@@ -84,6 +84,7 @@ describe('dlp-agent enroll (the one-shot enrollment of the package configure ste
     expect(result).toMatchObject({ code: ENROLL_EXIT.refused, out: '' });
     expect(result.err).toBe('the console refused the enrollment (bad_enroll_secret): the enroll secret is not valid');
     await expect(stat(path.join(dataDir, 'credentials.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect((await enroll(config, ['--refusal-only'])).code).toBe(ENROLL_EXIT.refused);
     const zh = await enroll(config, [], { LANG: 'zh_CN.UTF-8' });
     expect(zh.err).toBe('控制台拒绝了注册（bad_enroll_secret）：the enroll secret is not valid');
   });
@@ -122,6 +123,8 @@ describe('dlp-agent enroll (the one-shot enrollment of the package configure ste
     }
     const closedPort = await configure({ consoleUrl: `ws://127.0.0.1:${port}/agent`, enrollSecret: SECRET });
     expect((await enroll(closedPort.config)).err).toContain('ECONNREFUSED');
+    // For installers that fail on any non-zero exit (the MSI's custom action): only a refusal fails.
+    expect(await enroll(closedPort.config, ['--refusal-only'])).toMatchObject({ code: ENROLL_EXIT.enrolled, err: expect.stringContaining('ECONNREFUSED') });
   });
 
   it('a secret that needs approval: pending (exit 10), and the service asks as the same request, so one approval enrolls it', async () => {

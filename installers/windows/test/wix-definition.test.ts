@@ -8,6 +8,7 @@ import path from 'node:path';
 import { allElements, parseXmlFile, type XmlElement } from '../../testing/xml-documents';
 import { agentProgramFiles, REPO_ROOT } from '../../testing/staged-layout';
 import { AUTHORIZE_UNINSTALL_COMMAND } from '../../../agent/service/src/admin-cli/authorize-uninstall';
+import { ENROLL_COMMAND } from '../../../agent/service/src/admin-cli/enroll-once';
 
 const HERE = path.join(REPO_ROOT, 'installers/windows');
 const wix = parseXmlFile(path.join(HERE, 'dlp-agent.wxs'));
@@ -73,6 +74,14 @@ describe('the Windows MSI source (WiX v4, not built here)', () => {
     // A command the agent has (the one the Linux packages' removal scripts run).
     expect(one('SetProperty', 'CheckUninstallCode').attrs.Value).toContain(`service.js" ${AUTHORIZE_UNINSTALL_COMMAND} --config`);
     expect(readme).toMatch(/msiexec \/x .* UNINSTALL_CODE=/);
+  });
+
+  it('enrolls after writing agent.json, before the service starts; only a refusal by the console fails (and rolls back) the install', () => {
+    expect(one('CustomAction', 'EnrollAgent').attrs).toMatchObject({ Execute: 'deferred', Impersonate: 'no', Return: 'check' });
+    const scheduled = named('Custom').find((custom) => custom.attrs.Action === 'EnrollAgent');
+    expect(scheduled?.attrs).toMatchObject({ After: 'ConfigureAgent', Condition: 'CONSOLE_URL AND NOT REMOVE' });
+    // The command the Linux packages run, told to fail only on a refusal (unreachable or pending: exit 0).
+    expect(one('SetProperty', 'EnrollAgent').attrs.Value).toContain(`service.js" ${ENROLL_COMMAND} --config "[AgentDataFolder]agent.json" --refusal-only`);
   });
 
   it('refers only to things it defines (the generated tray file list aside)', () => {

@@ -17,7 +17,8 @@ import type { AdminIo } from './authorize-uninstall';
  * once): enrolls with the console now, so that a wrong enroll secret or a console key other than the
  * pinned one fails the installation with the console's own words, instead of leaving an agent that
  * never enrolls and that nobody notices. A console that cannot be reached is not a failure: the
- * service enrolls by itself once it can.
+ * service enrolls by itself once it can. `--refusal-only` (installers that fail on any non-zero exit,
+ * such as an MSI custom action): exit 0 unless the console refused.
  */
 export const ENROLL_COMMAND = 'enroll';
 export const ENROLL_EXIT = { enrolled: 0, usage: 2, refused: 3, pending: 10, unreachable: 75 } as const;
@@ -30,7 +31,7 @@ type Outcome =
 
 const TEXT = {
   en: {
-    usage: 'usage: dlp-agent enroll [--config /etc/dlp/agent.json] [--timeout-seconds 20]',
+    usage: 'usage: dlp-agent enroll [--config /etc/dlp/agent.json] [--timeout-seconds 20] [--refusal-only]',
     already: (id: string) => `already enrolled as agent ${id}`,
     noSecret: 'no ENROLL_SECRET in the configuration: nothing to enroll with',
     running: 'the agent service is running and enrolls by itself (see: dlp-agent status)',
@@ -41,7 +42,7 @@ const TEXT = {
     pin: (expected: string, got: string) => `the console presented TLS key ${got}, not the pinned ${expected} (CONSOLE_CERT_SHA256)`,
   },
   'zh-CN': {
-    usage: '用法：dlp-agent enroll [--config /etc/dlp/agent.json] [--timeout-seconds 20]',
+    usage: '用法：dlp-agent enroll [--config /etc/dlp/agent.json] [--timeout-seconds 20] [--refusal-only]',
     already: (id: string) => `已注册，终端代理编号 ${id}`,
     noSecret: '配置中没有 ENROLL_SECRET（注册密钥），无法注册',
     running: '终端代理服务正在运行，会自行注册（查看：dlp-agent status）',
@@ -53,17 +54,23 @@ const TEXT = {
   },
 } as const;
 
-function parse(args: readonly string[]): { config: string; timeoutMs: number } | null {
+function parse(args: readonly string[]): { config: string; timeoutMs: number; refusalOnly: boolean } | null {
   let config = '/etc/dlp/agent.json';
   let timeoutSeconds = 20;
+  let refusalOnly = false;
   for (let i = 0; i < args.length; i += 2) {
     const [flag, value] = [args[i], args[i + 1]];
+    if (flag === '--refusal-only') {
+      refusalOnly = true;
+      i -= 1;
+      continue;
+    }
     if (value === undefined) return null;
     if (flag === '--config') config = value;
     else if (flag === '--timeout-seconds' && /^\d{1,3}$/.test(value) && Number(value) >= 1) timeoutSeconds = Number(value);
     else return null;
   }
-  return { config, timeoutMs: timeoutSeconds * 1000 };
+  return { config, timeoutMs: timeoutSeconds * 1000, refusalOnly };
 }
 
 async function hostAgentInfo(config: AgentConfig): Promise<AgentInfo> {
@@ -159,7 +166,7 @@ export async function runEnrollOnce(args: readonly string[], io: AdminIo): Promi
   } catch (err) {
     if (!(err instanceof DataDirLockedError)) throw err;
     io.out(text.running);
-    return ENROLL_EXIT.unreachable;
+    return parsed.refusalOnly ? ENROLL_EXIT.enrolled : ENROLL_EXIT.unreachable;
   }
   try {
     const outcome = await askConsole(config, await hostAgentInfo(config), await enrollRequestKey(config.dataDir), parsed.timeoutMs, text);
@@ -169,13 +176,13 @@ export async function runEnrollOnce(args: readonly string[], io: AdminIo): Promi
         return ENROLL_EXIT.enrolled;
       case 'pending':
         io.out(text.pending(outcome.detail));
-        return ENROLL_EXIT.pending;
+        return parsed.refusalOnly ? ENROLL_EXIT.enrolled : ENROLL_EXIT.pending;
       case 'refused':
         io.err(text.refused(outcome.code, outcome.detail));
         return ENROLL_EXIT.refused;
       case 'unreachable':
         io.err(text.unreachable(outcome.detail));
-        return ENROLL_EXIT.unreachable;
+        return parsed.refusalOnly ? ENROLL_EXIT.enrolled : ENROLL_EXIT.unreachable;
     }
   } finally {
     await lock.release();
