@@ -6,7 +6,8 @@
  * buffers above the start, sampled every 200 ms), against the copy's. And MB of input per CPU second
  * (process.cpuUsage: the main thread plus GC and I/O threads), against the copy's: on a shared
  * machine the wall clock says how busy the neighbours were, CPU time what a core does.
- *   node dist/bench/mask.js [MiB] [keep|pseudonym]   (both strategies when the second is absent)
+ *   node dist/bench/mask.js [MiB] [keep|pseudonym] [filter MiB]   (both strategies when the second is
+ *   absent; the raw-value filter sized as `dlp mask` sizes it when the third is: see docs/MASKING.md)
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -97,17 +98,18 @@ async function maskRun(input: string, output: string, extra: string[], report: s
   return { mbs: parsed.input.bytes / 1e6 / seconds, cpuMbs: parsed.input.bytes / 1e6 / cpuUsed, peak: memory.peak(), report: parsed };
 }
 
-async function main(mib: number, only: string | undefined): Promise<void> {
+async function main(mib: number, only: string | undefined, filterMib: string | undefined): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dlp-bench-mask-'));
   try {
     const input = path.join(dir, 'customers.csv');
     await writeCustomers(input, mib * MiB);
     const key = path.join(dir, 'firm.key');
     writeFileSync(key, 'bench-key-0123456789abcdef-0123456789abcdef', { mode: 0o600 });
+    const filter = filterMib !== undefined ? ['--filter-mib', filterMib] : [];
     for (const [label, extra] of [['keep', []], ['pseudonym', ['--strategy', 'pseudonym', '--key-file', key]]] as const) {
       if (only !== undefined && only !== label) continue;
       const copy = await plainCopy(input, path.join(dir, 'copy.csv'));
-      const masked = await maskRun(input, path.join(dir, 'masked.csv'), [...extra], path.join(dir, `${label}.json`));
+      const masked = await maskRun(input, path.join(dir, 'masked.csv'), [...extra, ...filter], path.join(dir, `${label}.json`));
       emit({ name: `mask.csv_${label}_${mib}mib`, value: round(masked.mbs), unit: 'MB/s', baseline: round(copy.mbs), ratio: round(masked.mbs / copy.mbs, 3) });
       for (const pass of masked.report.passes) {
         emit({ name: `mask.csv_${label}_${mib}mib.pass_${pass.name}`, value: round(pass.bytes / 1e6 / (pass.ms / 1000)), unit: 'MB/s', baseline: round(copy.mbs), ratio: round(pass.bytes / 1e6 / (pass.ms / 1000) / copy.mbs, 3) });
@@ -120,7 +122,7 @@ async function main(mib: number, only: string | undefined): Promise<void> {
   }
 }
 
-main(Number(process.argv[2] ?? 256), process.argv[3]).catch((err: unknown) => {
+main(Number(process.argv[2] ?? 256), process.argv[3], process.argv[4]).catch((err: unknown) => {
   process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

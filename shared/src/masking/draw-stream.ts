@@ -12,17 +12,19 @@ export interface KeyedDigest {
   (message: string): Uint8Array;
   /** The same digest written into `out` (`size` bytes), without a new array: the per-value path. */
   readonly into?: (message: string, out: Uint8Array) => void;
+  /** The digest of `${prefix}\u0000${value}` into `out`, without making that string: a draw's label. */
+  readonly labelInto?: (prefix: string, value: string, out: Uint8Array) => void;
   readonly size?: number;
 }
 
 /** A KeyedDigest from its allocation-free form: calling it returns a new array of `size` bytes. */
-export function keyedDigest(size: number, into: (message: string, out: Uint8Array) => void): KeyedDigest {
+export function keyedDigest(size: number, into: (message: string, out: Uint8Array) => void, labelInto?: (prefix: string, value: string, out: Uint8Array) => void): KeyedDigest {
   const digest = (message: string): Uint8Array => {
     const out = new Uint8Array(size);
     into(message, out);
     return out;
   };
-  return Object.assign(digest, { into, size });
+  return Object.assign(digest, labelInto ? { into, labelInto, size } : { into, size });
 }
 
 export class DrawStream {
@@ -47,6 +49,20 @@ export class DrawStream {
       digest.into(label, this.own);
       this.bytes = this.own;
     } else this.bytes = digest(label);
+    return this.seeded();
+  }
+
+  /** reset(digest, `${prefix}\u0000${value}`), without making the label string when the digest can take it in parts. */
+  resetLabel(digest: KeyedDigest, prefix: string, value: string): this {
+    if (!digest.labelInto || digest.size === undefined) return this.reset(digest, `${prefix}\u0000${value}`);
+    if (this.own.length !== digest.size) this.own = new Uint8Array(digest.size);
+    digest.labelInto(prefix, value, this.own);
+    this.bytes = this.own;
+    return this.seeded();
+  }
+
+  /** The generator seeded from the digest's first 16 bytes, drawing from its bytes first. */
+  private seeded(): this {
     this.at = 0;
     this.s0 = this.word(0) || 1;
     this.s1 = this.word(4);

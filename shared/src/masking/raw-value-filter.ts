@@ -36,6 +36,8 @@ export function valueKey(value: string, seed: number): string {
 }
 
 const BLOCK_BYTES = 64;
+/** Bits set per value (all in its block). */
+const BITS_PER_VALUE = 8;
 
 /** The bit positions (0–511) of a value inside its block. */
 function blockBits(h2: number, out: Uint16Array): void {
@@ -47,11 +49,25 @@ function blockBits(h2: number, out: Uint16Array): void {
   }
 }
 
+/**
+ * Values hashed and waiting for their bits (adds) or their answer (look-ups of the re-scan). The
+ * filter is far bigger than the CPU's caches, so each value's block is a cache miss (and, in a
+ * filter of hundreds of MiB, a TLB miss): touched one value at a time, right after hashing it, the
+ * misses come one after another. Touched in a tight loop over a batch, the CPU has several in flight.
+ */
+const BATCH = 256;
+
 export class RawValueFilter {
   private readonly bits: Uint8Array;
   /** Blocks minus one (a power of two). */
   private readonly blockMask: number;
-  private readonly positions = new Uint16Array(8);
+  private readonly positions = new Uint16Array(BITS_PER_VALUE);
+  /** Adds not yet written: each value's block offset and bit seed (a Bloom filter's adds commute). */
+  private readonly pendingBlocks = new Int32Array(BATCH);
+  private readonly pendingSeeds = new Int32Array(BATCH);
+  private pending = 0;
+  /** What the fetching loop read (kept so the loop is not removed as dead code). */
+  private touched = 0;
   /** Values added (repeats included). */
   added = 0;
 
@@ -67,20 +83,68 @@ export class RawValueFilter {
     return this.bits.length;
   }
 
+  /** Adds `value`; its bits are written with the next batch (before any look-up). */
   add(value: string): void {
     this.added++;
     hashInto(value, this.seed);
-    const block = (H1 & this.blockMask) * BLOCK_BYTES;
-    blockBits(H2, this.positions);
-    for (const bit of this.positions) this.bits[block + (bit >>> 3)] = (this.bits[block + (bit >>> 3)] ?? 0) | (1 << (bit & 7));
+    this.pendingBlocks[this.pending] = (H1 & this.blockMask) * BLOCK_BYTES;
+    this.pendingSeeds[this.pending] = H2;
+    if (++this.pending === BATCH) this.flush();
+  }
+
+  /** Writes the pending adds' bits. */
+  private flush(): void {
+    const bits = this.bits;
+    const positions = this.positions;
+    // Reads only, in a loop of a few instructions: the blocks are fetched together, in parallel.
+    let touched = 0;
+    for (let v = 0; v < this.pending; v++) touched |= bits[this.pendingBlocks[v] ?? 0] ?? 0;
+    this.touched = touched;
+    for (let v = 0; v < this.pending; v++) {
+      const block = this.pendingBlocks[v] ?? 0;
+      blockBits((this.pendingSeeds[v] ?? 0) >>> 0, positions);
+      for (const bit of positions) bits[block + (bit >>> 3)] = (bits[block + (bit >>> 3)] ?? 0) | (1 << (bit & 7));
+    }
+    this.pending = 0;
   }
 
   /** False: certainly not a raw value. True: a raw value, or (rarely) a false alarm. */
   mayHave(value: string): boolean {
+    if (this.pending > 0) this.flush();
     hashInto(value, this.seed);
-    const block = (H1 & this.blockMask) * BLOCK_BYTES;
-    blockBits(H2, this.positions);
-    for (const bit of this.positions) if (((this.bits[block + (bit >>> 3)] ?? 0) & (1 << (bit & 7))) === 0) return false;
+    return this.test((H1 & this.blockMask) * BLOCK_BYTES, H2);
+  }
+
+  /** The block offset and bit seed of `value`, for mayHaveAll. */
+  hashOf(value: string, blocks: Int32Array, seeds: Int32Array, at: number): void {
+    hashInto(value, this.seed);
+    blocks[at] = (H1 & this.blockMask) * BLOCK_BYTES;
+    seeds[at] = H2;
+  }
+
+  /**
+   * mayHave for `count` values hashed by hashOf, into `answers` (1: may have). The first bit of each
+   * is tested in one loop (the misses overlap), the rest, in blocks now cached, only where it was set.
+   */
+  mayHaveAll(blocks: Int32Array, seeds: Int32Array, count: number, answers: Uint8Array): void {
+    if (this.pending > 0) this.flush();
+    const bits = this.bits;
+    for (let v = 0; v < count; v++) {
+      const bit = (seeds[v] ?? 0) & 511;
+      answers[v] = (bits[(blocks[v] ?? 0) + (bit >>> 3)] ?? 0) & (1 << (bit & 7));
+    }
+    for (let v = 0; v < count; v++) if (answers[v] !== 0) answers[v] = this.test(blocks[v] ?? 0, (seeds[v] ?? 0) >>> 0) ? 1 : 0;
+  }
+
+  /** All bits of the value with this block offset and bit seed are set (blockBits's positions, each tested as it is made). */
+  private test(block: number, seed: number): boolean {
+    let x = seed >>> 0;
+    for (let i = 0; i < BITS_PER_VALUE; i++) {
+      const bit = x & 511;
+      if (((this.bits[block + (bit >>> 3)] ?? 0) & (1 << (bit & 7))) === 0) return false;
+      x = Math.imul(x ^ (x >>> 13), 0x5bd1e995) >>> 0;
+      x ^= x >>> 15;
+    }
     return true;
   }
 }

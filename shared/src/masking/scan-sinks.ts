@@ -21,31 +21,67 @@ export interface Suspect {
 /** Suspects kept at most; past that the output is refused anyway. */
 export const MAX_SUSPECTS = 100_000;
 
+/** Hits checked against the filter together (see RawValueFilter: their cache misses overlap). */
+const CHECK_BATCH = 256;
+
 export class OutputChecker {
   /** Values found in the output per detector (masked values, which pass the detectors by design). */
   readonly found: Partial<Record<BuiltInDetectorId, number>> = {};
-  readonly suspects = new Map<string, Suspect>();
-  overflow = false;
+  private readonly suspectMap = new Map<string, Suspect>();
+  private overflowed = false;
+  /** Hits waiting for the filter's answer, in the order found (the first place of a suspect is kept). */
+  private readonly queue: { hit: Hit; table: string; line: number }[] = [];
+  private readonly blocks = new Int32Array(CHECK_BATCH);
+  private readonly seeds = new Int32Array(CHECK_BATCH);
+  private readonly answers = new Uint8Array(CHECK_BATCH);
 
   constructor(
     private readonly filter: RawValueFilter,
     private readonly keySeed: number,
   ) {}
 
+  /** Suspects: values of the output the filter may know, by key (all hits checked so far). */
+  get suspects(): ReadonlyMap<string, Suspect> {
+    this.flush();
+    return this.suspectMap;
+  }
+
+  /** More suspects than MAX_SUSPECTS were found: not all were kept. */
+  get overflow(): boolean {
+    this.flush();
+    return this.overflowed;
+  }
+
   check(hit: Hit, table: string, line: number): void {
     this.found[hit.detector] = (this.found[hit.detector] ?? 0) + 1;
-    if (!this.filter.mayHave(hit.value)) return;
+    this.filter.hashOf(hit.value, this.blocks, this.seeds, this.queue.length);
+    this.queue.push({ hit, table, line });
+    if (this.queue.length === CHECK_BATCH) this.flush();
+  }
+
+  private flush(): void {
+    const count = this.queue.length;
+    if (count === 0) return;
+    this.filter.mayHaveAll(this.blocks, this.seeds, count, this.answers);
+    for (let i = 0; i < count; i++) {
+      const entry = this.queue[i];
+      if (this.answers[i] === 0 || !entry) continue;
+      this.suspect(entry.hit, entry.table, entry.line);
+    }
+    this.queue.length = 0;
+  }
+
+  private suspect(hit: Hit, table: string, line: number): void {
     const key = valueKey(hit.value, this.keySeed);
-    if (this.suspects.has(key)) return;
-    if (this.suspects.size >= MAX_SUSPECTS) {
-      this.overflow = true;
+    if (this.suspectMap.has(key)) return;
+    if (this.suspectMap.size >= MAX_SUSPECTS) {
+      this.overflowed = true;
       return;
     }
-    this.suspects.set(key, { detector: hit.detector, sample: builtInDetector(hit.detector).redact(hit.value), table, line });
+    this.suspectMap.set(key, { detector: hit.detector, sample: builtInDetector(hit.detector).redact(hit.value), table, line });
   }
 }
 
-/** Re-scan of the output, value by value, through the output's own parser. */
 export class VerifySink implements CellSink {
   constructor(
     private readonly finder: HitFinder,

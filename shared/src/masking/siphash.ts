@@ -6,33 +6,73 @@
  * key (documented, and comparable with other tools). Checked against OpenSSL's SIPHASH in its test.
  */
 import { keyedDigest, type KeyedDigest } from './draw-stream';
+import { LabelBuffer } from './utf8-label';
+
+/** Little-endian 32-bit word of `bytes` at `i`. */
+const word = (bytes: Uint8Array, i: number): number => (bytes[i] ?? 0) | ((bytes[i + 1] ?? 0) << 8) | ((bytes[i + 2] ?? 0) << 16) | ((bytes[i + 3] ?? 0) << 24);
+
+function writeWord(out: Uint8Array, at: number, value: number): void {
+  out[at] = value & 0xff;
+  out[at + 1] = (value >>> 8) & 0xff;
+  out[at + 2] = (value >>> 16) & 0xff;
+  out[at + 3] = value >>> 24;
+}
+
+const KEY = new Int32Array(4);
 
 /**
- * The state as eight 32-bit halves (high, low) of v0…v3, in an Int32Array: module `let`s holding
- * values above 2^31 would be boxed numbers, allocated on every store.
+ * SipHash-2-4-128 of `length` bytes of `message` under KEY (k0 high, k0 low, k1 high, k1 low); 16 bytes
+ * into `out`. The state is eight 32-bit halves (high, low) of v0…v3 in local variables for the whole
+ * digest, and the SipRound is written once: each turn of the loop is one round, and the steps around
+ * the rounds (absorb a block, finalise, write half the output) happen when a group of rounds ends.
  */
-const V = new Int32Array(8);
-const V0H = 0;
-const V0L = 1;
-const V1H = 2;
-const V1L = 3;
-const V2H = 4;
-const V2L = 5;
-const V3H = 6;
-const V3L = 7;
-
-/** `count` SipRounds over V: 64-bit additions and rotations on 32-bit halves, in local variables. */
-function sipRounds(count: number): void {
-  let v0h = V[V0H] ?? 0;
-  let v0l = V[V0L] ?? 0;
-  let v1h = V[V1H] ?? 0;
-  let v1l = V[V1L] ?? 0;
-  let v2h = V[V2H] ?? 0;
-  let v2l = V[V2L] ?? 0;
-  let v3h = V[V3H] ?? 0;
-  let v3l = V[V3L] ?? 0;
+function sipHash128(message: Uint8Array, length: number, out: Uint8Array): void {
+  const k0h = KEY[0] ?? 0;
+  const k0l = KEY[1] ?? 0;
+  const k1h = KEY[2] ?? 0;
+  const k1l = KEY[3] ?? 0;
+  let v0h = k0h ^ 0x736f6d65;
+  let v0l = k0l ^ 0x70736575;
+  let v1h = k1h ^ 0x646f7261;
+  let v1l = k1l ^ 0x6e646f6d ^ 0xee;
+  let v2h = k0h ^ 0x6c796765;
+  let v2l = k0l ^ 0x6e657261;
+  let v3h = k1h ^ 0x74656462;
+  let v3l = k1l ^ 0x79746573;
+  const whole = length - (length % 8);
+  /** Blocks: the whole 8-byte ones, then the last (remaining bytes and the length's low byte on top). */
+  const blocks = whole / 8 + 1;
+  let block = 0;
+  let mh = 0;
+  let ml = 0;
+  /** 0: absorbing blocks; 1: first finalisation; 2: second. */
+  let phase = 0;
+  let rounds = 0;
   let t = 0;
-  for (let r = 0; r < count; r++) {
+  for (;;) {
+    if (rounds === 0) {
+      // Before a group of rounds.
+      if (phase === 0) {
+        if (block < blocks - 1) {
+          ml = word(message, block * 8);
+          mh = word(message, block * 8 + 4);
+        } else {
+          ml = 0;
+          mh = (length & 0xff) << 24;
+          for (let i = whole; i < length; i++) {
+            const shift = (i - whole) * 8;
+            if (shift < 32) ml |= (message[i] ?? 0) << shift;
+            else mh |= (message[i] ?? 0) << (shift - 32);
+          }
+        }
+        v3h ^= mh;
+        v3l ^= ml;
+        rounds = 2;
+      } else {
+        rounds = 4;
+      }
+    }
+    // One SipRound on 32-bit halves.
     // v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32)
     t = (v0l + v1l) | 0;
     v0h = (v0h + v1h + ((t >>> 0) < (v0l >>> 0) ? 1 : 0)) | 0;
@@ -68,92 +108,29 @@ function sipRounds(count: number): void {
     t = v2h;
     v2h = v2l;
     v2l = t;
-  }
-  V[V0H] = v0h;
-  V[V0L] = v0l;
-  V[V1H] = v1h;
-  V[V1L] = v1l;
-  V[V2H] = v2h;
-  V[V2L] = v2l;
-  V[V3H] = v3h;
-  V[V3L] = v3l;
-}
-
-/** Little-endian 32-bit word of `bytes` at `i`. */
-const word = (bytes: Uint8Array, i: number): number => (bytes[i] ?? 0) | ((bytes[i + 1] ?? 0) << 8) | ((bytes[i + 2] ?? 0) << 16) | ((bytes[i + 3] ?? 0) << 24);
-
-let scratch = new Uint8Array(256);
-const encoder = new TextEncoder();
-
-/** The UTF-8 bytes of `text` in `scratch` (ASCII without TextEncoder); returns their count. */
-function utf8Into(text: string): number {
-  if (scratch.length < text.length * 3 + 8) scratch = new Uint8Array(text.length * 3 + 8);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x80) {
-      const bytes = encoder.encode(text);
-      scratch.set(bytes);
-      return bytes.length;
+    if (--rounds > 0) continue;
+    // After a group of rounds.
+    if (phase === 0) {
+      v0h ^= mh;
+      v0l ^= ml;
+      if (++block < blocks) continue;
+      v2l ^= 0xee;
+      phase = 1;
+    } else if (phase === 1) {
+      writeWord(out, 0, v0l ^ v1l ^ v2l ^ v3l);
+      writeWord(out, 4, v0h ^ v1h ^ v2h ^ v3h);
+      v1l ^= 0xdd;
+      phase = 2;
+    } else {
+      writeWord(out, 8, v0l ^ v1l ^ v2l ^ v3l);
+      writeWord(out, 12, v0h ^ v1h ^ v2h ^ v3h);
+      return;
     }
-    scratch[i] = c;
   }
-  return text.length;
 }
 
-function writeWord(out: Uint8Array, at: number, value: number): void {
-  out[at] = value & 0xff;
-  out[at + 1] = (value >>> 8) & 0xff;
-  out[at + 2] = (value >>> 16) & 0xff;
-  out[at + 3] = value >>> 24;
-}
-
-/** V ^= (high, low) at the two given halves. */
-function xorInto(h: number, l: number, high: number, low: number): void {
-  V[h] = (V[h] ?? 0) ^ high;
-  V[l] = (V[l] ?? 0) ^ low;
-}
-
-/** The four halves XORed (v0 ^ v1 ^ v2 ^ v3), high or low. */
-const fold = (half: number): number => ((V[V0H + half] ?? 0) ^ (V[V1H + half] ?? 0) ^ (V[V2H + half] ?? 0) ^ (V[V3H + half] ?? 0)) >>> 0;
-
-/** SipHash-2-4-128 of `length` bytes of `message` under the key (k0, k1 as halves); 16 bytes into `out`. */
-function sipHash128(k0h: number, k0l: number, k1h: number, k1l: number, message: Uint8Array, length: number, out: Uint8Array): void {
-  V[V0H] = k0h ^ 0x736f6d65;
-  V[V0L] = k0l ^ 0x70736575;
-  V[V1H] = k1h ^ 0x646f7261;
-  V[V1L] = k1l ^ 0x6e646f6d ^ 0xee;
-  V[V2H] = k0h ^ 0x6c796765;
-  V[V2L] = k0l ^ 0x6e657261;
-  V[V3H] = k1h ^ 0x74656462;
-  V[V3L] = k1l ^ 0x79746573;
-  const whole = length - (length % 8);
-  for (let i = 0; i < whole; i += 8) {
-    const ml = word(message, i);
-    const mh = word(message, i + 4);
-    xorInto(V3H, V3L, mh, ml);
-    sipRounds(2);
-    xorInto(V0H, V0L, mh, ml);
-  }
-  // The last block: the remaining bytes, and the length's low byte in the top byte.
-  let bl = 0;
-  let bh = (length & 0xff) << 24;
-  for (let i = whole; i < length; i++) {
-    const shift = (i - whole) * 8;
-    if (shift < 32) bl |= (message[i] ?? 0) << shift;
-    else bh |= (message[i] ?? 0) << (shift - 32);
-  }
-  xorInto(V3H, V3L, bh, bl);
-  sipRounds(2);
-  xorInto(V0H, V0L, bh, bl);
-  xorInto(V2H, V2L, 0, 0xee);
-  sipRounds(4);
-  writeWord(out, 0, fold(1));
-  writeWord(out, 4, fold(0));
-  xorInto(V1H, V1L, 0, 0xdd);
-  sipRounds(4);
-  writeWord(out, 8, fold(1));
-  writeWord(out, 12, fold(0));
-}
+/** The message bytes (all digests of the process share it: a digest runs to its end once started). */
+const message = new LabelBuffer(8);
 
 /** A KeyedDigest by SipHash-2-4-128 under a 16-byte key; messages are UTF-8 encoded. Returns 16 bytes. */
 export function sipHash24(key: Uint8Array): KeyedDigest {
@@ -162,6 +139,21 @@ export function sipHash24(key: Uint8Array): KeyedDigest {
   const k0h = word(key, 4);
   const k1l = word(key, 8);
   const k1h = word(key, 12);
-  const into = (message: string, out: Uint8Array): void => sipHash128(k0h, k0l, k1h, k1l, scratch, utf8Into(message), out);
-  return keyedDigest(16, into);
+  const setKey = (): void => {
+    KEY[0] = k0h;
+    KEY[1] = k0l;
+    KEY[2] = k1h;
+    KEY[3] = k1l;
+  };
+  const into = (text: string, out: Uint8Array): void => {
+    const length = message.write(text);
+    setKey();
+    sipHash128(message.bytes, length, out);
+  };
+  const labelInto = (prefix: string, value: string, out: Uint8Array): void => {
+    const length = message.writeLabel(prefix, value);
+    setKey();
+    sipHash128(message.bytes, length, out);
+  };
+  return keyedDigest(16, into, labelInto);
 }

@@ -5,6 +5,7 @@
  * birth date, a mobile prefix), so a vendor's test system accepts it.
  */
 import { USCC_ALPHABET, cardIssuer, isValidBankCard, isValidResidentId, isValidUscc, luhnCheckDigit, residentIdCheckChar } from '../content';
+import { LOWER, UPPER, codes, codesToString, maskedMobile, sameClassCode, shapeMasked } from './char-codes';
 import type { DrawStream } from './draw-stream';
 import type { MaskKind } from './mask-kinds';
 import { GIVEN_NAME_CHARACTERS, SURNAMES } from './name-characters';
@@ -22,8 +23,6 @@ export interface GenerateRequest {
 }
 
 const DIGITS = '0123456789';
-const UPPER = 'ABCDEFGHIJKLMNPQRSTUVWXYZ';
-const LOWER = 'abcdefghijkmnpqrstuvwxyz';
 const PROVINCES = ['11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65'];
 const CJK = /[\u3400-\u9fff]/;
 /** Tries per value before giving up on `valid` (each try also solves one position exhaustively). */
@@ -37,13 +36,6 @@ export function sameClassChar(ch: string, draw: DrawStream, position: number): s
   if (code >= 97 && code <= 122) return draw.pick(LOWER);
   if (CJK.test(ch)) return position === 0 ? draw.pick(SURNAMES) : draw.pick(GIVEN_NAME_CHARACTERS);
   return ch;
-}
-
-/** The kept characters as they are, every other one of the same class. */
-function shapeMasked(original: string, keep: readonly boolean[], draw: DrawStream): string {
-  const out = new Array<string>(original.length);
-  for (let i = 0; i < original.length; i++) out[i] = keep[i] ? original.charAt(i) : sameClassChar(original.charAt(i), draw, i);
-  return out.join('');
 }
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
@@ -288,6 +280,12 @@ function overlay(draft: string, original: string, keep: readonly boolean[]): str
   return out;
 }
 
+/** The last position neither kept nor a check character, or -1. */
+function lastFree(length: number, keep: readonly boolean[], checks: readonly number[]): number {
+  for (let i = length - 1; i >= 0; i--) if (!keep[i] && !checks.includes(i)) return i;
+  return -1;
+}
+
 /** Valid value with the kept characters: a valid draft, kept characters laid over it, checks recomputed or one free position solved. */
 function generateValid(rules: KindRules, request: GenerateRequest): string | undefined {
   const { original, keep, draw, today } = request;
@@ -295,15 +293,14 @@ function generateValid(rules: KindRules, request: GenerateRequest): string | und
   const recompute = (value: string[]): void => {
     for (const p of checks) if (!keep[p]) value[p] = rules.computeCheck(value, p);
   };
-  let free = -1;
-  for (let i = original.length - 1; i >= 0; i--) {
-    if (!keep[i] && !checks.includes(i)) {
-      free = i;
-      break;
-    }
-  }
+  // Nothing kept (pseudonyms): the draft is the value as it is, its check characters already computed
+  // from its own body, so laying nothing over it and recomputing them would give the draft again.
+  const noneKept = !keep.some(Boolean);
+  let free = -2;
   for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
-    const value = overlay(rules.draft(original, draw, today), original, keep);
+    const draft = rules.draft(original, draw, today);
+    if (noneKept && rules.isValid(draft, today)) return draft;
+    const value = overlay(draft, original, keep);
     recompute(value);
     let joined = value.join('');
     if (rules.isValid(joined, today)) return joined;
@@ -313,6 +310,7 @@ function generateValid(rules: KindRules, request: GenerateRequest): string | und
       if (rules.isValid(joined, today)) return joined;
       continue;
     }
+    if (free === -2) free = lastFree(original.length, keep, checks);
     if (free < 0) continue;
     // A kept check character: some character at the last free position satisfies it.
     for (const ch of rules.alphabet) {
@@ -328,13 +326,15 @@ function generateValid(rules: KindRules, request: GenerateRequest): string | und
 function generateEmail(request: GenerateRequest): string {
   const { original, keep, draw } = request;
   const at = original.lastIndexOf('@');
-  let out = '';
-  for (let i = 0; i < original.length; i++) {
-    const ch = original.charAt(i);
-    out += i >= at || keep[i] ? ch : i === 0 && /[0-9]/.test(ch) ? draw.pick(LOWER) : sameClassChar(ch, draw, 1);
+  const n = original.length;
+  for (let i = 0; i < n; i++) {
+    const code = original.charCodeAt(i);
+    // A leading digit becomes a letter.
+    codes[i] = i >= at || keep[i] ? code : i === 0 && code >= 48 && code <= 57 ? LOWER.charCodeAt(draw.below(LOWER.length)) : sameClassCode(code, draw, 1);
   }
-  return out;
+  return codesToString(n);
 }
+
 
 /**
  * A new value for `original` keeping the flagged characters, or undefined when `valid` cannot be met
@@ -345,7 +345,7 @@ export function generateValue(request: GenerateRequest): string | undefined {
   if (kind === 'email') return generateEmail(request);
   const rules = kind === 'generic' ? undefined : RULES[kind];
   if (request.valid && rules) return generateValid(rules, request);
-  if (kind === 'cn-mobile') return overlay(mobile.draft(original, draw, request.today), original, keep).join('');
+  if (kind === 'cn-mobile') return original.length >= 11 ? maskedMobile(original, keep, draw) : overlay(mobile.draft(original, draw, request.today), original, keep).join('');
   return shapeMasked(original, keep, draw);
 }
 

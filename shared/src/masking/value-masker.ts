@@ -223,6 +223,18 @@ export class ValueMasker {
     return this.draw(numeric ? `${generic}#` : generic, core, digest, generic, core, keep, false);
   }
 
+  /** Per draw kind (a few): its label prefix (a trailing '#' dropped) and its cache name for pseudonyms. */
+  private readonly drawNames = new Map<string, { labelPrefix: string; pseudonymCache: string }>();
+
+  private namesOf(kind: string): { labelPrefix: string; pseudonymCache: string } {
+    let names = this.drawNames.get(kind);
+    if (!names) {
+      names = { labelPrefix: kind.endsWith('#') ? kind.slice(0, -1) : kind, pseudonymCache: `${kind}@` };
+      this.drawNames.set(kind, names);
+    }
+    return names;
+  }
+
   private stream: DrawStream | undefined;
   /** What draw generates from, refilled per value: no closure and no request object per value. */
   private request: GenerateRequest | undefined;
@@ -232,12 +244,13 @@ export class ValueMasker {
    * of `generateKind` keeping the flagged characters of `original` (valid ones with `valid`).
    */
   private draw(kind: string, value: string, digest: KeyedDigest, generateKind: GenerateRequest['kind'], original: string, keep: readonly boolean[], valid: boolean): string {
-    const cacheName = digest === this.keys.run ? kind : `${kind}@`;
+    const names = this.namesOf(kind);
+    const cacheName = digest === this.keys.run ? kind : names.pseudonymCache;
     const slot = cacheSlot(cacheName, value);
     if (this.cacheKeys[slot] === value && this.cacheKinds[slot] === cacheName) return this.cacheValues[slot] ?? '';
-    const label = `${kind.endsWith('#') ? kind.slice(0, -1) : kind}\u0000${value}`;
     // One stream per masker, reset per value: draw is never re-entered while a value is generated.
-    const stream = this.stream ? this.stream.reset(digest, label) : (this.stream = new DrawStream(digest, label));
+    // The label is `${prefix}\u0000${value}`, hashed in parts (no string per value).
+    const stream = this.stream ? this.stream.resetLabel(digest, names.labelPrefix, value) : (this.stream = new DrawStream(digest, `${names.labelPrefix}\u0000${value}`));
     const request = this.request ?? (this.request = { kind: generateKind, original, keep, valid, draw: stream, today: this.settings.today });
     request.kind = generateKind;
     request.original = original;
