@@ -43,7 +43,12 @@ export const RESIDUAL_LIMITS = [
   'allowlist-unmarked-scripts',
   /** A renamed copy of an interpreter is not known as one, so the scripts it opens are not judged. Closed by allowlist mode (the copy itself cannot run) or sha256 rules. */
   'renamed-interpreter-copy',
-  /** A write racing an exec in the instant between the kernel's question and the answer is not seen by the hash. */
+  /**
+   * A write racing an exec to the microsecond: the kernel asks before it denies writes to the file it
+   * executes, so bytes written (and the file closed) between the helper's answer and that denial run
+   * unjudged, until the /proc scanner's next pass (keyed by ctime) kills them. Writes during the hash
+   * are seen (hashed again, refused if the file keeps changing).
+   */
   'write-before-exec',
   /** Another user's FUSE mount cannot be marked by root. Closed by `fuseSysAdminAccess`, or by the BPF LSM (programs there are refused, not judged). */
   'user-fuse-mounts',
