@@ -17,6 +17,7 @@ import { UsbAgentControl } from './core/controls/usb-agent-control';
 import { RemovableScanControl, type RemovableScanTuning } from './core/removable-scan/removable-scan-control';
 import { configuredKeyMatches, loadCredentials, saveCredentials, trustOrigins, unlockKeyOf, type AgentCredentials } from './core/credentials';
 import { credentialsFromEnrollment, enrollRequestKey } from './core/enrollment-credentials';
+import { describeAgent } from './core/agent-info';
 import { GroupAssignmentStore } from './core/group-assignment-store';
 import { openAgentDatabase } from './core/agent-db';
 import { lockDataDir } from './core/data-dir-lock';
@@ -284,13 +285,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       trayGuards = () => localChannel.trayGuards();
     }
 
-    const agentInfo = async (): Promise<AgentInfo> => ({
-      hostname,
-      os: platform.os,
-      osVersion: (await platform.host.osVersion()).slice(0, 128),
-      agentVersion: AGENT_VERSION,
-      user: (await platform.host.loggedInUser())?.slice(0, 256) ?? null,
-    });
+    const agentInfo = (): Promise<AgentInfo> => describeAgent(platform.host, platform.os, hostname);
 
     link = new ConsoleLink({
       url: config.consoleUrl,

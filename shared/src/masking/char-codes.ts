@@ -10,7 +10,7 @@ import { GIVEN_NAME_CHARACTERS, SURNAMES } from './name-characters';
 export const UPPER = 'ABCDEFGHIJKLMNPQRSTUVWXYZ';
 export const LOWER = 'abcdefghijkmnpqrstuvwxyz';
 
-/** sameClassChar on a character code: the same draws, a code instead of a one-character string. */
+/** A character of the same class (digit, upper or lower letter, Chinese character) as a code; others are kept. */
 export function sameClassCode(code: number, draw: DrawStream, position: number): number {
   if (code >= 48 && code <= 57) return position === 0 && code !== 48 ? 49 + draw.below(9) : 48 + draw.below(10);
   if (code >= 65 && code <= 90) return UPPER.charCodeAt(draw.below(UPPER.length));

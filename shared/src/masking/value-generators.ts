@@ -5,10 +5,9 @@
  * birth date, a mobile prefix), so a vendor's test system accepts it.
  */
 import { USCC_ALPHABET, cardIssuer, isValidBankCard, isValidResidentId, isValidUscc, luhnCheckDigit, residentIdCheckChar } from '../content';
-import { LOWER, UPPER, codes, codesToString, maskedMobile, sameClassCode, shapeMasked } from './char-codes';
+import { LOWER, codes, codesToString, maskedMobile, sameClassCode, shapeMasked } from './char-codes';
 import type { DrawStream } from './draw-stream';
 import type { MaskKind } from './mask-kinds';
-import { GIVEN_NAME_CHARACTERS, SURNAMES } from './name-characters';
 
 export interface GenerateRequest {
   kind: MaskKind | 'generic';
@@ -24,19 +23,8 @@ export interface GenerateRequest {
 
 const DIGITS = '0123456789';
 const PROVINCES = ['11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65'];
-const CJK = /[\u3400-\u9fff]/;
 /** Tries per value before giving up on `valid` (each try also solves one position exhaustively). */
 const MAX_TRIES = 2000;
-
-/** A character of the same class: digit, upper or lower letter, Chinese character; others are kept. */
-export function sameClassChar(ch: string, draw: DrawStream, position: number): string {
-  const code = ch.charCodeAt(0);
-  if (code >= 48 && code <= 57) return position === 0 && ch !== '0' ? DIGITS.charAt(1 + draw.below(9)) : draw.digit();
-  if (code >= 65 && code <= 90) return draw.pick(UPPER);
-  if (code >= 97 && code <= 122) return draw.pick(LOWER);
-  if (CJK.test(ch)) return position === 0 ? draw.pick(SURNAMES) : draw.pick(GIVEN_NAME_CHARACTERS);
-  return ch;
-}
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 

@@ -4,12 +4,12 @@ import { consoleToAgentMessage, decodeFrame, ENROLL_WAIT_CODES, LIMITS, localeFr
 import { ConfigError, loadAgentConfig } from '../core/config';
 import { CredentialsError, loadCredentials, saveCredentials } from '../core/credentials';
 import { DataDirLockedError, lockDataDir } from '../core/data-dir-lock';
+import { describeAgent } from '../core/agent-info';
 import { credentialsFromEnrollment, enrollRequestKey } from '../core/enrollment-credentials';
 import { sanitizeName } from '../core/event-factory';
 import { frameText } from '../core/link/frame-text';
 import { checkPeerPin, tlsClientOptions } from '../core/link/tls-pin';
 import { LinuxHostInfo } from '../platform/linux/linux-platform';
-import { AGENT_VERSION } from '../version';
 import type { AdminIo } from './authorize-uninstall';
 
 /**
@@ -75,13 +75,7 @@ function parse(args: readonly string[]): { config: string; timeoutMs: number; re
 
 async function hostAgentInfo(config: AgentConfig): Promise<AgentInfo> {
   const host = new LinuxHostInfo(config.hostRoots, '/run/utmp');
-  return {
-    hostname: sanitizeName(await host.hostname()),
-    os: 'linux',
-    osVersion: (await host.osVersion()).slice(0, 128),
-    agentVersion: AGENT_VERSION,
-    user: (await host.loggedInUser())?.slice(0, 256) ?? null,
-  };
+  return describeAgent(host, 'linux', sanitizeName(await host.hostname()));
 }
 
 /** One enrollment exchange with the console: the same frames and checks as the service's link. */
